@@ -1,0 +1,180 @@
+"""Reads of the catalogue. Other parts ask here, never the models directly (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from . import engine
+from .engine.serialize import bundle_from_dict
+from .models import Bundle, BundleItem, BundleVersion, Item, ItemField, Region, Situation, VersionStatus
+
+
+def _validation_pairs(validation: Mapping[str, Any]) -> tuple[tuple[str, object], ...]:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in validation.items()))
+
+
+def item_def_from_row(item: Item, *, name: str, department: str) -> engine.ItemDef:
+    return engine.ItemDef(
+        ref=item.ref,
+        name=name,
+        department=department,
+        legal_limit_days=item.legal_limit_days,
+        promised_limit_days=item.promised_limit_days,
+        visits=item.visits,
+        steps=item.steps,
+        fields=tuple(
+            engine.FieldSpec(key=f.key.key, label_zh=f.key.label_zh, label_en=f.key.label_en, type=f.key.type,
+                             required=f.required, validation=_validation_pairs(f.key.validation),
+                             source=f.key.source.code if f.key.source else None)
+            for f in item.fields.all()
+        ),
+        materials=tuple(
+            engine.MaterialSpec(
+                code=m.code, name=m.name, channel=m.channel,  # type: ignore[arg-type]
+                licence=m.licence.code if m.licence else None,
+                data_check=m.data_check.code if m.data_check else None,
+                item_result=m.item_result or None, form=m.form, copies=m.copies,  # type: ignore[arg-type]
+                required=m.required, tolerated=m.tolerated, commitment=m.commitment,
+                commitment_text=m.commitment_text or None,
+            )
+            for m in item.materials.all()
+        ),
+        requires=tuple(item.requires),
+        issues_licence=item.issues_licence.code if item.issues_licence else None,
+    )
+
+
+def _version_rows(version: BundleVersion) -> list[BundleItem]:
+    return list(
+        version.items.select_related("item__issues_licence", "department").prefetch_related(
+            Prefetch("item__fields", queryset=ItemField.objects.select_related("key__source").order_by("position")),
+            "item__materials__licence", "item__materials__data_check", "departments",
+        ).order_by("position")
+    )
+
+
+def bundle_def_from_rows(version: BundleVersion) -> engine.BundleDef:
+    """The definition a draft version has now (a published one is read from its snapshot instead)."""
+    rows = _version_rows(version)
+    by_pk = {bi.pk: bi.item.ref for bi in rows}
+    return engine.BundleDef(
+        code=version.bundle.code,
+        name=version.bundle.name,
+        items=tuple(item_def_from_row(bi.item, name=bi.name, department=bi.department.code) for bi in rows),
+        dependencies=tuple(
+            (by_pk[d.item_id], by_pk[d.requires_id]) for d in version.dependencies.order_by("item__position", "requires__position")
+        ),
+        situations=tuple(
+            engine.Situation(
+                code=s.code, question_zh=s.question_zh, question_en=s.question_en, default=s.default,
+                options=tuple(
+                    engine.SituationOption(value=o.value, label_zh=o.label_zh, label_en=o.label_en,
+                                           excludes=tuple(by_pk[x.pk] for x in o.excludes.order_by("position")))
+                    for o in s.options.all()
+                ),
+            )
+            for s in Situation.objects.filter(version=version).prefetch_related("options__excludes").order_by("position")
+        ),
+    )
+
+
+def version_guide(version: BundleVersion) -> dict[str, Any]:
+    """What the guide shows besides the engine's definition: standard elements, departments, lead."""
+    bundle = version.bundle
+    return {
+        "region": bundle.region.code,
+        "region_name": bundle.region.name,
+        "subject": bundle.subject,
+        "stage": bundle.stage,
+        "lead_department": bundle.lead_department.name,
+        "items": {
+            bi.item.ref: {
+                "code": bi.item.code,
+                "standard_name": bi.item.name,
+                "item_type": bi.item.item_type,
+                "item_type_label": bi.item.get_item_type_display(),
+                "department": bi.department.name,
+                "departments": [d.name for d in sorted(bi.departments.all(), key=lambda d: d.pk != bi.department_id)],
+                "legal_basis": bi.item.legal_basis,
+                "conditions": bi.item.conditions,
+                "fee": bi.item.fee,
+                "result": bi.item.result,
+                "online_depth": bi.item.online_depth,
+                "illustrative": bi.item.illustrative,
+            }
+            for bi in _version_rows(version)
+        },
+    }
+
+
+def bundle_definition(version: BundleVersion) -> engine.BundleDef:
+    if version.snapshot is not None:
+        return bundle_from_dict(version.snapshot["definition"])
+    return bundle_def_from_rows(version)
+
+
+def bundle_guide(version: BundleVersion) -> dict[str, Any]:
+    return version.snapshot["guide"] if version.snapshot is not None else version_guide(version)
+
+
+def published_versions(*, region: str | None = None) -> QuerySet[BundleVersion]:
+    qs = BundleVersion.objects.filter(status=VersionStatus.PUBLISHED).select_related("bundle__region")
+    if region:
+        qs = qs.filter(bundle__region__code=region)
+    return qs.order_by("bundle__region__code", "bundle__seq")
+
+
+def current_version(bundle: Bundle) -> BundleVersion | None:
+    return bundle.versions.filter(status=VersionStatus.PUBLISHED).first()
+
+
+@dataclass(frozen=True)
+class BundleRow:
+    region: str
+    region_name: str
+    code: str
+    name: str
+    subject: str
+    version: int
+    figures: engine.Figures
+
+    def as_dict(self) -> dict[str, Any]:
+        f = self.figures
+        return {
+            "region": self.region, "region_name": self.region_name, "code": self.code, "name": self.name,
+            "subject": self.subject, "version": self.version, "items": f.items,
+            "fields_separate": f.fields_separate, "fields_merged": f.fields_merged, "fields_auto": f.fields_auto,
+            "fields_auto_share": f.fields_auto_share,
+            "materials_separate": f.materials_separate, "materials_required": f.materials_required,
+            "materials_reduction": f.materials_reduction,
+            "time_separate_days": f.time_separate_days, "time_bundle_days": f.time_bundle_days,
+            "time_reduction": f.time_reduction,
+            "steps_separate": f.steps_separate, "steps_bundle": f.steps_bundle, "steps_reduction": f.steps_reduction,
+            "visits_separate": f.visits_separate, "visits_bundle": f.visits_bundle,
+            "visits_reduction": f.visits_reduction,
+        }
+
+
+def bundle_rows(*, region: str | None = None) -> list[BundleRow]:
+    """Every published bundle with its reform figures (default situation answers, catalogue view)."""
+    rows = []
+    for version in published_versions(region=region):
+        result = engine.compute(bundle_definition(version))
+        rows.append(BundleRow(region=version.bundle.region.code, region_name=version.bundle.region.name,
+                              code=version.bundle.code, name=version.bundle.name, subject=version.bundle.subject,
+                              version=version.number, figures=result.figures))
+    return rows
+
+
+def totals(rows: list[BundleRow]) -> engine.Figures:
+    """The figures of several bundles added up (each count summed), for a region's or the platform's total."""
+    names = [f for f in engine.Figures.__dataclass_fields__]
+    return engine.Figures(**{n: sum(getattr(r.figures, n) for r in rows) for n in names})
+
+
+def regions_with_bundles() -> QuerySet[Region]:
+    return Region.objects.filter(bundles__isnull=False).distinct().order_by("code")

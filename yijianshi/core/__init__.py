@@ -1,0 +1,1 @@
+"""Small shared kernels with no business models: errors, clock, identifiers (DESIGN.md §3)."""

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "一件事 · 管理后台 yijianshi administration"
+admin.site.site_title = "一件事"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("yijianshi.web.urls")),
+]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("bundles/<str:code>/", views.bundle_guide, name="bundle-guide"),
+    path("figures/", views.figures, name="figures"),
+    path("healthz", views.healthz, name="healthz"),
+]
