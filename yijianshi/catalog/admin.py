@@ -6,6 +6,7 @@ A field key cannot be used with two types here: an item's field points at the on
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django import forms
@@ -16,7 +17,7 @@ from django.http import HttpRequest
 
 from yijianshi.core.errors import DomainError
 
-from .engine.schedule import find_cycle
+from .engine.schedule import dependency_edges, find_cycle
 from .models import (
     Bundle,
     BundleDependency,
@@ -36,13 +37,14 @@ from .models import (
     SituationOption,
 )
 from .packs import region_code_problem
+from .selectors import bundle_def_from_rows
 from .services import bundle_version_new_draft, bundle_version_publish
 
 
 class RegionForm(forms.ModelForm):
     class Meta:
         model = Region
-        fields = "__all__"
+        fields = ["code", "name", "level", "parent"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -107,6 +109,24 @@ class ItemMaterialInline(admin.StackedInline):
     extra = 0
 
 
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = Item
+        exclude: list[str] = []
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        legal, promised = data.get("legal_limit_days"), data.get("promised_limit_days")
+        if legal is not None and promised is not None and promised > legal:
+            raise ValidationError({"promised_limit_days": "承诺时限不得超过法定时限 / The promised limit must not "
+                                                          "exceed the legal limit"})
+        region, dept = data.get("region"), data.get("department")
+        if region and dept and dept.region_id != region.pk:
+            raise ValidationError({"department": "实施部门必须属于本地区 / The department must belong to the "
+                                                 "item's region"})
+        return data
+
+
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "item_type", "department", "legal_limit_days", "promised_limit_days", "region"]
@@ -114,30 +134,13 @@ class ItemAdmin(admin.ModelAdmin):
     search_fields = ["name", "code", "ref"]
     inlines = [ItemFieldInline, ItemMaterialInline]
 
-    def get_form(self, request: HttpRequest, obj: Item | None = None, change: bool = False, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, change=change, **kwargs)
-        base_clean = form.clean
-
-        def clean(self: forms.ModelForm) -> dict[str, Any]:
-            data = base_clean(self) or {}
-            legal, promised = data.get("legal_limit_days"), data.get("promised_limit_days")
-            if legal is not None and promised is not None and promised > legal:
-                raise ValidationError({"promised_limit_days": "承诺时限不得超过法定时限 / The promised limit must not "
-                                                              "exceed the legal limit"})
-            region, dept = data.get("region"), data.get("department")
-            if region and dept and dept.region_id != region.pk:
-                raise ValidationError({"department": "实施部门必须属于本地区 / The department must belong to the "
-                                                     "item's region"})
-            return data
-
-        form.clean = clean
-        return form
+    form = ItemForm
 
 
 class FrozenInlineMixin:
     """Inlines of a published or retired version are read-only."""
 
-    def has_add_permission(self, request: HttpRequest, obj: BundleVersion | None = None) -> bool:  # type: ignore[override]
+    def has_add_permission(self, request: HttpRequest, obj: BundleVersion | None = None) -> bool:
         return obj is None or not obj.is_frozen
 
     def has_change_permission(self, request: HttpRequest, obj: BundleVersion | None = None) -> bool:
@@ -172,7 +175,11 @@ class DependencyFormSet(forms.BaseInlineFormSet):
             if item.pk == requires.pk:
                 raise ValidationError(f"事项“{item.name}”不能依赖自身 / An item cannot depend on itself")
             edges.setdefault(item.item.ref, []).append(requires.item.ref)
-        cycle = find_cycle({k: tuple(v) for k, v in edges.items()})
+        # the declared edges as edited here, plus the ones the items imply (templates' requires, materials that
+        # an earlier item's result stands in for)
+        current = bundle_def_from_rows(version)
+        declared = tuple((a, b) for a, bs in edges.items() for b in bs)
+        cycle = find_cycle(dependency_edges(replace(current, dependencies=declared)))
         if cycle:
             path = " → ".join((*cycle, cycle[0]))
             raise ValidationError(f"事项依赖关系存在循环：{path} / The dependencies form a cycle: {path}")
@@ -238,7 +245,7 @@ class BundleVersionInline(admin.TabularInline):
     model = BundleVersion
     extra = 0
     fields = ["number", "status", "effective_from", "effective_to", "published_at"]
-    readonly_fields = fields
+    readonly_fields = ["number", "status", "effective_from", "effective_to", "published_at"]
     show_change_link = True
     can_delete = False
 

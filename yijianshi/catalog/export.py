@@ -130,8 +130,8 @@ def catalog_export(target: Path) -> dict[str, int]:
                 others = sorted(d.code for d in bi.departments.all() if d.pk != bi.department_id)
                 entries.append({"ref": ref, "name": bi.name, "departments": [bi.department.code, *others]})
             deps: dict[str, list[str]] = {}
-            for d in version.dependencies.order_by("item__position", "requires__position"):
-                deps.setdefault(refs[d.item_id], []).append(refs[d.requires_id])
+            for dep in version.dependencies.order_by("item__position", "requires__position"):
+                deps.setdefault(refs[dep.item_id], []).append(refs[dep.requires_id])
             data: dict[str, Any] = {
                 "code": bundle.code, "seq": bundle.seq, "name": bundle.name, "subject": bundle.subject,
                 "stage": bundle.stage, "tier": bundle.tier, "lead": bundle.lead_department.code, "items": entries,

@@ -63,7 +63,7 @@ class _StrictLoader(yaml.SafeLoader):
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicated key {key!r}", key_node.start_mark
@@ -249,7 +249,7 @@ class _Checker:
                         self.err(where, "pack_unknown_kind", f"未知部门类别“{raw['issuer_kind']}”",
                                  f"unknown department kind '{raw['issuer_kind']}'")
                     self.cat.licence_types[code] = {"en": raw["name"], **raw}
-        for path in sorted(common.glob("vocabulary*.yaml")):
+        for path in sorted(common.glob("vocabulary*.yaml"), key=lambda p: (p.name != "vocabulary.yaml", p.name)):
             data = self.read(path)
             if data is None:
                 continue
@@ -436,7 +436,7 @@ class _Checker:
             return
         self.top(path, data, {"region", "document", "departments", "service_points"})
         where = f"{self.rel(path)}: region"
-        raw = data.get("region")
+        raw: Any = data.get("region")
         if not self.keys(where, raw, {"code", "name", "level", "parents", "children"}, {"code", "name", "level"}):
             return
         code = str(raw["code"])

@@ -72,7 +72,8 @@ def version_snapshot(version: BundleVersion) -> dict[str, Any]:
     except DomainError as exc:
         raise DomainError(exc.code, f"无法发布：{exc.detail.zh}", f"Cannot publish: {exc.detail.en}") from exc
     snapshot = {"definition": bundle_to_dict(definition), "guide": version_guide(version)}
-    return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))  # exactly what the JSON column gives back
+    frozen: dict[str, Any] = json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
+    return frozen  # exactly what the JSON column gives back
 
 
 @transaction.atomic
@@ -202,7 +203,7 @@ def _upsert(model: Any, lookup: dict[str, Any], **values: Any) -> Any:
 def _item_upsert(region: Region, ref: str, tpl: dict[str, Any], department: Department,
                  keys: dict[str, FieldKey], licences: dict[str, LicenceType],
                  sources: dict[str, DataSource]) -> Item:
-    item = _upsert(
+    item: Item = _upsert(
         Item, {"region": region, "ref": ref}, code=f"{region.code}.{ref}", name=tpl["name"],
         item_type=tpl["item_type"], service_object=tpl["service_object"], department=department,
         level=tpl.get("level", "county"), legal_basis=tpl.get("legal_basis") or "",

@@ -4,7 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("bundles/<str:code>/", views.bundle_guide, name="bundle-guide"),
+    path("bundles/<str:code>/", views.bundle_page, name="bundle-guide"),
     path("figures/", views.figures, name="figures"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -31,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def bundle_guide(request: HttpRequest, code: str) -> HttpResponse:
+def bundle_page(request: HttpRequest, code: str) -> HttpResponse:
     bundle = Bundle.objects.select_related("region", "lead_department").filter(code=code).first()
     version = current_version(bundle) if bundle else None
     if bundle is None or version is None:

@@ -1,0 +1,106 @@
+"""Loading packs into the database: all or nothing, idempotent, versions as immutable snapshots."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from yijianshi.catalog import engine
+from yijianshi.catalog.models import Bundle, BundleVersion, Item, ItemMaterial, Region, VersionStatus
+from yijianshi.catalog.packs import read_packs
+from yijianshi.catalog.selectors import bundle_definition, bundle_rows, current_version
+from yijianshi.catalog.services import bundle_version_new_draft, bundle_version_publish, catalog_load
+from yijianshi.core.errors import Conflict, DomainError
+
+pytestmark = pytest.mark.django_db
+
+
+def load(path: Path) -> None:
+    catalog_load(catalogue=read_packs(path), actor=None)
+
+
+def test_load_creates_the_catalogue(minipack: Path) -> None:
+    load(minipack)
+    assert list(Region.objects.values_list("code", flat=True)) == ["140000", "140500", "140524"]
+    assert Region.objects.get(code="140524").parent.code == "140500"
+    bundle = Bundle.objects.get(code="140524-09")
+    version = current_version(bundle)
+    assert version is not None and version.status == VersionStatus.PUBLISHED and version.number == 1
+    assert [bi.name for bi in version.items.all()][1] == "本县户口登记(申报出生登记)1岁以下婚内本县生育"
+    assert Item.objects.get(code="140524.hukou_birth").department.name == "公安部门"
+
+
+def test_loading_the_same_pack_twice_changes_nothing(minipack: Path) -> None:
+    load(minipack)
+    before = list(BundleVersion.objects.values_list("pk", "number", "status"))
+    load(minipack)
+    assert list(BundleVersion.objects.values_list("pk", "number", "status")) == before
+
+
+def test_a_changed_pack_publishes_a_new_version_and_keeps_the_old_one_computing_the_same(minipack: Path) -> None:
+    load(minipack)
+    v1 = BundleVersion.objects.get(number=1)
+    before = engine.compute(bundle_definition(v1))
+    items = minipack / "common/items/mini.yaml"
+    items.write_text(items.read_text(encoding="utf-8").replace("promised_limit_days: 5", "promised_limit_days: 2"),
+                     encoding="utf-8")
+    load(minipack)
+    v1.refresh_from_db()
+    v2 = BundleVersion.objects.get(number=2)
+    assert v1.status == VersionStatus.RETIRED and v2.status == VersionStatus.PUBLISHED
+    assert v1.effective_to is not None
+    assert engine.compute(bundle_definition(v1)) == before
+    assert engine.compute(bundle_definition(v2)).schedule.total_days == before.schedule.total_days - 3
+
+
+def test_editing_an_item_never_changes_a_published_version(minipack: Path) -> None:
+    load(minipack)
+    version = BundleVersion.objects.get()
+    before = engine.compute(bundle_definition(version))
+    item = Item.objects.get(ref="ssc")
+    item.promised_limit_days = 15
+    item.save()
+    ItemMaterial.objects.filter(item=item).delete()
+    assert engine.compute(bundle_definition(version)) == before
+    # a new draft picks the edit up, and publishing it changes the current figures
+    draft = bundle_version_new_draft(bundle=version.bundle, actor=None)
+    assert engine.compute(bundle_definition(draft)).schedule.total_days == 1 + 1 + 15
+    bundle_version_publish(version=draft, actor=None)
+    assert bundle_rows()[0].figures.time_bundle_days == 17
+    assert engine.compute(bundle_definition(BundleVersion.objects.get(number=1))) == before
+
+
+def test_a_published_version_cannot_be_published_again_or_get_two_drafts(minipack: Path) -> None:
+    load(minipack)
+    version = BundleVersion.objects.get()
+    with pytest.raises(Conflict):
+        bundle_version_publish(version=version, actor=None)
+    bundle_version_new_draft(bundle=version.bundle, actor=None)
+    with pytest.raises(Conflict):
+        bundle_version_new_draft(bundle=version.bundle, actor=None)
+
+
+def test_publishing_a_draft_with_a_cycle_is_refused(minipack: Path) -> None:
+    load(minipack)
+    draft = bundle_version_new_draft(bundle=Bundle.objects.get(), actor=None)
+    ssc = draft.items.get(item__ref="ssc")
+    birth = draft.items.get(item__ref="birth_cert")
+    draft.dependencies.create(item=birth, requires=ssc)
+    with pytest.raises(DomainError) as caught:
+        bundle_version_publish(version=draft, actor=None)
+    assert caught.value.code == "dependency_cycle"
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.DRAFT
+
+
+def test_export_loads_back_to_the_same_definitions(minipack: Path, tmp_path: Path) -> None:
+    load(minipack)
+    before = {v.bundle.code: bundle_definition(v) for v in BundleVersion.objects.select_related("bundle")}
+    out = tmp_path / "export"
+    call_command("catalog", "export", str(out), stdout=io.StringIO())
+    exported = read_packs(out)
+    for region, raw in exported.bundles():
+        assert exported.bundle_def(region, raw) == before[raw["code"]]

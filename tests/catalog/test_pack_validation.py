@@ -1,0 +1,122 @@
+"""A bad pack gets an error naming the file, the entry and the problem, and nothing of it is loaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from yijianshi.catalog.models import Bundle, Item, Region
+from yijianshi.catalog.packs import read_packs, region_code_problem
+from yijianshi.core.errors import DomainError
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems(root: Path) -> list[tuple[str, str]]:
+    with pytest.raises(DomainError) as caught:
+        read_packs(root)
+    return [(d.code, d.where or "") for d in caught.value.details]
+
+
+def test_the_test_pack_is_valid(minipack: Path) -> None:
+    cat = read_packs(minipack)
+    assert [b["code"] for _, b in cat.bundles()] == ["140524-09"]
+
+
+def test_unknown_department(minipack: Path) -> None:
+    edit(minipack / "regions/140524/bundles.yaml", "departments: [hrss]", "departments: [police_station]")
+    assert ("pack_unknown_department", "regions/140524/bundles.yaml: bundle 140524-09: item ssc") in problems(minipack)
+
+
+def test_duplicated_codes(minipack: Path) -> None:
+    edit(minipack / "regions/140524/region.yaml", "  hrss: {name: 人力资源和社会保障部门, kind: hrss}",
+         "  hrss: {name: 人力资源和社会保障部门, kind: hrss}\n  hrss: {name: 人社局, kind: hrss}")
+    found = problems(minipack)
+    assert found[0][0] == "pack_yaml" and found[0][1] == "regions/140524/region.yaml"
+
+
+def test_duplicated_bundle_code_across_files(minipack: Path) -> None:
+    bundles = minipack / "regions/140524/bundles.yaml"
+    text = bundles.read_text(encoding="utf-8").replace("seq: 9", "seq: 10")
+    (minipack / "regions/140524/bundles-more.yaml").write_text(text, encoding="utf-8")
+    found = problems(minipack)
+    # files are read in name order, so the second one read (bundles.yaml) is the duplicate
+    assert found == [("pack_duplicate_code", "regions/140524/bundles.yaml: bundle 140524-09")]
+
+
+def test_duplicated_item_template(minipack: Path) -> None:
+    items = minipack / "common/items/mini.yaml"
+    (minipack / "common/items/zz-again.yaml").write_text(items.read_text(encoding="utf-8"), encoding="utf-8")
+    assert ("pack_duplicate_code", "common/items/zz-again.yaml: item birth_cert") in problems(minipack)
+
+
+def test_dependency_on_an_item_not_in_the_bundle(minipack: Path) -> None:
+    edit(minipack / "regions/140524/bundles.yaml", "requires: [hukou_birth]", "requires: [vaccination]")
+    assert ("pack_unknown_dependency", "regions/140524/bundles.yaml: bundle 140524-09: dependency ssc") in problems(minipack)
+
+
+def test_a_cycle_is_named(minipack: Path) -> None:
+    edit(minipack / "regions/140524/bundles.yaml", "      - {item: ssc, requires: [hukou_birth]}",
+         "      - {item: ssc, requires: [hukou_birth]}\n      - {item: birth_cert, requires: [ssc]}")
+    with pytest.raises(DomainError) as caught:
+        read_packs(minipack)
+    detail = caught.value.details[0]
+    assert detail.code == "dependency_cycle"
+    assert detail.where == "regions/140524/bundles.yaml: bundle 140524-09"
+    assert "birth_cert" in detail.en and "ssc" in detail.en and "hukou_birth" in detail.en
+
+
+def test_a_field_key_used_with_two_types(minipack: Path) -> None:
+    edit(minipack / "common/items/mini.yaml", "fields: [child.name, child.id_number, mother.phone, person.photo]",
+         "fields: [child.name, {key: child.id_number, type: string}, mother.phone, person.photo]")
+    assert ("pack_field_type_conflict", "common/items/mini.yaml: item ssc: field child.id_number") in problems(minipack)
+
+
+def test_a_field_key_declared_twice_in_the_vocabulary(minipack: Path) -> None:
+    (minipack / "common/vocabulary-extra.yaml").write_text(
+        "fields:\n  child.name: {zh: 姓名, en: Name, type: date}\n", encoding="utf-8")
+    assert ("pack_duplicate_code", "common/vocabulary-extra.yaml: field child.name") in problems(minipack)
+
+
+@pytest.mark.parametrize(("code", "level", "parent"), [
+    ("140525", "city", "140000"),       # a county code as a city
+    ("990524", "county", "140500"),     # no such province
+    ("14052", "county", "140500"),      # too short
+    ("420524", "county", "140500"),     # not under its parent
+    ("140524100", "county", "140500"),  # a town code as a county
+])
+def test_bad_region_codes(code: str, level: str, parent: str) -> None:
+    assert region_code_problem(code, level, parent) is not None
+
+
+def test_a_bad_region_code_in_a_pack(minipack: Path) -> None:
+    edit(minipack / "regions/140524/region.yaml", '{code: "140500", name: 晋城市, level: city}',
+         '{code: "140050", name: 晋城市, level: city}')
+    assert ("pack_bad_region", "regions/140524/region.yaml: region 140050") in problems(minipack)
+
+
+def test_unknown_keys_and_every_problem_are_reported_at_once(minipack: Path) -> None:
+    edit(minipack / "common/items/mini.yaml", "    visits: 1\n    steps: 4\n    illustrative: true\n    fields: [mother.name",
+         "    visits: 1\n    step: 4\n    illustrative: true\n    fields: [mother.name")
+    edit(minipack / "regions/140524/bundles.yaml", "lead: health", "lead: mayor")
+    codes = {c for c, _ in problems(minipack)}
+    assert {"pack_unknown_key", "pack_unknown_department"} <= codes
+
+
+def test_promised_limit_beyond_the_legal_limit(minipack: Path) -> None:
+    edit(minipack / "common/items/mini.yaml", "legal_limit_days: 15", "legal_limit_days: 3")
+    assert ("pack_bad_value", "common/items/mini.yaml: item ssc") in problems(minipack)
+
+
+@pytest.mark.django_db
+def test_nothing_of_a_bad_pack_is_loaded(minipack: Path) -> None:
+    edit(minipack / "regions/140524/bundles.yaml", "departments: [hrss]", "departments: [nobody]")
+    with pytest.raises(CommandError, match="nothing loaded"):
+        call_command("catalog", "load", str(minipack))
+    assert not Region.objects.exists() and not Item.objects.exists() and not Bundle.objects.exists()
