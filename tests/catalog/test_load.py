@@ -104,3 +104,19 @@ def test_export_loads_back_to_the_same_definitions(minipack: Path, tmp_path: Pat
     exported = read_packs(out)
     for region, raw in exported.bundles():
         assert exported.bundle_def(region, raw) == before[raw["code"]]
+
+
+def test_every_shipped_pack_loads_and_reports() -> None:
+    out = io.StringIO()
+    call_command("catalog", "load", stdout=out)  # no argument: every pack shipped
+    assert "61 bundles (61 new published versions), 142 delegations" in out.getvalue()
+    rows = bundle_rows()
+    assert len(rows) == 61
+    assert {r.region for r in rows} == {"140524", "420300", "410721"}
+    assert sum(r.items_total for r in rows) == sum(
+        len(v.snapshot["definition"]["items"]) for v in BundleVersion.objects.filter(status=VersionStatus.PUBLISHED))
+    assert Region.objects.get(code="140423").delegations.filter(level="town").count() == 99
+    assert Region.objects.get(code="140423").delegations.filter(level="village").count() == 43
+    again = io.StringIO()
+    call_command("catalog", "load", stdout=again)
+    assert "(0 new published versions)" in again.getvalue()

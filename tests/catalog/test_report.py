@@ -39,6 +39,7 @@ def test_json_has_the_documented_keys_with_numbers(loaded: None) -> None:
     assert row["region"] == "140524" and row["code"] == "140524-09" and row["name"] == "新生儿出生"
     for key in KEYS - {"region", "code", "name"}:
         assert isinstance(row[key], int), key
+    assert (row["items"], row["items_applicable"]) == (3, 3)
     assert (row["fields_separate"], row["fields_merged"], row["fields_auto"]) == (15, 10, 7)
     assert (row["materials_separate"], row["materials_required"]) == (7, 2)
     assert (row["time_separate_days"], row["time_bundle_days"]) == (65, 7)

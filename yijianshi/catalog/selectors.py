@@ -140,13 +140,16 @@ class BundleRow:
     name: str
     subject: str
     version: int
+    items_total: int
     figures: engine.Figures
 
     def as_dict(self) -> dict[str, Any]:
         f = self.figures
         return {
             "region": self.region, "region_name": self.region_name, "code": self.code, "name": self.name,
-            "subject": self.subject, "version": self.version, "items": f.items,
+            "subject": self.subject, "version": self.version,
+            "items": self.items_total,  # the items of the bundle, as its document lists them
+            "items_applicable": f.items,  # those that apply under the default situation answers (the figures' basis)
             "fields_separate": f.fields_separate, "fields_merged": f.fields_merged, "fields_auto": f.fields_auto,
             "fields_auto_share": f.fields_auto_share,
             "materials_separate": f.materials_separate, "materials_required": f.materials_required,
@@ -163,10 +166,11 @@ def bundle_rows(*, region: str | None = None) -> list[BundleRow]:
     """Every published bundle with its reform figures (default situation answers, catalogue view)."""
     rows = []
     for version in published_versions(region=region):
-        result = engine.compute(bundle_definition(version))
+        definition = bundle_definition(version)
+        result = engine.compute(definition)
         rows.append(BundleRow(region=version.bundle.region.code, region_name=version.bundle.region.name,
                               code=version.bundle.code, name=version.bundle.name, subject=version.bundle.subject,
-                              version=version.number, figures=result.figures))
+                              version=version.number, items_total=len(definition.items), figures=result.figures))
     return rows
 
 

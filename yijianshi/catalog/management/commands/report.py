@@ -12,7 +12,7 @@ from yijianshi.catalog.models import Region
 from yijianshi.catalog.selectors import bundle_rows
 
 COLUMNS = [
-    "region", "code", "name", "items", "fields_separate", "fields_merged", "fields_auto", "fields_auto_share",
+    "region", "code", "name", "items", "items_applicable", "fields_separate", "fields_merged", "fields_auto", "fields_auto_share",
     "materials_separate", "materials_required", "materials_reduction", "time_separate_days", "time_bundle_days",
     "time_reduction", "steps_separate", "steps_bundle", "steps_reduction", "visits_separate", "visits_bundle",
     "visits_reduction",
@@ -51,7 +51,7 @@ def _table(rows: list[dict[str, Any]]) -> str:
     head = ["region", "code", "name", "items", "fields sep/merged/auto", "auto", "materials sep→req", "−mat",
             "days legal→bundle", "−time", "steps", "−steps", "visits"]
     body = [
-        [r["region"], r["code"], r["name"][:18], str(r["items"]),
+        [r["region"], r["code"], r["name"][:18], f"{r['items_applicable']}/{r['items']}",
          f"{r['fields_separate']}/{r['fields_merged']}/{r['fields_auto']}", _pct(r["fields_auto_share"]),
          f"{r['materials_separate']}→{r['materials_required']}", _pct(r["materials_reduction"]),
          f"{r['time_separate_days']}→{r['time_bundle_days']}", _pct(r["time_reduction"]),
