@@ -34,8 +34,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "yijianshi.core",
     "yijianshi.catalog",
+    "yijianshi.integrations",
+    "yijianshi.cases",
     "yijianshi.web",
 ]
 
@@ -113,4 +118,48 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("YIJIANSHI_LOG_LEVEL", "INFO")},
+}
+
+# --- the platform -----------------------------------------------------------------------------------------
+PUBLIC_URL = os.environ.get("YIJIANSHI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background work: "inprocess" (embedded default: a thread in the web process, nothing else to run) or "celery"
+# (scale-out: Redis broker, `celery -A yijianshi worker` and `celery -A yijianshi beat`).
+TASKS_MODE = os.environ.get("YIJIANSHI_TASKS", "inprocess")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "Asia/Shanghai"
+
+# Notification channels, in the order tried (core/notify.py): console, file, smtp, sms_http
+NOTIFY_CHANNELS = [c.strip() for c in os.environ.get("YIJIANSHI_NOTIFY_CHANNELS", "console,file").split(",") if c.strip()]
+NOTIFY_FILE = Path(os.environ.get("YIJIANSHI_NOTIFY_FILE", DATA_DIR / "notifications.jsonl"))
+SMS_GATEWAY_URL = os.environ.get("YIJIANSHI_SMS_URL", "")
+SMS_GATEWAY_KEY = os.environ.get("YIJIANSHI_SMS_KEY", "")
+EMAIL_BACKEND = os.environ.get("YIJIANSHI_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("YIJIANSHI_SMTP_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("YIJIANSHI_SMTP_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("YIJIANSHI_MAIL_FROM", "noreply@yijianshi.invalid")
+
+# PDF documents: a TrueType/OpenType CJK font to embed; without one, the standard CID font STSong-Light is used
+PDF_FONT = os.environ.get("YIJIANSHI_PDF_FONT", "")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "yijianshi.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "yijianshi API",
+    "DESCRIPTION": "高效办成一件事 — applications, item cases, documents (see docs/).",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
 }

@@ -1,0 +1,105 @@
+"""Every error the API gives has one structured, bilingual body (standing rule 3):
+
+    {"code": "…", "field": "…", "message": {"zh-hans": "…", "en": "…"}, "errors": [...]}
+
+A `DomainError` keeps its status (400, 404, 409 …); DRF's own errors (validation, authentication, permission,
+throttling, parse errors) are translated into the same shape. Anything else is a bug: logged with the request
+id and answered 500 by Django.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_handler
+
+from yijianshi.core.errors import DomainError
+
+_DRF_MESSAGES: dict[str, tuple[str, str]] = {
+    "not_authenticated": ("未登录或凭证无效", "Authentication credentials were not provided or are invalid"),
+    "authentication_failed": ("身份认证失败", "Authentication failed"),
+    "permission_denied": ("无权执行此操作", "You do not have permission to do this"),
+    "not_found": ("对象不存在", "Not found"),
+    "method_not_allowed": ("不支持该请求方法", "Method not allowed"),
+    "throttled": ("请求过于频繁，请稍后再试", "Too many requests; try again later"),
+    "parse_error": ("请求内容无法解析", "The request body could not be parsed"),
+    "unsupported_media_type": ("不支持的内容类型", "Unsupported media type"),
+    "not_acceptable": ("无法提供所请求的格式", "Cannot provide the requested format"),
+}
+
+
+def _body(code: str, zh: str, en: str, field: str | None = None, errors: list[dict[str, Any]] | None = None
+          ) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": {"zh-hans": zh, "en": en}}
+    if field:
+        body["field"] = field
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def _flatten(detail: Any, prefix: str = "") -> list[dict[str, Any]]:
+    """DRF validation details -> [{field, code, message}] with bilingual messages."""
+    out: list[dict[str, Any]] = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            out.extend(_flatten(value, "" if key == "non_field_errors" else name))
+    elif isinstance(detail, list):
+        for i, value in enumerate(detail):
+            out.extend(_flatten(value, prefix if not isinstance(value, (dict, list)) else f"{prefix}[{i}]"))
+    else:
+        code = getattr(detail, "code", "invalid") or "invalid"
+        text = str(detail)
+        out.append(_body(str(code), _zh_for(str(code), text), text, prefix or None))
+    return out
+
+
+_ZH_VALIDATION = {
+    "required": "此字段为必填项",
+    "null": "此字段不能为空",
+    "blank": "此字段不能为空白",
+    "invalid": "格式无效",
+    "max_length": "内容过长",
+    "min_length": "内容过短",
+    "invalid_choice": "不是有效的选项",
+    "does_not_exist": "所引用的对象不存在",
+    "incorrect_type": "类型不正确",
+    "max_value": "数值过大",
+    "min_value": "数值过小",
+    "date": "日期格式无效",
+    "not_a_list": "应为列表",
+    "not_a_dict": "应为对象",
+    "empty": "不能为空",
+}
+
+
+def _zh_for(code: str, english: str) -> str:
+    return _ZH_VALIDATION.get(code, f"输入有误：{english}")
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+        first = errors[0] if errors else _body("invalid", "输入有误", "Invalid input")
+        response.data = _body("invalid_input", "请求内容有误：" + first["message"]["zh-hans"],
+                              "Invalid input: " + first["message"]["en"], first.get("field"), errors)
+        response.status_code = status.HTTP_400_BAD_REQUEST
+        return response
+    code = exc.default_code if isinstance(exc, exceptions.APIException) else "error"
+    zh, en = _DRF_MESSAGES.get(str(code), ("请求有误", str(getattr(exc, "detail", "Bad request"))))
+    response.data = _body(str(code), zh, en)
+    return response

@@ -1,0 +1,1 @@
+"""Department integrations: the outbox and connectors."""
