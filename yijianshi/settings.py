@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "yijianshi.core",
+    "yijianshi.accounts",
     "yijianshi.catalog",
     "yijianshi.integrations",
     "yijianshi.cases",
@@ -48,7 +49,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "yijianshi.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -78,8 +79,12 @@ TEMPLATES = [
 DEFAULT_SQLITE = f"sqlite:///{DATA_DIR / 'yijianshi.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # IMMEDIATE: a write transaction takes the write lock when it begins, so that read-check-write services
+    # (optimistic versions, idempotency) are serialised on SQLite as SELECT … FOR UPDATE does on PostgreSQL
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # tests use a file, not shared-cache memory, so that concurrent tests see real locks and busy timeouts
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-yijianshi-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -7,5 +7,6 @@ admin.site.site_title = "一件事"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("yijianshi.api.urls")),
     path("", include("yijianshi.web.urls")),
 ]

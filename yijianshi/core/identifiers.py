@@ -71,3 +71,18 @@ def is_resident_id(value: str) -> bool:
     except DomainError:
         return False
     return True
+
+
+def make_resident_id(area: str, birth: date, sequence: int) -> str:
+    """A valid resident identity number for demo and synthetic data (area code + birth date + sequence +
+    check digit). `sequence` odd for men, even for women (GB 11643)."""
+    base = f"{area}{birth:%Y%m%d}{sequence % 1000:03d}"
+    check: str = ric.calc_check_digit(base + "0")
+    return base + check
+
+
+def make_credit_code(registration_authority: str, region: str, body: str) -> str:
+    """A valid unified social credit code for demo and synthetic data (GB 32100)."""
+    base = f"{registration_authority}{region}{body}"
+    check: str = uscc.calc_check_digit(base)
+    return base + check

@@ -74,3 +74,18 @@ def figures(request: HttpRequest) -> HttpResponse:
             k: sum(1 for r in rows if getattr(r.figures, k) >= t) for k, t in TARGETS.items()
         },
     })
+
+
+@require_GET
+def verify_document(request: HttpRequest, number: str) -> HttpResponse:
+    """The page a document's QR code opens: who issued what, when, and the fingerprint of the original."""
+    from yijianshi.cases.models import Document
+    from yijianshi.core.identifiers import mask
+
+    doc = Document.objects.select_related("application").filter(number=number).first()
+    if doc is None:
+        return render(request, "web/verify.html", {"found": False, "number": number}, status=404)
+    return render(request, "web/verify.html", {
+        "found": True, "doc": doc, "party": mask(doc.application.party_id),
+        "applicant": doc.application.party_name[:1] + "*" * max(0, len(doc.application.party_name) - 1),
+    })

@@ -1,0 +1,52 @@
+"""A user's role and where it applies. One profile per user; a user without one has no role."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("申请人")
+    CLERK = "clerk", _("窗口工作人员")
+    OFFICER = "officer", _("部门审批人员")
+    ADMIN = "admin", _("管理员")
+    AUDITOR = "auditor", _("审计人员")
+
+
+class PartyType(models.TextChoices):
+    PERSON = "person", _("个人")
+    ENTERPRISE = "enterprise", _("企业")
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField(_("角色"), max_length=12, choices=Role.choices)
+    # applicants: the person, and for an enterprise representative the enterprise too
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    id_number = models.CharField(_("公民身份号码"), max_length=18, blank=True, db_index=True)
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    party_type = models.CharField(_("办事主体"), max_length=12, choices=PartyType.choices, default=PartyType.PERSON)
+    enterprise_name = models.CharField(_("企业名称"), max_length=100, blank=True)
+    enterprise_uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    # staff: where the role applies
+    department = models.ForeignKey("catalog.Department", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="officers")
+    service_point = models.ForeignKey("catalog.ServicePoint", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="clerks")
+    is_department_head = models.BooleanField(_("部门负责人"), default=False)
+
+    class Meta:
+        verbose_name = _("用户角色")
+        verbose_name_plural = _("用户角色")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(role="officer") | models.Q(department__isnull=False),
+                                   name="officer_has_department"),
+            models.CheckConstraint(condition=~models.Q(role="clerk") | models.Q(service_point__isnull=False),
+                                   name="clerk_has_service_point"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"

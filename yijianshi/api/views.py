@@ -1,0 +1,242 @@
+"""API views: parse, authorise (object-level, in the services and selectors), call a service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from yijianshi.accounts.roles import actor_of
+from yijianshi.cases import selectors, services
+from yijianshi.cases.models import Application, Commitment, Document, ItemCase
+from yijianshi.cases.permissions import visible_applications, visible_item_cases
+from yijianshi.catalog import engine
+from yijianshi.catalog.models import Bundle
+from yijianshi.catalog.selectors import bundle_definition, current_version, published_versions
+from yijianshi.core.errors import NotFound
+
+from . import serializers as s
+
+
+def _parse(serializer_class: type[Any], request: Request) -> dict[str, Any]:
+    ser = serializer_class(data=request.data)
+    ser.is_valid(raise_exception=True)
+    return dict(ser.validated_data)
+
+
+def _application(request: Request, number: str) -> Application:
+    return get_object_or_404(visible_applications(actor_of(request.user)), number=number)
+
+
+def _detail(app: Application, code: int = status.HTTP_200_OK) -> Response:
+    app = Application.objects.select_related("bundle", "service_point").prefetch_related(
+        "item_cases__department").get(pk=app.pk)
+    return Response(s.ApplicationOut(app).data, status=code)
+
+
+class ApplicationListApi(GenericAPIView[Application]):
+    serializer_class = s.ApplicationListOut
+
+    @extend_schema(parameters=[OpenApiParameter("status", str)], responses=s.ApplicationListOut(many=True))
+    def get(self, request: Request) -> Response:
+        qs = selectors.applications_for(actor_of(request.user), status=request.query_params.get("status") or None)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(s.ApplicationListOut(page, many=True).data)
+
+    @extend_schema(request=s.SubmitRequest, responses={201: s.ApplicationOut},
+                   parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)])
+    def post(self, request: Request) -> Response:
+        data = _parse(s.SubmitRequest, request)
+        result = services.application_submit(
+            actor=request.user, bundle_code=data["bundle"], form=data["form"], answers=data.get("answers"),
+            channel=data["channel"], service_point=data.get("service_point") or None,
+            materials=data.get("materials", []), tolerated=data.get("tolerated", []),
+            commitments=data.get("commitments", []), on_behalf_of=data.get("on_behalf_of"),
+            idempotency_key=request.headers.get("Idempotency-Key"))
+        response = _detail(result.application, status.HTTP_201_CREATED)
+        if result.replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
+
+
+class ApplicationDetailApi(APIView):
+    @extend_schema(responses=s.ApplicationOut)
+    def get(self, request: Request, number: str) -> Response:
+        return _detail(_application(request, number))
+
+
+class IntakeQueueApi(GenericAPIView[Application]):
+    serializer_class = s.ApplicationListOut
+
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(selectors.intake_queue(actor_of(request.user)))
+        return self.get_paginated_response(s.ApplicationListOut(page, many=True).data)
+
+
+class ApplicationIntakeApi(APIView):
+    @extend_schema(request=s.IntakeRequest, responses=s.ApplicationOut)
+    def post(self, request: Request, number: str) -> Response:
+        data = _parse(s.IntakeRequest, request)
+        app = services.application_intake(application=_application(request, number), actor=request.user,
+                                          problems=data.get("problems", []),
+                                          expected_version=data.get("expected_version"))
+        return _detail(app)
+
+
+class ApplicationSupplementApi(APIView):
+    @extend_schema(request=s.SupplementRequest, responses=s.ApplicationOut)
+    def post(self, request: Request, number: str) -> Response:
+        data = _parse(s.SupplementRequest, request)
+        app = services.application_supplement(application=_application(request, number), actor=request.user,
+                                              form=data.get("form"), materials=data.get("materials", []),
+                                              expected_version=data.get("expected_version"))
+        return _detail(app)
+
+
+class ApplicationWithdrawApi(APIView):
+    @extend_schema(request=s.WithdrawRequest, responses=s.ApplicationOut)
+    def post(self, request: Request, number: str) -> Response:
+        data = _parse(s.WithdrawRequest, request)
+        app = services.application_withdraw(application=_application(request, number), actor=request.user,
+                                            reason=data.get("reason", ""), expected_version=data.get("expected_version"))
+        return _detail(app)
+
+
+class ApplicationDeliverApi(APIView):
+    @extend_schema(request=s.DeliverRequest, responses=s.ApplicationOut)
+    def post(self, request: Request, number: str) -> Response:
+        data = _parse(s.DeliverRequest, request)
+        app = services.application_deliver(application=_application(request, number), actor=request.user,
+                                           method=data["method"], tracking_number=data.get("tracking_number", ""),
+                                           address=data.get("address", ""), item_cases=data.get("item_cases"),
+                                           expected_version=data.get("expected_version"))
+        return _detail(app)
+
+
+class ApplicationArchiveApi(APIView):
+    @extend_schema(request=None, responses=s.ApplicationOut)
+    def post(self, request: Request, number: str) -> Response:
+        return _detail(services.application_archive(application=_application(request, number), actor=request.user))
+
+
+class ToleratedReceiveApi(APIView):
+    @extend_schema(request=s.ToleratedRequest, responses=s.ApplicationOut)
+    def post(self, request: Request, number: str) -> Response:
+        data = _parse(s.ToleratedRequest, request)
+        app = _application(request, number)
+        services.tolerated_material_receive(application=app, actor=request.user, code=data["code"])
+        return _detail(app)
+
+
+class ApplicationHistoryApi(APIView):
+    @extend_schema(responses=s.EventOut(many=True))
+    def get(self, request: Request, number: str) -> Response:
+        app = _application(request, number)
+        return Response(s.EventOut(selectors.application_history(app), many=True).data)
+
+
+class ApplicationDocumentsApi(APIView):
+    @extend_schema(responses=s.DocumentOut(many=True))
+    def get(self, request: Request, number: str) -> Response:
+        app = _application(request, number)
+        return Response(s.DocumentOut(app.documents.order_by("issued_at", "pk"), many=True).data)
+
+
+class DocumentPdfApi(APIView):
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    def get(self, request: Request, number: str) -> HttpResponse:
+        apps = visible_applications(actor_of(request.user))
+        doc = get_object_or_404(Document.objects.filter(application__in=apps), number=number)
+        response = HttpResponse(bytes(doc.pdf), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{doc.number}.pdf"'
+        return response
+
+
+class ItemCaseListApi(GenericAPIView[ItemCase]):
+    serializer_class = s.ItemCaseOut
+
+    @extend_schema(parameters=[OpenApiParameter("overdue", bool), OpenApiParameter("status", str)],
+                   responses=s.ItemCaseOut(many=True))
+    def get(self, request: Request) -> Response:
+        overdue = request.query_params.get("overdue")
+        qs = selectors.item_cases_for(actor_of(request.user),
+                                      overdue=None if overdue is None else overdue.lower() in ("1", "true", "yes"),
+                                      status=request.query_params.get("status") or None)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(s.ItemCaseOut(page, many=True).data)
+
+
+class ItemCaseDetailApi(APIView):
+    @extend_schema(responses=s.ItemCaseOut)
+    def get(self, request: Request, pk: int) -> Response:
+        case = get_object_or_404(visible_item_cases(actor_of(request.user)).select_related("application", "department"),
+                                 pk=pk)
+        return Response(s.ItemCaseOut(case).data)
+
+
+class ItemCaseTransitionApi(APIView):
+    @extend_schema(request=s.TransitionRequest, responses=s.ItemCaseOut)
+    def post(self, request: Request, pk: int) -> Response:
+        data = _parse(s.TransitionRequest, request)
+        case = get_object_or_404(visible_item_cases(actor_of(request.user)), pk=pk)
+        case = services.item_case_transition(item_case=case, actor=request.user, action=data["action"],
+                                             expected_version=data["expected_version"], reason=data.get("reason", ""),
+                                             result=data.get("result"), corrections=data.get("corrections", []))
+        return Response(s.ItemCaseOut(ItemCase.objects.select_related("application", "department").get(pk=case.pk)).data)
+
+
+class CommitmentPostCheckApi(APIView):
+    @extend_schema(request=s.PostCheckRequest, responses=s.ItemCaseOut)
+    def post(self, request: Request, pk: int) -> Response:
+        data = _parse(s.PostCheckRequest, request)
+        cases = visible_item_cases(actor_of(request.user))
+        commitment = get_object_or_404(Commitment.objects.filter(item_case__in=cases), pk=pk)
+        row = services.commitment_post_check(commitment=commitment, actor=request.user, kept=data["kept"],
+                                             note=data.get("note", ""))
+        return Response(s.ItemCaseOut(ItemCase.objects.select_related("application", "department")
+                                      .get(pk=row.item_case_id)).data)
+
+
+class BundleListApi(APIView):
+    """The published bundles (public): code, name, region, subject."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type[Any]] = []
+
+    def get(self, request: Request) -> Response:
+        region = request.query_params.get("region")
+        rows = published_versions(region=region or None).select_related("bundle__region")
+        return Response([{"code": v.bundle.code, "name": v.bundle.name, "region": v.bundle.region.code,
+                          "subject": v.bundle.subject, "stage": v.bundle.stage, "version": v.number} for v in rows])
+
+
+class BundleGuideApi(APIView):
+    """One bundle's guide for given situation answers (public): the merged form, the materials with their
+    waivers, the items and the schedule — what an applicant fills in before submitting."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type[Any]] = []
+
+    def get(self, request: Request, code: str) -> Response:
+        bundle = Bundle.objects.select_related("region").filter(code=code).first()
+        version = current_version(bundle) if bundle else None
+        if bundle is None or version is None:
+            raise NotFound("unknown_bundle", f"“一件事”{code} 不存在或未发布", f"No published bundle '{code}'")
+        definition = bundle_definition(version)
+        answers = {k: v for k, v in request.query_params.items() if k in {s.code for s in definition.situations}}
+        result = engine.compute(definition, answers)
+        snapshot = services.guide_snapshot(version.number, bundle, definition, result)
+        snapshot["situations"] = [
+            {"code": q.code, "zh": q.question_zh, "en": q.question_en, "default": q.default,
+             "options": [{"value": o.value, "zh": o.label_zh, "en": o.label_en} for o in q.options]}
+            for q in definition.situations]
+        snapshot["answers"] = engine.resolve_answers(definition, answers)
+        return Response(snapshot)

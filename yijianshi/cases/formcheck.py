@@ -1,0 +1,110 @@
+"""Checking the submitted form against the merged form an application was made with (one form, validated at
+the edge: every problem named by its field, all at once)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from yijianshi.core.errors import DomainError, ErrorDetail
+from yijianshi.core.identifiers import credit_code, resident_id
+
+PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+POSTCODE = re.compile(r"^\d{6}$")
+MAX_TEXT = 5000
+
+
+def _err(key: str, code: str, zh: str, en: str) -> ErrorDetail:
+    return ErrorDetail(code=code, zh=f"{zh}", en=en, field=f"form.{key}")
+
+
+def check_form(fields: list[dict[str, Any]], data: Any) -> dict[str, Any]:
+    """Return the cleaned values (normalised identifiers, ISO dates) or raise with every problem listed."""
+    if not isinstance(data, dict):
+        raise DomainError("invalid_form", "表单应为对象", "The form must be an object", field="form")
+    known = {f["key"]: f for f in fields}
+    problems: list[ErrorDetail] = []
+    clean: dict[str, Any] = {}
+    for key in data:
+        if key not in known:
+            problems.append(_err(key, "unknown_field", f"表单中没有字段“{key}”", f"The form has no field '{key}'"))
+    for key, spec in known.items():
+        value = data.get(key)
+        label_zh, label_en = spec["label_zh"], spec["label_en"]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if spec["required"]:
+                problems.append(_err(key, "required", f"请填写“{label_zh}”", f"'{label_en}' is required"))
+            continue
+        try:
+            clean[key] = _check_value(key, spec, value)
+        except DomainError as exc:
+            problems.append(ErrorDetail(code=exc.code, zh=f"“{label_zh}”：{exc.detail.zh}",
+                                        en=f"'{label_en}': {exc.detail.en}", field=f"form.{key}"))
+    if problems:
+        first = problems[0]
+        raise DomainError(first.code if len(problems) == 1 else "invalid_form",
+                          f"表单有 {len(problems)} 处需要修改：{first.zh}",
+                          f"{len(problems)} problem(s) in the form: {first.en}",
+                          field=first.field, details=problems)
+    return clean
+
+
+def _bad(code: str, zh: str, en: str) -> DomainError:
+    return DomainError(code, zh, en)
+
+
+def _check_value(key: str, spec: dict[str, Any], value: Any) -> Any:
+    kind = spec["type"]
+    rules = dict(spec.get("validation") or {})
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise _bad("invalid_boolean", "应为是或否", "must be true or false")
+        return value
+    if kind in ("number", "money"):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise _bad("invalid_number", "应为数字", "must be a number")
+        try:
+            number = float(value)
+        except ValueError:
+            raise _bad("invalid_number", "应为数字", "must be a number") from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise _bad("invalid_number", "应为数字", "must be a number")
+        if "min" in rules and number < float(rules["min"]):
+            raise _bad("too_small", f"不能小于 {rules['min']}", f"must be at least {rules['min']}")
+        if "max" in rules and number > float(rules["max"]):
+            raise _bad("too_large", f"不能大于 {rules['max']}", f"must be at most {rules['max']}")
+        return int(number) if number.is_integer() else number
+    if not isinstance(value, str):
+        raise _bad("invalid_text", "应为文本", "must be text")
+    text = value.strip()
+    if len(text) > int(rules.get("max_length", MAX_TEXT)):
+        raise _bad("too_long", f"不能超过 {rules.get('max_length', MAX_TEXT)} 个字符",
+                   f"must be at most {rules.get('max_length', MAX_TEXT)} characters")
+    if any(ord(c) < 32 and c not in "\n\t" for c in text):
+        raise _bad("invalid_characters", "含有不可见的控制字符", "contains control characters")
+    if kind == "id_number":
+        return resident_id(text, field=f"form.{key}")
+    if kind == "uscc":
+        return credit_code(text, field=f"form.{key}")
+    if kind == "date":
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise _bad("invalid_date", "日期格式应为 YYYY-MM-DD", "must be a date YYYY-MM-DD") from None
+        if not date(1900, 1, 1) <= day <= date(2100, 12, 31):
+            raise _bad("date_out_of_range", "日期超出合理范围（1900–2100）", "is outside 1900–2100")
+        return day.isoformat()
+    if kind == "phone" and not PHONE.match(text):
+        raise _bad("invalid_phone", "电话号码格式不正确", "is not a valid phone number")
+    if kind == "email" and not EMAIL.match(text):
+        raise _bad("invalid_email", "电子邮箱格式不正确", "is not a valid email address")
+    if kind == "postcode" and not POSTCODE.match(text):
+        raise _bad("invalid_postcode", "邮政编码应为 6 位数字", "must be 6 digits")
+    if kind == "choice" and rules.get("choices") and text not in rules["choices"]:
+        raise _bad("invalid_choice", f"应为以下之一：{'、'.join(rules['choices'])}",
+                   f"must be one of: {', '.join(rules['choices'])}")
+    if rules.get("pattern") and not re.fullmatch(str(rules["pattern"]), text):
+        raise _bad("invalid_format", "格式不正确", "has the wrong format")
+    return text

@@ -1,0 +1,520 @@
+"""The written documents of a case as PDF: receipts, notices and decisions (004 annex 3).
+
+At intake the window issues a 收件回执 (complete) or a 一次告知通知书 listing every missing or invalid thing at
+once; each department answers within one working day with a 受理通知书 or a 不予受理决定书 that states its
+reasons; a 补正通知书 stops the clock; the decision is a 准予决定书 or a 不予决定书; service is proved by a
+送达回证; a withdrawal before the decision ends with a notice that the item cases are closed. A decision against
+the applicant says how to contest it (行政许可法 art. 38; 行政复议法: 60 days; 行政诉讼法: 6 months).
+
+Every document carries its own number, the application number, the issuer, the time of issue in Beijing time,
+and — when a verification address is given — a QR code of that address, so anyone holding the paper can check
+it online. Long lists flow onto further pages; every page names the document and "page n of N".
+
+This module reads no models: the caller gathers `DocumentData` (and masks what must be masked). The only
+setting read is ``PDF_FONT``: a TrueType font file (.ttf, or .ttc/.otf with TrueType outlines) to embed. Without
+one, a common system CJK font is looked for; failing that, reportlab's standard CID font STSong-Light is used,
+which needs no file but is not embedded (the reader's PDF viewer supplies the glyphs).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import segno
+from django.conf import settings
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from yijianshi.core import clock
+from yijianshi.core.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+CID_FONT = "STSong-Light"
+# A font must have these to be taken for Chinese text (a sample from the titles and labels).
+CJK_SAMPLE = "收件回执一次告知通知书受理不予补正准予决定送达回证撤回申请编号"
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
+# Best first. Noto Sans CJK / Source Han Sans are usually CFF-flavoured (.otf, .ttc), which reportlab cannot
+# embed; they are tried, and skipped when they fail to load.
+SYSTEM_FONT_PATTERNS = (
+    "wqy-microhei.tt[cf]",
+    "wqy-zenhei.tt[cf]",
+    "NotoSansSC-Regular.[ot]tf",
+    "NotoSansCJK*-Regular.tt[cf]",
+    "NotoSansCJK*-Regular.otf",
+    "SourceHanSans*-Regular.*",
+    "DroidSansFallbackFull.ttf",
+    "uming.tt[cf]",
+    "ukai.tt[cf]",
+)
+
+
+@dataclass(frozen=True)
+class DocumentData:
+    kind: str  # one of KINDS
+    number: str  # the document's own number, e.g. "YJS-RC-20261121-000123"
+    application_number: str
+    issued_at: datetime  # aware
+    issuer: str  # department or service point name
+    applicant_name: str  # shown as given (the caller masks what must be masked)
+    bundle_name: str
+    lines: tuple[tuple[str, str], ...] = ()  # (label, value) rows, e.g. ("事项", "社会保障卡申领")
+    items: tuple[str, ...] = ()  # the missing/invalid things (一次告知), reasons, results
+    verify_url: str = ""  # encoded in the QR code
+
+
+@dataclass(frozen=True)
+class _Kind:
+    title_zh: str
+    title_en: str
+    items_zh: str  # heading of the item list
+    items_en: str
+    notes: tuple[tuple[str, str], ...] = ()  # fixed paragraphs (zh, en) after the list
+    signatures: bool = False  # blank fields for the recipient to sign (送达回证)
+
+
+_REMEDY = (
+    "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者自收到本决定书之日起六个月内依法"
+    "向人民法院提起行政诉讼。",
+    "If you disagree with this decision, you may apply for administrative reconsideration within sixty days of "
+    "receiving it, or bring an administrative lawsuit before a people's court within six months of receiving it.",
+)
+
+KINDS: dict[str, _Kind] = {
+    "receipt": _Kind(
+        "收件回执",
+        "Receipt",
+        "已收取的材料",
+        "Materials received",
+        notes=(
+            (
+                "申请材料齐全、符合法定形式，已予收件，将推送各办理部门受理。",
+                "The application is complete and has been received; it is passed on to the departments "
+                "concerned for acceptance.",
+            ),
+        ),
+    ),
+    "deficiency_notice": _Kind(
+        "一次告知通知书",
+        "Notice of Missing Materials",
+        "需补齐或更正的全部内容",
+        "Everything to supply or correct",
+        notes=(
+            (
+                "以上为需补齐或更正的全部内容，请一次性补齐后重新提交。",
+                "This is the complete list: please supply or correct all of it, then submit again.",
+            ),
+        ),
+    ),
+    "acceptance_notice": _Kind(
+        "受理通知书",
+        "Notice of Acceptance",
+        "说明",
+        "Notes",
+        notes=(
+            (
+                "您的申请已予受理，办理时限自受理之日起计算。",
+                "Your application has been accepted; the time limit runs from the day of acceptance.",
+            ),
+        ),
+    ),
+    "rejection_decision": _Kind(
+        "不予受理决定书",
+        "Decision Not to Accept",
+        "不予受理的理由",
+        "Reasons",
+        notes=(_REMEDY,),
+    ),
+    "correction_notice": _Kind(
+        "补正通知书",
+        "Notice to Correct",
+        "需补正的内容",
+        "To be corrected",
+        notes=(
+            (
+                "补正期间不计入办理时限，收到补正材料后继续计算。",
+                "The time limit is suspended until the corrections are received.",
+            ),
+        ),
+    ),
+    "approval_decision": _Kind("准予决定书", "Decision to Approve", "办理结果", "Results"),
+    "denial_decision": _Kind("不予决定书", "Decision to Deny", "不予准予的理由", "Reasons", notes=(_REMEDY,)),
+    "delivery_receipt": _Kind(
+        "送达回证", "Proof of Service", "送达的文书", "Documents served", signatures=True
+    ),
+    "withdrawal_notice": _Kind(
+        "撤回申请通知书",
+        "Notice of Withdrawal",
+        "已终止办理的事项",
+        "Items closed",
+        notes=(
+            (
+                "您已在作出审批决定前撤回申请，相关事项终止办理；需退还的申请材料由综合受理窗口统一退还。",
+                "You withdrew the application before a decision was made: the items are closed, and any "
+                "paper materials are returned at the one-stop window.",
+            ),
+        ),
+    ),
+}
+
+
+def _kind(kind: str) -> _Kind:
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise DomainError(
+            "unknown_document_kind",
+            f"未知的文书种类：{kind}",
+            f"Unknown document kind: {kind}",
+            field="kind",
+        ) from None
+
+
+def title_for(kind: str) -> tuple[str, str]:
+    """The document's title in Chinese and English, e.g. ("收件回执", "Receipt")."""
+    spec = _kind(kind)
+    return spec.title_zh, spec.title_en
+
+
+# --- the font ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FontChoice:
+    name: str  # the name registered with reportlab
+    source: str  # "setting" | "system" | "builtin"
+    path: str = ""  # the file embedded, if any
+    problems: tuple[str, ...] = ()  # for an admin health page
+
+
+def _register_ttf(path: Path) -> tuple[str, bool]:
+    """Register a TrueType font file; return its name and whether it has Chinese glyphs. Raises if unusable."""
+    name = "YJS-" + hashlib.sha256(str(path).encode()).hexdigest()[:10]
+    font = TTFont(name, str(path), subfontIndex=0)
+    pdfmetrics.registerFont(font)
+    glyphs = font.face.charToGlyph
+    return name, all(ord(ch) in glyphs for ch in CJK_SAMPLE)
+
+
+def _system_candidates() -> list[Path]:
+    found: list[Path] = []
+    for pattern in SYSTEM_FONT_PATTERNS:
+        for folder in FONT_DIRS:
+            root = Path(folder).expanduser()
+            if root.is_dir():
+                found.extend(sorted(root.rglob(pattern)))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _system_font() -> tuple[str, str] | None:
+    for path in _system_candidates():
+        try:
+            name, has_cjk = _register_ttf(path)
+        except Exception as exc:  # reportlab raises TTFError, struct.error, OSError... on unreadable fonts
+            logger.debug("PDF font %s skipped: %s", path, exc)
+            continue
+        if has_cjk:
+            return name, str(path)
+    return None
+
+
+@lru_cache(maxsize=8)
+def _resolve_font(configured: str) -> FontChoice:
+    """Cached, so each setting is tried, registered and its problems logged once per process."""
+    choice: FontChoice | None = None
+    problems: list[str] = []
+    if configured:
+        path = Path(configured).expanduser()
+        try:
+            name, has_cjk = _register_ttf(path)
+        except Exception as exc:  # see _system_font
+            problems.append(
+                f"PDF_FONT {configured} cannot be used ({type(exc).__name__}: {exc}); a fallback font is used"
+            )
+        else:
+            if not has_cjk:
+                problems.append(f"PDF_FONT {configured} lacks Chinese characters: they will not show")
+            choice = FontChoice(name=name, source="setting", path=str(path), problems=tuple(problems))
+    if choice is None:
+        system = _system_font()
+        if system is not None:
+            choice = FontChoice(name=system[0], source="system", path=system[1], problems=tuple(problems))
+        else:
+            pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
+            choice = FontChoice(name=CID_FONT, source="builtin", problems=tuple(problems))
+    for problem in problems:
+        logger.warning("%s", problem)
+    return choice
+
+
+def _configured_font() -> str:
+    return str(settings.PDF_FONT or "")
+
+
+def pdf_font() -> FontChoice:
+    """The font documents are set in: ``settings.PDF_FONT``, else a system CJK font, else STSong-Light."""
+    return _resolve_font(_configured_font())
+
+
+def check_config() -> list[str]:
+    """Problems with the document font, for an admin health page."""
+    return list(pdf_font().problems)
+
+
+# --- the QR code ---------------------------------------------------------------------------------------------
+
+QR_BORDER = 4  # the quiet zone the standard asks for, in modules
+QR_SCALE = 8  # pixels per module
+
+
+def qr_code(url: str) -> segno.QRCode:
+    """A full QR code (never a Micro QR, which phone cameras do not read) of `url`, error level M."""
+    return segno.make_qr(url, error="m")
+
+
+def qr_png(url: str) -> bytes:
+    out = BytesIO()
+    qr_code(url).save(out, kind="png", scale=QR_SCALE, border=QR_BORDER)
+    return out.getvalue()
+
+
+# --- the document ----------------------------------------------------------------------------------------------
+
+
+def _text(value: str) -> str:
+    """Caller text as paragraph markup: escaped, line breaks kept."""
+    return escape(value).replace("\r\n", "\n").replace("\n", "<br/>")
+
+
+def _beijing(moment: datetime) -> str:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("issued_at must be an aware datetime")
+    local = clock.local(moment)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def _styles(font: str) -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("base", fontName=font, fontSize=10.5, leading=15, wordWrap="CJK")
+    grey = colors.HexColor("#555555")
+    return {
+        "base": base,
+        "title": ParagraphStyle("title", parent=base, fontSize=20, leading=26, alignment=TA_CENTER),
+        "title_en": ParagraphStyle(
+            "title_en", parent=base, fontSize=10, leading=14, alignment=TA_CENTER, textColor=grey
+        ),
+        "number": ParagraphStyle("number", parent=base, fontSize=10, alignment=TA_CENTER, spaceBefore=4),
+        "label": ParagraphStyle("label", parent=base, fontSize=9.5, leading=13),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=10, leading=14),
+        "heading": ParagraphStyle(
+            "heading", parent=base, fontSize=12, leading=17, spaceBefore=10, spaceAfter=4
+        ),
+        "item": ParagraphStyle(
+            "item", parent=base, leftIndent=9 * mm, bulletIndent=1 * mm, bulletFontName=font, spaceAfter=2
+        ),
+        "note": ParagraphStyle("note", parent=base, spaceBefore=6),
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=11, textColor=grey),
+        "qr": ParagraphStyle(
+            "qr", parent=base, fontSize=7.5, leading=10, alignment=TA_CENTER, textColor=grey
+        ),
+        "closing": ParagraphStyle("closing", parent=base, alignment=TA_RIGHT, spaceBefore=18),
+    }
+
+
+def _bilingual(zh: str, en: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(f'{_text(zh)}<br/><font size="7.5" color="#666666">{_text(en)}</font>', style)
+
+
+def _grid(rows: list[list[Any]], widths: list[float], *, min_height: float = 0) -> Table:
+    table = Table(
+        rows,
+        colWidths=widths,
+        splitInRow=1,
+        hAlign="LEFT",
+        minRowHeights=[min_height] * len(rows) if min_height else None,
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#888888")),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f2f2f2")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table
+
+
+def _story(
+    data: DocumentData, spec: _Kind, styles: dict[str, ParagraphStyle], width: float
+) -> list[Flowable]:
+    issued = _beijing(data.issued_at)
+    heading: list[Flowable] = [
+        Paragraph(_text(spec.title_zh), styles["title"]),
+        Paragraph(_text(spec.title_en), styles["title_en"]),
+        Paragraph(f"编号 No. {_text(data.number)}", styles["number"]),
+    ]
+    story: list[Flowable] = []
+    if data.verify_url:
+        qr_side = 30 * mm
+        qr_cell = [
+            Image(BytesIO(qr_png(data.verify_url)), width=qr_side, height=qr_side),
+            Paragraph("扫码核验 Scan to verify", styles["qr"]),
+        ]
+        top = Table(
+            [[Spacer(qr_side, 1), heading, qr_cell]],
+            colWidths=[qr_side + 4 * mm, width - 2 * (qr_side + 4 * mm), qr_side + 4 * mm],
+        )
+        top.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
+        story.append(top)
+    else:
+        story.extend(heading)
+    story.append(Spacer(1, 6 * mm))
+
+    rows: list[tuple[str, str, str]] = [
+        ("申请编号", "Application No.", data.application_number),
+        ("申请人", "Applicant", data.applicant_name),
+        ("一件事", "Service bundle", data.bundle_name),
+        ("出具单位", "Issued by", data.issuer),
+        ("出具时间", "Issued at (Beijing time)", issued),
+    ]
+    label_width = 38 * mm
+    table_rows: list[list[Any]] = [
+        [_bilingual(zh, en, styles["label"]), Paragraph(_text(value), styles["cell"])]
+        for zh, en, value in rows
+    ]
+    table_rows += [
+        [Paragraph(_text(label), styles["label"]), Paragraph(_text(value), styles["cell"])]
+        for label, value in data.lines
+    ]
+    story.append(_grid(table_rows, [label_width, width - label_width]))
+
+    if data.items:
+        story.append(
+            Paragraph(
+                f'{_text(spec.items_zh)} <font size="9" color="#666666">{_text(spec.items_en)}</font>',
+                styles["heading"],
+            )
+        )
+        story.extend(
+            Paragraph(_text(item), styles["item"], bulletText=f"{i}.")
+            for i, item in enumerate(data.items, start=1)
+        )
+    for zh, en in spec.notes:
+        story.append(_bilingual(zh, en, styles["note"]))
+    if spec.signatures:
+        story.append(Spacer(1, 6 * mm))
+        blanks = [
+            ("受送达人签名（盖章）", "Signature of the recipient"),
+            ("签收日期", "Date received"),
+            ("送达人", "Served by"),
+            ("送达方式", "Manner of service"),
+        ]
+        story.append(
+            _grid(
+                [[_bilingual(zh, en, styles["label"]), ""] for zh, en in blanks],
+                [label_width + 12 * mm, width - label_width - 12 * mm],
+                min_height=12 * mm,
+            )
+        )
+    if data.verify_url:
+        story.append(Spacer(1, 4 * mm))
+        story.append(Paragraph(f"核验地址 Verify at: {_text(data.verify_url)}", styles["small"]))
+    story.append(Paragraph(f"{_text(data.issuer)}<br/>{issued}", styles["closing"]))
+    return story
+
+
+def _numbered_canvas(font: str, title: str, number: str) -> Callable[..., Canvas]:
+    """A canvas that holds its pages back until the end, to print "page n of N" and a header on each."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._held: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._held)
+            for page, state in enumerate(self._held, start=1):
+                self.__dict__.update(state)
+                self._decorate(page, total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, page: int, total: int) -> None:
+            width, height = A4
+            self.saveState()
+            self.setFont(font, 8)
+            self.setFillColor(colors.HexColor("#555555"))
+            self.setStrokeColor(colors.HexColor("#aaaaaa"))
+            self.line(20 * mm, 15 * mm, width - 20 * mm, 15 * mm)
+            self.drawString(20 * mm, 10 * mm, number)
+            self.drawRightString(
+                width - 20 * mm, 10 * mm, f"第 {page} 页 / 共 {total} 页  Page {page} of {total}"
+            )
+            if page > 1:
+                self.drawString(20 * mm, height - 12 * mm, f"{title}  {number}")
+                self.line(20 * mm, height - 14 * mm, width - 20 * mm, height - 14 * mm)
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def render_pdf(data: DocumentData) -> bytes:
+    """The document as an A4 PDF: title, number, particulars, the list, fixed notes, QR code, page footers.
+
+    The bytes depend on `data` (and the font) only, so the same document renders the same file twice.
+    """
+    spec = _kind(data.kind)
+    font = pdf_font()
+    styles = _styles(font.name)
+    out = BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=22 * mm,
+        title=f"{spec.title_zh} {data.number}",
+        subject=f"{spec.title_en} {data.number}",
+        author=data.issuer,
+        creator="yijianshi",
+        lang="zh-CN",
+        invariant=1,
+    )
+    doc.build(
+        _story(data, spec, styles, doc.width),
+        canvasmaker=_numbered_canvas(font.name, spec.title_zh, data.number),
+    )
+    return out.getvalue()
