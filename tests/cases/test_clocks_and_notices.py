@@ -7,10 +7,10 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
-from typing import Any
 from rest_framework.test import APIClient
 
 from yijianshi.cases.models import Application
