@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "yijianshi.accounts",
     "yijianshi.catalog",
     "yijianshi.integrations",
+    "yijianshi.ledger",
+    "yijianshi.datahub",
+    "yijianshi.licenses",
     "yijianshi.cases",
     "yijianshi.web",
 ]
@@ -168,3 +171,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Shared data and licences
+LICENCE_KEY_DIR = Path(os.environ.get("YIJIANSHI_KEY_DIR", DATA_DIR / "keys"))  # SM2 keys, never in the repository
+RENEWAL_REMINDER_DAYS = int(os.environ.get("YIJIANSHI_RENEWAL_DAYS", "30"))

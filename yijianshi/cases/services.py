@@ -30,7 +30,7 @@ from yijianshi.core import clock
 from yijianshi.core.calendar import work_calendar
 from yijianshi.core.errors import Conflict, DomainError, NotFound
 from yijianshi.core.identifiers import credit_code, mask, resident_id
-from yijianshi.core.notify import Notice, notify
+from yijianshi.core.notify import Notice
 from yijianshi.core.workdays import BusinessHours
 from yijianshi.documents.render import DocumentData, render_pdf
 from yijianshi.integrations.outbox import outbox_enqueue
@@ -126,7 +126,9 @@ def _notify_later(application: Application, event: str, zh: str, en: str) -> Non
                     body_en=f"Application {application.number}: {en}",
                     phone=profile.phone if profile else "", email=profile.email if profile else "",
                     name=application.party_name)
-    transaction.on_commit(lambda: notify(notice))
+    from .tasks import dispatch_notice  # import here: tasks imports this module
+
+    transaction.on_commit(lambda: dispatch_notice(notice))
 
 
 def _lock_application(application: Application | int) -> Application:

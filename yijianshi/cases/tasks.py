@@ -1,9 +1,15 @@
-"""Periodic work of the case engine, run by Celery beat in the scale-out shape (yijianshi/celery.py) and by the
-in-process runner in the embedded default."""
+"""Background work of the case engine, run by Celery (worker and beat, yijianshi/celery.py) in the scale-out
+shape and in-process in the embedded default."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from typing import Any
+
 from celery import shared_task
+from django.conf import settings
+
+from yijianshi.core.notify import Notice, notify
 
 from .services import deadlines_sweep
 
@@ -11,3 +17,16 @@ from .services import deadlines_sweep
 @shared_task(name="cases.sweep_deadlines")
 def sweep_deadlines() -> dict[str, int]:
     return deadlines_sweep()
+
+
+@shared_task(name="cases.send_notice", acks_late=True)
+def send_notice(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [asdict(d) for d in notify(Notice(**data))]
+
+
+def dispatch_notice(notice: Notice) -> None:
+    """Send now (embedded default) or hand to a worker (TASKS_MODE=celery). Called after commit."""
+    if getattr(settings, "TASKS_MODE", "inprocess") == "celery":
+        send_notice.delay(asdict(notice))
+    else:
+        notify(notice)

@@ -115,11 +115,14 @@ def outbox_enqueue(
 
 
 def outbox_retry(*, message: OutboxMessage, actor: Any) -> OutboxMessage:
-    """Give a failed (or waiting) message a fresh set of attempts, due now. A delivered message stays delivered."""
+    """Give a failed (or waiting) message a fresh set of attempts, due now. A delivered message stays
+    delivered, and one a deliverer is sending now is left to it."""
     with transaction.atomic():
         locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
         if locked.status == OutboxStatus.DELIVERED:
             raise DomainError("outbox_already_delivered", "消息已投递", "The message was already delivered")
+        if locked.claim_token and locked.next_attempt_at > clock.now():
+            raise DomainError("outbox_in_flight", "消息正在投递", "The message is being delivered right now")
         locked.status = OutboxStatus.PENDING
         locked.attempts = 0
         locked.next_attempt_at = clock.now()

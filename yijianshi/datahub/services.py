@@ -1,0 +1,805 @@
+"""Shared data services (数据共享, 001 §15; 004 §4): reading and verifying sources, prefilling a form, the
+party file (一人一档 / 一企一档), consent to reuse earlier entries, objections (数据异议), loading records.
+
+Rules, and where they come from:
+- No source is read without a purpose and an actor (issue 4, point 4): every read, lookup and verification is
+  appended to the access ledger (`yijianshi.ledger`), whether it succeeded or failed; a read without a purpose
+  is refused, and the refusal is recorded by the ledger before it raises.
+- A source that times out, answers 500 or garbage, or whose circuit breaker is open, never fails the caller:
+  `source_query` returns a result with an error code, the field stays empty for the applicant to type, and the
+  failure is visible to staff (`SourceConnection.last_error`, `selectors.source_health`, the ledger row).
+- Circuit breaker, per source: after `breaker_threshold` consecutive failures the source is not called for
+  `breaker_seconds`; the next call after that is a trial — one more failure opens it again, a success closes it.
+  The state is in the database, so every web process and worker sees the same breaker.
+- A verify-only source (tax, credit) answers yes or no on a value and never reveals it: it is not queried, not
+  prefilled and not shown in the party file.
+- What the party typed in earlier applications is reused only while their consent stands (一次申报、多次复用,
+  004 §4), and a value from a source always takes precedence over a reused one.
+- An objection goes to the provider department (`DataSource.provider_kind` → a department of that kind in the
+  subject's region, or up its parents); "corrected" updates the record we hold, "confirmed" keeps the value
+  with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from yijianshi.accounts.models import Profile
+from yijianshi.accounts.models import Role as UserRole
+from yijianshi.catalog.models import DataSource, Department, FieldKey, Region
+from yijianshi.core import clock
+from yijianshi.core.errors import Conflict, DomainError, ErrorList, NotFound
+from yijianshi.core.identifiers import credit_code, is_resident_id, mask, resident_id
+from yijianshi.core.notify import Notice, notify
+from yijianshi.ledger.services import Purpose, ledger_append
+
+from . import prefill as routing
+from .connectors import ConnectionConfig, SourceConnector, SourceConnectorRegistry, SourceUnavailable
+from .connectors import registry as default_registry
+from .models import Consent, Objection, ObjectionStatus, SourceConnection, SourceLink, SourceRecord
+from .prefill import Role
+
+logger = logging.getLogger(__name__)
+
+EARLIER = "application"  # the provenance of a value typed in an earlier application
+NOT_COUNTED = frozenset({"breaker_open", "inactive"})  # errors that do not count towards the breaker
+T = TypeVar("T")
+
+
+class NotAllowed(DomainError):
+    status = 403
+
+
+# ---------------------------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    """What one read of one source gave: values by record key, or an error code (never an exception)."""
+
+    source: str
+    subject_id: str
+    values: dict[str, Any]
+    fetched_at: datetime
+    error: str = ""  # "" when the source answered; else timeout, http_error, bad_response, breaker_open, ...
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+    @property
+    def found(self) -> bool:
+        return bool(self.values)
+
+    @property
+    def subject(self) -> str:
+        return mask(self.subject_id)
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    source: str
+    subject_ids: list[str]
+    error: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class PrefilledValue:
+    """A value filled in for the applicant, with where it came from (shown next to the field)."""
+
+    value: Any
+    source: str  # a data source code, or "application" for a value typed in an earlier application
+    subject: str  # masked
+    fetched_at: datetime
+    record_key: str = ""  # the key in the source's record (what an objection names)
+    reference: str = ""  # for a reused value: the application number it was typed in
+    subject_id: str = field(default="", repr=False)  # unmasked, for raising an objection; never display it
+
+    def as_dict(self) -> dict[str, Any]:
+        """The provenance to store with the application and show the applicant (subject masked)."""
+        return {"value": self.value, "source": self.source, "subject": self.subject,
+                "fetched_at": self.fetched_at.isoformat(), "record_key": self.record_key,
+                "reference": self.reference}
+
+
+@dataclass(frozen=True)
+class Prefill:
+    values: dict[str, PrefilledValue]
+    failures: dict[str, str]  # source -> error code; the keys it would have filled are left to type
+    failure_details: dict[str, str] = field(default_factory=dict)  # source -> detail, for staff
+    empty: tuple[str, ...] = ()  # keys with a source that stayed empty (no subject, no record, a failure)
+
+
+@dataclass(frozen=True)
+class HeldValue:
+    key: str
+    value: Any
+    source: str
+    fetched_at: datetime
+    reference: str = ""  # for earlier entries: the application number
+
+
+@dataclass(frozen=True)
+class Related:
+    role: str  # "child" (a birth record naming the subject as parent), "represents" (an enterprise)
+    source: str
+    subject_id: str = field(repr=False)
+
+    @property
+    def subject(self) -> str:
+        return mask(self.subject_id)
+
+
+@dataclass(frozen=True)
+class PartyFile:
+    """一人一档 / 一企一档: what the sources hold on a person or an enterprise, each value with its source."""
+
+    subject_id: str
+    kind: str  # "person" | "enterprise"
+    values: list[HeldValue]
+    failures: dict[str, str]
+    related: list[Related]
+    consent: bool
+    earlier: list[HeldValue]  # what the party typed before; empty without consent
+    sources: list[str]  # the sources read
+
+    @property
+    def subject(self) -> str:
+        return mask(self.subject_id)
+
+    def by_source(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for v in self.values:
+            out.setdefault(v.source, {})[v.key] = v.value
+        return out
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+def _role_of(actor: User | None) -> str:
+    if actor is None:
+        return "system"
+    if actor.is_superuser:
+        return UserRole.ADMIN
+    role = Profile.objects.filter(user_id=actor.pk).values_list("role", flat=True).first()
+    return role or ""
+
+
+def _config(ds: DataSource) -> tuple[ConnectionConfig, SourceConnection | None]:
+    conn: SourceConnection | None = getattr(ds, "connection", None)
+    if conn is None:
+        return ConnectionConfig(source=ds.code, source_id=ds.pk), None
+    return ConnectionConfig(source=ds.code, connector=conn.connector, url=conn.url, lookup_url=conn.lookup_url,
+                            mapping=dict(conn.mapping or {}), timeout=conn.timeout, retries=conn.retries,
+                            source_id=ds.pk), conn
+
+
+class _Reader:
+    """Reads sources for one purpose and one actor: every call goes through the breaker and the ledger."""
+
+    def __init__(self, *, purpose: Purpose | None, actor: User | None, actor_role: str,
+                 registry: SourceConnectorRegistry) -> None:
+        self.purpose = purpose
+        self.actor = actor
+        self.role = actor_role or _role_of(actor)
+        self.registry = registry
+        self._sources: dict[str, DataSource | None] = {}
+
+    # sources --------------------------------------------------------------------------------------
+    def preload(self, codes: Iterable[str]) -> None:
+        wanted = [c for c in set(codes) if c not in self._sources]
+        if wanted:
+            found = {ds.code: ds for ds in DataSource.objects.filter(code__in=wanted).select_related("connection")}
+            for c in wanted:
+                self._sources[c] = found.get(c)
+
+    def source(self, code: str) -> DataSource:
+        self.preload([code])
+        ds = self._sources[code]
+        if ds is None:
+            raise NotFound("source_unknown", f"数据源 {code} 不存在", f"There is no data source {code}",
+                           field="source")
+        return ds
+
+    def known(self, code: str) -> DataSource | None:
+        self.preload([code])
+        return self._sources[code]
+
+    # the purpose ----------------------------------------------------------------------------------
+    def require_purpose(self, *, source: str, subject_id: str, fields: Sequence[str], mode: str) -> Purpose:
+        if self.purpose is not None:
+            return self.purpose
+        ledger_append(actor=self.actor, actor_role=self.role, subject_id=subject_id, source=source, purpose=None,
+                      fields=list(fields), mode=mode, outcome="refused", detail="purpose_required")
+        raise DomainError("purpose_required", "读取共享数据须说明用途（办件、收件或核验）",
+                          "Shared data is read only for a stated purpose (an application, an intake, a check)",
+                          field="purpose")  # pragma: no cover - the ledger raises first
+
+    # one call -------------------------------------------------------------------------------------
+    def _call(self, ds: DataSource, subject_id: str, fields: Sequence[str], mode: str,
+              fn: Callable[[SourceConnector], T]) -> tuple[T | None, str, str]:
+        purpose = self.require_purpose(source=ds.code, subject_id=subject_id, fields=fields, mode=mode)
+        config, conn = _config(ds)
+        now = clock.now()
+        value: T | None = None
+        error = detail = ""
+        if conn is not None and not conn.active:
+            error, detail = "inactive", "the connection is switched off"
+        elif conn is not None and conn.open_until is not None and conn.open_until > now:
+            error, detail = "breaker_open", f"circuit open until {clock.local(conn.open_until):%Y-%m-%d %H:%M:%S}"
+        else:
+            try:
+                value = fn(self.registry.build(config))
+            except SourceUnavailable as exc:
+                error, detail = exc.code, exc.detail
+            except Exception as exc:  # a connector's bug must not fail the applicant's form
+                logger.exception("datahub: connector %s raised reading %s", config.connector, ds.code)
+                error, detail = "connector_error", type(exc).__name__
+        with transaction.atomic():
+            if conn is not None:
+                self._breaker(conn, error, detail, now, external=self.registry.build(config).external
+                              if config.connector in self.registry else False)
+            outcome = "error" if error else "ok"
+            ledger_append(actor=self.actor, actor_role=self.role, subject_id=subject_id, source=ds.code,
+                          purpose=purpose, fields=list(fields) or ["*"], mode=mode, outcome=outcome,
+                          detail=f"{error}: {detail}" if error else detail)
+        return value, error, detail
+
+    @staticmethod
+    def _breaker(conn: SourceConnection, error: str, detail: str, now: datetime, *, external: bool) -> None:
+        rows = SourceConnection.objects.filter(pk=conn.pk)
+        if not error:
+            changes: dict[str, Any] = {}
+            if conn.failures or conn.open_until is not None:
+                changes.update(failures=0, open_until=None)
+            if external:
+                changes["last_ok_at"] = now
+            if changes:
+                rows.update(**changes)
+                conn.failures, conn.open_until = 0, None
+            return
+        if error in NOT_COUNTED:
+            return
+        rows.update(failures=F("failures") + 1, last_error=f"{error}: {detail}"[:300], last_error_at=now)
+        failures = rows.values_list("failures", flat=True).first() or 0
+        conn.failures, conn.last_error, conn.last_error_at = failures, f"{error}: {detail}"[:300], now
+        if conn.breaker_threshold and failures >= conn.breaker_threshold:
+            conn.open_until = now + timedelta(seconds=conn.breaker_seconds)
+            rows.update(open_until=conn.open_until)
+            logger.warning("datahub: circuit for %s open until %s after %d failures (%s)", conn.source_id,
+                           conn.open_until.isoformat(), failures, error)
+
+    # operations -----------------------------------------------------------------------------------
+    def query(self, code: str, subject_id: str, fields: Sequence[str]) -> SourceResult:
+        ds = self.source(code)
+        if ds.mode != "query":
+            raise DomainError("source_verify_only", f"数据源 {ds.name} 仅提供核验，不提供查询",
+                              f"The source {code} only verifies values; it cannot be queried", field="source")
+        values, error, detail = self._call(ds, subject_id, list(fields), "query",
+                                           lambda c: c.fetch(subject_id, list(fields)))
+        return SourceResult(source=code, subject_id=subject_id, values=values or {}, fetched_at=clock.now(),
+                            error=error, detail=detail)
+
+    def lookup(self, code: str, role: str, party_id: str) -> LookupResult:
+        ds = self.source(code)
+        ids, error, detail = self._call(ds, party_id, [f"@{role}"], "query", lambda c: c.lookup(role, party_id))
+        return LookupResult(source=code, subject_ids=ids or [], error=error, detail=detail)
+
+    def verify(self, code: str, subject_id: str, key: str, value: Any) -> bool | None:
+        ds = self.source(code)
+        answer, error, _detail = self._call(ds, subject_id, [key], "verify", lambda c: c.verify(subject_id, key, value))
+        return None if error else answer
+
+
+def source_query(*, source: str, subject_id: str, fields: Sequence[str], purpose: Purpose | None,
+                 actor: User | None, actor_role: str = "",
+                 registry: SourceConnectorRegistry = default_registry) -> SourceResult:
+    """Read these keys (all the source holds when `fields` is empty) about one subject. A source failure is
+    returned as `SourceResult.error`, never raised; a missing purpose is refused (and recorded)."""
+    reader = _Reader(purpose=purpose, actor=actor, actor_role=actor_role, registry=registry)
+    return reader.query(source, subject_id, fields)
+
+
+def source_verify(*, source: str, subject_id: str, key: str, value: Any, purpose: Purpose | None,
+                  actor: User | None, actor_role: str = "",
+                  registry: SourceConnectorRegistry = default_registry) -> bool | None:
+    """Does the source hold `value` for `key` on the subject? True / False; None when it holds nothing on it or
+    cannot answer. The value held is never returned (核验, the mode of tax and credit sources)."""
+    reader = _Reader(purpose=purpose, actor=actor, actor_role=actor_role, registry=registry)
+    return reader.verify(source, subject_id, key, value)
+
+
+# ---------------------------------------------------------------------------------------------- prefill
+
+
+def prefill(*, form_keys: Sequence[tuple[str, str | None]], applicant_id: str | None = None,
+            enterprise_uscc: str | None = None, purpose: Purpose | None, actor: User | None,
+            actor_role: str = "", registry: SourceConnectorRegistry = default_registry) -> Prefill:
+    """Fill the fields of a merged form from the sources (and, with consent, from earlier applications).
+
+    `form_keys` are the (semantic key, source code or None) of the form's fields. `applicant_id` is the
+    applicant's identity number; for an enterprise application `enterprise_uscc` names the enterprise (and
+    `applicant_id`, when given, its representative). Which subject each key is read from: prefill.py.
+    """
+    if not applicant_id and not enterprise_uscc:
+        raise DomainError("prefill_no_party", "预填须提供申请人公民身份号码或统一社会信用代码",
+                          "Prefill needs the applicant's identity number or the enterprise's credit code",
+                          field="applicant_id")
+    applicant = resident_id(applicant_id, field="applicant_id") if applicant_id else None
+    enterprise = credit_code(enterprise_uscc, field="enterprise_uscc") if enterprise_uscc else None
+    reader = _Reader(purpose=purpose, actor=actor, actor_role=actor_role, registry=registry)
+    keys = [k for k, _ in form_keys]
+    reader.require_purpose(source="*", subject_id=applicant or enterprise or "", fields=keys, mode="query")
+    sex = routing.sex_of(applicant)
+    candidates = [r for k, s in form_keys if (r := routing.route(k, s, applicant_sex=sex)) is not None]
+    reader.preload({r.source for r in candidates} | {routing.MARRIAGE_SOURCE, routing.BIRTH_SOURCE,
+                                                      routing.ENTERPRISE_SOURCE})
+    routes = [r for r in candidates if (ds := reader.known(r.source)) is not None and ds.mode == "query"]
+    groups = routing.plan(routes)
+    roles = {role for role, _ in groups}
+    subjects: dict[Role, str | None] = {}
+    results: dict[tuple[Role, str], SourceResult] = {}
+    failures: dict[str, str] = {}
+    details: dict[str, str] = {}
+
+    def fail(source: str, error: str, detail: str) -> None:
+        failures.setdefault(source, error)
+        details.setdefault(source, detail)
+
+    def first(code: str, role: str, party: str | None) -> str | None:
+        if party is None or reader.known(code) is None:
+            return None
+        found = reader.lookup(code, role, party)
+        if found.error:
+            fail(code, found.error, found.detail)
+        return found.subject_ids[0] if found.subject_ids else None
+
+    def resolve(role: Role) -> str | None:
+        if role is Role.APPLICANT:
+            return applicant
+        if role is Role.ENTERPRISE:
+            return enterprise or first(routing.ENTERPRISE_SOURCE, routing.LEGAL_REP_ROLE, applicant)
+        if role is Role.PARTY:
+            return applicant or subjects.get(Role.ENTERPRISE) or enterprise
+        if role is Role.CHILD:
+            parent_roles = {"female": ["mother"], "male": ["father"]}.get(sex or "", ["mother", "father"])
+            for parent in parent_roles:
+                child = first(routing.BIRTH_SOURCE, parent, applicant)
+                if child:
+                    return child
+            return None
+        held = results.get((Role.APPLICANT, routing.MARRIAGE_SOURCE) if role is Role.SPOUSE
+                           else (Role.CHILD, routing.BIRTH_SOURCE))
+        key = routing.SPOUSE_ID_KEY if role is Role.SPOUSE else routing.CHILD_ID_KEY
+        value = held.values.get(key) if held is not None else None
+        return str(value) if value else None
+
+    for role in routing.RESOLUTION_ORDER:
+        if role not in roles:
+            continue
+        subject = subjects[role] = resolve(role)
+        if subject is None:
+            continue
+        for (r, source), record_keys in groups.items():
+            if r is role:
+                result = results[(r, source)] = reader.query(source, subject, record_keys)
+                if result.error:
+                    fail(source, result.error, result.detail)
+
+    values: dict[str, PrefilledValue] = {}
+    for r in routes:
+        result = results.get((r.role, r.source))
+        if result is None or r.key in values:
+            continue
+        value = result.values.get(r.record_key)
+        if value is None or value == "":
+            continue
+        values[r.key] = PrefilledValue(value=value, source=r.source, subject=result.subject,
+                                       fetched_at=result.fetched_at, record_key=r.record_key,
+                                       subject_id=result.subject_id)
+    _reuse_earlier(reader, keys, values, applicant=applicant, enterprise=subjects.get(Role.ENTERPRISE) or enterprise)
+    sourced = [k for k, s in form_keys if s]
+    return Prefill(values=values, failures=failures, failure_details=details,
+                   empty=tuple(k for k in sourced if k not in values))
+
+
+def _reuse_earlier(reader: _Reader, keys: Sequence[str], values: dict[str, PrefilledValue], *,
+                   applicant: str | None, enterprise: str | None) -> None:
+    """Fill what the sources did not from what the party typed before, while their consent stands."""
+    from .selectors import consent_active, earlier_entries
+
+    for party, kind in ((applicant, "person"), (enterprise, "enterprise")):
+        if not party:
+            continue
+        sex = routing.sex_of(party) if kind == "person" else None
+        wanted = {k: c for k in keys if k not in values
+                  and (c := routing.canonical_key(k, party_kind=kind, party_sex=sex)) is not None}
+        if not wanted or not consent_active(party_id=party):
+            continue
+        earlier = _read_earlier(reader, party, kind, list(wanted))
+        for key, canonical in wanted.items():
+            held = earlier.get(canonical)
+            if held is not None:
+                values[key] = PrefilledValue(value=held.value, source=EARLIER, subject=mask(party),
+                                             fetched_at=held.fetched_at, record_key=canonical,
+                                             reference=held.reference, subject_id=party)
+    del earlier_entries  # imported for _read_earlier's use only
+
+
+def _read_earlier(reader: _Reader, party: str, kind: str, fields: Sequence[str]) -> dict[str, HeldValue]:
+    from .selectors import earlier_entries
+
+    purpose = reader.require_purpose(source=EARLIER, subject_id=party, fields=fields, mode="query")
+    entries = earlier_entries(party_id=party, kind=kind)
+    ledger_append(actor=reader.actor, actor_role=reader.role, subject_id=party, source=EARLIER, purpose=purpose,
+                  fields=list(fields) or ["*"], mode="query", outcome="ok", detail="reused with consent")
+    return entries
+
+
+# ---------------------------------------------------------------------------------------------- party file
+
+
+def party_kind(subject_id: str) -> tuple[str, str]:
+    """("person", number) for a valid identity number, ("enterprise", code) for a valid credit code; anything
+    else is refused with the credit-code or identity-number error that explains it."""
+    raw = (subject_id or "").strip().upper()
+    if is_resident_id(raw):
+        return "person", resident_id(raw, field="subject_id")
+    if raw[:1].isdigit() and raw[6:14].isdigit() and len(raw) == 18:
+        return "person", resident_id(raw, field="subject_id")  # raises, naming the identity number's problem
+    return "enterprise", credit_code(raw, field="subject_id")
+
+
+def party_file(*, subject_id: str, purpose: Purpose | None, actor: User | None, actor_role: str = "",
+               registry: SourceConnectorRegistry = default_registry) -> PartyFile:
+    """Everything the connected sources hold on a person or an enterprise, with the source of each value, the
+    records naming them (their children's birth records, the enterprises they represent) and, with their
+    consent, what they typed in earlier applications."""
+    from .selectors import connected_sources, consent_active
+
+    kind, sid = party_kind(subject_id)
+    reader = _Reader(purpose=purpose, actor=actor, actor_role=actor_role, registry=registry)
+    reader.require_purpose(source="*", subject_id=sid, fields=["*"], mode="query")
+    sources = [ds for ds in connected_sources() if ds.mode == "query"]
+    reader._sources.update({ds.code: ds for ds in sources})
+    values: list[HeldValue] = []
+    failures: dict[str, str] = {}
+    related: list[Related] = []
+    for ds in sources:
+        result = reader.query(ds.code, sid, [])
+        if result.error:
+            failures[ds.code] = result.error
+        values.extend(HeldValue(key=k, value=v, source=ds.code, fetched_at=result.fetched_at)
+                      for k, v in sorted(result.values.items()))
+    codes = {ds.code for ds in sources}
+    if kind == "person":
+        parent = {"female": "mother", "male": "father"}.get(routing.sex_of(sid) or "", "mother")
+        for code, role, label in ((routing.BIRTH_SOURCE, parent, "child"),
+                                  (routing.ENTERPRISE_SOURCE, routing.LEGAL_REP_ROLE, "represents")):
+            if code not in codes:
+                continue
+            found = reader.lookup(code, role, sid)
+            if found.error:
+                failures.setdefault(code, found.error)
+            related.extend(Related(role=label, source=code, subject_id=s) for s in found.subject_ids)
+    consent = consent_active(party_id=sid)
+    earlier: list[HeldValue] = []
+    if consent:
+        earlier = sorted(_read_earlier(reader, sid, kind, []).values(), key=lambda h: h.key)
+    return PartyFile(subject_id=sid, kind=kind, values=values, failures=failures, related=related,
+                     consent=consent, earlier=earlier, sources=[ds.code for ds in sources])
+
+
+# ---------------------------------------------------------------------------------------------- consent
+
+
+def _is_party(actor: User, party_id: str) -> bool:
+    profile = Profile.objects.filter(user_id=actor.pk).values("id_number", "enterprise_uscc").first()
+    return bool(profile) and party_id in (profile["id_number"], profile["enterprise_uscc"])
+
+
+@transaction.atomic
+def consent_grant(*, party_id: str, actor: User) -> Consent:
+    """The party agrees that what they typed in earlier applications is reused (idempotent while it stands)."""
+    kind, pid = party_kind(party_id)
+    if not _is_party(actor, pid):
+        raise NotAllowed("consent_not_party", "只有当事人本人（或企业经办人）可以授权复用其数据",
+                         "Only the party (or the enterprise's representative) can consent", field="party_id")
+    current = Consent.objects.select_for_update().filter(party_id=pid, revoked_at__isnull=True).first()
+    if current is not None:
+        return current
+    return Consent.objects.create(party_id=pid, granted_at=clock.now(), granted_by=actor)
+
+
+@transaction.atomic
+def consent_revoke(*, party_id: str, actor: User) -> Consent | None:
+    """The party withdraws consent; earlier entries are no longer reused. None when none stood."""
+    _kind, pid = party_kind(party_id)
+    if not _is_party(actor, pid):
+        raise NotAllowed("consent_not_party", "只有当事人本人（或企业经办人）可以撤回授权",
+                         "Only the party (or the enterprise's representative) can withdraw consent",
+                         field="party_id")
+    current = Consent.objects.select_for_update().filter(party_id=pid, revoked_at__isnull=True).first()
+    if current is None:
+        return None
+    current.revoked_at, current.revoked_by = clock.now(), actor
+    current.save(update_fields=["revoked_at", "revoked_by"])
+    return current
+
+
+# ---------------------------------------------------------------------------------------------- objections
+
+
+def provider_department(*, source: DataSource, region_code: str | None) -> Department | None:
+    """The department that provides a source in a region: one of `provider_kind` (preferring the one whose
+    code is the kind) in the region, else in its parent regions."""
+    region = Region.objects.filter(code=region_code).first() if region_code else None
+    while region is not None:
+        depts = list(Department.objects.filter(region=region, kind=source.provider_kind))
+        if depts:
+            return sorted(depts, key=lambda d: (d.code != source.provider_kind, d.code))[0]
+        region = region.parent
+    return None
+
+
+def _objection_region(application_number: str, subject_id: str) -> str | None:
+    if application_number:
+        from yijianshi.cases.models import Application
+
+        code = (Application.objects.filter(number=application_number)
+                .values_list("region__code", flat=True).first())
+        if code:
+            return code
+    if len(subject_id) == 18 and subject_id[:6].isdigit():
+        return subject_id[:6]  # the area code of an identity number: where the person is registered
+    if len(subject_id) == 18 and subject_id[2:8].isdigit():
+        return subject_id[2:8]  # a credit code's registration region
+    return None
+
+
+def _may_raise(actor: User, subject_id: str, application_number: str) -> bool:
+    profile = Profile.objects.filter(user_id=actor.pk).first()
+    if actor.is_superuser or (profile and profile.role in (UserRole.CLERK, UserRole.OFFICER, UserRole.ADMIN)):
+        return True
+    if profile and subject_id in (profile.id_number, profile.enterprise_uscc):
+        return True
+    if application_number:
+        from yijianshi.cases.models import Application
+
+        return Application.objects.filter(number=application_number, applicant=actor).exists()
+    return False
+
+
+def objection_raise(*, subject_id: str, source: str, key: str, claimed_value: Any, reason: str,
+                    application_number: str = "", actor: User,
+                    registry: SourceConnectorRegistry = default_registry) -> Objection:
+    """数据异议: dispute the value a source holds for `key` on a subject. The value held now is read (and the
+    read recorded) so the provider department sees both; the objection goes to that department's queue."""
+    problems = ErrorList()
+    if claimed_value is None or (isinstance(claimed_value, str) and not claimed_value.strip()):
+        problems.add("objection_claimed_value_required", "请填写您认为正确的值", "Give the value you claim is correct",
+                     field="claimed_value")
+    if not (reason or "").strip():
+        problems.add("objection_reason_required", "请说明异议理由", "Give the reason for the objection",
+                     field="reason")
+    if not FieldKey.objects.filter(key=key).exists():
+        problems.add("objection_unknown_key", f"{key} 不是表单词汇表中的字段", f"{key} is not a key of the vocabulary",
+                     field="key")
+    problems.raise_if_any()
+    ds = DataSource.objects.select_related("connection").filter(code=source).first()
+    if ds is None:
+        raise NotFound("source_unknown", f"数据源 {source} 不存在", f"There is no data source {source}", field="source")
+    sid = subject_id.strip().upper()
+    if not sid:
+        raise DomainError("objection_subject_required", "请指明数据所属的主体", "Name whose data is disputed",
+                          field="subject_id")
+    if not _may_raise(actor, sid, application_number):
+        raise NotAllowed("objection_not_allowed", "只有当事人、该办件的申请人或工作人员可以提出异议",
+                         "Only the party, the applicant of the application or staff can raise an objection",
+                         field="subject_id")
+    if Objection.objects.filter(subject_id=sid, source=ds, key=key, status=ObjectionStatus.OPEN).exists():
+        raise Conflict("objection_already_open", f"对 {key} 的异议正在处理中", f"An objection to {key} is already open",
+                       field="key")
+    number = f"YY{clock.local(clock.now()):%Y%m%d}{secrets.token_hex(3).upper()}"
+    held: Any = None
+    if ds.mode == "query":
+        reader = _Reader(purpose=Purpose(kind="objection", reference=number), actor=actor, actor_role="",
+                         registry=registry)
+        reader._sources[ds.code] = ds
+        held = reader.query(ds.code, sid, [key]).values.get(key)
+    department = provider_department(source=ds, region_code=_objection_region(application_number, sid))
+    try:
+        with transaction.atomic():
+            return Objection.objects.create(
+                number=number, subject_id=sid, source=ds, key=key, held_value=held, claimed_value=claimed_value,
+                reason=reason.strip(), application_number=application_number, department=department,
+                raised_by=actor, raised_at=clock.now())
+    except IntegrityError:
+        raise Conflict("objection_already_open", f"对 {key} 的异议正在处理中", f"An objection to {key} is already open",
+                       field="key") from None
+
+
+@transaction.atomic
+def objection_resolve(*, objection: Objection, actor: User, outcome: str, note: str,
+                      corrected_value: Any = None) -> Objection:
+    """The provider department decides: ``corrected`` (the record we hold is updated to the corrected value,
+    by default the claimed one) or ``confirmed`` (the value stands; the note gives the reason)."""
+    obj = Objection.objects.select_for_update().select_related("source").get(pk=objection.pk)
+    if obj.status != ObjectionStatus.OPEN:
+        raise Conflict("objection_already_resolved", f"异议 {obj.number} 已处理", f"Objection {obj.number} is already "
+                       "resolved", field="objection")
+    if outcome not in (ObjectionStatus.CORRECTED, ObjectionStatus.CONFIRMED):
+        raise DomainError("objection_bad_outcome", "处理结果须为“已更正”或“维持原值”",
+                          "The outcome must be corrected or confirmed", field="outcome")
+    profile = Profile.objects.filter(user_id=actor.pk).first()
+    is_admin = actor.is_superuser or (profile is not None and profile.role == UserRole.ADMIN)
+    if not is_admin and (profile is None or obj.department_id is None or profile.department_id != obj.department_id):
+        raise NotAllowed("objection_not_provider", "只有数据提供部门可以处理该异议",
+                         "Only the department that provides the data can resolve this objection", field="objection")
+    if outcome == ObjectionStatus.CONFIRMED and not (note or "").strip():
+        raise DomainError("objection_reason_required", "维持原值须说明理由", "Confirming the value needs a reason",
+                          field="note")
+    now = clock.now()
+    if outcome == ObjectionStatus.CORRECTED:
+        value = obj.claimed_value if corrected_value is None else corrected_value
+        obj.corrected_value = value
+        config, _conn = _config(DataSource.objects.select_related("connection").get(pk=obj.source_id))
+        if config.connector == "local":
+            record = SourceRecord.objects.select_for_update().filter(source_id=obj.source_id,
+                                                                     subject_id=obj.subject_id).first()
+            if record is None:
+                record = SourceRecord(source_id=obj.source_id, subject_id=obj.subject_id, data={}, batch="objection")
+            record.data = {**record.data, obj.key: value}
+            record.updated_at = now
+            record.save()
+            obj.source_updated = True
+    obj.status, obj.resolved_by, obj.resolved_at, obj.resolution_note = outcome, actor, now, (note or "").strip()
+    obj.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note", "corrected_value",
+                            "source_updated"])
+    raiser = Profile.objects.filter(user_id=obj.raised_by_id).values("phone", "email", "name").first()
+    if raiser and (raiser["phone"] or raiser["email"]):
+        done_zh = "已更正" if outcome == ObjectionStatus.CORRECTED else "维持原值"
+        done_en = "corrected" if outcome == ObjectionStatus.CORRECTED else "confirmed"
+        notice = Notice(event=f"objection.{outcome}", reference=obj.application_number or obj.number,
+                        subject_zh=f"数据异议 {obj.number} {done_zh}", subject_en=f"Data objection {obj.number} {done_en}",
+                        body_zh=f"您对“{obj.key}”提出的异议已处理：{done_zh}。{obj.resolution_note}",
+                        body_en=f"Your objection to {obj.key} was {done_en}. {obj.resolution_note}",
+                        phone=raiser["phone"], email=raiser["email"], name=raiser["name"])
+        transaction.on_commit(lambda: notify(notice))
+    return obj
+
+
+# ---------------------------------------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    source: str
+    created: int
+    updated: int
+    deleted: int
+
+
+def _validate_record(raw: Mapping[str, Any], where: str, vocabulary: dict[str, str], problems: ErrorList) -> None:
+    subject = raw.get("subject_id")
+    if not isinstance(subject, str) or not subject.strip() or len(subject) > 40:
+        problems.add("record_bad_subject", "主体标识缺失或过长", "subject_id is missing or longer than 40",
+                     where=where, field="subject_id")
+    data = raw.get("data")
+    if not isinstance(data, dict) or not data:
+        problems.add("record_no_data", "记录无数据", "the record has no data", where=where, field="data")
+        return
+    for key, value in data.items():
+        kind = vocabulary.get(key)
+        if kind is None:
+            problems.add("record_unknown_key", f"{key} 不是表单词汇表中的字段", f"{key} is not a key of the vocabulary",
+                         where=where, field=key)
+        elif value not in (None, "") and kind in ("id_number", "uscc"):
+            try:
+                (resident_id if kind == "id_number" else credit_code)(str(value), field=key)
+            except DomainError as exc:
+                problems.add(exc.code, exc.detail.zh, exc.detail.en, where=where, field=key)
+    links = raw.get("links") or {}
+    if not isinstance(links, dict) or not all(isinstance(v, str | list) for v in links.values()):
+        problems.add("record_bad_links", "关联人格式错误", "links must map a role to an identifier or a list",
+                     where=where, field="links")
+    effective = raw.get("effective_date")
+    if effective not in (None, ""):
+        try:
+            date.fromisoformat(str(effective))
+        except ValueError:
+            problems.add("record_bad_date", "业务日期格式错误（YYYY-MM-DD）", "effective_date must be YYYY-MM-DD",
+                         where=where, field="effective_date")
+
+
+@transaction.atomic
+def source_records_load(*, source: str, records: Iterable[Mapping[str, Any]], actor: User | None,
+                        batch: str = "file", replace: bool = False) -> LoadSummary:
+    """Load a provider's records into the local tables (数据直达基层), in one transaction: every record is
+    checked first (keys of the vocabulary, identity numbers and credit codes with their check digits) and
+    nothing is loaded when any is wrong. A record is ``{"subject_id", "data": {key: value}, "links":
+    {role: id | [ids]}, "effective_date"}``. With `replace`, the source's other records are removed."""
+    ds = DataSource.objects.filter(code=source).first()
+    if ds is None:
+        raise NotFound("source_unknown", f"数据源 {source} 不存在", f"There is no data source {source}", field="source")
+    vocabulary = dict(FieldKey.objects.values_list("key", "type"))
+    rows = list(records)
+    problems = ErrorList()
+    for n, raw in enumerate(rows, start=1):
+        _validate_record(raw, f"record {n}", vocabulary, problems)
+    seen: set[str] = set()
+    for n, raw in enumerate(rows, start=1):
+        if raw.get("subject_id") in seen:
+            problems.add("record_duplicate", "主体标识重复", "the subject_id is given twice", where=f"record {n}",
+                         field="subject_id")
+        seen.add(str(raw.get("subject_id")))
+    problems.raise_if_any("records_invalid", "数据文件有误，未导入", "The records are not valid; nothing was loaded")
+    now = clock.now()
+    deleted = 0
+    if replace:
+        SourceLink.objects.filter(source=ds).exclude(record__subject_id__in=seen).delete()
+        deleted, _ = SourceRecord.objects.filter(source=ds).exclude(subject_id__in=seen).delete()
+    existing = {r.subject_id: r for r in SourceRecord.objects.filter(source=ds, subject_id__in=seen)}
+    created: list[SourceRecord] = []
+    updated: list[SourceRecord] = []
+    for raw in rows:
+        sid = str(raw["subject_id"]).strip()
+        effective = date.fromisoformat(str(raw["effective_date"])) if raw.get("effective_date") else None
+        record = existing.get(sid)
+        if record is None:
+            created.append(SourceRecord(source=ds, subject_id=sid, data=dict(raw["data"]), effective_date=effective,
+                                        batch=batch, updated_at=now))
+        else:
+            record.data, record.effective_date, record.batch, record.updated_at = (dict(raw["data"]), effective,
+                                                                                   batch, now)
+            updated.append(record)
+    SourceRecord.objects.bulk_create(created, batch_size=1000)
+    SourceRecord.objects.bulk_update(updated, ["data", "effective_date", "batch", "updated_at"], batch_size=1000)
+    by_subject = {r.subject_id: r for r in SourceRecord.objects.filter(source=ds, subject_id__in=seen)}
+    SourceLink.objects.filter(record__in=list(by_subject.values())).delete()
+    links = []
+    for raw in rows:
+        record = by_subject[str(raw["subject_id"]).strip()]
+        for role, parties in (raw.get("links") or {}).items():
+            for party in [parties] if isinstance(parties, str) else parties:
+                links.append(SourceLink(record=record, source=ds, role=role, party_id=str(party)))
+    SourceLink.objects.bulk_create(links, batch_size=1000)
+    logger.info("datahub: loaded %d records into %s (%d new, %d updated, %d removed) by %s", len(rows), source,
+                len(created), len(updated), deleted, actor or "system")
+    return LoadSummary(source=source, created=len(created), updated=len(updated), deleted=deleted)
+
+
+@transaction.atomic
+def source_connection_set(*, source: str, actor: User | None, **settings: Any) -> SourceConnection:
+    """Configure how a source is reached (connector, url, mapping, timeout, retries, breaker, active)."""
+    ds = DataSource.objects.filter(code=source).first()
+    if ds is None:
+        raise NotFound("source_unknown", f"数据源 {source} 不存在", f"There is no data source {source}", field="source")
+    allowed = {"connector", "url", "lookup_url", "mapping", "timeout", "retries", "breaker_threshold",
+               "breaker_seconds", "active"}
+    unknown = set(settings) - allowed
+    if unknown:
+        raise DomainError("connection_unknown_setting", f"未知的设置：{', '.join(sorted(unknown))}",
+                          f"Unknown settings: {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+    if "connector" in settings and settings["connector"] not in default_registry:
+        raise DomainError("connection_unknown_connector", f"未知的连接方式 {settings['connector']}",
+                          f"Unknown connector {settings['connector']}", field="connector")
+    conn, _created = SourceConnection.objects.select_for_update().get_or_create(source=ds)
+    for k, v in settings.items():
+        setattr(conn, k, v)
+    conn.failures, conn.open_until = 0, None  # a new configuration closes the breaker
+    conn.save()
+    logger.info("datahub: connection of %s set by %s", source, actor or "system")
+    return conn
