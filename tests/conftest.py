@@ -14,3 +14,11 @@ def minipack(tmp_path: Path) -> Path:
     target = tmp_path / "pack"
     shutil.copytree(FIXTURES / "minipack", target)
     return target
+
+
+@pytest.fixture(autouse=True)
+def _fresh_work_calendar() -> None:
+    """A rolled-back test sends no signal: start every test with the calendar rebuilt from its own data."""
+    from yijianshi.core.calendar import work_calendar_clear
+
+    work_calendar_clear()

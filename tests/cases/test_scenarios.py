@@ -93,8 +93,10 @@ def test_a_correction_stops_the_clock_and_resuming_extends_the_deadline(newborn:
         assert paused["status"] == "correction"
     with clock.frozen(datetime(2025, 10, 10, 2, 0, tzinfo=UTC)):  # resumed after the holiday
         resumed = act(health, paused, "resume").json()
-    assert resumed["status"] == "accepted" and resumed["paused_workdays"] >= 2
-    assert datetime.fromisoformat(resumed["decide_deadline"]) > deadline
+    # paused Monday 29 September, resumed Friday 10 October: working days in between are 30 Sept and 9–10 Oct
+    assert resumed["status"] == "accepted" and resumed["paused_workdays"] == 3
+    extended = datetime.fromisoformat(resumed["decide_deadline"])
+    assert extended == services.work_calendar().extend_deadline(deadline, 3)
     events = [e.type for e in CaseEvent.objects.filter(item_case_id=case["id"])]
     assert events == ["accepted", "correction_requested", "resumed"]
 

@@ -200,6 +200,31 @@ def test_a_delivered_message_cannot_be_queued_again():
     assert caught.value.code == "outbox_already_delivered"
 
 
+@pytest.mark.django_db
+def test_a_message_being_delivered_cannot_be_queued_again():
+    from yijianshi.core.errors import DomainError
+
+    refused: list[str] = []
+
+    class AdminClicksDuringDelivery(DepartmentConnector):
+        code = "workbench"
+
+        def deliver(self, message):
+            try:
+                outbox_retry(message=message, actor="admin")
+            except DomainError as exc:
+                refused.append(exc.code)
+
+    meddling = ConnectorRegistry()
+    meddling.register(AdminClicksDuringDelivery)
+    with transaction.atomic():
+        enqueue()
+
+    assert outbox_deliver_due(registry=meddling)["delivered"] == 1
+    assert refused == ["outbox_in_flight"]
+    assert OutboxMessage.objects.get().status == "delivered"
+
+
 # --- two deliverers at once --------------------------------------------------------------------------------
 
 

@@ -529,7 +529,7 @@ def item_case_transition(*, item_case: ItemCase, actor: User | None, action: str
         paused = calendar.workdays_between(case.paused_at, now) if case.paused_at else 0
         case.paused_workdays += paused
         if case.decide_deadline is not None and paused:
-            case.decide_deadline = calendar.add_workdays(case.decide_deadline, paused)
+            case.decide_deadline = calendar.extend_deadline(case.decide_deadline, paused)
         case.paused_at = None
         case.resume_status = ""
     elif act == CaseAction.APPROVE:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
@@ -207,12 +206,12 @@ class HttpConnector(SourceConnector):
                 if exc.code < 500 and exc.code != 429:
                     break  # our request is wrong: asking again will not help
                 continue
-            except (TimeoutError, socket.timeout) as exc:
+            except TimeoutError as exc:
                 last = SourceUnavailable("timeout", f"no answer from {self._host(url)} within "
                                                     f"{self.config.timeout:g}s ({type(exc).__name__})")
                 continue
             except urllib.error.URLError as exc:
-                if isinstance(exc.reason, TimeoutError | socket.timeout):
+                if isinstance(exc.reason, TimeoutError):
                     last = SourceUnavailable("timeout", f"no answer from {self._host(url)} within "
                                                         f"{self.config.timeout:g}s")
                 else:

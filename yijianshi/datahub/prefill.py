@@ -40,11 +40,11 @@ class Role(StrEnum):
     CHILD = "child"  # the birth record
     CHILD_PERSON = "child_person"  # the child as a registered person
     ENTERPRISE = "enterprise"
-    PARTY = "party"  # the applicant, or the enterprise when only the enterprise is known
+    PARTY = "party"  # the applicant, or the enterprise when only the enterprise is known (decided by the caller)
 
 
 # the order subjects are resolved in: a later role may need a value read for an earlier one
-RESOLUTION_ORDER = (Role.APPLICANT, Role.ENTERPRISE, Role.PARTY, Role.CHILD, Role.SPOUSE, Role.CHILD_PERSON)
+RESOLUTION_ORDER = (Role.APPLICANT, Role.ENTERPRISE, Role.CHILD, Role.SPOUSE, Role.CHILD_PERSON)
 
 SELF_PREFIXES = frozenset({"applicant", "person"})
 ENTERPRISE_PREFIXES = frozenset({"enterprise", "legal_rep", "annual_report"})

@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -38,19 +38,29 @@ from yijianshi.accounts.models import Role as UserRole
 from yijianshi.catalog.models import DataSource, Department, FieldKey, Region
 from yijianshi.core import clock
 from yijianshi.core.errors import Conflict, DomainError, ErrorList, NotFound
-from yijianshi.core.identifiers import credit_code, is_resident_id, mask, resident_id
+from yijianshi.core.identifiers import credit_code, mask, resident_id
 from yijianshi.core.notify import Notice, notify
-from yijianshi.ledger.services import Purpose, ledger_append
+from yijianshi.ledger.models import PurposeKind
+from yijianshi.ledger.services import SYSTEM_ROLE, Purpose, ledger_append
 
 from . import prefill as routing
 from .connectors import ConnectionConfig, SourceConnector, SourceConnectorRegistry, SourceUnavailable
 from .connectors import registry as default_registry
 from .models import Consent, Objection, ObjectionStatus, SourceConnection, SourceLink, SourceRecord
 from .prefill import Role
+from .results import (
+    EARLIER,
+    HeldValue,
+    LookupResult,
+    PartyFile,
+    Prefill,
+    PrefilledValue,
+    Related,
+    SourceResult,
+)
 
 logger = logging.getLogger(__name__)
 
-EARLIER = "application"  # the provenance of a value typed in an earlier application
 NOT_COUNTED = frozenset({"breaker_open", "inactive"})  # errors that do not count towards the breaker
 T = TypeVar("T")
 
@@ -59,122 +69,16 @@ class NotAllowed(DomainError):
     status = 403
 
 
-# ---------------------------------------------------------------------------------------------- results
-
-
-@dataclass(frozen=True)
-class SourceResult:
-    """What one read of one source gave: values by record key, or an error code (never an exception)."""
-
-    source: str
-    subject_id: str
-    values: dict[str, Any]
-    fetched_at: datetime
-    error: str = ""  # "" when the source answered; else timeout, http_error, bad_response, breaker_open, ...
-    detail: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return not self.error
-
-    @property
-    def found(self) -> bool:
-        return bool(self.values)
-
-    @property
-    def subject(self) -> str:
-        return mask(self.subject_id)
-
-
-@dataclass(frozen=True)
-class LookupResult:
-    source: str
-    subject_ids: list[str]
-    error: str = ""
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class PrefilledValue:
-    """A value filled in for the applicant, with where it came from (shown next to the field)."""
-
-    value: Any
-    source: str  # a data source code, or "application" for a value typed in an earlier application
-    subject: str  # masked
-    fetched_at: datetime
-    record_key: str = ""  # the key in the source's record (what an objection names)
-    reference: str = ""  # for a reused value: the application number it was typed in
-    subject_id: str = field(default="", repr=False)  # unmasked, for raising an objection; never display it
-
-    def as_dict(self) -> dict[str, Any]:
-        """The provenance to store with the application and show the applicant (subject masked)."""
-        return {"value": self.value, "source": self.source, "subject": self.subject,
-                "fetched_at": self.fetched_at.isoformat(), "record_key": self.record_key,
-                "reference": self.reference}
-
-
-@dataclass(frozen=True)
-class Prefill:
-    values: dict[str, PrefilledValue]
-    failures: dict[str, str]  # source -> error code; the keys it would have filled are left to type
-    failure_details: dict[str, str] = field(default_factory=dict)  # source -> detail, for staff
-    empty: tuple[str, ...] = ()  # keys with a source that stayed empty (no subject, no record, a failure)
-
-
-@dataclass(frozen=True)
-class HeldValue:
-    key: str
-    value: Any
-    source: str
-    fetched_at: datetime
-    reference: str = ""  # for earlier entries: the application number
-
-
-@dataclass(frozen=True)
-class Related:
-    role: str  # "child" (a birth record naming the subject as parent), "represents" (an enterprise)
-    source: str
-    subject_id: str = field(repr=False)
-
-    @property
-    def subject(self) -> str:
-        return mask(self.subject_id)
-
-
-@dataclass(frozen=True)
-class PartyFile:
-    """一人一档 / 一企一档: what the sources hold on a person or an enterprise, each value with its source."""
-
-    subject_id: str
-    kind: str  # "person" | "enterprise"
-    values: list[HeldValue]
-    failures: dict[str, str]
-    related: list[Related]
-    consent: bool
-    earlier: list[HeldValue]  # what the party typed before; empty without consent
-    sources: list[str]  # the sources read
-
-    @property
-    def subject(self) -> str:
-        return mask(self.subject_id)
-
-    def by_source(self) -> dict[str, dict[str, Any]]:
-        out: dict[str, dict[str, Any]] = {}
-        for v in self.values:
-            out.setdefault(v.source, {})[v.key] = v.value
-        return out
-
-
 # ---------------------------------------------------------------------------------------------- reading
 
 
 def _role_of(actor: User | None) -> str:
     if actor is None:
-        return "system"
+        return SYSTEM_ROLE
     if actor.is_superuser:
-        return UserRole.ADMIN
+        return str(UserRole.ADMIN)
     role = Profile.objects.filter(user_id=actor.pk).values_list("role", flat=True).first()
-    return role or ""
+    return role or ("staff" if actor.is_staff else "user")
 
 
 def _config(ds: DataSource) -> tuple[ConnectionConfig, SourceConnection | None]:
@@ -219,13 +123,20 @@ class _Reader:
 
     # the purpose ----------------------------------------------------------------------------------
     def require_purpose(self, *, source: str, subject_id: str, fields: Sequence[str], mode: str) -> Purpose:
-        if self.purpose is not None:
-            return self.purpose
-        ledger_append(actor=self.actor, actor_role=self.role, subject_id=subject_id, source=source, purpose=None,
-                      fields=list(fields), mode=mode, outcome="refused", detail="purpose_required")
-        raise DomainError("purpose_required", "读取共享数据须说明用途（办件、收件或核验）",
-                          "Shared data is read only for a stated purpose (an application, an intake, a check)",
-                          field="purpose")  # pragma: no cover - the ledger raises first
+        """The purpose, checked before any source is touched. Without a valid purpose and an actor the ledger
+        records the refusal and raises (ledger.services.ledger_append)."""
+        purpose = self.purpose
+        valid = (isinstance(purpose, Purpose) and purpose.kind in PurposeKind.values
+                 and bool((purpose.reference or "").strip()) and bool(self.role)
+                 and (self.actor is not None or self.role == SYSTEM_ROLE))
+        if valid and purpose is not None:
+            return purpose
+        ledger_append(actor=self.actor, actor_role=self.role, subject_id=subject_id or "?", source=source,
+                      purpose=purpose, fields=list(fields) or ["*"], mode=mode, outcome="refused",
+                      detail="refused before reading")
+        raise DomainError("purpose_required", "读取共享数据须说明用途（办件、收件或核验）并注明操作人",
+                          "Shared data is read only for a stated purpose (an application, an intake, a check) "
+                          "by a named actor", field="purpose")  # pragma: no cover - the ledger raises first
 
     # one call -------------------------------------------------------------------------------------
     def _call(self, ds: DataSource, subject_id: str, fields: Sequence[str], mode: str,
@@ -235,26 +146,27 @@ class _Reader:
         now = clock.now()
         value: T | None = None
         error = detail = ""
+        external = False
         if conn is not None and not conn.active:
             error, detail = "inactive", "the connection is switched off"
         elif conn is not None and conn.open_until is not None and conn.open_until > now:
             error, detail = "breaker_open", f"circuit open until {clock.local(conn.open_until):%Y-%m-%d %H:%M:%S}"
         else:
             try:
-                value = fn(self.registry.build(config))
+                connector = self.registry.build(config)
+                external = connector.external
+                value = fn(connector)
             except SourceUnavailable as exc:
                 error, detail = exc.code, exc.detail
             except Exception as exc:  # a connector's bug must not fail the applicant's form
                 logger.exception("datahub: connector %s raised reading %s", config.connector, ds.code)
                 error, detail = "connector_error", type(exc).__name__
-        with transaction.atomic():
-            if conn is not None:
-                self._breaker(conn, error, detail, now, external=self.registry.build(config).external
-                              if config.connector in self.registry else False)
-            outcome = "error" if error else "ok"
-            ledger_append(actor=self.actor, actor_role=self.role, subject_id=subject_id, source=ds.code,
-                          purpose=purpose, fields=list(fields) or ["*"], mode=mode, outcome=outcome,
-                          detail=f"{error}: {detail}" if error else detail)
+        if conn is not None:
+            self._breaker(conn, error, detail, now, external=external)
+        # not inside a transaction of ours: on PostgreSQL that would make the ledger append autonomously
+        ledger_append(actor=self.actor, actor_role=self.role, subject_id=subject_id, source=ds.code,
+                      purpose=purpose, fields=list(fields) or ["*"], mode=mode,
+                      outcome="error" if error else "ok", detail=f"{error}: {detail}" if error else detail)
         return value, error, detail
 
     @staticmethod
@@ -347,6 +259,8 @@ def prefill(*, form_keys: Sequence[tuple[str, str | None]], applicant_id: str | 
     reader.preload({r.source for r in candidates} | {routing.MARRIAGE_SOURCE, routing.BIRTH_SOURCE,
                                                       routing.ENTERPRISE_SOURCE})
     routes = [r for r in candidates if (ds := reader.known(r.source)) is not None and ds.mode == "query"]
+    party_role = Role.APPLICANT if applicant else Role.ENTERPRISE  # one read per subject and source
+    routes = [replace(r, role=party_role) if r.role is Role.PARTY else r for r in routes]
     groups = routing.plan(routes)
     roles = {role for role, _ in groups}
     subjects: dict[Role, str | None] = {}
@@ -371,8 +285,6 @@ def prefill(*, form_keys: Sequence[tuple[str, str | None]], applicant_id: str | 
             return applicant
         if role is Role.ENTERPRISE:
             return enterprise or first(routing.ENTERPRISE_SOURCE, routing.LEGAL_REP_ROLE, applicant)
-        if role is Role.PARTY:
-            return applicant or subjects.get(Role.ENTERPRISE) or enterprise
         if role is Role.CHILD:
             parent_roles = {"female": ["mother"], "male": ["father"]}.get(sex or "", ["mother", "father"])
             for parent in parent_roles:
@@ -392,11 +304,11 @@ def prefill(*, form_keys: Sequence[tuple[str, str | None]], applicant_id: str | 
         subject = subjects[role] = resolve(role)
         if subject is None:
             continue
-        for (r, source), record_keys in groups.items():
-            if r is role:
-                result = results[(r, source)] = reader.query(source, subject, record_keys)
-                if result.error:
-                    fail(source, result.error, result.detail)
+        for (group_role, source), record_keys in groups.items():
+            if group_role is role:
+                read = results[(group_role, source)] = reader.query(source, subject, record_keys)
+                if read.error:
+                    fail(source, read.error, read.detail)
 
     values: dict[str, PrefilledValue] = {}
     for r in routes:
@@ -418,7 +330,7 @@ def prefill(*, form_keys: Sequence[tuple[str, str | None]], applicant_id: str | 
 def _reuse_earlier(reader: _Reader, keys: Sequence[str], values: dict[str, PrefilledValue], *,
                    applicant: str | None, enterprise: str | None) -> None:
     """Fill what the sources did not from what the party typed before, while their consent stands."""
-    from .selectors import consent_active, earlier_entries
+    from .selectors import consent_active
 
     for party, kind in ((applicant, "person"), (enterprise, "enterprise")):
         if not party:
@@ -435,7 +347,6 @@ def _reuse_earlier(reader: _Reader, keys: Sequence[str], values: dict[str, Prefi
                 values[key] = PrefilledValue(value=held.value, source=EARLIER, subject=mask(party),
                                              fetched_at=held.fetched_at, record_key=canonical,
                                              reference=held.reference, subject_id=party)
-    del earlier_entries  # imported for _read_earlier's use only
 
 
 def _read_earlier(reader: _Reader, party: str, kind: str, fields: Sequence[str]) -> dict[str, HeldValue]:
@@ -453,13 +364,20 @@ def _read_earlier(reader: _Reader, party: str, kind: str, fields: Sequence[str])
 
 def party_kind(subject_id: str) -> tuple[str, str]:
     """("person", number) for a valid identity number, ("enterprise", code) for a valid credit code; anything
-    else is refused with the credit-code or identity-number error that explains it."""
+    else is refused, saying what is wrong with it as either."""
     raw = (subject_id or "").strip().upper()
-    if is_resident_id(raw):
+    try:
         return "person", resident_id(raw, field="subject_id")
-    if raw[:1].isdigit() and raw[6:14].isdigit() and len(raw) == 18:
-        return "person", resident_id(raw, field="subject_id")  # raises, naming the identity number's problem
-    return "enterprise", credit_code(raw, field="subject_id")
+    except DomainError as as_person:
+        try:
+            return "enterprise", credit_code(raw, field="subject_id")
+        except DomainError as as_enterprise:
+            raise DomainError(
+                "party_id_invalid",
+                f"{mask(raw)} 既不是有效的公民身份号码，也不是有效的统一社会信用代码"
+                f"（{as_person.detail.zh}；{as_enterprise.detail.zh}）",
+                f"{mask(raw)} is neither a valid identity number nor a valid unified social credit code "
+                f"({as_person.detail.en}; {as_enterprise.detail.en})", field="subject_id") from None
 
 
 def party_file(*, subject_id: str, purpose: Purpose | None, actor: User | None, actor_role: str = "",
@@ -506,8 +424,8 @@ def party_file(*, subject_id: str, purpose: Purpose | None, actor: User | None, 
 
 
 def _is_party(actor: User, party_id: str) -> bool:
-    profile = Profile.objects.filter(user_id=actor.pk).values("id_number", "enterprise_uscc").first()
-    return bool(profile) and party_id in (profile["id_number"], profile["enterprise_uscc"])
+    profile = Profile.objects.filter(user_id=actor.pk).values_list("id_number", "enterprise_uscc").first()
+    return profile is not None and party_id in profile
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ import logging
 import os
 import sys
 import threading
+import time
 
 from django.conf import settings
 from django.db import close_old_connections, connection
@@ -109,10 +110,25 @@ def stop(timeout: float = 10.0) -> None:
     _stop.clear()
 
 
+SWEEP_SECONDS = 60.0  # the case engine's deadline sweep (Celery beat runs it as cases.sweep_deadlines)
+
+
+def _sweep_if_due(last: float) -> float:
+    """Run the case engine's deadline sweep at most every SWEEP_SECONDS; returns when it last ran."""
+    now = time.monotonic()
+    if now - last < SWEEP_SECONDS:
+        return last
+    from yijianshi.cases.services import deadlines_sweep
+
+    deadlines_sweep()
+    return now
+
+
 def _loop() -> None:
     from .outbox import outbox_deliver_due
 
     failures = 0
+    last_sweep = 0.0
     while not _stop.is_set():
         _event.wait(timeout=POLL_SECONDS * min(2**failures, 12))
         _event.clear()
@@ -124,6 +140,7 @@ def _loop() -> None:
                 counts = outbox_deliver_due(limit=BATCH)
                 if sum(counts.values()) < BATCH:
                     break
+            last_sweep = _sweep_if_due(last_sweep)
             failures = 0
         except Exception:  # a database outage: log, wait longer, go on
             failures += 1

@@ -121,6 +121,13 @@ def row_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
     return sm3_hex(prev_hash.encode("ascii", errors="replace") + canonical(row))
 
 
+def _hash_holds(row: StoredRow) -> bool:
+    try:
+        return row_hash(row.prev_hash, row.content) == row.hash
+    except (ValueError, UnicodeError):  # stored content that cannot even be encoded was not written by us
+        return False
+
+
 # --- the walk -----------------------------------------------------------------------------------------------
 
 
@@ -202,10 +209,10 @@ def verify_chain(rows: Iterable[StoredRow], *, anchor: tuple[int, str] | None = 
         if row.prev_hash != expected_prev:
             if prev is not None and row.prev_hash == link_of_prev:
                 return fail(_problem(prev.seq, "inserted", "interloper"))
-            if row_hash(row.prev_hash, row.content) != row.hash:
+            if not _hash_holds(row):
                 return fail(_problem(row.seq, "altered", "hash_mismatch"))
             return fail(_problem(row.seq, "removed", "broken_link"))
-        if row_hash(row.prev_hash, row.content) != row.hash:
+        if not _hash_holds(row):
             return fail(_problem(row.seq, "altered", "hash_mismatch"))
         if anchor is not None and row.seq == anchor[0]:
             anchored_hash = row.hash

@@ -198,20 +198,20 @@ def store_private_key(pair: KeyPair, *, label: str) -> Path:
     return path
 
 
-_loaded: dict[tuple[str, int, int], KeyPair] = {}
+_checked: dict[tuple[str, str], KeyPair] = {}
 
 
 def load_private_key(key_id: str) -> KeyPair | None:
     """The key pair of `key_id` from its file, or None when the file is missing or does not hold that key.
 
-    A file is checked (its private key gives its public key) once per process and version of the file."""
+    The file is read each time; checking that its private key gives its public key is done once per content."""
     path = private_key_path(key_id)
     try:
         info = path.stat()
-        cache_key = (str(path), info.st_mtime_ns, info.st_size)
-        if cache_key in _loaded:
-            return _loaded[cache_key]
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if (key_id, text) in _checked:
+            return _checked[(key_id, text)]
+        data = json.loads(text)
     except FileNotFoundError:
         return None
     except (OSError, ValueError):
@@ -228,5 +228,5 @@ def load_private_key(key_id: str) -> KeyPair | None:
     except (ValueError, TypeError):
         logger.error("licence key file %s is malformed", path)
         return None
-    _loaded[cache_key] = pair
+    _checked[(key_id, text)] = pair
     return pair

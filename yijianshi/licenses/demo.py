@@ -13,7 +13,7 @@ from typing import Any
 from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
 from yijianshi.catalog.models import Department, LicenceType
 
-from .models import HolderIdType, License, LicenceStatus
+from .models import HolderIdType, LicenceStatus, License
 from .selectors import local_today
 from .services import licence_issue, signing_keys_ensure
 

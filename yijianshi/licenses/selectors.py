@@ -10,7 +10,7 @@ from yijianshi.accounts.models import Profile, Role
 from yijianshi.accounts.roles import Actor
 from yijianshi.core import clock
 
-from .models import License, LicenceStatus, SigningKey
+from .models import LicenceStatus, License, SigningKey
 
 
 def local_today() -> date:
@@ -21,14 +21,18 @@ def _with_related(qs: QuerySet[License]) -> QuerySet[License]:
     return qs.select_related("licence_type", "key", "superseded_by")
 
 
-def wallet(*, holder_id: str, today: date | None = None) -> QuerySet[License]:
-    """A holder's licences, those valid today first, then newest first (证照夹)."""
+def valid_first(qs: QuerySet[License], today: date | None = None) -> QuerySet[License]:
+    """Licences valid today first, then the others; newest first within each."""
     today = today or local_today()
     current = Q(status=LicenceStatus.VALID) & Q(valid_from__lte=today) & (Q(valid_to__isnull=True)
                                                                           | Q(valid_to__gte=today))
-    return _with_related(License.objects.filter(holder_id=(holder_id or "").strip().upper())).annotate(
-        rank=Case(When(current, then=Value(0)), default=Value(1), output_field=IntegerField()),
-    ).order_by("rank", "-issued_at", "-pk")
+    return qs.annotate(rank=Case(When(current, then=Value(0)), default=Value(1), output_field=IntegerField())
+                       ).order_by("rank", "-issued_at", "-pk")
+
+
+def wallet(*, holder_id: str, today: date | None = None) -> QuerySet[License]:
+    """A holder's licences (证照夹), those valid today first."""
+    return valid_first(_with_related(License.objects.filter(holder_id=(holder_id or "").strip().upper())), today)
 
 
 def holder_ids_of(actor: Actor) -> list[str]:

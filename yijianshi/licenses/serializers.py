@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from yijianshi.core.identifiers import mask
 
-from .models import License, SigningKey
+from .models import LicenceStatus, License, SigningKey
 
 
 def masked_name(name: str) -> str:
@@ -36,7 +36,11 @@ class LicenceOut(serializers.ModelSerializer[License]):
         return newer.identifier if newer is not None else None
 
     def get_valid_today(self, obj: License) -> bool:
-        return bool(getattr(obj, "rank", 1) == 0)
+        from .selectors import local_today
+
+        today = local_today()
+        return (obj.status == LicenceStatus.VALID and obj.valid_from <= today
+                and (obj.valid_to is None or obj.valid_to >= today))
 
 
 class LicenceDetailOut(LicenceOut):

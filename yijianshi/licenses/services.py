@@ -25,8 +25,8 @@ import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 import segno
@@ -49,12 +49,11 @@ from .models import (
     CANONICAL_KEYS,
     HolderIdType,
     IssuerIdentity,
-    License,
     LicenceEvent,
     LicenceEventType,
     LicenceStatus,
+    License,
     SigningKey,
-    canonical_fields,
 )
 from .selectors import licence_by_identifier, local_today, wallet
 

@@ -1,0 +1,40 @@
+"""Tests of the access ledger (yijianshi/ledger): the chain, appends, verification, concurrency, admin."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import connection
+
+from yijianshi.core.identifiers import make_resident_id
+from yijianshi.ledger.models import LedgerEntry
+from yijianshi.ledger.services import Purpose, ledger_append
+
+MOTHER = make_resident_id("140524", date(1994, 5, 17), 122)
+FATHER = make_resident_id("140524", date(1992, 11, 3), 131)
+TABLE = LedgerEntry._meta.db_table
+# the apps a transactional test of the ledger touches: only their tables are emptied after it (much faster)
+LEDGER_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "yijianshi.ledger"]
+
+
+def append(**overrides: Any) -> LedgerEntry:
+    """One read of the population register about the mother for application YJS-1, by a system task."""
+    arguments: dict[str, Any] = {
+        "actor": None, "actor_role": "system", "subject_id": MOTHER, "source": "population",
+        "purpose": Purpose(kind="prefill", reference="YJS-20260302-0001"),
+        "fields": ["person.name", "person.id_number"], "mode": "query", "outcome": "ok",
+    }
+    arguments.update(overrides)
+    return ledger_append(**arguments)
+
+
+def raw(sql: str, params: list[Any] | tuple[Any, ...] = ()) -> int:
+    """Run SQL straight on the table, bypassing the service (what an intruder with database access does)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql.replace("{table}", TABLE), params)
+        return cursor.rowcount
+
+
+def seqs() -> list[int]:
+    return list(LedgerEntry.objects.order_by("seq").values_list("seq", flat=True))

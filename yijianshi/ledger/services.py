@@ -1,0 +1,277 @@
+"""Appending to and verifying the access ledger (上链存证, 001 §15; issue 4 point 4).
+
+Rule: no source is read without a purpose (an application, an intake, a verification …) and an actor, and
+every read and verification — allowed, failed or refused — is appended here, chained by SM3 (chain.py).
+The data hub calls `ledger_append` for each read; a read without a purpose is recorded as `refused` and then
+refused with `DomainError("purpose_required")`, so callers must call it *before* touching a source when they
+have no purpose. The data subject lists the rows about them with `selectors.ledger_entries_for_subject`.
+
+**Serialised appends.** A row needs the previous row's seq and hash, so appends are serialised across
+threads, processes and web workers:
+- PostgreSQL: `pg_advisory_xact_lock(LOCK_KEY)` first in the append's transaction, then the head is read
+  (READ COMMITTED — Django's default — takes a fresh snapshot per statement, so it sees the row the previous
+  holder committed before releasing the lock), then the row is inserted; the lock goes with the commit. An
+  advisory lock rather than `SELECT … FOR UPDATE` on a head row: nothing is updated per append (no hot row,
+  no dead tuples), and it works on an empty ledger.
+- SQLite: the settings open every transaction with `BEGIN IMMEDIATE`, which takes the database's single write
+  lock at once, so read-head-then-insert is already serialised.
+The unique index on `seq` is the last guard: a bug here would end in an IntegrityError, never in a fork.
+
+**Which transaction the row is written in — and why a refusal survives the caller's rollback.**
+- The caller is not in a transaction (a GET that prefills a form, a command): the row is written in its own
+  short transaction on the default connection and committed before `ledger_append` returns (or raises).
+- The caller is inside its own `transaction.atomic` on PostgreSQL: the row is written through a second,
+  short-lived connection in a transaction of its own (an *autonomous transaction*), committed before we
+  return or raise. A savepoint would not do: it is undone by the caller's rollback, and the refusal must
+  survive exactly that (the caller's request fails with our error). Two more reasons: a read that happened
+  stays on record even if the application that made it is rolled back (the data left the source either way),
+  and the ledger's lock is held only for the append (a few milliseconds), not until the caller commits —
+  otherwise one slow caller (say, an HTTP source read after the first append) would stop every other
+  reader on the platform. The cost is a connection set-up (measured in bench/ledger_append.py) on this path
+  only. The row carries no foreign key, so the other connection needs nothing the caller has not committed.
+- The caller is inside its own transaction on SQLite (the embedded, single-process default): SQLite has one
+  writer at a time and the caller holds that lock, so a second connection would wait for the caller forever.
+  There the row is written in a savepoint of the caller's transaction and shares its fate: a refusal inside a
+  transaction that is then rolled back leaves no row. Production runs PostgreSQL.
+- Inside a test's wrapping transaction (pytest-django without transaction=True) the row is written in a
+  savepoint, as Django does for `atomic(durable=True)`, so tests stay isolated; tests of the autonomous path
+  use transaction=True (tests/ledger/test_refusal.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.utils import load_backend
+
+from yijianshi.core import clock
+from yijianshi.core.errors import DomainError
+from yijianshi.core.identifiers import mask
+
+from .chain import GENESIS, StoredRow, VerifyResult, canonical, row_hash, verify_chain
+from .models import AccessMode, LedgerEntry, Outcome, PurposeKind
+
+__all__ = [
+    "LOCK_KEY", "Purpose", "VerifyResult", "canonical", "ledger_append", "ledger_verify",
+]
+
+LOCK_KEY = 0x594A535F4C454447  # "YJS_LEDG": the PostgreSQL advisory lock that serialises appends
+AUTONOMOUS_ALIAS = "ledger-autonomous"
+AUTONOMOUS_LOCK_TIMEOUT = "10s"  # a guard: that connection must never wait on its own caller
+MAX_DETAIL = 2000
+MAX_FIELDS = 500
+MAX_FIELD_KEY = 100
+SYSTEM_ROLE = "system"
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """Why shared data is read; required for every read."""
+
+    kind: str  # PurposeKind: application | intake | verification | party_file | objection | prefill
+    reference: str  # e.g. the application number or the licence identifier
+
+
+# --- checking the call --------------------------------------------------------------------------------------
+
+
+def _bad(code: str, field: str, zh: str, en: str) -> DomainError:
+    return DomainError(code, zh, en, field=field)
+
+
+def _text(value: Any, *, field: str, zh_name: str, max_length: int, required: bool = True) -> str:
+    if not isinstance(value, str):
+        raise _bad("ledger_not_text", field, f"{zh_name}必须是文本", f"The {field} must be text")
+    text = value.strip()
+    if required and not text:
+        raise _bad(f"ledger_{field}_required", field, f"缺少{zh_name}", f"The {field} is missing")
+    if len(text) > max_length:
+        raise _bad("ledger_too_long", field, f"{zh_name}超过{max_length}个字符",
+                   f"The {field} is longer than {max_length} characters")
+    if "\x00" in text:
+        raise _bad("ledger_nul_character", field, f"{zh_name}含有空字符", f"The {field} contains a NUL character")
+    return text
+
+
+def _fields(fields: Any) -> list[str]:
+    if isinstance(fields, str | bytes) or not isinstance(fields, Sequence | set | frozenset):
+        raise _bad("ledger_bad_fields", "fields", "字段必须是字段键的列表", "The fields must be a list of field keys")
+    keys = sorted({_text(f, field="fields", zh_name="字段键", max_length=MAX_FIELD_KEY) for f in fields})
+    if len(keys) > MAX_FIELDS:
+        raise _bad("ledger_too_many_fields", "fields", f"字段超过{MAX_FIELDS}个",
+                   f"More than {MAX_FIELDS} fields in one read")
+    return keys
+
+
+def _detail(detail: Any) -> str:
+    text = str(detail or "").replace("\x00", "\ufffd").strip()  # exception texts: never refuse to log them
+    return text if len(text) <= MAX_DETAIL else text[: MAX_DETAIL - 1] + "…"
+
+
+def _refusal(actor: User | None, actor_role: str, purpose: Purpose | None, subject: str) -> DomainError | None:
+    """Why this read must be refused (recorded, then raised), or None."""
+    who = mask(subject)
+    if purpose is None:
+        return DomainError(
+            "purpose_required",
+            f"读取共享数据须说明用途（办件、收件、核验等）；对 {who} 的本次读取已拒绝并记录",
+            f"Shared data is read only for a stated purpose (an application, an intake, a verification); "
+            f"this read about {who} was refused and recorded",
+            field="purpose")
+    if (not isinstance(purpose, Purpose) or purpose.kind not in PurposeKind.values
+            or not isinstance(purpose.reference, str) or not purpose.reference.strip()
+            or len(purpose.reference.strip()) > 128):
+        return DomainError(
+            "purpose_invalid",
+            f"用途无效：须为{'、'.join(PurposeKind.values)}之一，并注明依据（如办件编号）；对 {who} 的本次读取已拒绝并记录",
+            f"The purpose is not valid: its kind must be one of {', '.join(PurposeKind.values)} and it needs a "
+            f"reference (e.g. the application number); this read about {who} was refused and recorded",
+            field="purpose")
+    if not actor_role or (actor is None and actor_role != SYSTEM_ROLE):
+        return DomainError(
+            "actor_required",
+            f"读取共享数据须注明操作人（或角色为 system 的系统任务）；对 {who} 的本次读取已拒绝并记录",
+            f"Shared data is read only by a named actor (or a task with the role 'system'); this read about "
+            f"{who} was refused and recorded",
+            field="actor")
+    return None
+
+
+# --- appending ----------------------------------------------------------------------------------------------
+
+
+def ledger_append(
+    *,
+    actor: User | None,
+    actor_role: str,
+    subject_id: str,
+    source: str,
+    purpose: Purpose | None,
+    fields: Sequence[str],
+    mode: str,
+    outcome: str,
+    detail: str = "",
+) -> LedgerEntry:
+    """Append one row for one read (`mode` "query") or verification ("verify") of `source` about
+    `subject_id`, with its `outcome` ("ok", "error", "refused"), and return it, committed (module docstring).
+
+    Without a purpose (or with an invalid one, or without an actor), the row is recorded with outcome
+    "refused" and the reason in its detail, and then `DomainError` ("purpose_required", "purpose_invalid",
+    "actor_required") is raised. Malformed arguments (an unknown mode, an empty subject …) raise a
+    `DomainError` and record nothing: they are bugs of the caller, not reads."""
+    if mode not in AccessMode.values:
+        raise _bad("ledger_bad_mode", "mode", f"访问方式须为{'/'.join(AccessMode.values)}",
+                   f"The mode must be one of {', '.join(AccessMode.values)}")
+    if outcome not in Outcome.values:
+        raise _bad("ledger_bad_outcome", "outcome", f"结果须为{'/'.join(Outcome.values)}",
+                   f"The outcome must be one of {', '.join(Outcome.values)}")
+    subject = _text(subject_id, field="subject_id", zh_name="数据主体标识", max_length=64)
+    values: dict[str, Any] = {
+        "actor_id": actor.pk if actor is not None else None,
+        "actor_name": actor.get_username() if actor is not None else "",
+        "actor_role": _text(actor_role or "", field="actor_role", zh_name="角色", max_length=32, required=False),
+        "subject_id": subject,
+        "source": _text(source, field="source", zh_name="数据源", max_length=60),
+        "purpose_kind": "",
+        "purpose_reference": "",
+        "fields": _fields(fields),
+        "mode": mode,
+        "outcome": outcome,
+        "detail": _detail(detail),
+    }
+    refusal = _refusal(actor, values["actor_role"], purpose, subject)
+    if purpose is not None:
+        values["purpose_kind"] = str(getattr(purpose, "kind", ""))[:20].replace("\x00", "")
+        values["purpose_reference"] = str(getattr(purpose, "reference", "")).strip()[:128].replace("\x00", "")
+    if refusal is not None:
+        values["outcome"] = Outcome.REFUSED
+        values["detail"] = _detail(f"{refusal.code}: {values['detail']}" if values["detail"] else refusal.code)
+    entry = _append(values)
+    if refusal is not None:
+        raise refusal  # after the row was committed (or, on SQLite inside a caller's transaction, saved)
+    return entry
+
+
+def _in_callers_transaction(conn: BaseDatabaseWrapper) -> bool:
+    """Whether the caller has a transaction open on `conn` — not counting a test case's wrapper, which Django
+    itself treats as absent for `atomic(durable=True)`."""
+    if any(getattr(block, "_from_testcase", False) for block in conn.atomic_blocks):
+        return False
+    return bool(conn.in_atomic_block or not conn.get_autocommit())
+
+
+def _append(values: dict[str, Any]) -> LedgerEntry:
+    conn = connections[DEFAULT_DB_ALIAS]
+    if conn.vendor not in ("postgresql", "sqlite"):
+        raise ImproperlyConfigured(f"the access ledger serialises appends on PostgreSQL and SQLite only, "
+                                   f"not on {conn.vendor}")
+    if conn.vendor == "postgresql" and _in_callers_transaction(conn):
+        return _append_autonomously(values)
+    with transaction.atomic(using=DEFAULT_DB_ALIAS):
+        return _append_here(DEFAULT_DB_ALIAS, values)
+
+
+def _append_here(alias: str, values: dict[str, Any]) -> LedgerEntry:
+    """Lock, read the head, insert. Runs inside a transaction on `alias`."""
+    conn = connections[alias]
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+    head = LedgerEntry.objects.using(alias).order_by("-seq").values_list("seq", "hash").first()
+    seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
+    entry = LedgerEntry(seq=seq, at=clock.now(), prev_hash=prev_hash, **values)
+    entry.hash = row_hash(prev_hash, entry.content())
+    entry.save(using=alias, force_insert=True)
+    return entry
+
+
+def _append_autonomously(values: dict[str, Any]) -> LedgerEntry:
+    """Append through a connection of our own, in a transaction of its own (PostgreSQL; module docstring).
+    The connection is registered under a private alias in this thread only, and closed at once."""
+    settings_dict = dict(connections[DEFAULT_DB_ALIAS].settings_dict)
+    own = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, AUTONOMOUS_ALIAS)
+    connections[AUTONOMOUS_ALIAS] = own
+    try:
+        with transaction.atomic(using=AUTONOMOUS_ALIAS):
+            with own.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = '{AUTONOMOUS_LOCK_TIMEOUT}'")
+            entry = _append_here(AUTONOMOUS_ALIAS, values)
+    finally:
+        own.close()
+        del connections[AUTONOMOUS_ALIAS]
+    entry._state.db = DEFAULT_DB_ALIAS  # the row lives in the default database; that alias is gone
+    return entry
+
+
+# --- verifying ----------------------------------------------------------------------------------------------
+
+_COLUMNS = ("seq", "prev_hash", "hash", "at", "actor_id", "actor_name", "actor_role", "subject_id", "source",
+            "purpose_kind", "purpose_reference", "fields", "mode", "outcome", "detail")
+
+
+def _stored_rows() -> Any:
+    rows = LedgerEntry.objects.order_by("seq", "id").values_list(*_COLUMNS).iterator(chunk_size=2000)
+    for seq, prev_hash, hash_, *rest in rows:
+        content = dict(zip(_COLUMNS[3:], rest, strict=True))
+        content["seq"] = seq
+        yield StoredRow(seq=seq, prev_hash=prev_hash, hash=hash_, content=content)
+
+
+def ledger_verify(*, anchor: tuple[int, str] | None = None) -> VerifyResult:
+    """Walk the whole chain in seq order: ok (with the number of rows and the head), or the first row that
+    was altered, removed or inserted, with its seq and the kind of problem (chain.verify_chain).
+
+    `anchor` (seq, hash): a head printed by an earlier run and kept elsewhere; the chain must still hold that
+    row with that hash, which detects a rewrite or truncation up to it."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    if conn.vendor == "postgresql" and not conn.in_atomic_block:
+        # one snapshot, streamed by a server-side cursor (outside a transaction it would be materialised)
+        with transaction.atomic():
+            return verify_chain(_stored_rows(), anchor=anchor)
+    return verify_chain(_stored_rows(), anchor=anchor)
