@@ -84,12 +84,6 @@ def crypto_cases(repeat: int) -> list[tuple[str, list[float]]]:
 
 
 def db_cases(repeat: int) -> list[tuple[str, list[float]]]:
-    import django
-
-    folder = Path(tempfile.mkdtemp(prefix="yijianshi-bench-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
-    os.environ["YIJIANSHI_KEY_DIR"] = str(folder / "keys")
-    django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -125,6 +119,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--db", action="store_true", help="also time the services on a throwaway SQLite database")
     args = parser.parse_args()
+    if args.db:  # a throwaway database and key folder, set before Django reads its settings
+        folder = Path(tempfile.mkdtemp(prefix="yijianshi-bench-"))
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+        os.environ["YIJIANSHI_KEY_DIR"] = str(folder / "keys")
+    import django
+
+    django.setup()
     cases = crypto_cases(args.repeat)
     if args.db:
         cases += db_cases(args.repeat)

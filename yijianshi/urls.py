@@ -7,6 +7,8 @@ admin.site.site_title = "一件事"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/licences/", include("yijianshi.licenses.api_urls")),
     path("api/", include("yijianshi.api.urls")),
+    path("licences/", include("yijianshi.licenses.urls")),
     path("", include("yijianshi.web.urls")),
 ]

@@ -10,7 +10,7 @@ from yijianshi.accounts.demo import ENTERPRISE_USCC, FATHER_ID, MOTHER_ID
 from yijianshi.core.errors import DomainError
 from yijianshi.core.identifiers import mask
 from yijianshi.datahub.models import SourceRecord
-from yijianshi.datahub.services import prefill, source_query, source_verify
+from yijianshi.datahub.services import prefill, source_check, source_query, source_verify
 from yijianshi.ledger.models import LedgerEntry
 from yijianshi.ledger.services import Purpose, ledger_verify
 
@@ -107,6 +107,15 @@ def test_verify_only_answers_yes_or_no(hub, purpose):
     rows = LedgerEntry.objects.filter(mode="verify")
     assert rows.count() == 4 and set(rows.values_list("outcome", flat=True)) == {"ok"}
     assert "FATHER" not in str(list(rows.values_list("detail", flat=True)))
+
+
+def test_a_data_check_says_whether_the_source_holds_a_record(hub, purpose):
+    clerk = user("clerk")
+    assert source_check(source="marriage", subject_id=MOTHER_ID, purpose=purpose, actor=clerk) is True
+    assert source_check(source="disability", subject_id="110101199001011234", purpose=purpose, actor=clerk) is False
+    rows = LedgerEntry.objects.order_by("seq")
+    assert [(r.source, r.mode, r.fields) for r in rows] == [("marriage", "verify", ["*"]),
+                                                            ("disability", "verify", ["*"])]
 
 
 def test_a_verify_only_source_is_never_queried(hub, purpose):

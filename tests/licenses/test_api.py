@@ -122,9 +122,28 @@ def test_public_page_masks_the_holder(family: dict[str, License]) -> None:
     english = Client()
     english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     text = english.get(f"/licences/verify/{mine.identifier}").content.decode()
-    assert "Verified" in text and "Each check" in text
+    assert "Verified" in text and "Each check" in text and "identity number" in text
     wrong = mine.identifier[:-1] + ("A" if mine.identifier[-1] != "A" else "B")
     page = Client().get(f"/licences/verify/{wrong}")
     assert page.status_code == 404 and "bad_check_character" in page.content.decode()
     form = Client().get("/licences/verify/", {"identifier": mine.identifier.lower()})
     assert form.status_code == 302 and form["Location"].endswith(mine.identifier)
+
+
+def test_wallet_lists_valid_first_in_a_fixed_number_of_queries(
+        issue: Callable[..., License], client_for: Callable[[str], APIClient],
+        django_assert_max_num_queries: Any) -> None:
+    from yijianshi.licenses.services import licence_revoke, licence_supersede
+
+    revoked = licence_revoke(licence=issue(), reason="登记错误", actor=None)
+    old = issue()
+    new = licence_supersede(licence=old, surface={}, actor=None)
+    expired = issue(valid_from=revoked.valid_from, valid_to=revoked.valid_from)
+    valid = issue()
+    mother = client_for("mother")
+    with django_assert_max_num_queries(5):  # auth profile, count, page (with type, key, newer version)
+        rows = mother.get(API).json()["results"]
+    order = [r["identifier"] for r in rows]
+    assert set(order[:2]) == {valid.identifier, new.identifier}
+    assert set(order[2:]) == {revoked.identifier, old.identifier, expired.identifier}
+    assert [r["valid_today"] for r in rows] == [True, True, False, False, False]

@@ -15,7 +15,7 @@ from .models import PartyType, Profile, Role
 DEMO_PASSWORD = "yijianshi-demo"  # noqa: S105 - a published demo password, for the local demo only
 MOTHER_ID = make_resident_id("140524", date(1994, 3, 15), 22)
 FATHER_ID = make_resident_id("140524", date(1992, 7, 8), 31)
-ENTERPRISE_USCC = make_credit_code("9", "1140524", "MA0K1234")
+ENTERPRISE_USCC = make_credit_code("9", "1140524", "MA0K12345")
 
 
 def _user(username: str, *, superuser: bool = False, staff: bool = False) -> tuple[User, bool]:

@@ -14,14 +14,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from yijianshi.accounts.models import Profile, Role
 from yijianshi.accounts.roles import actor_of
 from yijianshi.cases import selectors, services
 from yijianshi.cases.models import Application, Commitment, Document, ItemCase
 from yijianshi.cases.permissions import visible_applications, visible_item_cases
+from yijianshi.cases.shared import party_data
 from yijianshi.catalog import engine
 from yijianshi.catalog.models import Bundle
 from yijianshi.catalog.selectors import bundle_definition, current_version, published_versions
 from yijianshi.core.errors import NotFound
+from yijianshi.ledger.services import Purpose
 
 from . import serializers as s
 
@@ -219,11 +222,12 @@ class BundleListApi(APIView):
 
 
 class BundleGuideApi(APIView):
-    """One bundle's guide for given situation answers (public): the merged form, the materials with their
-    waivers, the items and the schedule — what an applicant fills in before submitting."""
+    """One bundle's guide for given situation answers: the merged form, the materials with their waivers, the
+    items and the schedule. Public; for a signed-in applicant the form comes prefilled from the data the
+    government holds (each value with its source, each read in the access ledger) and the waivers reflect the
+    licences in their wallet and the checks that passed."""
 
     permission_classes = [AllowAny]
-    authentication_classes: list[type[Any]] = []
 
     def get(self, request: Request, code: str) -> Response:
         bundle = Bundle.objects.select_related("region").filter(code=code).first()
@@ -232,11 +236,22 @@ class BundleGuideApi(APIView):
             raise NotFound("unknown_bundle", f"“一件事”{code} 不存在或未发布", f"No published bundle '{code}'")
         definition = bundle_definition(version)
         answers = {k: v for k, v in request.query_params.items() if k in {s.code for s in definition.situations}}
-        result = engine.compute(definition, answers)
+        actor = actor_of(request.user)
+        party = None
+        if actor.role == Role.APPLICANT:
+            profile = Profile.objects.get(user_id=actor.user_id or 0)
+            party_id = profile.enterprise_uscc if profile.party_type == "enterprise" else profile.id_number
+            if party_id:
+                party = party_data(definition=definition, answers=answers, party_type=profile.party_type,
+                                   party_id=party_id, purpose=Purpose("prefill", code), actor=request.user,
+                                   actor_role=actor.role)
+        result = engine.compute(definition, answers, evidence=party.evidence if party else None)
         snapshot = services.guide_snapshot(version.number, bundle, definition, result)
         snapshot["situations"] = [
             {"code": q.code, "zh": q.question_zh, "en": q.question_en, "default": q.default,
              "options": [{"value": o.value, "zh": o.label_zh, "en": o.label_en} for o in q.options]}
             for q in definition.situations]
         snapshot["answers"] = engine.resolve_answers(definition, answers)
+        snapshot["prefill"] = party.provenance() if party else {}
+        snapshot["prefill_failures"] = dict(party.prefill.failures) if party else {}
         return Response(snapshot)

@@ -34,6 +34,7 @@ from yijianshi.core.notify import Notice
 from yijianshi.core.workdays import BusinessHours
 from yijianshi.documents.render import DocumentData, render_pdf
 from yijianshi.integrations.outbox import outbox_enqueue
+from yijianshi.ledger.services import Purpose
 
 from . import permissions
 from .formcheck import check_form
@@ -248,6 +249,7 @@ def application_submit(
         with transaction.atomic():
             application = _submit(actor, info, bundle_code, form, answers, channel, service_point, materials,
                                   tolerated, commitments, on_behalf_of, idempotency_key, digest)
+            _record_prefill(application, actor, info)
     except IntegrityError:
         if idempotency_key is not None:  # a concurrent request with the same key won the race
             previous = _replay(actor, idempotency_key, digest)
@@ -255,6 +257,27 @@ def application_submit(
                 return previous
         raise
     return Submission(application=application, replayed=False)
+
+
+def _record_prefill(application: Application, actor: User, info: Actor) -> None:
+    """Prefill and evidence for the party, under the purpose of this application (each read in the ledger):
+    which values came from where, which the applicant changed, which materials are waived by what."""
+    from .shared import party_data
+
+    definition = bundle_definition(application.bundle_version)
+    data = party_data(definition=definition, answers=application.answers, party_type=application.party_type,
+                      party_id=application.party_id, purpose=Purpose("application", application.number), actor=actor,
+                      actor_role=info.role or "")
+    result = engine.compute(definition, application.answers, evidence=data.evidence)
+    fresh = guide_snapshot(application.bundle_version.number, application.bundle, definition, result)
+    provenance = data.provenance()
+    changed = sorted(k for k, v in provenance.items()
+                     if k in application.form_data and str(application.form_data[k]) != str(v["value"]))
+    application.snapshot = {**application.snapshot, "materials": fresh["materials"], "prefill": provenance,
+                            "prefill_changed": changed, "prefill_failures": dict(data.prefill.failures),
+                            "evidence": {"licences": sorted(data.evidence.licences or ()),
+                                         "data_checks": sorted(data.evidence.data_checks or ())}}
+    application.save(update_fields=["snapshot"])
 
 
 def _replay(actor: User, key: str, digest: str) -> Submission | None:
@@ -544,8 +567,14 @@ def item_case_transition(*, item_case: ItemCase, actor: User | None, action: str
         case.result = {"summary": str((result or {}).get("summary") or case.item.result or case.name)[:300],
                        "licence_type": case.item.issues_licence.code if case.item.issues_licence else None,
                        "number": str((result or {}).get("number") or "")[:60]}
+        from .shared import issue_result_licence
+
+        licence = issue_result_licence(case=case, application=app, actor=actor)
+        if licence:
+            case.result["licence"] = licence
         document = _document(app, "approval_decision", issuer=issuer, item_case=case,
-                             lines=[("事项", case.name), ("办理结果", case.result["summary"])])
+                             lines=[("事项", case.name), ("办理结果", case.result["summary"]),
+                                    ("电子证照", licence or "—")])
         _notify_later(app, "item_case.approved", f"“{case.name}”已办结（准予）。", f"'{case.name}' approved.")
     elif act == CaseAction.DENY:
         case.status = next_case_status(CaseStatus(old), act)

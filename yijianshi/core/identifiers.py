@@ -82,7 +82,10 @@ def make_resident_id(area: str, birth: date, sequence: int) -> str:
 
 
 def make_credit_code(registration_authority: str, region: str, body: str) -> str:
-    """A valid unified social credit code for demo and synthetic data (GB 32100)."""
+    """A valid unified social credit code for demo and synthetic data (GB 32100): 1 + 1 + 6 + 9 characters
+    and the check character."""
     base = f"{registration_authority}{region}{body}"
+    if len(base) != 17:
+        raise ValueError(f"a credit code has 17 characters before its check character, not {len(base)}")
     check: str = uscc.calc_check_digit(base)
     return base + check

@@ -81,6 +81,11 @@ class SourceConnector:
             return None
         return same_value(held[key], value)
 
+    def holds(self, subject_id: str) -> bool:
+        """Whether the source holds a record on the subject (a data check, 数据核验, standing in for a
+        material); nothing it holds is returned."""
+        return bool(self.fetch(subject_id, []))
+
     def check_config(self) -> list[str]:
         """Problems with the configuration, in words for the administrator; [] when fine."""
         return []
@@ -138,8 +143,9 @@ class LocalConnector(SourceConnector):
     def fetch(self, subject_id: str, fields: Sequence[str]) -> dict[str, Any]:
         from .models import SourceRecord
 
-        data = (SourceRecord.objects.filter(source_id=self.config.source_id, subject_id=subject_id)
-                .values_list("data", flat=True).first())
+        found = SourceRecord.objects.filter(source_id=self.config.source_id, subject_id=subject_id).values_list(
+            "data", flat=True)[:1]
+        data = next(iter(found), None)
         if not data:
             return {}
         if not fields:

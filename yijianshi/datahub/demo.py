@@ -19,13 +19,14 @@ files (other batches) win over generated ones with the same subject.
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 
 from yijianshi.accounts.demo import ENTERPRISE_USCC, FATHER_ID, MOTHER_ID
 from yijianshi.catalog.models import DataSource
@@ -447,6 +448,26 @@ class _World:
         return out
 
 
+def _insert(rows: list[SourceRecord]) -> None:
+    """Insert the records and set their keys. On PostgreSQL with COPY: `bulk_create` there binds each column
+    as one array parameter, which psycopg quotes value by value on the client — seconds for 20,000 JSON rows."""
+    if connection.vendor != "postgresql":
+        SourceRecord.objects.bulk_create(rows, batch_size=500)
+        if all(r.pk is not None for r in rows):
+            return
+    else:
+        table = SourceRecord._meta.db_table
+        with connection.cursor() as cursor, cursor.copy(
+                f"COPY {table} (source_id, subject_id, data, effective_date, batch, updated_at) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row((r.source_id, r.subject_id, json.dumps(r.data, ensure_ascii=False), r.effective_date,
+                                r.batch, r.updated_at))
+    keys = {(source_id, subject_id): pk for source_id, subject_id, pk in
+            SourceRecord.objects.filter(batch=BATCH).values_list("source_id", "subject_id", "pk")}
+    for r in rows:
+        r.pk = keys[(r.source_id, r.subject_id)]
+
+
 @transaction.atomic
 def demo_data_seed(*, persons: int = 3000, enterprises: int = 300, seed: int = 1, today: date = TODAY,
                    actor: User | None = None) -> SeedSummary:
@@ -467,7 +488,8 @@ def demo_data_seed(*, persons: int = 3000, enterprises: int = 300, seed: int = 1
     world.companies(enterprises)
     generated = world.records()
     SourceLink.objects.filter(record__batch=BATCH).delete()
-    SourceRecord.objects.filter(batch=BATCH).delete()
+    with connection.cursor() as cursor:  # the links are gone: no need for Django's cascade collector
+        cursor.execute(f"DELETE FROM {SourceRecord._meta.db_table} WHERE batch = %s", [BATCH])  # noqa: S608
     taken = set(SourceRecord.objects.filter(source__code__in=SOURCES).values_list("source__code", "subject_id"))
     now = clock.now()
     rows: list[SourceRecord] = []
@@ -483,11 +505,7 @@ def demo_data_seed(*, persons: int = 3000, enterprises: int = 300, seed: int = 1
             rows.append(SourceRecord(source=ds, subject_id=subject_id, data=data, effective_date=effective,
                                      batch=BATCH, updated_at=now))
             counts[code] = counts.get(code, 0) + 1
-    SourceRecord.objects.bulk_create(rows, batch_size=500)
-    if any(r.pk is None for r in rows):  # pragma: no cover - backends that do not return keys
-        by_key = {(r.source_id, r.subject_id): r.pk for r in SourceRecord.objects.filter(batch=BATCH)}
-        for r in rows:
-            r.pk = by_key[(r.source_id, r.subject_id)]
+    _insert(rows)
     SourceLink.objects.bulk_create([SourceLink(record_id=rows[i].pk, source_id=rows[i].source_id, role=role,
                                                party_id=party) for i, role, party in pending_links], batch_size=500)
     return SeedSummary(persons=len(world.persons), enterprises=len(world.enterprises), records=counts,

@@ -69,7 +69,7 @@ class SourceRecord(models.Model):
     updated_at = models.DateTimeField(_("更新时间"))
 
     class Meta:
-        ordering = ["source", "subject_id"]
+        ordering = ["source_id", "subject_id"]  # the unique index; ordering by "source" would join DataSource
         constraints = [models.UniqueConstraint(fields=["source", "subject_id"], name="source_record_unique")]
         indexes = [models.Index(fields=["batch"], name="source_record_batch_idx")]
         verbose_name = _("共享数据记录")

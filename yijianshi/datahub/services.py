@@ -127,7 +127,7 @@ class _Reader:
         records the refusal and raises (ledger.services.ledger_append)."""
         purpose = self.purpose
         valid = (isinstance(purpose, Purpose) and purpose.kind in PurposeKind.values
-                 and bool((purpose.reference or "").strip()) and bool(self.role)
+                 and 0 < len((purpose.reference or "").strip()) <= 128 and bool(self.role)
                  and (self.actor is not None or self.role == SYSTEM_ROLE))
         if valid and purpose is not None:
             return purpose
@@ -162,7 +162,7 @@ class _Reader:
                 logger.exception("datahub: connector %s raised reading %s", config.connector, ds.code)
                 error, detail = "connector_error", type(exc).__name__
         if conn is not None:
-            self._breaker(conn, error, detail, now, external=external)
+            self._breaker(conn, ds.code, error, detail, now, external=external)
         # not inside a transaction of ours: on PostgreSQL that would make the ledger append autonomously
         ledger_append(actor=self.actor, actor_role=self.role, subject_id=subject_id, source=ds.code,
                       purpose=purpose, fields=list(fields) or ["*"], mode=mode,
@@ -170,7 +170,8 @@ class _Reader:
         return value, error, detail
 
     @staticmethod
-    def _breaker(conn: SourceConnection, error: str, detail: str, now: datetime, *, external: bool) -> None:
+    def _breaker(conn: SourceConnection, code: str, error: str, detail: str, now: datetime, *,
+                 external: bool) -> None:
         rows = SourceConnection.objects.filter(pk=conn.pk)
         if not error:
             changes: dict[str, Any] = {}
@@ -190,7 +191,7 @@ class _Reader:
         if conn.breaker_threshold and failures >= conn.breaker_threshold:
             conn.open_until = now + timedelta(seconds=conn.breaker_seconds)
             rows.update(open_until=conn.open_until)
-            logger.warning("datahub: circuit for %s open until %s after %d failures (%s)", conn.source_id,
+            logger.warning("datahub: circuit for %s open until %s after %d failures (%s)", code,
                            conn.open_until.isoformat(), failures, error)
 
     # operations -----------------------------------------------------------------------------------
@@ -208,6 +209,11 @@ class _Reader:
         ds = self.source(code)
         ids, error, detail = self._call(ds, party_id, [f"@{role}"], "query", lambda c: c.lookup(role, party_id))
         return LookupResult(source=code, subject_ids=ids or [], error=error, detail=detail)
+
+    def check(self, code: str, subject_id: str) -> bool | None:
+        ds = self.source(code)
+        answer, error, _detail = self._call(ds, subject_id, ["*"], "verify", lambda c: c.holds(subject_id))
+        return None if error else answer
 
     def verify(self, code: str, subject_id: str, key: str, value: Any) -> bool | None:
         ds = self.source(code)
@@ -231,6 +237,14 @@ def source_verify(*, source: str, subject_id: str, key: str, value: Any, purpose
     cannot answer. The value held is never returned (核验, the mode of tax and credit sources)."""
     reader = _Reader(purpose=purpose, actor=actor, actor_role=actor_role, registry=registry)
     return reader.verify(source, subject_id, key, value)
+
+
+def source_check(*, source: str, subject_id: str, purpose: Purpose | None, actor: User | None,
+                 actor_role: str = "", registry: SourceConnectorRegistry = default_registry) -> bool | None:
+    """A data check (数据核验): does the source hold a record on the subject? True / False; None when the source
+    cannot answer (the material is then asked for). What a material's `data_check` waiver rests on."""
+    reader = _Reader(purpose=purpose, actor=actor, actor_role=actor_role, registry=registry)
+    return reader.check(source, subject_id)
 
 
 # ---------------------------------------------------------------------------------------------- prefill

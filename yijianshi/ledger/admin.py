@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import LedgerEntry
 
-
 # the detail page: every column, the subject masked (never `subject_id` itself)
 DETAIL = ("seq", "at", "actor_id", "actor_name", "actor_role", "subject", "source", "purpose_kind",
           "purpose_reference", "fields", "mode", "outcome", "detail", "prev_hash", "hash")

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -71,7 +71,7 @@ def _sm3_gmssl(data: bytes) -> str:
     return digest
 
 
-def _pick_sm3() -> Any:
+def _pick_sm3() -> Callable[[bytes], str]:
     try:
         hashlib.new("sm3", b"")
     except ValueError:  # OpenSSL built without SM3 (e.g. some FIPS builds)
@@ -79,8 +79,7 @@ def _pick_sm3() -> Any:
     return _sm3_openssl
 
 
-sm3_hex = _pick_sm3()
-"""SM3 digest of `data` as 64 lower-case hex digits (GB/T 32905-2016)."""
+sm3_hex = _pick_sm3()  # sm3_hex(data) -> 64 lower-case hex digits (GB/T 32905-2016)
 
 
 # --- canonical encoding -------------------------------------------------------------------------------------

@@ -3,10 +3,12 @@
 What is signed
     The **canonical encoding** of a licence is its fields as JSON with the keys sorted, no insignificant
     white space (separators ``,`` and ``:``), non-ASCII characters written as themselves, UTF-8
-    (`canonical_bytes`). The fields are listed in `licenses.models.License.canonical_fields`: identifier, type,
-    type name, holder, holder identifier type (``111`` identity number / ``001`` unified social credit code),
-    holder identifier, issuer (its unified social credit code), issuer name, issue date, valid from, valid to
-    (``null`` = long-term), surface data and version; dates are ISO ``YYYY-MM-DD``. The **digest** is SM3 of
+    (`canonical_bytes`). The fields are listed in `licenses.models.canonical_fields`: identifier, type (the
+    21-character type code), type name, holder, holder identifier type (``111`` identity number / ``001``
+    unified social credit code), holder identifier, issuer (its unified social credit code), issuer name,
+    issue date, valid from, valid to (``null`` = long-term), surface data and version; dates are ISO
+    ``YYYY-MM-DD``; surface values are text, integers, booleans, null, lists and objects (no floats, whose
+    decimal form differs between encoders). The **digest** is SM3 of
     that encoding, 64 lower-case hex characters. The **signature** is SM2 with SM3 (the Z value with the
     default user ID ``1234567812345678``, GM/T 0009) over the 32 bytes of the digest, written as ``r || s``,
     128 lower-case hex characters (not ASN.1).

@@ -275,6 +275,7 @@ def licence_supersede(*, licence: License, surface: dict[str, Any], actor: User 
     if validity is not None:
         _check_validity(*validity)
     with transaction.atomic():
+        IssuerIdentity.objects.select_for_update().filter(department_id=licence.issuer_id).first()  # as issue does
         old = _lock(licence)
         if old.status not in (LicenceStatus.VALID, LicenceStatus.EXPIRED):
             raise Conflict("licence_not_current", f"证照 {old.identifier} 状态为“{old.get_status_display()}”，不能换发新版本",

@@ -14,6 +14,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -98,7 +99,7 @@ class LicenceRevokeApi(APIView):
 
 
 class LicenceVerifyApi(APIView):
-    """Anyone may verify: by identifier (GET .../verify/<identifier>) or with the offline document (POST)."""
+    """Anyone may verify a licence by its identifier; the answer names each check that failed."""
 
     permission_classes = [AllowAny]
     throttle_classes = [VerifyThrottle]
@@ -108,8 +109,16 @@ class LicenceVerifyApi(APIView):
         result = services.licence_verify(identifier=identifier)
         return Response(_verification_body(result))
 
+
+class LicenceDocumentVerifyApi(APIView):
+    """Anyone may verify an offline document (the JSON a licence's QR code carries, bare or as ``document``),
+    or an ``identifier``."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [VerifyThrottle]
+
     @extend_schema(request=s.VerifyRequest, responses=s.VerificationOut)
-    def post(self, request: Request, identifier: str | None = None) -> Response:
+    def post(self, request: Request) -> Response:
         data = request.data
         if isinstance(data, dict) and "licence" in data:  # the document itself, as the QR code carries it
             result = services.licence_verify(document=dict(data))
@@ -138,6 +147,10 @@ class SigningKeyListApi(GenericAPIView[SigningKey]):
 # --- the public page ------------------------------------------------------------------------------------------
 
 
+STATUS_EN = {"valid": "valid", "revoked": "revoked", "expired": "expired", "superseded": "superseded by a newer version"}
+ID_TYPE_EN = {"111": "identity number", "001": "unified social credit code"}
+
+
 @require_GET
 def verify_page(request: HttpRequest, identifier: str = "") -> HttpResponse:
     """What scanning a licence's QR code or typing its identifier shows: each check, the holder masked."""
@@ -148,7 +161,12 @@ def verify_page(request: HttpRequest, identifier: str = "") -> HttpResponse:
         return render(request, "licenses/verify.html", {"asked": False})
     result = services.licence_verify(identifier=identifier)
     licence = result.licence
+    english = (get_language() or "").startswith("en")
     context = {"asked": True, "result": result, "licence": licence,
                "holder": s.masked_name(licence.holder_name) if licence else "",
-               "holder_id": mask(licence.holder_id) if licence else ""}
+               "holder_id": mask(licence.holder_id) if licence else "",
+               "status": (STATUS_EN.get(licence.status, licence.status) if english
+                          else licence.get_status_display()) if licence else "",
+               "id_type": (ID_TYPE_EN.get(licence.holder_id_type, "") if english
+                           else licence.get_holder_id_type_display()) if licence else ""}
     return render(request, "licenses/verify.html", context, status=200 if licence is not None else 404)

@@ -17,5 +17,13 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("catalog", "load", stdout=self.stdout, stderr=self.stderr)
         accounts = create_demo_accounts()
+        from yijianshi.datahub.demo import demo_data_seed
+        from yijianshi.datahub.models import SourceRecord
+        from yijianshi.licenses.demo import seed_demo_licences
+
+        if not SourceRecord.objects.exists():
+            summary = demo_data_seed()
+            self.stdout.write(f"shared data: {summary}")
+        self.stdout.write(f"demo licences: {len(seed_demo_licences())}")
         self.stdout.write(f"demo accounts (password {DEMO_PASSWORD}): " + ", ".join(u for u, _, _ in accounts))
         self.stdout.write(self.style.SUCCESS("demo ready: http://127.0.0.1:8000/  (admin: /admin/, API: /api/docs/)"))

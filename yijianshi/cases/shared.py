@@ -1,0 +1,71 @@
+"""Where the case engine meets shared data and e-licences (001 §15; issue 4):
+
+- the merged form is prefilled from the sources for the party, each value with its provenance, every read in
+  the access ledger under a purpose (`prefill` while the applicant is filling in, `application` at submission);
+- the evidence for waivers is real: an e-licence type counts only if the party holds a valid one in the
+  wallet (signature, status and validity checked), a data check only if the source answered for the party;
+- an approved item that issues a licence type signs it into the party's wallet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+
+from yijianshi.catalog import engine
+from yijianshi.core import clock
+from yijianshi.datahub.results import Prefill
+from yijianshi.datahub.services import prefill
+from yijianshi.ledger.services import Purpose
+from yijianshi.licenses.services import licence_for_waiver, licence_issue
+
+from .models import Application, ItemCase
+
+
+@dataclass(frozen=True)
+class PartyData:
+    prefill: Prefill
+    evidence: engine.Evidence
+
+    def provenance(self) -> dict[str, dict[str, Any]]:
+        return {key: value.as_dict() for key, value in self.prefill.values.items()}
+
+
+def party_data(*, definition: engine.BundleDef, answers: dict[str, str] | None, party_type: str, party_id: str,
+               purpose: Purpose, actor: User | None, actor_role: str) -> PartyData:
+    """Prefill the bundle's merged form for the party and collect the evidence that waives materials."""
+    catalogue_view = engine.compute(definition, answers)
+    keys = [(f.key, f.spec.source) for f in catalogue_view.form.fields]
+    person = party_type != "enterprise"
+    filled = prefill(form_keys=keys, applicant_id=party_id if person else None,
+                     enterprise_uscc=None if person else party_id, purpose=purpose, actor=actor,
+                     actor_role=actor_role)
+    today = clock.local(clock.now()).date()
+    wanted = {m.spec.licence for m in catalogue_view.materials.entries if m.spec.licence}
+    for entry in catalogue_view.materials.entries:
+        wanted.update(entry.stand_ins.get("licence", ()))
+    held = frozenset(t for t in sorted(wanted) if licence_for_waiver(holder_id=party_id, licence_type=t, today=today))
+    answered = frozenset(v.source for v in filled.values.values() if v.source != "application")
+    return PartyData(prefill=filled, evidence=engine.Evidence(licences=held, data_checks=answered))
+
+
+def issue_result_licence(*, case: ItemCase, application: Application, actor: User | None) -> str | None:
+    """Sign the item's result into the party's wallet when the item issues a licence type."""
+    licence_type = case.item.issues_licence
+    if licence_type is None:
+        return None
+    today = clock.local(clock.now()).date()
+    valid_to = None
+    if licence_type.validity_years:
+        try:
+            valid_to = today.replace(year=today.year + licence_type.validity_years)
+        except ValueError:  # 29 February
+            valid_to = today.replace(year=today.year + licence_type.validity_years, day=28)
+    licence = licence_issue(
+        licence_type=licence_type.code, holder_name=application.party_name, holder_id=application.party_id,
+        holder_id_type="001" if application.party_type == "enterprise" else "111", issuer=case.department,
+        surface={"事项": case.name, "办理结果": str(case.result.get("summary", "")), "办件编号": application.number},
+        valid_from=today, valid_to=valid_to, actor=actor, source_reference=f"{application.number}:{case.ref}")
+    return str(licence.identifier)
