@@ -42,8 +42,7 @@ def test_the_records_are_valid_and_consistent_across_sources(sources):
         assert person["person.gender"] == ("男" if int(number[16]) % 2 else "女")
         assert person["person.birth_date"].replace("-", "") == number[6:14]
     for uscc, enterprise in db["enterprise"].items():
-        if uscc != ENTERPRISE_USCC:
-            assert credit_code(uscc) == uscc == enterprise["enterprise.uscc"]
+        assert credit_code(uscc) == uscc == enterprise["enterprise.uscc"]
         assert enterprise["legal_rep.name"] == population[enterprise["legal_rep.id_number"]]["person.name"]
     # a couple name each other, and both are in the population register and in one household
     married = {k: v for k, v in db["marriage"].items() if "spouse.id_number" in v}
