@@ -40,9 +40,8 @@ role is the other half (docs: deployment).
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -60,27 +59,7 @@ ProblemKind = Literal["altered", "removed", "inserted"]
 # --- SM3 ----------------------------------------------------------------------------------------------------
 
 
-def _sm3_openssl(data: bytes) -> str:
-    return hashlib.new("sm3", data).hexdigest()
-
-
-def _sm3_gmssl(data: bytes) -> str:
-    from gmssl import func, sm3
-
-    digest: str = sm3.sm3_hash(func.bytes_to_list(data))
-    return digest
-
-
-def _pick_sm3() -> Callable[[bytes], str]:
-    try:
-        hashlib.new("sm3", b"")
-    except ValueError:  # OpenSSL built without SM3 (e.g. some FIPS builds)
-        return _sm3_gmssl
-    return _sm3_openssl
-
-
-sm3_hex = _pick_sm3()  # sm3_hex(data) -> 64 lower-case hex digits (GB/T 32905-2016)
-
+from yijianshi.core.sm3 import sm3_hex  # noqa: E402 - GB/T 32905-2016
 
 # --- canonical encoding -------------------------------------------------------------------------------------
 

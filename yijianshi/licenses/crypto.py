@@ -29,7 +29,6 @@ second on a server (see bench/licence_sign.py), not for a hostile shared host.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -41,7 +40,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from gmssl import func, sm2, sm3
+from gmssl import sm2
 
 logger = logging.getLogger(__name__)
 
@@ -54,19 +53,8 @@ _HEX = re.compile(r"^[0-9a-f]+$")
 ALGORITHM = "SM2-SM3"
 
 
-def _sm3_hashlib(data: bytes) -> str:
-    return hashlib.new("sm3", data).hexdigest()
+from yijianshi.core.sm3 import sm3_hex  # noqa: E402
 
-
-def _sm3_gmssl(data: bytes) -> str:
-    result: str = sm3.sm3_hash(func.bytes_to_list(data))
-    return result
-
-
-# OpenSSL's SM3 (through hashlib) when the interpreter's OpenSSL has it, gmssl's pure-Python SM3 otherwise:
-# the same function (tests/licenses/test_crypto.py compares them), about a hundred times faster.
-sm3_hex = _sm3_hashlib if "sm3" in hashlib.algorithms_available else _sm3_gmssl
-sm3_hex.__doc__ = "SM3 of `data`, 64 lower-case hex characters."
 _DEFAULT_ID = b"1234567812345678"  # GM/T 0009 default user ID
 
 
