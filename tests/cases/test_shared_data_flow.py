@@ -67,3 +67,15 @@ def test_prefill_waiver_ledger_and_licence(family: None, as_user: Callable[[str]
     father_wallet = as_user("father").get("/api/licences/").json()
     father_listed = father_wallet["results"] if isinstance(father_wallet, dict) else father_wallet
     assert identifier not in {w["identifier"] for w in father_listed}
+
+
+def test_who_read_my_data(family: None, as_user: Callable[[str], APIClient]) -> None:
+    mother = as_user("mother")
+    mother.get("/api/bundles/140524-09/")  # reads her data to prefill the form
+    reads = mother.get("/api/me/data-reads/").json()["results"]
+    assert reads and all(r["purpose"]["kind"] for r in reads)
+    assert {r["source"] for r in reads} >= {"population"}
+    assert "subject_id" not in reads[0]
+    father_reads = as_user("father").get("/api/me/data-reads/").json()["results"]
+    assert all(r["seq"] not in {x["seq"] for x in reads} for r in father_reads)
+    assert as_user("clerk").get("/api/me/data-reads/").status_code == 404

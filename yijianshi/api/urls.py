@@ -22,6 +22,7 @@ urlpatterns = [
     path("applications/<str:number>/documents/", views.ApplicationDocumentsApi.as_view()),
     path("documents/<str:number>.pdf", views.DocumentPdfApi.as_view(), name="document-pdf"),
     path("intake-queue/", views.IntakeQueueApi.as_view()),
+    path("me/data-reads/", views.MyDataReadsApi.as_view(), name="my-data-reads"),
     path("item-cases/", views.ItemCaseListApi.as_view()),
     path("item-cases/<int:pk>/", views.ItemCaseDetailApi.as_view()),
     path("item-cases/<int:pk>/transitions/", views.ItemCaseTransitionApi.as_view()),
