@@ -77,3 +77,29 @@ def test_openapi_schema_and_docs(client: Client) -> None:
     for path in ("/api/applications/", "/api/item-cases/{id}/transitions/", "/api/bundles/{code}/"):
         assert path in doc["paths"], path
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_the_sweep_marks_overdue_and_escalates_in_the_history(newborn: None,
+                                                              as_user: Callable[[str], APIClient]) -> None:
+    from yijianshi.cases import services
+    from yijianshi.cases.models import CaseEvent, ItemCase
+
+    with clock.frozen(datetime(2026, 11, 16, 2, 0, tzinfo=UTC)):  # Monday 10:00 in Shanghai
+        number = received(as_user("mother"), as_user("clerk"))
+    case = ItemCase.objects.get(application__number=number, ref="vaccination_certificate")
+    # acceptance was due by the end of Tuesday 17 November; on Wednesday: overdue, escalated to the department head
+    services.deadlines_sweep(now=datetime(2026, 11, 18, 2, 0, tzinfo=UTC))
+    case.refresh_from_db()
+    assert case.overdue and case.escalation_level == 1
+    escalations = CaseEvent.objects.filter(item_case=case, type="escalated").order_by("pk")
+    assert [e.data["level"] for e in escalations] == [1] and "负责人" in escalations[0].data["to"]
+    # a working day later: the supervising bureau
+    services.deadlines_sweep(now=datetime(2026, 11, 19, 2, 0, tzinfo=UTC))
+    escalations = CaseEvent.objects.filter(item_case=case, type="escalated").order_by("pk")
+    assert [e.data["level"] for e in escalations] == [1, 2]
+    assert escalations[1].data["to"] == "行政审批部门"
+    history = as_user("mother").get(f"/api/applications/{number}/history/").json()
+    assert [e["type"] for e in history].count("escalated") >= 2
+    # sweeping again changes nothing
+    services.deadlines_sweep(now=datetime(2026, 11, 19, 3, 0, tzinfo=UTC))
+    assert CaseEvent.objects.filter(item_case=case, type="escalated").count() == 2
