@@ -24,7 +24,7 @@ from yijianshi.catalog import engine
 from yijianshi.catalog.models import Bundle
 from yijianshi.catalog.selectors import bundle_definition, current_version, published_versions
 from yijianshi.core.errors import NotFound
-from yijianshi.ledger.models import LedgerEntry
+from yijianshi.ledger.selectors import ledger_entries_for_subject
 from yijianshi.ledger.services import Purpose
 
 from . import serializers as s
@@ -258,10 +258,6 @@ class BundleGuideApi(APIView):
         return Response(snapshot)
 
 
-def ledger_entries_for_subjects(subjects: list[str]) -> Any:
-    return LedgerEntry.objects.filter(subject_id__in=subjects).order_by("-seq")
-
-
 class MyDataReadsApi(GenericAPIView[Any]):
     """谁查看了我的数据: every read of shared data about the signed-in applicant (or their enterprise), newest
     first — who (role and department/name), when, which source and fields, for which purpose."""
@@ -271,8 +267,7 @@ class MyDataReadsApi(GenericAPIView[Any]):
         if actor.role != Role.APPLICANT:
             raise NotFound("not_found", "仅申请人可查看本人数据的访问记录", "Only applicants have a data-access record")
         profile = Profile.objects.get(user_id=actor.user_id or 0)
-        subjects = [s for s in (profile.id_number, profile.enterprise_uscc) if s]
-        rows = ledger_entries_for_subjects(subjects)
+        rows = ledger_entries_for_subject(profile.id_number, profile.enterprise_uscc)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response([
             {"seq": e.seq, "at": e.at, "actor": e.actor_name, "role": e.actor_role, "source": e.source,

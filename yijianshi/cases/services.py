@@ -29,7 +29,7 @@ from yijianshi.catalog.selectors import bundle_definition, current_version
 from yijianshi.core import clock
 from yijianshi.core.calendar import work_calendar
 from yijianshi.core.errors import Conflict, DomainError, NotFound
-from yijianshi.core.identifiers import credit_code, mask, resident_id
+from yijianshi.core.identifiers import credit_code, resident_id
 from yijianshi.core.notify import Notice
 from yijianshi.core.workdays import BusinessHours
 from yijianshi.documents.render import DocumentData, render_pdf
@@ -871,6 +871,3 @@ def _supervisor(department: Department) -> str:
     bureau = Department.objects.filter(region_id=department.region_id, kind__in=["approval", "data_bureau"]).first()
     return bureau.name if bureau else "本级政务服务管理机构"
 
-
-def masked_party(application: Application) -> str:
-    return mask(application.party_id)

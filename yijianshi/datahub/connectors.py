@@ -21,6 +21,7 @@ import http.client
 import json
 import urllib.error
 import urllib.request
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -53,7 +54,7 @@ class ConnectionConfig:
     source_id: int | None = None  # the DataSource's primary key, for the local connector
 
 
-class SourceConnector:
+class SourceConnector(ABC):
     """One way of reading a data source, bound to one source's configuration."""
 
     code: str = ""
@@ -63,10 +64,10 @@ class SourceConnector:
     def __init__(self, config: ConnectionConfig) -> None:
         self.config = config
 
+    @abstractmethod
     def fetch(self, subject_id: str, fields: Sequence[str]) -> dict[str, Any]:
         """The values the source holds on the subject for these keys (all it holds when `fields` is empty);
         {} when it holds no record. Raises `SourceUnavailable`."""
-        raise NotImplementedError
 
     def lookup(self, role: str, party_id: str) -> list[str]:
         """The subjects of the records naming `party_id` in `role` (e.g. birth records whose ``mother`` is X),

@@ -19,6 +19,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
@@ -45,17 +46,17 @@ class DeliveryFailed(Exception):  # noqa: N818 - the name the interface promises
     The text is stored in `OutboxMessage.last_error`: it never contains the secret."""
 
 
-class DepartmentConnector:
+class DepartmentConnector(ABC):
     """One way of delivering an outbox message to a department."""
 
     code: str = ""
     label: str = ""
     external: bool = False  # does delivery leave this system?
 
+    @abstractmethod
     def deliver(self, message: OutboxMessage) -> None:
         """Deliver the message or raise `DeliveryFailed`. Must be safe to repeat: the receiver sees the same
         Idempotency-Key on every attempt."""
-        raise NotImplementedError
 
     def check_config(self, integration: DepartmentIntegration) -> list[str]:
         """Problems with the integration's configuration, in words for the administrator; [] when fine."""

@@ -51,6 +51,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import F
+from kombu.exceptions import KombuError
 
 from yijianshi.catalog.models import Department
 from yijianshi.core import clock
@@ -164,7 +165,7 @@ def _queue_delivery_task() -> None:
         from .tasks import deliver_outbox
 
         deliver_outbox.apply_async(expires=60, retry=False)
-    except Exception:
+    except (KombuError, OSError):  # the broker is unreachable: the row waits in the outbox for the beat
         _broker_quiet_until = time.monotonic() + BROKER_QUIET_SECONDS
         logger.warning(
             "outbox: could not queue the delivery task; the periodic run will deliver", exc_info=True
