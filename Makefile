@@ -28,6 +28,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check yijianshi tests bench
 	$(BIN)/mypy yijianshi
+	bash scripts/ensure_chromium.sh  # Debian's Chromium for tests/browser, installed when missing
 	$(MAKE) --no-print-directory test-sqlite
 	@if $(BIN)/python scripts/pg_ready.py "$(PG_URL)"; then \
 		$(MAKE) --no-print-directory test-postgres; \
