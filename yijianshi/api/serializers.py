@@ -95,11 +95,20 @@ class ApplicationOut(ApplicationListOut):
     item_cases = ItemCaseOut(many=True, read_only=True)
     service_point = serializers.CharField(source="service_point.name")
     snapshot = serializers.JSONField()
+    disputed = serializers.SerializerMethodField(help_text="fields with an open data objection (数据异议): the "
+                                                 "applicant's value is used meanwhile")
 
     class Meta(ApplicationListOut.Meta):
         fields = [*ApplicationListOut.Meta.fields, "service_point", "answers", "form_data", "materials_provided",
                   "tolerated", "commitments", "received_at", "completed_at", "delivered_at", "archived_at",
-                  "withdrawn_at", "delivery_method", "tracking_number", "snapshot", "item_cases"]
+                  "withdrawn_at", "delivery_method", "tracking_number", "snapshot", "item_cases", "disputed"]
+
+    def get_disputed(self, obj: Application) -> list[dict[str, Any]]:
+        from yijianshi.datahub.selectors import disputed_values
+
+        return [d.as_dict() for d in disputed_values(number=obj.number, party_id=obj.party_id,
+                                                     form_data=obj.form_data or {},
+                                                     prefill=(obj.snapshot or {}).get("prefill") or {})]
 
 
 class EventOut(serializers.ModelSerializer[CaseEvent]):

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path("item-cases/<int:pk>/", views.ItemCaseDetailApi.as_view()),
     path("item-cases/<int:pk>/transitions/", views.ItemCaseTransitionApi.as_view()),
     path("commitments/<int:pk>/post-check/", views.CommitmentPostCheckApi.as_view()),
+    path("", include("yijianshi.datahub.api_urls")),  # party file, consent, objections
 ]

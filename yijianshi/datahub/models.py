@@ -134,6 +134,8 @@ class Objection(models.Model):
     source = models.ForeignKey("catalog.DataSource", on_delete=models.PROTECT, related_name="objections",
                                verbose_name=_("数据源"))
     key = models.CharField(_("语义键"), max_length=80)
+    form_key = models.CharField(_("表单字段"), max_length=80, blank=True,
+                                help_text=_("从办件提出时：被质疑的表单字段（如 mother.name），办件详情据此标记"))
     held_value = models.JSONField(_("原值"), null=True, blank=True)
     claimed_value = models.JSONField(_("申请人主张的值"))
     reason = models.TextField(_("异议理由"))

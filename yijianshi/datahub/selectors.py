@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from yijianshi.accounts.models import Profile, Role
+from yijianshi.accounts.roles import Actor
 from yijianshi.catalog.models import DataSource, Department
 from yijianshi.core import clock
+from yijianshi.core.identifiers import mask
 
 from . import prefill as routing
 from .connectors import ConnectionConfig, SourceConnectorRegistry
@@ -118,3 +122,74 @@ def objections_for_application(*, application_number: str, open_only: bool = Fal
     """The objections raised from one application: the keys whose applicant value is flagged meanwhile."""
     qs = Objection.objects.filter(application_number=application_number).select_related("source", "department")
     return qs.filter(status=ObjectionStatus.OPEN) if open_only else qs
+
+
+def objections_visible_to(actor: Actor) -> QuerySet[Objection]:
+    """Who sees which objection (standing rule 4; out of scope answers 404): an applicant the ones they raised
+    or that are about them (their identity number, their enterprise); an officer their department's (the
+    provider department the objection was routed to); a clerk the ones they raised; administrators and
+    auditors all."""
+    qs = Objection.objects.select_related("source", "department", "raised_by")
+    if actor.role in (Role.ADMIN, Role.AUDITOR):
+        return qs
+    if actor.role == Role.OFFICER:
+        return qs.filter(department_id=actor.department_id or 0)
+    if actor.user_id is None:
+        return qs.none()
+    if actor.role == Role.APPLICANT:
+        ids = [v for v in Profile.objects.filter(user_id=actor.user_id).values_list("id_number", "enterprise_uscc")
+               .first() or () if v]
+        return qs.filter(Q(raised_by_id=actor.user_id) | Q(subject_id__in=ids))
+    if actor.role == Role.CLERK:
+        return qs.filter(raised_by_id=actor.user_id)
+    return qs.none()
+
+
+@dataclass(frozen=True)
+class DisputedValue:
+    """A field of an application whose prefilled value is disputed: the applicant's value is used meanwhile."""
+
+    key: str  # the form key
+    objection: str  # its number
+    status: str
+    source: str
+    applicant_value: Any  # what the application carries (used while the objection is open)
+    held_value: Any  # what the source held when the objection was raised
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "objection": self.objection, "status": self.status, "source": self.source,
+                "applicant_value": self.applicant_value, "held_value": self.held_value}
+
+
+def disputed_values(*, number: str, party_id: str, form_data: dict[str, Any], prefill: dict[str, Any]
+                    ) -> list[DisputedValue]:
+    """The fields of an application with an open objection: those raised from this application (by form key),
+    and those raised elsewhere (e.g. from the party file) about the party's own value that prefilled a field
+    (matched by source and record key, the subject being the party)."""
+    open_ = list(Objection.objects.filter(Q(application_number=number) | Q(subject_id=party_id),
+                                          status=ObjectionStatus.OPEN).select_related("source")
+                 .order_by("raised_at", "pk"))
+    if not open_:
+        return []
+    party_masked = mask(party_id)
+    out: dict[str, DisputedValue] = {}
+    for obj in open_:
+        keys = [obj.form_key] if obj.application_number == number and obj.form_key else [
+            k for k, p in prefill.items() if isinstance(p, dict) and p.get("source") == obj.source.code
+            and p.get("record_key") == obj.key and p.get("subject") == party_masked]
+        for key in keys:
+            if key and key not in out:
+                out[key] = DisputedValue(key=key, objection=obj.number, status=obj.status, source=obj.source.code,
+                                         applicant_value=form_data.get(key, obj.claimed_value),
+                                         held_value=obj.held_value)
+    return [out[k] for k in sorted(out)]
+
+
+def source_providers(*, codes: list[str], subject_id: str) -> dict[str, Department | None]:
+    """The department that provides each source for this subject (its region from the identity number's area
+    code or the credit code's registration region): the provenance the party file shows."""
+    from .services import _objection_region, provider_department
+
+    region = _objection_region("", subject_id)
+    return {ds.code: provider_department(source=ds, region_code=region)
+            for ds in DataSource.objects.filter(code__in=codes)}

@@ -515,7 +515,7 @@ def _may_raise(actor: User, subject_id: str, application_number: str) -> bool:
 
 
 def objection_raise(*, subject_id: str, source: str, key: str, claimed_value: Any, reason: str,
-                    application_number: str = "", actor: User,
+                    application_number: str = "", form_key: str = "", actor: User,
                     registry: SourceConnectorRegistry = default_registry) -> Objection:
     """数据异议: dispute the value a source holds for `key` on a subject. The value held now is read (and the
     read recorded) so the provider department sees both; the objection goes to that department's queue."""
@@ -556,11 +556,42 @@ def objection_raise(*, subject_id: str, source: str, key: str, claimed_value: An
         with transaction.atomic():
             return Objection.objects.create(
                 number=number, subject_id=sid, source=ds, key=key, held_value=held, claimed_value=claimed_value,
-                reason=reason.strip(), application_number=application_number, department=department,
-                raised_by=actor, raised_at=clock.now())
+                reason=reason.strip(), application_number=application_number, form_key=form_key[:80],
+                department=department, raised_by=actor, raised_at=clock.now())
     except IntegrityError:
         raise Conflict("objection_already_open", f"对 {key} 的异议正在处理中", f"An objection to {key} is already open",
                        field="key") from None
+
+
+def objection_raise_on_field(*, application: Any, form_key: str, claimed_value: Any, reason: str, actor: User,
+                             registry: SourceConnectorRegistry = default_registry) -> Objection:
+    """数据异议 from an application: the applicant disputes the value that prefilled `form_key`. Which source,
+    record key and subject that value came from is found again by prefilling that one field under the purpose
+    ``objection`` (a ledgered read: the application's snapshot keeps the subject masked only). A value the party
+    typed in an earlier application is theirs to change, not to dispute. The caller has checked the actor may
+    see the application; the application goes on meanwhile with the applicant's value, flagged
+    (selectors.disputed_values)."""
+    provenance = (application.snapshot or {}).get("prefill") or {}
+    held = provenance.get(form_key)
+    if not isinstance(held, dict):
+        raise DomainError("objection_not_prefilled", f"字段 {form_key} 不是由共享数据预填的，无需提出异议",
+                          f"Field {form_key} was not prefilled from shared data; there is nothing to dispute",
+                          field="key")
+    if held.get("source") == EARLIER:
+        raise DomainError("objection_own_entry", f"字段 {form_key} 的值来自您此前的申报，可直接修改",
+                          f"The value of {form_key} is what you entered before; change it instead", field="key")
+    person = application.party_type != "enterprise"
+    filled = prefill(form_keys=[(form_key, held.get("source"))],
+                     applicant_id=application.party_id if person else None,
+                     enterprise_uscc=None if person else application.party_id,
+                     purpose=Purpose(kind="objection", reference=application.number), actor=actor, registry=registry)
+    found = filled.values.get(form_key)
+    if found is None or found.source == EARLIER:
+        raise Conflict("objection_source_unavailable", f"暂时无法从数据源读取 {form_key} 的值，请稍后再提出异议",
+                       f"The source of {form_key} cannot be read now; raise the objection later", field="key")
+    return objection_raise(subject_id=found.subject_id, source=found.source, key=found.record_key,
+                           claimed_value=claimed_value, reason=reason, application_number=application.number,
+                           form_key=form_key, actor=actor, registry=registry)
 
 
 @transaction.atomic

@@ -1,0 +1,14 @@
+"""Shared-data API, included at /api/ before the case API: party file, consent, objections (datahub/api.py)."""
+
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("me/file/", api.MyPartyFileApi.as_view(), name="my-party-file"),
+    path("me/consents/", api.MyConsentListApi.as_view(), name="my-consents"),
+    path("me/consents/revoke/", api.MyConsentRevokeApi.as_view(), name="my-consent-revoke"),
+    path("objections/", api.ObjectionListApi.as_view(), name="objections"),
+    path("objections/<int:pk>/", api.ObjectionDetailApi.as_view(), name="objection"),
+    path("objections/<int:pk>/resolve/", api.ObjectionResolveApi.as_view(), name="objection-resolve"),
+]
