@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
@@ -62,7 +63,7 @@ class RelatedOut(serializers.Serializer[Any]):
 
 class PartyFileOut(serializers.Serializer[Any]):
     subject = serializers.CharField(help_text="masked")
-    kind = serializers.ChoiceField(choices=["person", "enterprise"])
+    kind = serializers.CharField(help_text="person | enterprise")
     consent = serializers.BooleanField()
     values = FileValueOut(many=True)
     earlier = FileValueOut(many=True)
@@ -287,3 +288,39 @@ class ObjectionResolveApi(APIView):
                                          outcome=data["outcome"], note=data.get("note", ""),
                                          corrected_value=data.get("corrected_value"))
         return Response(ObjectionOut(_objection(request, obj.pk)).data)
+
+
+# ---------------------------------------------------------------------------------------------- measured figures
+
+
+class FiguresQuery(serializers.Serializer[Any]):
+    region = serializers.CharField(max_length=12, required=False)
+    bundle = serializers.CharField(max_length=40, required=False)
+    since = serializers.DateField(required=False, help_text="submitted on or after (Beijing date)")
+    until = serializers.DateField(required=False, help_text="submitted on or before (Beijing date)")
+
+
+class MeasuredFiguresApi(APIView):
+    """The reform figures measured on submitted applications, per bundle and in total, each beside the
+    catalogue's computed figure for the same bundle version and answers (docs/reform-figures.md). Staff,
+    administrators and auditors only: counts over everyone's applications, no personal data."""
+
+    @extend_schema(parameters=[FiguresQuery], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request: Request) -> Response:
+        from yijianshi.cases.figures import measured_figures
+        from yijianshi.cases.permissions import Forbidden
+        from yijianshi.catalog.models import Region
+
+        if actor_of(request.user).role not in (Role.CLERK, Role.OFFICER, Role.ADMIN, Role.AUDITOR):
+            raise Forbidden("forbidden", "仅工作人员、管理员和审计员可查看实测成效",
+                            "Only staff, administrators and auditors see the measured figures")
+        query = FiguresQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        if q.get("region") and not Region.objects.filter(code=q["region"]).exists():
+            raise NotFound("unknown_region", f"未知区划代码 {q['region']}", f"Unknown region {q['region']}",
+                           field="region")
+        report = measured_figures(region=q.get("region"), bundle=q.get("bundle"), since=q.get("since"),
+                                  until=q.get("until"))
+        return Response({"applications": report.applications, "rows": [r.as_dict() for r in report.rows],
+                         "total": report.total.as_dict() if report.total else None})

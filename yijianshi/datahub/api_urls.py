@@ -1,4 +1,5 @@
-"""Shared-data API, included at /api/ before the case API: party file, consent, objections (datahub/api.py)."""
+"""Shared-data API, included at /api/ (from yijianshi/api/urls.py): party file, consent, objections, the
+figures measured on applications (datahub/api.py)."""
 
 from django.urls import path
 
@@ -11,4 +12,5 @@ urlpatterns = [
     path("objections/", api.ObjectionListApi.as_view(), name="objections"),
     path("objections/<int:pk>/", api.ObjectionDetailApi.as_view(), name="objection"),
     path("objections/<int:pk>/resolve/", api.ObjectionResolveApi.as_view(), name="objection-resolve"),
+    path("figures/applications/", api.MeasuredFiguresApi.as_view(), name="figures-applications"),
 ]

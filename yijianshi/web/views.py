@@ -64,11 +64,14 @@ def figures(request: HttpRequest) -> HttpResponse:
     region = request.GET.get("region") or None
     if region and not Region.objects.filter(code=region).exists():
         raise Http404("no such region")
+    from yijianshi.cases.figures import measured_figures
+
     rows = bundle_rows(region=region)
     total = totals(rows) if rows else None
     chart = reductions_chart(total) if total else ""
     return render(request, "web/figures.html", {
         "rows": rows, "total": total, "chart": chart, "targets": TARGETS, "region": region,
+        "measured": measured_figures(region=region),  # the same figures measured on real applications
         "regions": Region.objects.filter(bundles__isnull=False).distinct().order_by("code"),
         "met": {
             k: sum(1 for r in rows if getattr(r.figures, k) >= t) for k, t in TARGETS.items()
