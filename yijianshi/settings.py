@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "yijianshi.licenses",
     "yijianshi.cases",
     "yijianshi.web",
+    "yijianshi.workbench",
 ]
 
 MIDDLEWARE = [

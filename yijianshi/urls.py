@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/licences/", include("yijianshi.licenses.api_urls")),
     path("api/", include("yijianshi.api.urls")),
     path("licences/", include("yijianshi.licenses.urls")),
+    path("workbench/", include("yijianshi.workbench.urls")),
     path("", include("yijianshi.web.urls")),
 ]

@@ -1,0 +1,171 @@
+"""The window workbench: the intake queue with its 2-working-hour clock, the intake page (accept → receipt,
+or the one deficiency notice), and a walk-in applied for at the counter on their behalf."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from django.test import Client
+
+from yijianshi.accounts.demo import MOTHER_ID
+from yijianshi.cases.models import Application, Document
+from yijianshi.cases.samples import sample_form
+from yijianshi.core import clock
+from yijianshi.core.identifiers import mask
+from yijianshi.datahub.demo import demo_data_seed
+from yijianshi.ledger.models import LedgerEntry
+from yijianshi.licenses.demo import seed_demo_licences
+
+from .helpers import submit_online
+
+pytestmark = pytest.mark.django_db
+Clients = Callable[[str], Client]
+MONDAY_10 = datetime(2026, 11, 16, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
+
+
+def test_queue_shows_only_the_clerks_service_point_with_the_clock(newborn: None, signed_in: Clients) -> None:
+    with clock.frozen(MONDAY_10):
+        hall = submit_online(service_point="hall")
+        town = submit_online(service_point="chongwen")
+    with clock.frozen(datetime(2026, 11, 16, 3, 30, tzinfo=UTC)):  # 11:30: due 14:30, after the noon break
+        noon = submit_online(service_point="hall")
+    with clock.frozen(datetime(2026, 11, 16, 3, 45, tzinfo=UTC)):
+        across = signed_in("clerk").get("/workbench/window/").content.decode()
+    assert noon.number in across and "剩余 1 小时 45 分" in across  # working time, not wall time (2 h 45)
+    with clock.frozen(datetime(2026, 11, 16, 3, 0, tzinfo=UTC)):  # 11:00: one working hour left
+        page = signed_in("clerk").get("/workbench/window/")
+        town_page = signed_in("clerk_town").get("/workbench/window/")
+    with clock.frozen(datetime(2026, 11, 16, 4, 30, tzinfo=UTC)):  # 12:30: 10:00 + 2 working hours = 12:00
+        late = signed_in("clerk").get("/workbench/window/").content.decode()
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert hall.number in text and town.number not in text
+    assert town.number in town_page.content.decode() and hall.number not in town_page.content.decode()
+    assert "剩余 1 小时 0 分" in text  # working time left, counted by the working calendar
+    assert MOTHER_ID not in text and mask(MOTHER_ID) in text  # identity numbers masked in lists
+    assert "已超期 30 分钟" in late and "wb-row-overdue" in late
+
+
+def test_queue_is_for_clerks_and_needs_sign_in(newborn: None, signed_in: Clients) -> None:
+    assert Client().get("/workbench/window/").status_code == 302  # to the sign-in page
+    assert signed_in("mother").get("/workbench/window/").status_code == 403
+    assert signed_in("officer_health").get("/workbench/window/").status_code == 403
+
+
+def test_intake_accept_prints_the_receipt(newborn: None, signed_in: Clients) -> None:
+    app = submit_online()
+    clerk = signed_in("clerk")
+    page = clerk.get(f"/workbench/window/applications/{app.number}/").content.decode()
+    assert "必需材料齐全" in page and 'name="csrfmiddlewaretoken"' in page
+    response = clerk.post(f"/workbench/window/applications/{app.number}/intake/",
+                          {"decision": "accept", "expected_version": app.version})
+    assert response.status_code == 302
+    app.refresh_from_db()
+    assert app.status == "received" and app.item_cases.count() >= 3
+    receipt = Document.objects.get(application=app, kind="receipt")
+    pdf = clerk.get(f"/workbench/documents/{receipt.number}.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and bytes(pdf.content)[:4] == b"%PDF"
+
+
+def test_deficiency_notice_lists_what_is_missing(newborn: None, signed_in: Clients) -> None:
+    app = submit_online(complete=False)
+    clerk = signed_in("clerk")
+    url = f"/workbench/window/applications/{app.number}/"
+    page = clerk.get(url).content.decode()
+    assert "材料不齐全，缺少" in page
+    missing = [m for m in app.snapshot["materials"] if m["required"] and not m["waiver"]]
+    assert missing and all(m["name"] in page for m in missing)
+    # accepting an incomplete application is refused next to the field, nothing changes
+    refused = clerk.post(url + "intake/", {"decision": "accept", "expected_version": app.version})
+    assert refused.status_code == 400 and "材料不齐全，不能收件" in refused.content.decode()
+    # no decision chosen: the error is next to the field, the typed text kept
+    empty = clerk.post(url + "intake/", {"problems": "出生医学证明复印件不清晰", "expected_version": app.version})
+    assert empty.status_code == 400 and "必填 / Required" in empty.content.decode()
+    assert "出生医学证明复印件不清晰" in empty.content.decode()
+    app.refresh_from_db()
+    assert app.status == "submitted"
+    done = clerk.post(url + "intake/", {"decision": "deficient", "problems": "出生医学证明复印件不清晰",
+                                        "expected_version": app.version})
+    assert done.status_code == 302
+    app.refresh_from_db()
+    assert app.status == "deficient"
+    notice = Document.objects.get(application=app, kind="deficiency_notice")
+    assert "出生医学证明复印件不清晰" in notice.content["items"]
+    assert all(any(m["name"] in item for item in notice.content["items"]) for m in missing)
+    assert clerk.get(f"/workbench/documents/{notice.number}.pdf")["Content-Type"] == "application/pdf"
+    # a second decision on the same version is a stale write: 409 with the plain message
+    stale = clerk.post(url + "intake/", {"decision": "deficient", "problems": "x", "expected_version": 1})
+    assert stale.status_code in (409,) and "已被他人处理，请刷新" in stale.content.decode()
+
+
+def test_other_service_points_and_roles_get_404(newborn: None, signed_in: Clients) -> None:
+    app = submit_online(service_point="hall")
+    url = f"/workbench/window/applications/{app.number}/"
+    assert signed_in("clerk").get(url).status_code == 200
+    for user in ("clerk_town", "officer_health", "mother", "father"):
+        assert signed_in(user).get(url).status_code == 404, user
+    assert signed_in("clerk_town").post(url + "intake/", {"decision": "accept",
+                                                          "expected_version": 1}).status_code == 404
+    app.refresh_from_db()
+    assert app.status == "submitted"
+    assert signed_in("clerk").get("/workbench/window/applications/NOPE/").status_code == 404
+
+
+def test_counter_intake_on_behalf_of_the_demo_mother(newborn: None, signed_in: Clients) -> None:
+    demo_data_seed(persons=40, enterprises=5)
+    seed_demo_licences()
+    clerk = signed_in("clerk")
+    # a bad identity number: the error next to the field, the values kept
+    bad = clerk.post("/workbench/window/counter/", {"id_number": "140524199403150000", "name": "王芳",
+                                                    "bundle": "140524-09"})
+    body = bad.content.decode()
+    assert bad.status_code == 400 and "公民身份号码" in body and 'value="王芳"' in body
+    start = clerk.post("/workbench/window/counter/", {"id_number": MOTHER_ID, "name": "王芳", "phone": "13800138000",
+                                                      "bundle": "140524-09"})
+    assert start.status_code == 302 and start["Location"].endswith("/workbench/window/counter/form/")
+    form_page = clerk.get("/workbench/window/counter/form/")
+    assert form_page.status_code == 200
+    html = form_page.content.decode()
+    assert "来源 / source: population" in html and 'value="王芳"' in html  # the same prefill, with its source
+    reads = LedgerEntry.objects.filter(subject_id=MOTHER_ID, purpose_kind="intake")
+    assert reads.exists() and reads.first().purpose_reference.startswith("counter-")  # type: ignore[union-attr]
+    form = form_page.context["form"]
+    fields = form.snapshot["form"]
+    prefilled = {k: v["value"] for k, v in form_page.context["provenance"].items()}
+    values = sample_form(fields, overrides=prefilled)
+    needed = [m["code"] for m in form.snapshot["materials"] if m["required"] and not m["waiver"]]
+    waived = [m for m in form.snapshot["materials"] if m["waiver"]]
+    assert any(m["waiver"]["kind"] == "licence" for m in waived)  # the marriage certificate, from the wallet
+    post = {f"f.{k}": ("true" if v is True else "false" if v is False else v) for k, v in values.items()}
+    # a letter of authorisation without its reference: the error next to that field, nothing submitted
+    missing_ref = clerk.post("/workbench/window/counter/form/", {**post, "materials": needed,
+                                                                  "authorisation": "letter"})
+    assert missing_ref.status_code == 400 and "请填写授权委托书编号" in missing_ref.content.decode()
+    assert Application.objects.count() == 0
+    # a field the service refuses comes back next to that field, with the other values kept
+    wrong = clerk.post("/workbench/window/counter/form/", {**post, "f.mother.phone": "12", "materials": needed,
+                                                            "authorisation": "in_person"})
+    assert wrong.status_code == 400 and "电话号码格式不正确" in wrong.content.decode()
+    assert wrong.context["form"]["f.mother.phone"].errors and Application.objects.count() == 0
+    done = clerk.post("/workbench/window/counter/form/", {**post, "materials": needed, "authorisation": "letter",
+                                                           "authorisation_ref": "WT-2026-001"})
+    assert done.status_code == 302, done.content.decode()[:3000]
+    app = Application.objects.get()
+    assert app.channel == "window" and app.agent is not None and app.agent.username == "clerk"
+    assert app.party_id == MOTHER_ID and app.applicant.username == "mother"
+    assert app.authorisation["text"] == "授权委托书：WT-2026-001"
+    assert done["Location"].endswith(f"/workbench/window/applications/{app.number}/")
+    accepted = clerk.post(f"/workbench/window/applications/{app.number}/intake/",
+                          {"decision": "accept", "expected_version": app.version})
+    assert accepted.status_code == 302
+    app.refresh_from_db()
+    assert app.status == "received"
+    page = clerk.get(accepted["Location"]).content.decode()
+    receipt = Document.objects.get(application=app, kind="receipt")
+    assert receipt.number in page and "已收件" in page
+    assert clerk.get(f"/workbench/documents/{receipt.number}.pdf").status_code == 200
+    # the receipt is not for another service point's clerk, nor for another applicant
+    assert signed_in("clerk_town").get(f"/workbench/documents/{receipt.number}.pdf").status_code == 404
+    assert signed_in("father").get(f"/workbench/documents/{receipt.number}.pdf").status_code == 404

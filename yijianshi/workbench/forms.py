@@ -1,0 +1,162 @@
+"""Workbench forms: they read and shape the input; every rule is checked by the case services, whose bilingual
+errors are put back next to the field they name (`attach`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from yijianshi.cases.transitions import CaseAction
+from yijianshi.core.errors import DomainError
+from yijianshi.core.identifiers import resident_id
+
+REQUIRED = {"required": "必填 / Required"}
+BAD_NUMBER = {"required": "必填 / Required", "invalid": "应为整数 / Must be a whole number"}
+AUTHORISATIONS = [
+    ("in_person", "当面核验身份（本人到场） / Identity checked in person"),
+    ("letter", "授权委托书 / Letter of authorisation"),
+]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()][:50]
+
+
+class IntakeForm(forms.Form):
+    decision = forms.ChoiceField(label="收件决定 / Decision", error_messages=REQUIRED, choices=[
+        ("accept", "材料齐全，收件并出具回执 / Complete: receive and print the receipt"),
+        ("deficient", "出具一次告知书 / Issue the deficiency notice"),
+    ], widget=forms.RadioSelect)
+    problems = forms.CharField(label="需补正的其他内容（每行一项） / Other things to correct (one per line)",
+                               required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, error_messages=BAD_NUMBER, min_value=1)
+
+    def clean_problems(self) -> list[str]:
+        return _lines(self.cleaned_data.get("problems", ""))
+
+
+class UploadForm(forms.Form):
+    material = forms.ChoiceField(label="材料 / Material", error_messages=REQUIRED)
+    file = forms.FileField(label="扫描件 / Scanned file", error_messages={
+        "required": "请选择文件 / Choose a file", "empty": "文件为空 / The file is empty",
+        "invalid": "不是文件 / Not a file"})
+
+    def __init__(self, *args: Any, materials: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["material"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(m["code"], m["name"]) for m in materials]
+
+
+class CounterStartForm(forms.Form):
+    id_number = forms.CharField(label="公民身份号码 / Identity number", max_length=18, error_messages=REQUIRED,
+                                widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}))
+    name = forms.CharField(label="姓名（与身份证一致） / Name (as on the ID card)", max_length=50,
+                           error_messages=REQUIRED)
+    phone = forms.CharField(label="联系电话 / Phone", max_length=20, required=False)
+    bundle = forms.ChoiceField(label="一件事 / Bundle", error_messages=REQUIRED)
+
+    def __init__(self, *args: Any, bundles: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["bundle"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—"), *bundles]
+
+    def clean_id_number(self) -> str:
+        try:
+            return resident_id(self.cleaned_data["id_number"], field="id_number")
+        except DomainError as exc:
+            raise forms.ValidationError(f"{exc.detail.zh} / {exc.detail.en}") from None
+
+
+class CounterApplyForm(forms.Form):
+    """The merged form (fields `f.<key>`), the paper materials received, 容缺 and 告知承诺, and the authorisation."""
+
+    authorisation = forms.ChoiceField(label="授权方式 / Authorisation", choices=AUTHORISATIONS,
+                                      error_messages=REQUIRED, widget=forms.RadioSelect)
+    authorisation_ref = forms.CharField(label="授权委托书编号或说明 / Letter reference", max_length=200,
+                                        required=False)
+
+    def __init__(self, *args: Any, snapshot: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.snapshot = snapshot
+        for f in snapshot["form"]:
+            label = f"{f['label_zh']} / {f['label_en']}"
+            attrs = {"aria-required": "true"} if f["required"] else {}
+            if f["type"] == "boolean":
+                field: forms.Field = forms.ChoiceField(label=label, required=False, choices=[
+                    ("", "—"), ("true", "是 / Yes"), ("false", "否 / No")])
+            elif f["type"] == "choice" and f["validation"].get("choices"):
+                field = forms.ChoiceField(label=label, required=False, choices=[("", "—")] + [
+                    (c, c) for c in f["validation"]["choices"]])
+            else:
+                kind = {"date": "date", "phone": "tel", "email": "email"}.get(f["type"], "text")
+                field = forms.CharField(label=label, required=False, max_length=5000,
+                                        widget=forms.TextInput(attrs={**attrs, "type": kind}))
+            field.widget.attrs.update(attrs)
+            self.fields[f"f.{f['key']}"] = field
+        open_materials = [m for m in snapshot["materials"] if not m["waiver"]]
+        self.fields["materials"] = forms.MultipleChoiceField(
+            label="已当场收取的材料 / Materials handed in", required=False, widget=forms.CheckboxSelectMultiple,
+            choices=[(m["code"], m["name"]) for m in open_materials])
+        self.fields["tolerated"] = forms.MultipleChoiceField(
+            label="容缺受理（后补） / Tolerated (to follow)", required=False, widget=forms.CheckboxSelectMultiple,
+            choices=[(m["code"], m["name"]) for m in open_materials if m["tolerated"]])
+        self.fields["commitments"] = forms.MultipleChoiceField(
+            label="以告知承诺替代 / Replaced by a signed commitment", required=False,
+            widget=forms.CheckboxSelectMultiple,
+            choices=[(m["code"], m["name"]) for m in open_materials if m["commitment"]])
+
+    def form_field_names(self) -> list[str]:
+        return [f"f.{f['key']}" for f in self.snapshot["form"]]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("authorisation") == "letter" and not (data.get("authorisation_ref") or "").strip():
+            self.add_error("authorisation_ref", "请填写授权委托书编号或说明 / Give the letter's reference")
+        return data
+
+    def form_values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in self.snapshot["form"]:
+            value = self.cleaned_data.get(f"f.{f['key']}")
+            if value in (None, ""):
+                continue
+            out[f["key"]] = {"true": True, "false": False}.get(value, value) if f["type"] == "boolean" else value
+        return out
+
+    def authorisation_text(self) -> str:
+        kind = dict(AUTHORISATIONS)[self.cleaned_data["authorisation"]].split(" / ")[0]
+        ref = (self.cleaned_data.get("authorisation_ref") or "").strip()
+        return f"{kind}：{ref}" if ref else kind
+
+    def attach(self, exc: DomainError) -> None:
+        """Put each problem the service named next to its field (the rest stay with the page's message)."""
+        for detail in exc.details:
+            name = detail.field or ""
+            target = f"f.{name[5:]}" if name.startswith("form.") else name
+            if target in self.fields:
+                self.add_error(target, f"{detail.zh} / {detail.en}")
+
+
+class TransitionForm(forms.Form):
+    action = forms.ChoiceField(label="操作 / Action", error_messages=REQUIRED, choices=[
+        (a.value, a.value) for a in (CaseAction.ACCEPT, CaseAction.REJECT, CaseAction.REQUEST_CORRECTION,
+                                     CaseAction.RESUME, CaseAction.APPROVE, CaseAction.DENY, CaseAction.PROGRESS)])
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, error_messages=BAD_NUMBER, min_value=1)
+    reason = forms.CharField(label="理由 / 进度说明 · Reason / progress note", required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    corrections = forms.CharField(label="需补正的内容（每行一项） / What to correct (one per line)", required=False,
+                                  max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    result_summary = forms.CharField(label="办理结果 / Result", required=False, max_length=300)
+    result_number = forms.CharField(label="证照或文书编号 / Certificate number", required=False, max_length=60)
+
+    def clean_corrections(self) -> list[str]:
+        return _lines(self.cleaned_data.get("corrections", ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == CaseAction.REQUEST_CORRECTION and not data.get("corrections"):
+            self.add_error("corrections", "请列出需补正的内容 / List what must be corrected")
+        return data

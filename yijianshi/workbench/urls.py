@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workbench"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("window/", views.window_queue, name="window-queue"),
+    path("window/counter/", views.counter_start, name="counter-start"),
+    path("window/counter/form/", views.counter_form, name="counter-form"),
+    path("window/counter/cancel/", views.counter_cancel, name="counter-cancel"),
+    path("window/applications/<str:number>/", views.window_application, name="window-application"),
+    path("window/applications/<str:number>/intake/", views.window_intake, name="window-intake"),
+    path("window/applications/<str:number>/upload/", views.window_upload, name="window-upload"),
+    path("window/applications/<str:number>/tolerated/", views.window_tolerated, name="window-tolerated"),
+    path("documents/<str:number>.pdf", views.document_pdf, name="document-pdf"),
+    path("department/", views.department_queue, name="department-queue"),
+    path("department/cases/<int:pk>/", views.department_case, name="department-case"),
+    path("department/cases/<int:pk>/act/", views.department_case_act, name="department-case-act"),
+    path("admin/", views.admin_overview, name="admin"),
+]

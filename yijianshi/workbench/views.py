@@ -1,0 +1,515 @@
+"""Workbench pages. Thin: read the request, call a selector or a service, render (DESIGN.md §3).
+
+Every page checks the actor: a clerk sees only their service point's applications and an officer only their
+department's item cases, through the scoped querysets of cases/permissions.py — anything else answers 404, as
+if it did not exist. A page for another role answers 403. A domain error from a service is shown on the page
+with its status (400, 403, 404, 409); a stale version (409) says "已被他人处理，请刷新".
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.paginator import Paginator
+from django.db.models import Case as DbCase
+from django.db.models import Count, F, Q, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from yijianshi.accounts.models import Role
+from yijianshi.accounts.roles import Actor, actor_of
+from yijianshi.cases import selectors, services
+from yijianshi.cases.models import Application, Channel, Document, ItemCase
+from yijianshi.cases.permissions import visible_applications, visible_item_cases
+from yijianshi.cases.shared import party_data
+from yijianshi.cases.transitions import CASE_TRANSITIONS, OPEN_CASE_STATES, CaseAction, CaseStatus
+from yijianshi.catalog import engine
+from yijianshi.catalog.models import Bundle
+from yijianshi.catalog.selectors import bundle_definition, current_version
+from yijianshi.core import clock
+from yijianshi.core.errors import DomainError, ErrorDetail
+from yijianshi.core.identifiers import mask
+from yijianshi.integrations.models import DepartmentIntegration, IntegrationMode
+from yijianshi.ledger.services import Purpose
+
+from . import forms
+from .clock import case_clock, intake_clock
+
+STALE_ZH = "已被他人处理，请刷新"
+STALE_EN = "Someone else handled this meanwhile; please reload"
+PAGE_SIZE = 25
+OFFICER_ACTIONS = (CaseAction.ACCEPT, CaseAction.REJECT, CaseAction.REQUEST_CORRECTION, CaseAction.RESUME,
+                   CaseAction.APPROVE, CaseAction.DENY, CaseAction.PROGRESS)
+ACTION_LABELS = {
+    CaseAction.ACCEPT: ("受理", "Accept"), CaseAction.REJECT: ("不予受理", "Reject"),
+    CaseAction.REQUEST_CORRECTION: ("告知补正", "Request correction"), CaseAction.RESUME: ("补正完成，恢复计时", "Resume"),
+    CaseAction.APPROVE: ("准予（办结）", "Approve"), CaseAction.DENY: ("不予批准", "Deny"),
+    CaseAction.PROGRESS: ("更新办理进度", "Update progress"),
+}
+STATUS_LABELS = {
+    "submitted": ("待收件", "awaiting intake"), "deficient": ("待补正（已一次告知）", "deficient"),
+    "received": ("已收件", "received"), "completed": ("已办结", "completed"), "delivered": ("已送达", "delivered"),
+    "archived": ("已归档", "archived"), "withdrawn": ("已撤回", "withdrawn"),
+    "pending_acceptance": ("待受理", "pending acceptance"), "accepted": ("已受理", "accepted"),
+    "pre_review": ("容缺预审", "pre-review"), "correction": ("补正中", "correction"), "approved": ("准予", "approved"),
+    "denied": ("不予批准", "denied"), "rejected": ("不予受理", "rejected"), "terminated": ("已终止", "terminated"),
+    "revoked": ("已撤销", "revoked"),
+}
+
+
+# ------------------------------------------------------------------------------------------------ plumbing
+
+
+def staff(*roles: str, hide: bool = False) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Signed in (else to the sign-in page) and one of these roles: else 403 for a list page, 404 for a page
+    about one object (`hide`), so that no one learns whether it exists."""
+
+    def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            actor = actor_of(request.user)
+            if actor.role not in roles and hide:
+                raise Http404("not found")
+            if actor.role not in roles:
+                return render(request, "workbench/error.html", {"error": ErrorDetail(
+                    "forbidden_role", "您的角色不能使用此工作台", "Your role cannot use this workbench")}, status=403)
+            request.actor = actor  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+        return inner
+    return wrap
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every workbench view is behind `staff`, so never anonymous)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    return actor
+
+
+def _error(exc: DomainError) -> dict[str, Any]:
+    """A domain error for the page: the stale-version conflict gets the plain words officers expect."""
+    stale = exc.code == "stale_version"
+    return {"code": exc.code, "zh": STALE_ZH if stale else exc.detail.zh, "en": STALE_EN if stale else exc.detail.en,
+            "detail_zh": exc.detail.zh if stale else "", "detail_en": exc.detail.en if stale else "",
+            "status": exc.status, "field": exc.detail.field, "details": exc.details}
+
+
+def _app_for_clerk(request: HttpRequest, number: str) -> Application:
+    return get_object_or_404(visible_applications(_actor(request)).select_related(
+        "bundle", "service_point", "applicant", "agent"), number=number)
+
+
+def _status(value: str) -> tuple[str, str]:
+    return STATUS_LABELS.get(value, (value, value))
+
+
+def _materials(app: Application) -> list[dict[str, Any]]:
+    """Each material of the application with its state: provided, waived (and why), tolerated, committed,
+    missing (required, none of these) or optional."""
+    rows = []
+    for m in app.snapshot["materials"]:
+        if m["waiver"]:
+            state = "waived"
+        elif m["code"] in app.materials_provided:
+            state = "provided"
+        elif m["code"] in app.tolerated:
+            state = "tolerated"
+        elif m["code"] in app.commitments:
+            state = "committed"
+        elif m["required"]:
+            state = "missing"
+        else:
+            state = "optional"
+        rows.append({**m, "state": state})
+    return rows
+
+
+def _uploads_for(app: Application) -> list[Any]:
+    try:
+        from yijianshi.uploads.models import Upload  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:  # the uploads app is not installed in this build
+        return []
+    return list(Upload.objects.filter(application=app).order_by("pk"))
+
+
+def _uploads_available() -> bool:
+    try:
+        from yijianshi.uploads.services import upload_receive  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# ------------------------------------------------------------------------------------------------ window
+
+
+@require_GET
+@staff(Role.CLERK, Role.ADMIN)
+def window_queue(request: HttpRequest) -> HttpResponse:
+    """The online applications awaiting intake at the clerk's service point, by their 2-working-hour clock."""
+    now = clock.now()
+    rows = [{"app": app, "clock": intake_clock(app, now), "party": mask(app.party_id),
+             "status": _status(app.status)}
+            for app in selectors.intake_queue(_actor(request))[:200]]
+    deficient = selectors.applications_for(_actor(request), status="deficient")[:50]
+    received = selectors.applications_for(_actor(request), status="received")[:20]
+    return render(request, "workbench/window_queue.html", {"section": "window",
+        "rows": rows, "deficient": [{"app": a, "party": mask(a.party_id)} for a in deficient],
+        "received": [{"app": a, "party": mask(a.party_id)} for a in received], "now": now})
+
+
+@require_GET
+@staff(Role.CLERK, Role.ADMIN, hide=True)
+def window_application(request: HttpRequest, number: str) -> HttpResponse:
+    app = _app_for_clerk(request, number)
+    return _render_intake(request, app)
+
+
+def _render_intake(request: HttpRequest, app: Application, *, error: dict[str, Any] | None = None,
+                   intake_form: forms.IntakeForm | None = None, upload_form: Any = None,
+                   status: int = 200) -> HttpResponse:
+    materials = _materials(app)
+    missing = [m for m in materials if m["state"] == "missing"]
+    fields = [{**f, "value": app.form_data.get(f["key"], ""), "source": app.snapshot.get("prefill", {}).get(
+        f["key"], {}).get("source", "")} for f in app.snapshot["form"]]
+    uploadable = [m for m in materials if m["state"] in ("missing", "optional", "tolerated", "provided")]
+    return render(request, "workbench/window_application.html", {"section": "window",
+        "app": app, "party": mask(app.party_id), "materials": materials, "missing": missing, "fields": fields,
+        "clock": intake_clock(app, clock.now()) if app.status == "submitted" else None,
+        "status": _status(app.status), "documents": app.documents.order_by("issued_at", "pk"),
+        "events": selectors.application_history(app), "error": error,
+        "intake_form": intake_form or forms.IntakeForm(initial={"expected_version": app.version}),
+        "upload_form": upload_form or (forms.UploadForm(materials=uploadable) if _uploads_available() else None),
+        "uploads": _uploads_for(app), "tolerated_open": [m for m in materials if m["state"] == "tolerated"],
+        "authorisation": app.authorisation, "item_cases": app.item_cases.select_related("department"),
+        "can_intake": app.status == "submitted" and _actor(request).role in (Role.CLERK, Role.ADMIN),
+    }, status=status)
+
+
+@require_POST
+@staff(Role.CLERK, Role.ADMIN, hide=True)
+def window_intake(request: HttpRequest, number: str) -> HttpResponse:
+    """收件: accept (→ receipt) or the one deficiency notice listing everything missing (→ notice)."""
+    app = _app_for_clerk(request, number)
+    form = forms.IntakeForm(request.POST)
+    if not form.is_valid():
+        return _render_intake(request, app, intake_form=form, status=400)
+    decision = form.cleaned_data["decision"]
+    problems = form.cleaned_data["problems"]
+    if decision == "accept" and problems:
+        form.add_error("problems", "收件时不应填写补正事项；如需一次告知请选择“出具一次告知书”"
+                       " / Leave this empty to accept; choose the deficiency notice to list problems")
+        return _render_intake(request, app, intake_form=form, status=400)
+    if decision == "accept" and [m for m in _materials(app) if m["state"] == "missing"]:
+        form.add_error("decision", "材料不齐全，不能收件：请出具一次告知书，或先上传缺少的材料 / "
+                       "Materials are missing: issue the deficiency notice, or attach what is missing first")
+        return _render_intake(request, app, intake_form=form, status=400)
+    if decision == "deficient" and not problems and not [m for m in _materials(app) if m["state"] == "missing"]:
+        form.add_error("problems", "材料已齐全：出具一次告知书须写明需补正的内容 / "
+                       "Nothing is missing: list what must be corrected")
+        return _render_intake(request, app, intake_form=form, status=400)
+    try:
+        app = services.application_intake(application=app, actor=_user(request), problems=problems,
+                                          expected_version=form.cleaned_data["expected_version"])
+    except DomainError as exc:
+        app.refresh_from_db()
+        return _render_intake(request, app, error=_error(exc), intake_form=form, status=exc.status)
+    return redirect(reverse("workbench:window-application", args=[app.number]) + "?done=" + app.status)
+
+
+@require_POST
+@staff(Role.CLERK, Role.ADMIN, hide=True)
+def window_upload(request: HttpRequest, number: str) -> HttpResponse:
+    """Attach a scanned paper material (through the uploads service, which checks size and type)."""
+    app = _app_for_clerk(request, number)
+    if not _uploads_available():
+        raise Http404("uploads are not installed")
+    from yijianshi.uploads.services import upload_receive  # type: ignore[import-not-found,unused-ignore]
+
+    uploadable = [m for m in _materials(app) if m["state"] in ("missing", "optional", "tolerated", "provided")]
+    form = forms.UploadForm(request.POST, request.FILES, materials=uploadable)
+    if not form.is_valid():
+        return _render_intake(request, app, upload_form=form, status=400)
+    try:
+        upload_receive(actor=_user(request), bundle_code=app.bundle.code, material_key=form.cleaned_data["material"],
+                       file=form.cleaned_data["file"], application=app, channel="counter")
+    except DomainError as exc:
+        app.refresh_from_db()
+        if exc.detail.field in ("file", "material", "material_key"):
+            form.add_error("material" if exc.detail.field != "file" else "file", f"{exc.detail.zh} / {exc.detail.en}")
+            return _render_intake(request, app, upload_form=form, status=exc.status)
+        return _render_intake(request, app, error=_error(exc), upload_form=form, status=exc.status)
+    return redirect(reverse("workbench:window-application", args=[app.number]) + "?uploaded=1")
+
+
+@require_POST
+@staff(Role.CLERK, Role.ADMIN, hide=True)
+def window_tolerated(request: HttpRequest, number: str) -> HttpResponse:
+    """A tolerated (容缺) material handed in at the counter after acceptance."""
+    app = _app_for_clerk(request, number)
+    try:
+        services.tolerated_material_receive(application=app, actor=_user(request),
+                                            code=str(request.POST.get("code", ""))[:80])
+    except DomainError as exc:
+        return _render_intake(request, app, error=_error(exc), status=exc.status)
+    return redirect("workbench:window-application", number=app.number)
+
+
+@require_GET
+@login_required
+def document_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """A notice or decision of a case the user may see (receipt, deficiency notice, acceptance …), to print."""
+    actor = actor_of(request.user)
+    if actor.role not in (Role.CLERK, Role.OFFICER, Role.ADMIN, Role.AUDITOR):
+        raise Http404("no such document")
+    docs = Document.objects.filter(application__in=visible_applications(actor))
+    if actor.role == Role.OFFICER:  # an officer: the application-level documents and their own items' ones
+        docs = docs.filter(Q(item_case__isnull=True) | Q(item_case__department_id=actor.department_id))
+    doc = get_object_or_404(docs, number=number)
+    response = HttpResponse(bytes(doc.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{doc.number}.pdf"'
+    return response
+
+
+# ------------------------------------------------------------------------------------------------ counter
+
+
+COUNTER_KEY = "workbench_counter"
+
+
+@require_http_methods(["GET", "POST"])
+@staff(Role.CLERK)
+def counter_start(request: HttpRequest) -> HttpResponse:
+    """A walk-in: the person's identity number and name (from their ID card) and the bundle they ask for."""
+    bundles = Bundle.objects.filter(region__service_points__pk=_actor(request).service_point_id or 0,
+                                    subject="person").order_by("seq").distinct()
+    choices = [(b.code, f"{b.code} {b.name}") for b in bundles if current_version(b) is not None]
+    if request.method == "POST":
+        form = forms.CounterStartForm(request.POST, bundles=choices)
+        if form.is_valid():
+            request.session[COUNTER_KEY] = {
+                "id_number": form.cleaned_data["id_number"], "name": form.cleaned_data["name"],
+                "phone": form.cleaned_data["phone"], "bundle": form.cleaned_data["bundle"],
+                "reference": f"counter-{clock.local(clock.now()):%Y%m%d}-{secrets.token_hex(4)}"}
+            return redirect("workbench:counter-form")
+        return render(request, "workbench/counter_start.html", {"form": form, "section": "counter"}, status=400)
+    return render(request, "workbench/counter_start.html", {"section": "counter",
+                  "form": forms.CounterStartForm(bundles=choices)})
+
+
+@require_http_methods(["GET", "POST"])
+@staff(Role.CLERK)
+def counter_form(request: HttpRequest) -> HttpResponse:
+    """The same merged form the portal shows, prefilled for the walk-in (each read in the access ledger under
+    the intake's purpose), the materials with their waivers, and applying on their behalf with their
+    authorisation (channel: window)."""
+    walk_in = request.session.get(COUNTER_KEY)
+    if not walk_in:
+        return redirect("workbench:counter-start")
+    bundle = get_object_or_404(Bundle.objects.select_related("region"), code=walk_in["bundle"])
+    version = current_version(bundle)
+    if version is None:
+        raise Http404("bundle not published")
+    definition = bundle_definition(version)
+    source = request.POST if request.method == "POST" else request.GET
+    answers = {q.code: str(source[f"answer.{q.code}"]) for q in definition.situations if f"answer.{q.code}" in source}
+    error = None
+    try:
+        chosen = engine.resolve_answers(definition, answers)
+    except DomainError as exc:
+        error, chosen = _error(exc), engine.resolve_answers(definition, {})
+    party = party_data(definition=definition, answers=chosen, party_type="person", party_id=walk_in["id_number"],
+                       purpose=Purpose("intake", walk_in["reference"]), actor=_user(request),
+                       actor_role=Role.CLERK)
+    result = engine.compute(definition, chosen, evidence=party.evidence)
+    snapshot = services.guide_snapshot(version.number, bundle, definition, result)
+    provenance = party.provenance()
+    prefilled = {k: v["value"] for k, v in provenance.items()}
+    form = forms.CounterApplyForm(request.POST if request.method == "POST" else None, snapshot=snapshot,
+                                  initial={**{f"f.{k}": v for k, v in prefilled.items()}})
+    status = 200
+    if request.method == "POST" and error is None:
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                submission = services.application_submit(
+                    actor=_user(request), bundle_code=bundle.code, form=form.form_values(), answers=chosen,
+                    channel=Channel.WINDOW, materials=data["materials"], tolerated=data["tolerated"],
+                    commitments=data["commitments"],
+                    on_behalf_of={"name": walk_in["name"], "id_number": walk_in["id_number"],
+                                  "phone": walk_in["phone"], "party_type": "person",
+                                  "authorisation": form.authorisation_text()},
+                    idempotency_key=f"{walk_in['reference']}")
+            except DomainError as exc:
+                form.attach(exc)
+                error, status = (None if form.errors else _error(exc)), exc.status
+            else:
+                request.session.pop(COUNTER_KEY, None)
+                return redirect("workbench:window-application", number=submission.application.number)
+        else:
+            status = 400
+    elif error is not None:
+        status = 400
+    return render(request, "workbench/counter_form.html", {"section": "counter",
+        "walk_in": {**walk_in, "masked": mask(walk_in["id_number"])}, "bundle": bundle, "form": form,
+        "situations": [{"q": q, "value": chosen.get(q.code)} for q in definition.situations],
+        "provenance": provenance, "failures": party.prefill.failures, "error": error,
+        "materials": snapshot["materials"], "items": snapshot["items"],
+        "form_rows": [{"field": form[name], "note": f"来源 / source: {provenance[name[2:]]['source']}"
+                       if name[2:] in provenance else ""} for name in form.form_field_names()],
+    }, status=status)
+
+
+@require_POST
+@staff(Role.CLERK)
+def counter_cancel(request: HttpRequest) -> HttpResponse:
+    request.session.pop(COUNTER_KEY, None)
+    return redirect("workbench:window-queue")
+
+
+# ------------------------------------------------------------------------------------------------ department
+
+
+@require_GET
+@staff(Role.OFFICER, Role.ADMIN, Role.AUDITOR)
+def department_queue(request: HttpRequest) -> HttpResponse:
+    """The department's item cases, open ones first, by deadline; overdue and near-deadline ones flagged."""
+    actor = _actor(request)
+    state = request.GET.get("status") or ""
+    if state and state not in CaseStatus.__members__.values():
+        state = ""
+    overdue_only = request.GET.get("overdue") == "1"
+    qs = selectors.item_cases_for(actor, status=state or None, overdue=True if overdue_only else None)
+    if not state:
+        qs = qs.filter(status__in=list(OPEN_CASE_STATES))
+    # the running clock of each: acceptance while pending, decision once accepted; overdue first, then soonest
+    qs = qs.annotate(deadline=DbCase(When(status=CaseStatus.PENDING_ACCEPTANCE, then=F("accept_deadline")),
+                                     default=F("decide_deadline"))).order_by(
+        "-overdue", F("deadline").asc(nulls_last=True), "pk")
+    page = Paginator(qs.select_related("application__bundle"), PAGE_SIZE).get_page(request.GET.get("page"))
+    now = clock.now()
+    rows = [{"case": c, "clock": case_clock(c, now), "party": mask(c.application.party_id),
+             "status": _status(c.status)} for c in page.object_list]
+    integration = DepartmentIntegration.objects.filter(department_id=actor.department_id).first() \
+        if actor.department_id else None
+    return render(request, "workbench/department_queue.html", {"section": "department",
+        "rows": rows, "page": page, "state": state, "overdue_only": overdue_only,
+        "states": [(s.value, _status(s.value)) for s in CaseStatus], "integration": integration})
+
+
+def _case_for(request: HttpRequest, pk: int) -> ItemCase:
+    return get_object_or_404(visible_item_cases(_actor(request)).select_related(
+        "application__bundle", "application__service_point", "department", "item"), pk=pk)
+
+
+def _allowed_actions(case: ItemCase) -> list[dict[str, Any]]:
+    return [{"value": a.value, "zh": ACTION_LABELS[a][0], "en": ACTION_LABELS[a][1]}
+            for a in OFFICER_ACTIONS if (CaseStatus(case.status), a) in CASE_TRANSITIONS]
+
+
+def _render_case(request: HttpRequest, case: ItemCase, *, form: forms.TransitionForm | None = None,
+                 error: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
+    app = case.application
+    keys = {f["key"] for f in app.snapshot["form"] if case.ref in f["items"]}
+    fields = [{**f, "value": app.form_data.get(f["key"], "")} for f in app.snapshot["form"] if f["key"] in keys]
+    materials = [m for m in _materials(app) if case.ref in m["items"]]
+    siblings = {c.ref: c for c in app.item_cases.select_related("department")}
+    integration = DepartmentIntegration.objects.filter(department_id=case.department_id).first()
+    actions = _allowed_actions(case) if _actor(request).role in (Role.OFFICER, Role.ADMIN) else []
+    return render(request, "workbench/department_case.html", {"section": "department",
+        "case": case, "app": app, "party": mask(app.party_id), "fields": fields, "materials": materials,
+        "clock": case_clock(case, clock.now()), "status": _status(case.status),
+        "requires": [siblings[r] for r in case.requires if r in siblings],
+        "events": case.events.select_related("actor", "document").order_by("at", "pk"),
+        "documents": case.documents.order_by("issued_at", "pk"), "actions": actions,
+        "form": form or forms.TransitionForm(initial={"expected_version": case.version}),
+        "error": error, "integration": integration,
+        "own_system": integration is not None and integration.mode in (IntegrationMode.MANUAL, IntegrationMode.WEBHOOK),
+        "tolerated": case.tolerated_materials.all(), "commitments": case.commitments.all(),
+        "read_only": _actor(request).role == Role.AUDITOR,
+    }, status=status)
+
+
+@require_GET
+@staff(Role.OFFICER, Role.ADMIN, Role.AUDITOR, hide=True)
+def department_case(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_case(request, _case_for(request, pk))
+
+
+@require_POST
+@staff(Role.OFFICER, Role.ADMIN, Role.AUDITOR, hide=True)
+def department_case_act(request: HttpRequest, pk: int) -> HttpResponse:
+    """One action from the transition table, with the version the officer saw (a stale one → 409)."""
+    case = _case_for(request, pk)
+    if _actor(request).role == Role.AUDITOR:
+        return _render_case(request, case, error=_error(DomainError(
+            "read_only", "审计人员只读，不能办理", "Auditors read only; they cannot act")), status=403)
+    form = forms.TransitionForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, case, form=form, status=400)
+    data = form.cleaned_data
+    result = {"summary": data["result_summary"], "number": data["result_number"]} \
+        if data["action"] == CaseAction.APPROVE else None
+    try:
+        services.item_case_transition(item_case=case, actor=_user(request), action=data["action"],
+                                      expected_version=data["expected_version"], reason=data["reason"],
+                                      result=result, corrections=data["corrections"])
+    except DomainError as exc:
+        case.refresh_from_db()
+        if exc.detail.field == "reason":
+            form.add_error("reason", f"{exc.detail.zh} / {exc.detail.en}")
+            return _render_case(request, case, form=form, status=exc.status)
+        return _render_case(request, case, form=form, error=_error(exc), status=exc.status)
+    return redirect(reverse("workbench:department-case", args=[case.pk]) + f"?done={data['action']}")
+
+
+# ------------------------------------------------------------------------------------------------ admin
+
+
+@require_GET
+@staff(Role.ADMIN, Role.AUDITOR)
+def admin_overview(request: HttpRequest) -> HttpResponse:
+    """Overdue and escalated item cases across departments, with counts per department."""
+    qs = visible_item_cases(_actor(request)).filter(Q(overdue=True) | Q(escalation_level__gt=0))
+    open_only = request.GET.get("all") != "1"
+    if open_only:
+        qs = qs.filter(status__in=list(OPEN_CASE_STATES))
+    per_department = (qs.values("department__name", "department__region__name")
+                      .annotate(total=Count("pk"), escalated=Count("pk", filter=Q(escalation_level__gt=0)),
+                                supervised=Count("pk", filter=Q(escalation_level__gte=2)))
+                      .order_by("-total", "department__name"))
+    page = Paginator(qs.select_related("application", "department").order_by(
+        "-escalation_level", "decide_deadline", "accept_deadline", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    now = clock.now()
+    overdue_intake = visible_applications(_actor(request)).filter(status="submitted", overdue=True).count()
+    return render(request, "workbench/admin_overview.html", {"section": "admin",
+        "per_department": per_department, "page": page, "open_only": open_only, "overdue_intake": overdue_intake,
+        "rows": [{"case": c, "clock": case_clock(c, now), "status": _status(c.status),
+                  "party": mask(c.application.party_id)} for c in page.object_list],
+        "read_only": _actor(request).role == Role.AUDITOR})
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """/workbench/: to the role's own workbench."""
+    role = str(actor_of(request.user).role or "")
+    target = {"clerk": "workbench:window-queue", "officer": "workbench:department-queue",
+              "admin": "workbench:admin", "auditor": "workbench:admin"}.get(role)
+    if target is None:
+        return render(request, "workbench/error.html", {"error": ErrorDetail(
+            "forbidden_role", "工作台仅供工作人员使用", "The workbench is for staff")}, status=403)
+    return redirect(target)
