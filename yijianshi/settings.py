@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "yijianshi.web.context_processors.portal",
             ],
         },
     },
@@ -115,9 +116,18 @@ WHITENOISE_USE_FINDERS = True  # serve app static files even before collectstati
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = _bool("YIJIANSHI_SECURE_COOKIES", False)
+# Secure cookies unless debugging or served over plain http (the local demo at http://127.0.0.1)
+SESSION_COOKIE_SECURE = _bool("YIJIANSHI_SECURE_COOKIES", not DEBUG and os.environ.get(
+    "YIJIANSHI_PUBLIC_URL", "").startswith("https://"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SESSION_COOKIE_AGE = int(os.environ.get("YIJIANSHI_SESSION_SECONDS", 8 * 3600))
+# signed out after 30 minutes without a request (each request renews the session)
+SESSION_COOKIE_AGE = int(os.environ.get("YIJIANSHI_SESSION_SECONDS", 30 * 60))
+SESSION_SAVE_EVERY_REQUEST = True
+LOGIN_URL = "/accounts/login/"
+
+# The cache holds sign-in failure counters (accounts/services.py): shared through Redis when REDIS_URL is set
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+          if os.environ.get("REDIS_URL") else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/", include("yijianshi.api.urls")),
     path("licences/", include("yijianshi.licenses.urls")),
     path("workbench/", include("yijianshi.workbench.urls")),
+    path("accounts/", include("yijianshi.accounts.urls")),
     path("", include("yijianshi.web.urls")),
 ]

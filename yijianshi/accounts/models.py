@@ -37,6 +37,9 @@ class Profile(models.Model):
     service_point = models.ForeignKey("catalog.ServicePoint", null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="clerks")
     is_department_head = models.BooleanField(_("部门负责人"), default=False)
+    # 适老化 display preferences, remembered per user (the portal's header toggles)
+    large_type = models.BooleanField(_("大字版"), default=False)
+    high_contrast = models.BooleanField(_("高对比度"), default=False)
 
     class Meta:
         verbose_name = _("用户角色")

@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from typing import Any
 
+import segno
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from yijianshi.accounts.models import PartyType, Role
+from yijianshi.cases.shared import party_data
 from yijianshi.catalog import engine
 from yijianshi.catalog.engine.figures import TARGETS
-from yijianshi.catalog.models import Bundle, Region
-from yijianshi.catalog.selectors import bundle_definition, bundle_guide, bundle_rows, current_version, totals
+from yijianshi.catalog.models import Bundle, Region, ServicePoint
+from yijianshi.catalog.selectors import (
+    bundle_definition,
+    bundle_guide,
+    bundle_rows,
+    current_version,
+    regions_with_bundles,
+    totals,
+)
 from yijianshi.core.errors import DomainError
+from yijianshi.ledger.services import Purpose
 
+from .catalogue import LIFE_EVENTS, chosen_region, event_of, search_index
 from .charts import reductions_chart
+from .prefs import FLAGS, display_toggle, profile_of
+from .search import search
 
 
 @require_GET
@@ -22,12 +40,48 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    regions = []
-    for region in Region.objects.filter(bundles__isnull=False).distinct().order_by("code"):
-        bundles = list(region.bundles.order_by("seq"))
-        regions.append({"region": region, "person": [b for b in bundles if b.subject == "person"],
-                        "enterprise": [b for b in bundles if b.subject == "enterprise"]})
-    return render(request, "web/home.html", {"regions": regions})
+    """Search, then life events for persons and enterprises in the chosen region (remembered in the session)."""
+    region = chosen_region(request)
+    bundles = list(region.bundles.order_by("seq")) if region else []
+    events: list[dict[str, Any]] = []
+    placed: set[str] = set()
+    for event in LIFE_EVENTS:
+        mine = [b for b in bundles if event_of(b) == event]
+        placed.update(b.code for b in mine)
+        if mine:
+            events.append({"event": event, "bundles": mine})
+    others = {"person": [b for b in bundles if b.code not in placed and b.subject == "person"],
+              "enterprise": [b for b in bundles if b.code not in placed and b.subject != "person"]}
+    return render(request, "web/home.html", {
+        "region": region, "regions": regions_with_bundles(), "others": others,
+        "person_events": [e for e in events if e["event"].subject == "person"],
+        "enterprise_events": [e for e in events if e["event"].subject == "enterprise"],
+    })
+
+
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    region = chosen_region(request)
+    hits = []
+    if query:
+        docs = search_index()
+        hits = search(query, [d for d in docs if region is None or d.region == region.code]) or search(query, docs)
+    return render(request, "web/search.html", {"q": query, "hits": hits, "region": region})
+
+
+def _applicant_party(request: HttpRequest) -> tuple[str, str] | None:
+    """(party type, party id) of a signed-in applicant, else None."""
+    profile = profile_of(request)
+    if profile is None or profile.role != Role.APPLICANT:
+        return None
+    party_id = profile.enterprise_uscc if profile.party_type == PartyType.ENTERPRISE else profile.id_number
+    return (profile.party_type, party_id) if party_id else None
+
+
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code of a URL (for print and phone cameras)."""
+    return str(segno.make(url, error="m").svg_inline(scale=3, dark="#000", light="#fff", omitsize=False))
 
 
 @require_GET
@@ -39,12 +93,19 @@ def bundle_page(request: HttpRequest, code: str) -> HttpResponse:
     definition = bundle_definition(version)
     answers = {s.code: request.GET[s.code] for s in definition.situations if s.code in request.GET}
     error = None
+    party = None
+    who = _applicant_party(request)
     try:
-        result = engine.compute(definition, answers)
+        engine.resolve_answers(definition, answers)
+        engine.compute(definition, answers)
     except DomainError as exc:
         error = exc.detail
         answers = {}
-        result = engine.compute(definition)
+    if who is not None:  # the waivers the signed-in applicant's licences and data checks earn (reads in the ledger)
+        party = party_data(definition=definition, answers=answers, party_type=who[0], party_id=who[1],
+                           purpose=Purpose("prefill", code), actor=request.user,  # type: ignore[arg-type]
+                           actor_role=Role.APPLICANT)
+    result = engine.compute(definition, answers, evidence=party.evidence if party else None)
     chosen = engine.resolve_answers(definition, answers)
     guide = bundle_guide(version)
     items = [
@@ -52,11 +113,28 @@ def bundle_page(request: HttpRequest, code: str) -> HttpResponse:
         for it in definition.items if it.ref in result.included
     ]
     excluded = [it for it in definition.items if it.ref in result.excluded]
+    url = f"{settings.PUBLIC_URL}/bundles/{bundle.code}/"
     return render(request, "web/bundle.html", {
         "bundle": bundle, "version": version, "definition": definition, "result": result, "items": items,
         "excluded": excluded, "answers": chosen, "error": error, "guide": guide,
-        "names": {it.ref: it.name for it in definition.items},
+        "names": {it.ref: it.name for it in definition.items}, "simple": request.GET.get("view") == "simple",
+        "personal": party is not None, "qr": qr_svg(url), "url": url,
+        "points": ServicePoint.objects.filter(region=bundle.region).order_by("kind", "code"),
+        "fees": sorted({i["guide"].get("fee") or "不收费" for i in items}),
     }, status=400 if error else 200)
+
+
+@require_POST
+def display_toggle_view(request: HttpRequest) -> HttpResponse:
+    """The header's 大字版 / 高对比 buttons (a plain form post; back to the page it came from)."""
+    flag = request.POST.get("toggle", "")
+    if flag not in FLAGS:
+        return HttpResponse("未知的显示选项 / unknown display option", status=400, content_type="text/plain; charset=utf-8")
+    display_toggle(request, flag)
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return HttpResponseRedirect(target)
 
 
 @require_GET

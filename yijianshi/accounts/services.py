@@ -1,0 +1,72 @@
+"""Sign-in rate limiting: a password may be guessed at most `MAX_FAILURES` times per account, and
+`MAX_FAILURES_PER_IP` times per client address, within `WINDOW_SECONDS`; after that the sign-in page and the API
+token endpoint answer 429 until the window ends. Counters live in the Django cache (LocMem in one process,
+Redis when REDIS_URL is set, so that every web process shares them). A successful sign-in clears the account's
+counter, not the address's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from yijianshi.core.errors import DomainError
+
+MAX_FAILURES = int(getattr(settings, "SIGNIN_MAX_FAILURES", 5))
+MAX_FAILURES_PER_IP = int(getattr(settings, "SIGNIN_MAX_FAILURES_PER_IP", 20))
+WINDOW_SECONDS = int(getattr(settings, "SIGNIN_WINDOW_SECONDS", 15 * 60))
+
+
+class TooManyAttempts(DomainError):
+    status = 429
+
+
+@dataclass(frozen=True)
+class SigninKeys:
+    username: str
+    ip: str
+
+
+def _key(kind: str, value: str) -> str:
+    return f"signin-fail:{kind}:{hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]}"
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The peer address. Forwarded headers are not trusted: a proxy in front must set REMOTE_ADDR."""
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def signin_keys(*, username: str, ip: str) -> SigninKeys:
+    return SigninKeys(username=_key("user", username), ip=_key("ip", ip))
+
+
+def signin_attempt_check(*, username: str, ip: str) -> None:
+    """Raise TooManyAttempts (429) when the account or the address has used up its failures."""
+    keys = signin_keys(username=username, ip=ip)
+    counts = cache.get_many([keys.username, keys.ip])
+    if counts.get(keys.username, 0) >= MAX_FAILURES or counts.get(keys.ip, 0) >= MAX_FAILURES_PER_IP:
+        minutes = WINDOW_SECONDS // 60
+        raise TooManyAttempts(
+            "too_many_signin_attempts",
+            f"登录失败次数过多，请 {minutes} 分钟后再试",
+            f"Too many failed sign-in attempts; try again in {minutes} minutes",
+            field="username")
+
+
+def signin_attempt_record(*, username: str, ip: str, succeeded: bool) -> None:
+    """Count a failure against the account and the address (the window starts at the first failure); a
+    success clears the account's count."""
+    keys = signin_keys(username=username, ip=ip)
+    if succeeded:
+        cache.delete(keys.username)
+        return
+    for key in (keys.username, keys.ip):
+        if not cache.add(key, 1, WINDOW_SECONDS):
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.add(key, 1, WINDOW_SECONDS)

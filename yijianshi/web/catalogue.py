@@ -1,0 +1,81 @@
+"""The portal's reading of the catalogue: life events, the region a visitor looks at, the search index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Max
+from django.http import HttpRequest
+
+from yijianshi.catalog.models import Bundle, Region
+from yijianshi.catalog.selectors import bundle_definition, published_versions, regions_with_bundles
+
+from .search import SearchDoc
+
+
+@dataclass(frozen=True)
+class LifeEvent:
+    key: str
+    zh: str
+    en: str
+    subject: str
+    stages: tuple[str, ...]  # the catalogue's stage names (生命周期阶段) that belong to it
+
+
+# 001 §11: the life of a person and of an enterprise, as the portal's entries
+LIFE_EVENTS = (
+    LifeEvent("birth", "出生", "Birth", "person", ("出生",)),
+    LifeEvent("school", "入学", "School", "person", ("入学", "留学")),
+    LifeEvent("work", "就业", "Work", "person", ("就业",)),
+    LifeEvent("family", "婚育", "Marriage and children", "person", ("婚育",)),
+    LifeEvent("home", "置业安居", "Housing", "person", ("置业", "安居")),
+    LifeEvent("health", "就医", "Health care", "person", ("就医",)),
+    LifeEvent("veteran", "退役", "Leaving the army", "person", ("退役",)),
+    LifeEvent("retire", "退休养老", "Retirement and old age", "person", ("退休", "养老")),
+    LifeEvent("after", "身后", "After a death", "person", ("身后",)),
+    LifeEvent("life", "生活", "Daily life", "person", ("生活",)),
+    LifeEvent("open", "开办", "Starting up", "enterprise", ("开办",)),
+    LifeEvent("permit", "准营", "Permits to operate", "enterprise", ("准营",)),
+    LifeEvent("run", "经营发展", "Running the business", "enterprise", ("经营",)),
+    LifeEvent("build", "工程建设", "Construction", "enterprise", ("建设",)),
+    LifeEvent("change", "变更", "Changes", "enterprise", ("变更",)),
+    LifeEvent("close", "注销退出", "Closing down", "enterprise", ("注销",)),
+)
+
+
+def event_of(bundle: Bundle) -> LifeEvent | None:
+    for event in LIFE_EVENTS:
+        if event.subject == bundle.subject and any(bundle.stage.startswith(s) for s in event.stages):
+            return event
+    return None
+
+
+def chosen_region(request: HttpRequest) -> Region | None:
+    """?region= (remembered in the session), else the session's, else the first region with bundles."""
+    regions = list(regions_with_bundles())
+    by_code = {r.code: r for r in regions}
+    wanted = request.GET.get("region") or request.session.get("region") or ""
+    if wanted in by_code:
+        request.session["region"] = wanted
+        return by_code[wanted]
+    return regions[0] if regions else None
+
+
+_index: tuple[tuple[int, int | None], list[SearchDoc]] | None = None
+
+
+def search_index() -> list[SearchDoc]:
+    """One document per published bundle (name, stage, items); rebuilt when the published versions change."""
+    global _index
+    versions = published_versions()
+    stamp = (versions.count(), versions.aggregate(m=Max("pk"))["m"])
+    if _index is not None and _index[0] == stamp:
+        return _index[1]
+    docs = []
+    for version in versions.select_related("bundle__region"):
+        bundle = version.bundle
+        definition = bundle_definition(version)
+        docs.append(SearchDoc(code=bundle.code, name=bundle.name, region=bundle.region.code, subject=bundle.subject,
+                              stage=bundle.stage, name_en=bundle.name_en, items=tuple(it.name for it in definition.items)))
+    _index = (stamp, docs)
+    return docs
