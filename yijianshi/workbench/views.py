@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
@@ -137,20 +138,17 @@ def _materials(app: Application) -> list[dict[str, Any]]:
     return rows
 
 
-def _uploads_for(app: Application) -> list[Any]:
-    try:
-        from yijianshi.uploads.models import Upload  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # the uploads app is not installed in this build
-        return []
-    return list(Upload.objects.filter(application=app).order_by("pk"))
-
-
 def _uploads_available() -> bool:
-    try:
-        from yijianshi.uploads.services import upload_receive  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Attaching scans needs the uploads app (its service checks size and type before storing anything)."""
+    return django_apps.is_installed("yijianshi.uploads")
+
+
+def _uploads_for(app: Application) -> list[Any]:
+    if not _uploads_available():
+        return []
+    from yijianshi.uploads.models import Upload  # type: ignore[import-not-found,unused-ignore]
+
+    return list(Upload.objects.filter(application=app).order_by("created_at"))
 
 
 # ------------------------------------------------------------------------------------------------ window

@@ -1,0 +1,144 @@
+"""The department workbench: the queue by deadline with overdue ones flagged, the item case page with only the
+actions the transition table allows, accept → approve (issuing the licence), the stale write (409) and scope."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from yijianshi.accounts.demo import MOTHER_ID
+from yijianshi.cases import services
+from yijianshi.cases.models import Application, ItemCase
+from yijianshi.catalog.models import Department
+from yijianshi.core import clock
+from yijianshi.core.identifiers import mask
+from yijianshi.integrations.models import DepartmentIntegration
+
+from .helpers import submit_online
+
+pytestmark = pytest.mark.django_db
+Clients = Callable[[str], Client]
+
+
+def received(at: datetime) -> Application:
+    with clock.frozen(at):
+        app = submit_online()
+        return services.application_intake(application=app, actor=User.objects.get(username="clerk"))
+
+
+def health_case(app: Application) -> ItemCase:
+    return app.item_cases.get(ref="birth_medical_certificate")
+
+
+def test_queue_by_deadline_overdue_first_and_flagged(newborn: None, signed_in: Clients) -> None:
+    older = received(datetime(2026, 11, 16, 2, 0, tzinfo=UTC))  # Monday: acceptance due Tuesday
+    newer = received(datetime(2026, 11, 18, 2, 0, tzinfo=UTC))  # Wednesday: due Thursday
+    with clock.frozen(datetime(2026, 11, 18, 3, 0, tzinfo=UTC)):  # Wednesday 11:00
+        services.deadlines_sweep()
+        page = signed_in("officer_health").get("/workbench/department/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    first, second = health_case(older), health_case(newer)
+    assert first.overdue and not second.overdue
+    assert html.index(f'data-case="{first.pk}"') < html.index(f'data-case="{second.pk}"')
+    assert f'data-case="{first.pk}" data-overdue="1"' in html and f'data-case="{second.pk}" data-overdue="0"' in html
+    assert "wb-row-overdue" in html and "督办" in html
+    assert MOTHER_ID not in html and mask(MOTHER_ID) in html
+    # only the health department's cases
+    police = older.item_cases.filter(department__code="public_security").first()
+    assert police is not None
+    assert f'data-case="{police.pk}"' not in html
+    # filter by state, and overdue only
+    with clock.frozen(datetime(2026, 11, 18, 3, 0, tzinfo=UTC)):
+        only = signed_in("officer_health").get("/workbench/department/?overdue=1").content.decode()
+        accepted = signed_in("officer_health").get("/workbench/department/?status=accepted").content.decode()
+    assert f'data-case="{first.pk}"' in only and f'data-case="{second.pk}"' not in only
+    assert f'data-case="{first.pk}"' not in accepted
+
+
+def test_accept_then_approve_through_the_pages(newborn: None, signed_in: Clients) -> None:
+    app = received(clock.now())
+    case = health_case(app)
+    officer = signed_in("officer_health")
+    url = f"/workbench/department/cases/{case.pk}/"
+    page = officer.get(url).content.decode()
+    # only the actions the table allows while pending acceptance
+    assert 'data-action="accept"' in page and 'data-action="reject"' in page
+    assert 'data-action="approve"' not in page and 'data-action="progress"' not in page
+    assert officer.post(url + "act/", {"action": "accept", "expected_version": case.version}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == "accepted"
+    page = officer.get(url).content.decode()
+    assert 'data-action="approve"' in page and 'data-action="accept"' not in page
+    # refusing without a reason: the error next to the field, the typed values kept
+    deny = officer.post(url + "act/", {"action": "deny", "expected_version": case.version, "reason": ""})
+    assert deny.status_code == 400 and "请说明理由" in deny.content.decode()
+    correction = officer.post(url + "act/", {"action": "request_correction", "expected_version": case.version,
+                                             "reason": "请补正", "corrections": ""})
+    assert correction.status_code == 400 and "请列出需补正的内容" in correction.content.decode()
+    assert 'value="请补正"' in correction.content.decode() or ">请补正<" in correction.content.decode()
+    case.refresh_from_db()
+    assert case.status == "accepted"
+    done = officer.post(url + "act/", {"action": "approve", "expected_version": case.version,
+                                       "result_summary": "出生医学证明已签发", "result_number": "Q140524001"})
+    assert done.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "approved" and case.result["summary"] == "出生医学证明已签发"
+    if case.item.issues_licence_id:
+        assert case.result.get("licence")  # issued through the existing path
+    page = officer.get(url).content.decode()
+    assert "准予" in page and "acceptance_notice" in page and "approval_decision" in page
+
+
+def test_stale_version_is_a_409_with_a_plain_message(newborn: None, signed_in: Clients) -> None:
+    case = health_case(received(clock.now()))
+    url = f"/workbench/department/cases/{case.pk}/act/"
+    stale_version = case.version
+    assert signed_in("officer_health").post(url, {"action": "accept", "expected_version": stale_version}).status_code == 302
+    again = signed_in("officer_health").post(url, {"action": "reject", "expected_version": stale_version,
+                                                   "reason": "不符合条件"})
+    assert again.status_code == 409
+    assert "已被他人处理，请刷新" in again.content.decode()
+    case.refresh_from_db()
+    assert case.status == "accepted"
+
+
+def test_manual_progress_for_a_department_with_its_own_system(newborn: None, signed_in: Clients) -> None:
+    police = Department.objects.get(region__code="140524", code="public_security")
+    DepartmentIntegration.objects.create(department=police, mode="manual")
+    app = received(clock.now())
+    case = app.item_cases.filter(department=police).order_by("position").first()
+    assert case is not None
+    officer = signed_in("officer_police")
+    url = f"/workbench/department/cases/{case.pk}/"
+    assert officer.post(url + "act/", {"action": "accept", "expected_version": case.version}).status_code == 302
+    case.refresh_from_db()
+    page = officer.get(url).content.decode()
+    assert 'data-action="progress"' in page and "无对接系统，人工更新进度" in page
+    done = officer.post(url + "act/", {"action": "progress", "expected_version": case.version,
+                                       "reason": "户籍系统已录入，待审核"})
+    assert done.status_code == 302
+    case.refresh_from_db()
+    assert case.progress_note == "户籍系统已录入，待审核" and case.status in ("accepted", "pre_review")
+
+
+def test_scope_other_departments_and_roles_get_404(newborn: None, signed_in: Clients) -> None:
+    case = health_case(received(clock.now()))
+    url = f"/workbench/department/cases/{case.pk}/"
+    for user in ("officer_police", "clerk", "mother", "father"):
+        assert signed_in(user).get(url).status_code == 404, user
+        assert signed_in(user).post(url + "act/", {"action": "accept",
+                                                   "expected_version": case.version}).status_code == 404, user
+    case.refresh_from_db()
+    assert case.status == "pending_acceptance"
+    assert signed_in("mother").get("/workbench/department/").status_code == 403
+    # the auditor reads but may not act
+    auditor = signed_in("auditor")
+    assert auditor.get(url).status_code == 200 and 'data-action="accept"' not in auditor.get(url).content.decode()
+    assert auditor.post(url + "act/", {"action": "accept", "expected_version": case.version}).status_code == 403
+    case.refresh_from_db()
+    assert case.status == "pending_acceptance"
