@@ -19,6 +19,7 @@ from yijianshi.core import clock
 from yijianshi.datahub.results import Prefill
 from yijianshi.datahub.services import prefill
 from yijianshi.ledger.services import Purpose
+from yijianshi.licenses.holders import holder_rule, resolve_holder
 from yijianshi.licenses.services import licence_for_waiver, licence_issue
 
 from .models import Application, ItemCase
@@ -52,7 +53,9 @@ def party_data(*, definition: engine.BundleDef, answers: dict[str, str] | None, 
 
 
 def issue_result_licence(*, case: ItemCase, application: Application, actor: User | None) -> str | None:
-    """Sign the item's result into the party's wallet when the item issues a licence type."""
+    """Sign the item's result when the item issues a licence type, to the holder its type's rule names
+    (licenses/holders.py: the newborn for a birth certificate, with the party as 申领人, so it is in the
+    party's wallet too; the party for most types)."""
     licence_type = case.item.issues_licence
     if licence_type is None:
         return None
@@ -63,9 +66,13 @@ def issue_result_licence(*, case: ItemCase, application: Application, actor: Use
             valid_to = today.replace(year=today.year + licence_type.validity_years)
         except ValueError:  # 29 February
             valid_to = today.replace(year=today.year + licence_type.validity_years, day=28)
+    holder = resolve_holder(holder_rule(licence_type.code), form=application.form_data or {},
+                            party_name=application.party_name, party_id=application.party_id,
+                            party_type=application.party_type)
     licence = licence_issue(
-        licence_type=licence_type.code, holder_name=application.party_name, holder_id=application.party_id,
-        holder_id_type="001" if application.party_type == "enterprise" else "111", issuer=case.department,
+        licence_type=licence_type.code, holder_name=holder.name, holder_id=holder.id, holder_id_type=holder.id_type,
+        applicant_name=holder.applicant_name, applicant_id=holder.applicant_id,
+        applicant_id_type=holder.applicant_id_type, issuer=case.department,
         surface={"事项": case.name, "办理结果": str(case.result.get("summary", "")), "办件编号": application.number},
         valid_from=today, valid_to=valid_to, actor=actor, source_reference=f"{application.number}:{case.ref}")
     return str(licence.identifier)

@@ -33,7 +33,7 @@ class LicenseAdmin(ReadOnly):
                     "valid_to"]
     list_filter = ["status", "licence_type", "issuer"]
     search_fields = ["identifier", "holder_id", "source_reference"]
-    exclude = ["holder_id"]
+    exclude = ["holder_id", "applicant_id"]
 
     @admin.display(description="持证主体代码")
     def masked_holder_id(self, obj: License) -> str:

@@ -22,6 +22,7 @@ class HolderIdType(models.TextChoices):
 
     IDENTITY_NUMBER = "111", _("公民身份号码")
     USCC = "001", _("统一社会信用代码")
+    NONE_YET = "999", _("其他（尚无证件号码，如未落户的新生儿）")
 
 
 class LicenceStatus(models.TextChoices):
@@ -84,7 +85,13 @@ class License(models.Model):
     version = models.PositiveIntegerField(_("版本号"), default=1)
     holder_name = models.CharField(_("持证主体"), max_length=100)
     holder_id_type = models.CharField(_("持证主体代码类型"), max_length=3, choices=HolderIdType.choices)
-    holder_id = models.CharField(_("持证主体代码"), max_length=18, db_index=True)
+    holder_id = models.CharField(_("持证主体代码"), max_length=18, db_index=True, blank=True)
+    # 申领人: the party who applied for a licence held by someone else (a newborn's parent, a deceased's
+    # relative): signed with the licence, and it shows in their wallet and stands in for their materials
+    # (docs/adr/0006-licence-holder-rule.md). Blank when the holder applied themself.
+    applicant_name = models.CharField(_("申领人"), max_length=100, blank=True)
+    applicant_id_type = models.CharField(_("申领人代码类型"), max_length=3, choices=HolderIdType.choices, blank=True)
+    applicant_id = models.CharField(_("申领人代码"), max_length=18, db_index=True, blank=True)
     issue_date = models.DateField(_("颁证日期"))
     valid_from = models.DateField(_("有效期起始"))
     valid_to = models.DateField(_("有效期截止"), null=True, blank=True, help_text=_("空表示长期有效"))
@@ -121,7 +128,8 @@ class License(models.Model):
             identifier=self.identifier, type=self.type_code, type_name=self.type_name,
             holder=self.holder_name, holder_id_type=self.holder_id_type, holder_id=self.holder_id,
             issuer=self.issuer_code, issuer_name=self.issuer_name, issue_date=self.issue_date,
-            valid_from=self.valid_from, valid_to=self.valid_to, surface=self.surface, version=self.version)
+            valid_from=self.valid_from, valid_to=self.valid_to, surface=self.surface, version=self.version,
+            applicant=self.applicant_name, applicant_id_type=self.applicant_id_type, applicant_id=self.applicant_id)
 
     def effective_status(self, today: date) -> str:
         if self.status == LicenceStatus.VALID and self.valid_to is not None and self.valid_to < today:
@@ -131,15 +139,20 @@ class License(models.Model):
 
 CANONICAL_KEYS = ("identifier", "type", "type_name", "holder", "holder_id_type", "holder_id", "issuer",
                   "issuer_name", "issue_date", "valid_from", "valid_to", "surface", "version")
+APPLICANT_KEYS = ("applicant", "applicant_id_type", "applicant_id")  # signed too, present only when there is one
 
 
 def canonical_fields(*, identifier: str, type: str, type_name: str, holder: str, holder_id_type: str,
                      holder_id: str, issuer: str, issuer_name: str, issue_date: date, valid_from: date,
-                     valid_to: date | None, surface: dict[str, Any], version: int) -> dict[str, Any]:
-    return {"identifier": identifier, "type": type, "type_name": type_name, "holder": holder,
-            "holder_id_type": holder_id_type, "holder_id": holder_id, "issuer": issuer, "issuer_name": issuer_name,
-            "issue_date": issue_date.isoformat(), "valid_from": valid_from.isoformat(),
-            "valid_to": valid_to.isoformat() if valid_to else None, "surface": surface, "version": version}
+                     valid_to: date | None, surface: dict[str, Any], version: int, applicant: str = "",
+                     applicant_id_type: str = "", applicant_id: str = "") -> dict[str, Any]:
+    fields = {"identifier": identifier, "type": type, "type_name": type_name, "holder": holder,
+              "holder_id_type": holder_id_type, "holder_id": holder_id, "issuer": issuer, "issuer_name": issuer_name,
+              "issue_date": issue_date.isoformat(), "valid_from": valid_from.isoformat(),
+              "valid_to": valid_to.isoformat() if valid_to else None, "surface": surface, "version": version}
+    if applicant_id:  # licences the holder applied for themself keep the encoding they were signed with
+        fields.update({"applicant": applicant, "applicant_id_type": applicant_id_type, "applicant_id": applicant_id})
+    return fields
 
 
 class LicenceEventType(models.TextChoices):

@@ -32,7 +32,11 @@ def valid_first(qs: QuerySet[License], today: date | None = None) -> QuerySet[Li
 
 def wallet(*, holder_id: str, today: date | None = None) -> QuerySet[License]:
     """A holder's licences (证照夹), those valid today first."""
-    return valid_first(_with_related(License.objects.filter(holder_id=(holder_id or "").strip().upper())), today)
+    party = (holder_id or "").strip().upper()
+    if not party:
+        return License.objects.none()
+    # what they hold, and what they applied for as 申领人 for someone else (their newborn's certificates)
+    return valid_first(_with_related(License.objects.filter(Q(holder_id=party) | Q(applicant_id=party))), today)
 
 
 def holder_ids_of(actor: Actor) -> list[str]:
@@ -46,14 +50,15 @@ def holder_ids_of(actor: Actor) -> list[str]:
 
 
 def licences_visible_to(actor: Actor) -> QuerySet[License]:
-    """Applicants see the licences they hold (as a person or as their enterprise); officers those their
-    department issued; administrators and auditors all; everyone else none."""
+    """Applicants see the licences they hold (as a person or as their enterprise) and those they applied for
+    as 申领人 for someone else (their child's birth certificate); officers those their department issued;
+    administrators and auditors all; everyone else none."""
     qs = _with_related(License.objects.all())
     if actor.role in (Role.ADMIN, Role.AUDITOR):
         return qs
     if actor.role == Role.APPLICANT:
         ids = holder_ids_of(actor)
-        return qs.filter(holder_id__in=ids) if ids else qs.none()
+        return qs.filter(Q(holder_id__in=ids) | Q(applicant_id__in=ids)) if ids else qs.none()
     if actor.role == Role.OFFICER and actor.department_id:
         return qs.filter(issuer_id=actor.department_id)
     return qs.none()

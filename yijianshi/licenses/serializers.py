@@ -18,6 +18,8 @@ def masked_name(name: str) -> str:
 class LicenceOut(serializers.ModelSerializer[License]):
     type = serializers.CharField(source="licence_type.code")
     holder_id = serializers.SerializerMethodField()
+    applicant_id = serializers.SerializerMethodField(help_text="申领人 (masked): who applied for a licence someone "
+                                                     "else holds, e.g. a newborn's parent; blank otherwise")
     key_id = serializers.CharField(source="key.key_id")
     superseded_by = serializers.SerializerMethodField()
     valid_today = serializers.SerializerMethodField()
@@ -25,11 +27,15 @@ class LicenceOut(serializers.ModelSerializer[License]):
     class Meta:
         model = License
         fields = ["id", "identifier", "type", "type_code", "type_name", "issuer_code", "issuer_name", "serial",
-                  "version", "holder_name", "holder_id_type", "holder_id", "issue_date", "valid_from", "valid_to",
-                  "status", "valid_today", "superseded_by", "revoked_at", "revoked_reason", "key_id", "issued_at"]
+                  "version", "holder_name", "holder_id_type", "holder_id", "applicant_name", "applicant_id_type",
+                  "applicant_id", "issue_date", "valid_from", "valid_to", "status", "valid_today", "superseded_by",
+                  "revoked_at", "revoked_reason", "key_id", "issued_at"]
 
     def get_holder_id(self, obj: License) -> str:
         return mask(obj.holder_id)
+
+    def get_applicant_id(self, obj: License) -> str:
+        return mask(obj.applicant_id)
 
     def get_superseded_by(self, obj: License) -> str | None:
         newer = getattr(obj, "superseded_by", None)

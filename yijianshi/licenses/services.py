@@ -33,7 +33,7 @@ import segno
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from yijianshi.accounts.models import Profile, Role
 from yijianshi.accounts.roles import actor_of
@@ -46,6 +46,7 @@ from yijianshi.core.notify import Notice, notify
 from . import crypto
 from .identifiers import derived_issuer_code, licence_identifier, parse_identifier, validate_type_code
 from .models import (
+    APPLICANT_KEYS,
     CANONICAL_KEYS,
     HolderIdType,
     IssuerIdentity,
@@ -60,7 +61,7 @@ from .selectors import licence_by_identifier, local_today, wallet
 __all__ = [
     "Forbidden", "KeyReport", "Problem", "Verification", "WaiverCheck", "issuer_identity_ensure", "licence_issue",
     "licence_supersede", "licence_revoke", "licence_verify", "licence_for_waiver", "licence_waiver_check",
-    "licences_expire", "offline_document", "qr_code", "renewal_reminders", "signing_keys_ensure", "wallet",
+    "licences_daily", "licences_expire", "offline_document", "qr_code", "renewal_reminders", "signing_keys_ensure", "wallet",
 ]
 
 logger = logging.getLogger(__name__)
@@ -201,9 +202,26 @@ def _clean_holder(holder_name: str, holder_id: str, holder_id_type: str) -> tupl
         return name, resident_id(holder_id, field="holder_id"), holder_id_type
     if holder_id_type == HolderIdType.USCC:
         return name, credit_code(holder_id, field="holder_id"), holder_id_type
-    raise DomainError("licence_holder_id_type_bad", "持证主体代码类型应为 111（公民身份号码）或 001（统一社会信用代码）",
-                      "The holder identifier type must be 111 (identity number) or 001 (unified social credit "
-                      "code)", field="holder_id_type")
+    if holder_id_type == HolderIdType.NONE_YET and not (holder_id or "").strip():
+        return name, "", holder_id_type
+    raise DomainError("licence_holder_id_type_bad", "持证主体代码类型应为 111（公民身份号码）、001（统一社会信用代码）或 999（尚无证件号码，号码留空）",
+                      "The holder identifier type must be 111 (identity number), 001 (unified social credit "
+                      "code) or 999 (none yet, with no number)", field="holder_id_type")
+
+
+def _clean_applicant(name: str, applicant_id: str, id_type: str) -> tuple[str, str, str]:
+    """申领人: who applied for a licence held by someone else; required when the holder has no number yet."""
+    if not (applicant_id or "").strip():
+        return "", "", ""
+    if id_type not in (HolderIdType.IDENTITY_NUMBER, HolderIdType.USCC):
+        raise DomainError("licence_applicant_id_type_bad", "申领人代码类型应为 111 或 001",
+                          "The applicant identifier type must be 111 or 001", field="applicant_id_type")
+    try:
+        cleaned = _clean_holder(name, applicant_id, id_type)
+    except DomainError as exc:
+        raise DomainError(exc.code, exc.detail.zh, exc.detail.en,
+                          field=(exc.detail.field or "").replace("holder", "applicant")) from None
+    return cleaned
 
 
 def _check_validity(valid_from: date, valid_to: date | None) -> None:
@@ -232,8 +250,10 @@ def _event(licence: License, event_type: str, *, actor: User | None, **data: Any
 
 def licence_issue(*, licence_type: str, holder_name: str, holder_id: str, holder_id_type: str,
                   issuer: Department, surface: dict[str, Any], valid_from: date, valid_to: date | None,
-                  actor: User | None, source_reference: str = "") -> License:
-    """Issue version 1 of a new licence, signed by `issuer`'s key."""
+                  actor: User | None, source_reference: str = "", applicant_name: str = "",
+                  applicant_id: str = "", applicant_id_type: str = "") -> License:
+    """Issue version 1 of a new licence, signed by `issuer`'s key. `applicant_*` name who applied for a licence
+    someone else holds (holders.py); a holder without a number yet (type 999) needs one."""
     lt = LicenceType.objects.filter(code=licence_type).first()
     if lt is None:
         raise NotFound("licence_type_unknown", f"未知的证照类型：{licence_type}", f"Unknown licence type: {licence_type}",
@@ -243,6 +263,11 @@ def licence_issue(*, licence_type: str, holder_name: str, holder_id: str, holder
                           f"The licence type '{lt.name}' has no type code; it cannot be issued", field="licence_type")
     type_code = validate_type_code(lt.type_code, field="licence_type")
     name, holder, id_type = _clean_holder(holder_name, holder_id, holder_id_type)
+    applicant = _clean_applicant(applicant_name, applicant_id, applicant_id_type)
+    if not holder and not applicant[1]:
+        raise DomainError("licence_applicant_required", "持证主体尚无证件号码时须登记申领人",
+                          "A holder without an identifier needs the applicant who applied for it",
+                          field="applicant_id")
     cleaned = _clean_surface(surface)
     _check_validity(valid_from, valid_to)
     with transaction.atomic():
@@ -256,7 +281,8 @@ def licence_issue(*, licence_type: str, holder_name: str, holder_id: str, holder
             identifier=licence_identifier(type_code=type_code, issuer_code=identity.uscc, serial=serial, version=1),
             licence_type=lt, type_code=type_code, type_name=lt.name, issuer=issuer, issuer_code=identity.uscc,
             issuer_name=_issuer_name(issuer), serial=serial, version=1, holder_name=name, holder_id_type=id_type,
-            holder_id=holder, issue_date=clock.local(now).date(), valid_from=valid_from, valid_to=valid_to,
+            holder_id=holder, applicant_name=applicant[0], applicant_id=applicant[1], applicant_id_type=applicant[2],
+            issue_date=clock.local(now).date(), valid_from=valid_from, valid_to=valid_to,
             surface=cleaned, key=key, status=LicenceStatus.VALID, source_reference=(source_reference or "")[:100],
             issued_at=now, issued_by=actor)
         _sign_and_save(licence, pair)
@@ -290,6 +316,7 @@ def licence_supersede(*, licence: License, surface: dict[str, Any], actor: User 
             licence_type=old.licence_type, type_code=old.type_code, type_name=old.type_name, issuer=old.issuer,
             issuer_code=old.issuer_code, issuer_name=old.issuer_name, serial=old.serial, version=version,
             holder_name=old.holder_name, holder_id_type=old.holder_id_type, holder_id=old.holder_id,
+            applicant_name=old.applicant_name, applicant_id_type=old.applicant_id_type, applicant_id=old.applicant_id,
             issue_date=clock.local(now).date(), valid_from=valid_from, valid_to=valid_to, surface=cleaned, key=key,
             status=LicenceStatus.VALID, supersedes=old, source_reference=old.source_reference, issued_at=now,
             issued_by=actor)
@@ -462,7 +489,7 @@ def _document_fields(document: Any) -> tuple[dict[str, Any], str, str, str] | No
         return None
     fields = document.get("licence")
     digest, signature, key_id = document.get("digest"), document.get("signature"), document.get("key_id")
-    if not isinstance(fields, dict) or set(fields) != set(CANONICAL_KEYS):
+    if not isinstance(fields, dict) or set(fields) not in (set(CANONICAL_KEYS), {*CANONICAL_KEYS, *APPLICANT_KEYS}):
         return None
     if not all(isinstance(v, str) for v in (digest, signature, key_id)):
         return None
@@ -558,7 +585,11 @@ def licence_waiver_check(*, holder_id: str, licence_type: str, today: date | Non
     """The newest licence of that type the holder has that passes every check today, and why others failed."""
     today = today or local_today()
     refused: list[tuple[str, list[dict[str, str]]]] = []
-    candidates = License.objects.filter(holder_id=(holder_id or "").strip().upper(), licence_type__code=licence_type
+    party = (holder_id or "").strip().upper()
+    if not party:
+        return WaiverCheck(licence=None, refused=refused)
+    # the party's own licences and those they applied for as 申领人 (their newborn's birth certificate)
+    candidates = License.objects.filter(Q(holder_id=party) | Q(applicant_id=party), licence_type__code=licence_type
                                         ).order_by("-issued_at", "-version", "-pk")
     for licence in candidates:
         result = licence_verify(identifier=licence.identifier, today=today)
@@ -582,12 +613,14 @@ def licence_for_waiver(*, holder_id: str, licence_type: str, today: date) -> Lic
 
 
 def _contact(holder_id: str) -> Profile | None:
+    if not holder_id:
+        return None
     return (Profile.objects.filter(id_number=holder_id).first()
             or Profile.objects.filter(enterprise_uscc=holder_id).first())
 
 
 def _reminder(licence: License) -> Notice:
-    profile = _contact(licence.holder_id)
+    profile = _contact(licence.holder_id) or _contact(licence.applicant_id)  # a child's licence: the parent
     until = licence.valid_to.isoformat() if licence.valid_to else ""
     return Notice(
         event="licence.renewal_reminder", reference=licence.identifier,
@@ -624,6 +657,18 @@ def renewal_reminders(*, today: date, days: int | None = None) -> int:
             continue
         sent += 1
     return sent
+
+
+def licences_daily(*, today: date | None = None) -> dict[str, int]:
+    """The daily licence run (Celery beat `licenses.daily`, the in-process runner once a day): mark the licences
+    past their validity expired, then remind holders of those expiring soon. Both are idempotent, so a second
+    run the same day, or two processes running it at once, change and send nothing more."""
+    today = today or local_today()
+    expired = licences_expire(today=today)
+    reminded = renewal_reminders(today=today)
+    if expired or reminded:
+        logger.info("licences daily run %s: %d expired, %d reminded", today, expired, reminded)
+    return {"expired": expired, "reminded": reminded}
 
 
 # ------------------------------------------------------------------------------------------------ offline document

@@ -148,7 +148,7 @@ class SigningKeyListApi(GenericAPIView[SigningKey]):
 
 
 STATUS_EN = {"valid": "valid", "revoked": "revoked", "expired": "expired", "superseded": "superseded by a newer version"}
-ID_TYPE_EN = {"111": "identity number", "001": "unified social credit code"}
+ID_TYPE_EN = {"111": "identity number", "001": "unified social credit code", "999": "none yet"}
 
 
 @require_GET
