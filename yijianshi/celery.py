@@ -4,8 +4,9 @@
     celery -A yijianshi beat --loglevel=INFO
 
 Configuration comes from the Django settings whose names start with CELERY_ (broker, acks_late …). The beat
-runs the outbox delivery every 10 s (a safety net: a commit also queues it at once) and the deadline sweep
-every minute. Both tasks are safe to run concurrently on several workers.
+runs the outbox delivery every 10 s (a safety net: a commit also queues it at once), the deadline sweep
+every minute and the licences' daily run (expiry, renewal reminders — `licence expire` and `licence remind`)
+at 08:30 Beijing time (CELERY_TIMEZONE). All are safe to run concurrently on several workers.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yijianshi.settings")
 
@@ -30,5 +32,10 @@ app.conf.beat_schedule = {
         "task": "cases.sweep_deadlines",
         "schedule": 60.0,
         "options": {"expires": 60.0},
+    },
+    "licences-daily": {  # licence expire + licence remind (无感续证), once a day
+        "task": "licenses.daily",
+        "schedule": crontab(hour=8, minute=30),
+        "options": {"expires": 6 * 3600.0},
     },
 }

@@ -10,6 +10,9 @@ the process is a web server, and lazily on the first wake-up after that in a pro
 with --preload). Tests and management commands do not start it (tests call `outbox_deliver_due` directly;
 messages written by a command are delivered by the next server). The environment variable
 YIJIANSHI_OUTBOX_RUNNER (or the setting OUTBOX_RUNNER) overrides the detection: "on", "off" or "auto".
+
+The same thread runs what Celery beat runs in the scale-out shape: the deadline sweep every minute and the
+licences' daily run (expiry and renewal reminders) once per Beijing calendar day.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import os
 import sys
 import threading
 import time
+from datetime import date
 
 from django.conf import settings
 from django.db import close_old_connections, connection
@@ -124,11 +128,27 @@ def _sweep_if_due(last: float) -> float:
     return now
 
 
+def _daily_if_due(last_day: date | None) -> date | None:
+    """The licences' daily run (`licence expire`, `licence remind`; Celery beat runs it as licenses.daily) once
+    per Beijing calendar day: at the first poll of a day, including right after the process starts. Returns the
+    day it last ran. Several processes may each run it: it is idempotent (licenses.services.licences_daily)."""
+    from yijianshi.core import clock
+
+    today = clock.local(clock.now()).date()
+    if last_day == today:
+        return last_day
+    from yijianshi.licenses.services import licences_daily
+
+    licences_daily(today=today)
+    return today
+
+
 def _loop() -> None:
     from .outbox import outbox_deliver_due
 
     failures = 0
     last_sweep = 0.0
+    last_daily: date | None = None
     while not _stop.is_set():
         _event.wait(timeout=POLL_SECONDS * min(2**failures, 12))
         _event.clear()
@@ -141,6 +161,7 @@ def _loop() -> None:
                 if sum(counts.values()) < BATCH:
                     break
             last_sweep = _sweep_if_due(last_sweep)
+            last_daily = _daily_if_due(last_daily)
             failures = 0
         except Exception:  # a database outage: log, wait longer, go on
             failures += 1
