@@ -4,8 +4,10 @@
   on them with its provenance (source, provider department, when it was read) and, with their consent, what
   they entered in earlier applications. Read through `services.party_file` under the purpose ``party_file``,
   so every read is in the access ledger. ``?party=person|enterprise`` for an enterprise's representative.
-  **Only the party itself** (decision, docs/adr/0006): staff see the values that prefilled an application in
-  that application's snapshot, within their scope; nobody browses a person's whole file.
+  **Only the party itself** (decision; PIPL's minimum necessary): staff see the values that prefilled an
+  application, with their provenance, in that application's snapshot within their scope (the clerk at intake,
+  the item's department); nobody browses a person's whole file. Staff access would need its own purpose tied
+  to an application and a scope rule of its own: not built.
 - ``GET/POST /api/me/consents/``, ``POST /api/me/consents/revoke/`` — consent to reuse earlier entries
   (一次申报、多次复用).
 - ``GET/POST /api/objections/``, ``GET /api/objections/<id>/``, ``POST /api/objections/<id>/resolve/`` —
