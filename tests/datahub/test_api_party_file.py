@@ -53,3 +53,16 @@ def test_bad_party_kind_is_a_4xx_naming_the_field(hub: None) -> None:
     none = client("mother").get("/api/me/file/?party=enterprise")  # she represents no enterprise
     assert none.status_code == 400
     assert none.json()["field"] == "party" and set(none.json()["message"]) == {"zh-hans", "en"}
+
+
+def test_the_shared_data_endpoints_are_in_the_openapi_schema(db: None) -> None:
+    import json
+
+    from django.test import Client
+
+    doc = json.loads(Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content)
+    for path in ("/api/me/file/", "/api/me/consents/", "/api/me/consents/revoke/", "/api/objections/",
+                 "/api/objections/{id}/", "/api/objections/{id}/resolve/", "/api/figures/applications/"):
+        assert path in doc["paths"], path
+    detail = doc["components"]["schemas"]["ApplicationOut"]["properties"]
+    assert "disputed" in detail

@@ -15,7 +15,6 @@ from yijianshi.accounts.models import Profile, Role
 from yijianshi.accounts.roles import Actor
 from yijianshi.catalog.models import DataSource, Department
 from yijianshi.core import clock
-from yijianshi.core.identifiers import mask
 
 from . import prefill as routing
 from .connectors import ConnectionConfig, SourceConnectorRegistry
@@ -171,12 +170,18 @@ def disputed_values(*, number: str, party_id: str, form_data: dict[str, Any], pr
                  .order_by("raised_at", "pk"))
     if not open_:
         return []
-    party_masked = mask(party_id)
+    sex = routing.sex_of(party_id)
+    own = {routing.Role.APPLICANT, routing.Role.ENTERPRISE, routing.Role.PARTY}
+
+    def about_the_party(key: str, source: str) -> bool:  # the field is read from the party's own record
+        found = routing.route(key, source, applicant_sex=sex)
+        return found is not None and found.role in own
+
     out: dict[str, DisputedValue] = {}
     for obj in open_:
         keys = [obj.form_key] if obj.application_number == number and obj.form_key else [
             k for k, p in prefill.items() if isinstance(p, dict) and p.get("source") == obj.source.code
-            and p.get("record_key") == obj.key and p.get("subject") == party_masked]
+            and p.get("record_key") == obj.key and about_the_party(k, obj.source.code)]
         for key in keys:
             if key and key not in out:
                 out[key] = DisputedValue(key=key, objection=obj.number, status=obj.status, source=obj.source.code,
