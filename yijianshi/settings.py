@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "yijianshi.datahub",
     "yijianshi.licenses",
     "yijianshi.cases",
+    "yijianshi.uploads",
     "yijianshi.web",
     "yijianshi.workbench",
 ]
@@ -182,6 +183,22 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Material uploads (yijianshi/uploads, docs/uploads.md): files live under MEDIA_ROOT with random names and are
+# never served by a static route, only by the API after an object-level check.
+MEDIA_ROOT = Path(os.environ.get("YIJIANSHI_MEDIA_ROOT", DATA_DIR / "media")).resolve()
+UPLOAD_MAX_BYTES = int(os.environ.get("YIJIANSHI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+UPLOAD_MAX_PIXELS = int(os.environ.get("YIJIANSHI_UPLOAD_MAX_PIXELS", 60_000_000))  # an A4 page at 600 dpi is 35 MP
+UPLOAD_MAX_PDF_PAGES = int(os.environ.get("YIJIANSHI_UPLOAD_MAX_PDF_PAGES", 500))
+UPLOAD_ACCEPT: dict[str, list[str]] = {}  # material code -> accepted content types, beyond uploads/accept.py
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads spool to a temporary file while they stream in
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # (the default, 2.5 MiB) non-file form data; files: UPLOAD_MAX_BYTES
+FILE_UPLOAD_HANDLERS = [
+    "yijianshi.uploads.handlers.SizeLimitUploadHandler",  # stops a file past UPLOAD_MAX_BYTES as it streams
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 # Shared data and licences
 LICENCE_KEY_DIR = Path(os.environ.get("YIJIANSHI_KEY_DIR", DATA_DIR / "keys"))  # SM2 keys, never in the repository

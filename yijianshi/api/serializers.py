@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from yijianshi.cases.models import Application, CaseEvent, Document, ItemCase
 from yijianshi.core.identifiers import mask
+from yijianshi.uploads.api import UploadOut
 
 
 class SubmitRequest(serializers.Serializer[Any]):
@@ -21,6 +22,8 @@ class SubmitRequest(serializers.Serializer[Any]):
     commitments = serializers.ListField(child=serializers.CharField(max_length=80), required=False, max_length=200)
     on_behalf_of = serializers.DictField(required=False, help_text="{name, id_number | uscc, party_type, phone, "
                                                                    "authorisation}: applying for someone else")
+    uploads = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=200,
+                                    help_text="ids of the actor's uploads (POST /api/uploads/) to submit with it")
 
 
 class VersionedRequest(serializers.Serializer[Any]):
@@ -35,6 +38,7 @@ class IntakeRequest(VersionedRequest):
 class SupplementRequest(VersionedRequest):
     form = serializers.DictField(required=False)
     materials = serializers.ListField(child=serializers.CharField(max_length=80), required=False, max_length=200)
+    uploads = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=200)
 
 
 class WithdrawRequest(VersionedRequest):
@@ -95,13 +99,14 @@ class ApplicationOut(ApplicationListOut):
     item_cases = ItemCaseOut(many=True, read_only=True)
     service_point = serializers.CharField(source="service_point.name")
     snapshot = serializers.JSONField()
+    uploads = UploadOut(many=True, read_only=True, help_text="uploaded material files (metadata and content link)")
     disputed = serializers.SerializerMethodField(help_text="fields with an open data objection (数据异议): the "
                                                  "applicant's value is used meanwhile")
 
     class Meta(ApplicationListOut.Meta):
         fields = [*ApplicationListOut.Meta.fields, "service_point", "answers", "form_data", "materials_provided",
                   "tolerated", "commitments", "received_at", "completed_at", "delivered_at", "archived_at",
-                  "withdrawn_at", "delivery_method", "tracking_number", "snapshot", "item_cases", "disputed"]
+                  "withdrawn_at", "delivery_method", "tracking_number", "snapshot", "item_cases", "uploads", "disputed"]
 
     def get_disputed(self, obj: Application) -> list[dict[str, Any]]:
         from yijianshi.datahub.selectors import disputed_values

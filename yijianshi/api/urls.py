@@ -2,6 +2,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from yijianshi.uploads import urls as uploads_urls
+
 from . import views
 
 urlpatterns = [
@@ -27,5 +29,6 @@ urlpatterns = [
     path("item-cases/<int:pk>/", views.ItemCaseDetailApi.as_view()),
     path("item-cases/<int:pk>/transitions/", views.ItemCaseTransitionApi.as_view()),
     path("commitments/<int:pk>/post-check/", views.CommitmentPostCheckApi.as_view()),
+    *uploads_urls.urlpatterns,  # material uploads
     path("", include("yijianshi.datahub.api_urls")),  # party file, consent, objections
 ]

@@ -42,7 +42,7 @@ def _application(request: Request, number: str) -> Application:
 
 def _detail(app: Application, code: int = status.HTTP_200_OK) -> Response:
     app = Application.objects.select_related("bundle", "service_point").prefetch_related(
-        "item_cases__department").get(pk=app.pk)
+        "item_cases__department", "uploads").get(pk=app.pk)
     return Response(s.ApplicationOut(app).data, status=code)
 
 
@@ -64,7 +64,7 @@ class ApplicationListApi(GenericAPIView[Application]):
             channel=data["channel"], service_point=data.get("service_point") or None,
             materials=data.get("materials", []), tolerated=data.get("tolerated", []),
             commitments=data.get("commitments", []), on_behalf_of=data.get("on_behalf_of"),
-            idempotency_key=request.headers.get("Idempotency-Key"))
+            idempotency_key=request.headers.get("Idempotency-Key"), uploads=data.get("uploads", []))
         response = _detail(result.application, status.HTTP_201_CREATED)
         if result.replayed:
             response["Idempotent-Replayed"] = "true"
@@ -101,7 +101,8 @@ class ApplicationSupplementApi(APIView):
         data = _parse(s.SupplementRequest, request)
         app = services.application_supplement(application=_application(request, number), actor=request.user,
                                               form=data.get("form"), materials=data.get("materials", []),
-                                              expected_version=data.get("expected_version"))
+                                              expected_version=data.get("expected_version"),
+                                              uploads=data.get("uploads", []))
         return _detail(app)
 
 

@@ -35,6 +35,8 @@ from yijianshi.core.workdays import BusinessHours
 from yijianshi.documents.render import DocumentData, render_pdf
 from yijianshi.integrations.outbox import outbox_enqueue
 from yijianshi.ledger.services import Purpose
+from yijianshi.uploads.models import Upload
+from yijianshi.uploads.services import uploads_attach, uploads_claim
 
 from . import permissions
 from .formcheck import check_form
@@ -226,8 +228,11 @@ def application_submit(
     *, actor: User, bundle_code: str, form: Any, answers: Any = None, channel: str = Channel.ONLINE,
     service_point: str | None = None, materials: Iterable[str] = (), tolerated: Iterable[str] = (),
     commitments: Iterable[str] = (), on_behalf_of: dict[str, Any] | None = None, idempotency_key: str | None = None,
+    uploads: Iterable[uuid.UUID | str] = (),
 ) -> Submission:
-    """一表申请: one application for one bundle. Replays the original for a repeated Idempotency-Key."""
+    """一表申请: one application for one bundle. Replays the original for a repeated Idempotency-Key.
+    `uploads`: the actor's unattached uploads of this bundle; each one's material counts as provided and the
+    uploads are attached to the application in the same transaction."""
     info = _actor(actor)
     if info.role not in (Role.APPLICANT, Role.CLERK):
         raise DomainError("forbidden_role", "只有申请人或窗口工作人员可以提交申请",
@@ -237,6 +242,9 @@ def application_submit(
                "service_point": service_point, "materials": sorted(map(str, materials)),
                "tolerated": sorted(map(str, tolerated)), "commitments": sorted(map(str, commitments)),
                "on_behalf_of": on_behalf_of}
+    upload_ids = [str(u) for u in uploads]
+    if upload_ids:
+        request["uploads"] = sorted(upload_ids)
     digest = _canonical(request)
     if idempotency_key is not None:
         if not (1 <= len(idempotency_key) <= 100):
@@ -248,7 +256,7 @@ def application_submit(
     try:
         with transaction.atomic():
             application = _submit(actor, info, bundle_code, form, answers, channel, service_point, materials,
-                                  tolerated, commitments, on_behalf_of, idempotency_key, digest)
+                                  tolerated, commitments, on_behalf_of, idempotency_key, digest, upload_ids)
             _record_prefill(application, actor, info)
     except IntegrityError:
         if idempotency_key is not None:  # a concurrent request with the same key won the race
@@ -293,7 +301,8 @@ def _replay(actor: User, key: str, digest: str) -> Submission | None:
 
 def _submit(actor: User, info: Actor, bundle_code: str, form: Any, answers: Any, channel: str,
             service_point: str | None, materials: list[str], tolerated: list[str], commitments: list[str],
-            on_behalf_of: dict[str, Any] | None, idempotency_key: str | None, digest: str) -> Application:
+            on_behalf_of: dict[str, Any] | None, idempotency_key: str | None, digest: str,
+            upload_ids: Sequence[str] = ()) -> Application:
     bundle = Bundle.objects.select_related("region").filter(code=str(bundle_code)).first()
     version = current_version(bundle) if bundle else None
     if bundle is None or version is None:
@@ -321,6 +330,8 @@ def _submit(actor: User, info: Actor, bundle_code: str, form: Any, answers: Any,
     if set(tolerated) & set(commitments):
         raise DomainError("tolerated_and_committed", "同一材料不能既容缺又承诺",
                           "A material cannot be both tolerated and committed", field="commitments")
+    claimed = uploads_claim(actor=actor, bundle_code=bundle.code, upload_ids=upload_ids, materials=by_code)
+    materials = [*materials, *(u.material_key for u in claimed)]
     applicant, agent, party_type, party_id, party_name = _party(actor, info, on_behalf_of)
     if commitments:
         barred = set(CreditRecord.objects.filter(party_id=party_id).values_list("item_ref", flat=True))
@@ -344,6 +355,7 @@ def _submit(actor: User, info: Actor, bundle_code: str, form: Any, answers: Any,
     )
     application.number = f"YJS{bundle.region.code}{clock.local(now):%Y%m%d}{application.pk:07d}"
     application.save(update_fields=["number"])
+    uploads_attach(uploads=claimed, application=application, actor=actor)
     _event(application, EventType.SUBMITTED, actor=actor, to_status=application.status,
            data={"channel": channel, "bundle_version": version.number, "agent": bool(agent)})
     _notify_later(application, "application.submitted", "已提交，等待收件审查。", "submitted; awaiting the intake check.")
@@ -450,8 +462,11 @@ def _case_payload(case: ItemCase) -> dict[str, Any]:
 
 @transaction.atomic
 def application_supplement(*, application: Application, actor: User, form: Any = None,
-                           materials: Iterable[str] = (), expected_version: int | None = None) -> Application:
-    """补齐补正 after a deficiency notice: back to intake with a fresh 2-working-hour clock."""
+                           materials: Iterable[str] = (), expected_version: int | None = None,
+                           uploads: Iterable[uuid.UUID | str] = ()) -> Application:
+    """补齐补正 after a deficiency notice: back to intake with a fresh 2-working-hour clock. Materials count as
+    provided when named, when uploaded now (`uploads`, attached here) or already attached to the application
+    (a clerk's scans, the applicant's uploads for this application)."""
     app = _lock_application(application)
     permissions.require_owner_or_clerk(actor, app)
     _check_version(app, expected_version)
@@ -465,6 +480,11 @@ def application_supplement(*, application: Application, actor: User, form: Any =
         if code not in codes:
             raise DomainError("unknown_material", f"本件不需要材料“{code}”",
                               f"'{code}' is not a material of this application", field="materials")
+    claimed = uploads_claim(actor=actor, bundle_code=app.bundle.code, upload_ids=uploads,
+                            materials={m["code"]: m for m in app.snapshot["materials"]})
+    uploads_attach(uploads=claimed, application=app, actor=actor)
+    extra += [u.material_key for u in claimed]
+    extra += list(Upload.objects.filter(application=app).values_list("material_key", flat=True))
     old = _set_app_status(app, AppAction.SUPPLEMENT)
     app.form_data = clean
     app.materials_provided = sorted(set(app.materials_provided) | set(extra))
@@ -473,7 +493,7 @@ def application_supplement(*, application: Application, actor: User, form: Any =
     app.overdue = False
     app.save(update_fields=["status", "version", "form_data", "materials_provided", "intake_deadline", "overdue"])
     _event(app, EventType.SUPPLEMENTED, actor=actor, from_status=old, to_status=app.status,
-           data={"materials": extra})
+           data={"materials": sorted(set(extra)), "uploads": [str(u.pk) for u in claimed]})
     return app
 
 

@@ -1,0 +1,176 @@
+"""Uploads in a submission (application_submit, uploads=…), the clerk's scans and the supplement path, scope
+(404 outside it), deletion, and replay with the same Idempotency-Key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
+
+from tests.cases.test_newborn_e2e import guide
+from yijianshi.accounts.demo import MOTHER_ID
+from yijianshi.cases.models import Application
+from yijianshi.cases.samples import sample_form
+from yijianshi.uploads.accept import accepted_types
+from yijianshi.uploads.models import Upload
+
+from .conftest import BUNDLE, Clients, pdf_bytes, stored_files
+
+pytestmark = pytest.mark.django_db
+
+
+def needed_materials(client: APIClient) -> list[str]:
+    g = guide(client)
+    return [m["code"] for m in g["materials"] if m["required"] and not m["waiver"]]
+
+
+def upload(client: APIClient, material: str, **extra: Any) -> Any:
+    response = client.post("/api/uploads/", {"bundle": BUNDLE, "material": material,
+                                             "file": SimpleUploadedFile("证明.pdf", pdf_bytes()), **extra},
+                           format="multipart")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def submit(client: APIClient, materials: list[str], uploads: list[str], key: str | None = None) -> Any:
+    form = sample_form(guide(client)["form"], overrides={"mother.id_number": MOTHER_ID, "mother.name": "王芳"})
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post("/api/applications/", {"bundle": BUNDLE, "form": form, "materials": materials,
+                                              "uploads": uploads}, format="json", **headers)
+
+
+def pdf_material(codes: list[str]) -> str:
+    return next(c for c in codes if "application/pdf" in accepted_types(c))
+
+
+def test_an_upload_submitted_counts_as_provided_and_is_listed(newborn: None, media: Path, as_user: Clients) -> None:
+    mother, clerk = as_user("mother"), as_user("clerk")
+    needed = needed_materials(mother)
+    chosen = pdf_material(needed)
+    up = upload(mother, chosen)
+    response = submit(mother, [c for c in needed if c != chosen], [up["id"]], key="with-upload")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert chosen in body["materials_provided"]
+    assert [(u["id"], u["material"], u["content_type"]) for u in body["uploads"]] == [
+        (up["id"], chosen, "application/pdf")]
+    assert body["uploads"][0]["content_url"] == f"/api/uploads/{up['id']}/content"
+    row = Upload.objects.get(pk=up["id"])
+    assert row.application is not None and row.application.number == body["number"]
+    # complete: the clerk's intake check finds nothing missing
+    assert clerk.post(f"/api/applications/{body['number']}/intake/", {}, format="json").json()["status"] == "received"
+    # the clerk of the service point and the mother can read it; it cannot be deleted any more
+    for client in (mother, clerk):
+        content = client.get(f"/api/uploads/{up['id']}/content")
+        assert content.status_code == 200
+        assert b"".join(content.streaming_content) == row.file.open("rb").read()
+        assert content["Content-Disposition"].startswith("attachment;")
+        assert content["X-Content-Type-Options"] == "nosniff" and content["Content-Type"] == "application/pdf"
+    gone = mother.delete(f"/api/uploads/{up['id']}/")
+    assert gone.status_code == 409 and gone.json()["code"] == "upload_attached"
+
+
+def test_replay_with_the_same_key_returns_the_original(newborn: None, media: Path, as_user: Clients) -> None:
+    mother = as_user("mother")
+    needed = needed_materials(mother)
+    chosen = pdf_material(needed)
+    up = upload(mother, chosen)
+    rest = [c for c in needed if c != chosen]
+    first = submit(mother, rest, [up["id"]], key="k-up")
+    again = submit(mother, rest, [up["id"]], key="k-up")
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert again.json()["number"] == first.json()["number"] and Application.objects.count() == 1
+    other = upload(mother, chosen)
+    changed = submit(mother, rest, [other["id"]], key="k-up")  # same key, different uploads: a different request
+    assert changed.status_code == 409 and changed.json()["code"] == "idempotency_key_reused"
+    reused = submit(mother, rest, [up["id"]])  # already part of the first application
+    assert reused.status_code == 409 and reused.json()["code"] == "upload_attached"
+    assert Application.objects.count() == 1
+
+
+def test_uploads_of_others_or_other_bundles_are_refused(newborn: None, media: Path, as_user: Clients) -> None:
+    mother, father = as_user("mother"), as_user("father")
+    needed = needed_materials(mother)
+    chosen = pdf_material(needed)
+    theirs = upload(father, chosen)
+    refused = submit(mother, needed, [theirs["id"]])
+    assert refused.status_code == 400 and refused.json()["code"] == "unknown_upload"
+    assert refused.json()["field"] == "uploads"
+    bad = submit(mother, needed, ["not-a-uuid"])
+    assert bad.status_code == 400 and bad.json()["field"].startswith("uploads")
+    assert Application.objects.count() == 0 and Upload.objects.filter(application__isnull=False).count() == 0
+
+
+def test_out_of_scope_reads_answer_404(newborn: None, media: Path, as_user: Clients) -> None:
+    mother, father = as_user("mother"), as_user("father")
+    needed = needed_materials(mother)
+    up = upload(mother, pdf_material(needed))
+    assert mother.get(f"/api/uploads/{up['id']}/").status_code == 200
+    for username in ("father", "clerk", "clerk_town", "officer_health"):  # unattached: only its owner sees it
+        client = as_user(username)
+        for url in (f"/api/uploads/{up['id']}/", f"/api/uploads/{up['id']}/content"):
+            response = client.get(url)
+            assert response.status_code == 404 and response.json()["code"] == "not_found", (username, url)
+        assert client.delete(f"/api/uploads/{up['id']}/").status_code == 404
+    assert father.get("/api/uploads/00000000-0000-0000-0000-000000000000/").status_code == 404
+    assert father.get("/api/uploads/../../etc/passwd/").status_code == 404
+    number = submit(mother, [c for c in needed if c != up["material"]], [up["id"]]).json()["number"]
+    assert as_user("clerk").get(f"/api/uploads/{up['id']}/").status_code == 200  # the application's service point
+    assert as_user("clerk_town").get(f"/api/uploads/{up['id']}/").status_code == 404
+    assert father.get(f"/api/uploads/{up['id']}/content").status_code == 404
+    assert father.get(f"/api/applications/{number}/").status_code == 404
+
+
+def test_discard_before_submission_removes_row_and_file(newborn: None, media: Path, as_user: Clients,
+                                                       django_capture_on_commit_callbacks: Any) -> None:
+    mother = as_user("mother")
+    up = upload(mother, pdf_material(needed_materials(mother)))
+    assert len(stored_files(media)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mother.delete(f"/api/uploads/{up['id']}/").status_code == 204
+    assert Upload.objects.count() == 0 and stored_files(media) == []
+
+
+def test_clerk_scans_for_a_deficient_application_then_supplement(newborn: None, media: Path,
+                                                                 as_user: Clients) -> None:
+    mother, clerk = as_user("mother"), as_user("clerk")
+    needed = needed_materials(mother)
+    chosen = pdf_material(needed)
+    number = submit(mother, [c for c in needed if c != chosen], []).json()["number"]
+    deficient = clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()
+    assert deficient["status"] == "deficient"
+    # another service point's clerk cannot even see it; the applicant's father neither
+    assert upload_status(as_user("clerk_town"), chosen, application=number) == 404
+    assert upload_status(as_user("father"), chosen, application=number) == 404
+    scan = upload(clerk, chosen, application=number)  # the paper material, scanned at the window
+    assert scan["channel"] == "counter_scan" and scan["application"] == number
+    assert chosen in Application.objects.get(number=number).materials_provided
+    app = mother.get(f"/api/applications/{number}/").json()
+    assert [u["id"] for u in app["uploads"]] == [scan["id"]]
+    back = clerk.post(f"/api/applications/{number}/supplement/", {}, format="json")
+    assert back.status_code == 200 and back.json()["status"] == "submitted"
+    assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "received"
+
+
+def test_applicant_supplements_with_an_upload(newborn: None, media: Path, as_user: Clients) -> None:
+    mother, clerk = as_user("mother"), as_user("clerk")
+    needed = needed_materials(mother)
+    chosen = pdf_material(needed)
+    number = submit(mother, [c for c in needed if c != chosen], []).json()["number"]
+    assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "deficient"
+    up = upload(mother, chosen)
+    back = mother.post(f"/api/applications/{number}/supplement/", {"uploads": [up["id"]]}, format="json")
+    assert back.status_code == 200, back.content
+    assert chosen in back.json()["materials_provided"] and back.json()["uploads"][0]["id"] == up["id"]
+    assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "received"
+    closed = upload_status(mother, chosen, application=number)
+    assert closed == 201  # still open (received): a correction may need a file
+
+
+def upload_status(client: APIClient, material: str, **extra: Any) -> int:
+    return int(client.post("/api/uploads/", {"bundle": BUNDLE, "material": material,
+                                             "file": SimpleUploadedFile("a.pdf", pdf_bytes()), **extra},
+                           format="multipart").status_code)

@@ -1,0 +1,192 @@
+"""Writes of uploads. An upload is checked in full (the material belongs to the bundle, the actor may upload
+for it, the bytes pass validation.py) before a single byte is stored; the file and its row are written in one
+transaction, and the file is removed again if that transaction fails, so a refusal leaves nothing behind.
+
+Who may upload: an applicant for themselves (unattached, for a later submission) or for their own open
+application (supplement); a window clerk for a counter intake (unattached, submitted on the applicant's
+behalf) or for an application of their service point (scanned paper materials). Attaching an upload to an
+open application marks its material as provided there.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from yijianshi.accounts.models import Role
+from yijianshi.accounts.roles import actor_of
+from yijianshi.cases import permissions
+from yijianshi.cases.models import Application
+from yijianshi.cases.transitions import AppStatus
+from yijianshi.catalog.models import Bundle
+from yijianshi.catalog.selectors import bundle_definition, current_version
+from yijianshi.core import clock
+from yijianshi.core.errors import Conflict, DomainError, NotFound
+
+from .accept import accepted_types
+from .models import Upload, UploadChannel
+from .validation import Limits, check_content, clean_name, read_limited, too_large
+
+OPEN_FOR_MATERIALS = frozenset({AppStatus.SUBMITTED, AppStatus.DEFICIENT, AppStatus.RECEIVED})
+
+
+def limits() -> Limits:
+    return Limits(max_bytes=settings.UPLOAD_MAX_BYTES, max_pixels=settings.UPLOAD_MAX_PIXELS,
+                  max_pdf_pages=settings.UPLOAD_MAX_PDF_PAGES)
+
+
+def bundle_materials(bundle_code: str) -> dict[str, str]:
+    """The material set of a bundle's published version (every item, whatever the situation): code -> name."""
+    bundle = Bundle.objects.filter(code=str(bundle_code)[:40]).first()
+    version = current_version(bundle) if bundle else None
+    if bundle is None or version is None:
+        raise NotFound("unknown_bundle", f"“一件事”{bundle_code} 不存在或未发布", f"No published bundle '{bundle_code}'",
+                       field="bundle")
+    return {m.code: m.name for item in bundle_definition(version).items for m in item.materials}
+
+
+def _may_upload(actor: User, application: Application | None, channel: str) -> None:
+    info = actor_of(actor)
+    if channel not in UploadChannel.values:
+        raise DomainError("invalid_channel", "上传渠道无效", f"Unknown upload channel '{channel}'", field="channel")
+    if info.role not in (Role.APPLICANT, Role.CLERK):
+        raise permissions.Forbidden("forbidden_role", "只有申请人或窗口工作人员可以上传材料",
+                                    "Only applicants and window clerks can upload materials")
+    if channel == UploadChannel.COUNTER_SCAN and info.role != Role.CLERK:
+        raise permissions.Forbidden("forbidden", "只有窗口工作人员可以上传窗口扫描件",
+                                    "Only window clerks upload counter scans", field="channel")
+    if application is not None:
+        permissions.require_owner_or_clerk(actor, application)  # 404 out of scope, 403 in scope but not theirs
+
+
+def _check_open(application: Application, material_key: str) -> None:
+    if application.status not in OPEN_FOR_MATERIALS:
+        raise Conflict("application_closed", "该办件已办结、撤回或归档，不能再上传材料",
+                       "This application is finished, withdrawn or archived; no more materials", field="application")
+    if material_key not in {m["code"] for m in application.snapshot["materials"]}:
+        raise DomainError("unknown_material", f"本件不需要材料“{material_key}”",
+                          f"'{material_key}' is not a material of this application", field="material")
+
+
+def upload_receive(*, actor: User, bundle_code: str, material_key: str, file: UploadedFile,
+                   application: Application | None = None, channel: str = UploadChannel.ONLINE) -> Upload:
+    """Check, then store one material file; attached to `application` at once when given."""
+    material_key = str(material_key)
+    materials = bundle_materials(bundle_code)
+    if material_key not in materials:
+        raise DomainError("unknown_material", f"“一件事”{bundle_code} 不需要材料“{material_key[:80]}”",
+                          f"'{material_key[:80]}' is not a material of bundle '{bundle_code}'", field="material")
+    if application is not None and application.bundle.code != bundle_code:
+        raise DomainError("wrong_bundle", "该办件不属于所选“一件事”", "The application is not of this bundle",
+                          field="application")
+    _may_upload(actor, application, channel)
+    if application is not None:
+        _check_open(application, material_key)
+    name = clean_name(file.name or "")
+    bound = limits()
+    if file.size is not None and file.size > bound.max_bytes:
+        raise too_large(bound.max_bytes)
+    file.seek(0)
+    data = read_limited(file.chunks(), limit=bound.max_bytes)
+    checked = check_content(data, accept=accepted_types(material_key), limits=bound)
+    now = clock.now()
+    stored: str | None = None
+    try:
+        with transaction.atomic():
+            upload = Upload(id=uuid.uuid4(), owner=actor, material_key=material_key, bundle_code=bundle_code,
+                            original_name=name, content_type=checked.content_type, size=checked.size,
+                            sha256=checked.sha256, pages=checked.pages, channel=channel, created_at=now)
+            if application is not None:
+                app = Application.objects.select_for_update().get(pk=application.pk)
+                _check_open(app, material_key)
+                _mark_provided(app, [material_key])
+                upload.application, upload.attached_at, upload.attached_by = app, now, actor
+            path = f"uploads/{clock.local(now):%Y/%m}/{secrets.token_hex(16)}.{checked.extension}"
+            stored = default_storage.save(path, ContentFile(data))
+            upload.file.name = stored
+            upload.save(force_insert=True)
+    except BaseException:
+        if stored is not None:
+            default_storage.delete(stored)
+        raise
+    return upload
+
+
+def _mark_provided(app: Application, codes: Iterable[str]) -> None:
+    provided = sorted(set(app.materials_provided) | set(codes))
+    if provided != list(app.materials_provided):
+        app.materials_provided = provided
+        app.version += 1
+        app.save(update_fields=["materials_provided", "version"])
+
+
+def upload_discard(*, actor: User, upload: Upload) -> None:
+    """Delete an upload that is not attached to an application (the uploader only)."""
+    from .selectors import visible_uploads
+
+    info = actor_of(actor)
+    with transaction.atomic():
+        row = visible_uploads(info).select_for_update().filter(pk=upload.pk).first()
+        if row is None:
+            raise NotFound("not_found", "对象不存在", "Not found")
+        if row.owner_id != actor.pk:
+            raise permissions.Forbidden("forbidden", "只有上传人可以删除未提交的材料",
+                                        "Only the uploader can delete an unsubmitted upload")
+        if row.application_id is not None:
+            raise Conflict("upload_attached", "该材料已随申请提交，不能删除",
+                           "This upload is part of a submitted application; it cannot be deleted")
+        name = row.file.name or ""
+        row.delete()
+        if name:
+            transaction.on_commit(lambda: default_storage.delete(name))
+
+
+# ------------------------------------------------------------------------------------------------ submission
+
+
+def uploads_claim(*, actor: User, bundle_code: str, upload_ids: Iterable[Any],
+                  materials: Mapping[str, Any]) -> list[Upload]:
+    """For a submission (inside its transaction): lock the actor's unattached uploads of this bundle whose
+    material the application asks for. Anything else is refused, naming the field `uploads`."""
+    ids: list[uuid.UUID] = []
+    for raw in upload_ids:
+        try:
+            ids.append(raw if isinstance(raw, uuid.UUID) else uuid.UUID(str(raw)))
+        except ValueError:
+            raise DomainError("invalid_upload", "上传材料编号格式有误", "An upload id is not a valid id",
+                              field="uploads") from None
+    if len(set(ids)) != len(ids):
+        raise DomainError("duplicate_upload", "同一上传材料不能重复提交", "An upload is listed twice", field="uploads")
+    rows = {u.pk: u for u in Upload.objects.select_for_update().filter(pk__in=ids, owner=actor)}
+    for pk in ids:
+        row = rows.get(pk)
+        if row is None:
+            raise DomainError("unknown_upload", "上传材料不存在或不属于您", "No such upload of yours", field="uploads")
+        if row.application_id is not None:
+            raise Conflict("upload_attached", "该上传材料已随另一份申请提交", "This upload already belongs to an "
+                           "application", field="uploads")
+        if row.bundle_code != bundle_code:
+            raise DomainError("upload_wrong_bundle", "该上传材料不是为本“一件事”上传的",
+                              "This upload was made for another bundle", field="uploads")
+        if row.material_key not in materials:
+            raise DomainError("unknown_material", f"本件不需要材料“{row.material_key}”",
+                              f"'{row.material_key}' is not a material of this application", field="uploads")
+    return [rows[pk] for pk in ids]
+
+
+def uploads_attach(*, uploads: Iterable[Upload], application: Application, actor: User) -> None:
+    """Attach claimed uploads to the application (same transaction as the submission or supplement)."""
+    now = clock.now()
+    ids = [u.pk for u in uploads]
+    if ids:
+        Upload.objects.filter(pk__in=ids, application__isnull=True).update(application=application, attached_at=now,
+                                                                          attached_by=actor)

@@ -1,0 +1,11 @@
+"""Mounted by yijianshi/api/urls.py under /api/."""
+
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("uploads/", api.UploadCreateApi.as_view(), name="uploads"),
+    path("uploads/<str:pk>/", api.UploadDetailApi.as_view(), name="upload"),
+    path("uploads/<str:pk>/content", api.UploadContentApi.as_view(), name="upload-content"),
+]
