@@ -97,7 +97,18 @@ def test_deficiency_notice_lists_what_is_missing(newborn: None, signed_in: Clien
     assert clerk.get(f"/workbench/documents/{notice.number}.pdf")["Content-Type"] == "application/pdf"
     # a second decision on the same version is a stale write: 409 with the plain message
     stale = clerk.post(url + "intake/", {"decision": "deficient", "problems": "x", "expected_version": 1})
-    assert stale.status_code in (409,) and "已被他人处理，请刷新" in stale.content.decode()
+    assert stale.status_code == 409 and "已被他人处理，请刷新" in stale.content.decode()
+    # the applicant comes back with everything: supplemented at the counter, then received
+    page = clerk.get(url).content.decode()
+    assert 'id="supplement-form"' in page and 'id="intake-form"' not in page
+    back = clerk.post(url + "supplement/", {"materials": [m["code"] for m in missing],
+                                            "expected_version": app.version})
+    assert back.status_code == 302
+    app.refresh_from_db()
+    assert app.status == "submitted" and set(app.materials_provided) >= {m["code"] for m in missing}
+    assert clerk.post(url + "intake/", {"decision": "accept", "expected_version": app.version}).status_code == 302
+    app.refresh_from_db()
+    assert app.status == "received"
 
 
 def test_other_service_points_and_roles_get_404(newborn: None, signed_in: Clients) -> None:

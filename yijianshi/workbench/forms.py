@@ -49,6 +49,18 @@ class UploadForm(forms.Form):
         field.choices = [(m["code"], m["name"]) for m in materials]
 
 
+class SupplementForm(forms.Form):
+    materials = forms.MultipleChoiceField(label="申请人已补交的材料 / Materials now handed in", required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, error_messages=BAD_NUMBER, min_value=1)
+
+    def __init__(self, *args: Any, materials: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["materials"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(m["code"], m["name"]) for m in materials]
+
+
 class CounterStartForm(forms.Form):
     id_number = forms.CharField(label="公民身份号码 / Identity number", max_length=18, error_messages=REQUIRED,
                                 widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}))

@@ -178,22 +178,27 @@ def window_application(request: HttpRequest, number: str) -> HttpResponse:
 
 def _render_intake(request: HttpRequest, app: Application, *, error: dict[str, Any] | None = None,
                    intake_form: forms.IntakeForm | None = None, upload_form: Any = None,
-                   status: int = 200) -> HttpResponse:
+                   supplement_form: forms.SupplementForm | None = None, status: int = 200) -> HttpResponse:
     materials = _materials(app)
     missing = [m for m in materials if m["state"] == "missing"]
     fields = [{**f, "value": app.form_data.get(f["key"], ""), "source": app.snapshot.get("prefill", {}).get(
         f["key"], {}).get("source", "")} for f in app.snapshot["form"]]
     uploadable = [m for m in materials if m["state"] in ("missing", "optional", "tolerated", "provided")]
+    uploads_open = app.status in ("submitted", "deficient", "received")
     return render(request, "workbench/window_application.html", {"section": "window",
         "app": app, "party": mask(app.party_id), "materials": materials, "missing": missing, "fields": fields,
         "clock": intake_clock(app, clock.now()) if app.status == "submitted" else None,
         "status": _status(app.status), "documents": app.documents.order_by("issued_at", "pk"),
         "events": selectors.application_history(app), "error": error,
         "intake_form": intake_form or forms.IntakeForm(initial={"expected_version": app.version}),
-        "upload_form": upload_form or (forms.UploadForm(materials=uploadable) if _uploads_available() else None),
+        "upload_form": upload_form or (forms.UploadForm(materials=uploadable)
+                                       if _uploads_available() and uploads_open else None),
         "uploads": _uploads_for(app), "tolerated_open": [m for m in materials if m["state"] == "tolerated"],
         "authorisation": app.authorisation, "item_cases": app.item_cases.select_related("department"),
         "can_intake": app.status == "submitted" and _actor(request).role in (Role.CLERK, Role.ADMIN),
+        "supplement_form": supplement_form or (forms.SupplementForm(
+            materials=[m for m in materials if m["state"] != "waived"], initial={"expected_version": app.version})
+            if app.status == "deficient" else None),
     }, status=status)
 
 
@@ -235,22 +240,51 @@ def window_upload(request: HttpRequest, number: str) -> HttpResponse:
     app = _app_for_clerk(request, number)
     if not _uploads_available():
         raise Http404("uploads are not installed")
-    from yijianshi.uploads.services import upload_receive  # type: ignore[import-not-found,unused-ignore]
+    from yijianshi.uploads.handlers import oversize_fields  # type: ignore[import-not-found,unused-ignore]
+    from yijianshi.uploads.models import UploadChannel  # type: ignore[import-not-found,unused-ignore]
+    from yijianshi.uploads.services import limits, upload_receive  # type: ignore[import-not-found,unused-ignore]
+    from yijianshi.uploads.validation import too_large  # type: ignore[import-not-found,unused-ignore]
 
     uploadable = [m for m in _materials(app) if m["state"] in ("missing", "optional", "tolerated", "provided")]
     form = forms.UploadForm(request.POST, request.FILES, materials=uploadable)
+    if "file" in oversize_fields(request):  # dropped while streaming in: say why, not "no file"
+        refused = too_large(limits().max_bytes)
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", f"{refused.detail.zh} / {refused.detail.en}")
+        return _render_intake(request, app, upload_form=form, status=refused.status)
     if not form.is_valid():
         return _render_intake(request, app, upload_form=form, status=400)
     try:
         upload_receive(actor=_user(request), bundle_code=app.bundle.code, material_key=form.cleaned_data["material"],
-                       file=form.cleaned_data["file"], application=app, channel="counter")
+                       file=form.cleaned_data["file"], application=app, channel=UploadChannel.COUNTER_SCAN)
     except DomainError as exc:
         app.refresh_from_db()
-        if exc.detail.field in ("file", "material", "material_key"):
-            form.add_error("material" if exc.detail.field != "file" else "file", f"{exc.detail.zh} / {exc.detail.en}")
+        name = {"material": "material", "material_key": "material"}.get(exc.detail.field or "", "file") \
+            if exc.status in (400, 413, 415) else None
+        if name:
+            form.add_error(name, f"{exc.detail.zh} / {exc.detail.en}")
             return _render_intake(request, app, upload_form=form, status=exc.status)
         return _render_intake(request, app, error=_error(exc), upload_form=form, status=exc.status)
     return redirect(reverse("workbench:window-application", args=[app.number]) + "?uploaded=1")
+
+
+@require_POST
+@staff(Role.CLERK, Role.ADMIN, hide=True)
+def window_supplement(request: HttpRequest, number: str) -> HttpResponse:
+    """补齐补正 at the counter after the deficiency notice: back to intake with a fresh 2-working-hour clock."""
+    app = _app_for_clerk(request, number)
+    form = forms.SupplementForm(request.POST, materials=[m for m in _materials(app) if m["state"] != "waived"])
+    if not form.is_valid():
+        return _render_intake(request, app, supplement_form=form, status=400)
+    try:
+        app = services.application_supplement(application=app, actor=_user(request),
+                                              materials=form.cleaned_data["materials"],
+                                              expected_version=form.cleaned_data["expected_version"])
+    except DomainError as exc:
+        app.refresh_from_db()
+        return _render_intake(request, app, error=_error(exc), supplement_form=form, status=exc.status)
+    return redirect(reverse("workbench:window-application", args=[app.number]) + "?done=supplemented")
 
 
 @require_POST
