@@ -28,7 +28,7 @@ The unique index on `seq` is the last guard: a bug here would end in an Integrit
   and the ledger's lock is held only for the append (a few milliseconds), not until the caller commits —
   otherwise one slow caller (say, an HTTP source read after the first append) would stop every other
   reader on the platform. The cost is a connection set-up (measured in bench/ledger_append.py) on this path
-  only. The row carries no foreign key, so the other connection needs nothing the caller has not committed.
+  only — once per block when the caller wraps its transaction in `ledger_session()` (a submission does). The row carries no foreign key, so the other connection needs nothing the caller has not committed.
 - The caller is inside its own transaction on SQLite (the embedded, single-process default): SQLite has one
   writer at a time and the caller holds that lock, so a second connection would wait for the caller forever.
   There the row is written in a savepoint of the caller's transaction and shares its fate: a refusal inside a
@@ -40,7 +40,9 @@ The unique index on `seq` is the last guard: a bug here would end in an Integrit
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +60,7 @@ from .chain import GENESIS, StoredRow, VerifyResult, canonical, row_hash, verify
 from .models import AccessMode, LedgerEntry, Outcome, PurposeKind
 
 __all__ = [
-    "LOCK_KEY", "Purpose", "VerifyResult", "canonical", "ledger_append", "ledger_verify",
+    "LOCK_KEY", "Purpose", "VerifyResult", "canonical", "ledger_append", "ledger_session", "ledger_verify",
 ]
 
 LOCK_KEY = 0x594A535F4C454447  # "YJS_LEDG": the PostgreSQL advisory lock that serialises appends
@@ -231,19 +233,49 @@ def _append_here(alias: str, values: dict[str, Any]) -> LedgerEntry:
     return entry
 
 
+_session = threading.local()  # the autonomous connection shared by the appends of one `ledger_session` block
+
+
+@contextmanager
+def ledger_session() -> Iterator[None]:
+    """Within this block (in this thread), appends made inside a caller's transaction share one autonomous
+    connection instead of opening one each; it is closed when the block ends. Each append is still its own
+    committed transaction. A submission reads several sources: one connection set-up instead of one per read."""
+    if getattr(_session, "active", False):
+        yield
+        return
+    _session.active, _session.conn = True, None
+    try:
+        yield
+    finally:
+        own, _session.active, _session.conn = _session.conn, False, None
+        if own is not None:
+            own.close()
+
+
 def _append_autonomously(values: dict[str, Any]) -> LedgerEntry:
     """Append through a connection of our own, in a transaction of its own (PostgreSQL; module docstring).
-    The connection is registered under a private alias in this thread only, and closed at once."""
+    The connection is registered under a private alias in this thread only, and closed at once (or, inside a
+    `ledger_session`, at the end of the session)."""
     settings_dict = dict(connections[DEFAULT_DB_ALIAS].settings_dict)
-    own = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, AUTONOMOUS_ALIAS)
+    own = _session.conn if getattr(_session, "active", False) else None
+    if own is None:
+        own = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, AUTONOMOUS_ALIAS)
     connections[AUTONOMOUS_ALIAS] = own
+    keep = False
     try:
         with transaction.atomic(using=AUTONOMOUS_ALIAS):
             with own.cursor() as cursor:
                 cursor.execute(f"SET LOCAL lock_timeout = '{AUTONOMOUS_LOCK_TIMEOUT}'")
             entry = _append_here(AUTONOMOUS_ALIAS, values)
+        keep = getattr(_session, "active", False)
     finally:
-        own.close()
+        if keep:
+            _session.conn = own
+        else:
+            own.close()
+            if getattr(_session, "active", False):
+                _session.conn = None
         del connections[AUTONOMOUS_ALIAS]
     entry._state.db = DEFAULT_DB_ALIAS  # the row lives in the default database; that alias is gone
     return entry
