@@ -111,10 +111,29 @@ def version_guide(version: BundleVersion) -> dict[str, Any]:
     }
 
 
+# Decoded definitions of published snapshots, per process. A snapshot never changes once written
+# (catalog.services.bundle_version_publish), so the key only has to tell versions apart — including across
+# test databases that reuse primary keys: the publication time and the bundle code are part of it.
+_DEFINITIONS: dict[tuple[Any, ...], engine.BundleDef] = {}
+_DEFINITIONS_MAX = 512
+
+
 def bundle_definition(version: BundleVersion) -> engine.BundleDef:
-    if version.snapshot is not None:
-        return bundle_from_dict(version.snapshot["definition"])
-    return bundle_def_from_rows(version)
+    """The version's bundle definition: decoded from its published snapshot (cached per process: the
+    submission, the prefill and the guide each ask for it), or built from the draft's rows."""
+    if version.snapshot is None:
+        return bundle_def_from_rows(version)
+    data = version.snapshot["definition"]
+    if version.pk is None or version.published_at is None:
+        return bundle_from_dict(data)
+    key = (version.pk, version.bundle_id, version.number, version.published_at, data.get("code"),
+           len(data.get("items") or ()))
+    definition = _DEFINITIONS.get(key)
+    if definition is None:
+        if len(_DEFINITIONS) >= _DEFINITIONS_MAX:
+            _DEFINITIONS.clear()
+        definition = _DEFINITIONS[key] = bundle_from_dict(data)
+    return definition
 
 
 def bundle_guide(version: BundleVersion) -> dict[str, Any]:
