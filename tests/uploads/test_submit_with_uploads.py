@@ -69,6 +69,10 @@ def test_an_upload_submitted_counts_as_provided_and_is_listed(newborn: None, med
         assert b"".join(content.streaming_content) == row.file.open("rb").read()
         assert content["Content-Disposition"].startswith("attachment;")
         assert content["X-Content-Type-Options"] == "nosniff" and content["Content-Type"] == "application/pdf"
+    # the clerk's read is in the access ledger, seen by the mother under "who read my data"; her own is not
+    reads = [r for r in mother.get("/api/me/data-reads/").json()["results"] if r["source"] == "uploads"]
+    assert [(r["actor"], r["fields"], r["purpose"]["reference"]) for r in reads] == [
+        ("clerk", [chosen], body["number"])]
     gone = mother.delete(f"/api/uploads/{up['id']}/")
     assert gone.status_code == 409 and gone.json()["code"] == "upload_attached"
 

@@ -102,8 +102,8 @@ class UploadDetailApi(APIView):
 class UploadContentApi(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request: Request, pk: str) -> FileResponse:
-        upload = selectors.upload_for_actor(actor=request.user, upload_id=pk)
-        response = FileResponse(upload.file.open("rb"), content_type=upload.content_type, as_attachment=True,
+        upload, content = selectors.upload_content(actor=request.user, upload_id=pk)
+        response = FileResponse(content, content_type=upload.content_type, as_attachment=True,
                                 filename=download_name(upload.original_name, upload.content_type))
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -8,12 +8,15 @@ import uuid
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.files import File
 from django.db.models import Q, QuerySet
 
 from yijianshi.accounts.models import Role
 from yijianshi.accounts.roles import Actor, actor_of
 from yijianshi.cases.models import Application, ItemCase
 from yijianshi.cases.permissions import _not_found, visible_applications
+from yijianshi.ledger.models import AccessMode, Outcome, PurposeKind
+from yijianshi.ledger.services import Purpose, ledger_append
 
 from .models import Upload
 
@@ -56,3 +59,17 @@ def upload_for_actor(*, actor: User, upload_id: Any) -> Upload:
             and upload.material_key not in _officer_materials(info, upload.application)):
         raise _not_found()
     return upload
+
+
+def upload_content(*, actor: User, upload_id: Any) -> tuple[Upload, File]:
+    """The file of an upload the actor may see, opened for reading. A read by anyone but its uploader of a
+    file that is part of an application goes to the access ledger (the applicant sees it under "who read my
+    data"), with the application as its purpose."""
+    upload = upload_for_actor(actor=actor, upload_id=upload_id)
+    app = upload.application
+    if app is not None and upload.owner_id != actor.pk:
+        ledger_append(actor=actor, actor_role=actor_of(actor).role or "", subject_id=app.party_id,
+                      source="uploads", purpose=Purpose(PurposeKind.APPLICATION, app.number),
+                      fields=[upload.material_key], mode=AccessMode.QUERY, outcome=Outcome.OK,
+                      detail=f"upload {upload.pk}")
+    return upload, upload.file.open("rb")
