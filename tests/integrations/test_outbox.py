@@ -318,7 +318,9 @@ def test_the_celery_app_schedules_the_outbox_and_the_deadline_sweep():
     app.loader.import_default_modules()
     assert "integrations.deliver_outbox" in app.tasks
     schedule = {entry["task"]: entry["schedule"] for entry in app.conf.beat_schedule.values()}
+    daily = schedule.pop("licenses.daily")  # expiry and renewal reminders: tests/licenses/test_schedules.py
     assert schedule == {"integrations.deliver_outbox": 10.0, "cases.sweep_deadlines": 60.0}
+    assert daily.hour == {8} and "licenses.daily" in app.tasks
     assert app.conf.task_acks_late is True
 
 
