@@ -142,3 +142,33 @@ def test_scope_other_departments_and_roles_get_404(newborn: None, signed_in: Cli
     assert auditor.post(url + "act/", {"action": "accept", "expected_version": case.version}).status_code == 403
     case.refresh_from_db()
     assert case.status == "pending_acceptance"
+
+
+def test_commitment_post_check_from_the_case_page(newborn: None, signed_in: Clients) -> None:
+    with clock.frozen(datetime(2026, 11, 16, 2, 0, tzinfo=UTC)):
+        snap_app = submit_online(complete=False)
+    materials = [m["code"] for m in snap_app.snapshot["materials"] if m["required"] and not m["waiver"]
+                 and m["code"] != "birth.first_issue_form"]
+    mother = User.objects.get(username="mother")
+    app = services.application_submit(actor=mother, bundle_code="140524-09", form=snap_app.form_data,
+                                      materials=materials, commitments=["birth.first_issue_form"]).application
+    app = services.application_intake(application=app, actor=User.objects.get(username="clerk"))
+    case = app.item_cases.get(commitments__code="birth.first_issue_form")
+    commitment = case.commitments.get()
+    officer_user = User.objects.filter(profile__department=case.department).first()
+    assert officer_user is not None
+    officer = signed_in(officer_user.username)
+    url = f"/workbench/department/cases/{case.pk}/"
+    page = officer.get(url).content.decode()
+    assert f"/workbench/department/commitments/{commitment.pk}/check/" in page
+    check = f"/workbench/department/commitments/{commitment.pk}/check/"
+    no_reason = officer.post(check, {"outcome": "false", "note": ""})
+    assert no_reason.status_code == 400 and "认定承诺不实须说明理由" in no_reason.content.decode()
+    commitment.refresh_from_db()
+    assert commitment.outcome == "pending"
+    assert signed_in("officer_police" if case.department.code != "public_security" else "officer_health").post(
+        check, {"outcome": "kept"}).status_code == 404
+    assert officer.post(check, {"outcome": "false", "note": "登记表系伪造"}).status_code == 302
+    commitment.refresh_from_db()
+    case.refresh_from_db()
+    assert commitment.outcome == "false" and case.status == "terminated"

@@ -172,3 +172,11 @@ class TransitionForm(forms.Form):
         if data.get("action") == CaseAction.REQUEST_CORRECTION and not data.get("corrections"):
             self.add_error("corrections", "请列出需补正的内容 / List what must be corrected")
         return data
+
+
+class PostCheckForm(forms.Form):
+    commitment_id: int | None = None  # which commitment a bound form was posted for
+    outcome = forms.ChoiceField(label="核查结论 / Outcome", error_messages=REQUIRED, widget=forms.RadioSelect,
+                                choices=[("kept", "承诺属实 / Kept"), ("false", "承诺不实 / False")])
+    note = forms.CharField(label="核查说明 / Note", required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from yijianshi.accounts.models import Role
 from yijianshi.accounts.roles import Actor, actor_of
 from yijianshi.cases import selectors, services
-from yijianshi.cases.models import Application, Channel, Document, ItemCase
+from yijianshi.cases.models import Application, Channel, Commitment, Document, ItemCase
 from yijianshi.cases.permissions import visible_applications, visible_item_cases
 from yijianshi.cases.shared import party_data
 from yijianshi.cases.transitions import CASE_TRANSITIONS, OPEN_CASE_STATES, CaseAction, CaseStatus
@@ -53,6 +53,10 @@ ACTION_LABELS = {
     CaseAction.REQUEST_CORRECTION: ("告知补正", "Request correction"), CaseAction.RESUME: ("补正完成，恢复计时", "Resume"),
     CaseAction.APPROVE: ("准予（办结）", "Approve"), CaseAction.DENY: ("不予批准", "Deny"),
     CaseAction.PROGRESS: ("更新办理进度", "Update progress"),
+}
+MATERIAL_STATES = {
+    "provided": ("已提交", "provided"), "waived": ("免提交", "waived"), "tolerated": ("容缺（后补）", "tolerated (to follow)"),
+    "committed": ("告知承诺", "signed commitment"), "missing": ("缺少", "missing"), "optional": ("选交", "optional"),
 }
 STATUS_LABELS = {
     "submitted": ("待收件", "awaiting intake"), "deficient": ("待补正（已一次告知）", "deficient"),
@@ -108,6 +112,16 @@ def _error(exc: DomainError) -> dict[str, Any]:
             "status": exc.status, "field": exc.detail.field, "details": exc.details}
 
 
+def _place(form: Any, exc: DomainError, **fields: str) -> dict[str, Any] | None:
+    """Put a service's error next to the form field it names (service field → form field); an error about
+    anything else is for the page (returned)."""
+    target = fields.get(exc.detail.field or "")
+    if target is None:
+        return _error(exc)
+    form.add_error(target, f"{exc.detail.zh} / {exc.detail.en}")
+    return None
+
+
 def _app_for_clerk(request: HttpRequest, number: str) -> Application:
     return get_object_or_404(visible_applications(_actor(request)).select_related(
         "bundle", "service_point", "applicant", "agent"), number=number)
@@ -134,7 +148,7 @@ def _materials(app: Application) -> list[dict[str, Any]]:
             state = "missing"
         else:
             state = "optional"
-        rows.append({**m, "state": state})
+        rows.append({**m, "state": state, "state_zh": MATERIAL_STATES[state][0], "state_en": MATERIAL_STATES[state][1]})
     return rows
 
 
@@ -260,12 +274,8 @@ def window_upload(request: HttpRequest, number: str) -> HttpResponse:
                        file=form.cleaned_data["file"], application=app, channel=UploadChannel.COUNTER_SCAN)
     except DomainError as exc:
         app.refresh_from_db()
-        name = {"material": "material", "material_key": "material"}.get(exc.detail.field or "", "file") \
-            if exc.status in (400, 413, 415) else None
-        if name:
-            form.add_error(name, f"{exc.detail.zh} / {exc.detail.en}")
-            return _render_intake(request, app, upload_form=form, status=exc.status)
-        return _render_intake(request, app, error=_error(exc), upload_form=form, status=exc.status)
+        return _render_intake(request, app, error=_place(form, exc, material="material", file="file"),
+                              upload_form=form, status=exc.status)
     return redirect(reverse("workbench:window-application", args=[app.number]) + "?uploaded=1")
 
 
@@ -453,7 +463,8 @@ def _allowed_actions(case: ItemCase) -> list[dict[str, Any]]:
 
 
 def _render_case(request: HttpRequest, case: ItemCase, *, form: forms.TransitionForm | None = None,
-                 error: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
+                 check_form: forms.PostCheckForm | None = None, error: dict[str, Any] | None = None,
+                 status: int = 200) -> HttpResponse:
     app = case.application
     keys = {f["key"] for f in app.snapshot["form"] if case.ref in f["items"]}
     fields = [{**f, "value": app.form_data.get(f["key"], "")} for f in app.snapshot["form"] if f["key"] in keys]
@@ -465,13 +476,18 @@ def _render_case(request: HttpRequest, case: ItemCase, *, form: forms.Transition
         "case": case, "app": app, "party": mask(app.party_id), "fields": fields, "materials": materials,
         "clock": case_clock(case, clock.now()), "status": _status(case.status),
         "requires": [siblings[r] for r in case.requires if r in siblings],
-        "events": case.events.select_related("actor", "document").order_by("at", "pk"),
+        "events": app.events.filter(Q(item_case__isnull=True) | Q(item_case=case)).select_related(
+            "actor", "document").order_by("at", "pk"),
         "documents": case.documents.order_by("issued_at", "pk"), "actions": actions,
         "form": form or forms.TransitionForm(initial={"expected_version": case.version}),
         "error": error, "integration": integration,
         "own_system": integration is not None and integration.mode in (IntegrationMode.MANUAL, IntegrationMode.WEBHOOK),
-        "tolerated": case.tolerated_materials.all(), "commitments": case.commitments.all(),
+        "tolerated": case.tolerated_materials.all(),
+        "commitments": [{"c": c, "form": check_form if check_form is not None and check_form.commitment_id == c.pk
+                         else forms.PostCheckForm(auto_id=f"c{c.pk}_%s")} for c in case.commitments.all()],
         "read_only": _actor(request).role == Role.AUDITOR,
+        "prerequisites_pending": [siblings[r] for r in case.requires if r in siblings
+                                  and siblings[r].status not in ("approved", "delivered")],
     }, status=status)
 
 
@@ -501,11 +517,27 @@ def department_case_act(request: HttpRequest, pk: int) -> HttpResponse:
                                       result=result, corrections=data["corrections"])
     except DomainError as exc:
         case.refresh_from_db()
-        if exc.detail.field == "reason":
-            form.add_error("reason", f"{exc.detail.zh} / {exc.detail.en}")
-            return _render_case(request, case, form=form, status=exc.status)
-        return _render_case(request, case, form=form, error=_error(exc), status=exc.status)
+        return _render_case(request, case, form=form, error=_place(form, exc, reason="reason"), status=exc.status)
     return redirect(reverse("workbench:department-case", args=[case.pk]) + f"?done={data['action']}")
+
+
+@require_POST
+@staff(Role.OFFICER, Role.ADMIN, hide=True)
+def department_commitment_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """事后核查 of a signed commitment: kept, or false (with the reason: the result is revoked, a credit record)."""
+    commitment = get_object_or_404(Commitment.objects.filter(item_case__in=visible_item_cases(_actor(request))), pk=pk)
+    case = _case_for(request, commitment.item_case_id)
+    form = forms.PostCheckForm(request.POST, auto_id=f"c{commitment.pk}_%s")
+    form.commitment_id = commitment.pk
+    if not form.is_valid():
+        return _render_case(request, case, check_form=form, status=400)
+    try:
+        services.commitment_post_check(commitment=commitment, actor=_user(request),
+                                       kept=form.cleaned_data["outcome"] == "kept", note=form.cleaned_data["note"])
+    except DomainError as exc:
+        case.refresh_from_db()
+        return _render_case(request, case, check_form=form, error=_place(form, exc, note="note"), status=exc.status)
+    return redirect(reverse("workbench:department-case", args=[case.pk]) + "?done=post_check")
 
 
 # ------------------------------------------------------------------------------------------------ admin
