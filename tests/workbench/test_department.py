@@ -92,6 +92,19 @@ def test_accept_then_approve_through_the_pages(newborn: None, signed_in: Clients
         assert case.result.get("licence")  # issued through the existing path
     page = officer.get(url).content.decode()
     assert "准予" in page and "acceptance_notice" in page and "approval_decision" in page
+    # the window delivers the approved result: by post needs a tracking number (error at the field)
+    clerk = signed_in("clerk")
+    app.refresh_from_db()
+    window = f"/workbench/window/applications/{app.number}/"
+    assert 'id="deliver-form"' in clerk.get(window).content.decode()
+    by_post = clerk.post(window + "deliver/", {"method": "post", "address": "陵川县崇文镇示例路1号",
+                                               "expected_version": app.version})
+    assert by_post.status_code == 400 and "邮寄送达须填写快递单号" in by_post.content.decode()
+    assert by_post.context["deliver_form"]["tracking_number"].errors
+    assert "陵川县崇文镇示例路1号" in by_post.content.decode()  # the typed address kept
+    assert clerk.post(window + "deliver/", {"method": "pickup", "expected_version": app.version}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == "delivered"
 
 
 def test_stale_version_is_a_409_with_a_plain_message(newborn: None, signed_in: Clients) -> None:

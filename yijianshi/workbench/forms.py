@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from yijianshi.cases.models import DeliveryMethod
 from yijianshi.cases.transitions import CaseAction
 from yijianshi.core.errors import DomainError
 from yijianshi.core.identifiers import resident_id
@@ -180,3 +181,12 @@ class PostCheckForm(forms.Form):
                                 choices=[("kept", "承诺属实 / Kept"), ("false", "承诺不实 / False")])
     note = forms.CharField(label="核查说明 / Note", required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DeliverForm(forms.Form):
+    method = forms.ChoiceField(label="领取方式 / Delivery", error_messages=REQUIRED, widget=forms.RadioSelect,
+                               choices=[(m.value, f"{m.label}") for m in DeliveryMethod])
+    tracking_number = forms.CharField(label="快递单号（邮寄时必填） / Tracking number (for post)", required=False,
+                                      max_length=40)
+    address = forms.CharField(label="邮寄地址 / Postal address", required=False, max_length=200)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, error_messages=BAD_NUMBER, min_value=1)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("window/applications/<str:number>/intake/", views.window_intake, name="window-intake"),
     path("window/applications/<str:number>/upload/", views.window_upload, name="window-upload"),
     path("window/applications/<str:number>/supplement/", views.window_supplement, name="window-supplement"),
+    path("window/applications/<str:number>/deliver/", views.window_deliver, name="window-deliver"),
     path("window/applications/<str:number>/tolerated/", views.window_tolerated, name="window-tolerated"),
     path("documents/<str:number>.pdf", views.document_pdf, name="document-pdf"),
     path("department/", views.department_queue, name="department-queue"),

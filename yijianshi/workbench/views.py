@@ -192,7 +192,8 @@ def window_application(request: HttpRequest, number: str) -> HttpResponse:
 
 def _render_intake(request: HttpRequest, app: Application, *, error: dict[str, Any] | None = None,
                    intake_form: forms.IntakeForm | None = None, upload_form: Any = None,
-                   supplement_form: forms.SupplementForm | None = None, status: int = 200) -> HttpResponse:
+                   supplement_form: forms.SupplementForm | None = None,
+                   deliver_form: forms.DeliverForm | None = None, status: int = 200) -> HttpResponse:
     materials = _materials(app)
     missing = [m for m in materials if m["state"] == "missing"]
     fields = [{**f, "value": app.form_data.get(f["key"], ""), "source": app.snapshot.get("prefill", {}).get(
@@ -208,8 +209,11 @@ def _render_intake(request: HttpRequest, app: Application, *, error: dict[str, A
         "upload_form": upload_form or (forms.UploadForm(materials=uploadable)
                                        if _uploads_available() and uploads_open else None),
         "uploads": _uploads_for(app), "tolerated_open": [m for m in materials if m["state"] == "tolerated"],
-        "authorisation": app.authorisation, "item_cases": app.item_cases.select_related("department"),
+        "authorisation": app.authorisation, "item_cases": [{"c": c, "status": _status(c.status)} for c in app.item_cases.select_related("department")],
         "can_intake": app.status == "submitted" and _actor(request).role in (Role.CLERK, Role.ADMIN),
+        "deliver_form": deliver_form or (forms.DeliverForm(initial={"expected_version": app.version})
+                                         if app.status in ("received", "completed")
+                                         and app.item_cases.filter(status="approved").exists() else None),
         "supplement_form": supplement_form or (forms.SupplementForm(
             materials=[m for m in materials if m["state"] != "waived"], initial={"expected_version": app.version})
             if app.status == "deficient" else None),
@@ -295,6 +299,26 @@ def window_supplement(request: HttpRequest, number: str) -> HttpResponse:
         app.refresh_from_db()
         return _render_intake(request, app, error=_error(exc), supplement_form=form, status=exc.status)
     return redirect(reverse("workbench:window-application", args=[app.number]) + "?done=supplemented")
+
+
+@require_POST
+@staff(Role.CLERK, Role.ADMIN, hide=True)
+def window_deliver(request: HttpRequest, number: str) -> HttpResponse:
+    """送达 of the approved results (all, or those decided so far): pickup, free post, electronic."""
+    app = _app_for_clerk(request, number)
+    form = forms.DeliverForm(request.POST)
+    if not form.is_valid():
+        return _render_intake(request, app, deliver_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        app = services.application_deliver(application=app, actor=_user(request), method=data["method"],
+                                           tracking_number=data["tracking_number"], address=data["address"],
+                                           expected_version=data["expected_version"])
+    except DomainError as exc:
+        app.refresh_from_db()
+        return _render_intake(request, app, error=_place(form, exc, method="method", tracking_number="tracking_number"),
+                              deliver_form=form, status=exc.status)
+    return redirect(reverse("workbench:window-application", args=[app.number]) + "?done=delivered")
 
 
 @require_POST
