@@ -1,7 +1,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
+from yijianshi.accounts.api import TokenObtainApi
 from yijianshi.uploads import urls as uploads_urls
 
 from . import views
@@ -9,7 +9,7 @@ from . import views
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenObtainApi.as_view(), name="api-token"),
     path("bundles/", views.BundleListApi.as_view(), name="bundles"),
     path("bundles/<str:code>/", views.BundleGuideApi.as_view(), name="bundle"),
     path("applications/", views.ApplicationListApi.as_view(), name="applications"),

@@ -68,13 +68,13 @@ def terms_of(query: str, tokenize: Tokenizer, synonyms: Mapping[str, Sequence[st
         return {}
     terms: dict[str, float] = {}
     compact = q.replace(" ", "")
-    if compact not in STOP:
-        terms[compact] = 1.0
     for token in tokenize(q):
         token = token.strip()
         if not token or token in STOP or (len(token) < 2 and not token.isascii()) or (token.isascii() and len(token) < 3):
             continue
         terms.setdefault(token.lower() if token.isascii() else token, 1.0)
+    if terms:  # the whole query too, unless it is nothing but stop words
+        terms.setdefault(compact.lower() if compact.isascii() else compact, 1.0)
     for colloquial, official in synonyms.items():
         if colloquial in compact or colloquial in terms:
             for term in official:

@@ -1,11 +1,21 @@
 from django.urls import path
 
-from . import views
+from . import apply, me, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("bundles/<str:code>/", views.bundle_page, name="bundle-guide"),
     path("search/", views.search_page, name="search"),
+    path("bundles/<str:code>/apply/", apply.apply, name="apply"),
+    path("bundles/<str:code>/apply/dispute/<str:key>/", apply.dispute, name="apply-dispute"),
+    path("me/", me.my_applications, name="me"),
+    path("me/applications/<str:number>/", me.my_application, name="me-application"),
+    path("me/applications/<str:number>/receipt/", me.receipt, name="me-receipt"),
+    path("me/applications/<str:number>/withdraw/", me.withdraw, name="me-withdraw"),
+    path("me/applications/<str:number>/supplement/", me.supplement, name="me-supplement"),
+    path("me/documents/<str:number>.pdf", me.document_pdf, name="me-document"),
+    path("me/licences/", me.my_licences, name="me-licences"),
+    path("me/data-reads/", me.my_data_reads, name="me-data-reads"),
     path("prefs/display/", views.display_toggle_view, name="display-toggle"),
     path("figures/", views.figures, name="figures"),
     path("healthz", views.healthz, name="healthz"),

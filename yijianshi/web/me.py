@@ -1,0 +1,206 @@
+"""The applicant's own pages: my applications (list, detail with a timeline per item, documents, supplement,
+withdraw), the receipt after submission, the licence wallet, who read my data. Every object comes through the
+actor-scoped selectors: another person's application is a 404."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from yijianshi.accounts.models import Role
+from yijianshi.accounts.roles import actor_of
+from yijianshi.cases import selectors
+from yijianshi.cases.models import Application, Document, EventType
+from yijianshi.cases.permissions import visible_applications
+from yijianshi.cases.services import application_supplement, application_withdraw
+from yijianshi.catalog.models import DataSource
+from yijianshi.core.errors import DomainError, ErrorDetail
+from yijianshi.ledger.selectors import ledger_entries_for_subject
+from yijianshi.licenses.selectors import holder_ids_of, wallet
+from yijianshi.licenses.services import qr_code
+from yijianshi.uploads.services import upload_receive
+
+from .apply import errors_by_field
+from .prefs import profile_of
+
+APP_STATUS = {"submitted": ("已提交，待收件", "submitted, awaiting intake"),
+              "deficient": ("材料需补正（一次告知）", "materials to complete"),
+              "received": ("已收件，各部门办理中", "received; departments at work"),
+              "completed": ("已办结", "completed"), "delivered": ("已送达", "delivered"),
+              "archived": ("已归档", "archived"), "withdrawn": ("已撤回", "withdrawn")}
+CASE_STATUS = {"pending_acceptance": ("待受理", "pending acceptance"), "accepted": ("已受理，办理中", "accepted"),
+               "pre_review": ("容缺预审", "pre-review"), "correction": ("待补正", "correction requested"),
+               "approved": ("准予", "approved"), "denied": ("不予许可", "denied"),
+               "rejected": ("不予受理", "rejected"), "withdrawn": ("已撤回", "withdrawn"),
+               "terminated": ("已终止", "terminated"), "delivered": ("已送达", "delivered"),
+               "revoked": ("已撤销", "revoked")}
+DOC_KINDS = {"receipt": ("受理回执", "Receipt"), "deficiency_notice": ("一次性告知书", "Deficiency notice"),
+             "acceptance_notice": ("受理通知书", "Acceptance notice"),
+             "rejection_decision": ("不予受理决定书", "Rejection decision"),
+             "correction_notice": ("补正告知书", "Correction notice"),
+             "approval_decision": ("准予许可决定书", "Approval decision"),
+             "denial_decision": ("不予许可决定书", "Denial decision"),
+             "withdrawal_notice": ("撤回通知书", "Withdrawal notice"),
+             "delivery_receipt": ("送达回证", "Delivery receipt")}
+EVENT_LABELS = {e.value: str(e.label) for e in EventType}
+PAGE_SIZE = 10
+
+
+def applicant_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in (else to the sign-in page); the pages answer only for applicants (others: 404)."""
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        profile = profile_of(request)
+        if profile is None or profile.role != Role.APPLICANT:
+            raise Http404("only applicants have these pages")
+        return view(request, *args, **kwargs)
+    return wrapper
+
+
+def _mine(request: HttpRequest, number: str) -> Application:
+    app = selectors.applications_for(actor_of(request.user)).filter(number=number).first()
+    if app is None:
+        raise Http404("no such application of yours")
+    return app
+
+
+@require_GET
+@applicant_required
+def my_applications(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.applications_for(actor_of(request.user)), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "web/me_list.html", {"page": page, "labels": APP_STATUS})
+
+
+def _timeline(app: Application) -> list[dict[str, Any]]:
+    history = list(selectors.application_history(app))
+    cases = list(app.item_cases.select_related("department").order_by("position", "pk"))
+    rows = []
+    for case in cases:
+        rows.append({"case": case, "status": CASE_STATUS.get(case.status, (case.status, case.status)),
+                     "events": [e for e in history if e.item_case_id == case.pk],
+                     "deadline": case.decide_deadline or case.accept_deadline,
+                     "documents": [d for d in app.documents.all() if d.item_case_id == case.pk]})
+    return rows
+
+
+def _detail_context(request: HttpRequest, app: Application) -> dict[str, Any]:
+    history = list(selectors.application_history(app))
+    deficiency = next((e for e in reversed(history) if e.type == EventType.DEFICIENT), None)
+    return {
+        "app": app, "status": APP_STATUS.get(app.status, (app.status, app.status)), "timeline": _timeline(app),
+        "app_events": [e for e in history if e.item_case_id is None], "event_labels": EVENT_LABELS,
+        "documents": [{"doc": d, "label": DOC_KINDS.get(d.kind, (d.kind, d.kind))}
+                      for d in app.documents.order_by("issued_at", "pk")],
+        "deficiency": deficiency, "missing_materials": [m for m in app.snapshot.get("materials", [])
+                                                         if m["required"] and not m.get("waiver")],
+        "can_withdraw": app.status in ("submitted", "deficient", "received"),
+        "errors": {}, "values": {},
+    }
+
+
+@require_GET
+@applicant_required
+def my_application(request: HttpRequest, number: str) -> HttpResponse:
+    return render(request, "web/me_detail.html", _detail_context(request, _mine(request, number)))
+
+
+@require_GET
+@applicant_required
+def receipt(request: HttpRequest, number: str) -> HttpResponse:
+    app = _mine(request, number)
+    return render(request, "web/receipt.html", {
+        "app": app, "receipt": app.documents.filter(kind="receipt").order_by("-issued_at").first()})
+
+
+@require_POST
+@applicant_required
+def withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    app = _mine(request, number)
+    reason = request.POST.get("reason", "").strip()[:300]
+    try:
+        application_withdraw(application=app, actor=request.user, reason=reason,  # type: ignore[arg-type]
+                             expected_version=_int(request.POST.get("version")))
+    except DomainError as exc:
+        ctx = _detail_context(request, app)
+        ctx.update(errors={"withdraw": exc.detail}, values={"reason": reason})
+        return render(request, "web/me_detail.html", ctx, status=exc.status)
+    return HttpResponseRedirect(f"/me/applications/{app.number}/")
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@require_http_methods(["POST"])
+@applicant_required
+def supplement(request: HttpRequest, number: str) -> HttpResponse:
+    """补齐补正 after a deficiency notice: upload what it asks for, back to intake."""
+    app = _mine(request, number)
+    errors: dict[str, ErrorDetail] = {}
+    ids = []
+    for m in app.snapshot.get("materials", []):
+        file = request.FILES.get(f"file:{m['code']}")
+        if file is None:
+            continue
+        try:
+            ids.append(str(upload_receive(actor=request.user, bundle_code=app.bundle.code,  # type: ignore[arg-type]
+                                          material_key=m["code"], file=file).pk))
+        except DomainError as exc:
+            errors[m["code"]] = exc.detail
+    if not errors:
+        try:
+            application_supplement(application=app, actor=request.user, uploads=ids,  # type: ignore[arg-type]
+                                   expected_version=_int(request.POST.get("version")))
+        except DomainError as exc:
+            errors = errors_by_field(exc) or {"": exc.detail}
+    if errors:
+        ctx = _detail_context(request, app)
+        ctx["errors"] = errors
+        return render(request, "web/me_detail.html", ctx, status=400)
+    return HttpResponseRedirect(f"/me/applications/{app.number}/")
+
+
+@require_GET
+@login_required
+def document_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """A document of one of my applications (receipt, notices, decisions), for the session-signed-in user."""
+    doc = Document.objects.filter(application__in=visible_applications(actor_of(request.user)), number=number).first()
+    if doc is None:
+        raise Http404("no such document of yours")
+    response = HttpResponse(bytes(doc.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{doc.number}.pdf"'
+    return response
+
+
+@require_GET
+@applicant_required
+def my_licences(request: HttpRequest) -> HttpResponse:
+    rows, seen = [], set()
+    for holder in holder_ids_of(actor_of(request.user)):
+        for licence in wallet(holder_id=holder):
+            if licence.pk not in seen:
+                seen.add(licence.pk)
+                rows.append({"licence": licence, "qr": qr_code(licence, kind="svg", scale=2).decode()})
+    return render(request, "web/me_licences.html", {"rows": rows})
+
+
+@require_GET
+@applicant_required
+def my_data_reads(request: HttpRequest) -> HttpResponse:
+    profile = profile_of(request)
+    assert profile is not None  # noqa: S101 - applicant_required
+    rows = ledger_entries_for_subject(profile.id_number, profile.enterprise_uscc)
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    return render(request, "web/me_reads.html", {
+        "page": page, "sources": dict(DataSource.objects.values_list("code", "name"))})
