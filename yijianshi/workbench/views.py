@@ -283,42 +283,48 @@ def window_upload(request: HttpRequest, number: str) -> HttpResponse:
     return redirect(reverse("workbench:window-application", args=[app.number]) + "?uploaded=1")
 
 
+def _window_command(request: HttpRequest, number: str, *, form_key: str, make_form: Callable[[Application], Any],
+                    run: Callable[[Application, dict[str, Any]], Application], done: str,
+                    fields: dict[str, str] | None = None) -> HttpResponse:
+    """A clerk's command on one application: bind the form, call the service, show its errors at their fields
+    (or on the page), or go back to the application with what was done."""
+    app = _app_for_clerk(request, number)
+    form = make_form(app)
+    if not form.is_valid():
+        return _render_intake(request, app, status=400, **{form_key: form})
+    try:
+        app = run(app, form.cleaned_data)
+    except DomainError as exc:
+        app.refresh_from_db()
+        return _render_intake(request, app, error=_place(form, exc, **(fields or {})), status=exc.status,
+                              **{form_key: form})
+    return redirect(reverse("workbench:window-application", args=[app.number]) + f"?done={done}")
+
+
 @require_POST
 @staff(Role.CLERK, Role.ADMIN, hide=True)
 def window_supplement(request: HttpRequest, number: str) -> HttpResponse:
     """补齐补正 at the counter after the deficiency notice: back to intake with a fresh 2-working-hour clock."""
-    app = _app_for_clerk(request, number)
-    form = forms.SupplementForm(request.POST, materials=[m for m in _materials(app) if m["state"] != "waived"])
-    if not form.is_valid():
-        return _render_intake(request, app, supplement_form=form, status=400)
-    try:
-        app = services.application_supplement(application=app, actor=_user(request),
-                                              materials=form.cleaned_data["materials"],
-                                              expected_version=form.cleaned_data["expected_version"])
-    except DomainError as exc:
-        app.refresh_from_db()
-        return _render_intake(request, app, error=_error(exc), supplement_form=form, status=exc.status)
-    return redirect(reverse("workbench:window-application", args=[app.number]) + "?done=supplemented")
+    return _window_command(
+        request, number, form_key="supplement_form", done="supplemented",
+        make_form=lambda app: forms.SupplementForm(request.POST, materials=[
+            m for m in _materials(app) if m["state"] != "waived"]),
+        run=lambda app, data: services.application_supplement(
+            application=app, actor=_user(request), materials=data["materials"],
+            expected_version=data["expected_version"]))
 
 
 @require_POST
 @staff(Role.CLERK, Role.ADMIN, hide=True)
 def window_deliver(request: HttpRequest, number: str) -> HttpResponse:
     """送达 of the approved results (all, or those decided so far): pickup, free post, electronic."""
-    app = _app_for_clerk(request, number)
-    form = forms.DeliverForm(request.POST)
-    if not form.is_valid():
-        return _render_intake(request, app, deliver_form=form, status=400)
-    data = form.cleaned_data
-    try:
-        app = services.application_deliver(application=app, actor=_user(request), method=data["method"],
-                                           tracking_number=data["tracking_number"], address=data["address"],
-                                           expected_version=data["expected_version"])
-    except DomainError as exc:
-        app.refresh_from_db()
-        return _render_intake(request, app, error=_place(form, exc, method="method", tracking_number="tracking_number"),
-                              deliver_form=form, status=exc.status)
-    return redirect(reverse("workbench:window-application", args=[app.number]) + "?done=delivered")
+    return _window_command(
+        request, number, form_key="deliver_form", done="delivered",
+        fields={"method": "method", "tracking_number": "tracking_number"},
+        make_form=lambda app: forms.DeliverForm(request.POST),
+        run=lambda app, data: services.application_deliver(
+            application=app, actor=_user(request), method=data["method"], tracking_number=data["tracking_number"],
+            address=data["address"], expected_version=data["expected_version"]))
 
 
 @require_POST
