@@ -185,3 +185,24 @@ def test_commitment_post_check_from_the_case_page(newborn: None, signed_in: Clie
     commitment.refresh_from_db()
     case.refresh_from_db()
     assert commitment.outcome == "false" and case.status == "terminated"
+
+
+def test_queues_do_not_grow_queries_with_rows(newborn: None, signed_in: Clients) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    received(clock.now())
+    submit_online()
+
+    def count(client: Client, url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    officer, clerk = signed_in("officer_health"), signed_in("clerk")
+    before = (count(officer, "/workbench/department/"), count(clerk, "/workbench/window/"))
+    for _ in range(3):
+        received(clock.now())
+        submit_online()
+    after = (count(officer, "/workbench/department/"), count(clerk, "/workbench/window/"))
+    assert after == before
