@@ -180,3 +180,23 @@ def test_counter_intake_on_behalf_of_the_demo_mother(newborn: None, signed_in: C
     # the receipt is not for another service point's clerk, nor for another applicant
     assert signed_in("clerk_town").get(f"/workbench/documents/{receipt.number}.pdf").status_code == 404
     assert signed_in("father").get(f"/workbench/documents/{receipt.number}.pdf").status_code == 404
+
+
+def test_posts_need_the_csrf_token(newborn: None) -> None:
+    from django.contrib.auth.models import User
+
+    app = submit_online()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(User.objects.get(username="clerk"))
+    url = f"/workbench/window/applications/{app.number}/"
+    refused = client.post(url + "intake/", {"decision": "accept", "expected_version": app.version})
+    assert refused.status_code == 403
+    app.refresh_from_db()
+    assert app.status == "submitted"
+    page = client.get(url)
+    token = page.cookies["csrftoken"].value
+    ok = client.post(url + "intake/", {"decision": "accept", "expected_version": app.version,
+                                       "csrfmiddlewaretoken": token})
+    assert ok.status_code == 302
+    app.refresh_from_db()
+    assert app.status == "received"
