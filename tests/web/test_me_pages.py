@@ -81,3 +81,19 @@ def test_guide_marks_waivers_for_the_signed_in_applicant(newborn: None, signed_i
     seed_demo_licences()
     page = signed_in("mother").get("/bundles/140524-09/").content.decode()
     assert "已按您的电子证照和共享数据核验结果标注" in page and "以电子证照" in page
+
+
+def test_my_file_shows_values_by_source_and_consent_can_be_given(newborn: None, signed_in: Clients) -> None:
+    from yijianshi.datahub.demo import demo_data_seed
+    from yijianshi.datahub.selectors import consent_active
+    from yijianshi.ledger.models import LedgerEntry
+
+    demo_data_seed(persons=40, enterprises=5)
+    mother = signed_in("mother")
+    page = mother.get("/me/file/").content.decode()
+    assert "人口基础信息库" in page and "王芳" in page
+    assert LedgerEntry.objects.filter(purpose_kind="party_file").exists()
+    assert mother.post("/me/file/", {"consent": "grant"}).status_code == 302
+    profile = User.objects.get(username="mother").profile
+    assert consent_active(party_id=profile.id_number)
+    assert signed_in("clerk").get("/me/file/").status_code == 404

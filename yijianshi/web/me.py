@@ -20,9 +20,11 @@ from yijianshi.cases import selectors
 from yijianshi.cases.models import Application, Document, EventType
 from yijianshi.cases.permissions import visible_applications
 from yijianshi.cases.services import application_supplement, application_withdraw
-from yijianshi.catalog.models import DataSource
+from yijianshi.catalog.models import DataSource, FieldKey
 from yijianshi.core.errors import DomainError, ErrorDetail
+from yijianshi.datahub.services import consent_grant, consent_revoke, party_file
 from yijianshi.ledger.selectors import ledger_entries_for_subject
+from yijianshi.ledger.services import Purpose
 from yijianshi.licenses.selectors import holder_ids_of, wallet
 from yijianshi.licenses.services import qr_code
 from yijianshi.uploads.services import upload_receive
@@ -204,3 +206,31 @@ def my_data_reads(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     return render(request, "web/me_reads.html", {
         "page": page, "sources": dict(DataSource.objects.values_list("code", "name"))})
+
+
+def _party_id(request: HttpRequest) -> str:
+    profile = profile_of(request)
+    assert profile is not None  # noqa: S101 - applicant_required
+    return profile.enterprise_uscc if profile.party_type == "enterprise" else profile.id_number
+
+
+@require_http_methods(["GET", "POST"])
+@applicant_required
+def my_file(request: HttpRequest) -> HttpResponse:
+    """一人一档 / 一企一档: what the sources hold on me, each value with its source (every read in the ledger);
+    and my consent to reuse what I typed in earlier applications (POST grants or withdraws it)."""
+    party_id = _party_id(request)
+    if request.method == "POST":
+        if request.POST.get("consent") == "grant":
+            consent_grant(party_id=party_id, actor=request.user)  # type: ignore[arg-type]
+        elif request.POST.get("consent") == "revoke":
+            consent_revoke(party_id=party_id, actor=request.user)  # type: ignore[arg-type]
+        return HttpResponseRedirect("/me/file/")
+    file = party_file(subject_id=party_id, purpose=Purpose("party_file", f"self:{request.user.pk}"),
+                      actor=request.user, actor_role=Role.APPLICANT)  # type: ignore[arg-type]
+    names = dict(DataSource.objects.values_list("code", "name"))
+    labels = dict(FieldKey.objects.values_list("key", "label_zh"))
+    return render(request, "web/me_file.html", {
+        "file": file, "names": names, "labels": labels,
+        "by_source": [(names.get(code, code), [(labels.get(k, k), v) for k, v in values.items()])
+                      for code, values in file.by_source().items()]})

@@ -16,6 +16,7 @@ urlpatterns = [
     path("me/documents/<str:number>.pdf", me.document_pdf, name="me-document"),
     path("me/licences/", me.my_licences, name="me-licences"),
     path("me/data-reads/", me.my_data_reads, name="me-data-reads"),
+    path("me/file/", me.my_file, name="me-file"),
     path("prefs/display/", views.display_toggle_view, name="display-toggle"),
     path("figures/", views.figures, name="figures"),
     path("healthz", views.healthz, name="healthz"),
