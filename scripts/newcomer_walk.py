@@ -95,8 +95,8 @@ def mother_applies(w: Walk) -> tuple[Page, str]:
     w.shot(page, "home")
     box = page.get_by_role("searchbox", name="搜索办事指南")
     box.fill("生孩子")
-    box.press("Enter")
-    page.wait_for_load_state("domcontentloaded")
+    with page.expect_navigation():
+        box.press("Enter")
     hits = page.locator("ol.hits > li a")
     w.step(f"search “生孩子”: {hits.count()} result(s): {', '.join(hits.all_inner_texts()[:3])}")
     w.shot(page, "search")

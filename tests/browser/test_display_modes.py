@@ -144,3 +144,46 @@ def test_english_switch(page: Page, portal: Portal) -> None:
     page.wait_for_load_state("domcontentloaded")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect(page.get_by_label("用户名")).to_be_visible()
+
+
+def test_keyboard_only(page: Page, portal: Portal) -> None:
+    """Search, open the guide and sign in without a mouse; the focused control shows a visible outline."""
+    page.goto(portal("/"))
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip")
+    expect(skip).to_be_focused()
+    assert page.eval_on_selector(".skip", "el => el.getBoundingClientRect().left") >= 0, "the skip link shows"
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    search = page.get_by_role("searchbox", name="搜索办事指南")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if search.evaluate("el => el === document.activeElement"):
+            break
+    expect(search).to_be_focused()
+    outline = search.evaluate("el => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth")
+    assert outline.startswith("solid") and not outline.endswith(" 0px"), outline
+    page.keyboard.type("上户口")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    link = page.locator("ol.hits").get_by_role("link", name="新生儿出生")
+    link.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(f"/bundles/{NEWBORN}/")
+    page.get_by_role("link", name="在线申请").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_label("用户名")).to_be_focused()  # the sign-in page puts the cursor in the first field
+    page.keyboard.type("mother")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("密码")).to_be_focused()
+    page.keyboard.type("yijianshi-demo")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert f"/bundles/{NEWBORN}/apply/" in page.url, page.url
+    # the situation questions by keyboard: radio groups take the arrow keys
+    first = page.locator("input[type=radio]").first
+    first.focus()
+    page.keyboard.press("Space")
+    expect(first).to_be_checked()

@@ -27,8 +27,9 @@ from .flows import (
 def search(page: Page, words: str) -> None:
     box = page.get_by_role("searchbox", name="搜索办事指南")
     box.fill(words)
-    box.press("Enter")
-    page.wait_for_load_state("domcontentloaded")
+    with page.expect_navigation():
+        box.press("Enter")
+    expect(page).to_have_title(re.compile(words))
     expect(page.locator("ol.hits")).to_be_visible()
 
 
