@@ -60,6 +60,7 @@ def test_newborn_from_the_first_click_to_the_wallet(page: Page, browser: Browser
     main = page.locator("main")
     for heading in ("受理条件", "一张表单", "一套材料", "办理地点"):
         expect(main.get_by_role("heading", name=re.compile(heading))).to_be_visible()
+    assert page.locator("figure.qr svg").count() == 1, "the guide has its QR code, to open it on a phone"
     shot(page, "03-guide")
     axe_check(page, "guide")
     # 在线申请 asks her to sign in first, then brings her back to the application
@@ -152,6 +153,12 @@ def test_newborn_from_the_first_click_to_the_wallet(page: Page, browser: Browser
         card = page.locator(".case").filter(has=page.get_by_role("heading", name=case.name, exact=True))
         expect(card).to_contain_text(case.department.name)
         expect(card.locator("ol.timeline li")).not_to_have_count(0)
+    # the documents: the receipt, and each department's acceptance notice and decision, as PDFs
+    receipt = page.get_by_role("link", name=re.compile("受理回执"))
+    expect(receipt).to_have_count(1)
+    pdf = page.request.get(portal(receipt.get_attribute("href") or ""))
+    assert pdf.ok and pdf.body().startswith(b"%PDF") and pdf.headers["content-type"] == "application/pdf"
+    expect(page.get_by_role("link", name=re.compile("准予许可决定书"))).to_have_count(5)
     shot(page, "13-my-application")
     axe_check(page, "my application")
     page.get_by_role("link", name="证照夹").click()
