@@ -141,9 +141,19 @@ def test_a_prefilled_value_can_be_disputed(family: None, signed_in: Clients) -> 
     assert raised.status_code == 302
     objection = Objection.objects.get()
     assert objection.claimed_value == "王芳芳" and objection.raised_by.username == "mother"
+    assert objection.form_key == "mother.name" and objection.source.code == "population"
     form = mother.get(APPLY + "?step=form").content.decode()
     assert "已提出异议" in form and objection.number in form and 'value="王芳芳"' in form
     assert mother.get(APPLY + "dispute/child.ethnicity/").status_code == 404  # not a prefilled field
+
+
+def test_the_wizard_speaks_english(family: None, signed_in: Clients) -> None:
+    mother = signed_in("mother")
+    mother.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = mother.get(APPLY).content.decode()
+    assert "Apply online" in page and "Is the child under one year old?" in page and 'lang="en"' in page
+    bad = mother.post(APPLY + "?step=form", {"step": "form", "mother.phone": "12345"})
+    assert bad.status_code == 400 and "is not a valid phone number" in bad.content.decode()
 
 
 def test_staff_cannot_apply_and_visitors_are_sent_to_sign_in(newborn: None, signed_in: Clients) -> None:

@@ -97,9 +97,14 @@ def _save(request: HttpRequest, wiz: Wizard) -> None:
 def _prefill(request: HttpRequest, wiz: Wizard) -> dict[str, Any]:
     """Read the shared data once per wizard (every read in the access ledger, purpose 'prefill')."""
     if wiz.state.get("prefill") is None:
-        data = party_data(definition=wiz.definition, answers=wiz.state["answers"], party_type=wiz.party_type,
-                          party_id=wiz.party_id, purpose=Purpose("prefill", wiz.bundle.code),
-                          actor=request.user, actor_role=Role.APPLICANT)  # type: ignore[arg-type]
+        try:
+            data = party_data(definition=wiz.definition, answers=wiz.state["answers"], party_type=wiz.party_type,
+                              party_id=wiz.party_id, purpose=Purpose("prefill", wiz.bundle.code),
+                              actor=request.user, actor_role=Role.APPLICANT)  # type: ignore[arg-type]
+        except DomainError:  # no identifier on the profile to prefill with: everything is typed
+            wiz.state.update(prefill={}, evidence=None, failures={})
+            _save(request, wiz)
+            return {}
         wiz.state["prefill"] = {k: {**v.as_dict(), "subject_id": v.subject_id} for k, v in data.prefill.values.items()}
         wiz.state["evidence"] = {"licences": sorted(data.evidence.licences or ()),
                                  "data_checks": sorted(data.evidence.data_checks or ())}
@@ -260,7 +265,8 @@ def dispute(request: HttpRequest, code: str, key: str) -> HttpResponse:
         try:
             objection = objection_raise(subject_id=prefilled["subject_id"], source=prefilled["source"],
                                         key=prefilled.get("record_key") or key, claimed_value=values["claimed_value"],
-                                        reason=values["reason"], actor=request.user)  # type: ignore[arg-type]
+                                        reason=values["reason"], form_key=key,
+                                        actor=request.user)  # type: ignore[arg-type]
         except DomainError as exc:
             errors = errors_by_field(exc)
         else:
