@@ -4,7 +4,7 @@ actions the transition table allows, accept → approve (issuing the licence), t
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -206,3 +206,24 @@ def test_queues_do_not_grow_queries_with_rows(newborn: None, signed_in: Clients)
         submit_online()
     after = (count(officer, "/workbench/department/"), count(clerk, "/workbench/window/"))
     assert after == before
+
+
+def test_near_the_deadline_is_flagged_and_english_is_available(newborn: None, signed_in: Clients) -> None:
+    monday = datetime(2026, 11, 16, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
+    case = health_case(received(monday))
+    with clock.frozen(monday):
+        case = services.item_case_transition(item_case=case, actor=User.objects.get(username="officer_health"),
+                                             action="accept", expected_version=case.version)
+    assert case.decide_deadline is not None
+    officer = signed_in("officer_health")
+    with clock.frozen(case.decide_deadline - timedelta(hours=3)):
+        near = officer.get("/workbench/department/").content.decode()
+    with clock.frozen(monday):
+        far = officer.get("/workbench/department/").content.decode()
+    row = f'data-case="{case.pk}"'
+    assert row in near and "wb-row-near" in near[near.index("<tbody>"):] and "临近" in near
+    assert row in far and "wb-row-near" not in far[far.index("<tbody>"):]
+    officer.post("/i18n/setlang/", {"language": "en", "next": "/workbench/department/"})
+    with clock.frozen(case.decide_deadline - timedelta(hours=3)):
+        english = officer.get("/workbench/department/").content.decode()
+    assert "This department's cases, by deadline" in english and "Due soon" in english and "3 h 0 min left" in english
