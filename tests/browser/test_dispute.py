@@ -52,3 +52,26 @@ def test_dispute_a_prefilled_value_and_go_on(page: Page, portal: Portal) -> None
     expect(father.locator(".source")).to_contain_text("已修改")
     shot(page, "81-apply-form-errors")
     axe_check(page, "apply form (errors)")
+
+
+def test_an_upload_of_the_wrong_kind_is_refused_with_the_reason(page: Page, portal: Portal) -> None:
+    from yijianshi.uploads.models import Upload
+
+    from .flows import fill_form
+
+    sign_in(page, portal, "mother")
+    page.goto(portal(f"/bundles/{NEWBORN}/apply/"))
+    answer_situations(page)
+    fill_form(page)
+    page.locator("input[type=radio][name='choice:birth.first_issue_form'][value=commitment]").check()
+    # a text file named .pdf: refused by its content, before anything is stored
+    page.locator("#m_child__birth_vaccination_record_file").set_input_files(
+        {"name": "接种记录.pdf", "mimeType": "application/pdf", "buffer": "这不是PDF文件".encode() * 50})
+    page.get_by_role("button", name="保存并继续").click()
+    page.wait_for_load_state("domcontentloaded")
+    record = page.locator("fieldset#m_child__birth_vaccination_record")
+    expect(record.locator(".field-error")).to_contain_text("按文件内容判断")
+    assert "step=commitments" not in page.url
+    assert Upload.objects.count() == 0
+    shot(page, "82-apply-upload-refused")
+    axe_check(page, "apply materials (upload refused)")
