@@ -1,0 +1,126 @@
+"""Every list endpoint is paginated and costs the same number of queries for 1 row as for 30 (issue 6, point 2):
+no query per row (an N+1 would show here as 29 more)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from tests.cases.conftest import load_bundles
+from yijianshi.accounts.demo import MOTHER_ID, create_demo_accounts
+from yijianshi.cases import services
+from yijianshi.cases.models import Application, ItemCase
+from yijianshi.cases.samples import sample_form
+from yijianshi.catalog import engine
+from yijianshi.catalog.models import Bundle
+from yijianshi.catalog.selectors import bundle_definition, current_version
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 12  # a list page: session/token, profile, count, page, prefetches — never per row
+
+
+def client_for(username: str) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(User.objects.get(username=username))
+    return client
+
+
+@pytest.fixture
+def submitted() -> Application:
+    """One newborn application submitted by the demo mother through the service (prefill and all)."""
+    load_bundles("140524-09")
+    create_demo_accounts()
+    bundle = Bundle.objects.get(code="140524-09")
+    version = current_version(bundle)
+    assert version is not None
+    definition = bundle_definition(version)
+    snapshot = services.guide_snapshot(version.number, bundle, definition, engine.compute(definition, {}))
+    form = sample_form(snapshot["form"], overrides={"mother.id_number": MOTHER_ID, "mother.name": "王芳"})
+    needed = [m["code"] for m in snapshot["materials"]]  # everything handed in: intake finds it complete
+    result = services.application_submit(actor=User.objects.get(username="mother"), bundle_code="140524-09",
+                                         form=form, materials=needed)
+    return result.application
+
+
+def copies(app: Application, n: int) -> None:
+    """n more rows like `app` (and like its item cases), written directly: the rows, not the workflow, matter."""
+    cases = list(ItemCase.objects.filter(application=app))
+    for i in range(n):
+        clone = Application.objects.get(pk=app.pk)
+        clone.pk = None
+        clone.number = f"{app.number}-{i:03d}"
+        clone.idempotency_key = None
+        clone.save(force_insert=True)
+        for case in cases:
+            case.pk = None
+            case.application = clone
+            case.save(force_insert=True)
+
+
+def flat(client: APIClient, path: str, grow: Callable[[], None], expect_after: int) -> tuple[int, int]:
+    """Queries for one page with the rows there are now, and after `grow()`; the second must not exceed the
+    first. Returns both counts (for the message)."""
+    with CaptureQueriesContext(connection) as one:
+        first = client.get(path)
+    assert first.status_code == 200, first.content
+    body = first.json()
+    assert {"count", "next", "previous", "results"} <= set(body), "the list must be paginated"
+    grow()
+    with CaptureQueriesContext(connection) as many:
+        second = client.get(path)
+    assert second.status_code == 200
+    assert len(second.json()["results"]) == expect_after
+    return len(one.captured_queries), len(many.captured_queries)
+
+
+def test_my_applications_cost_the_same_for_1_and_30(submitted: Application,
+                                                    django_assert_max_num_queries: Any) -> None:
+    mother = client_for("mother")
+    with CaptureQueriesContext(connection) as one:
+        assert len(mother.get("/api/applications/").json()["results"]) == 1
+    copies(submitted, 29)
+    with django_assert_max_num_queries(min(len(one.captured_queries), MAX_QUERIES)):
+        page = mother.get("/api/applications/").json()
+    assert len(page["results"]) == 30 and page["count"] == 30
+
+
+def test_the_intake_queue_costs_the_same_for_1_and_30(submitted: Application,
+                                                      django_assert_max_num_queries: Any) -> None:
+    clerk = client_for("clerk")
+    with CaptureQueriesContext(connection) as one:
+        assert len(clerk.get("/api/intake-queue/").json()["results"]) == 1
+    copies(submitted, 29)
+    with django_assert_max_num_queries(min(len(one.captured_queries), MAX_QUERIES)):
+        page = clerk.get("/api/intake-queue/").json()
+    assert len(page["results"]) == 30 and page["count"] == 30
+
+
+def test_a_department_queue_costs_the_same_for_1_and_30_applications(submitted: Application,
+                                                                    django_assert_max_num_queries: Any) -> None:
+    received = services.application_intake(application=submitted, actor=User.objects.get(username="clerk"))
+    assert received.status == "received", received.status
+    assert ItemCase.objects.filter(application=submitted).count() == 5
+    police = client_for("officer_police")  # one item per newborn application: household registration
+    with CaptureQueriesContext(connection) as one:
+        assert len(police.get("/api/item-cases/").json()["results"]) == 1
+    copies(submitted, 29)
+    with django_assert_max_num_queries(min(len(one.captured_queries), MAX_QUERIES)):
+        page = police.get("/api/item-cases/").json()
+    assert len(page["results"]) == 30 and page["count"] == 30
+
+
+def test_lists_are_paginated_with_limit_and_offset(submitted: Application) -> None:
+    copies(submitted, 29)
+    mother = client_for("mother")
+    first = mother.get("/api/applications/", {"limit": 10}).json()
+    assert first["count"] == 30 and len(first["results"]) == 10 and first["next"]
+    rest = mother.get("/api/applications/", {"limit": 10, "offset": 20}).json()
+    assert len(rest["results"]) == 10 and rest["next"] is None
+    assert not {a["number"] for a in first["results"]} & {a["number"] for a in rest["results"]}
