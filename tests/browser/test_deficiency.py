@@ -58,7 +58,10 @@ def test_one_notice_then_the_applicant_supplies_what_it_lists(page: Page, browse
     page.goto(portal(f"/me/applications/{number}/"))
     notice = page.locator("section").filter(has=page.get_by_role("heading", name="补齐材料（一次性告知）"))
     expect(notice).to_contain_text(problem)
-    expect(page.get_by_role("link", name=re.compile("一次性告知书"))).to_have_count(1)
+    notice_pdf = notice.get_by_role("link", name=re.compile("一次性告知书"))
+    expect(notice_pdf).to_have_count(1)
+    pdf = page.request.get(portal(notice_pdf.get_attribute("href") or ""))
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
     shot(page, "23-my-application-deficient")
     axe_check(page, "my application (deficient)")
     # she supplies the record
