@@ -187,3 +187,20 @@ def test_keyboard_only(page: Page, portal: Portal) -> None:
     first.focus()
     page.keyboard.press("Space")
     expect(first).to_be_checked()
+
+
+def test_the_workbench_in_large_type_and_high_contrast(page: Page, browser: Browser, portal: Portal) -> None:
+    from .flows import apply_online, person
+
+    sign_in(page, portal, "mother")
+    number = apply_online(page, portal)
+    clerk = person(browser, portal, "clerk")
+    clerk.goto(portal("/workbench/window/"))
+    toggle(clerk, "大字版")
+    toggle(clerk, "高对比")
+    assert background(clerk) == "rgb(0, 0, 0)"
+    axe_check(clerk, "window queue in large type and high contrast")
+    clerk.goto(portal(f"/workbench/window/applications/{number}/"))
+    shot(clerk, "32-window-intake-high-contrast")
+    axe_check(clerk, "window intake in large type and high contrast")
+    clerk.context.close()
