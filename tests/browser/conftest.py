@@ -55,6 +55,13 @@ def _playwright() -> Iterator[Playwright]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+@pytest.fixture(scope="package", autouse=True)
+def _fresh_failure_shots() -> None:
+    """Screenshots of failures are of this run only (the key pages' screenshots are overwritten anyway)."""
+    for old in SCREENSHOTS.glob("FAILED-*.png"):
+        old.unlink()
+
+
 @pytest.fixture(scope="package")
 def browser(_playwright: Playwright) -> Iterator[Browser]:
     if not os.access(CHROMIUM, os.X_OK):
