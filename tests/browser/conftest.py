@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
 CHROMIUM = os.environ.get("YIJIANSHI_CHROMIUM", "/usr/bin/chromium")
 # without the background-networking flags Chromium stalls on a machine without outside network
@@ -36,6 +36,7 @@ PASSWORD = "yijianshi-demo"
 TIMEOUT_MS = 15_000
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
+expect.set_options(timeout=TIMEOUT_MS)  # a loaded 2-core machine: assertions wait as long as actions do
 
 
 # --- the browser ------------------------------------------------------------------------------------------
