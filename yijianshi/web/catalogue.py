@@ -8,7 +8,12 @@ from django.db.models import Max
 from django.http import HttpRequest
 
 from yijianshi.catalog.models import Bundle, Region
-from yijianshi.catalog.selectors import bundle_definition, published_versions, regions_with_bundles
+from yijianshi.catalog.selectors import (
+    bundle_definition,
+    bundle_guide,
+    published_versions,
+    regions_with_bundles,
+)
 
 from .search import SearchDoc
 
@@ -75,7 +80,9 @@ def search_index() -> list[SearchDoc]:
     for version in versions.select_related("bundle__region"):
         bundle = version.bundle
         definition = bundle_definition(version)
+        standard = [g.get("standard_name", "") for g in bundle_guide(version)["items"].values()]
+        names = dict.fromkeys([it.name for it in definition.items] + [n for n in standard if n])
         docs.append(SearchDoc(code=bundle.code, name=bundle.name, region=bundle.region.code, subject=bundle.subject,
-                              stage=bundle.stage, name_en=bundle.name_en, items=tuple(it.name for it in definition.items)))
+                              stage=bundle.stage, name_en=bundle.name_en, items=tuple(names)))
     _index = (stamp, docs)
     return docs
