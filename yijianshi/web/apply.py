@@ -253,7 +253,7 @@ def dispute(request: HttpRequest, code: str, key: str) -> HttpResponse:
         return render(request, "web/message.html", {"title_zh": "不能在线申请", "title_en": "Cannot apply online",
                                                     "error": exc.detail}, status=403)
     prefilled = (wiz.state.get("prefill") or {}).get(key)
-    if prefilled is None:
+    if prefilled is None or prefilled["source"] == "application":  # what she typed herself is corrected in the form
         raise Http404("no prefilled value for this field")
     result = _compute(wiz)
     label = next((f for f in result.form.fields if f.key == key), None)
