@@ -14,3 +14,5 @@ urlpatterns = [
     path("accounts/", include("yijianshi.accounts.urls")),
     path("", include("yijianshi.web.urls")),
 ]
+
+handler404 = "yijianshi.api.errors.page_not_found"  # structured JSON under /api/

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
@@ -103,3 +104,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     zh, en = _DRF_MESSAGES.get(str(code), ("请求有误", str(getattr(exc, "detail", "Bad request"))))
     response.data = _body(str(code), zh, en)
     return response
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 404 handler (the URL matched no route, e.g. `/api/item-cases/9.5/` where an id is a number):
+    under /api/ the same structured body as an object that does not exist — a client cannot tell a bad route
+    from a missing or hidden object; elsewhere Django's own page."""
+    if request.path.startswith("/api/"):
+        zh, en = _DRF_MESSAGES["not_found"]
+        return JsonResponse(_body("not_found", zh, en), status=404, json_dumps_params={"ensure_ascii": False})
+    return defaults.page_not_found(request, exception or Http404())
