@@ -18,7 +18,7 @@ from yijianshi.accounts.models import Profile, Role
 from yijianshi.accounts.roles import actor_of
 from yijianshi.cases import selectors, services
 from yijianshi.cases.models import Application, Commitment, Document, ItemCase
-from yijianshi.cases.permissions import visible_applications, visible_item_cases
+from yijianshi.cases.permissions import Forbidden, visible_applications, visible_item_cases
 from yijianshi.cases.shared import party_data
 from yijianshi.catalog import engine
 from yijianshi.catalog.models import Bundle
@@ -58,6 +58,9 @@ class ApplicationListApi(GenericAPIView[Application]):
     @extend_schema(request=s.SubmitRequest, responses={201: s.ApplicationOut},
                    parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)])
     def post(self, request: Request) -> Response:
+        if actor_of(request.user).role not in (Role.APPLICANT, Role.CLERK):  # 403 before the body is judged
+            raise Forbidden("forbidden_role", "只有申请人或窗口工作人员可以提交申请",
+                            "Only applicants and window clerks can submit applications")
         data = _parse(s.SubmitRequest, request)
         result = services.application_submit(
             actor=request.user, bundle_code=data["bundle"], form=data["form"], answers=data.get("answers"),
