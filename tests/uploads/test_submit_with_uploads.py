@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,8 +16,10 @@ from tests.cases.test_newborn_e2e import guide
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.cases.models import Application
 from yijianshi.cases.samples import sample_form
+from yijianshi.core import clock
 from yijianshi.uploads.accept import accepted_types
 from yijianshi.uploads.models import Upload
+from yijianshi.uploads.services import uploads_sweep
 
 from .conftest import BUNDLE, Clients, pdf_bytes, stored_files
 
@@ -178,3 +182,19 @@ def upload_status(client: APIClient, material: str, **extra: Any) -> int:
     return int(client.post("/api/uploads/", {"bundle": BUNDLE, "material": material,
                                              "file": SimpleUploadedFile("a.pdf", pdf_bytes()), **extra},
                            format="multipart").status_code)
+
+
+def test_abandoned_uploads_are_swept_submitted_ones_stay(newborn: None, media: Path, as_user: Clients,
+                                                        django_capture_on_commit_callbacks: Any) -> None:
+    mother = as_user("mother")
+    needed = needed_materials(mother)
+    chosen = pdf_material(needed)
+    kept = upload(mother, chosen)
+    submit(mother, [c for c in needed if c != chosen], [kept["id"]])
+    abandoned = upload(mother, chosen)
+    later = clock.now() + timedelta(days=8)
+    assert uploads_sweep(older_than_days=30, now=later) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert uploads_sweep(older_than_days=7, now=later) == 1
+    assert list(Upload.objects.values_list("pk", flat=True)) == [UUID(kept["id"])]
+    assert not Upload.objects.filter(pk=abandoned["id"]).exists() and len(stored_files(media)) == 1

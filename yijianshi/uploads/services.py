@@ -13,6 +13,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -190,3 +191,22 @@ def uploads_attach(*, uploads: Iterable[Upload], application: Application, actor
     if ids:
         Upload.objects.filter(pk__in=ids, application__isnull=True).update(application=application, attached_at=now,
                                                                           attached_by=actor)
+
+
+def uploads_sweep(*, older_than_days: int = 7, now: datetime | None = None) -> int:
+    """Remove uploads never submitted with an application, `older_than_days` after they were made (the
+    applicant abandoned the form); the rows go in one transaction, the files after it commits. Returns the
+    number removed."""
+    cutoff = (now or clock.now()) - timedelta(days=max(0, older_than_days))
+    with transaction.atomic():
+        rows = list(Upload.objects.select_for_update(skip_locked=True)
+                    .filter(application__isnull=True, created_at__lt=cutoff)[:1000])
+        names = [r.file.name for r in rows if r.file.name]
+        Upload.objects.filter(pk__in=[r.pk for r in rows], application__isnull=True).delete()
+        transaction.on_commit(lambda: _delete_files(names))
+    return len(rows)
+
+
+def _delete_files(names: Iterable[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
