@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +15,15 @@ def minipack(tmp_path: Path) -> Path:
     target = tmp_path / "pack"
     shutil.copytree(FIXTURES / "minipack", target)
     return target
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Most tests create the demo accounts, and Django's default hasher (PBKDF2-SHA256, 1,000,000 iterations)
+    costs ~0.3 s a password on the CI machine: ~4 s a test. Tests hash with MD5 instead, except those about
+    the hasher itself, which say so with `@pytest.mark.real_password_hasher`. Production keeps the default."""
+    if request.node.get_closest_marker("real_password_hasher") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -79,6 +79,7 @@ def test_sessions_expire_after_the_configured_idle_time(newborn: None) -> None:
     assert refused.status_code in (401, 403) and refused.json()["code"] == "not_authenticated"
 
 
+@pytest.mark.real_password_hasher
 def test_passwords_are_stored_with_djangos_default_hasher(newborn: None) -> None:
     assert isinstance(get_hasher("default"), PBKDF2PasswordHasher)
     for user in User.objects.exclude(password=""):

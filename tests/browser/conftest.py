@@ -127,7 +127,6 @@ def portal(live_server: Any, transactional_db: Any, settings: Any) -> Portal:
     from yijianshi.datahub.demo import demo_data_seed
     from yijianshi.licenses.demo import seed_demo_licences
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # the demo passwords, fast
     load_newborn()
     create_demo_accounts()
     demo_data_seed(persons=20, enterprises=2, seed=5)

@@ -31,10 +31,9 @@ def load_newborn() -> None:
 
 
 @pytest.fixture
-def hub(db: Any, settings: Any) -> None:
+def hub(db: Any) -> None:
     """The newborn bundle and its region loaded (every data source with it), the demo accounts, and a small
     seeded population around the demo family."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # the demo passwords, fast
     load_newborn()
     create_demo_accounts()
     demo_data_seed(persons=150, enterprises=12, seed=3)
