@@ -1,0 +1,259 @@
+"""Hostile values through the real HTTP API (issue 6, point 5; docs/adr/0007-hostile-input-limits.md).
+
+Schemathesis (test_schemathesis.py) throws random requests at every operation; this module sends chosen hostile
+*values* — very long strings, odd Unicode, wrong identity numbers, impossible dates, wrong types — to the places
+that take them: the newborn bundle's form (140524-09) and its situation answers, the Idempotency-Key header, a
+deficiency notice's problems at intake, a withdrawal reason, a data objection, the measured figures' dates. Each
+must be answered with a 4xx carrying the structured bilingual body (`structured()`), naming the offending field,
+and must write nothing. Values that only look odd but are legal (a Uyghur name with a middle dot, a long address)
+must be accepted, so that the tests fail when validation is too strict as well as too lax.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.fuzz.test_schemathesis import structured
+from yijianshi.accounts.demo import MOTHER_ID
+from yijianshi.cases.models import Application, CaseEvent, Document
+from yijianshi.cases.samples import sample_form
+from yijianshi.core.identifiers import make_resident_id
+from yijianshi.datahub.models import Objection
+from yijianshi.integrations.models import OutboxMessage
+from yijianshi.ledger.models import LedgerEntry
+from yijianshi.uploads.models import Upload
+
+pytestmark = pytest.mark.django_db
+
+Clients = Callable[[str], APIClient]
+BUNDLE = "140524-09"
+LONG = (10_000, 1_000_000)
+FATHER_ID = make_resident_id("140524", date(1990, 3, 15), 11)
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def with_check(first17: str) -> str:
+    """An identity number with the right check character (GB 11643, computed here, not by the code under test)."""
+    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
+
+
+def written() -> dict[str, int]:
+    """How many rows of everything a refused request must not write."""
+    return {m.__name__: m.objects.count()
+            for m in (Application, CaseEvent, Document, LedgerEntry, Upload, Objection, OutboxMessage)}
+
+
+def refused(response: Any, *, field: str | None, code: str | None = None, status: int = 400) -> dict[str, Any]:
+    """A 4xx (the one expected) with the structured bilingual body naming `field` (None: no field to name)."""
+    assert response.status_code == status, (response.status_code, response.content[:600])
+    body = json.loads(response.content)
+    assert structured(body), body
+    assert body.get("field") == field, body
+    if code is not None:
+        assert code in {body["code"], *(e["code"] for e in body.get("errors", []))}, body
+    return body
+
+
+def raw_json(client: APIClient, url: str, payload: Any, **headers: Any) -> Any:
+    """POST `payload` as JSON text with \\u escapes (ensure_ascii), so a lone surrogate goes over the wire as
+    the six characters of its escape, as a hostile client would send it."""
+    return client.generic("POST", url, json.dumps(payload).encode(), content_type="application/json", **headers)
+
+
+class Newborn:
+    """The newborn bundle's guide as the mother sees it, and submissions made from it."""
+
+    def __init__(self, client: APIClient) -> None:
+        self.client = client
+        self.guide = client.get(f"/api/bundles/{BUNDLE}/").json()
+        self.needed = [m["code"] for m in self.guide["materials"] if m["required"] and not m["waiver"]]
+
+    def body(self, **changes: Any) -> dict[str, Any]:
+        form = sample_form(self.guide["form"], overrides={"mother.id_number": MOTHER_ID, "mother.name": "王芳",
+                                                          "father.id_number": FATHER_ID})
+        return {"bundle": BUNDLE, "form": form, "materials": self.needed, **changes}
+
+    def with_form(self, **values: Any) -> dict[str, Any]:
+        body = self.body()
+        body["form"].update(values)
+        return body
+
+    def submit(self, body: dict[str, Any], **headers: Any) -> Any:
+        return self.client.post("/api/applications/", body, format="json", **headers)
+
+
+@pytest.fixture
+def mother(newborn: None, as_user: Clients) -> Newborn:
+    return Newborn(as_user("mother"))
+
+
+def form_value(number: str, key: str) -> Any:
+    return Application.objects.get(number=number).form_data[key]
+
+
+# ---------------------------------------------------------------------------------------------- long strings
+
+
+def test_very_long_strings_in_the_form_and_the_answers_are_refused(mother: Newborn) -> None:
+    before = written()
+    for n in LONG:
+        for key in ("child.name", "child.birth_place", "ssc.service_bank", "mother.phone", "father.id_number"):
+            refused(mother.submit(mother.with_form(**{key: "1" * n})), field=f"form.{key}")
+        refused(mother.submit(mother.body(answers={"under_one": "y" * n})), field="answers.under_one",
+                code="max_length")
+        refused(mother.submit(mother.body(answers={"u" * n: "yes"})), field=f"situations.{'u' * n}")
+        refused(mother.submit(mother.body(bundle="1" * n)), field="bundle", code="max_length")
+    assert written() == before
+
+
+def test_very_long_idempotency_keys_are_refused(mother: Newborn) -> None:
+    before = written()
+    for n in LONG:
+        refused(mother.submit(mother.body(), HTTP_IDEMPOTENCY_KEY="k" * n), field="Idempotency-Key",
+                code="invalid_idempotency_key")
+    assert written() == before
+    assert mother.submit(mother.body(), HTTP_IDEMPOTENCY_KEY="k" * 100).status_code == 201  # the limit itself
+
+
+def test_very_long_problems_at_intake_and_withdrawal_reasons_are_refused(mother: Newborn, as_user: Clients) -> None:
+    number = mother.submit(mother.body()).json()["number"]
+    clerk, url, before = as_user("clerk"), f"/api/applications/{number}/", written()
+    for n in LONG:
+        refused(clerk.post(url + "intake/", {"problems": ["字迹不清", "x" * n]}, format="json"), field="problems.1",
+                code="max_length")
+        refused(mother.client.post(url + "withdraw/", {"reason": "x" * n}, format="json"), field="reason",
+                code="max_length")
+    refused(clerk.post(url + "intake/", {"problems": ["x"] * 101}, format="json"), field="problems", code="max_length")
+    assert written() == before and Application.objects.get(number=number).status == "submitted"
+    # the limits themselves are accepted: 300 characters a problem, 500 a reason
+    assert clerk.post(url + "intake/", {"problems": ["字" * 300]}, format="json").json()["status"] == "deficient"
+    assert mother.client.post(url + "withdraw/", {"reason": "不" * 500}, format="json").json()["status"] == "withdrawn"
+
+
+def test_very_long_objection_reasons_are_refused(mother: Newborn) -> None:
+    before = written()
+    for n in LONG:
+        refused(mother.client.post("/api/objections/", {"source": "household", "key": "person.residence_address",
+                                                        "claimed_value": "山西省晋城市陵川县", "reason": "x" * n},
+                                   format="json"), field="reason", code="max_length")
+    assert written() == before
+
+
+# ---------------------------------------------------------------------------------------------- odd Unicode
+
+
+def test_odd_unicode_in_the_form(mother: Newborn) -> None:
+    before = written()
+    refused(mother.submit(mother.with_form(**{"child.name": "李\u0000宝"})), field="form.child.name",
+            code="invalid_characters")
+    assert written() == before
+    # printable, if odd: joiners, emoji, combining marks, a middle dot — kept as typed
+    for value in ("李\u200d宝", "李宝👶", "👨\u200d👩\u200d👧", "Li\u0301\u0323 Bao", "阿依古丽·买买提"):
+        created = mother.submit(mother.with_form(**{"child.name": value}))
+        assert created.status_code == 201, (value, created.content)
+        assert form_value(created.json()["number"], "child.name") == value
+
+
+def test_values_of_the_wrong_type_are_refused_naming_the_field(mother: Newborn) -> None:
+    before = written()
+    wrong: list[tuple[str, Any, str]] = [
+        ("child.name", 12345, "invalid_text"), ("child.name", ["李宝"], "invalid_text"),
+        ("child.name", {"zh": "李宝"}, "invalid_text"), ("child.name", True, "invalid_text"),
+        ("child.name", None, "required"), ("child.birth_date", 20261101, "invalid_text"),
+        ("father.id_number", 140524199003150011, "invalid_text"),
+        ("child.birth_weight_g", "heavy", "invalid_number"), ("child.birth_weight_g", [3000], "invalid_number"),
+        ("child.birth_weight_g", {"g": 3000}, "invalid_number"), ("child.birth_weight_g", True, "invalid_number"),
+        ("child.birth_weight_g", "1e999", "invalid_number"), ("child.birth_weight_g", 1e308, "too_large"),
+        ("child.birth_weight_g", "NaN", "invalid_number"),
+    ]
+    for key, value, code in wrong:
+        refused(mother.submit(mother.with_form(**{key: value})), field=f"form.{key}", code=code)
+    for body, field in (({"form": ["x"]}, "form"), ({"form": None}, "form"), ({"form": "x"}, "form"),
+                        ({"answers": ["yes"]}, "answers"), ({"answers": {"under_one": None}}, "answers.under_one"),
+                        ({"answers": {"under_one": ["yes"]}}, "answers.under_one"),
+                        ({"materials": "x"}, "materials"), ({"materials": [{"a": 1}]}, "materials.0"),
+                        ({"bundle": None}, "bundle"), ({"bundle": ["140524-09"]}, "bundle")):
+        refused(mother.submit(mother.body(**body)), field=field)
+    assert written() == before
+
+
+# ---------------------------------------------------------------------------------------------- identifiers
+
+
+def test_bad_resident_identity_numbers_are_refused(mother: Newborn) -> None:
+    good = with_check("14052419900315001")
+    wrong_check = good[:-1] + ("0" if good[-1] != "0" else "1")
+    cases = [
+        (wrong_check, "id_number_bad_check_digit"),
+        (with_check("99999919900315001"), "id_number_bad_component"),  # no such area code
+        (with_check("14052419900230001"), "id_number_bad_component"),  # 30 February
+        (with_check("14052419901301001"), "id_number_bad_component"),  # month 13
+        (good[:17], "id_number_bad_length"), (good + "1", "id_number_bad_length"), ("", "required"),
+        (good[:10] + "A" + good[11:], "id_number_bad_format"), (good[:6] + " " + good[6:17], "id_number_bad_format"),
+    ]
+    before = written()
+    for value, code in cases:
+        body = refused(mother.submit(mother.with_form(**{"father.id_number": value})), field="form.father.id_number",
+                       code=code)
+        if len(value) > 5:
+            assert value not in json.dumps(body, ensure_ascii=False)  # the number is masked in the answer
+    assert written() == before
+
+
+def test_a_lower_case_x_and_full_width_digits_are_accepted_and_normalised(mother: Newborn) -> None:
+    with_x = next(n for n in (with_check(f"140524199003150{i:02d}") for i in range(100)) if n.endswith("X"))
+    full_width = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in FATHER_ID)
+    for typed, stored in ((with_x.lower(), with_x), (full_width, FATHER_ID), (f"  {FATHER_ID} ", FATHER_ID)):
+        created = mother.submit(mother.with_form(**{"father.id_number": typed}))
+        assert created.status_code == 201, (typed, created.content)
+        assert form_value(created.json()["number"], "father.id_number") == stored
+
+
+def test_bad_credit_codes_of_a_represented_enterprise_are_refused(mother: Newborn) -> None:
+    good = "91110000600037341L"
+    before = written()
+    for value, code in ((good[:-1] + "M", "uscc_bad_check_digit"), (good[:17], "uscc_bad_length"),
+                        ("", "uscc_bad_length")):
+        behalf = {"party_type": "enterprise", "uscc": value, "name": "示例企业", "authorisation": "委托书"}
+        refused(mother.submit(mother.body(on_behalf_of=behalf)), field="on_behalf_of.uscc", code=code)
+    assert written() == before
+
+
+# ---------------------------------------------------------------------------------------------- dates
+
+
+def test_impossible_dates_in_the_form_are_refused(mother: Newborn) -> None:
+    before = written()
+    for value, code in (("2999-01-01", "date_out_of_range"), ("1800-01-01", "date_out_of_range"),
+                        ("0000-00-00", "invalid_date"), ("2026-02-30", "invalid_date"), ("tomorrow", "invalid_date"),
+                        ("2026-13-01", "invalid_date"), ("01/11/2026", "invalid_date"),
+                        ("２０２６-１１-０１", "invalid_date"), ("2026-11-01T00:00:00", "invalid_date")):
+        refused(mother.submit(mother.with_form(**{"child.birth_date": value})), field="form.child.birth_date",
+                code=code)
+    for value, code in ((2999, "too_large"), (1800, "too_small")):
+        refused(mother.submit(mother.with_form(**{"medical_enrolment.contribution_year": value})),
+                field="form.medical_enrolment.contribution_year", code=code)
+    assert written() == before
+
+
+# ---------------------------------------------------------------------------------------------- legal values
+
+
+def test_legal_values_that_look_odd_are_accepted(mother: Newborn) -> None:
+    address = ("新疆维吾尔自治区喀什地区喀什市解放北路" + "幸福家园" * 50)[:193] + "1号楼501室"  # 200, the limit
+    created = mother.submit(mother.with_form(**{
+        "child.name": "阿依古丽·买买提", "mother.name": "王芳", "child.birth_place": address,
+        "child.household_address": address, "household.head_name": "欧阳" + "娜" * 48,
+        "child.birth_date": "2024-02-29", "child.birth_weight_g": "3250", "child.ethnicity": "维吾尔族",
+    }))
+    assert created.status_code == 201, created.content
+    number = created.json()["number"]
+    assert len(address) == 200 and form_value(number, "child.birth_place") == address
+    assert form_value(number, "child.name") == "阿依古丽·买买提"
+    assert form_value(number, "child.birth_weight_g") == 3250
