@@ -171,6 +171,7 @@ def test_values_of_the_wrong_type_are_refused_naming_the_field(mother: Newborn) 
         ("child.birth_weight_g", {"g": 3000}, "invalid_number"), ("child.birth_weight_g", True, "invalid_number"),
         ("child.birth_weight_g", "1e999", "invalid_number"), ("child.birth_weight_g", 1e308, "too_large"),
         ("child.birth_weight_g", "NaN", "invalid_number"),
+        ("child.birth_weight_g", 10**400, "too_large"), ("child.birth_weight_g", -(10**400), "too_small"),
     ]
     for key, value, code in wrong:
         refused(mother.submit(mother.with_form(**{key: value})), field=f"form.{key}", code=code)

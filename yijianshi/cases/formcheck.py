@@ -69,6 +69,10 @@ def _check_value(key: str, spec: dict[str, Any], value: Any) -> Any:
             number = float(value)
         except ValueError:
             raise _bad("invalid_number", "应为数字", "must be a number") from None
+        except OverflowError:  # an integer beyond any float (JSON allows 10**400)
+            if isinstance(value, int) and value < 0:
+                raise _bad("too_small", "数值过小", "is far too small") from None
+            raise _bad("too_large", "数值过大", "is far too large") from None
         if number != number or number in (float("inf"), float("-inf")):
             raise _bad("invalid_number", "应为数字", "must be a number")
         if "min" in rules and number < float(rules["min"]):
