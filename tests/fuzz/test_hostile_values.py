@@ -112,6 +112,15 @@ def test_very_long_strings_in_the_form_and_the_answers_are_refused(mother: Newbo
     assert written() == before
 
 
+def test_a_body_past_the_size_limit_is_a_structured_413(mother: Newborn) -> None:
+    before = written()
+    body = mother.with_form(**{"child.birth_place": "路" * 1_000_000})  # 3 MB of UTF-8, past Django's 2.5 MB
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    response = mother.client.generic("POST", "/api/applications/", raw, content_type="application/json")
+    refused(response, field=None, code="request_too_large", status=413)
+    assert written() == before
+
+
 def test_very_long_idempotency_keys_are_refused(mother: Newborn) -> None:
     before = written()
     for n in LONG:

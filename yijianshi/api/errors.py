@@ -3,7 +3,8 @@
     {"code": "…", "field": "…", "message": {"zh-hans": "…", "en": "…"}, "errors": [...]}
 
 A `DomainError` keeps its status (400, 404, 409 …); DRF's own errors (validation, authentication, permission,
-throttling, parse errors) are translated into the same shape. Anything else is a bug: logged with the request
+throttling, parse errors) are translated into the same shape, and so is a body past Django's size limits (413,
+`request_too_large`; docs/adr/0007-hostile-input-limits.md). Anything else is a bug: logged with the request
 id and answered 500 by Django.
 """
 
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
@@ -86,6 +88,15 @@ def _zh_for(code: str, english: str) -> str:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, RequestDataTooBig):  # raised by Django when the view first reads the body
+        mib = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024):g}"
+        return Response(_body("request_too_large", f"请求内容超过 {mib} MB 上限，未处理",
+                              f"The request body is larger than the {mib} MiB limit; nothing was done"),
+                        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        return Response(_body("request_too_large", "请求包含的字段或文件过多，未处理",
+                              "The request has too many fields or files; nothing was done"),
+                        status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
