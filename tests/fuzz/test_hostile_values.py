@@ -169,6 +169,45 @@ def test_odd_unicode_in_the_form(mother: Newborn) -> None:
         assert form_value(created.json()["number"], "child.name") == value
 
 
+def test_lone_surrogates_and_nul_anywhere_in_a_json_body_are_refused_naming_the_field(mother: Newborn,
+                                                                                    as_user: Clients) -> None:
+    """Neither can be stored: PostgreSQL's text and jsonb refuse U+0000, UTF-8 cannot encode a lone surrogate."""
+    number = mother.submit(mother.body()).json()["number"]
+    clerk, before = as_user("clerk"), written()
+    behalf = {"name": "李强", "id_number": FATHER_ID, "authorisation": "委托书"}
+    for bad in ("\ud800", "x\udfff", "\u0000", "李\u0000"):
+        shown = bad.replace("\u0000", "\ufffd").replace("\ud800", "\ufffd").replace("\udfff", "\ufffd")
+        for body, field in (
+            (mother.with_form(**{"child.name": bad}), "form.child.name"),
+            (mother.body(form={**mother.body()["form"], bad: "x"}), f"form.{shown}"),
+            (mother.body(answers={"under_one": bad}), "answers.under_one"),
+            (mother.body(answers={bad: "yes"}), f"answers.{shown}"),
+            (mother.body(on_behalf_of={**behalf, "name": bad}), "on_behalf_of.name"),
+            (mother.body(on_behalf_of={**behalf, "phone": bad}), "on_behalf_of.phone"),
+            (mother.body(materials=[mother.needed[0], bad]), "materials.1"),
+            ({bad: 1, **mother.body()}, shown),
+        ):
+            refused(raw_json(mother.client, "/api/applications/", body), field=field, code="invalid_characters")
+        refused(raw_json(clerk, f"/api/applications/{number}/intake/", {"problems": ["ok", bad]}),
+                field="problems.1", code="invalid_characters")
+        refused(raw_json(mother.client, f"/api/applications/{number}/withdraw/", {"reason": bad}), field="reason",
+                code="invalid_characters")
+        refused(raw_json(mother.client, "/api/objections/", {"source": "household", "key": "person.residence_address",
+                                                           "claimed_value": bad, "reason": "搬家"}),
+                field="claimed_value", code="invalid_characters")
+    assert written() == before and Application.objects.get(number=number).status == "submitted"
+
+
+def test_json_nested_past_any_use_is_refused(mother: Newborn) -> None:
+    before = written()
+    for depth in (40, 100_000):
+        deep = "[" * depth + "]" * depth
+        text = json.dumps(mother.body()).replace('"materials": [', f'"materials": [{deep}, ', 1)
+        response = mother.client.generic("POST", "/api/applications/", text.encode(), content_type="application/json")
+        assert response.status_code == 400 and structured(json.loads(response.content)), response.content[:300]
+    assert written() == before
+
+
 def test_values_of_the_wrong_type_are_refused_naming_the_field(mother: Newborn) -> None:
     before = written()
     wrong: list[tuple[str, Any, str]] = [

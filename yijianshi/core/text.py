@@ -1,0 +1,40 @@
+"""Which characters the platform takes in text (docs/adr/0007-hostile-input-limits.md). Pure.
+
+- **Nowhere**: U+0000 and lone surrogates (U+D800–U+DFFF not in a pair). PostgreSQL's text and jsonb cannot
+  hold NUL, and UTF-8 cannot encode a lone surrogate, so either would fail when stored or rendered: they are
+  refused where a JSON body enters the API (yijianshi/api/parsers.py), with the path of the value.
+- **Not in a form value**: other control characters (C0 but tab, line feed, carriage return; DEL; C1) and the
+  bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), whose only effect in a name,
+  an address or a number is to show something other than what is stored ("Trojan Source", CVE-2021-42574).
+  Right-to-left scripts (Uyghur) are laid out by the Unicode bidi algorithm without them.
+- **Taken as typed**: everything else printable — emoji, joiners (U+200C/U+200D, which emoji sequences and some
+  scripts need), combining marks, a middle dot (阿依古丽·买买提), full-width forms. Lengths count code points.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+REPLACEMENT = "\ufffd"
+
+
+def unstorable(text: str) -> bool:
+    """True when `text` holds NUL or a lone surrogate."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def shown(text: str) -> str:
+    """`text` with NUL and lone surrogates replaced by U+FFFD, safe to echo in an error message or field name."""
+    return "".join(REPLACEMENT if c == "\x00" or "\ud800" <= c <= "\udfff" else c for c in text)
+
+
+def hidden_controls(text: str) -> bool:
+    """True when `text` holds a control character (other than tab and line breaks) or a bidi control."""
+    return any(c in BIDI_CONTROLS or (unicodedata.category(c) == "Cc" and c not in "\t\n\r") for c in text)
