@@ -9,6 +9,7 @@ from typing import Any
 
 from yijianshi.core.errors import DomainError, ErrorDetail
 from yijianshi.core.identifiers import credit_code, resident_id
+from yijianshi.core.text import hidden_controls
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -86,8 +87,9 @@ def _check_value(key: str, spec: dict[str, Any], value: Any) -> Any:
     if len(text) > int(rules.get("max_length", MAX_TEXT)):
         raise _bad("too_long", f"不能超过 {rules.get('max_length', MAX_TEXT)} 个字符",
                    f"must be at most {rules.get('max_length', MAX_TEXT)} characters")
-    if any(ord(c) < 32 and c not in "\n\t" for c in text):
-        raise _bad("invalid_characters", "含有不可见的控制字符", "contains control characters")
+    if hidden_controls(text):  # docs/adr/0007-hostile-input-limits.md
+        raise _bad("invalid_characters", "含有不可见的控制字符或文字方向控制符",
+                   "contains control characters or bidirectional controls")
     if kind == "id_number":
         return resident_id(text, field=f"form.{key}")
     if kind == "uscc":
