@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -38,3 +40,26 @@ def raw(sql: str, params: list[Any] | tuple[Any, ...] = ()) -> int:
 
 def seqs() -> list[int]:
     return list(LedgerEntry.objects.order_by("seq").values_list("seq", flat=True))
+
+
+def run_writers(writer: Callable[[int], None], writers: int) -> list[BaseException]:
+    """Run `writer(n)` for n in range(writers) in threads started together; each closes its connection at
+    the end. Returns what they raised."""
+    start = threading.Barrier(writers, timeout=30)
+    errors: list[BaseException] = []
+
+    def run(n: int) -> None:
+        try:
+            start.wait()
+            writer(n)
+        except BaseException as exc:  # reported to the caller
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return errors

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import threading
 import time
 import traceback
 from collections import Counter
@@ -17,13 +16,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from yijianshi.__main__ import main
 from yijianshi.ledger.models import LedgerEntry
 from yijianshi.ledger.services import Purpose, ledger_verify
 
-from . import LEDGER_APPS, append, raw, seqs
+from . import LEDGER_APPS, append, raw, run_writers, seqs
 
 pytestmark = pytest.mark.django_db(transaction=True, available_apps=LEDGER_APPS)
 
@@ -32,30 +31,16 @@ PER_WRITER = 15
 
 
 def test_four_threads_appending_at_once_leave_a_valid_gapless_chain() -> None:
-    start = threading.Barrier(WRITERS, timeout=30)
-    errors: list[BaseException] = []
-
     def writer(n: int) -> None:
-        try:
-            start.wait()
-            for i in range(PER_WRITER):
-                purpose = Purpose(kind="application", reference=f"T{n}-{i}")
-                if n % 2:
-                    with transaction.atomic():  # a caller with a transaction of its own
-                        append(purpose=purpose, subject_id=f"T{n}")
-                else:
+        for i in range(PER_WRITER):
+            purpose = Purpose(kind="application", reference=f"T{n}-{i}")
+            if n % 2:
+                with transaction.atomic():  # a caller with a transaction of its own
                     append(purpose=purpose, subject_id=f"T{n}")
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+            else:
+                append(purpose=purpose, subject_id=f"T{n}")
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-
+    errors = run_writers(writer, WRITERS)
     assert not errors, errors
     assert seqs() == list(range(1, WRITERS * PER_WRITER + 1))
     assert Counter(LedgerEntry.objects.values_list("subject_id", flat=True)) == {

@@ -41,7 +41,7 @@ from yijianshi.core.errors import Conflict, DomainError, ErrorList, NotFound
 from yijianshi.core.identifiers import credit_code, mask, resident_id
 from yijianshi.core.notify import Notice, notify
 from yijianshi.ledger.models import PurposeKind
-from yijianshi.ledger.services import SYSTEM_ROLE, Purpose, ledger_append
+from yijianshi.ledger.services import SYSTEM_ROLE, Purpose, ledger_append, ledger_batch
 
 from . import prefill as routing
 from .connectors import ConnectionConfig, SourceConnector, SourceConnectorRegistry, SourceUnavailable
@@ -250,6 +250,7 @@ def source_check(*, source: str, subject_id: str, purpose: Purpose | None, actor
 # ---------------------------------------------------------------------------------------------- prefill
 
 
+@ledger_batch()  # its reads' ledger rows are written together before the values are handed on
 def prefill(*, form_keys: Sequence[tuple[str, str | None]], applicant_id: str | None = None,
             enterprise_uscc: str | None = None, purpose: Purpose | None, actor: User | None,
             actor_role: str = "", registry: SourceConnectorRegistry = default_registry) -> Prefill:
@@ -394,6 +395,7 @@ def party_kind(subject_id: str) -> tuple[str, str]:
                 f"({as_person.detail.en}; {as_enterprise.detail.en})", field="subject_id") from None
 
 
+@ledger_batch()  # its reads' ledger rows are written together before the file is handed on
 def party_file(*, subject_id: str, purpose: Purpose | None, actor: User | None, actor_role: str = "",
                registry: SourceConnectorRegistry = default_registry) -> PartyFile:
     """Everything the connected sources hold on a person or an enterprise, with the source of each value, the

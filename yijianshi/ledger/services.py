@@ -60,7 +60,8 @@ from .chain import GENESIS, StoredRow, VerifyResult, canonical, row_hash, verify
 from .models import AccessMode, LedgerEntry, Outcome, PurposeKind
 
 __all__ = [
-    "LOCK_KEY", "Purpose", "VerifyResult", "canonical", "ledger_append", "ledger_session", "ledger_verify",
+    "LOCK_KEY", "Purpose", "VerifyResult", "canonical", "ledger_append", "ledger_batch", "ledger_session",
+    "ledger_verify",
 ]
 
 LOCK_KEY = 0x594A535F4C454447  # "YJS_LEDG": the PostgreSQL advisory lock that serialises appends
@@ -194,7 +195,14 @@ def ledger_append(
     if refusal is not None:
         values["outcome"] = Outcome.REFUSED
         values["detail"] = _detail(f"{refusal.code}: {values['detail']}" if values["detail"] else refusal.code)
-    entry = _append(values)
+    queued = getattr(_batch, "rows", None)
+    if queued is not None and refusal is None:
+        entry = LedgerEntry(**values)  # written when the batch ends (ledger_batch)
+        queued.append(entry)
+        return entry
+    if queued:
+        _flush_batch()  # a refusal is written at once, after what was read before it
+    entry = _append([values])[0]
     if refusal is not None:
         raise refusal  # after the row was committed (or, on SQLite inside a caller's transaction, saved)
     return entry
@@ -208,29 +216,78 @@ def _in_callers_transaction(conn: BaseDatabaseWrapper) -> bool:
     return bool(conn.in_atomic_block or not conn.get_autocommit())
 
 
-def _append(values: dict[str, Any]) -> LedgerEntry:
+def _append(rows: list[dict[str, Any]]) -> list[LedgerEntry]:
     conn = connections[DEFAULT_DB_ALIAS]
     if conn.vendor not in ("postgresql", "sqlite"):
         raise ImproperlyConfigured(f"the access ledger serialises appends on PostgreSQL and SQLite only, "
                                    f"not on {conn.vendor}")
     if conn.vendor == "postgresql" and _in_callers_transaction(conn):
-        return _append_autonomously(values)
+        return _append_autonomously(rows)
     with transaction.atomic(using=DEFAULT_DB_ALIAS):
-        return _append_here(DEFAULT_DB_ALIAS, values)
+        return _append_here(DEFAULT_DB_ALIAS, rows)
 
 
-def _append_here(alias: str, values: dict[str, Any]) -> LedgerEntry:
-    """Lock, read the head, insert. Runs inside a transaction on `alias`."""
+def _append_here(alias: str, rows: list[dict[str, Any]]) -> list[LedgerEntry]:
+    """Lock, read the head, insert the rows chained one after the other. Runs inside a transaction on
+    `alias`."""
     conn = connections[alias]
     if conn.vendor == "postgresql":
         with conn.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
     head = LedgerEntry.objects.using(alias).order_by("-seq").values_list("seq", "hash").first()
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
-    entry = LedgerEntry(seq=seq, at=clock.now(), prev_hash=prev_hash, **values)
-    entry.hash = row_hash(prev_hash, entry.content())
-    entry.save(using=alias, force_insert=True)
-    return entry
+    at = clock.now()
+    entries = []
+    for values in rows:
+        entry = LedgerEntry(seq=seq, at=at, prev_hash=prev_hash, **values)
+        entry.hash = row_hash(prev_hash, entry.content())
+        entries.append(entry)
+        seq, prev_hash = seq + 1, entry.hash
+    if len(entries) == 1:
+        entries[0].save(using=alias, force_insert=True)
+    else:
+        LedgerEntry.objects.using(alias).bulk_create(entries)
+    return entries
+
+
+_batch = threading.local()  # the rows queued by the appends of one `ledger_batch` block (this thread)
+
+
+@contextmanager
+def ledger_batch() -> Iterator[None]:
+    """Within this block (in this thread), the rows of allowed reads and of failed ones are collected and
+    written together when the block ends — one lock, one head read, one commit for all of them, chained in
+    the order they were appended — instead of one committed transaction each. A refusal is written at once
+    (after the rows queued before it), as outside a batch.
+
+    For a caller that reads several sources for one purpose and hands the values on only when it is done
+    (the prefill of a form, a party file): the rows are written before its values leave it, and also when
+    the block ends with an exception (the reads happened). If writing them fails, the block raises, so the
+    values are not handed on. Until then the entries `ledger_append` returned have no seq or hash yet."""
+    if getattr(_batch, "rows", None) is not None:  # nested: the outer block writes
+        yield
+        return
+    _batch.rows = []
+    try:
+        yield
+    finally:
+        _flush_batch()
+        _batch.rows = None
+
+
+def _flush_batch() -> None:
+    queued: list[LedgerEntry] = _batch.rows
+    if not queued:
+        return
+    _batch.rows = []
+    written = _append([{k: getattr(e, k) for k in _VALUE_KEYS} for e in queued])
+    for entry, row in zip(queued, written, strict=True):  # the entries returned earlier get their place
+        entry.pk, entry.seq, entry.at, entry.prev_hash, entry.hash = row.pk, row.seq, row.at, row.prev_hash, row.hash
+        entry._state.adding, entry._state.db = False, row._state.db
+
+
+_VALUE_KEYS = ("actor_id", "actor_name", "actor_role", "subject_id", "source", "purpose_kind", "purpose_reference",
+               "fields", "mode", "outcome", "detail")
 
 
 _session = threading.local()  # the autonomous connection shared by the appends of one `ledger_session` block
@@ -253,7 +310,7 @@ def ledger_session() -> Iterator[None]:
             own.close()
 
 
-def _append_autonomously(values: dict[str, Any]) -> LedgerEntry:
+def _append_autonomously(rows: list[dict[str, Any]]) -> list[LedgerEntry]:
     """Append through a connection of our own, in a transaction of its own (PostgreSQL; module docstring).
     The connection is registered under a private alias in this thread only, and closed at once (or, inside a
     `ledger_session`, at the end of the session)."""
@@ -267,7 +324,7 @@ def _append_autonomously(values: dict[str, Any]) -> LedgerEntry:
         with transaction.atomic(using=AUTONOMOUS_ALIAS):
             with own.cursor() as cursor:
                 cursor.execute(f"SET LOCAL lock_timeout = '{AUTONOMOUS_LOCK_TIMEOUT}'")
-            entry = _append_here(AUTONOMOUS_ALIAS, values)
+            entries = _append_here(AUTONOMOUS_ALIAS, rows)
         keep = getattr(_session, "active", False)
     finally:
         if keep:
@@ -277,8 +334,9 @@ def _append_autonomously(values: dict[str, Any]) -> LedgerEntry:
             if getattr(_session, "active", False):
                 _session.conn = None
         del connections[AUTONOMOUS_ALIAS]
-    entry._state.db = DEFAULT_DB_ALIAS  # the row lives in the default database; that alias is gone
-    return entry
+    for entry in entries:
+        entry._state.db = DEFAULT_DB_ALIAS  # the row lives in the default database; that alias is gone
+    return entries
 
 
 # --- verifying ----------------------------------------------------------------------------------------------
