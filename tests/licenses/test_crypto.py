@@ -51,6 +51,23 @@ def test_verify_says_false_to_anything_wrong() -> None:
     assert not crypto.verify("not hex", signature, pair.public_key)
 
 
+def test_a_remembered_result_answers_only_for_the_same_digest_signature_and_key() -> None:
+    pair, other = crypto.generate_keypair(), crypto.generate_keypair()
+    digest = crypto.sm3_hex(b"licence")
+    signature = crypto.sign(digest, private_key=pair.private_key, public_key=pair.public_key)
+    crypto._verified.cache_clear()
+    assert crypto.verify(digest, signature, pair.public_key)
+    assert crypto._verified.cache_info().misses == 1
+    assert crypto.verify(digest, signature.upper(), pair.public_key)  # the same signature: remembered
+    assert crypto._verified.cache_info().hits == 1
+    # after a valid result is remembered, any change of the inputs is checked afresh and fails
+    flipped = signature[:70] + ("0" if signature[70] != "0" else "1") + signature[71:]
+    assert not crypto.verify(digest, flipped, pair.public_key)
+    assert not crypto.verify(crypto.sm3_hex(b"licencf"), signature, pair.public_key)
+    assert not crypto.verify(digest, signature, other.public_key)
+    assert crypto._verified.cache_info().misses == 4
+
+
 def test_a_public_key_starting_with_04_works() -> None:
     # gmssl's constructor lstrip("04")s such keys; crypto sets the key after construction
     private_key = f"{11:064x}"

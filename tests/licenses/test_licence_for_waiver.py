@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -14,6 +15,7 @@ from yijianshi.licenses.services import (
     licence_revoke,
     licence_supersede,
     licence_waiver_check,
+    licence_waiver_checks,
 )
 
 from .conftest import TODAY
@@ -82,3 +84,22 @@ def test_a_valid_licence_wins_over_a_refused_older_one(issue: Callable[..., Lice
     licence_revoke(licence=issue(), reason="登记错误", actor=None)
     good = issue()
     assert licence_for_waiver(holder_id=MOTHER_ID, licence_type="marriage_certificate", today=TODAY) == good
+
+
+def test_several_types_at_once(issue: Callable[..., License], police: Any,
+                                           django_assert_max_num_queries: Any) -> None:
+    """What an application asks: every type that might waive one of its materials, read together; each type
+    keeps its own answer and its own refusals."""
+    marriage = issue()
+    id_card = issue(licence_type="id_card", issuer=police, surface={"姓名": "王芳"})
+    License.objects.filter(pk=id_card.pk).update(surface={"姓名": "王某"})  # altered after signing
+    with django_assert_max_num_queries(3):  # the ids, the licences with what verifying needs, one refusal row
+        checks = licence_waiver_checks(holder_id=MOTHER_ID, today=TODAY,
+                                       licence_types=["marriage_certificate", "id_card", "business_licence"])
+    assert checks["marriage_certificate"].licence == marriage and not checks["marriage_certificate"].refused
+    assert checks["id_card"].licence is None
+    assert [(i, [p["code"] for p in ps]) for i, ps in checks["id_card"].refused] == [
+        (id_card.identifier, ["surface_altered"])]
+    assert checks["business_licence"] == licence_waiver_check(holder_id=MOTHER_ID, licence_type="business_licence",
+                                                              today=TODAY)
+    assert checks["business_licence"].licence is None and refusals(id_card) == [["surface_altered"]]

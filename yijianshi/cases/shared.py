@@ -20,7 +20,7 @@ from yijianshi.datahub.results import Prefill
 from yijianshi.datahub.services import prefill
 from yijianshi.ledger.services import Purpose
 from yijianshi.licenses.holders import holder_rule, resolve_holder
-from yijianshi.licenses.services import licence_for_waiver, licence_issue
+from yijianshi.licenses.services import licence_issue, licence_waiver_checks
 
 from .models import Application, ItemCase
 
@@ -47,7 +47,8 @@ def party_data(*, definition: engine.BundleDef, answers: dict[str, str] | None, 
     wanted = {m.spec.licence for m in catalogue_view.materials.entries if m.spec.licence}
     for entry in catalogue_view.materials.entries:
         wanted.update(entry.stand_ins.get("licence", ()))
-    held = frozenset(t for t in sorted(wanted) if licence_for_waiver(holder_id=party_id, licence_type=t, today=today))
+    checks = licence_waiver_checks(holder_id=party_id, licence_types=wanted, today=today)
+    held = frozenset(t for t, check in checks.items() if check.licence is not None)
     answered = frozenset(v.source for v in filled.values.values() if v.source != "application")
     return PartyData(prefill=filled, evidence=engine.Evidence(licences=held, data_checks=answered))
 

@@ -150,6 +150,15 @@ def verify(digest: str, signature: str, public_key: str) -> bool:
     key = normalise_public_key(public_key)
     if len(sig) != 128 or not _HEX.match(sig) or not on_curve(key):
         return False
+    return _verified(str(digest), sig, key)
+
+
+@lru_cache(maxsize=4096)
+def _verified(digest: str, sig: str, key: str) -> bool:
+    """The SM2 check itself, remembered per process: it is a pure function of the digest, the signature and
+    the public key, and costs ~25 ms of pure-Python arithmetic, while a licence in a wallet is checked on
+    every application that might be waived by it (bench/profile_submit.py). Status and validity are not
+    part of it: they are checked on every verification."""
     r, s = int(sig[:64], 16), int(sig[64:], 16)
     if not (1 <= r < _N and 1 <= s < _N):
         return False

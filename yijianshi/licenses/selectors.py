@@ -64,9 +64,14 @@ def licences_visible_to(actor: Actor) -> QuerySet[License]:
     return qs.none()
 
 
+def licences_with_related(qs: QuerySet[License]) -> QuerySet[License]:
+    """What verifying a licence reads besides its row: its type, key (and the key's department), issuer and
+    newer version."""
+    return _with_related(qs).select_related("issuer", "key__department")
+
+
 def licence_by_identifier(identifier: str) -> License | None:
-    return _with_related(License.objects.filter(identifier=(identifier or "").strip().upper())).select_related(
-        "issuer", "key__department").first()
+    return licences_with_related(License.objects.filter(identifier=(identifier or "").strip().upper())).first()
 
 
 def public_keys() -> QuerySet[SigningKey]:

@@ -56,11 +56,12 @@ from .models import (
     License,
     SigningKey,
 )
-from .selectors import licence_by_identifier, local_today, wallet
+from .selectors import licence_by_identifier, licences_with_related, local_today, wallet
 
 __all__ = [
     "Forbidden", "KeyReport", "Problem", "Verification", "WaiverCheck", "issuer_identity_ensure", "licence_issue",
     "licence_supersede", "licence_revoke", "licence_verify", "licence_for_waiver", "licence_waiver_check",
+    "licence_waiver_checks",
     "licences_daily", "licences_expire", "offline_document", "qr_code", "renewal_reminders", "signing_keys_ensure", "wallet",
 ]
 
@@ -583,25 +584,44 @@ class WaiverCheck:
 
 def licence_waiver_check(*, holder_id: str, licence_type: str, today: date | None = None) -> WaiverCheck:
     """The newest licence of that type the holder has that passes every check today, and why others failed."""
+    return licence_waiver_checks(holder_id=holder_id, licence_types=[licence_type], today=today)[licence_type]
+
+
+def licence_waiver_checks(*, holder_id: str, licence_types: Iterable[str], today: date | None = None
+                          ) -> dict[str, WaiverCheck]:
+    """`licence_waiver_check` for each of `licence_types` at once: the holder's candidates of all those types
+    are read in one query and each is verified as `licence_verify` does (identifier, digest, signature,
+    status, validity); a licence that fails is recorded as refused for a waiver."""
     today = today or local_today()
-    refused: list[tuple[str, list[dict[str, str]]]] = []
+    types = sorted(set(licence_types))
+    checks: dict[str, WaiverCheck] = {t: WaiverCheck(licence=None, refused=[]) for t in types}
     party = (holder_id or "").strip().upper()
-    if not party:
-        return WaiverCheck(licence=None, refused=refused)
-    # the party's own licences and those they applied for as 申领人 (their newborn's birth certificate)
-    candidates = License.objects.filter(Q(holder_id=party) | Q(applicant_id=party), licence_type__code=licence_type
-                                        ).order_by("-issued_at", "-version", "-pk")
+    if not party or not types:
+        return checks
+    # the party's own licences and those they applied for as 申领人 (their newborn's birth certificate); most
+    # parties hold none of these types, so the ids come first and the rows with what verifying needs after
+    held = list(License.objects.filter(Q(holder_id=party) | Q(applicant_id=party), licence_type__code__in=types
+                                       ).values_list("pk", flat=True))
+    if not held:
+        return checks
+    candidates = licences_with_related(License.objects.filter(pk__in=held)).order_by("-issued_at", "-version", "-pk")
     for licence in candidates:
-        result = licence_verify(identifier=licence.identifier, today=today)
+        check = checks[licence.licence_type.code]
+        if check.licence is not None:
+            continue
+        result = Verification(identifier=licence.identifier)
+        if _check_identifier(result, licence.identifier):
+            _verify_row(result, licence, today)
         if result.ok:
-            return WaiverCheck(licence=result.licence, refused=refused)
-        refused.append((licence.identifier, result.problems))
+            checks[licence.licence_type.code] = WaiverCheck(licence=licence, refused=check.refused)
+            continue
+        check.refused.append((licence.identifier, result.problems))
         if licence.status != LicenceStatus.SUPERSEDED:  # an old version being superseded is no news
             _event(licence, LicenceEventType.WAIVER_REFUSED, actor=None, today=today.isoformat(),
                    problems=result.problems)
             logger.info("licence %s refused for a waiver: %s", licence.identifier,
                         ", ".join(p["code"] for p in result.problems))
-    return WaiverCheck(licence=None, refused=refused)
+    return checks
 
 
 def licence_for_waiver(*, holder_id: str, licence_type: str, today: date) -> License | None:
