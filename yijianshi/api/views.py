@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -40,9 +41,15 @@ def _application(request: Request, number: str) -> Application:
     return get_object_or_404(visible_applications(actor_of(request.user)), number=number)
 
 
-def _detail(app: Application, code: int = status.HTTP_200_OK) -> Response:
-    app = Application.objects.select_related("bundle", "service_point").prefetch_related(
-        "item_cases__department", "uploads").get(pk=app.pk)
+def _detail(app: Application, code: int = status.HTTP_200_OK, *, fresh: bool = False) -> Response:
+    """The application as ApplicationOut. `fresh`: the instance the service has just created and saved (its
+    bundle and service point attached) is serialised as it is, with its item cases and uploads read; otherwise
+    it is read back with what the answer shows."""
+    if fresh:
+        prefetch_related_objects([app], "item_cases__department", "uploads")
+    else:
+        app = Application.objects.select_related("bundle", "service_point").prefetch_related(
+            "item_cases__department", "uploads").get(pk=app.pk)
     return Response(s.ApplicationOut(app).data, status=code)
 
 
@@ -68,7 +75,7 @@ class ApplicationListApi(GenericAPIView[Application]):
             materials=data.get("materials", []), tolerated=data.get("tolerated", []),
             commitments=data.get("commitments", []), on_behalf_of=data.get("on_behalf_of"),
             idempotency_key=request.headers.get("Idempotency-Key"), uploads=data.get("uploads", []))
-        response = _detail(result.application, status.HTTP_201_CREATED)
+        response = _detail(result.application, status.HTTP_201_CREATED, fresh=not result.replayed)
         if result.replayed:
             response["Idempotent-Replayed"] = "true"
         return response

@@ -20,9 +20,10 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from yijianshi.accounts.models import PartyType, Profile, Role
-from yijianshi.accounts.roles import Actor, actor_of
+from yijianshi.accounts.roles import Actor, actor_of, profile_of
 from yijianshi.catalog import engine
 from yijianshi.catalog.models import Bundle, Department, Item, ServicePoint, ServicePointKind
 from yijianshi.catalog.selectors import bundle_definition, current_version
@@ -122,7 +123,7 @@ def _document(application: Application, kind: str, *, issuer: str, lines: Sequen
 
 
 def _notify_later(application: Application, event: str, zh: str, en: str) -> None:
-    profile = Profile.objects.filter(user_id=application.applicant_id).first()
+    profile = profile_of(application.applicant_id)
     notice = Notice(event=event, reference=application.number,
                     subject_zh=f"【一件事】{application.snapshot['bundle']['name']}", subject_en="[yijianshi] "
                     + application.snapshot["bundle"]["name"], body_zh=f"办件 {application.number}：{zh}",
@@ -218,7 +219,9 @@ def _party(actor: User, actor_info: Actor, on_behalf_of: dict[str, Any] | None) 
     if actor_info.role != Role.APPLICANT:
         raise DomainError("party_required", "工作人员代为申请时须指明申请人（on_behalf_of）",
                           "Staff applying must name the applicant (on_behalf_of)", field="on_behalf_of")
-    profile = Profile.objects.get(user=actor)
+    profile = profile_of(actor.pk)
+    if profile is None:
+        raise DomainError("no_profile", "账号没有申请人资料", "The account has no applicant profile", field="actor")
     if profile.party_type == PartyType.ENTERPRISE:
         return actor, None, PartyType.ENTERPRISE, profile.enterprise_uscc, profile.enterprise_name
     return actor, None, PartyType.PERSON, profile.id_number, profile.name
@@ -285,12 +288,11 @@ def _record_prefill(application: Application, actor: User, info: Actor) -> None:
                             "prefill_changed": changed, "prefill_failures": dict(data.prefill.failures),
                             "evidence": {"licences": sorted(data.evidence.licences or ()),
                                          "data_checks": sorted(data.evidence.data_checks or ())}}
-    application.save(update_fields=["snapshot"])
+    application.save(update_fields=["number", "snapshot"])
 
 
 def _replay(actor: User, key: str, digest: str) -> Submission | None:
-    previous = Application.objects.filter(idempotency_key=key).filter(
-        applicant=actor).first() or Application.objects.filter(idempotency_key=key, agent=actor).first()
+    previous = Application.objects.filter(Q(applicant=actor) | Q(agent=actor), idempotency_key=key).first()
     if previous is None:
         return None
     if previous.request_digest != digest:
@@ -353,8 +355,7 @@ def _submit(actor: User, info: Actor, bundle_code: str, form: Any, answers: Any,
         channel=channel, service_point=point, idempotency_key=idempotency_key, request_digest=digest,
         submitted_at=now, intake_deadline=work_calendar().add_work_hours(now, INTAKE_HOURS, _hours(point)),
     )
-    application.number = f"YJS{bundle.region.code}{clock.local(now):%Y%m%d}{application.pk:07d}"
-    application.save(update_fields=["number"])
+    application.number = f"YJS{bundle.region.code}{clock.local(now):%Y%m%d}{application.pk:07d}"  # saved by _record_prefill
     uploads_attach(uploads=claimed, application=application, actor=actor)
     _event(application, EventType.SUBMITTED, actor=actor, to_status=application.status,
            data={"channel": channel, "bundle_version": version.number, "agent": bool(agent)})

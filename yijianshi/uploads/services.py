@@ -167,6 +167,8 @@ def uploads_claim(*, actor: User, bundle_code: str, upload_ids: Iterable[Any],
                               field="uploads") from None
     if len(set(ids)) != len(ids):
         raise DomainError("duplicate_upload", "同一上传材料不能重复提交", "An upload is listed twice", field="uploads")
+    if not ids:
+        return []
     rows = {u.pk: u for u in Upload.objects.select_for_update().filter(pk__in=ids, owner=actor)}
     for pk in ids:
         row = rows.get(pk)
