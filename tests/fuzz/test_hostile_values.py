@@ -205,6 +205,28 @@ def test_lone_surrogates_and_nul_anywhere_in_a_json_body_are_refused_naming_the_
     assert written() == before and Application.objects.get(number=number).status == "submitted"
 
 
+def test_nul_in_a_path_a_query_or_a_header_is_refused_before_any_lookup(mother: Newborn, as_user: Clients) -> None:
+    """PostgreSQL refuses NUL in any text it is asked to compare, so a lookup by such a value would be a 500."""
+    number = mother.submit(mother.body()).json()["number"]
+    clerk, before = as_user("clerk"), written()
+    for url in ("/api/applications/%00/", f"/api/applications/{number}%00/", "/api/bundles/140524-09%00/",
+                "/api/documents/%00.pdf"):
+        refused(mother.client.get(url), field=None, code="not_found", status=404)
+        refused(mother.client.post(url, {}, format="json"), field=None, code="not_found", status=404)
+    for url, field in (("/api/applications/?status=%00", "status"), ("/api/objections/?application=x%00", "application"),
+                       ("/api/item-cases/?status=%00", "status"), ("/api/bundles/140524-09/?under_one=%00", "under_one"),
+                       ("/api/intake-queue/?x%00=1", "x\ufffd")):
+        refused(clerk.get(url), field=field, code="invalid_characters")
+    anonymous = APIClient()
+    refused(anonymous.get("/api/applications/", HTTP_AUTHORIZATION="Token abc\x00def"), field="Authorization",
+            code="invalid_characters")
+    refused(anonymous.get("/api/bundles/", HTTP_COOKIE="sessionid=abc\x00def"), field="Cookie",
+            code="invalid_characters")
+    refused(mother.submit(mother.body(), HTTP_IDEMPOTENCY_KEY="k\x00"), field="Idempotency-Key",
+            code="invalid_characters")
+    assert written() == before
+
+
 def test_json_nested_past_any_use_is_refused(mother: Newborn) -> None:
     before = written()
     for depth in (40, 100_000):

@@ -117,11 +117,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+def error_response(code: str, zh: str, en: str, *, field: str | None = None, status: int = 400) -> JsonResponse:
+    """The structured body outside DRF (Django's handlers, middleware)."""
+    return JsonResponse(_body(code, zh, en, field), status=status, json_dumps_params={"ensure_ascii": False})
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Django's 404 handler (the URL matched no route, e.g. `/api/item-cases/9.5/` where an id is a number):
     under /api/ the same structured body as an object that does not exist — a client cannot tell a bad route
     from a missing or hidden object; elsewhere Django's own page."""
     if request.path.startswith("/api/"):
         zh, en = _DRF_MESSAGES["not_found"]
-        return JsonResponse(_body("not_found", zh, en), status=404, json_dumps_params={"ensure_ascii": False})
+        return error_response("not_found", zh, en, status=404)
     return defaults.page_not_found(request, exception or Http404())
