@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -68,6 +69,7 @@ INTAKE_HOURS = 2  # 004 annex 3: online applications are checked within 2 workin
 ACCEPT_DAYS = 1  # 004 annex 3: each department accepts or rejects within 1 working day
 POST_CHECK_DAYS = 30  # a commitment is checked within 30 working days of intake (illustrative; configurable later)
 DONE_FOR_DEPENDANTS = frozenset({CaseStatus.APPROVED, CaseStatus.DELIVERED})
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,100}")  # visible ASCII, as HTTP carries it (ADR 0007)
 DOC_CODES = {"receipt": "SJ", "deficiency_notice": "GZ", "acceptance_notice": "SL", "rejection_decision": "BSL",
              "correction_notice": "BZ", "approval_decision": "ZY", "denial_decision": "BY",
              "withdrawal_notice": "CH", "delivery_receipt": "SD"}
@@ -250,9 +252,10 @@ def application_submit(
         request["uploads"] = sorted(upload_ids)
     digest = _canonical(request)
     if idempotency_key is not None:
-        if not (1 <= len(idempotency_key) <= 100):
-            raise DomainError("invalid_idempotency_key", "Idempotency-Key 长度应为 1–100",
-                              "Idempotency-Key must be 1–100 characters", field="Idempotency-Key")
+        if not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
+            raise DomainError("invalid_idempotency_key", "Idempotency-Key 应为 1–100 个可见 ASCII 字符（如 UUID）",
+                              "Idempotency-Key must be 1–100 visible ASCII characters (a UUID, say)",
+                              field="Idempotency-Key")
         previous = _replay(actor, idempotency_key, digest)
         if previous is not None:
             return previous
@@ -822,7 +825,7 @@ def commitment_post_check(*, commitment: Commitment, actor: User, kept: bool, no
 # ------------------------------------------------------------------------------------------------ sweep
 
 
-def deadlines_sweep(*, now: datetime | None = None) -> dict[str, int]:
+def deadlines_sweep(*, now: datetime | None = None, batch: int = 500) -> dict[str, int]:
     """Mark what is overdue and escalate it: first to the department head, one working day later to the
     supervising bureau (the region's approval / data bureau); expire tolerated materials that never came.
     Each row is handled in its own short transaction, with SKIP LOCKED so two sweepers never double work."""
@@ -830,9 +833,9 @@ def deadlines_sweep(*, now: datetime | None = None) -> dict[str, int]:
     calendar = work_calendar()
     stats = {"overdue": 0, "escalated": 0, "expired": 0}
     for pk in list(ItemCase.objects.filter(status__in=[CaseStatus.PENDING_ACCEPTANCE], accept_deadline__lt=now)
-                   .values_list("pk", flat=True)[:500]) + list(
+                   .values_list("pk", flat=True)[:batch]) + list(
             ItemCase.objects.filter(status__in=[CaseStatus.ACCEPTED, CaseStatus.PRE_REVIEW], decide_deadline__lt=now)
-            .values_list("pk", flat=True)[:500]):
+            .values_list("pk", flat=True)[:batch]):
         with transaction.atomic():
             case = ItemCase.objects.select_for_update(skip_locked=True).filter(pk=pk).select_related(
                 "application", "department").first()
