@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from tests.fuzz.test_schemathesis import structured
@@ -46,7 +47,7 @@ def with_check(first17: str) -> str:
 def written() -> dict[str, int]:
     """How many rows of everything a refused request must not write."""
     return {m.__name__: m.objects.count()
-            for m in (Application, CaseEvent, Document, LedgerEntry, Upload, Objection, OutboxMessage)}
+            for m in (Application, CaseEvent, Document, LedgerEntry, Upload, Objection, OutboxMessage, User)}
 
 
 def refused(response: Any, *, field: str | None, code: str | None = None, status: int = 400) -> dict[str, Any]:
@@ -110,6 +111,34 @@ def test_very_long_strings_in_the_form_and_the_answers_are_refused(mother: Newbo
         refused(mother.submit(mother.body(answers={"u" * n: "yes"})), field=f"situations.{'u' * n}")
         refused(mother.submit(mother.body(bundle="1" * n)), field="bundle", code="max_length")
     assert written() == before
+
+
+def test_hostile_values_for_the_represented_party_are_refused(mother: Newborn) -> None:
+    """Applying on someone's behalf: each value is bounded, typed and checked; nothing is cut short silently and
+    no account is made for a refused party."""
+    newcomer = make_resident_id("140524", date(1985, 7, 1), 21)
+    behalf = {"name": "赵敏", "id_number": newcomer, "authorisation": "委托书编号 WT-001", "phone": "13900139000"}
+    before = written()
+    cases: list[tuple[dict[str, Any], str, str]] = []
+    for n in LONG:
+        cases += [({"name": "z" * n}, "on_behalf_of.name", "max_length"),
+                  ({"authorisation": "x" * n}, "on_behalf_of.authorisation", "max_length"),
+                  ({"phone": "1" * n}, "on_behalf_of.phone", "max_length"),
+                  ({"id_number": "1" * n}, "on_behalf_of.id_number", "max_length")]
+    cases += [({"party_type": ["person"]}, "on_behalf_of.party_type", "invalid_choice"),
+              ({"party_type": "alien"}, "on_behalf_of.party_type", "invalid_choice"),
+              ({"name": ["赵敏"]}, "on_behalf_of.name", "invalid"), ({"name": {"zh": "赵敏"}}, "on_behalf_of.name", "invalid"),
+              ({"name": "赵\u202e敏"}, "on_behalf_of.name", "invalid_characters"),
+              ({"phone": "call me"}, "on_behalf_of.phone", "invalid_phone"),
+              ({"id_number": newcomer[:-1] + ("1" if newcomer[-1] != "1" else "2")}, "on_behalf_of.id_number",
+               "id_number_bad_check_digit")]
+    for change, field, code in cases:
+        refused(mother.submit(mother.body(on_behalf_of={**behalf, **change})), field=field, code=code)
+    assert mother.submit(mother.body(on_behalf_of="赵敏")).status_code == 400
+    assert written() == before
+    created = mother.submit(mother.body(on_behalf_of=behalf))
+    assert created.status_code == 201, created.content
+    assert Application.objects.get(number=created.json()["number"]).authorisation == {"text": behalf["authorisation"]}
 
 
 def test_a_body_past_the_size_limit_is_a_structured_413(mother: Newborn) -> None:

@@ -11,6 +11,18 @@ from yijianshi.core.identifiers import mask
 from yijianshi.uploads.api import UploadOut
 
 
+class OnBehalfOf(serializers.Serializer[Any]):
+    """The party an applicant or a clerk applies for (the service checks the identifier and the authorisation)."""
+
+    party_type = serializers.ChoiceField(choices=["person", "enterprise"], default="person")
+    name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    id_number = serializers.CharField(max_length=40, required=False, allow_blank=True, help_text="a person's")
+    uscc = serializers.CharField(max_length=40, required=False, allow_blank=True, help_text="an enterprise's")
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    authorisation = serializers.CharField(max_length=500, required=False, allow_blank=True,
+                                          help_text="the authorisation to apply for them (an applicant needs one)")
+
+
 class SubmitRequest(serializers.Serializer[Any]):
     bundle = serializers.CharField(max_length=40, help_text="bundle code, e.g. 140524-09")
     form = serializers.DictField(help_text="merged-form values by semantic key")
@@ -20,8 +32,7 @@ class SubmitRequest(serializers.Serializer[Any]):
     materials = serializers.ListField(child=serializers.CharField(max_length=80), required=False, max_length=200)
     tolerated = serializers.ListField(child=serializers.CharField(max_length=80), required=False, max_length=200)
     commitments = serializers.ListField(child=serializers.CharField(max_length=80), required=False, max_length=200)
-    on_behalf_of = serializers.DictField(required=False, help_text="{name, id_number | uscc, party_type, phone, "
-                                                                   "authorisation}: applying for someone else")
+    on_behalf_of = OnBehalfOf(required=False, help_text="applying for someone else")
     uploads = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=200,
                                     help_text="ids of the actor's uploads (POST /api/uploads/) to submit with it")
 

@@ -33,6 +33,7 @@ from yijianshi.core.calendar import work_calendar
 from yijianshi.core.errors import Conflict, DomainError, NotFound
 from yijianshi.core.identifiers import credit_code, resident_id
 from yijianshi.core.notify import Notice
+from yijianshi.core.text import hidden_controls
 from yijianshi.core.workdays import BusinessHours
 from yijianshi.documents.render import DocumentData, render_pdf
 from yijianshi.integrations.outbox import outbox_enqueue
@@ -41,7 +42,7 @@ from yijianshi.uploads.models import Upload
 from yijianshi.uploads.services import uploads_attach, uploads_claim
 
 from . import permissions
-from .formcheck import check_form
+from .formcheck import PHONE, check_form
 from .models import (
     Application,
     CaseEvent,
@@ -199,7 +200,18 @@ def _party(actor: User, actor_info: Actor, on_behalf_of: dict[str, Any] | None) 
         if not name or len(name) > 50:
             raise DomainError("required", "请填写被代办人姓名", "The represented person's name is required",
                               field="on_behalf_of.name")
-        kind = on_behalf_of.get("party_type", PartyType.PERSON)
+        if hidden_controls(name):
+            raise DomainError("invalid_characters", "被代办人姓名含有不可见的控制字符或文字方向控制符",
+                              "The represented party's name contains control or bidirectional characters",
+                              field="on_behalf_of.name")
+        phone = str(on_behalf_of.get("phone") or "").strip()
+        if phone and not PHONE.match(phone):
+            raise DomainError("invalid_phone", "被代办人电话号码格式不正确", "The represented party's phone number is "
+                              "not valid", field="on_behalf_of.phone")
+        kind = on_behalf_of.get("party_type") or PartyType.PERSON
+        if kind not in PartyType.values:
+            raise DomainError("invalid_choice", "代办对象类型应为个人或企业", "party_type must be person or enterprise",
+                              field="on_behalf_of.party_type")
         if kind == PartyType.ENTERPRISE:
             party_id = credit_code(str(on_behalf_of.get("uscc") or ""), field="on_behalf_of.uscc")
         else:
@@ -216,7 +228,7 @@ def _party(actor: User, actor_info: Actor, on_behalf_of: dict[str, Any] | None) 
                 id_number=party_id if kind != PartyType.ENTERPRISE else "",
                 enterprise_uscc=party_id if kind == PartyType.ENTERPRISE else "",
                 enterprise_name=name if kind == PartyType.ENTERPRISE else "",
-                phone=str(on_behalf_of.get("phone") or "")[:20])
+                phone=phone)
         return profile.user, actor, kind, party_id, name
     if actor_info.role != Role.APPLICANT:
         raise DomainError("party_required", "工作人员代为申请时须指明申请人（on_behalf_of）",
