@@ -837,6 +837,9 @@ def commitment_post_check(*, commitment: Commitment, actor: User, kept: bool, no
 # ------------------------------------------------------------------------------------------------ sweep
 
 
+LAST_ESCALATION_LEVEL = 2  # 1: the department head; 2, a working day later: the supervising bureau
+
+
 def deadlines_sweep(*, now: datetime | None = None, batch: int = 500) -> dict[str, int]:
     """Mark what is overdue and escalate it: first to the department head, one working day later to the
     supervising bureau (the region's approval / data bureau); expire tolerated materials that never came.
@@ -844,19 +847,16 @@ def deadlines_sweep(*, now: datetime | None = None, batch: int = 500) -> dict[st
     now = now or clock.now()
     calendar = work_calendar()
     stats = {"overdue": 0, "escalated": 0, "expired": 0}
-    for pk in list(ItemCase.objects.filter(status__in=[CaseStatus.PENDING_ACCEPTANCE], accept_deadline__lt=now)
-                   .values_list("pk", flat=True)[:batch]) + list(
-            ItemCase.objects.filter(status__in=[CaseStatus.ACCEPTED, CaseStatus.PRE_REVIEW], decide_deadline__lt=now)
-            .values_list("pk", flat=True)[:batch]):
+    for pk in (_cases_to_sweep([CaseStatus.PENDING_ACCEPTANCE], "accept_deadline", now, batch)
+               + _cases_to_sweep([CaseStatus.ACCEPTED, CaseStatus.PRE_REVIEW], "decide_deadline", now, batch)):
         with transaction.atomic():
-            case = ItemCase.objects.select_for_update(skip_locked=True).filter(pk=pk).select_related(
-                "application", "department").first()
+            case = _case_to_sweep(pk)
             if case is None:
                 continue
             deadline = case.accept_deadline if case.status == CaseStatus.PENDING_ACCEPTANCE else case.decide_deadline
             if deadline is None or deadline >= now:
                 continue
-            level = 2 if calendar.workdays_between(deadline, now) >= 1 else 1
+            level = LAST_ESCALATION_LEVEL if calendar.workdays_between(deadline, now) >= 1 else 1
             if not case.overdue:
                 case.overdue = True
                 stats["overdue"] += 1
@@ -901,6 +901,23 @@ def deadlines_sweep(*, now: datetime | None = None, batch: int = 500) -> dict[st
                 _notify_later(app, "item_case.terminated", text, f"'{case.name}' ended: the tolerated material never came.")
             stats["expired"] += 1
     return stats
+
+
+def _cases_to_sweep(statuses: list[str], deadline: str, now: datetime, batch: int) -> list[int]:
+    """The first `batch` overdue item cases the sweep still has something to do for: not marked overdue yet
+    (first), or below the last escalation level (oldest deadline first: when it is not due for the next level,
+    no later one is). Cases escalated as far as they go never fill the batch and hide the others."""
+    return list(ItemCase.objects.filter(status__in=statuses, **{f"{deadline}__lt": now})
+                .exclude(overdue=True, escalation_level__gte=LAST_ESCALATION_LEVEL)
+                .order_by("overdue", deadline, "pk").values_list("pk", flat=True)[:batch])
+
+
+def _case_to_sweep(pk: int) -> ItemCase | None:
+    """Item case `pk`, locked for the rest of the transaction; None when another transaction holds it. Only its
+    own row is locked, not its application's nor its department's (`of`), so that a sweeper on another worker
+    skips this case alone, not every case of the department and of the application."""
+    return ItemCase.objects.select_for_update(skip_locked=True, of=("self",)).filter(pk=pk).select_related(
+        "application", "department").first()
 
 
 def _supervisor(department: Department) -> str:
