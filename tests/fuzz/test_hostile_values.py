@@ -175,13 +175,41 @@ def test_very_long_problems_at_intake_and_withdrawal_reasons_are_refused(mother:
     assert mother.client.post(url + "withdraw/", {"reason": "不" * 500}, format="json").json()["status"] == "withdrawn"
 
 
-def test_very_long_objection_reasons_are_refused(mother: Newborn) -> None:
-    before = written()
+def test_hostile_objections_are_refused_before_any_read(mother: Newborn, as_user: Clients) -> None:
+    """数据异议 on the party file: the reason and the claimed value are bounded and checked before the source is read
+    (each read is in the access ledger) or anything stored; the provider's corrected value likewise."""
+    url, before = "/api/objections/", written()
+    claim = {"source": "household", "key": "person.residence_address", "claimed_value": "山西省晋城市陵川县崇文镇",
+             "reason": "已搬家"}
+    cases: list[tuple[dict[str, Any], str, str]] = []
     for n in LONG:
-        refused(mother.client.post("/api/objections/", {"source": "household", "key": "person.residence_address",
-                                                        "claimed_value": "山西省晋城市陵川县", "reason": "x" * n},
-                                   format="json"), field="reason", code="max_length")
+        cases += [({"reason": "x" * n}, "reason", "max_length"),
+                  ({"claimed_value": "x" * n}, "claimed_value", "objection_value_too_long")]
+    cases += [({"claimed_value": ["山西", "陵川"]}, "claimed_value", "objection_value_invalid"),
+              ({"claimed_value": {"city": "陵川"}}, "claimed_value", "objection_value_invalid"),
+              ({"claimed_value": "陵川\u202e县"}, "claimed_value", "invalid_characters"),
+              ({"claimed_value": "陵川\u0000县"}, "claimed_value", "invalid_characters"),
+              ({"claimed_value": None}, "claimed_value", "null"), ({"claimed_value": " "}, "claimed_value",
+                                                                   "objection_claimed_value_required"),
+              ({"reason": ["已搬家"]}, "reason", "invalid"), ({"reason": None}, "reason", "null"),
+              ({"key": "k" * 10_000}, "key", "max_length")]
+    for change, field, code in cases:
+        refused(mother.client.post(url, {**claim, **change}, format="json"), field=field, code=code)
+    refused(mother.client.generic("POST", url, json.dumps(claim, ensure_ascii=False).replace('"山西省晋城市陵川县崇文镇"', "1e999").encode(),
+                                  content_type="application/json"), field="claimed_value", code="invalid_number")
     assert written() == before
+    # the provider department corrects with a value of its own: the same bounds
+    raised = mother.client.post(url, claim, format="json")
+    assert raised.status_code == 201, raised.content
+    police, resolve = as_user("officer_police"), f"{url}{raised.json()['id']}/resolve/"
+    before = written()
+    for value, code in (("x" * 10_000, "objection_value_too_long"), ([1, 2], "objection_value_invalid"),
+                        ("陵川\u202e县", "invalid_characters")):
+        refused(police.post(resolve, {"outcome": "corrected", "corrected_value": value}, format="json"),
+                field="corrected_value", code=code)
+    refused(police.post(resolve, {"outcome": "corrected", "note": "x" * 10_000}, format="json"), field="note",
+            code="max_length")
+    assert written() == before and Objection.objects.get().status == "open"
 
 
 # ---------------------------------------------------------------------------------------------- odd Unicode

@@ -3,12 +3,15 @@ take, before any serializer, service or database sees it (docs/adr/0007-hostile-
 
 - a string or key anywhere in the body holding NUL or a lone surrogate (yijianshi/core/text.py) →
   400 `invalid_characters` naming the value's path (`form.child.name`, `problems.1`), as DRF names fields;
+- a number past the range of a float (`1e999`, which Python decodes as infinity: no JSON can carry it back
+  out, no jsonb column can store it) → 400 `invalid_number` naming its path;
 - nesting deeper than `MAX_DEPTH` (no request of ours nests past 5; Python's decoder overflows its stack near
   1,000, which DRF would let through as a 500) → 400 `too_deep` naming where.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import IO, Any
 
@@ -35,6 +38,9 @@ def _check(data: Any) -> None:
                                   "contains a character that cannot be stored (NUL or a lone surrogate)",
                                   field=path or None)
             continue
+        if isinstance(value, float) and not math.isfinite(value):
+            raise DomainError("invalid_number", "数值超出范围", "The number is out of range (not finite)",
+                              field=path or None)
         if not isinstance(value, (Mapping, list)):
             continue
         if depth >= MAX_DEPTH:

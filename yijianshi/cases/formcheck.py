@@ -9,12 +9,11 @@ from typing import Any
 
 from yijianshi.core.errors import DomainError, ErrorDetail
 from yijianshi.core.identifiers import credit_code, resident_id
-from yijianshi.core.text import hidden_controls
+from yijianshi.core.text import MAX_TEXT, hidden_controls
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 POSTCODE = re.compile(r"^\d{6}$")
-MAX_TEXT = 5000
 
 
 def _err(key: str, code: str, zh: str, en: str) -> ErrorDetail:

@@ -88,5 +88,6 @@ class ErrorList:
                 zh if len(self.items) > 1 else first.zh,
                 en if len(self.items) > 1 else first.en,
                 where=None if len(self.items) > 1 else first.where,
+                field=None if len(self.items) > 1 else first.field,
                 details=list(self.items),
             )

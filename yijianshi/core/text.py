@@ -8,13 +8,15 @@
   an address or a number is to show something other than what is stored ("Trojan Source", CVE-2021-42574).
   Right-to-left scripts (Uyghur) are laid out by the Unicode bidi algorithm without them.
 - **Taken as typed**: everything else printable — emoji, joiners (U+200C/U+200D, which emoji sequences and some
-  scripts need), combining marks, a middle dot (阿依古丽·买买提), full-width forms. Lengths count code points.
+  scripts need), combining marks, a middle dot (阿依古丽·买买提), full-width forms. Lengths count code points;
+  a text value of a form field (or claimed for one) is at most `MAX_TEXT` unless its vocabulary entry says less.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
+MAX_TEXT = 5000  # the longest text a field takes when its vocabulary entry sets no max_length
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 REPLACEMENT = "\ufffd"
 

@@ -23,6 +23,7 @@ Rules, and where they come from:
 from __future__ import annotations
 
 import logging
+import math
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -40,6 +41,7 @@ from yijianshi.core import clock
 from yijianshi.core.errors import Conflict, DomainError, ErrorList, NotFound
 from yijianshi.core.identifiers import credit_code, mask, resident_id
 from yijianshi.core.notify import Notice, notify
+from yijianshi.core.text import MAX_TEXT, hidden_controls, unstorable
 from yijianshi.ledger.models import PurposeKind
 from yijianshi.ledger.services import SYSTEM_ROLE, Purpose, ledger_append, ledger_batch
 
@@ -516,18 +518,40 @@ def _may_raise(actor: User, subject_id: str, application_number: str) -> bool:
     return False
 
 
+def _check_value(value: Any, field: str, problems: ErrorList) -> None:
+    """A claimed or corrected value is what a form field holds: text (at most MAX_TEXT characters, no hidden
+    controls), a finite number, or true/false (docs/adr/0007-hostile-input-limits.md)."""
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            problems.add("objection_value_too_long", f"值不能超过 {MAX_TEXT} 个字符",
+                         f"The value must be at most {MAX_TEXT} characters", field=field)
+        elif unstorable(value) or hidden_controls(value):
+            problems.add("invalid_characters", "值含有不可见的控制字符或文字方向控制符",
+                         "The value contains control or bidirectional characters", field=field)
+    elif not isinstance(value, (bool, int, float)) or (isinstance(value, float) and not math.isfinite(value)):
+        problems.add("objection_value_invalid", "值应为文本、数字或是/否", "The value must be text, a number or "
+                     "true/false", field=field)
+
+
+def _claim_problems(claimed_value: Any, reason: str) -> ErrorList:
+    problems = ErrorList()
+    if claimed_value is None or (isinstance(claimed_value, str) and not claimed_value.strip()):
+        problems.add("objection_claimed_value_required", "请填写您认为正确的值", "Give the value you claim is correct",
+                     field="claimed_value")
+    else:
+        _check_value(claimed_value, "claimed_value", problems)
+    if not (reason or "").strip():
+        problems.add("objection_reason_required", "请说明异议理由", "Give the reason for the objection",
+                     field="reason")
+    return problems
+
+
 def objection_raise(*, subject_id: str, source: str, key: str, claimed_value: Any, reason: str,
                     application_number: str = "", form_key: str = "", actor: User,
                     registry: SourceConnectorRegistry = default_registry) -> Objection:
     """数据异议: dispute the value a source holds for `key` on a subject. The value held now is read (and the
     read recorded) so the provider department sees both; the objection goes to that department's queue."""
-    problems = ErrorList()
-    if claimed_value is None or (isinstance(claimed_value, str) and not claimed_value.strip()):
-        problems.add("objection_claimed_value_required", "请填写您认为正确的值", "Give the value you claim is correct",
-                     field="claimed_value")
-    if not (reason or "").strip():
-        problems.add("objection_reason_required", "请说明异议理由", "Give the reason for the objection",
-                     field="reason")
+    problems = _claim_problems(claimed_value, reason)
     if not FieldKey.objects.filter(key=key).exists():
         problems.add("objection_unknown_key", f"{key} 不是表单词汇表中的字段", f"{key} is not a key of the vocabulary",
                      field="key")
@@ -573,6 +597,7 @@ def objection_raise_on_field(*, application: Any, form_key: str, claimed_value: 
     typed in an earlier application is theirs to change, not to dispute. The caller has checked the actor may
     see the application; the application goes on meanwhile with the applicant's value, flagged
     (selectors.disputed_values)."""
+    _claim_problems(claimed_value, reason).raise_if_any()  # before the read that finds the source
     provenance = (application.snapshot or {}).get("prefill") or {}
     held = provenance.get(form_key)
     if not isinstance(held, dict):
@@ -608,6 +633,10 @@ def objection_resolve(*, objection: Objection, actor: User, outcome: str, note: 
     if outcome not in (ObjectionStatus.CORRECTED, ObjectionStatus.CONFIRMED):
         raise DomainError("objection_bad_outcome", "处理结果须为“已更正”或“维持原值”",
                           "The outcome must be corrected or confirmed", field="outcome")
+    if corrected_value is not None:
+        problems = ErrorList()
+        _check_value(corrected_value, "corrected_value", problems)
+        problems.raise_if_any()
     profile = Profile.objects.filter(user_id=actor.pk).first()
     is_admin = actor.is_superuser or (profile is not None and profile.role == UserRole.ADMIN)
     if not is_admin and (profile is None or obj.department_id is None or profile.department_id != obj.department_id):
