@@ -378,6 +378,19 @@ def test_impossible_dates_in_the_form_are_refused(mother: Newborn) -> None:
     assert written() == before
 
 
+def test_impossible_dates_for_the_measured_figures_are_refused(newborn: None, as_user: Clients) -> None:
+    clerk, url = as_user("clerk"), "/api/figures/applications/"
+    for query, field, code in (("since=2999-01-01", "since", "date_out_of_range"),
+                               ("until=1800-01-01", "until", "date_out_of_range"),
+                               ("since=0001-01-01", "since", "date_out_of_range"),
+                               ("until=9999-12-31", "until", "date_out_of_range"),
+                               ("since=0000-00-00", "since", "invalid"), ("until=2026-02-30", "until", "invalid"),
+                               ("since=tomorrow", "since", "invalid"), ("since=2026-12-01&until=2026-01-01", "until",
+                                                                        "until_before_since")):
+        refused(clerk.get(f"{url}?{query}"), field=field, code=code)
+    assert clerk.get(f"{url}?since=1900-01-01&until=2100-12-31").status_code == 200
+
+
 # ---------------------------------------------------------------------------------------------- legal values
 
 

@@ -14,6 +14,7 @@ from yijianshi.core.text import MAX_TEXT, hidden_controls
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 POSTCODE = re.compile(r"^\d{6}$")
+EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)  # any date the platform takes (ADR 0007)
 
 
 def _err(key: str, code: str, zh: str, en: str) -> ErrorDetail:
@@ -98,7 +99,7 @@ def _check_value(key: str, spec: dict[str, Any], value: Any) -> Any:
             day = date.fromisoformat(text)
         except ValueError:
             raise _bad("invalid_date", "日期格式应为 YYYY-MM-DD", "must be a date YYYY-MM-DD") from None
-        if not date(1900, 1, 1) <= day <= date(2100, 12, 31):
+        if not EARLIEST <= day <= LATEST:
             raise _bad("date_out_of_range", "日期超出合理范围（1900–2100）", "is outside 1900–2100")
         return day.isoformat()
     if kind == "phone" and not PHONE.match(text):

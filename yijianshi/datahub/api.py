@@ -301,6 +301,17 @@ class FiguresQuery(serializers.Serializer[Any]):
     since = serializers.DateField(required=False, help_text="submitted on or after (Beijing date)")
     until = serializers.DateField(required=False, help_text="submitted on or before (Beijing date)")
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        from yijianshi.cases.formcheck import EARLIEST, LATEST
+
+        for name in ("since", "until"):
+            if attrs.get(name) is not None and not EARLIEST <= attrs[name] <= LATEST:
+                raise DomainError("date_out_of_range", "日期超出合理范围（1900–2100）", "The date is outside 1900–2100",
+                                  field=name)
+        if attrs.get("since") and attrs.get("until") and attrs["until"] < attrs["since"]:
+            raise DomainError("until_before_since", "结束日期早于开始日期", "until is before since", field="until")
+        return attrs
+
 
 class MeasuredFiguresApi(APIView):
     """The reform figures measured on submitted applications, per bundle and in total, each beside the
