@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -24,6 +24,7 @@ from tests.fuzz.test_schemathesis import structured
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.cases.models import Application, CaseEvent, Document
 from yijianshi.cases.samples import sample_form
+from yijianshi.core import clock
 from yijianshi.core.identifiers import make_resident_id
 from yijianshi.datahub.models import Objection
 from yijianshi.integrations.models import OutboxMessage
@@ -42,6 +43,10 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 def with_check(first17: str) -> str:
     """An identity number with the right check character (GB 11643, computed here, not by the code under test)."""
     return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
+
+
+def today() -> date:
+    return clock.local(clock.now()).date()
 
 
 def written() -> dict[str, int]:
@@ -330,6 +335,9 @@ def test_bad_resident_identity_numbers_are_refused(mother: Newborn) -> None:
         (with_check("99999919900315001"), "id_number_bad_component"),  # no such area code
         (with_check("14052419900230001"), "id_number_bad_component"),  # 30 February
         (with_check("14052419901301001"), "id_number_bad_component"),  # month 13
+        (with_check(f"140524{today() + timedelta(days=1):%Y%m%d}001"), "id_number_bad_component"),  # tomorrow
+        (with_check("14052429990101001"), "id_number_bad_component"),  # born in 2999
+        (with_check("14052418000101001"), "id_number_bad_component"),  # before the county had its code
         (good[:17], "id_number_bad_length"), (good + "1", "id_number_bad_length"), ("", "required"),
         (good[:10] + "A" + good[11:], "id_number_bad_format"), (good[:6] + " " + good[6:17], "id_number_bad_format"),
     ]
@@ -345,7 +353,9 @@ def test_bad_resident_identity_numbers_are_refused(mother: Newborn) -> None:
 def test_a_lower_case_x_and_full_width_digits_are_accepted_and_normalised(mother: Newborn) -> None:
     with_x = next(n for n in (with_check(f"140524199003150{i:02d}") for i in range(100)) if n.endswith("X"))
     full_width = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in FATHER_ID)
-    for typed, stored in ((with_x.lower(), with_x), (full_width, FATHER_ID), (f"  {FATHER_ID} ", FATHER_ID)):
+    born_today = with_check(f"140524{today():%Y%m%d}002")
+    for typed, stored in ((with_x.lower(), with_x), (full_width, FATHER_ID), (f"  {FATHER_ID} ", FATHER_ID),
+                          (born_today, born_today)):
         created = mother.submit(mother.with_form(**{"father.id_number": typed}))
         assert created.status_code == 201, (typed, created.content)
         assert form_value(created.json()["number"], "father.id_number") == stored

@@ -13,6 +13,7 @@ from typing import Any
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
+from . import clock
 from .errors import DomainError
 
 
@@ -40,8 +41,9 @@ def _validate(module: Any, value: str, *, field: str, code: str, zh_name: str, e
     raw = (value or "").strip()
     try:
         number: str = module.validate(raw)
-        if module is ric:
-            ric.get_birth_date(number)  # rejects impossible dates
+        # stdnum refuses impossible birth dates (30 February, month 13); one after today is impossible too
+        if module is ric and ric.get_birth_date(number) > clock.local(clock.now()).date():
+            raise InvalidComponent()
     except (ValidationError, ValueError, KeyError, LookupError) as exc:
         problem, zh, en = _problem(exc)
         raise DomainError(f"{code}_{problem}", f"{zh_name} {mask(raw)} {zh}",
@@ -50,7 +52,8 @@ def _validate(module: Any, value: str, *, field: str, code: str, zh_name: str, e
 
 
 def resident_id(value: str, *, field: str = "id_number") -> str:
-    """A valid 18-character resident identity number (公民身份号码), normalised (upper-case X)."""
+    """A valid 18-character resident identity number (公民身份号码), normalised (ASCII digits — full-width ones are
+    taken — and an upper-case X), born no later than today."""
     return _validate(ric, value, field=field, code="id_number", zh_name="公民身份号码", en_name="identity number")
 
 
