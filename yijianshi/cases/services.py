@@ -843,15 +843,18 @@ LAST_ESCALATION_LEVEL = 2  # 1: the department head; 2, a working day later: the
 def deadlines_sweep(*, now: datetime | None = None, batch: int = 500) -> dict[str, int]:
     """Mark what is overdue and escalate it: first to the department head, one working day later to the
     supervising bureau (the region's approval / data bureau); expire tolerated materials that never came.
-    Each row is handled in its own short transaction, with SKIP LOCKED so two sweepers never double work."""
+    Each row is handled in its own short transaction, with SKIP LOCKED so two sweepers never double work; a row
+    another transaction holds (another sweeper, an officer acting on the case) is left for the next sweep and
+    counted as `skipped`."""
     now = now or clock.now()
     calendar = work_calendar()
-    stats = {"overdue": 0, "escalated": 0, "expired": 0}
+    stats = {"overdue": 0, "escalated": 0, "expired": 0, "skipped": 0}
     for pk in (_cases_to_sweep([CaseStatus.PENDING_ACCEPTANCE], "accept_deadline", now, batch)
                + _cases_to_sweep([CaseStatus.ACCEPTED, CaseStatus.PRE_REVIEW], "decide_deadline", now, batch)):
         with transaction.atomic():
             case = _case_to_sweep(pk)
             if case is None:
+                stats["skipped"] += 1
                 continue
             deadline = case.accept_deadline if case.status == CaseStatus.PENDING_ACCEPTANCE else case.decide_deadline
             if deadline is None or deadline >= now:
@@ -873,7 +876,10 @@ def deadlines_sweep(*, now: datetime | None = None, batch: int = 500) -> dict[st
                                          intake_deadline__lt=now).values_list("pk", flat=True)[:500]:
         with transaction.atomic():
             app = Application.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
-            if app is None or app.overdue or app.status != AppStatus.SUBMITTED:
+            if app is None:
+                stats["skipped"] += 1
+                continue
+            if app.overdue or app.status != AppStatus.SUBMITTED:
                 continue
             app.overdue = True
             app.escalation_level = 1
@@ -886,7 +892,10 @@ def deadlines_sweep(*, now: datetime | None = None, batch: int = 500) -> dict[st
             "pk", flat=True)[:500]:
         with transaction.atomic():
             row = ToleratedMaterial.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
-            if row is None or row.expired or row.received_at:
+            if row is None:
+                stats["skipped"] += 1
+                continue
+            if row.expired or row.received_at:
                 continue
             app = _lock_application(row.item_case.application_id)
             siblings = {c.ref: c for c in ItemCase.objects.select_for_update().filter(application=app)}
