@@ -34,6 +34,16 @@ def test_unknown_department(minipack: Path) -> None:
     assert ("pack_unknown_department", "regions/140524/bundles.yaml: bundle 140524-09: item ssc") in problems(minipack)
 
 
+def test_a_date_bound_is_today_or_a_quoted_date(minipack: Path) -> None:
+    vocabulary = minipack / "common/vocabulary.yaml"
+    edit(vocabulary, "en: Child's date of birth, type: date", "en: Child's date of birth, type: date, max: yesterday")
+    assert [c for c, where in problems(minipack) if "child.birth_date" in where] == ["pack_bad_value"]
+    edit(vocabulary, "max: yesterday", "max: 2026-01-01")  # unquoted, YAML makes it a date
+    assert [c for c, where in problems(minipack) if "child.birth_date" in where] == ["pack_bad_value"]
+    edit(vocabulary, "max: 2026-01-01", 'min: "2000-01-01", max: today')
+    read_packs(minipack)
+
+
 def test_duplicated_codes(minipack: Path) -> None:
     edit(minipack / "regions/140524/region.yaml", "  hrss: {name: 人力资源和社会保障部门, kind: hrss}",
          "  hrss: {name: 人力资源和社会保障部门, kind: hrss}\n  hrss: {name: 人社局, kind: hrss}")

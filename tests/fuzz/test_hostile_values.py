@@ -379,9 +379,14 @@ def test_impossible_dates_in_the_form_are_refused(mother: Newborn) -> None:
     for value, code in (("2999-01-01", "date_out_of_range"), ("1800-01-01", "date_out_of_range"),
                         ("0000-00-00", "invalid_date"), ("2026-02-30", "invalid_date"), ("tomorrow", "invalid_date"),
                         ("2026-13-01", "invalid_date"), ("01/11/2026", "invalid_date"),
-                        ("２０２６-１１-０１", "invalid_date"), ("2026-11-01T00:00:00", "invalid_date")):
+                        ("２０２６-１１-０１", "invalid_date"), ("2026-11-01T00:00:00", "invalid_date"),
+                        (f"{today() + timedelta(days=1)}", "date_too_late"), ("2100-12-31", "date_too_late")):
         refused(mother.submit(mother.with_form(**{"child.birth_date": value})), field="form.child.birth_date",
                 code=code)
+    for value in (f"{today()}", "1900-01-01"):  # born today, or long ago: possible
+        created = mother.submit(mother.with_form(**{"child.birth_date": value}))
+        assert created.status_code == 201, (value, created.content)
+    before = written()
     for value, code in ((2999, "too_large"), (1800, "too_small")):
         refused(mother.submit(mother.with_form(**{"medical_enrolment.contribution_year": value})),
                 field="form.medical_enrolment.contribution_year", code=code)

@@ -7,6 +7,7 @@ import re
 from datetime import date
 from typing import Any
 
+from yijianshi.core import clock
 from yijianshi.core.errors import DomainError, ErrorDetail
 from yijianshi.core.identifiers import credit_code, resident_id
 from yijianshi.core.text import MAX_TEXT, hidden_controls
@@ -50,6 +51,16 @@ def check_form(fields: list[dict[str, Any]], data: Any) -> dict[str, Any]:
                           f"{len(problems)} problem(s) in the form: {first.en}",
                           field=first.field, details=problems)
     return clean
+
+
+def date_bound(rule: object) -> date | None:
+    """A date field's `min` or `max` in the vocabulary: "today" (in Asia/Shanghai, so a birth date cannot be in
+    the future) or a date YYYY-MM-DD; the pack checker refuses anything else."""
+    if rule is None:
+        return None
+    if rule == "today":
+        return clock.local(clock.now()).date()
+    return date.fromisoformat(str(rule))
 
 
 def _bad(code: str, zh: str, en: str) -> DomainError:
@@ -101,6 +112,13 @@ def _check_value(key: str, spec: dict[str, Any], value: Any) -> Any:
             raise _bad("invalid_date", "日期格式应为 YYYY-MM-DD", "must be a date YYYY-MM-DD") from None
         if not EARLIEST <= day <= LATEST:
             raise _bad("date_out_of_range", "日期超出合理范围（1900–2100）", "is outside 1900–2100")
+        latest, earliest = date_bound(rules.get("max")), date_bound(rules.get("min"))
+        if latest is not None and day > latest:
+            zh, en = ("今天", "today") if rules["max"] == "today" else (str(latest), str(latest))
+            raise _bad("date_too_late", f"不能晚于{zh}", f"must not be after {en}")
+        if earliest is not None and day < earliest:
+            zh, en = ("今天", "today") if rules["min"] == "today" else (str(earliest), str(earliest))
+            raise _bad("date_too_early", f"不能早于{zh}", f"must not be before {en}")
         return day.isoformat()
     if kind == "phone" and not PHONE.match(text):
         raise _bad("invalid_phone", "电话号码格式不正确", "is not a valid phone number")

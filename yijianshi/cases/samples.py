@@ -21,7 +21,7 @@ def sample_value(field: dict[str, Any], *, overrides: dict[str, Any] | None = No
     if kind == "uscc":
         return "91110000600037341L"
     if kind == "date":
-        return "2026-11-01"
+        return "2024-11-01" if rules.get("max") == "today" else "2026-11-01"  # a birth or death: in the past
     if kind == "phone":
         return "13800138000"
     if kind == "email":

@@ -98,6 +98,17 @@ class Catalogue:
         return bundle_def(self, region_code, bundle)
 
 
+def _date_rule(value: Any) -> bool:
+    """A date field's min or max: "today" or a quoted "YYYY-MM-DD" (YAML would make an unquoted one a date)."""
+    if value == "today":
+        return True
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return isinstance(value, str)
+
+
 def field_spec(vocabulary: dict[str, dict[str, Any]], key: str, required: bool) -> FieldSpec:
     entry = vocabulary[key]
     return FieldSpec(
@@ -291,6 +302,10 @@ class _Checker:
             self.err(where, "pack_bad_value", "choice 类型须给出 choices", "a choice field needs choices")
         if raw.get("source") and raw["source"] not in self.cat.sources:
             self.err(where, "pack_unknown_source", f"未知数据源“{raw['source']}”", f"unknown data source '{raw['source']}'")
+        for bound in ("min", "max"):
+            if raw["type"] == "date" and raw.get(bound) is not None and not _date_rule(raw[bound]):
+                self.err(where, "pack_bad_value", f"日期字段的 {bound} 应为 today 或加引号的 \"YYYY-MM-DD\"",
+                         f"a date field's {bound} must be today or a quoted \"YYYY-MM-DD\"")
         if raw.get("pattern"):
             try:
                 re.compile(raw["pattern"])
