@@ -12,11 +12,13 @@ must be accepted, so that the tests fail when validation is too strict as well a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
@@ -37,6 +39,7 @@ Clients = Callable[[str], APIClient]
 BUNDLE = "140524-09"
 LONG = (10_000, 1_000_000)
 FATHER_ID = make_resident_id("140524", date(1990, 3, 15), 11)
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -61,6 +64,8 @@ def refused(response: Any, *, field: str | None, code: str | None = None, status
     body = json.loads(response.content)
     assert structured(body), body
     assert body.get("field") == field, body
+    for message in (body["message"], *(e["message"] for e in body.get("errors", []))):  # bilingual, truly
+        assert CJK.search(message["zh-hans"]) and not CJK.search(message["en"]), message
     if code is not None:
         assert code in {body["code"], *(e["code"] for e in body.get("errors", []))}, body
     return body
@@ -115,6 +120,12 @@ def test_very_long_strings_in_the_form_and_the_answers_are_refused(mother: Newbo
                 code="max_length")
         refused(mother.submit(mother.body(answers={"u" * n: "yes"})), field=f"situations.{'u' * n}")
         refused(mother.submit(mother.body(bundle="1" * n)), field="bundle", code="max_length")
+    # DRF words its messages in the user's language; the other side is given the message for the code
+    zh = refused(mother.submit(mother.body(answers={"under_one": "y" * 61})), field="answers.under_one")["errors"][0]
+    mother.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    en = refused(mother.submit(mother.body(answers={"under_one": "y" * 61})), field="answers.under_one")["errors"][0]
+    assert zh["message"]["en"] == "Too long (at most 60)" and "60" in zh["message"]["zh-hans"]
+    assert en["message"]["zh-hans"] == "内容过长（最多 60）" and "60" in en["message"]["en"]
     assert written() == before
 
 

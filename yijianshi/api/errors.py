@@ -10,6 +10,7 @@ id and answered 500 by Django.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -56,33 +57,46 @@ def _flatten(detail: Any, prefix: str = "") -> list[dict[str, Any]]:
         for i, value in enumerate(detail):
             out.extend(_flatten(value, prefix if not isinstance(value, (dict, list)) else f"{prefix}[{i}]"))
     else:
-        code = getattr(detail, "code", "invalid") or "invalid"
-        text = str(detail)
-        out.append(_body(str(code), _zh_for(str(code), text), text, prefix or None))
+        code = str(getattr(detail, "code", "invalid") or "invalid")
+        zh, en = _bilingual(code, str(detail))
+        out.append(_body(code, zh, en, prefix or None))
     return out
 
 
-_ZH_VALIDATION = {
-    "required": "此字段为必填项",
-    "null": "此字段不能为空",
-    "blank": "此字段不能为空白",
-    "invalid": "格式无效",
-    "max_length": "内容过长",
-    "min_length": "内容过短",
-    "invalid_choice": "不是有效的选项",
-    "does_not_exist": "所引用的对象不存在",
-    "incorrect_type": "类型不正确",
-    "max_value": "数值过大",
-    "min_value": "数值过小",
-    "date": "日期格式无效",
-    "not_a_list": "应为列表",
-    "not_a_dict": "应为对象",
-    "empty": "不能为空",
+# DRF words a validation message in the active language (Chinese unless the user chose English): that text goes on
+# its own side, and the other side gets the message for the code, with the limit the text names.
+_VALIDATION: dict[str, tuple[str, str]] = {
+    "required": ("此字段为必填项", "This field is required"),
+    "null": ("此字段不能为空", "This field may not be null"),
+    "blank": ("此字段不能为空白", "This field may not be blank"),
+    "invalid": ("格式无效", "The value is not valid"),
+    "max_length": ("内容过长", "Too long"),
+    "min_length": ("内容过短", "Too short"),
+    "invalid_choice": ("不是有效的选项", "Not one of the choices"),
+    "does_not_exist": ("所引用的对象不存在", "The object referred to does not exist"),
+    "incorrect_type": ("类型不正确", "Of the wrong type"),
+    "max_value": ("数值过大", "Too large"),
+    "min_value": ("数值过小", "Too small"),
+    "max_digits": ("位数过多", "Too many digits"),
+    "date": ("日期格式无效", "Not a valid date"),
+    "datetime": ("日期时间格式无效", "Not a valid date and time"),
+    "not_a_list": ("应为列表", "A list is expected"),
+    "not_a_dict": ("应为对象", "An object is expected"),
+    "empty": ("不能为空", "May not be empty"),
+    "null_characters_not_allowed": ("不能含有空字符", "May not contain NUL"),
+    "surrogate_characters_not_allowed": ("不能含有孤立代理项字符", "May not contain lone surrogates"),
 }
+_LIMITED = {"max_length": ("最多", "at most"), "min_length": ("至少", "at least"), "max_value": ("最大", "at most"),
+            "min_value": ("最小", "at least"), "max_digits": ("最多", "at most")}
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
-def _zh_for(code: str, english: str) -> str:
-    return _ZH_VALIDATION.get(code, f"输入有误：{english}")
+def _bilingual(code: str, text: str) -> tuple[str, str]:
+    zh, en = _VALIDATION.get(code, ("输入有误", "Invalid input"))
+    limit = re.search(r"\d+", text) if code in _LIMITED else None
+    if limit:
+        zh, en = f"{zh}（{_LIMITED[code][0]} {limit.group()}）", f"{en} ({_LIMITED[code][1]} {limit.group()})"
+    return (text, en) if _CJK.search(text) else (zh, text)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
