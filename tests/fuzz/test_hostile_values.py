@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.fuzz.test_schemathesis import structured
@@ -415,6 +416,20 @@ def test_impossible_dates_for_the_measured_figures_are_refused(newborn: None, as
                                                                         "until_before_since")):
         refused(clerk.get(f"{url}?{query}"), field=field, code=code)
     assert clerk.get(f"{url}?since=1900-01-01&until=2100-12-31").status_code == 200
+
+
+def test_impossible_dates_in_an_offline_licence_are_answered_not_valid(newborn: None) -> None:
+    """Verifying an offline licence never raises on what the document says: odd dates make it not valid (200)."""
+    fields = {"identifier": "x", "type": "t", "type_name": "n", "holder": "h", "holder_id_type": "111", "holder_id": "1",
+              "issuer": "i", "issuer_name": "n", "issue_date": "2026-01-01", "valid_from": "2026-01-01",
+              "valid_to": None, "surface": {}, "version": 1}
+    for key in ("issue_date", "valid_from", "valid_to"):
+        for value in ("2999-01-01", "1800-01-01", "0000-00-00", "2026-02-30", "tomorrow", "9999-12-31", "0001-01-01",
+                      20260101, ["2026-01-01"]):
+            document = {"licence": {**fields, key: value}, "digest": "0" * 64, "signature": "00", "key_id": "k"}
+            answer = APIClient().post("/api/licences/verify/", document, format="json")
+            assert answer.status_code == 200 and answer.json()["ok"] is False, (key, value, answer.content[:300])
+    cache.clear()  # the anonymous verification throttle's counters
 
 
 # ---------------------------------------------------------------------------------------------- legal values
