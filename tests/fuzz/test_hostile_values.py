@@ -15,15 +15,18 @@ import json
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from tests.fuzz.test_schemathesis import structured
+from tests.uploads.conftest import pdf_bytes, stored_files
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.cases.models import Application, CaseEvent, Document
 from yijianshi.cases.samples import sample_form
@@ -177,7 +180,7 @@ def test_idempotency_keys_too_long_or_not_plain_ascii_are_refused(mother: Newbor
         assert mother.submit(mother.body(), HTTP_IDEMPOTENCY_KEY=key).status_code == 201, key
 
 
-def test_very_long_problems_at_intake_and_withdrawal_reasons_are_refused(mother: Newborn, as_user: Clients) -> None:
+def test_long_or_mistyped_problems_at_intake_and_withdrawal_reasons_are_refused(mother: Newborn, as_user: Clients) -> None:
     number = mother.submit(mother.body()).json()["number"]
     clerk, url, before = as_user("clerk"), f"/api/applications/{number}/", written()
     for n in LONG:
@@ -186,6 +189,11 @@ def test_very_long_problems_at_intake_and_withdrawal_reasons_are_refused(mother:
         refused(mother.client.post(url + "withdraw/", {"reason": "x" * n}, format="json"), field="reason",
                 code="max_length")
     refused(clerk.post(url + "intake/", {"problems": ["x"] * 101}, format="json"), field="problems", code="max_length")
+    for problems, field, code in (("字迹不清", "problems", "not_a_list"), ([{"a": 1}], "problems.0", "invalid"),
+                                  ([None], "problems.0", "null"), ([["字迹不清"]], "problems.0", "invalid")):
+        refused(clerk.post(url + "intake/", {"problems": problems}, format="json"), field=field, code=code)
+    for reason, code in ((["不办了"], "invalid"), ({"zh": "不办了"}, "invalid"), (None, "null")):
+        refused(mother.client.post(url + "withdraw/", {"reason": reason}, format="json"), field="reason", code=code)
     assert written() == before and Application.objects.get(number=number).status == "submitted"
     # the limits themselves are accepted: 300 characters a problem, 500 a reason
     assert clerk.post(url + "intake/", {"problems": ["字" * 300]}, format="json").json()["status"] == "deficient"
@@ -336,6 +344,21 @@ def test_values_of_the_wrong_type_are_refused_naming_the_field(mother: Newborn) 
     assert written() == before
 
 
+def test_hostile_values_beside_an_upload_are_refused_and_nothing_is_stored(mother: Newborn, media: Path) -> None:
+    """The fields of an upload other than its file (hostile files and names: tests/uploads)."""
+    before = written()
+    for change, field, code in (({"material": "m" * 10_000}, "material", "max_length"),
+                                ({"material": "m" * 1_000_000}, "material", "max_length"),
+                                ({"bundle": "b" * 10_000}, "bundle", "max_length"),
+                                ({"material": "child.photo\x00"}, "material", "null_characters_not_allowed"),
+                                ({"application": "YJS\x00"}, "application", "null_characters_not_allowed"),
+                                ({"channel": "窗口\u202e"}, "channel", "invalid_choice")):
+        upload = SimpleUploadedFile("scan.pdf", pdf_bytes(1), content_type="application/pdf")
+        body = {"bundle": BUNDLE, "material": "birth.power_of_attorney", "file": upload, **change}
+        refused(mother.client.post("/api/uploads/", body, format="multipart"), field=field, code=code)
+    assert written() == before and stored_files(media) == []
+
+
 # ---------------------------------------------------------------------------------------------- identifiers
 
 
@@ -362,7 +385,7 @@ def test_bad_resident_identity_numbers_are_refused(mother: Newborn) -> None:
     assert written() == before
 
 
-def test_a_lower_case_x_and_full_width_digits_are_accepted_and_normalised(mother: Newborn) -> None:
+def test_a_lower_case_check_character_and_full_width_digits_are_accepted_and_normalised(mother: Newborn) -> None:
     with_x = next(n for n in (with_check(f"140524199003150{i:02d}") for i in range(100)) if n.endswith("X"))
     full_width = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in FATHER_ID)
     born_today = with_check(f"140524{today():%Y%m%d}002")
@@ -371,6 +394,10 @@ def test_a_lower_case_x_and_full_width_digits_are_accepted_and_normalised(mother
         created = mother.submit(mother.with_form(**{"father.id_number": typed}))
         assert created.status_code == 201, (typed, created.content)
         assert form_value(created.json()["number"], "father.id_number") == stored
+    behalf = {"party_type": "enterprise", "uscc": "91110000600037341l", "name": "示例企业", "authorisation": "委托书"}
+    created = mother.submit(mother.body(on_behalf_of=behalf))
+    assert created.status_code == 201, created.content
+    assert Application.objects.get(number=created.json()["number"]).party_id == "91110000600037341L"
 
 
 def test_bad_credit_codes_of_a_represented_enterprise_are_refused(mother: Newborn) -> None:
