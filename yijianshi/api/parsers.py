@@ -28,6 +28,11 @@ def _path(parent: str, key: object) -> str:
     return f"{parent}.{name}" if parent else name
 
 
+def _too_deep(path: str) -> DomainError:
+    return DomainError("too_deep", f"请求内容嵌套超过 {MAX_DEPTH} 层", f"The body nests deeper than {MAX_DEPTH} levels",
+                       field=path or None)
+
+
 def _check(data: Any) -> None:
     stack: list[tuple[str, Any, int]] = [("", data, 0)]
     while stack:
@@ -44,8 +49,7 @@ def _check(data: Any) -> None:
         if not isinstance(value, (Mapping, list)):
             continue
         if depth >= MAX_DEPTH:
-            raise DomainError("too_deep", f"请求内容嵌套超过 {MAX_DEPTH} 层", f"The body nests deeper than {MAX_DEPTH} "
-                              "levels", field=path or None)
+            raise _too_deep(path)
         if isinstance(value, Mapping):
             for key, item in value.items():
                 if unstorable(key):
@@ -63,7 +67,6 @@ class JSONParser(parsers.JSONParser):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:  # the decoder's own stack, on a body like [[[[…]]]]
-            raise DomainError("too_deep", f"请求内容嵌套超过 {MAX_DEPTH} 层", f"The body nests deeper than {MAX_DEPTH} "
-                              "levels") from None
+            raise _too_deep("") from None
         _check(data)
         return data
