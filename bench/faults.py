@@ -46,6 +46,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,20 @@ def server_env(url: str, tasks: str) -> dict[str, str]:
 # --- the processes under test ---------------------------------------------------------------------------
 
 
+def wait_until_answering(port: int, log: Path, timeout: float = 60) -> None:
+    """Wait until the web server on `port` answers GET /api/bundles/ with 200."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/api/bundles/")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"the web server on port {port} did not answer within {timeout:.0f} s (see {log})")
+
+
 class Shape:
     """gunicorn (2 workers) and, with Celery, a worker and the beat; each in its own process group."""
 
@@ -99,16 +114,7 @@ class Shape:
             self.start_worker()
             self.beat = self._spawn([str(ROOT / ".venv/bin/celery"), "-A", "yijianshi", "beat", "--loglevel",
                                      "WARNING", "-s", str(self.workdir / "beat-schedule")], "beat.log")
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
-                conn.request("GET", "/api/bundles/")
-                if conn.getresponse().status == 200:
-                    return
-            except OSError:
-                time.sleep(0.3)
-        raise SystemExit("gunicorn did not answer within 60 s (see gunicorn.log)")
+        wait_until_answering(PORT, self.workdir / "gunicorn.log")
 
     def start_worker(self) -> None:
         self.worker = self._spawn([str(ROOT / ".venv/bin/celery"), "-A", "yijianshi", "worker", "-c", "2",
@@ -166,29 +172,38 @@ class Tally:
 
 
 class Client:
-    def __init__(self) -> None:
-        self.conn: http.client.HTTPConnection | None = None
+    """Keep-alive connections to the web processes on `ports`, each request sent to the next one in turn (round
+    robin, as a load balancer does; a retry goes to the next process). `answered` counts answers per port."""
+
+    def __init__(self, ports: Sequence[int] = (PORT,)) -> None:
+        self.ports = tuple(ports)
+        self.conns: dict[int, http.client.HTTPConnection] = {}
+        self.sent = 0
+        self.answered: Counter[int] = Counter()
 
     def call(self, method: str, path: str, token: str, body: Any = None, key: str | None = None
              ) -> tuple[int, dict[str, Any], dict[str, str]]:
         """One attempt: (status, JSON body, headers); raises OSError/HTTPException on a broken connection."""
-        if self.conn is None:
-            self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        port = self.ports[self.sent % len(self.ports)]
+        self.sent += 1
+        conn = self.conns.get(port) or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.conns[port] = conn
         headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
         if key:
             headers["Idempotency-Key"] = key
         try:
-            self.conn.request(method, path, body=json.dumps(body).encode() if body is not None else None,
-                              headers=headers)
-            response = self.conn.getresponse()
+            conn.request(method, path, body=json.dumps(body).encode() if body is not None else None,
+                         headers=headers)
+            response = conn.getresponse()
             raw = response.read()
         except Exception:
-            self.conn.close()
-            self.conn = None
+            conn.close()
+            del self.conns[port]
             raise
+        self.answered[port] += 1
         if response.getheader("Connection", "").lower() == "close":
-            self.conn.close()
-            self.conn = None
+            conn.close()
+            del self.conns[port]
         try:
             data = json.loads(raw) if raw else {}
         except ValueError:
@@ -230,50 +245,62 @@ def submission(i: int, applicant: dict[str, Any], form_template: list[dict[str, 
     return {"bundle": BUNDLE, "form": form, "materials": needed, "answers": {}}, invalid
 
 
+def submit_one(client: Client, i: int, prepared: dict[str, Any], run_id: str, form_template: list[dict[str, Any]],
+               needed: list[str], tally: Tally, progress: Counter[str]) -> str | None:
+    """Submission `i` (every 25th invalid on purpose, every 10th replayed once); its number on a 2xx."""
+    applicant = prepared["applicants"][i % len(prepared["applicants"])]
+    key = f"{run_id}-{i:06d}"
+    body, invalid = submission(i, applicant, form_template, needed)
+    status, data, headers, failures = client.retrying(tally, "submit", "POST", "/api/applications/",
+                                                      applicant["token"], body, key)
+    with tally.lock:
+        progress["done"] += 1
+    if invalid:
+        with tally.lock:
+            tally.invalid[key] = status
+            if not (status == 400 and data.get("code") and data.get("message", {}).get("en")):
+                tally.invalid_unstructured += 1
+        return None
+    if not 200 <= status < 300:
+        with tally.lock:
+            tally.gave_up[key] = f"{status} {json.dumps(data, ensure_ascii=False)[:200]}"
+        return None
+    number: str = data["number"]
+    with tally.lock:
+        tally.ok[key] = number
+        if failures and headers.get("idempotent-replayed") == "true":
+            tally.recovered_by_replay += 1
+    if i % 10 == 0:  # the client replays its request once more, as a user's double click would
+        again = client.retrying(tally, "replay", "POST", "/api/applications/", applicant["token"], body, key)
+        with tally.lock:
+            tally.replays += 1
+            if again[0] != 201 or again[1].get("number") != number or \
+                    again[2].get("idempotent-replayed") != "true":
+                tally.replay_mismatch.append(f"{key}: {again[0]} {again[1].get('number')} != {number}")
+    return number
+
+
+def intake_one(client: Client, number: str, clerk: str, tally: Tally) -> None:
+    """The clerk takes application `number` in (expected_version 1); a 409 after a lost answer is resolved by
+    reading the application."""
+    status, data, _, _ = client.retrying(tally, "intake", "POST", f"/api/applications/{number}/intake/", clerk,
+                                         {"expected_version": 1})
+    if status == 409:  # an earlier attempt went through but its answer was lost: read what is there
+        status, data, _, _ = client.retrying(tally, "read", "GET", f"/api/applications/{number}/", clerk)
+    with tally.lock:
+        if status == 200 and data.get("status") == "received":
+            tally.received.add(number)
+        else:
+            tally.intake_failed[number] = f"{status} {str(data)[:200]}"
+
+
 def client_loop(jobs: list[int], prepared: dict[str, Any], run_id: str, form_template: list[dict[str, Any]],
                 needed: list[str], tally: Tally, progress: Counter[str]) -> None:
     client = Client()
-    clerk = prepared["staff"]["clerk"]
-    applicants = prepared["applicants"]
     for i in jobs:
-        applicant = applicants[i % len(applicants)]
-        key = f"{run_id}-{i:06d}"
-        body, invalid = submission(i, applicant, form_template, needed)
-        status, data, headers, failures = client.retrying(tally, "submit", "POST", "/api/applications/",
-                                                          applicant["token"], body, key)
-        with tally.lock:
-            progress["done"] += 1
-        if invalid:
-            with tally.lock:
-                tally.invalid[key] = status
-                if not (status == 400 and data.get("code") and data.get("message", {}).get("en")):
-                    tally.invalid_unstructured += 1
-            continue
-        if not 200 <= status < 300:
-            with tally.lock:
-                tally.gave_up[key] = f"{status} {json.dumps(data, ensure_ascii=False)[:200]}"
-            continue
-        number = data["number"]
-        with tally.lock:
-            tally.ok[key] = number
-            if failures and headers.get("idempotent-replayed") == "true":
-                tally.recovered_by_replay += 1
-        if i % 10 == 0:  # the client replays its request once more, as a user's double click would
-            again = client.retrying(tally, "replay", "POST", "/api/applications/", applicant["token"], body, key)
-            with tally.lock:
-                tally.replays += 1
-                if again[0] != 201 or again[1].get("number") != number or \
-                        again[2].get("idempotent-replayed") != "true":
-                    tally.replay_mismatch.append(f"{key}: {again[0]} {again[1].get('number')} != {number}")
-        status, data, _, _ = client.retrying(tally, "intake", "POST", f"/api/applications/{number}/intake/", clerk,
-                                             {"expected_version": 1})
-        if status == 409:  # an earlier attempt went through but its answer was lost: read what is there
-            status, data, _, _ = client.retrying(tally, "read", "GET", f"/api/applications/{number}/", clerk)
-        with tally.lock:
-            if status == 200 and data.get("status") == "received":
-                tally.received.add(number)
-            else:
-                tally.intake_failed[number] = f"{status} {str(data)[:200]}"
+        number = submit_one(client, i, prepared, run_id, form_template, needed, tally, progress)
+        if number is not None:
+            intake_one(client, number, prepared["staff"]["clerk"], tally)
 
 
 def chaos(shape: Shape, stop_event: threading.Event, progress: Counter[str], total: int,
