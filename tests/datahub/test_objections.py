@@ -4,6 +4,8 @@ the value with a reason (issue 4, point 5)."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.datahub.conftest import user
 from yijianshi.accounts.demo import MOTHER_ID
@@ -70,6 +72,17 @@ def test_confirmed_keeps_the_value_and_needs_a_reason(hub):
     assert done.status == ObjectionStatus.CONFIRMED and done.resolution_note == "经核查户籍档案，地址无误"
     assert residence() == OLD and not done.source_updated
     assert list(objections_for_department(department=done.department)) == []
+
+
+def test_resolving_locks_the_objection_row_only(hub):
+    """Not the data source's row as well (FOR UPDATE on it would block every write that references it)."""
+    objection = raise_one()
+    with CaptureQueriesContext(connection) as done:
+        objection_resolve(objection=objection, actor=user("officer_police"), outcome="confirmed", note="无误")
+    locks = [q["sql"] for q in done.captured_queries if "FOR UPDATE" in q["sql"]]
+    if connection.vendor == "postgresql":  # SQLite has no row locks
+        assert any('FROM "datahub_objection"' in s for s in locks), locks
+        assert all('FOR UPDATE OF "datahub_objection"' in s for s in locks if 'FROM "datahub_objection"' in s), locks
 
 
 def test_a_correction_to_another_value_than_claimed(hub):

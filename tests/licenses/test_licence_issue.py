@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
 from yijianshi.catalog.models import Department, LicenceType
@@ -160,3 +162,14 @@ def test_concurrent_issues_get_distinct_serials(issue: Callable[..., License], c
         t.join()
     assert errors == []
     assert sorted(License.objects.values_list("serial", flat=True)) == list(range(1, 11))
+
+
+def test_revoking_locks_the_licence_row_only(issue: Callable[..., License], users: dict[str, object]) -> None:
+    """FOR UPDATE on the joined department, region and type rows would block every insert that references the
+    department (its foreign-key check takes FOR KEY SHARE) until the revocation commits."""
+    licence = issue()
+    with CaptureQueriesContext(connection) as done:
+        licence_revoke(licence=licence, reason="登记错误", actor=users["officer_civil"])  # type: ignore[arg-type]
+    locks = [q["sql"] for q in done.captured_queries if "FOR UPDATE" in q["sql"]]
+    if connection.vendor == "postgresql":  # SQLite has no row locks: the service writes no FOR UPDATE there
+        assert locks and all(s.endswith('FOR UPDATE OF "licenses_license"') for s in locks), locks

@@ -626,7 +626,7 @@ def objection_resolve(*, objection: Objection, actor: User, outcome: str, note: 
                       corrected_value: Any = None) -> Objection:
     """The provider department decides: ``corrected`` (the record we hold is updated to the corrected value,
     by default the claimed one) or ``confirmed`` (the value stands; the note gives the reason)."""
-    obj = Objection.objects.select_for_update().select_related("source").get(pk=objection.pk)
+    obj = Objection.objects.select_for_update(of=("self",)).select_related("source").get(pk=objection.pk)
     if obj.status != ObjectionStatus.OPEN:
         raise Conflict("objection_already_resolved", f"异议 {obj.number} 已处理", f"Objection {obj.number} is already "
                        "resolved", field="objection")

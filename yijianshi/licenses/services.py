@@ -292,7 +292,10 @@ def licence_issue(*, licence_type: str, holder_name: str, holder_id: str, holder
 
 
 def _lock(licence: License) -> License:
-    return License.objects.select_for_update().select_related("issuer__region", "licence_type").get(pk=licence.pk)
+    # of=("self",): the licence row only, not its issuer's, region's and type's (FOR UPDATE on a department
+    # would block every insert that references it)
+    return License.objects.select_for_update(of=("self",)).select_related("issuer__region", "licence_type").get(
+        pk=licence.pk)
 
 
 def licence_supersede(*, licence: License, surface: dict[str, Any], actor: User | None,
