@@ -178,9 +178,12 @@ class DocumentPdfApi(APIView):
 class ItemCaseListApi(GenericAPIView[ItemCase]):
     serializer_class = s.ItemCaseOut
 
-    @extend_schema(parameters=[OpenApiParameter("overdue", bool), OpenApiParameter("status", str)],
-                   responses=s.ItemCaseOut(many=True))
+    @extend_schema(parameters=[OpenApiParameter("overdue", bool), OpenApiParameter(
+        "status", str, description="without it: the open item cases (the queue), overdue first, then by the running "
+        "deadline; a state (e.g. approved): those in it, by decision deadline; 'all': every one, newest first")],
+        responses=s.ItemCaseOut(many=True))
     def get(self, request: Request) -> Response:
+        """A department's item cases (selectors.item_cases_for)."""
         overdue = request.query_params.get("overdue")
         qs = selectors.item_cases_for(actor_of(request.user),
                                       overdue=None if overdue is None else overdue.lower() in ("1", "true", "yes"),

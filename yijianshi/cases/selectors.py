@@ -3,13 +3,13 @@ query counts are bounded (tested)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Case, F, QuerySet, When
 
 from yijianshi.accounts.roles import Actor
 
 from .models import Application, CaseEvent, ItemCase
 from .permissions import visible_applications, visible_item_cases
-from .transitions import AppStatus, CaseStatus
+from .transitions import OPEN_CASE_STATES, AppStatus, CaseStatus
 
 
 def applications_for(actor: Actor, *, status: str | None = None) -> QuerySet[Application]:
@@ -23,18 +23,30 @@ def intake_queue(actor: Actor) -> QuerySet[Application]:
             .select_related("bundle", "service_point").order_by("intake_deadline", "pk"))
 
 
+ALL = "all"
+
+
 def item_cases_for(actor: Actor, *, overdue: bool | None = None, status: str | None = None) -> QuerySet[ItemCase]:
-    """A department's queue: open item cases first, by deadline (acceptance, then decision)."""
+    """The item cases in the actor's scope (a department's, for an officer), three ways:
+
+    - no `status`: the queue, i.e. the open item cases (pending acceptance, accepted, pre-review, correction):
+      overdue first, then by the clock that is running (acceptance while pending, decision once accepted),
+      soonest first. The open cases are bounded by the workload, not by the history, so the page costs the
+      same with ten thousand or a million applications behind it (bench/scaling.py, docs/performance.md);
+    - a `status`: the item cases in that state, decided ones too, by decision deadline (the index
+      case_dept_queue_idx gives that order);
+    - `status="all"`: every item case in scope, newest first (the history; its count grows with it)."""
     qs = visible_item_cases(actor).select_related("application", "department")
     if overdue is not None:
         qs = qs.filter(overdue=overdue)
+    if status == ALL:
+        return qs.order_by("-pk")
     if status:
-        qs = qs.filter(status=status)
-    return qs.order_by("decide_deadline", "accept_deadline", "pk")
+        return qs.filter(status=status).order_by("decide_deadline", "accept_deadline", "pk")
+    running = Case(When(status=CaseStatus.PENDING_ACCEPTANCE, then=F("accept_deadline")), default=F("decide_deadline"))
+    return qs.filter(status__in=list(OPEN_CASE_STATES)).annotate(deadline=running).order_by(
+        "-overdue", F("deadline").asc(nulls_last=True), "pk")
 
 
 def application_history(application: Application) -> QuerySet[CaseEvent]:
     return application.events.select_related("item_case", "actor", "document").order_by("at", "pk")
-
-
-OPEN = [CaseStatus.PENDING_ACCEPTANCE, CaseStatus.ACCEPTED, CaseStatus.PRE_REVIEW, CaseStatus.CORRECTION]

@@ -17,8 +17,7 @@ from django.apps import apps as django_apps
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.db.models import Case as DbCase
-from django.db.models import Count, F, Q, When
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -464,13 +463,8 @@ def department_queue(request: HttpRequest) -> HttpResponse:
     if state and state not in CaseStatus.__members__.values():
         state = ""
     overdue_only = request.GET.get("overdue") == "1"
+    # open ones (overdue first, then by the running clock), or those in the chosen state
     qs = selectors.item_cases_for(actor, status=state or None, overdue=True if overdue_only else None)
-    if not state:
-        qs = qs.filter(status__in=list(OPEN_CASE_STATES))
-    # the running clock of each: acceptance while pending, decision once accepted; overdue first, then soonest
-    qs = qs.annotate(deadline=DbCase(When(status=CaseStatus.PENDING_ACCEPTANCE, then=F("accept_deadline")),
-                                     default=F("decide_deadline"))).order_by(
-        "-overdue", F("deadline").asc(nulls_last=True), "pk")
     page = Paginator(qs.select_related("application__bundle"), PAGE_SIZE).get_page(request.GET.get("page"))
     now = clock.now()
     rows = [{"case": c, "clock": case_clock(c, now), "party": mask(c.application.party_id),
