@@ -16,3 +16,4 @@ urlpatterns = [
 ]
 
 handler404 = "yijianshi.api.errors.page_not_found"  # structured JSON under /api/
+handler500 = "yijianshi.api.errors.server_error"  # 503 + Retry-After when the database was unavailable

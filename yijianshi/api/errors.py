@@ -4,17 +4,25 @@
 
 A `DomainError` keeps its status (400, 404, 409 …); DRF's own errors (validation, authentication, permission,
 throttling, parse errors) are translated into the same shape, and so is a body past Django's size limits (413,
-`request_too_large`; docs/adr/0007-hostile-input-limits.md). Anything else is a bug: logged with the request
-id and answered 500 by Django.
+`request_too_large`; docs/adr/0007-hostile-input-limits.md).
+
+An error nobody handled reaches Django's 500 handler (`server_error`), which Django has already logged with its
+traceback. When it is the database that could not be reached or did not answer (a restart, a fail-over, a lock
+timeout: `OperationalError`, `InterfaceError`), the answer is 503 with `Retry-After`: nothing of the request was
+saved (its transaction was rolled back) and the same request, with the same Idempotency-Key, may be sent again
+(bench/faults.py restarts PostgreSQL during a run). Anything else is a bug: 500, under /api/ with the
+structured body.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
@@ -144,3 +152,26 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
         zh, en = _DRF_MESSAGES["not_found"]
         return error_response("not_found", zh, en, status=404)
     return defaults.page_not_found(request, exception or Http404())
+
+
+RETRY_AFTER_SECONDS = 5
+_UNAVAILABLE = ("服务暂时不可用（数据库无响应），本次请求未保存任何内容，请稍后重试",
+                "The service is briefly unavailable (the database did not answer); nothing of this request was "
+                "saved: try again shortly")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 handler (module docstring): 503 + Retry-After when the database was unavailable."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        zh, en = _UNAVAILABLE
+        if request.path.startswith("/api/"):
+            response: HttpResponse = error_response("database_unavailable", zh, en, status=503)
+        else:
+            response = HttpResponse(f'<!doctype html><html lang="zh-hans"><title>503</title><p>{zh}</p>'
+                                    f'<p lang="en">{en}</p></html>', status=503, content_type="text/html; charset=utf-8")
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    if request.path.startswith("/api/"):
+        return error_response("server_error", "服务器内部错误，已记录，请稍后重试",
+                              "Internal server error; it was logged: try again later", status=500)
+    return defaults.server_error(request)
