@@ -11,7 +11,22 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .transitions import AppStatus, CaseStatus
+from .transitions import OPEN_CASE_STATES, AppStatus, CaseStatus
+
+OPEN_STATES = sorted(s.value for s in OPEN_CASE_STATES)
+
+
+def running_deadline() -> models.Case:
+    """The clock that is running on an item case: acceptance while pending acceptance, decision after."""
+    return models.Case(models.When(status=CaseStatus.PENDING_ACCEPTANCE.value, then=models.F("accept_deadline")),
+                       default=models.F("decide_deadline"))
+
+
+def queue_order() -> tuple[models.OrderBy, models.Case, models.F]:
+    """A department's queue: overdue first, then the soonest running deadline (the index case_open_queue_idx
+    holds the open item cases of each department in this order, so a page reads 50 rows however long the
+    queue is)."""
+    return models.F("overdue").desc(), running_deadline(), models.F("id")
 
 
 class Channel(models.TextChoices):
@@ -111,7 +126,9 @@ class ItemCase(models.Model):
     class Meta:
         ordering = ["application", "position"]
         constraints = [models.UniqueConstraint(fields=["application", "ref"], name="item_case_unique_ref")]
-        indexes = [models.Index(fields=["department", "status", "decide_deadline"], name="case_dept_queue_idx")]
+        indexes = [models.Index(fields=["department", "status", "decide_deadline"], name="case_dept_queue_idx"),
+                   models.Index(models.F("department"), *queue_order(), name="case_open_queue_idx",
+                                condition=models.Q(status__in=OPEN_STATES))]
         verbose_name = _("子件")
         verbose_name_plural = _("子件")
 

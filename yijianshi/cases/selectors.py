@@ -3,13 +3,13 @@ query counts are bounded (tested)."""
 
 from __future__ import annotations
 
-from django.db.models import Case, F, QuerySet, When
+from django.db.models import QuerySet
 
 from yijianshi.accounts.roles import Actor
 
-from .models import Application, CaseEvent, ItemCase
+from .models import OPEN_STATES, Application, CaseEvent, ItemCase, queue_order
 from .permissions import visible_applications, visible_item_cases
-from .transitions import OPEN_CASE_STATES, AppStatus, CaseStatus
+from .transitions import AppStatus
 
 
 def applications_for(actor: Actor, *, status: str | None = None) -> QuerySet[Application]:
@@ -43,9 +43,7 @@ def item_cases_for(actor: Actor, *, overdue: bool | None = None, status: str | N
         return qs.order_by("-pk")
     if status:
         return qs.filter(status=status).order_by("decide_deadline", "accept_deadline", "pk")
-    running = Case(When(status=CaseStatus.PENDING_ACCEPTANCE, then=F("accept_deadline")), default=F("decide_deadline"))
-    return qs.filter(status__in=list(OPEN_CASE_STATES)).annotate(deadline=running).order_by(
-        "-overdue", F("deadline").asc(nulls_last=True), "pk")
+    return qs.filter(status__in=OPEN_STATES).order_by(*queue_order())
 
 
 def application_history(application: Application) -> QuerySet[CaseEvent]:
