@@ -64,6 +64,7 @@ def sample_fields() -> dict[str, Any]:
 
 
 def crypto_cases(repeat: int) -> list[tuple[str, list[float]]]:
+    from yijianshi.core import sm3
     from yijianshi.licenses import crypto
 
     fields = sample_fields()
@@ -71,11 +72,11 @@ def crypto_cases(repeat: int) -> list[tuple[str, list[float]]]:
     digest = crypto.digest_of(fields)
     signature = crypto.sign(digest, private_key=pair.private_key, public_key=pair.public_key)
     print(f"canonical encoding: {len(crypto.canonical_bytes(fields))} bytes; SM3 via "
-          f"{'hashlib (OpenSSL)' if crypto.sm3_hex is crypto._sm3_hashlib else 'gmssl (pure Python)'}")
+          f"{'hashlib (OpenSSL)' if sm3.sm3_hex is sm3._sm3_openssl else 'gmssl (pure Python)'}")
     return [
         ("baseline: SM3 digest of the canonical encoding", timed(lambda: crypto.digest_of(fields), repeat * 10)),
         ("SM3 digest, gmssl pure Python (for reference)",
-         timed(lambda: crypto._sm3_gmssl(crypto.canonical_bytes(fields)), repeat)),
+         timed(lambda: sm3.sm3_gmssl(crypto.canonical_bytes(fields)), repeat)),
         ("sign: digest + SM2 signature", timed(lambda: crypto.sign(crypto.digest_of(fields),
                                                                    private_key=pair.private_key,
                                                                    public_key=pair.public_key), repeat)),
