@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from yijianshi.cases import services
@@ -49,6 +50,21 @@ def test_the_sweep_reaches_cases_behind_a_batch_already_escalated(newborn: None,
     # then: the fifth is escalated; the four are not escalated again
     assert escalations(fresh) == [2]
     assert [escalations(c) for c in done] == [[2]] * 4
+
+
+@pytest.mark.django_db
+def test_a_case_waiting_for_its_next_level_is_not_written_again(newborn: None,
+                                                                 as_user: Callable[[str], APIClient]) -> None:
+    with clock.frozen(TAKEN_IN):
+        number = received(as_user("mother"), as_user("clerk"))
+    overdue_at = max(ItemCase.objects.filter(application__number=number).values_list("accept_deadline", flat=True))
+    soon = overdue_at + timedelta(minutes=5)  # past every acceptance deadline, not yet a working day past
+    assert services.deadlines_sweep(now=soon)["escalated"] == 5
+    with CaptureQueriesContext(connection) as again:
+        stats = services.deadlines_sweep(now=soon + timedelta(minutes=1))
+    assert stats == {"overdue": 0, "escalated": 0, "expired": 0, "skipped": 0}
+    assert not [q["sql"] for q in again.captured_queries if q["sql"].startswith("UPDATE")]
+    assert [escalations(c) for c in ItemCase.objects.filter(application__number=number)] == [[1]] * 5
 
 
 @pytest.mark.django_db(transaction=True)

@@ -860,18 +860,20 @@ def deadlines_sweep(*, now: datetime | None = None, batch: int = 500) -> dict[st
             if deadline is None or deadline >= now:
                 continue
             level = LAST_ESCALATION_LEVEL if calendar.workdays_between(deadline, now) >= 1 else 1
+            changed = False
             if not case.overdue:
-                case.overdue = True
+                case.overdue, changed = True, True
                 stats["overdue"] += 1
                 _event(case.application, EventType.OVERDUE, actor=None, item_case=case,
                        data={"deadline": deadline.isoformat()})
             if level > case.escalation_level:
                 to = case.department.name + "负责人" if level == 1 else _supervisor(case.department)
-                case.escalation_level = level
+                case.escalation_level, changed = level, True
                 stats["escalated"] += 1
                 _event(case.application, EventType.ESCALATED, actor=None, item_case=case,
                        data={"level": level, "to": to, "deadline": deadline.isoformat()})
-            case.save(update_fields=["overdue", "escalation_level"])
+            if changed:  # a case at level 1 waits for its working day: nothing to write until then
+                case.save(update_fields=["overdue", "escalation_level"])
     for pk in Application.objects.filter(status=AppStatus.SUBMITTED, overdue=False,
                                          intake_deadline__lt=now).values_list("pk", flat=True)[:500]:
         with transaction.atomic():
