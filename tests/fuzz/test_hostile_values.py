@@ -122,7 +122,12 @@ def test_very_long_strings_in_the_form_and_the_answers_are_refused(mother: Newbo
             refused(mother.submit(mother.with_form(**{key: "1" * n})), field=f"form.{key}")
         refused(mother.submit(mother.body(answers={"under_one": "y" * n})), field="answers.under_one",
                 code="max_length")
-        refused(mother.submit(mother.body(answers={"u" * n: "yes"})), field=f"situations.{'u' * n}")
+        # an unknown name is echoed cut to 100 characters: a refusal is never larger than what it refuses
+        unknown = mother.submit(mother.body(answers={"u" * n: "yes"}))
+        refused(unknown, field=f"situations.{'u' * 99}…")
+        stranger = mother.submit(mother.with_form(**{"x" * n: "1"}))
+        refused(stranger, field=f"form.{'x' * 99}…")
+        assert len(unknown.content) < 2000 and len(stranger.content) < 5000
         refused(mother.submit(mother.body(bundle="1" * n)), field="bundle", code="max_length")
     # DRF words its messages in the user's language; the other side is given the message for the code
     zh = refused(mother.submit(mother.body(answers={"under_one": "y" * 61})), field="answers.under_one")["errors"][0]

@@ -10,7 +10,7 @@ from typing import Any
 from yijianshi.core import clock
 from yijianshi.core.errors import DomainError, ErrorDetail
 from yijianshi.core.identifiers import credit_code, resident_id
-from yijianshi.core.text import MAX_TEXT, hidden_controls
+from yijianshi.core.text import MAX_TEXT, clipped, hidden_controls
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -31,7 +31,8 @@ def check_form(fields: list[dict[str, Any]], data: Any) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     for key in data:
         if key not in known:
-            problems.append(_err(key, "unknown_field", f"表单中没有字段“{key}”", f"The form has no field '{key}'"))
+            name = clipped(str(key))
+            problems.append(_err(name, "unknown_field", f"表单中没有字段“{name}”", f"The form has no field '{name}'"))
     for key, spec in known.items():
         value = data.get(key)
         label_zh, label_en = spec["label_zh"], spec["label_en"]

@@ -37,6 +37,15 @@ def shown(text: str) -> str:
     return "".join(REPLACEMENT if c == "\x00" or "\ud800" <= c <= "\udfff" else c for c in text)
 
 
+ECHO_LIMIT = 100  # an unknown name echoed in an error: no key of ours is longer
+
+
+def clipped(text: str, limit: int = ECHO_LIMIT) -> str:
+    """`shown(text)`, cut to `limit` characters with "…": what an error echoes of a name it does not know, so
+    that a refusal is never larger than what it refuses."""
+    return shown(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
 def hidden_controls(text: str) -> bool:
     """True when `text` holds a control character (other than tab and line breaks) or a bidi control."""
     return any(c in BIDI_CONTROLS or (unicodedata.category(c) == "Cc" and c not in "\t\n\r") for c in text)

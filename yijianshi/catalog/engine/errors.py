@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from yijianshi.core.errors import DomainError
+from yijianshi.core.text import clipped
 
 
 class DependencyCycle(DomainError):
@@ -27,6 +28,7 @@ class UnknownDependency(DomainError):
 
 class InvalidAnswer(DomainError):
     def __init__(self, situation: str, value: str | None) -> None:
+        situation, value = clipped(situation), None if value is None else clipped(value)
         super().__init__(
             "invalid_situation_answer",
             f"情形“{situation}”的回答“{value}”无效",
