@@ -24,7 +24,9 @@ invalid (an identity number with a wrong check digit) and must leave nothing beh
 is replayed once more with its key and must get the original number.
 
 Meanwhile a chaos thread, every 2–6 s (--chaos-interval): SIGKILLs one gunicorn worker (the master starts another) or the Celery
-worker's whole process group (restarted 1–3 s later). With --restart-postgres, PostgreSQL is restarted once when
+worker's whole process group (restarted 1–3 s later). With --faults-at 0.1 0.3 …, one fault instead as the run
+passes each of those fractions of its submissions, web and Celery worker in turn: a fixed number of faults
+however fast the machine (the CI's bounded run). With --restart-postgres, PostgreSQL is restarted once when
 60% of the submissions are done (`pg_ctlcluster --skip-systemctl-redirect 15 main restart`; other users of that
 server lose their connections: run it on a machine where nobody else is testing).
 
@@ -131,13 +133,18 @@ class Shape:
         return [int(p) for p in text.split()]
 
     def kill_web_worker(self) -> None:
-        pids = self.web_workers()
-        if pids:
-            try:
-                os.kill(random.choice(pids), signal.SIGKILL)  # noqa: S311
-                self.kills["web worker"] += 1
-            except ProcessLookupError:
-                pass
+        deadline = time.monotonic() + 5  # a worker the master is still starting again is waited for, not skipped
+        while time.monotonic() < deadline:
+            pids = self.web_workers()
+            if pids:
+                try:
+                    os.kill(random.choice(pids), signal.SIGKILL)  # noqa: S311
+                except ProcessLookupError:
+                    pass
+                else:
+                    self.kills["web worker"] += 1
+                    return
+            time.sleep(0.05)
 
     def kill_worker(self) -> None:
         if self.worker is None or self.worker.poll() is not None:
@@ -303,6 +310,21 @@ def client_loop(jobs: list[int], prepared: dict[str, Any], run_id: str, form_tem
             intake_one(client, number, prepared["staff"]["clerk"], tally)
 
 
+def chaos_at(shape: Shape, stop_event: threading.Event, progress: Counter[str], total: int,
+             fractions: Sequence[float], log: list[str]) -> None:
+    """One fault as the run passes each fraction of its submissions, web worker and Celery worker in turn: as
+    many faults as fractions, however fast or slow the run (the bounded CI run counts on that)."""
+    for n, fraction in enumerate(sorted(fractions)):
+        while progress["done"] < fraction * total:
+            if stop_event.wait(0.02):
+                return
+        if shape.tasks == "celery" and n % 2:
+            shape.kill_worker()
+        else:
+            shape.kill_web_worker()
+        log.append(f"fault {n + 1} at {progress['done']}/{total} submissions")
+
+
 def chaos(shape: Shape, stop_event: threading.Event, progress: Counter[str], total: int,
           restart_postgres: bool, log: list[str], interval: tuple[float, float]) -> None:
     restarted = False
@@ -442,7 +464,8 @@ def check(tally: Tally, run_id: str, receiver: Any) -> tuple[dict[str, Any], lis
 
 def run(*, database_url: str, submissions: int, clients: int, applicants: int, tasks: str,
         restart_postgres: bool, workdir: Path, drain_timeout: float = 180.0,
-        chaos_interval: tuple[float, float] = (2.0, 6.0)) -> tuple[dict[str, Any], list[str]]:
+        chaos_interval: tuple[float, float] = (2.0, 6.0),
+        faults_at: Sequence[float] = ()) -> tuple[dict[str, Any], list[str]]:
     workdir.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
     recreate_database(database_url)
@@ -465,8 +488,12 @@ def run(*, database_url: str, submissions: int, clients: int, applicants: int, t
         shape.start()
         form_template, needed = guide_body(f"http://127.0.0.1:{PORT}", prepared["applicants"][0]["token"])
         t_load = time.monotonic()
-        monkey = threading.Thread(target=chaos, args=(shape, stop_event, progress, submissions, restart_postgres,
-                                                      chaos_log, chaos_interval), daemon=True)
+        if faults_at:
+            monkey = threading.Thread(target=chaos_at, args=(shape, stop_event, progress, submissions, faults_at,
+                                                             chaos_log), daemon=True)
+        else:
+            monkey = threading.Thread(target=chaos, args=(shape, stop_event, progress, submissions,
+                                                          restart_postgres, chaos_log, chaos_interval), daemon=True)
         monkey.start()
         shares = [list(range(c, submissions, clients)) for c in range(clients)]
         threads = [threading.Thread(target=client_loop, args=(share, prepared, run_id, form_template, needed,
@@ -508,10 +535,14 @@ def main() -> None:
     parser.add_argument("--json-out", default="", help="also write {counts, failures} to this file")
     parser.add_argument("--chaos-interval", type=float, nargs=2, default=(2.0, 6.0), metavar=("MIN", "MAX"),
                         help="seconds between two faults, drawn uniformly")
+    parser.add_argument("--faults-at", type=float, nargs="+", default=(), metavar="FRACTION",
+                        help="instead of the timed chaos: one fault as each fraction of the submissions is done "
+                             "(web worker, Celery worker, web worker, …)")
     args = parser.parse_args()
     counts, failures = run(database_url=args.database_url, submissions=args.submissions, clients=args.clients,
                            applicants=args.applicants, tasks=args.tasks, restart_postgres=args.restart_postgres,
-                           workdir=Path(args.workdir), chaos_interval=tuple(args.chaos_interval))
+                           workdir=Path(args.workdir), chaos_interval=tuple(args.chaos_interval),
+                           faults_at=args.faults_at)
     print(json.dumps(counts, ensure_ascii=False, indent=2))
     if args.json_out:
         Path(args.json_out).write_text(json.dumps({"counts": counts, "failures": failures}, ensure_ascii=False))
