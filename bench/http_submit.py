@@ -21,6 +21,9 @@ http.client keep-alive connections on loopback):
   drain      the worker is started and the outbox's pending messages are timed until none is left
              (webhook pushes to the receiver, workbench messages recorded);
   accept / approve   officers (health, hrss, medical security) accept then approve their item cases;
+  ceiling    before the submissions, `--ceiling` s each of near-empty requests to the same server with the same
+             clients: GET /healthz (Django, one COUNT) and GET /api/me/consents/ (DRF, token, 4 statements) —
+             what the stack costs with (almost) nothing behind it;
   floor      bench/floor_psycopg.py: the rows one submission wrote (application, history, ledger rows),
              copied by plain psycopg in one transaction per application, with as many concurrent writers
              as clients — and the ratio of our throughput to it.
@@ -63,6 +66,8 @@ OFFICER_WORK = (("officer_health", ("birth_medical_certificate", "vaccination_ce
                 ("officer_hrss", ("newborn_social_security_card",)),
                 ("officer_medical", ("newborn_medical_insurance_enrolment",)))
 OFFICER_WORK_ALL = (*OFFICER_WORK, ("officer_police", ("household_birth_registration",)))
+CEILINGS = (("ceiling: GET /healthz (Django, no authentication, one COUNT)", "/healthz"),
+            ("ceiling: GET /api/me/consents/ (DRF, token authentication, 4 statements)", "/api/me/consents/"))
 
 
 def pct(samples: list[float], q: float) -> float:
@@ -358,6 +363,8 @@ def main() -> None:
     parser.add_argument("--applicants", type=int, default=400)
     parser.add_argument("--intake", type=int, default=300, help="how many submissions the clerk takes in")
     parser.add_argument("--no-floor", action="store_true")
+    parser.add_argument("--ceiling", type=float, default=10,
+                        help="seconds for each ceiling phase (near-empty requests to the same server); 0: none")
     args = parser.parse_args()
 
     url = args.database_url
@@ -381,6 +388,11 @@ def main() -> None:
         applicants = prepared["applicants"]
         form, needed = guide_body(base, applicants[0]["token"])
         from yijianshi.cases.samples import sample_form
+
+        if args.ceiling:  # what the same server, clients and machine do with (almost) nothing behind a request
+            for name, path in CEILINGS:
+                jobs = [("GET", path, applicants[i % len(applicants)]["token"], None) for i in range(200_000)]
+                rows.append(summarise(name, run_phase(base, jobs, args.clients, 2, args.ceiling), 2))
 
         jobs = []
         rounds = 1 + int(5000 / max(1, len(applicants)))
