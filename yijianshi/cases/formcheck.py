@@ -7,7 +7,7 @@ import re
 from datetime import date
 from typing import Any
 
-from yijianshi.core import clock
+from yijianshi.catalog.packs import date_bound
 from yijianshi.core.errors import DomainError, ErrorDetail
 from yijianshi.core.identifiers import credit_code, resident_id
 from yijianshi.core.text import MAX_TEXT, clipped, hidden_controls
@@ -52,16 +52,6 @@ def check_form(fields: list[dict[str, Any]], data: Any) -> dict[str, Any]:
                           f"{len(problems)} problem(s) in the form: {first.en}",
                           field=first.field, details=problems)
     return clean
-
-
-def date_bound(rule: object) -> date | None:
-    """A date field's `min` or `max` in the vocabulary: "today" (in Asia/Shanghai, so a birth date cannot be in
-    the future) or a date YYYY-MM-DD; the pack checker refuses anything else."""
-    if rule is None:
-        return None
-    if rule == "today":
-        return clock.local(clock.now()).date()
-    return date.fromisoformat(str(rule))
 
 
 def _bad(code: str, zh: str, en: str) -> DomainError:

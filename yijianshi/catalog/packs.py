@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from yijianshi.core import clock
 from yijianshi.core.errors import DomainError, ErrorList
 
 from .engine import BundleDef, FieldSpec, ItemDef, MaterialSpec, Situation, SituationOption
@@ -98,15 +99,25 @@ class Catalogue:
         return bundle_def(self, region_code, bundle)
 
 
+def date_bound(rule: object) -> date | None:
+    """A date field's `min` or `max` in the vocabulary: "today" (in Asia/Shanghai, so a birth date cannot be in
+    the future) or a date YYYY-MM-DD (ValueError otherwise; the pack checker refuses such a pack)."""
+    if rule is None:
+        return None
+    if rule == "today":
+        return clock.local(clock.now()).date()
+    return date.fromisoformat(str(rule))
+
+
 def _date_rule(value: Any) -> bool:
     """A date field's min or max: "today" or a quoted "YYYY-MM-DD" (YAML would make an unquoted one a date)."""
-    if value == "today":
-        return True
-    try:
-        date.fromisoformat(value)
-    except (TypeError, ValueError):
+    if not isinstance(value, str):
         return False
-    return isinstance(value, str)
+    try:
+        date_bound(value)
+    except ValueError:
+        return False
+    return True
 
 
 def field_spec(vocabulary: dict[str, dict[str, Any]], key: str, required: bool) -> FieldSpec:

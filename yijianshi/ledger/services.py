@@ -198,7 +198,7 @@ def ledger_append(
     queued = getattr(_batch, "rows", None)
     if queued is not None and refusal is None:
         entry = LedgerEntry(**values)  # written when the batch ends (ledger_batch)
-        queued.append(entry)
+        queued.append((values, entry))
         return entry
     if queued:
         _flush_batch()  # a refusal is written at once, after what was read before it
@@ -250,7 +250,7 @@ def _append_here(alias: str, rows: list[dict[str, Any]]) -> list[LedgerEntry]:
     return entries
 
 
-_batch = threading.local()  # the rows queued by the appends of one `ledger_batch` block (this thread)
+_batch = threading.local()  # (values, entry) of each append queued in one `ledger_batch` block (this thread)
 
 
 @contextmanager
@@ -276,18 +276,14 @@ def ledger_batch() -> Iterator[None]:
 
 
 def _flush_batch() -> None:
-    queued: list[LedgerEntry] = _batch.rows
+    queued: list[tuple[dict[str, Any], LedgerEntry]] = _batch.rows
     if not queued:
         return
     _batch.rows = []
-    written = _append([{k: getattr(e, k) for k in _VALUE_KEYS} for e in queued])
-    for entry, row in zip(queued, written, strict=True):  # the entries returned earlier get their place
+    written = _append([values for values, _ in queued])
+    for (_, entry), row in zip(queued, written, strict=True):  # the entries returned earlier get their place
         entry.pk, entry.seq, entry.at, entry.prev_hash, entry.hash = row.pk, row.seq, row.at, row.prev_hash, row.hash
         entry._state.adding, entry._state.db = False, row._state.db
-
-
-_VALUE_KEYS = ("actor_id", "actor_name", "actor_role", "subject_id", "source", "purpose_kind", "purpose_reference",
-               "fields", "mode", "outcome", "detail")
 
 
 _session = threading.local()  # the autonomous connection shared by the appends of one `ledger_session` block
