@@ -51,6 +51,7 @@ def main() -> None:
     parser.add_argument("--submissions", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--profile", default="", help="write a pyinstrument text profile here")
+    parser.add_argument("--show-sql", action="store_true", help="print the statements of one more submission")
     args = parser.parse_args()
 
     recreate_database(URL)
@@ -106,6 +107,14 @@ def main() -> None:
     if profiler is not None:
         profiler.stop()
         Path(args.profile).write_text(profiler.output_text(unicode=True, color=False, show_all=False))
+    if args.show_sql:
+        extra = prepare_one = timed[-1]
+        del prepare_one
+        counter.record = []
+        submit({**extra, "token": extra["token"]})()  # a replay-free second submission of the last applicant
+        for n, (alias, sql, _params) in enumerate(counter.record, 1):
+            print(f"{n:3d} {alias:18} {sql[:160]}")
+        counter.record = None
     base = rows[0]
     print(f"\nin-process, PostgreSQL, {len(timed)} submissions, {time.ctime()}, load average {os.getloadavg()}\n")
     print("| case | n | median ms | p99 ms | CPU median ms | CPU p99 ms | queries | CPU vs baseline |")

@@ -32,3 +32,13 @@ def _fresh_work_calendar() -> None:
     from yijianshi.core.calendar import work_calendar_clear
 
     work_calendar_clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _ledger_connection_closed_at_the_end(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """The access ledger keeps a second connection per thread (PostgreSQL): closed before the test database
+    is dropped (a connected session would stop DROP DATABASE)."""
+    yield
+    from yijianshi.ledger.services import ledger_connection_close
+
+    ledger_connection_close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -27,6 +27,7 @@ from yijianshi.catalog.selectors import bundle_definition, current_version, publ
 from yijianshi.core.errors import NotFound
 from yijianshi.ledger.selectors import ledger_entries_for_subject
 from yijianshi.ledger.services import Purpose
+from yijianshi.uploads.models import Upload
 
 from . import serializers as s
 
@@ -41,12 +42,15 @@ def _application(request: Request, number: str) -> Application:
     return get_object_or_404(visible_applications(actor_of(request.user)), number=number)
 
 
-def _detail(app: Application, code: int = status.HTTP_200_OK, *, fresh: bool = False) -> Response:
+def _detail(app: Application, code: int = status.HTTP_200_OK, *, fresh: bool = False, uploads: bool = True
+            ) -> Response:
     """The application as ApplicationOut. `fresh`: the instance the service has just created and saved (its
-    bundle and service point attached) is serialised as it is, with its item cases and uploads read; otherwise
-    it is read back with what the answer shows."""
+    bundle and service point attached) is serialised as it is — it has no item cases yet (they are made at
+    intake), and its uploads are read only if the request attached some (`uploads`); otherwise it is read
+    back with what the answer shows."""
     if fresh:
-        prefetch_related_objects([app], "item_cases__department", "uploads")
+        prefetch_related_objects([app], Prefetch("item_cases", queryset=ItemCase.objects.none()),
+                                 Prefetch("uploads", queryset=None if uploads else Upload.objects.none()))
     else:
         app = Application.objects.select_related("bundle", "service_point").prefetch_related(
             "item_cases__department", "uploads").get(pk=app.pk)
@@ -75,7 +79,8 @@ class ApplicationListApi(GenericAPIView[Application]):
             materials=data.get("materials", []), tolerated=data.get("tolerated", []),
             commitments=data.get("commitments", []), on_behalf_of=data.get("on_behalf_of"),
             idempotency_key=request.headers.get("Idempotency-Key"), uploads=data.get("uploads", []))
-        response = _detail(result.application, status.HTTP_201_CREATED, fresh=not result.replayed)
+        response = _detail(result.application, status.HTTP_201_CREATED, fresh=not result.replayed,
+                           uploads=bool(data.get("uploads")))
         if result.replayed:
             response["Idempotent-Replayed"] = "true"
         return response

@@ -37,7 +37,7 @@ from yijianshi.core.text import hidden_controls
 from yijianshi.core.workdays import BusinessHours
 from yijianshi.documents.render import DocumentData, render_pdf
 from yijianshi.integrations.outbox import outbox_enqueue
-from yijianshi.ledger.services import Purpose, ledger_session
+from yijianshi.ledger.services import Purpose
 from yijianshi.uploads.models import Upload
 from yijianshi.uploads.services import uploads_attach, uploads_claim
 
@@ -272,7 +272,7 @@ def application_submit(
         if previous is not None:
             return previous
     try:
-        with ledger_session(), transaction.atomic():  # the prefill reads' ledger rows share one connection
+        with transaction.atomic():
             application = _submit(actor, info, bundle_code, form, answers, channel, service_point, materials,
                                   tolerated, commitments, on_behalf_of, idempotency_key, digest, upload_ids)
             _record_prefill(application, actor, info)

@@ -20,15 +20,17 @@ The unique index on `seq` is the last guard: a bug here would end in an Integrit
 **Which transaction the row is written in — and why a refusal survives the caller's rollback.**
 - The caller is not in a transaction (a GET that prefills a form, a command): the row is written in its own
   short transaction on the default connection and committed before `ledger_append` returns (or raises).
-- The caller is inside its own `transaction.atomic` on PostgreSQL: the row is written through a second,
-  short-lived connection in a transaction of its own (an *autonomous transaction*), committed before we
-  return or raise. A savepoint would not do: it is undone by the caller's rollback, and the refusal must
-  survive exactly that (the caller's request fails with our error). Two more reasons: a read that happened
-  stays on record even if the application that made it is rolled back (the data left the source either way),
-  and the ledger's lock is held only for the append (a few milliseconds), not until the caller commits —
-  otherwise one slow caller (say, an HTTP source read after the first append) would stop every other
-  reader on the platform. The cost is a connection set-up (measured in bench/ledger_append.py) on this path
-  only — once per block when the caller wraps its transaction in `ledger_session()` (a submission does). The row carries no foreign key, so the other connection needs nothing the caller has not committed.
+- The caller is inside its own `transaction.atomic` on PostgreSQL: the row is written through a second
+  connection in a transaction of its own (an *autonomous transaction*), committed before we return or
+  raise. A savepoint would not do: it is undone by the caller's rollback, and the refusal must survive
+  exactly that (the caller's request fails with our error). Two more reasons: a read that happened stays on
+  record even if the application that made it is rolled back (the data left the source either way), and the
+  ledger's lock is held only for the append (a few milliseconds), not until the caller commits — otherwise
+  one slow caller (say, an HTTP source read after the first append) would stop every other reader on the
+  platform. That connection is the thread's own and kept between requests under the default database's
+  rules (CONN_MAX_AGE, closed after an error it does not survive, checked before each use so a restarted
+  server costs one reconnect, not a failed request); the row carries no foreign key, so the other connection
+  needs nothing the caller has not committed.
 - The caller is inside its own transaction on SQLite (the embedded, single-process default): SQLite has one
   writer at a time and the caller holds that lock, so a second connection would wait for the caller forever.
   There the row is written in a savepoint of the caller's transaction and shares its fate: a refusal inside a
@@ -40,17 +42,20 @@ The unique index on `seq` is the last guard: a bug here would end in an Integrit
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import request_finished
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.utils import load_backend
+from django.dispatch import receiver
 
 from yijianshi.core import clock
 from yijianshi.core.errors import DomainError
@@ -60,7 +65,7 @@ from .chain import GENESIS, StoredRow, VerifyResult, canonical, row_hash, verify
 from .models import AccessMode, LedgerEntry, Outcome, PurposeKind
 
 __all__ = [
-    "LOCK_KEY", "Purpose", "VerifyResult", "canonical", "ledger_append", "ledger_batch", "ledger_session",
+    "LOCK_KEY", "Purpose", "VerifyResult", "canonical", "ledger_append", "ledger_batch", "ledger_connection_close",
     "ledger_verify",
 ]
 
@@ -286,49 +291,67 @@ def _flush_batch() -> None:
         entry._state.adding, entry._state.db = False, row._state.db
 
 
-_session = threading.local()  # the autonomous connection shared by the appends of one `ledger_session` block
+class _Kept(threading.local):
+    """This thread's autonomous connection (a Django wrapper under a private alias, never in `connections`
+    between appends) and the process that opened it."""
+
+    wrapper: BaseDatabaseWrapper | None = None
+    pid: int = 0
+
+    def __del__(self) -> None:  # the thread ended: close its connection (not one inherited through fork())
+        raw = self.wrapper.connection if self.wrapper is not None else None
+        if raw is not None and self.pid == os.getpid():
+            with suppress(Exception):
+                raw.close()
 
 
-@contextmanager
-def ledger_session() -> Iterator[None]:
-    """Within this block (in this thread), appends made inside a caller's transaction share one autonomous
-    connection instead of opening one each; it is closed when the block ends. Each append is still its own
-    committed transaction. A submission reads several sources: one connection set-up instead of one per read."""
-    if getattr(_session, "active", False):
-        yield
-        return
-    _session.active, _session.conn = True, None
-    try:
-        yield
-    finally:
-        own, _session.active, _session.conn = _session.conn, False, None
-        if own is not None:
-            own.close()
+_kept = _Kept()
+
+
+def _autonomous() -> BaseDatabaseWrapper:
+    """This thread's autonomous connection, kept between appends as Django keeps its own (CONN_MAX_AGE of
+    the default database): closed when it is older than that, after an error it does not survive, or when a
+    health check finds it broken (a restarted server) — then the next statement opens a fresh one. A wrapper
+    inherited through fork() is left alone (its socket is the parent's; psycopg does not close it either)."""
+    own = _kept.wrapper
+    if own is None or _kept.pid != os.getpid():
+        settings_dict = dict(connections[DEFAULT_DB_ALIAS].settings_dict)
+        own = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, AUTONOMOUS_ALIAS)
+        _kept.wrapper, _kept.pid = own, os.getpid()
+        return own
+    own.close_if_unusable_or_obsolete()
+    if own.connection is not None and not own.is_usable():
+        own.close()
+    return own
+
+
+def ledger_connection_close() -> None:
+    """Close this thread's autonomous connection, if open (before a test database is dropped, say)."""
+    if _kept.wrapper is not None and _kept.pid == os.getpid():
+        _kept.wrapper.close()
+
+
+@receiver(request_finished)
+def _close_when_obsolete(**kwargs: Any) -> None:
+    """At the end of a request, as Django does for its own connections."""
+    if _kept.wrapper is not None and _kept.pid == os.getpid():
+        _kept.wrapper.close_if_unusable_or_obsolete()
 
 
 def _append_autonomously(rows: list[dict[str, Any]]) -> list[LedgerEntry]:
-    """Append through a connection of our own, in a transaction of its own (PostgreSQL; module docstring).
-    The connection is registered under a private alias in this thread only, and closed at once (or, inside a
-    `ledger_session`, at the end of the session)."""
-    settings_dict = dict(connections[DEFAULT_DB_ALIAS].settings_dict)
-    own = _session.conn if getattr(_session, "active", False) else None
-    if own is None:
-        own = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, AUTONOMOUS_ALIAS)
+    """Append through this thread's own connection, in a transaction of its own (PostgreSQL; module
+    docstring). The connection is registered under a private alias for the append only; it stays open for
+    the next one unless the default database's connections are not kept (CONN_MAX_AGE 0)."""
+    own = _autonomous()
     connections[AUTONOMOUS_ALIAS] = own
-    keep = False
     try:
         with transaction.atomic(using=AUTONOMOUS_ALIAS):
             with own.cursor() as cursor:
                 cursor.execute(f"SET LOCAL lock_timeout = '{AUTONOMOUS_LOCK_TIMEOUT}'")
             entries = _append_here(AUTONOMOUS_ALIAS, rows)
-        keep = getattr(_session, "active", False)
     finally:
-        if keep:
-            _session.conn = own
-        else:
+        if own.settings_dict["CONN_MAX_AGE"] == 0:
             own.close()
-            if getattr(_session, "active", False):
-                _session.conn = None
         del connections[AUTONOMOUS_ALIAS]
     for entry in entries:
         entry._state.db = DEFAULT_DB_ALIAS  # the row lives in the default database; that alias is gone

@@ -1,0 +1,103 @@
+"""The connection a row is written through inside a caller's transaction on PostgreSQL (services.py, "Which
+transaction …"): the thread's own, kept between appends as Django keeps its own connections, so a submission
+does not fork a PostgreSQL backend each time; reopened when the server has dropped it; closed after each
+append when the default database's connections are not kept (CONN_MAX_AGE 0). Observed from the server's
+side, in pg_stat_activity. SQLite writes these rows in the caller's transaction (no second connection)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from yijianshi.ledger.models import LedgerEntry
+from yijianshi.ledger.services import ledger_connection_close, ledger_verify
+
+from . import LEDGER_APPS, append
+
+pytestmark = pytest.mark.django_db(transaction=True, available_apps=LEDGER_APPS)
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes a ledger row inside a caller's transaction in that transaction: there is no "
+                    "second connection to keep (the PostgreSQL run executes these)")
+
+
+def others() -> set[int]:
+    """The backends connected to this database other than the default connection's."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid()")
+        return {pid for (pid,) in cursor.fetchall()}
+
+
+def append_in_transaction(subject: str) -> None:
+    with transaction.atomic():
+        append(subject_id=subject)
+
+
+def test_appends_in_callers_transactions_share_one_kept_connection() -> None:
+    ledger_connection_close()
+    before = others()
+    append_in_transaction("first")
+    kept = others() - before
+    assert len(kept) == 1  # the row went through a second backend, still connected after the append
+    for n in range(3):
+        append_in_transaction(f"again {n}")
+    assert others() - before == kept  # the same backend each time: no new connection
+    assert LedgerEntry.objects.count() == 4
+    assert ledger_verify().ok
+    ledger_connection_close()
+    assert not others() - before
+
+
+def test_a_connection_the_server_dropped_is_reopened_and_the_append_succeeds() -> None:
+    ledger_connection_close()
+    before = others()
+    append_in_transaction("before the drop")
+    (kept,) = others() - before
+    with connection.cursor() as cursor:  # what a PostgreSQL restart or an idle timeout does to it
+        cursor.execute("SELECT pg_terminate_backend(%s)", [kept])
+    append_in_transaction("after the drop")
+
+    now = others() - before
+    assert len(now) == 1 and kept not in now  # a fresh backend
+    assert list(LedgerEntry.objects.order_by("seq").values_list("subject_id", flat=True)) == [
+        "before the drop", "after the drop"]
+    assert ledger_verify().ok
+    ledger_connection_close()
+
+
+def test_without_persistent_connections_the_second_connection_is_closed_after_each_append() -> None:
+    before = others()
+    seen: list[set[int]] = []
+    errors: list[BaseException] = []
+    max_age = connection.settings_dict["CONN_MAX_AGE"]
+
+    main = others() | before  # others() runs on the main thread's connection: add that one
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        main.add(cursor.fetchone()[0])
+
+    def writer() -> None:  # a thread of its own: its connection is made from the settings of now
+        try:
+            append_in_transaction("not kept")
+            seen.append(others() - main)  # others() leaves out this thread's own default connection
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    connection.settings_dict["CONN_MAX_AGE"] = 0
+    try:
+        thread = threading.Thread(target=writer)
+        thread.start()
+        thread.join(timeout=60)
+    finally:
+        connection.settings_dict["CONN_MAX_AGE"] = max_age
+    assert not errors, errors
+    assert seen == [set()]  # measured inside the thread, before its end could close anything
+    assert LedgerEntry.objects.filter(subject_id="not kept").count() == 1
