@@ -26,7 +26,9 @@ http.client keep-alive connections on loopback):
              what the stack costs with (almost) nothing behind it;
   floor      bench/floor_psycopg.py: the rows one submission wrote (application, history, ledger rows),
              copied by plain psycopg in one transaction per application, with as many concurrent writers
-             as clients — and the ratio of our throughput to it.
+             as clients — and the ratio of our throughput to it;
+  CPU        during the measured submissions, the CPU time of each component (web processes, Celery worker,
+             PostgreSQL's processes, Redis, clients; bench/cpu_split.py, from /proc) per submission.
 
     .venv/bin/python bench/http_submit.py [--workers 3] [--worker-class sync|gthread] [--threads 4]
         [--clients 8] [--warmup 5] [--duration 30] [--applicants 400] [--database-url URL] [--url URL]
@@ -402,6 +404,12 @@ def main() -> None:
                     form, overrides={"mother.id_number": a["id"], "mother.name": a["name"]}), "answers": {}}
                 jobs.append(("POST", "/api/applications/", a["token"], body))
         t_run = time.time()
+        cpu: dict[str, Any] = {}
+        if not args.url and args.duration > 4:  # where the cores go while the submissions are measured
+            roots = {"web (gunicorn)": server.pid, "clients": os.getpid()} | (
+                {"task worker (Celery)": worker.pid} if worker is not None else {})
+            threading.Thread(target=cpu_window, args=(cpu, roots, args.warmup + 1, args.duration - 2),
+                             daemon=True).start()
         results = run_phase(base, jobs, args.clients, args.warmup, args.duration)
         submit = summarise("submit (POST /api/applications/)", results, args.warmup)
         rows.append(submit)
@@ -455,6 +463,8 @@ def main() -> None:
                     + (f" ({args.threads} threads)" if args.worker_class == "gthread" else "")
                     + f", {args.clients} client threads, tasks: {tasks}; started {time.ctime(t_run)}; "
                     f"load average before: {os.getloadavg()}")
+        if cpu.get("spent"):
+            print_cpu(cpu, submit["per_s"])
         if not args.no_floor:
             floor = floor_run(url, applications=max(400, submit["ok"]), writers=args.clients,
                               template=floor_template)
@@ -471,6 +481,34 @@ def main() -> None:
         stop(worker)
         stop(server)
         receiver.shutdown()
+
+
+def cpu_window(out: dict[str, Any], roots: dict[str, int], start_after: float, length: float) -> None:
+    """CPU seconds per component (bench/cpu_split.py) from `start_after` s for `length` s; into `out`."""
+    from bench.cpu_split import snapshot, split
+
+    time.sleep(start_after)
+    t0 = time.perf_counter()
+    before = snapshot()
+    t1 = time.perf_counter()
+    time.sleep(length)
+    t2 = time.perf_counter()
+    after = snapshot()
+    t3 = time.perf_counter()  # the window runs from the middle of one snapshot to the middle of the other
+    out["spent"], out["seconds"] = split(before, after, roots), (t2 + t3) / 2 - (t0 + t1) / 2
+
+
+def print_cpu(cpu: dict[str, Any], per_s: float) -> None:
+    seconds, spent = cpu["seconds"], cpu["spent"]
+    cores = os.cpu_count() or 1
+    print(f"\nwhere the CPU went while submitting ({seconds:.0f} s inside the measured window, {cores} cores; "
+          f"{per_s:.1f} submissions/s)\n")
+    print("| component | share of one core | CPU ms per submission |")
+    print("| --- | ---: | ---: |")
+    for name, s in sorted(spent.items(), key=lambda kv: -kv[1]):
+        print(f"| {name} | {100 * s / seconds:.1f} % | {1000 * s / (per_s * seconds):.2f} |")
+    total = sum(spent.values())
+    print(f"| all | {100 * total / seconds:.1f} % of {100 * cores} % | {1000 * total / (per_s * seconds):.2f} |")
 
 
 def case_ids(url: str, numbers: list[str]) -> list[tuple[int, str, int]]:
