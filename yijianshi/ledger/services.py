@@ -28,8 +28,8 @@ The unique index on `seq` is the last guard: a bug here would end in an Integrit
   ledger's lock is held only for the append (a few milliseconds), not until the caller commits — otherwise
   one slow caller (say, an HTTP source read after the first append) would stop every other reader on the
   platform. That connection is the thread's own and kept between requests under the default database's
-  rules (CONN_MAX_AGE, closed after an error it does not survive, checked before each use so a restarted
-  server costs one reconnect, not a failed request); the row carries no foreign key, so the other connection
+  rules (CONN_MAX_AGE, closed after an error it does not survive; one the server dropped — a restart — fails
+  at its first statement, before anything is written, and the append is made again on a fresh one); the row carries no foreign key, so the other connection
   needs nothing the caller has not committed.
 - The caller is inside its own transaction on SQLite (the embedded, single-process default): SQLite has one
   writer at a time and the caller holds that lock, so a second connection would wait for the caller forever.
@@ -52,7 +52,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import request_finished
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.utils import load_backend
 from django.dispatch import receiver
@@ -232,13 +232,20 @@ def _append(rows: list[dict[str, Any]]) -> list[LedgerEntry]:
         return _append_here(DEFAULT_DB_ALIAS, rows)
 
 
-def _append_here(alias: str, rows: list[dict[str, Any]]) -> list[LedgerEntry]:
-    """Lock, read the head, insert the rows chained one after the other. Runs inside a transaction on
-    `alias`."""
-    conn = connections[alias]
-    if conn.vendor == "postgresql":
-        with conn.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+def _lock(alias: str, *, timeout: str = "") -> None:
+    """The ledger's lock (PostgreSQL), waiting at most `timeout` for it when given: the two statements go in
+    one round trip (parameters are bound client-side, so psycopg sends them as one simple query)."""
+    if connections[alias].vendor == "postgresql":
+        with connections[alias].cursor() as cursor:
+            guard = f"SET LOCAL lock_timeout = '{timeout}'; " if timeout else ""
+            cursor.execute(f"{guard}SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+
+def _append_here(alias: str, rows: list[dict[str, Any]], *, locked: bool = False) -> list[LedgerEntry]:
+    """Lock (unless the caller has), read the head, insert the rows chained one after the other. Runs inside
+    a transaction on `alias`."""
+    if not locked:
+        _lock(alias)
     head = LedgerEntry.objects.using(alias).order_by("-seq").values_list("seq", "hash").first()
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
     at = clock.now()
@@ -310,9 +317,9 @@ _kept = _Kept()
 
 def _autonomous() -> BaseDatabaseWrapper:
     """This thread's autonomous connection, kept between appends as Django keeps its own (CONN_MAX_AGE of
-    the default database): closed when it is older than that, after an error it does not survive, or when a
-    health check finds it broken (a restarted server) — then the next statement opens a fresh one. A wrapper
-    inherited through fork() is left alone (its socket is the parent's; psycopg does not close it either)."""
+    the default database): closed when it is older than that or after an error it does not survive — then
+    the next statement opens a fresh one. A wrapper inherited through fork() is left alone (its socket is the parent's; psycopg does not close it
+    either)."""
     own = _kept.wrapper
     if own is None or _kept.pid != os.getpid():
         settings_dict = dict(connections[DEFAULT_DB_ALIAS].settings_dict)
@@ -320,8 +327,6 @@ def _autonomous() -> BaseDatabaseWrapper:
         _kept.wrapper, _kept.pid = own, os.getpid()
         return own
     own.close_if_unusable_or_obsolete()
-    if own.connection is not None and not own.is_usable():
-        own.close()
     return own
 
 
@@ -338,17 +343,33 @@ def _close_when_obsolete(**kwargs: Any) -> None:
         _kept.wrapper.close_if_unusable_or_obsolete()
 
 
+class _Dropped(Exception):
+    """The kept connection failed its first statement: the server dropped it (a restart, an idle timeout)."""
+
+
 def _append_autonomously(rows: list[dict[str, Any]]) -> list[LedgerEntry]:
     """Append through this thread's own connection, in a transaction of its own (PostgreSQL; module
     docstring). The connection is registered under a private alias for the append only; it stays open for
-    the next one unless the default database's connections are not kept (CONN_MAX_AGE 0)."""
+    the next one unless the default database's connections are not kept (CONN_MAX_AGE 0). A kept connection
+    the server has dropped fails at the lock, before anything is written: the append is then made once more
+    on a fresh connection."""
     own = _autonomous()
     connections[AUTONOMOUS_ALIAS] = own
     try:
-        with transaction.atomic(using=AUTONOMOUS_ALIAS):
-            with own.cursor() as cursor:
-                cursor.execute(f"SET LOCAL lock_timeout = '{AUTONOMOUS_LOCK_TIMEOUT}'")
-            entries = _append_here(AUTONOMOUS_ALIAS, rows)
+        for attempt in (1, 2):
+            reused = own.connection is not None
+            try:
+                with transaction.atomic(using=AUTONOMOUS_ALIAS):
+                    try:
+                        _lock(AUTONOMOUS_ALIAS, timeout=AUTONOMOUS_LOCK_TIMEOUT)
+                    except (OperationalError, InterfaceError) as exc:
+                        if reused and attempt == 1:
+                            raise _Dropped from exc
+                        raise
+                    entries = _append_here(AUTONOMOUS_ALIAS, rows, locked=True)
+                break
+            except _Dropped:
+                own.close()
     finally:
         if own.settings_dict["CONN_MAX_AGE"] == 0:
             own.close()
