@@ -4,12 +4,15 @@ provenance of every value and one ledger row per read (issue 4, points 3 and 4).
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.datahub.conftest import NEWBORN_BORN, user
 from yijianshi.accounts.demo import ENTERPRISE_USCC, FATHER_ID, MOTHER_ID
+from yijianshi.catalog.models import DataSource
 from yijianshi.core.errors import DomainError
 from yijianshi.core.identifiers import mask
-from yijianshi.datahub.models import SourceRecord
+from yijianshi.datahub.models import SourceConnection, SourceRecord
 from yijianshi.datahub.services import prefill, source_check, source_query, source_verify
 from yijianshi.ledger.models import LedgerEntry
 from yijianshi.ledger.services import Purpose, ledger_verify
@@ -63,6 +66,30 @@ def test_every_read_is_in_the_ledger_with_purpose_and_actor(hub, newborn_keys, p
     population = next(r for r in rows if r.source == "population")
     assert population.fields == ["person.id_number", "person.name"]
     assert ledger_verify().ok
+
+
+def _record_reads(queries: list[dict[str, str]]) -> int:
+    return sum(1 for q in queries if 'FROM "datahub_sourcerecord"' in q["sql"] and "datahub_sourcelink" not in q["sql"])
+
+
+def test_one_persons_local_records_are_read_in_one_query_each_read_keeping_its_ledger_row(hub, newborn_keys,
+                                                                                         purpose):
+    with CaptureQueriesContext(connection) as ctx:
+        result = prefill(form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=purpose, actor=user("mother"))
+    # the mother's population, marriage and household records together; the child's birth record alone
+    assert _record_reads(ctx.captured_queries) == 2
+    assert {v.source for v in result.values.values()} == {"population", "marriage", "birth", "household"}
+    assert LedgerEntry.objects.filter(subject_id=MOTHER_ID, source__in=["population", "marriage", "household"]
+                                      ).count() == 3
+
+    # a switched-off source is not read ahead with the others: it fails as switched off, the others fill
+    SourceConnection.objects.create(source=DataSource.objects.get(code="household"), active=False)
+    with CaptureQueriesContext(connection) as ctx:
+        again = prefill(form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=purpose, actor=user("mother"))
+    assert again.failures == {"household": "inactive"}
+    assert "household.number" not in again.values and again.values["mother.name"].value == "王芳"
+    assert _record_reads(ctx.captured_queries) == 2  # population and marriage together, then the birth record
+    assert LedgerEntry.objects.filter(source="household", outcome="error").count() == 1
 
 
 def test_the_father_as_applicant_gets_the_mother_through_the_marriage(hub, newborn_keys, purpose):

@@ -46,7 +46,13 @@ from yijianshi.ledger.models import PurposeKind
 from yijianshi.ledger.services import SYSTEM_ROLE, Purpose, ledger_append, ledger_batch
 
 from . import prefill as routing
-from .connectors import ConnectionConfig, SourceConnector, SourceConnectorRegistry, SourceUnavailable
+from .connectors import (
+    ConnectionConfig,
+    LocalConnector,
+    SourceConnector,
+    SourceConnectorRegistry,
+    SourceUnavailable,
+)
 from .connectors import registry as default_registry
 from .models import Consent, Objection, ObjectionStatus, SourceConnection, SourceLink, SourceRecord
 from .prefill import Role
@@ -102,6 +108,7 @@ class _Reader:
         self.role = actor_role or _role_of(actor)
         self.registry = registry
         self._sources: dict[str, DataSource | None] = {}
+        self._held: dict[tuple[int, str], dict[str, Any] | None] = {}  # records read ahead (read_ahead)
 
     # sources --------------------------------------------------------------------------------------
     def preload(self, codes: Iterable[str]) -> None:
@@ -122,6 +129,27 @@ class _Reader:
     def known(self, code: str) -> DataSource | None:
         self.preload([code])
         return self._sources[code]
+
+    def read_ahead(self, codes: Iterable[str], subject_id: str) -> None:
+        """Read in one query the records that the local connector would read one by one for these sources
+        about one subject, right before `query` is called for each of them (which checks the connection and
+        writes the ledger row as for any read, then uses the record read here). Only after the purpose was
+        checked; a source that is off, has its breaker open or is not local is read by `query` as usual."""
+        now = clock.now()
+        local = {}
+        for code in codes:
+            ds = self.known(code)
+            conn: SourceConnection | None = getattr(ds, "connection", None) if ds is not None else None
+            if ds is None or ds.mode != "query" or (conn is not None and (
+                    conn.connector != LocalConnector.code or not conn.active
+                    or (conn.open_until is not None and conn.open_until > now))):
+                continue
+            local[ds.pk] = code
+        if len(local) < 2:
+            return
+        held = LocalConnector.fetch_all(list(local), subject_id)
+        for source_id in local:
+            self._held[(source_id, subject_id)] = held.get(source_id)
 
     # the purpose ----------------------------------------------------------------------------------
     def require_purpose(self, *, source: str, subject_id: str, fields: Sequence[str], mode: str) -> Purpose:
@@ -202,8 +230,12 @@ class _Reader:
         if ds.mode != "query":
             raise DomainError("source_verify_only", f"数据源 {ds.name} 仅提供核验，不提供查询",
                               f"The source {code} only verifies values; it cannot be queried", field="source")
-        values, error, detail = self._call(ds, subject_id, list(fields), "query",
-                                           lambda c: c.fetch(subject_id, list(fields)))
+        ahead = (ds.pk, subject_id) in self._held
+        held = self._held.pop((ds.pk, subject_id), None)
+        values, error, detail = self._call(
+            ds, subject_id, list(fields), "query",
+            lambda c: c.select(held, list(fields)) if ahead and isinstance(c, LocalConnector)
+            else c.fetch(subject_id, list(fields)))
         return SourceResult(source=code, subject_id=subject_id, values=values or {}, fetched_at=clock.now(),
                             error=error, detail=detail)
 
@@ -321,11 +353,12 @@ def prefill(*, form_keys: Sequence[tuple[str, str | None]], applicant_id: str | 
         subject = subjects[role] = resolve(role)
         if subject is None:
             continue
-        for (group_role, source), record_keys in groups.items():
-            if group_role is role:
-                read = results[(group_role, source)] = reader.query(source, subject, record_keys)
-                if read.error:
-                    fail(source, read.error, read.detail)
+        reads = [(source, record_keys) for (group_role, source), record_keys in groups.items() if group_role is role]
+        reader.read_ahead([source for source, _ in reads], subject)
+        for source, record_keys in reads:
+            read = results[(role, source)] = reader.query(source, subject, record_keys)
+            if read.error:
+                fail(source, read.error, read.detail)
 
     values: dict[str, PrefilledValue] = {}
     for r in routes:
@@ -410,6 +443,7 @@ def party_file(*, subject_id: str, purpose: Purpose | None, actor: User | None, 
     reader.require_purpose(source="*", subject_id=sid, fields=["*"], mode="query")
     sources = [ds for ds in connected_sources() if ds.mode == "query"]
     reader._sources.update({ds.code: ds for ds in sources})
+    reader.read_ahead([ds.code for ds in sources], sid)
     values: list[HeldValue] = []
     failures: dict[str, str] = {}
     related: list[Related] = []
