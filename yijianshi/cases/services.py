@@ -27,7 +27,7 @@ from yijianshi.accounts.models import PartyType, Profile, Role
 from yijianshi.accounts.roles import Actor, actor_of, profile_of
 from yijianshi.catalog import engine
 from yijianshi.catalog.models import Bundle, Department, Item, ServicePoint, ServicePointKind
-from yijianshi.catalog.selectors import bundle_definition, current_version
+from yijianshi.catalog.selectors import bundle_definition, published_version
 from yijianshi.core import clock
 from yijianshi.core.calendar import work_calendar
 from yijianshi.core.errors import Conflict, DomainError, NotFound
@@ -320,8 +320,8 @@ def _submit(actor: User, info: Actor, bundle_code: str, form: Any, answers: Any,
             service_point: str | None, materials: list[str], tolerated: list[str], commitments: list[str],
             on_behalf_of: dict[str, Any] | None, idempotency_key: str | None, digest: str,
             upload_ids: Sequence[str] = ()) -> Application:
-    bundle = Bundle.objects.select_related("region").filter(code=str(bundle_code)).first()
-    version = current_version(bundle) if bundle else None
+    version = published_version(str(bundle_code))
+    bundle = version.bundle if version is not None else None
     if bundle is None or version is None:
         raise NotFound("unknown_bundle", f"“一件事”{bundle_code} 不存在或未发布",
                        f"No published bundle '{bundle_code}'", field="bundle")

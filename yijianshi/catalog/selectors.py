@@ -151,6 +151,13 @@ def current_version(bundle: Bundle) -> BundleVersion | None:
     return bundle.versions.filter(status=VersionStatus.PUBLISHED).first()
 
 
+def published_version(code: str) -> BundleVersion | None:
+    """The published version of the bundle with this code, its bundle and region attached: `current_version`
+    and the bundle in one query (what a submission looks up first)."""
+    return (BundleVersion.objects.filter(bundle__code=code, status=VersionStatus.PUBLISHED)
+            .select_related("bundle__region").order_by("-number").first())
+
+
 @dataclass(frozen=True)
 class BundleRow:
     region: str
