@@ -108,10 +108,8 @@ def main() -> None:
         profiler.stop()
         Path(args.profile).write_text(profiler.output_text(unicode=True, color=False, show_all=False))
     if args.show_sql:
-        extra = prepare_one = timed[-1]
-        del prepare_one
         counter.record = []
-        submit({**extra, "token": extra["token"]})()  # a replay-free second submission of the last applicant
+        submit(timed[-1])()  # the last applicant once more, with a fresh Idempotency-Key: a new application
         for n, (alias, sql, _params) in enumerate(counter.record, 1):
             print(f"{n:3d} {alias:18} {sql[:160]}")
         counter.record = None

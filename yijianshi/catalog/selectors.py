@@ -147,15 +147,18 @@ def published_versions(*, region: str | None = None) -> QuerySet[BundleVersion]:
     return qs.order_by("bundle__region__code", "bundle__seq")
 
 
+def _newest_published(versions: QuerySet[BundleVersion]) -> BundleVersion | None:
+    return versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
+
+
 def current_version(bundle: Bundle) -> BundleVersion | None:
-    return bundle.versions.filter(status=VersionStatus.PUBLISHED).first()
+    return _newest_published(bundle.versions.all())
 
 
 def published_version(code: str) -> BundleVersion | None:
     """The published version of the bundle with this code, its bundle and region attached: `current_version`
     and the bundle in one query (what a submission looks up first)."""
-    return (BundleVersion.objects.filter(bundle__code=code, status=VersionStatus.PUBLISHED)
-            .select_related("bundle__region").order_by("-number").first())
+    return _newest_published(BundleVersion.objects.filter(bundle__code=code).select_related("bundle__region"))
 
 
 @dataclass(frozen=True)

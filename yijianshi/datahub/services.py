@@ -98,6 +98,15 @@ def _config(ds: DataSource) -> tuple[ConnectionConfig, SourceConnection | None]:
                             source_id=ds.pk), conn
 
 
+def _closed(conn: SourceConnection | None, now: datetime) -> tuple[str, str] | None:
+    """(error, detail) when the connection is switched off or its breaker is open; None when it may be read."""
+    if conn is not None and not conn.active:
+        return "inactive", "the connection is switched off"
+    if conn is not None and conn.open_until is not None and conn.open_until > now:
+        return "breaker_open", f"circuit open until {clock.local(conn.open_until):%Y-%m-%d %H:%M:%S}"
+    return None
+
+
 class _Reader:
     """Reads sources for one purpose and one actor: every call goes through the breaker and the ledger."""
 
@@ -139,12 +148,11 @@ class _Reader:
         local = {}
         for code in codes:
             ds = self.known(code)
-            conn: SourceConnection | None = getattr(ds, "connection", None) if ds is not None else None
-            if ds is None or ds.mode != "query" or (conn is not None and (
-                    conn.connector != LocalConnector.code or not conn.active
-                    or (conn.open_until is not None and conn.open_until > now))):
+            if ds is None or ds.mode != "query":
                 continue
-            local[ds.pk] = code
+            config, conn = _config(ds)
+            if config.connector == LocalConnector.code and _closed(conn, now) is None:
+                local[ds.pk] = code
         if len(local) < 2:
             return
         held = LocalConnector.fetch_all(list(local), subject_id)
@@ -177,10 +185,9 @@ class _Reader:
         value: T | None = None
         error = detail = ""
         external = False
-        if conn is not None and not conn.active:
-            error, detail = "inactive", "the connection is switched off"
-        elif conn is not None and conn.open_until is not None and conn.open_until > now:
-            error, detail = "breaker_open", f"circuit open until {clock.local(conn.open_until):%Y-%m-%d %H:%M:%S}"
+        closed = _closed(conn, now)
+        if closed is not None:
+            error, detail = closed
         else:
             try:
                 connector = self.registry.build(config)

@@ -29,8 +29,8 @@ The unique index on `seq` is the last guard: a bug here would end in an Integrit
   one slow caller (say, an HTTP source read after the first append) would stop every other reader on the
   platform. That connection is the thread's own and kept between requests under the default database's
   rules (CONN_MAX_AGE, closed after an error it does not survive; one the server dropped — a restart — fails
-  at its first statement, before anything is written, and the append is made again on a fresh one); the row carries no foreign key, so the other connection
-  needs nothing the caller has not committed.
+  at its first statement, before anything is written, and the append is made again on a fresh one). The row
+  carries no foreign key, so the other connection needs nothing the caller has not committed.
 - The caller is inside its own transaction on SQLite (the embedded, single-process default): SQLite has one
   writer at a time and the caller holds that lock, so a second connection would wait for the caller forever.
   There the row is written in a savepoint of the caller's transaction and shares its fate: a refusal inside a
@@ -305,11 +305,16 @@ class _Kept(threading.local):
     wrapper: BaseDatabaseWrapper | None = None
     pid: int = 0
 
-    def __del__(self) -> None:  # the thread ended: close its connection (not one inherited through fork())
-        raw = self.wrapper.connection if self.wrapper is not None else None
-        if raw is not None and self.pid == os.getpid():
+    def own(self) -> BaseDatabaseWrapper | None:
+        """The wrapper, unless it was inherited through fork() (its socket is the parent's: left alone, as
+        psycopg leaves it)."""
+        return self.wrapper if self.pid == os.getpid() else None
+
+    def __del__(self) -> None:  # the thread ended: close its connection
+        own = self.own()
+        if own is not None and own.connection is not None:
             with suppress(Exception):
-                raw.close()
+                own.connection.close()
 
 
 _kept = _Kept()
@@ -318,10 +323,9 @@ _kept = _Kept()
 def _autonomous() -> BaseDatabaseWrapper:
     """This thread's autonomous connection, kept between appends as Django keeps its own (CONN_MAX_AGE of
     the default database): closed when it is older than that or after an error it does not survive — then
-    the next statement opens a fresh one. A wrapper inherited through fork() is left alone (its socket is the parent's; psycopg does not close it
-    either)."""
-    own = _kept.wrapper
-    if own is None or _kept.pid != os.getpid():
+    the next statement opens a fresh one."""
+    own = _kept.own()
+    if own is None:
         settings_dict = dict(connections[DEFAULT_DB_ALIAS].settings_dict)
         own = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, AUTONOMOUS_ALIAS)
         _kept.wrapper, _kept.pid = own, os.getpid()
@@ -332,15 +336,15 @@ def _autonomous() -> BaseDatabaseWrapper:
 
 def ledger_connection_close() -> None:
     """Close this thread's autonomous connection, if open (before a test database is dropped, say)."""
-    if _kept.wrapper is not None and _kept.pid == os.getpid():
-        _kept.wrapper.close()
+    if (own := _kept.own()) is not None:
+        own.close()
 
 
 @receiver(request_finished)
 def _close_when_obsolete(**kwargs: Any) -> None:
     """At the end of a request, as Django does for its own connections."""
-    if _kept.wrapper is not None and _kept.pid == os.getpid():
-        _kept.wrapper.close_if_unusable_or_obsolete()
+    if (own := _kept.own()) is not None:
+        own.close_if_unusable_or_obsolete()
 
 
 class _Dropped(Exception):
@@ -356,14 +360,14 @@ def _append_autonomously(rows: list[dict[str, Any]]) -> list[LedgerEntry]:
     own = _autonomous()
     connections[AUTONOMOUS_ALIAS] = own
     try:
-        for attempt in (1, 2):
+        for _ in range(2):  # the second attempt is on a fresh connection, so it is not retried
             reused = own.connection is not None
             try:
                 with transaction.atomic(using=AUTONOMOUS_ALIAS):
                     try:
                         _lock(AUTONOMOUS_ALIAS, timeout=AUTONOMOUS_LOCK_TIMEOUT)
                     except (OperationalError, InterfaceError) as exc:
-                        if reused and attempt == 1:
+                        if reused:
                             raise _Dropped from exc
                         raise
                     entries = _append_here(AUTONOMOUS_ALIAS, rows, locked=True)
