@@ -44,6 +44,13 @@ def actor_scope() -> Iterator[None]:
         _scope.reset(token)
 
 
+def remember_profile(user_id: int, profile: Profile | None) -> None:
+    """The profile of a user, read with something else (the API token): kept for this `actor_scope`."""
+    known = _scope.get()
+    if known is not None:
+        known[("profile", user_id)] = profile
+
+
 def profile_of(user_id: int | None) -> Profile | None:
     """The profile of a user (None without one), read once per `actor_scope`."""
     if user_id is None:
