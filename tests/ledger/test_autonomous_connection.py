@@ -101,3 +101,35 @@ def test_without_persistent_connections_the_second_connection_is_closed_after_ea
     assert not errors, errors
     assert seen == [set()]  # measured inside the thread, before its end could close anything
     assert LedgerEntry.objects.filter(subject_id="not kept").count() == 1
+
+
+def test_a_threads_kept_connection_is_closed_when_the_thread_ends() -> None:
+    """A thread that appended inside its transactions and then ended leaves no backend behind (a web server's
+    thread pool shrinking, a worker thread finishing)."""
+    import time
+
+    main = others()
+    with connection.cursor() as cursor:  # others() in the thread sees the main thread's connection too
+        cursor.execute("SELECT pg_backend_pid()")
+        main.add(cursor.fetchone()[0])
+    opened: list[set[int]] = []
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            append_in_transaction("from a thread")
+            opened.append(others())  # this thread's default connection and its kept ledger connection
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    thread.join(timeout=60)
+    assert not errors, errors
+    assert len(opened[0] - main) == 1  # the kept one (others() leaves out the thread's own default connection)
+    deadline = time.monotonic() + 10
+    while others() - main and time.monotonic() < deadline:  # a closed backend leaves pg_stat_activity shortly
+        time.sleep(0.05)
+    assert not others() - main

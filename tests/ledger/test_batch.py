@@ -103,3 +103,22 @@ def test_concurrent_batches_keep_one_gapless_chain_with_each_batch_side_by_side(
         assert len(set(references[i:i + size])) == 1, references[i:i + size]
     result = ledger_verify()
     assert result.ok and result.rows == total
+
+
+def test_an_append_takes_the_lock_and_reads_the_head_in_one_statement_then_inserts() -> None:
+    """Two round trips per batch on the appending connection (besides the transaction's own BEGIN and
+    COMMIT): the lock and the head together (PostgreSQL sends them as one simple query; SQLite's write lock
+    comes with its BEGIN IMMEDIATE), then one INSERT for all of the batch's rows."""
+    from django.test.utils import CaptureQueriesContext
+
+    append(source="population")  # the chain has a head to read
+    with CaptureQueriesContext(connection) as done, ledger_batch():
+        append(source="marriage")
+        append(source="birth")
+    sql = [q["sql"] for q in done.captured_queries if not q["sql"].startswith(("BEGIN", "COMMIT", "SAVEPOINT",
+                                                                              "RELEASE"))]
+    assert len(sql) == 2, sql
+    assert "ORDER BY seq DESC LIMIT 1" in sql[0], sql
+    assert ("pg_advisory_xact_lock" in sql[0]) == (connection.vendor == "postgresql"), sql
+    assert sql[1].startswith(f'INSERT INTO "{LedgerEntry._meta.db_table}"'), sql
+    assert seqs() == [1, 2, 3] and ledger_verify().ok

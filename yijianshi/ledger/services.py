@@ -229,24 +229,32 @@ def _append(rows: list[dict[str, Any]]) -> list[LedgerEntry]:
     if conn.vendor == "postgresql" and _in_callers_transaction(conn):
         return _append_autonomously(rows)
     with transaction.atomic(using=DEFAULT_DB_ALIAS):
-        return _append_here(DEFAULT_DB_ALIAS, rows)
+        return _append_here(DEFAULT_DB_ALIAS, rows, _locked_head(DEFAULT_DB_ALIAS))
 
 
-def _lock(alias: str, *, timeout: str = "") -> None:
-    """The ledger's lock (PostgreSQL), waiting at most `timeout` for it when given: the two statements go in
-    one round trip (parameters are bound client-side, so psycopg sends them as one simple query)."""
-    if connections[alias].vendor == "postgresql":
-        with connections[alias].cursor() as cursor:
+def _locked_head(alias: str, *, timeout: str = "") -> tuple[int, str] | None:
+    """Take the ledger's lock (PostgreSQL; waiting at most `timeout` for it when given) and read the head: the
+    newest row's seq and hash, None on an empty ledger. On PostgreSQL the statements go in one round trip
+    (parameters are bound client-side, so psycopg sends them as one simple query, run in order: the head is
+    read once the lock is held). Runs inside a transaction on `alias`."""
+    conn = connections[alias]
+    table = conn.ops.quote_name(LedgerEntry._meta.db_table)
+    head = f"SELECT seq, hash FROM {table} ORDER BY seq DESC LIMIT 1"  # noqa: S608 - our own table's name
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
             guard = f"SET LOCAL lock_timeout = '{timeout}'; " if timeout else ""
-            cursor.execute(f"{guard}SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            cursor.execute(f"{guard}SELECT pg_advisory_xact_lock(%s); {head}", [LOCK_KEY])
+            while cursor.nextset():  # to the last statement's result: the head
+                pass
+        else:
+            cursor.execute(head)
+        row = cursor.fetchone()
+    return (int(row[0]), str(row[1])) if row else None
 
 
-def _append_here(alias: str, rows: list[dict[str, Any]], *, locked: bool = False) -> list[LedgerEntry]:
-    """Lock (unless the caller has), read the head, insert the rows chained one after the other. Runs inside
-    a transaction on `alias`."""
-    if not locked:
-        _lock(alias)
-    head = LedgerEntry.objects.using(alias).order_by("-seq").values_list("seq", "hash").first()
+def _append_here(alias: str, rows: list[dict[str, Any]], head: tuple[int, str] | None) -> list[LedgerEntry]:
+    """Insert the rows chained one after the other, after `head` (which `_locked_head` read under the lock,
+    in the same transaction on `alias`)."""
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
     at = clock.now()
     entries = []
@@ -298,37 +306,40 @@ def _flush_batch() -> None:
         entry._state.adding, entry._state.db = False, row._state.db
 
 
-class _Kept(threading.local):
-    """This thread's autonomous connection (a Django wrapper under a private alias, never in `connections`
-    between appends) and the process that opened it."""
+class _Own:
+    """A thread's autonomous connection (a Django wrapper under a private alias, never in `connections`
+    between appends) and the process that opened it. Held only by the thread's `_kept` slot, so it is
+    dropped — and the connection closed — when the thread ends (Python drops a thread's threading.local
+    values then) or when another takes its place."""
 
-    wrapper: BaseDatabaseWrapper | None = None
-    pid: int = 0
+    def __init__(self, wrapper: BaseDatabaseWrapper) -> None:
+        self.wrapper, self.pid = wrapper, os.getpid()
 
-    def own(self) -> BaseDatabaseWrapper | None:
-        """The wrapper, unless it was inherited through fork() (its socket is the parent's: left alone, as
-        psycopg leaves it)."""
-        return self.wrapper if self.pid == os.getpid() else None
-
-    def __del__(self) -> None:  # the thread ended: close its connection
-        own = self.own()
-        if own is not None and own.connection is not None:
+    def __del__(self) -> None:
+        if self.pid == os.getpid() and self.wrapper.connection is not None:  # not a socket inherited by fork()
             with suppress(Exception):
-                own.connection.close()
+                self.wrapper.connection.close()
 
 
-_kept = _Kept()
+_kept = threading.local()  # .own: this thread's _Own
+
+
+def _own() -> BaseDatabaseWrapper | None:
+    """This thread's wrapper, unless it was inherited through fork() (its socket is the parent's: left
+    alone, as psycopg leaves it)."""
+    own: _Own | None = getattr(_kept, "own", None)
+    return own.wrapper if own is not None and own.pid == os.getpid() else None
 
 
 def _autonomous() -> BaseDatabaseWrapper:
     """This thread's autonomous connection, kept between appends as Django keeps its own (CONN_MAX_AGE of
     the default database): closed when it is older than that or after an error it does not survive — then
     the next statement opens a fresh one."""
-    own = _kept.own()
+    own = _own()
     if own is None:
         settings_dict = dict(connections[DEFAULT_DB_ALIAS].settings_dict)
         own = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, AUTONOMOUS_ALIAS)
-        _kept.wrapper, _kept.pid = own, os.getpid()
+        _kept.own = _Own(own)
         return own
     own.close_if_unusable_or_obsolete()
     return own
@@ -336,14 +347,14 @@ def _autonomous() -> BaseDatabaseWrapper:
 
 def ledger_connection_close() -> None:
     """Close this thread's autonomous connection, if open (before a test database is dropped, say)."""
-    if (own := _kept.own()) is not None:
+    if (own := _own()) is not None:
         own.close()
 
 
 @receiver(request_finished)
 def _close_when_obsolete(**kwargs: Any) -> None:
     """At the end of a request, as Django does for its own connections."""
-    if (own := _kept.own()) is not None:
+    if (own := _own()) is not None:
         own.close_if_unusable_or_obsolete()
 
 
@@ -365,12 +376,12 @@ def _append_autonomously(rows: list[dict[str, Any]]) -> list[LedgerEntry]:
             try:
                 with transaction.atomic(using=AUTONOMOUS_ALIAS):
                     try:
-                        _lock(AUTONOMOUS_ALIAS, timeout=AUTONOMOUS_LOCK_TIMEOUT)
+                        head = _locked_head(AUTONOMOUS_ALIAS, timeout=AUTONOMOUS_LOCK_TIMEOUT)
                     except (OperationalError, InterfaceError) as exc:
                         if reused:
                             raise _Dropped from exc
                         raise
-                    entries = _append_here(AUTONOMOUS_ALIAS, rows, locked=True)
+                    entries = _append_here(AUTONOMOUS_ALIAS, rows, head)
                 break
             except _Dropped:
                 own.close()
