@@ -149,6 +149,10 @@ PUBLIC_URL = os.environ.get("YIJIANSHI_PUBLIC_URL", "http://127.0.0.1:8000").rst
 # (scale-out: Redis broker, `celery -A yijianshi worker` and `celery -A yijianshi beat`).
 TASKS_MODE = os.environ.get("YIJIANSHI_TASKS", "inprocess")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+# A publish tries the broker once (core/broker.py does the work another way when it fails): without this
+# kombu keeps reconnecting for ~6 s inside the request. Workers' own reconnection is separate
+# (broker_connection_retry, broker_connection_max_retries).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -5,7 +5,7 @@ Writing. `outbox_enqueue` must run inside the caller's `transaction.atomic`: the
 with the change it reports, so a crash never loses a message nor sends one for a change that did not happen.
 On commit it wakes the deliverer: the in-process runner (runner.py) or, with TASKS_MODE="celery", the
 `integrations.deliver_outbox` task, queued from a short-lived thread so that a broker outage never holds up
-the request (after a failure the broker is left alone for 30 s); the beat also runs the task every 10 s, so
+the request (core/broker.py: after a failure the broker is left alone for 30 s); the beat also runs the task every 10 s, so
 a lost wake-up only delays delivery.
 
 Delivering. `outbox_deliver_due` claims due rows in a short transaction and sends them outside any transaction.
@@ -40,7 +40,6 @@ import os
 import random
 import signal
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,10 +50,9 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import F
-from kombu.exceptions import KombuError
 
 from yijianshi.catalog.models import Department
-from yijianshi.core import clock
+from yijianshi.core import broker, clock
 from yijianshi.core.errors import DomainError
 
 from .connectors import ConnectorRegistry, DeliveryFailed, connector_code_for
@@ -69,7 +67,6 @@ BACKOFF_CAP_SECONDS = 3600.0
 CLAIM_SIZE = 10
 MAX_ERROR_LENGTH = 2000
 FAULT_ENV = "YIJIANSHI_FAULT"
-BROKER_QUIET_SECONDS = 30.0
 
 
 # --- writing ------------------------------------------------------------------------------------------------
@@ -154,22 +151,11 @@ def _wake() -> None:
         runner.wake()
 
 
-_broker_quiet_until = 0.0  # time.monotonic() before which we do not try the broker again
-
-
 def _queue_delivery_task() -> None:
-    global _broker_quiet_until
-    if time.monotonic() < _broker_quiet_until:
-        return  # the broker was down a moment ago; the beat's periodic run will deliver
-    try:
-        from .tasks import deliver_outbox
+    from .tasks import deliver_outbox
 
-        deliver_outbox.apply_async(expires=60, retry=False)
-    except (KombuError, OSError):  # the broker is unreachable: the row waits in the outbox for the beat
-        _broker_quiet_until = time.monotonic() + BROKER_QUIET_SECONDS
-        logger.warning(
-            "outbox: could not queue the delivery task; the periodic run will deliver", exc_info=True
-        )
+    # when the broker cannot take it, the rows wait in the outbox for the beat's periodic run
+    broker.publish(lambda: deliver_outbox.apply_async(expires=60, retry=False), what="the outbox delivery")
 
 
 # --- delivering ---------------------------------------------------------------------------------------------
