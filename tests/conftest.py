@@ -27,11 +27,12 @@ def _fast_password_hasher(request: pytest.FixtureRequest, settings: Any) -> None
 
 
 @pytest.fixture(autouse=True)
-def _fresh_work_calendar() -> None:
-    """A rolled-back test sends no signal: start every test with the calendar rebuilt from its own data."""
-    from yijianshi.core.calendar import work_calendar_clear
+def _fresh_remembered_values() -> None:
+    """A rolled-back test sends no signal: start every test with what processes keep (the working-day calendar,
+    catalogue lookups: core/remembered.py) read again from its own data."""
+    from yijianshi.core.remembered import remembered_clear_all
 
-    work_calendar_clear()
+    remembered_clear_all()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -158,6 +158,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
 
+# How long a process keeps what other processes may change (core/remembered.py; 0: not kept)
+YIJIANSHI_CATALOGUE_CACHE_SECONDS = float(os.environ.get("YIJIANSHI_CATALOGUE_CACHE_SECONDS", "5"))
+YIJIANSHI_CALENDAR_CACHE_SECONDS = float(os.environ.get("YIJIANSHI_CALENDAR_CACHE_SECONDS", "300"))
+
 # Notification channels, in the order tried (core/notify.py): console, file, smtp, sms_http
 NOTIFY_CHANNELS = [c.strip() for c in os.environ.get("YIJIANSHI_NOTIFY_CHANNELS", "console,file").split(",") if c.strip()]
 NOTIFY_FILE = Path(os.environ.get("YIJIANSHI_NOTIFY_FILE", DATA_DIR / "notifications.jsonl"))

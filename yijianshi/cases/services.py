@@ -26,8 +26,8 @@ from django.db.models import Q
 from yijianshi.accounts.models import PartyType, Profile, Role
 from yijianshi.accounts.roles import Actor, actor_of, profile_of
 from yijianshi.catalog import engine
-from yijianshi.catalog.models import Bundle, Department, Item, ServicePoint, ServicePointKind
-from yijianshi.catalog.selectors import bundle_definition, published_version
+from yijianshi.catalog.models import Bundle, Department, Item, ServicePoint
+from yijianshi.catalog.selectors import bundle_definition, published_version, region_service_point
 from yijianshi.core import clock
 from yijianshi.core.calendar import work_calendar
 from yijianshi.core.errors import Conflict, DomainError, NotFound
@@ -381,14 +381,10 @@ def _submit(actor: User, info: Actor, bundle_code: str, form: Any, answers: Any,
 def _service_point(info: Actor, bundle: Bundle, code: str | None) -> ServicePoint:
     if info.role == Role.CLERK:
         return ServicePoint.objects.get(pk=info.service_point_id or 0)
-    points = ServicePoint.objects.filter(region=bundle.region)
-    if code:
-        point = points.filter(code=code).first()
-        if point is None:
-            raise DomainError("unknown_service_point", f"服务场所“{code}”不存在", f"No service point '{code}'",
-                              field="service_point")
-        return point
-    point = points.filter(kind=ServicePointKind.HALL).order_by("code").first() or points.order_by("code").first()
+    point = region_service_point(bundle.region_id, code)
+    if point is None and code:
+        raise DomainError("unknown_service_point", f"服务场所“{code}”不存在", f"No service point '{code}'",
+                          field="service_point")
     if point is None:
         raise DomainError("no_service_point", "该地区未设置服务场所", "This region has no service point",
                           field="service_point")

@@ -6,11 +6,33 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+
+from yijianshi.core.remembered import Remembered
 
 from . import engine
 from .engine.serialize import bundle_from_dict
-from .models import Bundle, BundleItem, BundleVersion, Item, ItemField, Region, Situation, VersionStatus
+from .models import (
+    Bundle,
+    BundleItem,
+    BundleVersion,
+    Item,
+    ItemField,
+    Region,
+    ServicePoint,
+    ServicePointKind,
+    Situation,
+    VersionStatus,
+)
+
+# What every submission looks up first — which version of a bundle is published, which service point takes it
+# in — kept per process (core/remembered.py): a change made in this process is seen at once, one made in
+# another process within YIJIANSHI_CATALOGUE_CACHE_SECONDS (5 s unless set; 0: not kept). A published version
+# is frozen, so what is kept is only *which* one is current.
+_lookups: Remembered[Any] = Remembered(
+    "catalog.lookups", sources=(Region, Bundle, BundleVersion, ServicePoint),
+    ttl=lambda: float(getattr(settings, "YIJIANSHI_CATALOGUE_CACHE_SECONDS", 5.0)))
 
 
 def _validation_pairs(validation: Mapping[str, Any]) -> tuple[tuple[str, object], ...]:
@@ -157,8 +179,22 @@ def current_version(bundle: Bundle) -> BundleVersion | None:
 
 def published_version(code: str) -> BundleVersion | None:
     """The published version of the bundle with this code, its bundle and region attached: `current_version`
-    and the bundle in one query (what a submission looks up first)."""
-    return _newest_published(BundleVersion.objects.filter(bundle__code=code).select_related("bundle__region"))
+    and the bundle in one query (what a submission looks up first), kept per process (`_lookups`). Callers
+    must not change the instance: it is shared."""
+    return _lookups.get(("published", code), lambda: _newest_published(
+        BundleVersion.objects.filter(bundle__code=code).select_related("bundle__region")))
+
+
+def region_service_point(region_id: int, code: str | None) -> ServicePoint | None:
+    """The service point of the region with this code; without a code the region's hall (its first point when
+    it has no hall). Kept per process (`_lookups`); callers must not change the instance."""
+    def load() -> ServicePoint | None:
+        points = ServicePoint.objects.filter(region_id=region_id)
+        if code:
+            return points.filter(code=code).first()
+        return points.filter(kind=ServicePointKind.HALL).order_by("code").first() or points.order_by("code").first()
+
+    return _lookups.get(("service_point", region_id, code or ""), load)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,9 @@
 """The one working-day calendar service (STYLE.md, time): chinesecalendar plus the holidays an administrator
 entered (core.models), as a pure `WorkCalendar` (core.workdays).
 
-`work_calendar()` is built once per process and kept until holiday data is saved or deleted (the signals below
-clear it at once and again when the transaction commits) or, as a safety net for the other processes
-(web workers, task workers) and for writes that send no signals (`QuerySet.update`, `bulk_create`), for at
-most `YIJIANSHI_CALENDAR_CACHE_SECONDS` (300 s unless set).
+`work_calendar()` is built once per process and kept (core/remembered.py) until holiday data is saved or
+deleted in this process, or for at most `YIJIANSHI_CALENDAR_CACHE_SECONDS` (300 s unless set) — the safety net
+for the other processes (web workers, task workers) and for writes that send no signals.
 
 `calendar_status(today)` tells the admin health page which years are covered and how: this year and the next
 must be, or deadlines reaching into them are counted over weekends only.
@@ -12,32 +11,23 @@ must be, or deadlines reaching into them are counted over weekends only.
 
 from __future__ import annotations
 
-import threading
-import time
-from dataclasses import dataclass
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Count, Q
-from django.db.models.signals import post_delete, post_save
 
 from .models import HolidayDate, HolidayKind, HolidayYear
+from .remembered import Remembered
 from .workdays import WorkCalendar, package_years
 
 DEFAULT_CACHE_SECONDS = 300.0
 
 
-@dataclass
-class _Cache:
-    calendar: WorkCalendar | None = None
-    built_at: float = 0.0
-
-
-_cache = _Cache()
-_lock = threading.Lock()
+_calendar: Remembered[WorkCalendar] = Remembered(
+    "core.calendar", sources=(HolidayYear, HolidayDate),
+    ttl=lambda: float(getattr(settings, "YIJIANSHI_CALENDAR_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)))
 
 
 def build_work_calendar() -> WorkCalendar:
@@ -48,34 +38,14 @@ def build_work_calendar() -> WorkCalendar:
 
 
 def work_calendar() -> WorkCalendar:
-    """The working-day calendar, cached per process."""
-    ttl = float(getattr(settings, "YIJIANSHI_CALENDAR_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
-    with _lock:
-        cached = _cache.calendar
-        if cached is not None and time.monotonic() - _cache.built_at < ttl:
-            return cached
-    calendar = build_work_calendar()
-    with _lock:
-        _cache.calendar, _cache.built_at = calendar, time.monotonic()
-    return calendar
+    """The working-day calendar, kept per process (module docstring)."""
+    return _calendar.get("calendar", build_work_calendar)
 
 
 def work_calendar_clear() -> None:
-    """Forget the cached calendar (done on every change of holiday data; tests call it between tests, since
+    """Forget the kept calendar (done on every change of holiday data; tests do it between tests, since
     a rolled-back test transaction sends no signal)."""
-    with _lock:
-        _cache.calendar = None
-
-
-def _holiday_data_changed(**kwargs: Any) -> None:
-    work_calendar_clear()
-    transaction.on_commit(work_calendar_clear, using=kwargs.get("using"))
-
-
-for _signal in (post_save, post_delete):
-    for _model in (HolidayYear, HolidayDate):
-        _signal.connect(_holiday_data_changed, sender=_model,
-                        dispatch_uid=f"core.calendar.{_signal is post_save}.{_model.__name__}")
+    _calendar.clear()
 
 
 def _package_version() -> str:
