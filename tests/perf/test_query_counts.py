@@ -156,6 +156,9 @@ def test_a_submission_over_http_has_a_query_budget(django_assert_max_num_queries
     sql = [q["sql"] for q in done.captured_queries]
     assert sum(s.startswith('INSERT INTO "ledger_ledgerentry"') for s in sql) == 1, sql
     assert sum('FROM "licenses_license"' in s for s in sql) == 2, sql  # which she holds, then those rows
+    # the 201: a fresh application has no item cases yet and this request attached no uploads
+    assert not [s for s in sql if 'FROM "cases_itemcase"' in s or 'FROM "uploads_upload"' in s], sql
+    assert response.json()["item_cases"] == [] and response.json()["uploads"] == []
 
 
 def test_an_api_token_brings_its_user_and_profile_in_one_query() -> None:
