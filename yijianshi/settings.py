@@ -125,6 +125,7 @@ SESSION_COOKIE_SECURE = _bool("YIJIANSHI_SECURE_COOKIES", not DEBUG and os.envir
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # signed out after 30 minutes without a request (each request renews the session)
 SESSION_COOKIE_AGE = int(os.environ.get("YIJIANSHI_SESSION_SECONDS", 30 * 60))
+YIJIANSHI_TOKEN_SECONDS = int(os.environ.get("YIJIANSHI_TOKEN_SECONDS", 12 * 3600))  # API tokens (accounts/authentication.py)
 SESSION_SAVE_EVERY_REQUEST = True
 LOGIN_URL = "/accounts/login/"
 

@@ -1,4 +1,4 @@
-"""Identity numbers never in full in logs or error messages; sessions expire; passwords hashed with Django's
+"""Identity numbers never in full in logs or error messages; sessions and API tokens expire; passwords hashed with Django's
 default hasher; the API token endpoint is rate limited (issue 6, point 6)."""
 
 from __future__ import annotations
@@ -77,6 +77,29 @@ def test_sessions_expire_after_the_configured_idle_time(newborn: None) -> None:
     Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
     refused = client.get("/api/applications/")
     assert refused.status_code in (401, 403) and refused.json()["code"] == "not_authenticated"
+
+
+def test_api_tokens_expire_and_signing_in_again_gives_a_new_one(newborn: None) -> None:
+    from rest_framework.authtoken.models import Token
+
+    assert 0 < settings.YIJIANSHI_TOKEN_SECONDS <= 24 * 3600
+    client = APIClient()
+    first = client.post("/api/auth/token/", {"username": "mother", "password": DEMO_PASSWORD}, format="json")
+    key = first.json()["token"]
+    assert client.get("/api/applications/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    again = client.post("/api/auth/token/", {"username": "mother", "password": DEMO_PASSWORD}, format="json")
+    assert again.json()["token"] == key  # still good: the same token
+    # when its time has passed (the issue time is what the check reads)
+    Token.objects.filter(key=key).update(
+        created=timezone.now() - timedelta(seconds=settings.YIJIANSHI_TOKEN_SECONDS + 1))
+    refused = client.get("/api/applications/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert refused.status_code in (401, 403), refused.content
+    body = refused.json()
+    assert body["code"] == "token_expired" and body["message"]["zh-hans"] and body["message"]["en"]
+    renewed = client.post("/api/auth/token/", {"username": "mother", "password": DEMO_PASSWORD}, format="json")
+    new = renewed.json()["token"]
+    assert new != key and not Token.objects.filter(key=key).exists()
+    assert client.get("/api/applications/", HTTP_AUTHORIZATION=f"Token {new}").status_code == 200
 
 
 @pytest.mark.real_password_hasher

@@ -1,4 +1,5 @@
-"""POST /api/auth/token/: DRF's token endpoint behind the same sign-in rate limit as the sign-in page."""
+"""POST /api/auth/token/: DRF's token endpoint behind the same sign-in rate limit as the sign-in page; the token
+it gives expires (accounts/authentication.py) and signing in after that gives a new one."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from .authentication import token_expired
 from .services import client_ip, signin_attempt_check, signin_attempt_record
 
 
@@ -23,5 +25,9 @@ class TokenObtainApi(ObtainAuthToken):
         signin_attempt_record(username=username, ip=ip, succeeded=valid)
         if not valid:
             raise ValidationError(serializer.errors)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        token, _ = Token.objects.get_or_create(user=user)
+        if token_expired(token):  # a new one (a new key) in its place
+            token.delete()
+            token = Token.objects.create(user=user)
         return Response({"token": token.key})

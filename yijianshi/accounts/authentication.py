@@ -1,29 +1,47 @@
-"""API authentication: DRF's token scheme, reading the token, its user and the user's profile in one query.
+"""API authentication: DRF's token scheme, reading the token, its user and the user's profile in one query, with
+tokens that expire.
 
 An API request needs all three — the user to authenticate, the profile for the actor's role, department and
 service point — so the profile comes with the token and is remembered for the request (`roles.remember_profile`)
-instead of being read by a second query."""
+instead of being read by a second query.
+
+A token is good for `YIJIANSHI_TOKEN_SECONDS` (12 hours unless set) from when it was issued, as a browser
+session is for `YIJIANSHI_SESSION_SECONDS`: a token copied from a shared counter PC or a leaked log stops
+working by itself. Signing in again (`POST /api/auth/token/`) issues a new one once the old one has expired."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
 from .roles import remember_profile
 
+DEFAULT_TOKEN_SECONDS = 12 * 3600
+
+
+def token_expired(token: Token) -> bool:
+    seconds = float(getattr(settings, "YIJIANSHI_TOKEN_SECONDS", DEFAULT_TOKEN_SECONDS))
+    # real time, as for sessions and as `created` was stamped: not the platform's clock (which tests and demos set)
+    return token.created + timedelta(seconds=seconds) <= timezone.now()
+
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """`Authorization: Token <key>`, as DRF's: an unknown key or an inactive user is refused (401)."""
+    """`Authorization: Token <key>`, as DRF's: an unknown key, an expired token or an inactive user is refused."""
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
         try:
             token = Token.objects.select_related("user__profile").get(key=key)
         except Token.DoesNotExist:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        if token_expired(token):
+            raise exceptions.AuthenticationFailed(_("The token has expired."), code="token_expired")
         user = token.user
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))

@@ -34,6 +34,7 @@ from yijianshi.core.errors import DomainError
 _DRF_MESSAGES: dict[str, tuple[str, str]] = {
     "not_authenticated": ("未登录或凭证无效", "Authentication credentials were not provided or are invalid"),
     "authentication_failed": ("身份认证失败", "Authentication failed"),
+    "token_expired": ("登录凭证已过期，请重新登录", "The token has expired; sign in again"),
     "permission_denied": ("无权执行此操作", "You do not have permission to do this"),
     "not_found": ("对象不存在", "Not found"),
     "method_not_allowed": ("不支持该请求方法", "Method not allowed"),
@@ -134,6 +135,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.status_code = status.HTTP_400_BAD_REQUEST
         return response
     code = exc.default_code if isinstance(exc, exceptions.APIException) else "error"
+    specific = getattr(getattr(exc, "detail", None), "code", None)  # e.g. token_expired, raised with its own code
+    if specific in _DRF_MESSAGES:
+        code = specific
     zh, en = _DRF_MESSAGES.get(str(code), ("请求有误", str(getattr(exc, "detail", "Bad request"))))
     response.data = _body(str(code), zh, en)
     return response
