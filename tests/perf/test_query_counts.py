@@ -193,3 +193,27 @@ def test_an_unknown_token_or_an_inactive_user_is_refused() -> None:
     for response in (unknown, inactive):  # 403, not 401: the session scheme is listed first (no challenge)
         assert response.status_code == 403, response.content
         assert "authentication_failed" in response.content.decode(), response.content
+
+
+def test_an_answers_fields_are_worked_out_once_per_class_and_copied_for_each_instance(
+        submitted: Application, monkeypatch: pytest.MonkeyPatch) -> None:
+    """api.serializers.FieldsBuiltOnce: DRF's ModelSerializer introspects the model for every instance; the
+    answers' serializers do it once per class. Each instance still gets fields of its own (bound to it)."""
+    from rest_framework import serializers as drf
+
+    from yijianshi.api import serializers as s
+
+    calls: list[str] = []
+    original = drf.ModelSerializer.get_fields
+
+    def counted(self: Any) -> Any:
+        calls.append(type(self).__name__)
+        return original(self)
+
+    monkeypatch.setattr(drf.ModelSerializer, "get_fields", counted)
+    monkeypatch.delattr(s.ApplicationOut, "_fields_built", raising=False)
+    first, second = s.ApplicationOut(submitted), s.ApplicationOut(submitted)
+    assert first.data == second.data and first.data["number"] == submitted.number
+    assert calls.count("ApplicationOut") == 1
+    assert first.fields["status"] is not second.fields["status"]
+    assert first.fields["status"].parent is first and second.fields["party_id"].parent is second

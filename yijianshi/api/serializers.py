@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from rest_framework import serializers
@@ -92,7 +93,21 @@ class ItemCaseOut(serializers.ModelSerializer[ItemCase]):
                   "result", "delivered_at", "progress_note", "overdue", "escalation_level"]
 
 
-class ApplicationListOut(serializers.ModelSerializer[Application]):
+# For a ModelSerializer whose fields depend on its class alone (an answer's shape, not the request's): DRF works
+# the fields out from the model for every instance — ~0.9 ms for ApplicationOut, each response — so they are
+# worked out once per class and each instance gets a deep copy, as DRF gives it its declared fields (~0.3 ms).
+# (A comment, not a docstring: drf-spectacular would take a docstring as the description of every answer.)
+class FieldsBuiltOnce:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        cls = type(self)
+        built = cls.__dict__.get("_fields_built")
+        if built is None:
+            built = super().get_fields()  # type: ignore[misc]
+            cls._fields_built = built  # type: ignore[attr-defined]  # per class: a subclass builds its own
+        return copy.deepcopy(built)
+
+
+class ApplicationListOut(FieldsBuiltOnce, serializers.ModelSerializer[Application]):
     bundle = serializers.CharField(source="bundle.code")
     bundle_name = serializers.CharField(source="bundle.name")
     party_id = serializers.SerializerMethodField()
