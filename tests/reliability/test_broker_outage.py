@@ -38,7 +38,7 @@ def broker_down(settings: Any, tmp_path: Path) -> Iterator[Path]:
     finally:
         app.conf.broker_url = before
         app._pool = None
-        broker._quiet_until = 0.0  # the next test may find the broker up
+        broker.BROKER.reset()  # the next test may find the broker up
 
 
 def test_a_submission_while_the_broker_is_down(newborn: None, broker_down: Path) -> None:

@@ -3,26 +3,51 @@
 token endpoint answer 429 until the window ends. Counters live in the Django cache (LocMem in one process,
 Redis when REDIS_URL is set, so that every web process shares them). A successful sign-in clears the account's
 counter, not the address's.
+
+When the shared cache cannot be reached (Redis down), sign-in goes on and stays limited: each web process counts
+in its own memory for the next 30 s (core/outage.py), then tries the shared cache again. During an outage an
+attacker gets at most the limit per process; failing every sign-in instead (a 500) would lock every citizen out.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import BaseCache, cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
+from redis.exceptions import RedisError
 
 from yijianshi.core.errors import DomainError
+from yijianshi.core.outage import Quiet
 
 MAX_FAILURES = int(getattr(settings, "SIGNIN_MAX_FAILURES", 5))
 MAX_FAILURES_PER_IP = int(getattr(settings, "SIGNIN_MAX_FAILURES_PER_IP", 20))
 WINDOW_SECONDS = int(getattr(settings, "SIGNIN_WINDOW_SECONDS", 15 * 60))
 
 
+T = TypeVar("T")
+
+_shared = Quiet("the shared cache (sign-in counters)")
+_counters_local = LocMemCache("yijianshi-signin-local", {})  # this process's counters while the shared one is down
+
+
 class TooManyAttempts(DomainError):
     status = 429
+
+
+def _with_counters(fn: Callable[[BaseCache], T]) -> T:
+    """`fn` on the shared cache; when that fails or failed a moment ago, on this process's own counters."""
+    if not _shared.down():
+        try:
+            return fn(cache)
+        except (RedisError, OSError):
+            _shared.failed("unreachable; sign-in failures are counted per process meanwhile")
+    return fn(_counters_local)
 
 
 @dataclass(frozen=True)
@@ -47,7 +72,7 @@ def signin_keys(*, username: str, ip: str) -> SigninKeys:
 def signin_attempt_check(*, username: str, ip: str) -> None:
     """Raise TooManyAttempts (429) when the account or the address has used up its failures."""
     keys = signin_keys(username=username, ip=ip)
-    counts = cache.get_many([keys.username, keys.ip])
+    counts = _with_counters(lambda counters: counters.get_many([keys.username, keys.ip]))
     if counts.get(keys.username, 0) >= MAX_FAILURES or counts.get(keys.ip, 0) >= MAX_FAILURES_PER_IP:
         minutes = WINDOW_SECONDS // 60
         raise TooManyAttempts(
@@ -61,12 +86,16 @@ def signin_attempt_record(*, username: str, ip: str, succeeded: bool) -> None:
     """Count a failure against the account and the address (the window starts at the first failure); a
     success clears the account's count."""
     keys = signin_keys(username=username, ip=ip)
-    if succeeded:
-        cache.delete(keys.username)
-        return
-    for key in (keys.username, keys.ip):
-        if not cache.add(key, 1, WINDOW_SECONDS):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, WINDOW_SECONDS)
+
+    def record(counters: BaseCache) -> None:
+        if succeeded:
+            counters.delete(keys.username)
+            return
+        for key in (keys.username, keys.ip):
+            if not counters.add(key, 1, WINDOW_SECONDS):
+                try:
+                    counters.incr(key)
+                except ValueError:  # expired between add and incr
+                    counters.add(key, 1, WINDOW_SECONDS)
+
+    _with_counters(record)
