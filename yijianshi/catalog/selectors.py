@@ -28,11 +28,11 @@ from .models import (
 
 # What every submission looks up first — which version of a bundle is published, which service point takes it
 # in — kept per process (core/remembered.py): a change made in this process is seen at once, one made in
-# another process within YIJIANSHI_CATALOGUE_CACHE_SECONDS (5 s unless set; 0: not kept). A published version
+# another process within YIJIANSHI_CATALOGUE_CACHE_SECONDS (settings: 5 s unless set; 0: not kept). A published version
 # is frozen, so what is kept is only *which* one is current.
 _lookups: Remembered[Any] = Remembered(
     "catalog.lookups", sources=(Region, Bundle, BundleVersion, ServicePoint),
-    ttl=lambda: float(getattr(settings, "YIJIANSHI_CATALOGUE_CACHE_SECONDS", 5.0)))
+    ttl=lambda: float(settings.YIJIANSHI_CATALOGUE_CACHE_SECONDS))
 
 
 def _validation_pairs(validation: Mapping[str, Any]) -> tuple[tuple[str, object], ...]:

@@ -2,7 +2,7 @@
 entered (core.models), as a pure `WorkCalendar` (core.workdays).
 
 `work_calendar()` is built once per process and kept (core/remembered.py) until holiday data is saved or
-deleted in this process, or for at most `YIJIANSHI_CALENDAR_CACHE_SECONDS` (300 s unless set) — the safety net
+deleted in this process, or for at most `YIJIANSHI_CALENDAR_CACHE_SECONDS` (settings: 300 s unless set) — the safety net
 for the other processes (web workers, task workers) and for writes that send no signals.
 
 `calendar_status(today)` tells the admin health page which years are covered and how: this year and the next
@@ -22,12 +22,9 @@ from .models import HolidayDate, HolidayKind, HolidayYear
 from .remembered import Remembered
 from .workdays import WorkCalendar, package_years
 
-DEFAULT_CACHE_SECONDS = 300.0
-
-
 _calendar: Remembered[WorkCalendar] = Remembered(
     "core.calendar", sources=(HolidayYear, HolidayDate),
-    ttl=lambda: float(getattr(settings, "YIJIANSHI_CALENDAR_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)))
+    ttl=lambda: float(settings.YIJIANSHI_CALENDAR_CACHE_SECONDS))
 
 
 def build_work_calendar() -> WorkCalendar:

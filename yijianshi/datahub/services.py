@@ -69,6 +69,7 @@ from .results import (
 
 logger = logging.getLogger(__name__)
 
+_NOT_READ_AHEAD: Any = object()  # no record read ahead for this source and subject (None: read, and none held)
 NOT_COUNTED = frozenset({"breaker_open", "inactive"})  # errors that do not count towards the breaker
 T = TypeVar("T")
 
@@ -237,11 +238,10 @@ class _Reader:
         if ds.mode != "query":
             raise DomainError("source_verify_only", f"数据源 {ds.name} 仅提供核验，不提供查询",
                               f"The source {code} only verifies values; it cannot be queried", field="source")
-        ahead = (ds.pk, subject_id) in self._held
-        held = self._held.pop((ds.pk, subject_id), None)
+        held = self._held.pop((ds.pk, subject_id), _NOT_READ_AHEAD)
         values, error, detail = self._call(
             ds, subject_id, list(fields), "query",
-            lambda c: c.select(held, list(fields)) if ahead and isinstance(c, LocalConnector)
+            lambda c: c.select(held, list(fields)) if held is not _NOT_READ_AHEAD and isinstance(c, LocalConnector)
             else c.fetch(subject_id, list(fields)))
         return SourceResult(source=code, subject_id=subject_id, values=values or {}, fetched_at=clock.now(),
                             error=error, detail=detail)
