@@ -76,8 +76,9 @@ def test_one_persons_local_records_are_read_in_one_query_each_read_keeping_its_l
                                                                                          purpose):
     with CaptureQueriesContext(connection) as ctx:
         result = prefill(form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=purpose, actor=user("mother"))
-    # the mother's population, marriage and household records together; the child's birth record alone
-    assert _record_reads(ctx.captured_queries) == 2
+    # the mother's population, marriage and household records and the child's birth record, together: the child
+    # is found by the lookup of the birth records naming her, before any record is read
+    assert _record_reads(ctx.captured_queries) == 1
     assert {v.source for v in result.values.values()} == {"population", "marriage", "birth", "household"}
     assert LedgerEntry.objects.filter(subject_id=MOTHER_ID, source__in=["population", "marriage", "household"]
                                       ).count() == 3
@@ -88,8 +89,32 @@ def test_one_persons_local_records_are_read_in_one_query_each_read_keeping_its_l
         again = prefill(form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=purpose, actor=user("mother"))
     assert again.failures == {"household": "inactive"}
     assert "household.number" not in again.values and again.values["mother.name"].value == "王芳"
-    assert _record_reads(ctx.captured_queries) == 2  # population and marriage together, then the birth record
+    assert _record_reads(ctx.captured_queries) == 1  # population, marriage and the birth record together
     assert LedgerEntry.objects.filter(source="household", outcome="error").count() == 1
+
+
+def test_the_spouse_and_the_child_found_through_records_are_read_together(hub, purpose):
+    # given: the child on the mother's newest birth record has an identity number and is a registered person
+    birth = SourceRecord.objects.filter(source__code="birth", links__role="mother", links__party_id=MOTHER_ID
+                                        ).order_by("-effective_date", "-id").first()
+    child = SourceRecord.objects.filter(source__code="population").exclude(subject_id__in=[MOTHER_ID, FATHER_ID]
+                                                                         ).order_by("id").first()
+    birth.data = {**birth.data, "child.id_number": child.subject_id}
+    birth.save(update_fields=["data"])
+    keys = [("father.name", "population"), ("child.name", "population")]  # the spouse's and the child's records
+    # when the mother's form is prefilled
+    with CaptureQueriesContext(connection) as ctx:
+        result = prefill(form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=user("mother"))
+    # then: her marriage record and the birth record in one query, the spouse's and the child's population
+    # records in one more (they were 4 queries)
+    assert {k: v.value for k, v in result.values.items()} == {"father.name": "李强",
+                                                              "child.name": child.data["person.name"]}
+    assert result.values["child.name"].subject_id == child.subject_id and not result.failures
+    assert _record_reads(ctx.captured_queries) == 2
+    # and each read has its own ledger row, about its own subject
+    assert sorted((r.source, r.subject_id) for r in LedgerEntry.objects.filter(mode="query")) == sorted([
+        ("marriage", MOTHER_ID), ("birth", MOTHER_ID), ("birth", birth.subject_id), ("population", FATHER_ID),
+        ("population", child.subject_id)])
 
 
 def test_the_father_as_applicant_gets_the_mother_through_the_marriage(hub, newborn_keys, purpose):

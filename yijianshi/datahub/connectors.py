@@ -22,10 +22,12 @@ import json
 import urllib.error
 import urllib.request
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
+
+from django.db.models import Q
 
 USER_AGENT = "yijianshi-datahub/1"
 MAX_BODY = 1_000_000
@@ -149,15 +151,22 @@ class LocalConnector(SourceConnector):
         return self.select(next(iter(found), None), fields)
 
     @staticmethod
-    def fetch_all(source_ids: Sequence[int], subject_id: str) -> dict[int, dict[str, Any]]:
-        """The record each of these local sources holds on the subject, in one query: what `fetch` would read
-        source by source (the prefill of a form reads several sources about one person)."""
+    def fetch_all(wanted: Iterable[tuple[int, str]]) -> dict[tuple[int, str], dict[str, Any]]:
+        """The record each local source holds on each subject, for these (source id, subject) pairs, in one
+        query: what `fetch` would read pair by pair (the prefill of a form reads several sources about the
+        applicant, then about the spouse and the child). Only the pairs asked for are read."""
         from .models import SourceRecord
 
-        held: dict[int, dict[str, Any]] = {}
-        for source_id, data in SourceRecord.objects.filter(source_id__in=list(source_ids), subject_id=subject_id
-                                                           ).values_list("source_id", "data"):
-            held.setdefault(source_id, data)
+        by_subject: dict[str, list[int]] = {}
+        for source_id, subject_id in wanted:
+            by_subject.setdefault(subject_id, []).append(source_id)
+        which = Q()
+        for subject_id, source_ids in by_subject.items():
+            which |= Q(subject_id=subject_id, source_id__in=source_ids)
+        held: dict[tuple[int, str], dict[str, Any]] = {}
+        for source_id, subject_id, data in SourceRecord.objects.filter(which).values_list("source_id", "subject_id",
+                                                                                           "data"):
+            held.setdefault((source_id, subject_id), data)
         return held
 
     @staticmethod

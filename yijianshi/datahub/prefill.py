@@ -44,7 +44,11 @@ class Role(StrEnum):
 
 
 # the order subjects are resolved in: a later role may need a value read for an earlier one
-RESOLUTION_ORDER = (Role.APPLICANT, Role.ENTERPRISE, Role.CHILD, Role.SPOUSE, Role.CHILD_PERSON)
+# The order subjects are found in, in waves: the first wave's subjects are known from the applicant (the child
+# by a lookup of the birth records naming the applicant as a parent), the second's from records the first wave
+# read (the spouse's number on the applicant's marriage record, the child's on the birth record). The records of
+# one wave are read together (datahub/services.py _Reader.read_ahead).
+RESOLUTION_WAVES = ((Role.APPLICANT, Role.ENTERPRISE, Role.CHILD), (Role.SPOUSE, Role.CHILD_PERSON))
 
 SELF_PREFIXES = frozenset({"applicant", "person"})
 ENTERPRISE_PREFIXES = frozenset({"enterprise", "legal_rep", "annual_report"})

@@ -140,25 +140,25 @@ class _Reader:
         self.preload([code])
         return self._sources[code]
 
-    def read_ahead(self, codes: Iterable[str], subject_id: str) -> None:
-        """Read in one query the records that the local connector would read one by one for these sources
-        about one subject, right before `query` is called for each of them (which checks the connection and
+    def read_ahead(self, wanted: Iterable[tuple[str, str]]) -> None:
+        """Read in one query the records that the local connector would read one by one for these (source
+        code, subject) pairs, right before `query` is called for each of them (which checks the connection and
         writes the ledger row as for any read, then uses the record read here). Only after the purpose was
         checked; a source that is off, has its breaker open or is not local is read by `query` as usual."""
         now = clock.now()
-        local = {}
-        for code in codes:
+        local: list[tuple[int, str]] = []
+        for code, subject_id in wanted:
             ds = self.known(code)
             if ds is None or ds.mode != "query":
                 continue
             config, conn = _config(ds)
             if config.connector == LocalConnector.code and _closed(conn, now) is None:
-                local[ds.pk] = code
+                local.append((ds.pk, subject_id))
         if len(local) < 2:
             return
-        held = LocalConnector.fetch_all(list(local), subject_id)
-        for source_id in local:
-            self._held[(source_id, subject_id)] = held.get(source_id)
+        held = LocalConnector.fetch_all(local)
+        for pair in local:
+            self._held[pair] = held.get(pair)
 
     # the purpose ----------------------------------------------------------------------------------
     def require_purpose(self, *, source: str, subject_id: str, fields: Sequence[str], mode: str) -> Purpose:
@@ -354,15 +354,14 @@ def prefill(*, form_keys: Sequence[tuple[str, str | None]], applicant_id: str | 
         value = held.values.get(key) if held is not None else None
         return str(value) if value else None
 
-    for role in routing.RESOLUTION_ORDER:
-        if role not in roles:
-            continue
-        subject = subjects[role] = resolve(role)
-        if subject is None:
-            continue
-        reads = [(source, record_keys) for (group_role, source), record_keys in groups.items() if group_role is role]
-        reader.read_ahead([source for source, _ in reads], subject)
-        for source, record_keys in reads:
+    for wave in routing.RESOLUTION_WAVES:  # the subjects of a wave are known, then their records read together
+        for role in wave:
+            if role in roles:
+                subjects[role] = resolve(role)
+        reads = [(role, source, subject, record_keys) for role in wave if (subject := subjects.get(role))
+                 for (group_role, source), record_keys in groups.items() if group_role is role]
+        reader.read_ahead([(source, subject) for _, source, subject, _ in reads])
+        for role, source, subject, record_keys in reads:
             read = results[(role, source)] = reader.query(source, subject, record_keys)
             if read.error:
                 fail(source, read.error, read.detail)
@@ -450,7 +449,7 @@ def party_file(*, subject_id: str, purpose: Purpose | None, actor: User | None, 
     reader.require_purpose(source="*", subject_id=sid, fields=["*"], mode="query")
     sources = [ds for ds in connected_sources() if ds.mode == "query"]
     reader._sources.update({ds.code: ds for ds in sources})
-    reader.read_ahead([ds.code for ds in sources], sid)
+    reader.read_ahead([(ds.code, sid) for ds in sources])
     values: list[HeldValue] = []
     failures: dict[str, str] = {}
     related: list[Related] = []
