@@ -7,12 +7,13 @@ side, in pg_stat_activity. SQLite writes these rows in the caller's transaction 
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
 
 from yijianshi.ledger.models import LedgerEntry
-from yijianshi.ledger.services import ledger_connection_close, ledger_verify
+from yijianshi.ledger.services import ledger_batch, ledger_connection_close, ledger_verify
 
 from . import LEDGER_APPS, append
 
@@ -34,6 +35,17 @@ def others() -> set[int]:
         return {pid for (pid,) in cursor.fetchall()}
 
 
+def others_when_settled(than: set[int], *, timeout: float = 10.0) -> set[int]:
+    """others() beyond `than`, once that is empty or `timeout` has passed: a backend leaves pg_stat_activity
+    shortly after its client closed it (or it was terminated), later on a loaded machine."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while (left := others() - than) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
 def append_in_transaction(subject: str) -> None:
     with transaction.atomic():
         append(subject_id=subject)
@@ -51,7 +63,7 @@ def test_appends_in_callers_transactions_share_one_kept_connection() -> None:
     assert LedgerEntry.objects.count() == 4
     assert ledger_verify().ok
     ledger_connection_close()
-    assert not others() - before
+    assert not others_when_settled(before)
 
 
 def test_a_connection_the_server_dropped_is_reopened_and_the_append_succeeds() -> None:
@@ -63,6 +75,7 @@ def test_a_connection_the_server_dropped_is_reopened_and_the_append_succeeds() -
         cursor.execute("SELECT pg_terminate_backend(%s)", [kept])
     append_in_transaction("after the drop")
 
+    assert not others_when_settled(others() - {kept})  # the terminated backend has gone
     now = others() - before
     assert len(now) == 1 and kept not in now  # a fresh backend
     assert list(LedgerEntry.objects.order_by("seq").values_list("subject_id", flat=True)) == [
@@ -85,7 +98,7 @@ def test_without_persistent_connections_the_second_connection_is_closed_after_ea
     def writer() -> None:  # a thread of its own: its connection is made from the settings of now
         try:
             append_in_transaction("not kept")
-            seen.append(others() - main)  # others() leaves out this thread's own default connection
+            seen.append(others_when_settled(main))  # others() leaves out this thread's own default connection
         except BaseException as exc:  # reported below
             errors.append(exc)
         finally:
@@ -133,3 +146,61 @@ def test_a_threads_kept_connection_is_closed_when_the_thread_ends() -> None:
     while others() - main and time.monotonic() < deadline:  # a closed backend leaves pg_stat_activity shortly
         time.sleep(0.05)
     assert not others() - main
+
+
+def sent_by(trace: str) -> list[tuple[str, str]]:
+    """(message type, content) of what the client sent, from a libpq trace (PQtrace, regress mode)."""
+    return [(fields[2], fields[3].strip() if len(fields) > 3 else "")
+            for fields in (line.split("\t") for line in trace.splitlines()) if fields[0] == "F"]
+
+
+def test_a_batch_in_a_callers_transaction_is_two_round_trips_on_the_kept_connection(tmp_path: Any) -> None:
+    """BEGIN with the lock and the head, then the INSERT with the COMMIT: nothing else goes to the server (the
+    driver's own BEGIN and COMMIT were two more round trips, the second with the lock held). Seen by libpq's
+    own trace of the thread's kept connection."""
+    from psycopg import pq
+
+    from yijianshi.ledger import services
+
+    append_in_transaction("first")  # the thread's connection is open and kept
+    pgconn = services._autonomous().connection.pgconn
+    trace = tmp_path / "libpq.trace"
+    with open(trace, "w") as out:
+        pgconn.trace(out.fileno())
+        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+        try:
+            with transaction.atomic(), ledger_batch():
+                append(subject_id="a", source="population")
+                append(subject_id="a", source="marriage")
+        finally:
+            pgconn.untrace()
+    sent = sent_by(trace.read_text())
+    assert [kind for kind, _ in sent] == ["Query", "Query"], sent
+    assert sent[0][1].startswith('"BEGIN; ') and "pg_advisory_xact_lock" in sent[0][1], sent
+    assert "INSERT INTO" in sent[1][1] and sent[1][1].endswith('; COMMIT"'), sent
+    assert pgconn.transaction_status == pq.TransactionStatus.IDLE
+    assert list(LedgerEntry.objects.order_by("seq").values_list("seq", "subject_id")) == [
+        (1, "first"), (2, "a"), (3, "a")]
+    assert ledger_verify().ok
+
+
+def test_an_append_that_fails_leaves_the_kept_connection_idle_for_the_next(monkeypatch: Any) -> None:
+    """The lock not taken in time: the append raises, its transaction is rolled back on the kept connection (not
+    left open, holding nothing, for the next append to fail in), and the next append is written."""
+    from django.db import OperationalError
+    from psycopg import pq
+
+    from yijianshi.ledger import services
+
+    append_in_transaction("first")
+    monkeypatch.setattr(services, "AUTONOMOUS_LOCK_TIMEOUT", "100ms")
+    with pytest.raises(OperationalError), transaction.atomic():
+        with connection.cursor() as cursor:  # the caller holds the ledger's lock: the append cannot take it
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [services.LOCK_KEY])
+        append(subject_id="not written")
+    kept = services._autonomous().connection
+    assert kept is not None, "the kept connection had to be closed: it was left in the failed transaction"
+    assert kept.pgconn.transaction_status == pq.TransactionStatus.IDLE
+    append_in_transaction("after")
+    assert list(LedgerEntry.objects.order_by("seq").values_list("subject_id", flat=True)) == ["first", "after"]
+    assert ledger_verify().ok

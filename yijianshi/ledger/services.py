@@ -232,29 +232,39 @@ def _append(rows: list[dict[str, Any]]) -> list[LedgerEntry]:
         return _append_here(DEFAULT_DB_ALIAS, rows, _locked_head(DEFAULT_DB_ALIAS))
 
 
-def _locked_head(alias: str, *, timeout: str = "") -> tuple[int, str] | None:
-    """Take the ledger's lock (PostgreSQL; waiting at most `timeout` for it when given) and read the head: the
-    newest row's seq and hash, None on an empty ledger. On PostgreSQL the statements go in one round trip
-    (parameters are bound client-side, so psycopg sends them as one simple query, run in order: the head is
-    read once the lock is held). Runs inside a transaction on `alias`."""
-    conn = connections[alias]
-    table = conn.ops.quote_name(LedgerEntry._meta.db_table)
+def _lock_and_head_sql(alias: str, *, timeout: str = "") -> str:
+    """PostgreSQL: the statements that take the ledger's lock (waiting at most `timeout` when given) and then
+    read the head, as one simple query (run in order: the head is read once the lock is held)."""
+    table = connections[alias].ops.quote_name(LedgerEntry._meta.db_table)
+    guard = f"SET LOCAL lock_timeout = '{timeout}'; " if timeout else ""
     head = f"SELECT seq, hash FROM {table} ORDER BY seq DESC LIMIT 1"  # noqa: S608 - our own table's name
-    with conn.cursor() as cursor:
-        if conn.vendor == "postgresql":
-            guard = f"SET LOCAL lock_timeout = '{timeout}'; " if timeout else ""
-            cursor.execute(f"{guard}SELECT pg_advisory_xact_lock(%s); {head}", [LOCK_KEY])
-            while cursor.nextset():  # to the last statement's result: the head
-                pass
-        else:
-            cursor.execute(head)
-        row = cursor.fetchone()
+    return f"{guard}SELECT pg_advisory_xact_lock({int(LOCK_KEY)}); {head}"
+
+
+def _head(cursor: Any, *, last_of_several: bool = False) -> tuple[int, str] | None:
+    """The head the cursor read: the newest row's seq and hash, None on an empty ledger. `last_of_several`: it
+    is the result of the last of the statements sent together (PostgreSQL)."""
+    while last_of_several and cursor.nextset():
+        pass
+    row = cursor.fetchone()
     return (int(row[0]), str(row[1])) if row else None
 
 
-def _append_here(alias: str, rows: list[dict[str, Any]], head: tuple[int, str] | None) -> list[LedgerEntry]:
-    """Insert the rows chained one after the other, after `head` (which `_locked_head` read under the lock,
-    in the same transaction on `alias`)."""
+def _locked_head(alias: str) -> tuple[int, str] | None:
+    """Take the ledger's lock (PostgreSQL) and read the head, inside a transaction on `alias`. On PostgreSQL the
+    statements go in one round trip; on SQLite the transaction's BEGIN IMMEDIATE already holds the lock."""
+    conn = connections[alias]
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute(_lock_and_head_sql(alias))
+            return _head(cursor, last_of_several=True)
+        table = conn.ops.quote_name(LedgerEntry._meta.db_table)
+        cursor.execute(f"SELECT seq, hash FROM {table} ORDER BY seq DESC LIMIT 1")  # noqa: S608 - our own table
+        return _head(cursor)
+
+
+def _chained(rows: list[dict[str, Any]], head: tuple[int, str] | None) -> list[LedgerEntry]:
+    """The rows as entries chained one after the other, after `head` (read under the lock)."""
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
     at = clock.now()
     entries = []
@@ -263,11 +273,36 @@ def _append_here(alias: str, rows: list[dict[str, Any]], head: tuple[int, str] |
         entry.hash = row_hash(prev_hash, entry.content())
         entries.append(entry)
         seq, prev_hash = seq + 1, entry.hash
-    if len(entries) == 1:
-        entries[0].save(using=alias, force_insert=True)
-    else:
-        LedgerEntry.objects.using(alias).bulk_create(entries)
     return entries
+
+
+def _append_here(alias: str, rows: list[dict[str, Any]], head: tuple[int, str] | None) -> list[LedgerEntry]:
+    """Insert the rows chained after `head` (which `_locked_head` read under the lock, in the same transaction
+    on `alias`)."""
+    entries = _chained(rows, head)
+    conn = connections[alias]
+    with conn.cursor() as cursor:
+        _insert(conn, cursor, entries)
+    return entries
+
+
+def _insert(conn: BaseDatabaseWrapper, cursor: Any, entries: list[LedgerEntry], *, then: str = "") -> None:
+    """One INSERT of these entries (followed by the statement `then`, in the same round trip), each value
+    prepared by its model field for `conn` as the ORM prepares it (the JSON list of fields, the aware time);
+    the entries get the ids it returns."""
+    fields = [f for f in LedgerEntry._meta.concrete_fields if not f.primary_key]
+    quote = conn.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    values = ", ".join([row] * len(entries))
+    table, pk = quote(LedgerEntry._meta.db_table), quote(str(LedgerEntry._meta.pk.column))
+    sql = f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING {pk}"  # noqa: S608 - our own table and columns
+    cursor.execute(sql + then, [f.get_db_prep_save(getattr(entry, f.attname), connection=conn)
+                                for entry in entries for f in fields])
+    ids = [r[0] for r in cursor.fetchall()]  # the INSERT's result (with `then`, the first of the two)
+    for entry, pk in zip(entries, ids, strict=True):
+        entry.pk = pk
+        entry._state.adding, entry._state.db = False, DEFAULT_DB_ALIAS  # the ledger lives in the default database
 
 
 _batch = threading.local()  # (values, entry) of each append queued in one `ledger_batch` block (this thread)
@@ -364,33 +399,41 @@ class _Dropped(Exception):
 
 def _append_autonomously(rows: list[dict[str, Any]]) -> list[LedgerEntry]:
     """Append through this thread's own connection, in a transaction of its own (PostgreSQL; module
-    docstring). The connection is registered under a private alias for the append only; it stays open for
-    the next one unless the default database's connections are not kept (CONN_MAX_AGE 0). A kept connection
-    the server has dropped fails at the lock, before anything is written: the append is then made once more
-    on a fresh connection."""
+    docstring), in two round trips: BEGIN with the lock and the head, then the INSERT with the COMMIT (the
+    connection stays in autocommit mode, so neither the driver nor Django adds a BEGIN or a COMMIT of their
+    own; the lock is held for the INSERT's round trip only). It stays open for the next append unless the
+    default database's connections are not kept (CONN_MAX_AGE 0). A kept connection the server has dropped
+    fails at the first statement, before anything is written: the append is then made once more on a fresh
+    connection."""
     own = _autonomous()
-    connections[AUTONOMOUS_ALIAS] = own
     try:
         for _ in range(2):  # the second attempt is on a fresh connection, so it is not retried
-            reused = own.connection is not None
             try:
-                with transaction.atomic(using=AUTONOMOUS_ALIAS):
-                    try:
-                        head = _locked_head(AUTONOMOUS_ALIAS, timeout=AUTONOMOUS_LOCK_TIMEOUT)
-                    except (OperationalError, InterfaceError) as exc:
-                        if reused:
-                            raise _Dropped from exc
-                        raise
-                    entries = _append_here(AUTONOMOUS_ALIAS, rows, head)
+                entries = _append_in_two_round_trips(own, rows, reused=own.connection is not None)
                 break
             except _Dropped:
                 own.close()
     finally:
         if own.settings_dict["CONN_MAX_AGE"] == 0:
             own.close()
-        del connections[AUTONOMOUS_ALIAS]
-    for entry in entries:
-        entry._state.db = DEFAULT_DB_ALIAS  # the row lives in the default database; that alias is gone
+    return entries
+
+
+def _append_in_two_round_trips(own: BaseDatabaseWrapper, rows: list[dict[str, Any]], *,
+                               reused: bool) -> list[LedgerEntry]:
+    began = False
+    with own.cursor() as cursor:
+        try:
+            cursor.execute(f"BEGIN; {_lock_and_head_sql(DEFAULT_DB_ALIAS, timeout=AUTONOMOUS_LOCK_TIMEOUT)}")
+            began = True
+            entries = _chained(rows, _head(cursor, last_of_several=True))
+            _insert(own, cursor, entries, then="; COMMIT")
+        except BaseException as exc:
+            with suppress(Exception):  # the transaction is aborted, or never began: leave the connection idle
+                cursor.execute("ROLLBACK")
+            if reused and not began and isinstance(exc, (OperationalError, InterfaceError)):
+                raise _Dropped from exc
+            raise
     return entries
 
 
