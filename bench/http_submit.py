@@ -63,6 +63,7 @@ PORT = 8201
 RECEIVER_PORT = 8209
 BROKER = "redis://127.0.0.1:6379/9"
 BUNDLE = "140524-09"
+TARGET_PER_S = 200  # issue 6 point 1: submissions per second, with p99 under 200 ms, on 2 cores
 WEBHOOK_DEPARTMENTS = ("health", "public_security")
 OFFICER_WORK = (("officer_health", ("birth_medical_certificate", "vaccination_certificate")),
                 ("officer_hrss", ("newborn_social_security_card",)),
@@ -477,6 +478,9 @@ def main() -> None:
             print(f"| floor ({floor['rows_per_application']} rows each) | {floor['applications']} | "
                   f"{floor['per_s']:.1f} | {floor['median_ms']:.1f} | {floor['p99_ms']:.1f} | "
                   f"{submit['per_s'] / floor['per_s']:.3f} |")
+            print(f"\nissue 6's target, {TARGET_PER_S} submissions/s, is {TARGET_PER_S / floor['per_s']:.2f} × this floor: "
+                  "what a submission adds to the floor's writes (HTTP, authentication, validation, prefill reads, "
+                  "SM3, the answer) would have to fit in the rest (docs/adr/0008-submission-throughput.md)")
     finally:
         stop(worker)
         stop(server)
