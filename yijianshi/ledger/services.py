@@ -232,13 +232,17 @@ def _append(rows: list[dict[str, Any]]) -> list[LedgerEntry]:
         return _append_here(DEFAULT_DB_ALIAS, rows, _locked_head(DEFAULT_DB_ALIAS))
 
 
-def _lock_and_head_sql(alias: str, *, timeout: str = "") -> str:
+def _head_sql(conn: BaseDatabaseWrapper) -> str:
+    """The statement that reads the head: the newest row's seq and hash."""
+    table = conn.ops.quote_name(LedgerEntry._meta.db_table)
+    return f"SELECT seq, hash FROM {table} ORDER BY seq DESC LIMIT 1"  # noqa: S608 - our own table's name
+
+
+def _lock_and_head_sql(conn: BaseDatabaseWrapper, *, timeout: str = "") -> str:
     """PostgreSQL: the statements that take the ledger's lock (waiting at most `timeout` when given) and then
     read the head, as one simple query (run in order: the head is read once the lock is held)."""
-    table = connections[alias].ops.quote_name(LedgerEntry._meta.db_table)
     guard = f"SET LOCAL lock_timeout = '{timeout}'; " if timeout else ""
-    head = f"SELECT seq, hash FROM {table} ORDER BY seq DESC LIMIT 1"  # noqa: S608 - our own table's name
-    return f"{guard}SELECT pg_advisory_xact_lock({int(LOCK_KEY)}); {head}"
+    return f"{guard}SELECT pg_advisory_xact_lock({int(LOCK_KEY)}); {_head_sql(conn)}"
 
 
 def _head(cursor: Any, *, last_of_several: bool = False) -> tuple[int, str] | None:
@@ -256,10 +260,9 @@ def _locked_head(alias: str) -> tuple[int, str] | None:
     conn = connections[alias]
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
-            cursor.execute(_lock_and_head_sql(alias))
+            cursor.execute(_lock_and_head_sql(conn))
             return _head(cursor, last_of_several=True)
-        table = conn.ops.quote_name(LedgerEntry._meta.db_table)
-        cursor.execute(f"SELECT seq, hash FROM {table} ORDER BY seq DESC LIMIT 1")  # noqa: S608 - our own table
+        cursor.execute(_head_sql(conn))
         return _head(cursor)
 
 
@@ -424,7 +427,7 @@ def _append_in_two_round_trips(own: BaseDatabaseWrapper, rows: list[dict[str, An
     began = False
     with own.cursor() as cursor:
         try:
-            cursor.execute(f"BEGIN; {_lock_and_head_sql(DEFAULT_DB_ALIAS, timeout=AUTONOMOUS_LOCK_TIMEOUT)}")
+            cursor.execute(f"BEGIN; {_lock_and_head_sql(own, timeout=AUTONOMOUS_LOCK_TIMEOUT)}")
             began = True
             entries = _chained(rows, _head(cursor, last_of_several=True))
             _insert(own, cursor, entries, then="; COMMIT")
