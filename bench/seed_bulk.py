@@ -72,8 +72,8 @@ def templates(url: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     per item of each (ref, item, department, requires, promised days) — what an application of it carries."""
     _django(url)
     from yijianshi.cases.samples import sample_form
-    from yijianshi.cases.services import guide_snapshot
-    from yijianshi.catalog import engine
+    from yijianshi.cases.guide import guide_compute
+    from yijianshi.core.actor import Actor
     from yijianshi.catalog.models import Bundle, Department, Item, ServicePoint
     from yijianshi.catalog.selectors import bundle_definition, current_version
 
@@ -87,7 +87,7 @@ def templates(url: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         if version is None or not points:
             continue
         definition = bundle_definition(version)
-        snapshot = guide_snapshot(version.number, bundle, definition, engine.compute(definition, {}))
+        snapshot = guide_compute(version=version, answers={}, actor=Actor.system()).snapshot()
         try:
             form = sample_form(snapshot["form"])
         except ValueError:  # a pattern without a sample value: required fields only, or nothing
@@ -211,7 +211,7 @@ INSERT INTO cases_application (id, number, bundle_version_id, bundle_id, region_
     delivery_method, delivery_address, tracking_number, overdue, escalation_level, created_at)
 SELECT s.id,
        'YJS' || b.region_code || to_char(s.at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD')
-             || lpad(s.id::text, 7, '0'),  -- as services._submit numbers them (unique: the id)
+             || lpad(s.id::text, 7, '0'),  -- as a submission numbers them (the allocation's id, moved past below)
        b.version_id, b.bundle_id, b.region_id, b.snapshot, b.answers, b.form_data, b.materials, '[]', '[]',
        a.user_id, b.party_type,
        CASE WHEN b.party_type = 'enterprise' THEN '91' || lpad(a.user_id::text, 16, '0') ELSE a.id_number END,
@@ -366,6 +366,9 @@ def seed(url: str, applications: int, *, per_applicant: int = 20, heavy: int = 6
                     t1 = time.perf_counter()
                     conn.execute(sql, params)
                     phases[phase] += time.perf_counter() - t1
+                # a live submission takes its number's digits from cases_numberallocation: start after these
+                conn.execute("SELECT setval(pg_get_serial_sequence('cases_numberallocation', 'id'), "
+                             "GREATEST((SELECT max(id) FROM cases_application), 1))")
             elapsed = time.perf_counter() - t_rows
             say(f"  {hi:>9,} applications  {elapsed:7.1f} s  ({(hi - done) / elapsed:,.0f}/s)")
         rows_s = time.perf_counter() - t_rows

@@ -103,8 +103,8 @@ ENDPOINTS: dict[tuple[str, str], Rule] = {
     ("api/applications/<str:number>/supplement/", "POST"): Rule("application", "deficient", "owner_or_clerk",
                                                                 body={}),
     ("api/applications/<str:number>/withdraw/", "POST"): Rule("application", "received", "owner_or_clerk", body={}),
-    ("api/applications/<str:number>/tolerated/", "POST"): Rule(
-        "application", "received", "owner_or_clerk", body={"code": "child.birth_vaccination_record"}),
+    ("api/applications/<str:number>/tolerated/", "POST"): Rule(  # staff only (issue 17, finding 4)
+        "application", "received", "clerk", body={"code": "child.birth_vaccination_record"}),
     ("api/applications/<str:number>/deliver/", "POST"): Rule("application", "completed", "clerk",
                                                              body={"method": "pickup"}),
     ("api/applications/<str:number>/archive/", "POST"): Rule("application", "delivered", "clerk", body={}),

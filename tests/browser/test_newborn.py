@@ -154,7 +154,7 @@ def test_newborn_from_the_first_click_to_the_wallet(page: Page, browser: Browser
         expect(card).to_contain_text(case.department.name)
         expect(card.locator("ol.timeline li")).not_to_have_count(0)
     # the documents: the receipt, and each department's acceptance notice and decision, as PDFs
-    receipt = page.get_by_role("link", name=re.compile("受理回执"))
+    receipt = page.get_by_role("link", name=re.compile("收件回执"))
     expect(receipt).to_have_count(1)
     pdf = page.request.get(portal(receipt.get_attribute("href") or ""))
     assert pdf.ok and pdf.body().startswith(b"%PDF") and pdf.headers["content-type"] == "application/pdf"

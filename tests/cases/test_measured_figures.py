@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
+from yijianshi.accounts.models import Profile
 from yijianshi.cases.figures import measured_figures
 from yijianshi.cases.models import Application
 from yijianshi.cases.samples import sample_form
@@ -24,8 +25,12 @@ from yijianshi.licenses.demo import seed_demo_licences
 pytestmark = pytest.mark.django_db
 
 
-def submit(api: APIClient, *, changes: dict[str, Any], drop: list[str], channel: str) -> str:
-    guide = api.get("/api/bundles/140524-09/").json()
+def submit(api: APIClient, *, changes: dict[str, Any], drop: list[str], guide_of: APIClient | None = None,
+           on_behalf_of: dict[str, str] | None = None) -> str:
+    """One application through the API: online by the applicant, or at the window by a clerk for the walk-in
+    (`on_behalf_of`; the channel is the clerk's, never the client's to choose), with the form the applicant's
+    guide offers."""
+    guide = (guide_of or api).get("/api/bundles/140524-09/").json()
     offered = {k: v["value"] for k, v in guide["prefill"].items()}
     form = sample_form(guide["form"], overrides={**offered, **changes})
     optional = {f["key"] for f in guide["form"] if not f["required"]}
@@ -33,8 +38,10 @@ def submit(api: APIClient, *, changes: dict[str, Any], drop: list[str], channel:
         if key in optional:
             form.pop(key, None)
     needed = [m["code"] for m in guide["materials"] if m["required"] and not m["waiver"]]
-    created = api.post("/api/applications/", {"bundle": "140524-09", "form": form, "materials": needed[:-1],
-                                              "channel": channel}, format="json")
+    body: dict[str, Any] = {"bundle": "140524-09", "form": form, "materials": needed[:-1]}
+    if on_behalf_of:
+        body["on_behalf_of"] = on_behalf_of
+    created = api.post("/api/applications/", body, format="json")
     assert created.status_code == 201, created.content
     return str(created.json()["number"])
 
@@ -49,8 +56,10 @@ def two(newborn: None, as_user: Callable[[str], APIClient]) -> list[Application]
     addresses = sorted(f["key"] for f in guide["form"] if f["key"] in guide["prefill"] and f["type"] == "address")
     assert len(addresses) >= 2, addresses
     moved = {k: guide["prefill"][k]["value"] + "附1号" for k in addresses[:2]}
-    a = submit(mother, changes={addresses[0]: moved[addresses[0]]}, drop=[], channel="online")
-    b = submit(mother, changes=moved, drop=optional[:2], channel="window")
+    a = submit(mother, changes={addresses[0]: moved[addresses[0]]}, drop=[])
+    profile = Profile.objects.get(user__username="mother")
+    b = submit(as_user("clerk"), guide_of=mother, changes=moved, drop=optional[:2],
+               on_behalf_of={"name": profile.name, "id_number": profile.id_number})
     return [Application.objects.get(number=a), Application.objects.get(number=b)]
 
 

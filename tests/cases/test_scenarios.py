@@ -14,6 +14,7 @@ from django.db import close_old_connections
 from rest_framework.test import APIClient
 
 from yijianshi.accounts.demo import MOTHER_ID
+from yijianshi.accounts.roles import actor_of
 from yijianshi.cases import services
 from yijianshi.cases.models import (
     Application,
@@ -25,6 +26,7 @@ from yijianshi.cases.models import (
 )
 from yijianshi.cases.samples import sample_form
 from yijianshi.core import clock
+from yijianshi.core.calendar import work_calendar
 from yijianshi.core.errors import Conflict
 from yijianshi.integrations.models import OutboxMessage
 
@@ -96,7 +98,7 @@ def test_a_correction_stops_the_clock_and_resuming_extends_the_deadline(newborn:
     # paused Monday 29 September, resumed Friday 10 October: working days in between are 30 Sept and 9–10 Oct
     assert resumed["status"] == "accepted" and resumed["paused_workdays"] == 3
     extended = datetime.fromisoformat(resumed["decide_deadline"])
-    assert extended == services.work_calendar().extend_deadline(deadline, 3)
+    assert extended == work_calendar().extend_deadline(deadline, 3)
     events = [e.type for e in CaseEvent.objects.filter(item_case_id=case["id"])]
     assert events == ["accepted", "correction_requested", "resumed"]
 
@@ -106,7 +108,7 @@ def test_a_tolerated_material_that_never_arrives_ends_the_item(newborn: None, as
     number = received(mother, clerk, tolerated=["child.birth_vaccination_record"])
     row = ToleratedMaterial.objects.get(item_case__application__number=number)
     assert row.item_case.ref == "vaccination_certificate"
-    assert row.due_at <= services.work_calendar().add_workdays(clock.now(), row.item_case.promised_limit_days + 1)
+    assert row.due_at <= work_calendar().add_workdays(clock.now(), row.item_case.promised_limit_days + 1)
     stats = services.deadlines_sweep(now=row.due_at + timedelta(minutes=1))
     assert stats["expired"] == 1
     case = ItemCase.objects.get(pk=row.item_case_id)
@@ -146,7 +148,7 @@ def test_two_officers_deciding_the_same_item_at_once_one_wins_one_gets_409(newbo
     def decide(action: str) -> None:
         try:
             barrier.wait()
-            services.item_case_transition(item_case=case, actor=officer, action=action,
+            services.item_case_transition(item_case=case, actor=actor_of(officer), action=action,
                                           expected_version=case.version, reason="并发测试")
             outcomes.append("ok")
         except Conflict as exc:

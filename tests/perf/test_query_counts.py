@@ -14,12 +14,14 @@ from rest_framework.test import APIClient
 
 from tests.cases.conftest import load_bundles
 from yijianshi.accounts.demo import MOTHER_ID, create_demo_accounts
+from yijianshi.accounts.roles import actor_of
 from yijianshi.cases import services
+from yijianshi.cases.guide import guide_compute
 from yijianshi.cases.models import Application, ItemCase
 from yijianshi.cases.samples import sample_form
-from yijianshi.catalog import engine
 from yijianshi.catalog.models import Bundle
-from yijianshi.catalog.selectors import bundle_definition, current_version
+from yijianshi.catalog.selectors import current_version
+from yijianshi.core.actor import Actor
 
 pytestmark = pytest.mark.django_db
 
@@ -40,11 +42,10 @@ def submitted() -> Application:
     bundle = Bundle.objects.get(code="140524-09")
     version = current_version(bundle)
     assert version is not None
-    definition = bundle_definition(version)
-    snapshot = services.guide_snapshot(version.number, bundle, definition, engine.compute(definition, {}))
+    snapshot = guide_compute(version=version, answers={}, actor=Actor.system()).snapshot()
     form = sample_form(snapshot["form"], overrides={"mother.id_number": MOTHER_ID, "mother.name": "王芳"})
     needed = [m["code"] for m in snapshot["materials"]]  # everything handed in: intake finds it complete
-    result = services.application_submit(actor=User.objects.get(username="mother"), bundle_code="140524-09",
+    result = services.application_submit(actor=actor_of(User.objects.get(username="mother")), bundle_code="140524-09",
                                          form=form, materials=needed)
     return result.application
 
@@ -104,7 +105,7 @@ def test_the_intake_queue_costs_the_same_for_1_and_30(submitted: Application,
 
 def test_a_department_queue_costs_the_same_for_1_and_30_applications(submitted: Application,
                                                                     django_assert_max_num_queries: Any) -> None:
-    received = services.application_intake(application=submitted, actor=User.objects.get(username="clerk"))
+    received = services.application_intake(application=submitted, actor=actor_of(User.objects.get(username="clerk")))
     assert received.status == "received", received.status
     assert ItemCase.objects.filter(application=submitted).count() == 5
     police = client_for("officer_police")  # one item per newborn application: household registration
@@ -204,7 +205,7 @@ def test_an_answers_fields_are_worked_out_once_per_class_and_copied_for_each_ins
     answers' serializers do it once per class. Each instance still gets fields of its own (bound to it)."""
     from rest_framework import serializers as drf
 
-    from yijianshi.api import serializers as s
+    from yijianshi.cases import serializers as s
 
     calls: list[str] = []
     original = drf.ModelSerializer.get_fields

@@ -14,6 +14,7 @@ from django.test import Client
 from PIL import Image
 
 from tests.web.conftest import Clients
+from yijianshi.accounts.roles import actor_of
 from yijianshi.cases.models import Application
 from yijianshi.cases.services import application_intake
 from yijianshi.datahub.demo import demo_data_seed
@@ -109,9 +110,9 @@ def test_the_demo_mother_applies_from_situations_to_the_receipt(family: None, si
     assert app.number in receipt
     # my applications: the list and the detail with its timeline; the receipt PDF after intake
     assert app.number in mother.get("/me/").content.decode()
-    application_intake(application=app, actor=app.service_point.clerks.first().user)
+    application_intake(application=app, actor=actor_of(app.service_point.clerks.first().user))
     detail = mother.get(f"/me/applications/{app.number}/").content.decode()
-    assert "各部门办理进度" in detail and "受理回执" in detail
+    assert "各部门办理进度" in detail and "收件回执" in detail  # the printed title (was 受理回执: drift)
     doc = app.documents.get(kind="receipt")
     pdf = mother.get(f"/me/documents/{doc.number}.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"

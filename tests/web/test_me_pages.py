@@ -13,6 +13,7 @@ from PIL import Image
 
 from tests.web.conftest import Clients
 from tests.workbench.helpers import submit_online
+from yijianshi.accounts.roles import actor_of
 from yijianshi.cases.services import application_intake
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def png(name: str = "scan.png") -> SimpleUploadedFile:
 
 def test_deficiency_notice_then_supplement_upload(newborn: None, signed_in: Clients) -> None:
     app = submit_online(complete=False)
-    application_intake(application=app, actor=User.objects.get(username="clerk"))
+    application_intake(application=app, actor=actor_of(User.objects.get(username="clerk")))
     app.refresh_from_db()
     assert app.status == "deficient"
     mother = signed_in("mother")

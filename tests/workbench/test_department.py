@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from yijianshi.accounts.demo import MOTHER_ID
+from yijianshi.accounts.roles import actor_of
 from yijianshi.cases import services
 from yijianshi.cases.models import Application, ItemCase
 from yijianshi.catalog.models import Department
@@ -27,7 +28,7 @@ Clients = Callable[[str], Client]
 def received(at: datetime) -> Application:
     with clock.frozen(at):
         app = submit_online()
-        return services.application_intake(application=app, actor=User.objects.get(username="clerk"))
+        return services.application_intake(application=app, actor=actor_of(User.objects.get(username="clerk")))
 
 
 def health_case(app: Application) -> ItemCase:
@@ -163,9 +164,9 @@ def test_commitment_post_check_from_the_case_page(newborn: None, signed_in: Clie
     materials = [m["code"] for m in snap_app.snapshot["materials"] if m["required"] and not m["waiver"]
                  and m["code"] != "birth.first_issue_form"]
     mother = User.objects.get(username="mother")
-    app = services.application_submit(actor=mother, bundle_code="140524-09", form=snap_app.form_data,
+    app = services.application_submit(actor=actor_of(mother), bundle_code="140524-09", form=snap_app.form_data,
                                       materials=materials, commitments=["birth.first_issue_form"]).application
-    app = services.application_intake(application=app, actor=User.objects.get(username="clerk"))
+    app = services.application_intake(application=app, actor=actor_of(User.objects.get(username="clerk")))
     case = app.item_cases.get(commitments__code="birth.first_issue_form")
     commitment = case.commitments.get()
     officer_user = User.objects.filter(profile__department=case.department).first()
@@ -212,7 +213,7 @@ def test_near_the_deadline_is_flagged_and_english_is_available(newborn: None, si
     monday = datetime(2026, 11, 16, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
     case = health_case(received(monday))
     with clock.frozen(monday):
-        case = services.item_case_transition(item_case=case, actor=User.objects.get(username="officer_health"),
+        case = services.item_case_transition(item_case=case, actor=actor_of(User.objects.get(username="officer_health")),
                                              action="accept", expected_version=case.version)
     assert case.decide_deadline is not None
     officer = signed_in("officer_health")

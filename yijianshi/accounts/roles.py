@@ -10,25 +10,28 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from .models import Profile, Role
+from yijianshi.core.actor import Actor, Party
+
+from .models import PartyType, Profile, Role
+
+__all__ = ["Actor", "ActorScopeMiddleware", "Party", "actor_of", "actor_scope", "party_of", "profile_of",
+           "remember_profile"]
 
 
-@dataclass(frozen=True)
-class Actor:
-    user_id: int | None
-    role: str | None
-    department_id: int | None = None
-    service_point_id: int | None = None
-    is_department_head: bool = False
-
-    @property
-    def is_staff_reader(self) -> bool:
-        return self.role in (Role.ADMIN, Role.AUDITOR)
+def party_of(profile: Profile) -> Party | None:
+    """The party an applicant's profile acts as: their enterprise for a representative, else the person.
+    The one place a profile's party id is worked out; None for a profile without an identifier."""
+    if profile.party_type == PartyType.ENTERPRISE:
+        if not profile.enterprise_uscc:
+            return None
+        return Party(type=PartyType.ENTERPRISE, id=profile.enterprise_uscc, name=profile.enterprise_name)
+    if not profile.id_number:
+        return None
+    return Party(type=PartyType.PERSON, id=profile.id_number, name=profile.name)
 
 
 _scope: ContextVar[dict[tuple[str, int], Any] | None] = ContextVar("yijianshi_actor_scope", default=None)
@@ -65,15 +68,17 @@ def profile_of(user_id: int | None) -> Profile | None:
 
 
 def actor_of(user: AbstractBaseUser | AnonymousUser | None) -> Actor:
+    """The actor behind a signed-in user (an anonymous actor without one): resolved once at the edge."""
     if user is None or not user.is_authenticated:
-        return Actor(user_id=None, role=None)
+        return Actor.anonymous()
     if getattr(user, "is_superuser", False):
-        return Actor(user_id=user.pk, role=Role.ADMIN)
+        return Actor(user_id=user.pk, role=Role.ADMIN, user=user)
     profile = profile_of(user.pk)
     if profile is None:
-        return Actor(user_id=user.pk, role=None)
+        return Actor(user_id=user.pk, role=None, user=user)
     return Actor(user_id=user.pk, role=profile.role, department_id=profile.department_id,
-                 service_point_id=profile.service_point_id, is_department_head=profile.is_department_head)
+                 service_point_id=profile.service_point_id, is_department_head=profile.is_department_head,
+                 party=party_of(profile) if profile.role == Role.APPLICANT else None, user=user)
 
 
 class ActorScopeMiddleware:

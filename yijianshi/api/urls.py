@@ -2,9 +2,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from yijianshi.accounts.api import TokenObtainApi
+from yijianshi.cases import api as views
 from yijianshi.uploads import urls as uploads_urls
-
-from . import views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -11,6 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yijianshi.core.labels import Labelled, labels_set
+from yijianshi.documents.kinds import DocumentKind
+
 from .transitions import OPEN_CASE_STATES, AppStatus, CaseStatus
 
 OPEN_STATES = sorted(s.value for s in OPEN_CASE_STATES)
@@ -42,6 +45,17 @@ class DeliveryMethod(models.TextChoices):
     ELECTRONIC = "electronic", _("电子送达")
 
 
+class NumberAllocation(models.Model):
+    """An application number is allocated before its row is written: the next value of this table's id (a
+    sequence on PostgreSQL, no lock on any row; a rolled-back submission leaves a gap, as numbers may)."""
+
+    class Meta:
+        verbose_name = _("办件编号分配")
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
 class Application(models.Model):
     number = models.CharField(_("办件编号"), max_length=40, unique=True)
     bundle_version = models.ForeignKey("catalog.BundleVersion", on_delete=models.PROTECT, related_name="applications")
@@ -62,10 +76,10 @@ class Application(models.Model):
     authorisation = models.JSONField(_("授权信息"), default=dict, blank=True)
     channel = models.CharField(_("申请渠道"), max_length=10, choices=Channel.choices)
     service_point = models.ForeignKey("catalog.ServicePoint", on_delete=models.PROTECT, related_name="applications")
-    status = models.CharField(_("状态"), max_length=12, choices=[(s.value, s.value) for s in AppStatus],
+    status = models.CharField(_("状态"), max_length=12, choices=AppStatus.choices(),
                               default=AppStatus.SUBMITTED)
     version = models.PositiveIntegerField(default=1)
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001 - NULL = no key (partial unique index)
+    idempotency_key = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001 - NULL = no key (partial unique index)
     request_digest = models.CharField(max_length=64, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"))
     intake_deadline = models.DateTimeField(_("收件时限"))
@@ -106,7 +120,7 @@ class ItemCase(models.Model):
     department = models.ForeignKey("catalog.Department", on_delete=models.PROTECT, related_name="item_cases")
     position = models.PositiveSmallIntegerField(default=0)
     requires = models.JSONField(_("前置事项"), default=list)
-    status = models.CharField(_("状态"), max_length=20, choices=[(s.value, s.value) for s in CaseStatus],
+    status = models.CharField(_("状态"), max_length=20, choices=CaseStatus.choices(),
                               default=CaseStatus.PENDING_ACCEPTANCE)
     resume_status = models.CharField(max_length=20, blank=True)  # where a correction returns to
     version = models.PositiveIntegerField(default=1)
@@ -136,34 +150,67 @@ class ItemCase(models.Model):
         return f"{self.application.number} / {self.name}"
 
 
-class EventType(models.TextChoices):
-    SUBMITTED = "submitted", _("提交申请")
-    IDEMPOTENT_REPLAY = "idempotent_replay", _("重复提交（幂等）")
-    RECEIVED = "received", _("收件")
-    DEFICIENT = "deficient", _("一次告知")
-    SUPPLEMENTED = "supplemented", _("补齐补正")
-    FANNED_OUT = "fanned_out", _("推送联办部门")
-    ACCEPTED = "accepted", _("受理")
-    PRE_REVIEW = "pre_review", _("容缺预审")
-    REJECTED = "rejected", _("不予受理")
-    CORRECTION_REQUESTED = "correction_requested", _("补正告知")
-    RESUMED = "resumed", _("补正完成")
-    PREREQUISITE_READY = "prerequisite_ready", _("前置结果到达")
-    APPROVED = "approved", _("准予")
-    DENIED = "denied", _("不予")
-    TERMINATED = "terminated", _("终止")
-    WITHDRAWN = "withdrawn", _("撤回")
-    COMPLETED = "completed", _("办结")
-    DELIVERED = "delivered", _("送达")
-    ARCHIVED = "archived", _("归档")
-    PROGRESS = "progress", _("进度更新")
-    OVERDUE = "overdue", _("超期")
-    ESCALATED = "escalated", _("督办")
-    TOLERATED_RECEIVED = "tolerated_received", _("容缺材料补交")
-    COMMITMENT_SIGNED = "commitment_signed", _("签署告知承诺")
-    POST_CHECK = "post_check", _("承诺核查")
-    REVOKED = "revoked", _("撤销")
-    NOTIFIED = "notified", _("通知")
+class EventType(Labelled):
+    """What happened to a case: the type of a history row."""
+
+    SUBMITTED = "submitted"
+    IDEMPOTENT_REPLAY = "idempotent_replay"
+    RECEIVED = "received"
+    DEFICIENT = "deficient"
+    SUPPLEMENTED = "supplemented"
+    FANNED_OUT = "fanned_out"
+    ACCEPTED = "accepted"
+    PRE_REVIEW = "pre_review"
+    REJECTED = "rejected"
+    CORRECTION_REQUESTED = "correction_requested"
+    RESUMED = "resumed"
+    PREREQUISITE_READY = "prerequisite_ready"
+    APPROVED = "approved"
+    DENIED = "denied"
+    TERMINATED = "terminated"
+    WITHDRAWN = "withdrawn"
+    COMPLETED = "completed"
+    DELIVERED = "delivered"
+    ARCHIVED = "archived"
+    PROGRESS = "progress"
+    OVERDUE = "overdue"
+    ESCALATED = "escalated"
+    TOLERATED_RECEIVED = "tolerated_received"
+    COMMITMENT_SIGNED = "commitment_signed"
+    POST_CHECK = "post_check"
+    REVOKED = "revoked"
+    NOTIFIED = "notified"
+
+
+labels_set(EventType, {
+    "submitted": ("提交申请", "submitted"),
+    "idempotent_replay": ("重复提交（幂等）", "repeated submission (idempotent)"),
+    "received": ("收件", "received"),
+    "deficient": ("一次告知", "deficiency notice"),
+    "supplemented": ("补齐补正", "supplemented"),
+    "fanned_out": ("推送联办部门", "sent to the departments"),
+    "accepted": ("受理", "accepted"),
+    "pre_review": ("容缺预审", "pre-review"),
+    "rejected": ("不予受理", "not accepted"),
+    "correction_requested": ("补正告知", "correction requested"),
+    "resumed": ("补正完成", "correction done"),
+    "prerequisite_ready": ("前置结果到达", "prerequisite result arrived"),
+    "approved": ("准予", "approved"),
+    "denied": ("不予", "denied"),
+    "terminated": ("终止", "terminated"),
+    "withdrawn": ("撤回", "withdrawn"),
+    "completed": ("办结", "completed"),
+    "delivered": ("送达", "delivered"),
+    "archived": ("归档", "archived"),
+    "progress": ("进度更新", "progress noted"),
+    "overdue": ("超期", "overdue"),
+    "escalated": ("督办", "escalated"),
+    "tolerated_received": ("容缺材料补交", "tolerated material handed in"),
+    "commitment_signed": ("签署告知承诺", "commitment signed"),
+    "post_check": ("承诺核查", "commitment checked"),
+    "revoked": ("撤销", "revoked"),
+    "notified": ("通知", "notified"),
+})
 
 
 class CaseEvent(models.Model):
@@ -171,7 +218,7 @@ class CaseEvent(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     item_case = models.ForeignKey(ItemCase, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
-    type = models.CharField(max_length=24, choices=EventType.choices)
+    type = models.CharField(max_length=24, choices=EventType.choices())
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
     actor_role = models.CharField(max_length=12, blank=True)  # "system" for sweeps and cascades
@@ -197,7 +244,7 @@ class Document(models.Model):
     number = models.CharField(max_length=40, unique=True)
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     item_case = models.ForeignKey(ItemCase, null=True, blank=True, on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField(max_length=24)
+    kind = models.CharField(max_length=24, choices=DocumentKind.choices())
     issuer = models.CharField(max_length=200)
     issued_at = models.DateTimeField()
     content = models.JSONField(default=dict)  # the data printed, so it can be re-rendered and verified

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from yijianshi.accounts.roles import Actor
+from yijianshi.core.actor import Actor
 
 from .models import OPEN_STATES, Application, CaseEvent, ItemCase, queue_order
-from .permissions import visible_applications, visible_item_cases
+from .permissions import WHOLE, ApplicationScope, visible_applications, visible_item_cases
 from .transitions import AppStatus
 
 
@@ -46,5 +46,7 @@ def item_cases_for(actor: Actor, *, overdue: bool | None = None, status: str | N
     return qs.filter(status__in=OPEN_STATES).order_by(*queue_order())
 
 
-def application_history(application: Application) -> QuerySet[CaseEvent]:
-    return application.events.select_related("item_case", "actor", "document").order_by("at", "pk")
+def application_history(application: Application, *, scope: ApplicationScope = WHOLE) -> QuerySet[CaseEvent]:
+    """The application's history as the actor may see it (`scope`: an officer, the application-level rows and
+    their own items')."""
+    return scope.events(application).select_related("item_case", "actor", "document").order_by("at", "pk")

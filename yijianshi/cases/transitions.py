@@ -24,13 +24,15 @@ Item case (子件), one per item, handled by one department:
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import TypeVar
+from yijianshi.core.labels import Labelled, labels_set
+from yijianshi.core.statemachine import Machine, TransitionNotAllowed
 
-from yijianshi.core.errors import DomainError
+__all__ = ["APPLICATION", "APPLICATION_TRANSITIONS", "CASE", "CASE_TRANSITIONS", "FINAL_CASE_STATES",
+           "OPEN_CASE_STATES", "AppAction", "AppStatus", "CaseAction", "CaseStatus",
+           "TransitionNotAllowed", "next_application_status", "next_case_status"]
 
 
-class AppStatus(StrEnum):
+class AppStatus(Labelled):
     SUBMITTED = "submitted"
     DEFICIENT = "deficient"
     RECEIVED = "received"
@@ -40,7 +42,16 @@ class AppStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class AppAction(StrEnum):
+labels_set(AppStatus, {
+    "submitted": ("已提交，待收件", "submitted, awaiting intake"),
+    "deficient": ("材料需补正（一次告知）", "materials to complete"),
+    "received": ("已收件，各部门办理中", "received; departments at work"),
+    "completed": ("已办结", "completed"), "delivered": ("已送达", "delivered"),
+    "archived": ("已归档", "archived"), "withdrawn": ("已撤回", "withdrawn"),
+})
+
+
+class AppAction(Labelled):
     INTAKE_COMPLETE = "intake_complete"
     INTAKE_DEFICIENT = "intake_deficient"
     SUPPLEMENT = "supplement"
@@ -51,7 +62,14 @@ class AppAction(StrEnum):
     ARCHIVE = "archive"
 
 
-class CaseStatus(StrEnum):
+labels_set(AppAction, {
+    "intake_complete": ("收件", "Receive"), "intake_deficient": ("一次告知", "Deficiency notice"),
+    "supplement": ("补齐补正", "Supplement"), "withdraw": ("撤回申请", "Withdraw"), "complete": ("办结", "Complete"),
+    "deliver_partial": ("部分送达", "Deliver in part"), "deliver": ("送达", "Deliver"), "archive": ("归档", "Archive"),
+})
+
+
+class CaseStatus(Labelled):
     PENDING_ACCEPTANCE = "pending_acceptance"
     ACCEPTED = "accepted"
     PRE_REVIEW = "pre_review"
@@ -65,7 +83,16 @@ class CaseStatus(StrEnum):
     REVOKED = "revoked"
 
 
-class CaseAction(StrEnum):
+labels_set(CaseStatus, {
+    "pending_acceptance": ("待受理", "pending acceptance"), "accepted": ("已受理，办理中", "accepted"),
+    "pre_review": ("容缺预审", "pre-review"), "correction": ("待补正", "correction requested"),
+    "approved": ("准予", "approved"), "denied": ("不予批准", "denied"), "rejected": ("不予受理", "rejected"),
+    "withdrawn": ("已撤回", "withdrawn"), "terminated": ("已终止", "terminated"),
+    "delivered": ("已送达", "delivered"), "revoked": ("已撤销", "revoked"),
+})
+
+
+class CaseAction(Labelled):
     ACCEPT = "accept"
     REJECT = "reject"
     REQUEST_CORRECTION = "request_correction"
@@ -78,6 +105,15 @@ class CaseAction(StrEnum):
     DELIVER = "deliver"
     REVOKE = "revoke"
     PROGRESS = "progress"
+
+
+labels_set(CaseAction, {
+    "accept": ("受理", "Accept"), "reject": ("不予受理", "Reject"),
+    "request_correction": ("告知补正", "Request correction"), "resume": ("补正完成，恢复计时", "Resume"),
+    "prerequisite_ready": ("前置结果已到", "Prerequisite ready"), "approve": ("准予（办结）", "Approve"),
+    "deny": ("不予批准", "Deny"), "withdraw": ("撤回", "Withdraw"), "terminate": ("终止", "Terminate"),
+    "deliver": ("送达", "Deliver"), "revoke": ("撤销", "Revoke"), "progress": ("更新办理进度", "Update progress"),
+})
 
 
 A, AA = AppStatus, AppAction
@@ -116,40 +152,13 @@ CASE_TRANSITIONS: dict[tuple[CaseStatus, CaseAction], frozenset[CaseStatus]] = {
 }
 
 
-class TransitionNotAllowed(DomainError):
-    status = 409
-
-    def __init__(self, machine: str, state: str, action: str) -> None:
-        super().__init__(
-            "transition_not_allowed",
-            f"当前状态“{state}”下不允许执行“{action}”",
-            f"'{action}' is not allowed while the {machine} is '{state}'",
-            field="action",
-        )
-        self.state = state
-        self.action = action
+APPLICATION: Machine[AppStatus, AppAction] = Machine("application", AppStatus, APPLICATION_TRANSITIONS)
+CASE: Machine[CaseStatus, CaseAction] = Machine("item case", CaseStatus, CASE_TRANSITIONS)
 
 
 def next_application_status(state: AppStatus, action: AppAction, target: AppStatus | None = None) -> AppStatus:
-    return _next("application", APPLICATION_TRANSITIONS, state, action, target)
+    return APPLICATION.next(state, action, target)
 
 
 def next_case_status(state: CaseStatus, action: CaseAction, target: CaseStatus | None = None) -> CaseStatus:
-    return _next("item case", CASE_TRANSITIONS, state, action, target)
-
-
-S = TypeVar("S", AppStatus, CaseStatus)
-T = TypeVar("T", AppAction, CaseAction)
-
-
-def _next(machine: str, table: dict[tuple[S, T], frozenset[S]], state: S, action: T, target: S | None) -> S:
-    allowed = table.get((state, action))
-    if not allowed:
-        raise TransitionNotAllowed(machine, str(state), str(action))
-    if target is None:
-        if len(allowed) != 1:
-            raise ValueError(f"{machine} {state} --{action}--> needs a target among {sorted(allowed)}")
-        return next(iter(allowed))
-    if target not in allowed:
-        raise TransitionNotAllowed(machine, str(state), str(action))
-    return target
+    return CASE.next(state, action, target)

@@ -60,6 +60,14 @@ class DomainError(Exception):
         return body
 
 
+class Forbidden(DomainError):
+    """The actor may see the object but may not do this (or may not act for this party): 403. The one 403
+    type of the project; reads outside an actor's scope answer `NotFound` instead, so that no one learns
+    whether someone else's object exists."""
+
+    status = 403
+
+
 class NotFound(DomainError):
     status = 404
 

@@ -321,8 +321,8 @@ class MeasuredFiguresApi(APIView):
     @extend_schema(parameters=[FiguresQuery], responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         from yijianshi.cases.figures import measured_figures
-        from yijianshi.cases.permissions import Forbidden
         from yijianshi.catalog.models import Region
+        from yijianshi.core.errors import Forbidden
 
         if actor_of(request.user).role not in (Role.CLERK, Role.OFFICER, Role.ADMIN, Role.AUDITOR):
             raise Forbidden("forbidden", "仅工作人员、管理员和审计员可查看实测成效",

@@ -38,7 +38,7 @@ from yijianshi.accounts.models import Profile
 from yijianshi.accounts.models import Role as UserRole
 from yijianshi.catalog.models import DataSource, Department, FieldKey, Region
 from yijianshi.core import clock
-from yijianshi.core.errors import Conflict, DomainError, ErrorList, NotFound
+from yijianshi.core.errors import Conflict, DomainError, ErrorList, Forbidden, NotFound
 from yijianshi.core.identifiers import credit_code, mask, resident_id
 from yijianshi.core.notify import Notice, notify
 from yijianshi.core.text import MAX_TEXT, hidden_controls, unstorable
@@ -72,10 +72,6 @@ logger = logging.getLogger(__name__)
 _NOT_READ_AHEAD: Any = object()  # no record read ahead for this source and subject (None: read, and none held)
 NOT_COUNTED = frozenset({"breaker_open", "inactive"})  # errors that do not count towards the breaker
 T = TypeVar("T")
-
-
-class NotAllowed(DomainError):
-    status = 403
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -491,7 +487,7 @@ def consent_grant(*, party_id: str, actor: User) -> Consent:
     """The party agrees that what they typed in earlier applications is reused (idempotent while it stands)."""
     kind, pid = party_kind(party_id)
     if not _is_party(actor, pid):
-        raise NotAllowed("consent_not_party", "只有当事人本人（或企业经办人）可以授权复用其数据",
+        raise Forbidden("consent_not_party", "只有当事人本人（或企业经办人）可以授权复用其数据",
                          "Only the party (or the enterprise's representative) can consent", field="party_id")
     current = Consent.objects.select_for_update().filter(party_id=pid, revoked_at__isnull=True).first()
     if current is not None:
@@ -504,7 +500,7 @@ def consent_revoke(*, party_id: str, actor: User) -> Consent | None:
     """The party withdraws consent; earlier entries are no longer reused. None when none stood."""
     _kind, pid = party_kind(party_id)
     if not _is_party(actor, pid):
-        raise NotAllowed("consent_not_party", "只有当事人本人（或企业经办人）可以撤回授权",
+        raise Forbidden("consent_not_party", "只有当事人本人（或企业经办人）可以撤回授权",
                          "Only the party (or the enterprise's representative) can withdraw consent",
                          field="party_id")
     current = Consent.objects.select_for_update().filter(party_id=pid, revoked_at__isnull=True).first()
@@ -604,7 +600,7 @@ def objection_raise(*, subject_id: str, source: str, key: str, claimed_value: An
         raise DomainError("objection_subject_required", "请指明数据所属的主体", "Name whose data is disputed",
                           field="subject_id")
     if not _may_raise(actor, sid, application_number):
-        raise NotAllowed("objection_not_allowed", "只有当事人、该办件的申请人或工作人员可以提出异议",
+        raise Forbidden("objection_not_allowed", "只有当事人、该办件的申请人或工作人员可以提出异议",
                          "Only the party, the applicant of the application or staff can raise an objection",
                          field="subject_id")
     if Objection.objects.filter(subject_id=sid, source=ds, key=key, status=ObjectionStatus.OPEN).exists():
@@ -680,7 +676,7 @@ def objection_resolve(*, objection: Objection, actor: User, outcome: str, note: 
     profile = Profile.objects.filter(user_id=actor.pk).first()
     is_admin = actor.is_superuser or (profile is not None and profile.role == UserRole.ADMIN)
     if not is_admin and (profile is None or obj.department_id is None or profile.department_id != obj.department_id):
-        raise NotAllowed("objection_not_provider", "只有数据提供部门可以处理该异议",
+        raise Forbidden("objection_not_provider", "只有数据提供部门可以处理该异议",
                          "Only the department that provides the data can resolve this objection", field="objection")
     if outcome == ObjectionStatus.CONFIRMED and not (note or "").strip():
         raise DomainError("objection_reason_required", "维持原值须说明理由", "Confirming the value needs a reason",

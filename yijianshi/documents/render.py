@@ -44,6 +44,7 @@ from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Sp
 
 from yijianshi.core import clock
 from yijianshi.core.errors import DomainError
+from yijianshi.documents.kinds import DocumentKind
 
 logger = logging.getLogger(__name__)
 
@@ -82,12 +83,21 @@ class DocumentData:
 
 @dataclass(frozen=True)
 class _Kind:
-    title_zh: str
-    title_en: str
+    """How a kind of document is laid out; its title is the kind's label (documents/kinds.py)."""
+
+    kind: str
     items_zh: str  # heading of the item list
     items_en: str
     notes: tuple[tuple[str, str], ...] = ()  # fixed paragraphs (zh, en) after the list
     signatures: bool = False  # blank fields for the recipient to sign (送达回证)
+
+    @property
+    def title_zh(self) -> str:
+        return DocumentKind(self.kind).zh
+
+    @property
+    def title_en(self) -> str:
+        return DocumentKind(self.kind).en
 
 
 _REMEDY = (
@@ -99,9 +109,7 @@ _REMEDY = (
 
 KINDS: dict[str, _Kind] = {
     "receipt": _Kind(
-        "收件回执",
-        "Receipt",
-        "已收取的材料",
+        "receipt", "已收取的材料",
         "Materials received",
         notes=(
             (
@@ -112,9 +120,7 @@ KINDS: dict[str, _Kind] = {
         ),
     ),
     "deficiency_notice": _Kind(
-        "一次告知通知书",
-        "Notice of Missing Materials",
-        "需补齐或更正的全部内容",
+        "deficiency_notice", "需补齐或更正的全部内容",
         "Everything to supply or correct",
         notes=(
             (
@@ -124,9 +130,7 @@ KINDS: dict[str, _Kind] = {
         ),
     ),
     "acceptance_notice": _Kind(
-        "受理通知书",
-        "Notice of Acceptance",
-        "说明",
+        "acceptance_notice", "说明",
         "Notes",
         notes=(
             (
@@ -136,16 +140,12 @@ KINDS: dict[str, _Kind] = {
         ),
     ),
     "rejection_decision": _Kind(
-        "不予受理决定书",
-        "Decision Not to Accept",
-        "不予受理的理由",
+        "rejection_decision", "不予受理的理由",
         "Reasons",
         notes=(_REMEDY,),
     ),
     "correction_notice": _Kind(
-        "补正通知书",
-        "Notice to Correct",
-        "需补正的内容",
+        "correction_notice", "需补正的内容",
         "To be corrected",
         notes=(
             (
@@ -154,15 +154,15 @@ KINDS: dict[str, _Kind] = {
             ),
         ),
     ),
-    "approval_decision": _Kind("准予决定书", "Decision to Approve", "办理结果", "Results"),
-    "denial_decision": _Kind("不予决定书", "Decision to Deny", "不予准予的理由", "Reasons", notes=(_REMEDY,)),
+    "approval_decision": _Kind(
+        "approval_decision", "办理结果", "Results"),
+    "denial_decision": _Kind(
+        "denial_decision", "不予准予的理由", "Reasons", notes=(_REMEDY,)),
     "delivery_receipt": _Kind(
-        "送达回证", "Proof of Service", "送达的文书", "Documents served", signatures=True
+        "delivery_receipt", "送达的文书", "Documents served", signatures=True
     ),
     "withdrawal_notice": _Kind(
-        "撤回申请通知书",
-        "Notice of Withdrawal",
-        "已终止办理的事项",
+        "withdrawal_notice", "已终止办理的事项",
         "Items closed",
         notes=(
             (
@@ -189,8 +189,8 @@ def _kind(kind: str) -> _Kind:
 
 def title_for(kind: str) -> tuple[str, str]:
     """The document's title in Chinese and English, e.g. ("收件回执", "Receipt")."""
-    spec = _kind(kind)
-    return spec.title_zh, spec.title_en
+    _kind(kind)
+    return DocumentKind.of(kind)
 
 
 # --- the font ------------------------------------------------------------------------------------------------

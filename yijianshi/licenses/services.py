@@ -39,7 +39,7 @@ from yijianshi.accounts.models import Profile, Role
 from yijianshi.accounts.roles import actor_of
 from yijianshi.catalog.models import Department, LicenceType
 from yijianshi.core import clock
-from yijianshi.core.errors import Conflict, DomainError, NotFound
+from yijianshi.core.errors import Conflict, DomainError, Forbidden, NotFound
 from yijianshi.core.identifiers import credit_code, mask, resident_id
 from yijianshi.core.notify import Notice, notify
 
@@ -69,10 +69,6 @@ logger = logging.getLogger(__name__)
 
 DOCUMENT_FORMAT = "yijianshi-licence/1"
 MAX_CANONICAL_BYTES = 2048  # so that the offline document still fits one QR code (version 40, level L: 2953 bytes)
-
-
-class Forbidden(DomainError):
-    status = 403
 
 
 # ------------------------------------------------------------------------------------------------ issuers and keys

@@ -31,7 +31,7 @@ from yijianshi.cases.transitions import AppStatus
 from yijianshi.catalog.models import Bundle
 from yijianshi.catalog.selectors import bundle_definition, current_version
 from yijianshi.core import clock
-from yijianshi.core.errors import Conflict, DomainError, NotFound
+from yijianshi.core.errors import Conflict, DomainError, Forbidden, NotFound
 
 from .accept import accepted_types
 from .models import Upload, UploadChannel
@@ -60,13 +60,13 @@ def _may_upload(actor: User, application: Application | None, channel: str) -> N
     if channel not in UploadChannel.values:
         raise DomainError("invalid_channel", "上传渠道无效", f"Unknown upload channel '{channel}'", field="channel")
     if info.role not in (Role.APPLICANT, Role.CLERK):
-        raise permissions.Forbidden("forbidden_role", "只有申请人或窗口工作人员可以上传材料",
+        raise Forbidden("forbidden_role", "只有申请人或窗口工作人员可以上传材料",
                                     "Only applicants and window clerks can upload materials")
     if channel == UploadChannel.COUNTER_SCAN and info.role != Role.CLERK:
-        raise permissions.Forbidden("forbidden", "只有窗口工作人员可以上传窗口扫描件",
+        raise Forbidden("forbidden", "只有窗口工作人员可以上传窗口扫描件",
                                     "Only window clerks upload counter scans", field="channel")
     if application is not None:
-        permissions.require_owner_or_clerk(actor, application)  # 404 out of scope, 403 in scope but not theirs
+        permissions.require_owner_or_clerk(info, application)  # 404 out of scope, 403 in scope but not theirs
 
 
 def _check_open(application: Application, material_key: str) -> None:
@@ -140,7 +140,7 @@ def upload_discard(*, actor: User, upload: Upload) -> None:
         if row is None:
             raise NotFound("not_found", "对象不存在", "Not found")
         if row.owner_id != actor.pk:
-            raise permissions.Forbidden("forbidden", "只有上传人可以删除未提交的材料",
+            raise Forbidden("forbidden", "只有上传人可以删除未提交的材料",
                                         "Only the uploader can delete an unsubmitted upload")
         if row.application_id is not None:
             raise Conflict("upload_attached", "该材料已随申请提交，不能删除",

@@ -24,14 +24,16 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from yijianshi.accounts.models import PartyType, Role
+from yijianshi.accounts.models import Role
+from yijianshi.accounts.roles import actor_of
 from yijianshi.cases.formcheck import check_form
-from yijianshi.cases.services import application_submit, guide_snapshot
-from yijianshi.cases.shared import party_data
+from yijianshi.cases.guide import Guide, guide_compute
+from yijianshi.cases.services import application_submit
 from yijianshi.catalog import engine
 from yijianshi.catalog.engine.types import MaterialEntry
 from yijianshi.catalog.models import Bundle, BundleVersion, DataSource
 from yijianshi.catalog.selectors import bundle_definition, current_version
+from yijianshi.core.actor import Actor
 from yijianshi.core.errors import DomainError, ErrorDetail
 from yijianshi.datahub.services import objection_raise
 from yijianshi.ledger.services import Purpose
@@ -51,8 +53,7 @@ class Wizard:
     version: BundleVersion
     definition: engine.BundleDef
     state: dict[str, Any]
-    party_type: str
-    party_id: str
+    actor: Actor  # the signed-in applicant; their party (actor.party) is the application's
 
     @property
     def key(self) -> str:
@@ -80,13 +81,12 @@ def _load(request: HttpRequest, code: str) -> Wizard:
     if profile is None or profile.role != Role.APPLICANT:
         raise DomainError("applicants_only", "只有申请人账户可以在线申请（工作人员请在窗口工作台代办）",
                           "Only applicants apply online (staff use the window workbench)", field="actor")
-    enterprise = profile.party_type == PartyType.ENTERPRISE
     state = request.session.get(f"apply:{code}") or {}
     if state.get("version") != version.pk:  # a new catalogue version: start again
         state = {"version": version.pk, "answers": {}, "form": {}, "prefill": None, "disputed": {},
                  "uploads": {}, "choices": {}, "signed": [], "token": secrets.token_urlsafe(24)}
     return Wizard(bundle=bundle, version=version, definition=bundle_definition(version), state=state,
-                  party_type=profile.party_type, party_id=profile.enterprise_uscc if enterprise else profile.id_number)
+                  actor=actor_of(request.user))
 
 
 def _save(request: HttpRequest, wiz: Wizard) -> None:
@@ -97,11 +97,9 @@ def _save(request: HttpRequest, wiz: Wizard) -> None:
 def _prefill(request: HttpRequest, wiz: Wizard) -> dict[str, Any]:
     """Read the shared data once per wizard (every read in the access ledger, purpose 'prefill')."""
     if wiz.state.get("prefill") is None:
-        try:
-            data = party_data(definition=wiz.definition, answers=wiz.state["answers"], party_type=wiz.party_type,
-                              party_id=wiz.party_id, purpose=Purpose("prefill", wiz.bundle.code),
-                              actor=request.user, actor_role=Role.APPLICANT)  # type: ignore[arg-type]
-        except DomainError:  # no identifier on the profile to prefill with: everything is typed
+        data = guide_compute(version=wiz.version, answers=wiz.state["answers"], actor=wiz.actor,
+                             party=wiz.actor.party, purpose=Purpose("prefill", wiz.bundle.code)).party
+        if data is None:  # no identifier on the profile to prefill with: everything is typed
             wiz.state.update(prefill={}, evidence=None, failures={})
             _save(request, wiz)
             return {}
@@ -115,15 +113,17 @@ def _prefill(request: HttpRequest, wiz: Wizard) -> dict[str, Any]:
     return dict(wiz.state["prefill"])
 
 
-def _compute(wiz: Wizard) -> engine.Computation:
+def _guide(wiz: Wizard) -> Guide:
+    """The guide for the wizard's answers, with the waivers the party's data gave at the first read."""
     ev = wiz.state.get("evidence")
     evidence = engine.Evidence(licences=frozenset(ev["licences"]), data_checks=frozenset(ev["data_checks"])) \
         if ev else None
-    return engine.compute(wiz.definition, wiz.state["answers"], evidence=evidence)
+    return guide_compute(version=wiz.version, answers=wiz.state["answers"], actor=wiz.actor, evidence=evidence)
 
 
-def _snapshot(wiz: Wizard, result: engine.Computation) -> dict[str, Any]:
-    return guide_snapshot(wiz.version.number, wiz.bundle, wiz.definition, result)
+def _compute(wiz: Wizard) -> engine.Computation:
+    return _guide(wiz).result
+
 
 
 def _commit_materials(result: engine.Computation, wiz: Wizard) -> list[MaterialEntry]:
@@ -210,8 +210,8 @@ def _form_rows(wiz: Wizard, result: engine.Computation, prefill: dict[str, Any],
 
 def _form(request: HttpRequest, wiz: Wizard) -> HttpResponse:
     prefill = _prefill(request, wiz)
-    result = _compute(wiz)
-    fields = _snapshot(wiz, result)["form"]
+    guide = _guide(wiz)
+    result, fields = guide.result, guide.snapshot()["form"]
     values = dict(wiz.state["form"])
     errors: dict[str, ErrorDetail] = {}
     if request.method == "POST":
@@ -355,8 +355,8 @@ def _review(request: HttpRequest, wiz: Wizard) -> HttpResponse:
     if request.method == "POST" and token in done:  # a second click after the first one finished
         return HttpResponseRedirect(f"/me/applications/{done[token]}/receipt/")
     prefill = _prefill(request, wiz)
-    result = _compute(wiz)
-    snapshot = _snapshot(wiz, result)
+    guide = _guide(wiz)
+    result, snapshot = guide.result, guide.snapshot()
     top: list[ErrorDetail] = []
     if request.method == "POST":
         missing = [s for s in [DECLARATION] + [m.code for m in _commit_materials(result, wiz)]
@@ -370,7 +370,7 @@ def _review(request: HttpRequest, wiz: Wizard) -> HttpResponse:
             choices = wiz.state["choices"]
             try:
                 submission = application_submit(
-                    actor=request.user, bundle_code=wiz.bundle.code,  # type: ignore[arg-type]
+                    actor=wiz.actor, bundle_code=wiz.bundle.code,
                     form=_typed(snapshot["form"], wiz.state["form"]), answers=wiz.state["answers"],
                     tolerated=[c for c, v in choices.items() if v == "tolerated"],
                     commitments=[c for c, v in choices.items() if v == "commitment"],

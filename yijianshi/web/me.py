@@ -12,17 +12,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yijianshi.accounts.models import Role
 from yijianshi.accounts.roles import actor_of
 from yijianshi.cases import selectors
-from yijianshi.cases.models import Application, Document, EventType
-from yijianshi.cases.permissions import visible_applications
+from yijianshi.cases.material_states import missing_materials
+from yijianshi.cases.models import Application, EventType
+from yijianshi.cases.permissions import visible_documents
 from yijianshi.cases.services import application_supplement, application_withdraw
+from yijianshi.cases.transitions import AppStatus, CaseStatus
 from yijianshi.catalog.models import DataSource, FieldKey
 from yijianshi.core.errors import DomainError, ErrorDetail
 from yijianshi.datahub.services import consent_grant, consent_revoke, party_file
+from yijianshi.documents.kinds import DocumentKind
 from yijianshi.ledger.selectors import ledger_entries_for_subject
 from yijianshi.ledger.services import Purpose
 from yijianshi.licenses.selectors import holder_ids_of, wallet
@@ -32,26 +36,6 @@ from yijianshi.uploads.services import upload_receive
 from .apply import errors_by_field
 from .prefs import profile_of
 
-APP_STATUS = {"submitted": ("已提交，待收件", "submitted, awaiting intake"),
-              "deficient": ("材料需补正（一次告知）", "materials to complete"),
-              "received": ("已收件，各部门办理中", "received; departments at work"),
-              "completed": ("已办结", "completed"), "delivered": ("已送达", "delivered"),
-              "archived": ("已归档", "archived"), "withdrawn": ("已撤回", "withdrawn")}
-CASE_STATUS = {"pending_acceptance": ("待受理", "pending acceptance"), "accepted": ("已受理，办理中", "accepted"),
-               "pre_review": ("容缺预审", "pre-review"), "correction": ("待补正", "correction requested"),
-               "approved": ("准予", "approved"), "denied": ("不予许可", "denied"),
-               "rejected": ("不予受理", "rejected"), "withdrawn": ("已撤回", "withdrawn"),
-               "terminated": ("已终止", "terminated"), "delivered": ("已送达", "delivered"),
-               "revoked": ("已撤销", "revoked")}
-DOC_KINDS = {"receipt": ("受理回执", "Receipt"), "deficiency_notice": ("一次性告知书", "Deficiency notice"),
-             "acceptance_notice": ("受理通知书", "Acceptance notice"),
-             "rejection_decision": ("不予受理决定书", "Rejection decision"),
-             "correction_notice": ("补正告知书", "Correction notice"),
-             "approval_decision": ("准予许可决定书", "Approval decision"),
-             "denial_decision": ("不予许可决定书", "Denial decision"),
-             "withdrawal_notice": ("撤回通知书", "Withdrawal notice"),
-             "delivery_receipt": ("送达回证", "Delivery receipt")}
-EVENT_LABELS = {e.value: str(e.label) for e in EventType}
 PAGE_SIZE = 10
 
 
@@ -78,7 +62,7 @@ def _mine(request: HttpRequest, number: str) -> Application:
 @applicant_required
 def my_applications(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.applications_for(actor_of(request.user)), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "web/me_list.html", {"page": page, "labels": APP_STATUS})
+    return render(request, "web/me_list.html", {"page": page, "labels": {s.value: (s.zh, s.en) for s in AppStatus}})
 
 
 def _timeline(app: Application) -> list[dict[str, Any]]:
@@ -86,7 +70,7 @@ def _timeline(app: Application) -> list[dict[str, Any]]:
     cases = list(app.item_cases.select_related("department").order_by("position", "pk"))
     rows = []
     for case in cases:
-        rows.append({"case": case, "status": CASE_STATUS.get(case.status, (case.status, case.status)),
+        rows.append({"case": case, "status": CaseStatus.of(case.status),
                      "events": [e for e in history if e.item_case_id == case.pk],
                      "deadline": case.decide_deadline or case.accept_deadline,
                      "documents": [d for d in app.documents.all() if d.item_case_id == case.pk]})
@@ -97,12 +81,11 @@ def _detail_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     history = list(selectors.application_history(app))
     deficiency = next((e for e in reversed(history) if e.type == EventType.DEFICIENT), None)
     return {
-        "app": app, "status": APP_STATUS.get(app.status, (app.status, app.status)), "timeline": _timeline(app),
-        "app_events": [e for e in history if e.item_case_id is None], "event_labels": EVENT_LABELS,
-        "documents": [{"doc": d, "label": DOC_KINDS.get(d.kind, (d.kind, d.kind))}
-                      for d in app.documents.order_by("issued_at", "pk")],
-        "deficiency": deficiency, "missing_materials": [m for m in app.snapshot.get("materials", [])
-                                                         if m["required"] and not m.get("waiver")],
+        "app": app, "status": AppStatus.of(app.status), "timeline": _timeline(app),
+        "app_events": [e for e in history if e.item_case_id is None],
+        "event_labels": {e.value: e.label(get_language() or "zh-hans") for e in EventType},
+        "documents": [{"doc": d, "label": DocumentKind.of(d.kind)} for d in app.documents.order_by("issued_at", "pk")],
+        "deficiency": deficiency, "missing_materials": [m.spec for m in missing_materials(app)],
         "can_withdraw": app.status in ("submitted", "deficient", "received"),
         "errors": {}, "values": {},
     }
@@ -128,7 +111,7 @@ def withdraw(request: HttpRequest, number: str) -> HttpResponse:
     app = _mine(request, number)
     reason = request.POST.get("reason", "").strip()[:300]
     try:
-        application_withdraw(application=app, actor=request.user, reason=reason,  # type: ignore[arg-type]
+        application_withdraw(application=app, actor=actor_of(request.user), reason=reason,
                              expected_version=_int(request.POST.get("version")))
     except DomainError as exc:
         ctx = _detail_context(request, app)
@@ -162,7 +145,7 @@ def supplement(request: HttpRequest, number: str) -> HttpResponse:
             errors[m["code"]] = exc.detail
     if not errors:
         try:
-            application_supplement(application=app, actor=request.user, uploads=ids,  # type: ignore[arg-type]
+            application_supplement(application=app, actor=actor_of(request.user), uploads=ids,
                                    expected_version=_int(request.POST.get("version")))
         except DomainError as exc:
             errors = errors_by_field(exc) or {"": exc.detail}
@@ -177,7 +160,7 @@ def supplement(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def document_pdf(request: HttpRequest, number: str) -> HttpResponse:
     """A document of one of my applications (receipt, notices, decisions), for the session-signed-in user."""
-    doc = Document.objects.filter(application__in=visible_applications(actor_of(request.user)), number=number).first()
+    doc = visible_documents(actor_of(request.user)).filter(number=number).first()
     if doc is None:
         raise Http404("no such document of yours")
     response = HttpResponse(bytes(doc.pdf), content_type="application/pdf")
@@ -209,9 +192,8 @@ def my_data_reads(request: HttpRequest) -> HttpResponse:
 
 
 def _party_id(request: HttpRequest) -> str:
-    profile = profile_of(request)
-    assert profile is not None  # noqa: S101 - applicant_required
-    return profile.enterprise_uscc if profile.party_type == "enterprise" else profile.id_number
+    party = actor_of(request.user).party
+    return party.id if party else ""
 
 
 @require_http_methods(["GET", "POST"])

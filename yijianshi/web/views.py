@@ -11,8 +11,9 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from yijianshi.accounts.models import PartyType, Role
-from yijianshi.cases.shared import party_data
+from yijianshi.accounts.models import Role
+from yijianshi.accounts.roles import actor_of
+from yijianshi.cases.guide import guide_compute
 from yijianshi.catalog import engine
 from yijianshi.catalog.engine.figures import TARGETS
 from yijianshi.catalog.models import Bundle, Region, ServicePoint
@@ -29,7 +30,7 @@ from yijianshi.ledger.services import Purpose
 
 from .catalogue import LIFE_EVENTS, chosen_region, event_of, search_index
 from .charts import reductions_chart
-from .prefs import FLAGS, display_toggle, profile_of
+from .prefs import FLAGS, display_toggle
 from .search import search
 
 
@@ -70,15 +71,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(request, "web/search.html", {"q": query, "hits": hits, "region": region})
 
 
-def _applicant_party(request: HttpRequest) -> tuple[str, str] | None:
-    """(party type, party id) of a signed-in applicant, else None."""
-    profile = profile_of(request)
-    if profile is None or profile.role != Role.APPLICANT:
-        return None
-    party_id = profile.enterprise_uscc if profile.party_type == PartyType.ENTERPRISE else profile.id_number
-    return (profile.party_type, party_id) if party_id else None
-
-
 def qr_svg(url: str) -> str:
     """An inline SVG QR code of a URL (for print and phone cameras)."""
     return str(segno.make(url, error="m").svg_inline(scale=3, dark="#000", light="#fff", omitsize=False))
@@ -93,20 +85,17 @@ def bundle_page(request: HttpRequest, code: str) -> HttpResponse:
     definition = bundle_definition(version)
     answers = {s.code: request.GET[s.code] for s in definition.situations if s.code in request.GET}
     error = None
-    party = None
-    who = _applicant_party(request)
+    actor = actor_of(request.user)
+    who = actor.party if actor.role == Role.APPLICANT else None
     try:
         engine.resolve_answers(definition, answers)
-        engine.compute(definition, answers)
     except DomainError as exc:
         error = exc.detail
         answers = {}
-    if who is not None:  # the waivers the signed-in applicant's licences and data checks earn (reads in the ledger)
-        party = party_data(definition=definition, answers=answers, party_type=who[0], party_id=who[1],
-                           purpose=Purpose("prefill", code), actor=request.user,  # type: ignore[arg-type]
-                           actor_role=Role.APPLICANT)
-    result = engine.compute(definition, answers, evidence=party.evidence if party else None)
-    chosen = engine.resolve_answers(definition, answers)
+    # the waivers the signed-in applicant's licences and data checks earn (reads in the ledger)
+    computed = guide_compute(version=version, answers=answers, actor=actor, party=who,
+                             purpose=Purpose("prefill", code) if who else None)
+    result, chosen, party = computed.result, computed.answers, computed.party
     guide = bundle_guide(version)
     items = [
         {"def": it, "guide": guide["items"].get(it.ref, {}), "plan": result.schedule.get(it.ref)}

@@ -26,14 +26,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from yijianshi.accounts.models import Role
 from yijianshi.accounts.roles import Actor, actor_of
 from yijianshi.cases import selectors, services
-from yijianshi.cases.models import Application, Channel, Commitment, Document, ItemCase
-from yijianshi.cases.permissions import visible_applications, visible_item_cases
-from yijianshi.cases.shared import party_data
-from yijianshi.cases.transitions import CASE_TRANSITIONS, OPEN_CASE_STATES, CaseAction, CaseStatus
+from yijianshi.cases.guide import guide_compute
+from yijianshi.cases.material_states import MaterialState, material_states
+from yijianshi.cases.models import Application, Channel, Commitment, ItemCase
+from yijianshi.cases.permissions import (
+    WHOLE,
+    ApplicationScope,
+    application_scope,
+    visible_applications,
+    visible_documents,
+    visible_item_cases,
+)
+from yijianshi.cases.transitions import CASE, OPEN_CASE_STATES, AppStatus, CaseAction, CaseStatus
 from yijianshi.catalog import engine
 from yijianshi.catalog.models import Bundle
 from yijianshi.catalog.selectors import bundle_definition, current_version
 from yijianshi.core import clock
+from yijianshi.core.actor import Party
 from yijianshi.core.errors import DomainError, ErrorDetail
 from yijianshi.core.identifiers import mask
 from yijianshi.integrations.models import DepartmentIntegration, IntegrationMode
@@ -47,26 +56,6 @@ STALE_EN = "Someone else handled this meanwhile; please reload"
 PAGE_SIZE = 25
 OFFICER_ACTIONS = (CaseAction.ACCEPT, CaseAction.REJECT, CaseAction.REQUEST_CORRECTION, CaseAction.RESUME,
                    CaseAction.APPROVE, CaseAction.DENY, CaseAction.PROGRESS)
-ACTION_LABELS = {
-    CaseAction.ACCEPT: ("受理", "Accept"), CaseAction.REJECT: ("不予受理", "Reject"),
-    CaseAction.REQUEST_CORRECTION: ("告知补正", "Request correction"), CaseAction.RESUME: ("补正完成，恢复计时", "Resume"),
-    CaseAction.APPROVE: ("准予（办结）", "Approve"), CaseAction.DENY: ("不予批准", "Deny"),
-    CaseAction.PROGRESS: ("更新办理进度", "Update progress"),
-}
-MATERIAL_STATES = {
-    "provided": ("已提交", "provided"), "waived": ("免提交", "waived"), "tolerated": ("容缺（后补）", "tolerated (to follow)"),
-    "committed": ("告知承诺", "signed commitment"), "missing": ("缺少", "missing"), "optional": ("选交", "optional"),
-}
-STATUS_LABELS = {
-    "submitted": ("待收件", "awaiting intake"), "deficient": ("待补正（已一次告知）", "deficient"),
-    "received": ("已收件", "received"), "completed": ("已办结", "completed"), "delivered": ("已送达", "delivered"),
-    "archived": ("已归档", "archived"), "withdrawn": ("已撤回", "withdrawn"),
-    "pending_acceptance": ("待受理", "pending acceptance"), "accepted": ("已受理", "accepted"),
-    "pre_review": ("容缺预审", "pre-review"), "correction": ("补正中", "correction"), "approved": ("准予", "approved"),
-    "denied": ("不予批准", "denied"), "rejected": ("不予受理", "rejected"), "terminated": ("已终止", "terminated"),
-    "revoked": ("已撤销", "revoked"),
-}
-
 
 # ------------------------------------------------------------------------------------------------ plumbing
 
@@ -127,28 +116,25 @@ def _app_for_clerk(request: HttpRequest, number: str) -> Application:
 
 
 def _status(value: str) -> tuple[str, str]:
-    return STATUS_LABELS.get(value, (value, value))
+    """An application's or an item case's status in words (the labels on their enums)."""
+    return AppStatus.of(value) if value in AppStatus.__members__.values() else CaseStatus.of(value)
 
 
-def _materials(app: Application) -> list[dict[str, Any]]:
-    """Each material of the application with its state: provided, waived (and why), tolerated, committed,
-    missing (required, none of these) or optional."""
-    rows = []
-    for m in app.snapshot["materials"]:
-        if m["waiver"]:
-            state = "waived"
-        elif m["code"] in app.materials_provided:
-            state = "provided"
-        elif m["code"] in app.tolerated:
-            state = "tolerated"
-        elif m["code"] in app.commitments:
-            state = "committed"
-        elif m["required"]:
-            state = "missing"
-        else:
-            state = "optional"
-        rows.append({**m, "state": state, "state_zh": MATERIAL_STATES[state][0], "state_en": MATERIAL_STATES[state][1]})
-    return rows
+def _materials(app: Application, scope: ApplicationScope = WHOLE) -> list[dict[str, Any]]:
+    """Each material of the application (of the actor's items, for an officer) with its state
+    (cases/material_states.py: provided, waived and why, tolerated, committed, missing or optional)."""
+    return [row.as_dict() for row in material_states(app) if scope.sees_entry(row.spec)]
+
+
+def _fields(app: Application, scope: ApplicationScope) -> list[dict[str, Any]]:
+    """The form's fields the actor sees, each with its value and where it came from: a source only while the
+    applicant left the value unchanged; a changed one is marked for the clerk and the officer."""
+    prefill = app.snapshot.get("prefill", {})
+    changed = set(app.snapshot.get("prefill_changed", []))
+    keys = scope.form_keys(app)
+    return [{**f, "value": app.form_data.get(f["key"], ""), "changed": f["key"] in changed,
+             "source": "" if f["key"] in changed else prefill.get(f["key"], {}).get("source", "")}
+            for f in app.snapshot["form"] if f["key"] in keys]
 
 
 def _uploads_available() -> bool:
@@ -156,12 +142,13 @@ def _uploads_available() -> bool:
     return django_apps.is_installed("yijianshi.uploads")
 
 
-def _uploads_for(app: Application) -> list[Any]:
+def _uploads_for(app: Application, scope: ApplicationScope = WHOLE) -> list[Any]:
     if not _uploads_available():
         return []
     from yijianshi.uploads.models import Upload  # type: ignore[import-not-found,unused-ignore]
 
-    return list(Upload.objects.filter(application=app).order_by("created_at"))
+    rows = Upload.objects.filter(application=app).order_by("created_at")
+    return list(rows if scope.whole else rows.filter(material_key__in=scope.material_codes(app)))
 
 
 # ------------------------------------------------------------------------------------------------ window
@@ -194,9 +181,8 @@ def _render_intake(request: HttpRequest, app: Application, *, error: dict[str, A
                    supplement_form: forms.SupplementForm | None = None,
                    deliver_form: forms.DeliverForm | None = None, status: int = 200) -> HttpResponse:
     materials = _materials(app)
-    missing = [m for m in materials if m["state"] == "missing"]
-    fields = [{**f, "value": app.form_data.get(f["key"], ""), "source": app.snapshot.get("prefill", {}).get(
-        f["key"], {}).get("source", "")} for f in app.snapshot["form"]]
+    missing = [m for m in materials if m["state"] == MaterialState.MISSING]
+    fields = _fields(app, WHOLE)
     uploadable = [m for m in materials if m["state"] in ("missing", "optional", "tolerated", "provided")]
     uploads_open = app.status in ("submitted", "deficient", "received")
     return render(request, "workbench/window_application.html", {"section": "window",
@@ -242,7 +228,7 @@ def window_intake(request: HttpRequest, number: str) -> HttpResponse:
                        "Nothing is missing: list what must be corrected")
         return _render_intake(request, app, intake_form=form, status=400)
     try:
-        app = services.application_intake(application=app, actor=_user(request), problems=problems,
+        app = services.application_intake(application=app, actor=_actor(request), problems=problems,
                                           expected_version=form.cleaned_data["expected_version"])
     except DomainError as exc:
         app.refresh_from_db()
@@ -309,7 +295,7 @@ def window_supplement(request: HttpRequest, number: str) -> HttpResponse:
         make_form=lambda app: forms.SupplementForm(request.POST, materials=[
             m for m in _materials(app) if m["state"] != "waived"]),
         run=lambda app, data: services.application_supplement(
-            application=app, actor=_user(request), materials=data["materials"],
+            application=app, actor=_actor(request), materials=data["materials"],
             expected_version=data["expected_version"]))
 
 
@@ -322,7 +308,7 @@ def window_deliver(request: HttpRequest, number: str) -> HttpResponse:
         fields={"method": "method", "tracking_number": "tracking_number"},
         make_form=lambda app: forms.DeliverForm(request.POST),
         run=lambda app, data: services.application_deliver(
-            application=app, actor=_user(request), method=data["method"], tracking_number=data["tracking_number"],
+            application=app, actor=_actor(request), method=data["method"], tracking_number=data["tracking_number"],
             address=data["address"], expected_version=data["expected_version"]))
 
 
@@ -332,7 +318,7 @@ def window_tolerated(request: HttpRequest, number: str) -> HttpResponse:
     """A tolerated (容缺) material handed in at the counter after acceptance."""
     app = _app_for_clerk(request, number)
     try:
-        services.tolerated_material_receive(application=app, actor=_user(request),
+        services.tolerated_material_receive(application=app, actor=_actor(request),
                                             code=str(request.POST.get("code", ""))[:80])
     except DomainError as exc:
         return _render_intake(request, app, error=_error(exc), status=exc.status)
@@ -346,10 +332,7 @@ def document_pdf(request: HttpRequest, number: str) -> HttpResponse:
     actor = actor_of(request.user)
     if actor.role not in (Role.CLERK, Role.OFFICER, Role.ADMIN, Role.AUDITOR):
         raise Http404("no such document")
-    docs = Document.objects.filter(application__in=visible_applications(actor))
-    if actor.role == Role.OFFICER:  # an officer: the application-level documents and their own items' ones
-        docs = docs.filter(Q(item_case__isnull=True) | Q(item_case__department_id=actor.department_id))
-    doc = get_object_or_404(docs, number=number)
+    doc = get_object_or_404(visible_documents(actor), number=number)
     response = HttpResponse(bytes(doc.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{doc.number}.pdf"'
     return response
@@ -402,13 +385,12 @@ def counter_form(request: HttpRequest) -> HttpResponse:
         chosen = engine.resolve_answers(definition, answers)
     except DomainError as exc:
         error, chosen = _error(exc), engine.resolve_answers(definition, {})
-    party = party_data(definition=definition, answers=chosen, party_type="person", party_id=walk_in["id_number"],
-                       purpose=Purpose("intake", walk_in["reference"]), actor=_user(request),
-                       actor_role=Role.CLERK)
-    result = engine.compute(definition, chosen, evidence=party.evidence)
-    snapshot = services.guide_snapshot(version.number, bundle, definition, result)
-    provenance = party.provenance()
-    prefilled = {k: v["value"] for k, v in provenance.items()}
+    guide = guide_compute(version=version, answers=chosen, actor=_actor(request),
+                          party=Party(type="person", id=walk_in["id_number"], name=walk_in["name"]),
+                          purpose=Purpose("intake", walk_in["reference"]))
+    snapshot = guide.snapshot()
+    provenance = snapshot["prefill"]
+    prefilled = guide.prefilled()
     form = forms.CounterApplyForm(request.POST if request.method == "POST" else None, snapshot=snapshot,
                                   initial={**{f"f.{k}": v for k, v in prefilled.items()}})
     status = 200
@@ -417,7 +399,7 @@ def counter_form(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 submission = services.application_submit(
-                    actor=_user(request), bundle_code=bundle.code, form=form.form_values(), answers=chosen,
+                    actor=_actor(request), bundle_code=bundle.code, form=form.form_values(), answers=chosen,
                     channel=Channel.WINDOW, materials=data["materials"], tolerated=data["tolerated"],
                     commitments=data["commitments"],
                     on_behalf_of={"name": walk_in["name"], "id_number": walk_in["id_number"],
@@ -437,7 +419,7 @@ def counter_form(request: HttpRequest) -> HttpResponse:
     return render(request, "workbench/counter_form.html", {"section": "counter",
         "walk_in": {**walk_in, "masked": mask(walk_in["id_number"])}, "bundle": bundle, "form": form,
         "situations": [{"q": q, "value": chosen.get(q.code)} for q in definition.situations],
-        "provenance": provenance, "failures": party.prefill.failures, "error": error,
+        "provenance": provenance, "failures": snapshot["prefill_failures"], "error": error,
         "materials": snapshot["materials"], "items": snapshot["items"],
         "form_rows": [{"field": form[name], "note": f"来源 / source: {provenance[name[2:]]['source']}"
                        if name[2:] in provenance else ""} for name in form.form_field_names()],
@@ -482,17 +464,18 @@ def _case_for(request: HttpRequest, pk: int) -> ItemCase:
 
 
 def _allowed_actions(case: ItemCase) -> list[dict[str, Any]]:
-    return [{"value": a.value, "zh": ACTION_LABELS[a][0], "en": ACTION_LABELS[a][1]}
-            for a in OFFICER_ACTIONS if (CaseStatus(case.status), a) in CASE_TRANSITIONS]
+    return [{"value": a.value, "zh": a.zh, "en": a.en} for a in OFFICER_ACTIONS if CASE.allows(case.status, a)]
 
 
 def _render_case(request: HttpRequest, case: ItemCase, *, form: forms.TransitionForm | None = None,
                  check_form: forms.PostCheckForm | None = None, error: dict[str, Any] | None = None,
                  status: int = 200) -> HttpResponse:
     app = case.application
-    keys = {f["key"] for f in app.snapshot["form"] if case.ref in f["items"]}
-    fields = [{**f, "value": app.form_data.get(f["key"], "")} for f in app.snapshot["form"] if f["key"] in keys]
-    materials = [m for m in _materials(app) if case.ref in m["items"]]
+    scope = application_scope(_actor(request), app)
+    if scope.whole:  # an administrator or an auditor reading one item case: that item's part
+        scope = ApplicationScope(refs=frozenset({case.ref}))
+    fields = _fields(app, scope)
+    materials = _materials(app, scope)
     siblings = {c.ref: c for c in app.item_cases.select_related("department")}
     integration = DepartmentIntegration.objects.filter(department_id=case.department_id).first()
     actions = _allowed_actions(case) if _actor(request).role in (Role.OFFICER, Role.ADMIN) else []
@@ -500,8 +483,8 @@ def _render_case(request: HttpRequest, case: ItemCase, *, form: forms.Transition
         "case": case, "app": app, "party": mask(app.party_id), "fields": fields, "materials": materials,
         "clock": case_clock(case, clock.now()), "status": _status(case.status),
         "requires": [siblings[r] for r in case.requires if r in siblings],
-        "events": app.events.filter(Q(item_case__isnull=True) | Q(item_case=case)).select_related(
-            "actor", "document").order_by("at", "pk"),
+        "events": selectors.application_history(app, scope=scope),
+        "uploads": _uploads_for(app, scope),
         "documents": case.documents.order_by("issued_at", "pk"), "actions": actions,
         "form": form or forms.TransitionForm(initial={"expected_version": case.version}),
         "error": error, "integration": integration,
@@ -536,7 +519,7 @@ def department_case_act(request: HttpRequest, pk: int) -> HttpResponse:
     result = {"summary": data["result_summary"], "number": data["result_number"]} \
         if data["action"] == CaseAction.APPROVE else None
     try:
-        services.item_case_transition(item_case=case, actor=_user(request), action=data["action"],
+        services.item_case_transition(item_case=case, actor=_actor(request), action=data["action"],
                                       expected_version=data["expected_version"], reason=data["reason"],
                                       result=result, corrections=data["corrections"])
     except DomainError as exc:
@@ -556,7 +539,7 @@ def department_commitment_check(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_case(request, case, check_form=form, status=400)
     try:
-        services.commitment_post_check(commitment=commitment, actor=_user(request),
+        services.commitment_post_check(commitment=commitment, actor=_actor(request),
                                        kept=form.cleaned_data["outcome"] == "kept", note=form.cleaned_data["note"])
     except DomainError as exc:
         case.refresh_from_db()

@@ -1,4 +1,6 @@
-"""API views: parse, authorise (object-level, in the services and selectors), call a service, render."""
+"""The cases API: parse, resolve the actor, scope the object through the one rule (permissions.py), call a
+service or a selector, render. What an actor sees *of* an application (an officer: their items' part) is
+`application_scope`, the same on every face."""
 
 from __future__ import annotations
 
@@ -16,19 +18,18 @@ from rest_framework.views import APIView
 
 from yijianshi.accounts.models import Profile, Role
 from yijianshi.accounts.roles import actor_of
-from yijianshi.cases import selectors, services
-from yijianshi.cases.models import Application, Commitment, Document, ItemCase
-from yijianshi.cases.permissions import Forbidden, visible_applications, visible_item_cases
-from yijianshi.cases.shared import party_data
-from yijianshi.catalog import engine
-from yijianshi.catalog.models import Bundle
-from yijianshi.catalog.selectors import bundle_definition, current_version, published_versions
-from yijianshi.core.errors import NotFound
+from yijianshi.catalog.selectors import bundle_definition, published_versions
+from yijianshi.core.actor import Actor
+from yijianshi.core.errors import Forbidden, NotFound
 from yijianshi.ledger.selectors import ledger_entries_for_subject
 from yijianshi.ledger.services import Purpose
 from yijianshi.uploads.models import Upload
 
+from . import selectors, services
 from . import serializers as s
+from .guide import guide_compute, guide_version
+from .models import Application, Channel, Commitment, ItemCase
+from .permissions import application_scope, visible_applications, visible_documents, visible_item_cases
 
 
 def _parse(serializer_class: type[Any], request: Request) -> dict[str, Any]:
@@ -37,12 +38,16 @@ def _parse(serializer_class: type[Any], request: Request) -> dict[str, Any]:
     return dict(ser.validated_data)
 
 
+def _actor(request: Request) -> Actor:
+    return actor_of(request.user)
+
+
 def _application(request: Request, number: str) -> Application:
-    return get_object_or_404(visible_applications(actor_of(request.user)), number=number)
+    return get_object_or_404(visible_applications(_actor(request)), number=number)
 
 
-def _detail(app: Application, code: int = status.HTTP_200_OK, *, fresh: bool = False, uploads: bool = True
-            ) -> Response:
+def _detail(request: Request, app: Application, code: int = status.HTTP_200_OK, *, fresh: bool = False,
+            uploads: bool = True) -> Response:
     """The application as ApplicationOut. `fresh`: the instance the service has just created and saved (its
     bundle and service point attached) is serialised as it is — it has no item cases yet (they are made at
     intake), and its uploads are read only if the request attached some (`uploads`); otherwise it is read
@@ -57,7 +62,8 @@ def _detail(app: Application, code: int = status.HTTP_200_OK, *, fresh: bool = F
     else:
         app = Application.objects.select_related("bundle", "service_point").prefetch_related(
             "item_cases__department", "uploads").get(pk=app.pk)
-    return Response(s.ApplicationOut(app).data, status=code)
+    scope = application_scope(_actor(request), app)
+    return Response(s.ApplicationOut(app, context={"scope": scope}).data, status=code)
 
 
 class ApplicationListApi(GenericAPIView[Application]):
@@ -65,24 +71,25 @@ class ApplicationListApi(GenericAPIView[Application]):
 
     @extend_schema(parameters=[OpenApiParameter("status", str)], responses=s.ApplicationListOut(many=True))
     def get(self, request: Request) -> Response:
-        qs = selectors.applications_for(actor_of(request.user), status=request.query_params.get("status") or None)
+        qs = selectors.applications_for(_actor(request), status=request.query_params.get("status") or None)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(s.ApplicationListOut(page, many=True).data)
 
     @extend_schema(request=s.SubmitRequest, responses={201: s.ApplicationOut},
                    parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)])
     def post(self, request: Request) -> Response:
-        if actor_of(request.user).role not in (Role.APPLICANT, Role.CLERK):  # 403 before the body is judged
+        actor = _actor(request)
+        if actor.role not in (Role.APPLICANT, Role.CLERK):  # 403 before the body is judged
             raise Forbidden("forbidden_role", "只有申请人或窗口工作人员可以提交申请",
                             "Only applicants and window clerks can submit applications")
         data = _parse(s.SubmitRequest, request)
         result = services.application_submit(
-            actor=request.user, bundle_code=data["bundle"], form=data["form"], answers=data.get("answers"),
-            channel=data["channel"], service_point=data.get("service_point") or None,
+            actor=actor, bundle_code=data["bundle"], form=data["form"], answers=data.get("answers"),
+            channel=Channel.WINDOW if actor.role == Role.CLERK else data["channel"], service_point=data.get("service_point") or None,
             materials=data.get("materials", []), tolerated=data.get("tolerated", []),
             commitments=data.get("commitments", []), on_behalf_of=data.get("on_behalf_of"),
             idempotency_key=request.headers.get("Idempotency-Key"), uploads=data.get("uploads", []))
-        response = _detail(result.application, status.HTTP_201_CREATED, fresh=not result.replayed,
+        response = _detail(request, result.application, status.HTTP_201_CREATED, fresh=not result.replayed,
                            uploads=bool(data.get("uploads")))
         if result.replayed:
             response["Idempotent-Replayed"] = "true"
@@ -92,14 +99,14 @@ class ApplicationListApi(GenericAPIView[Application]):
 class ApplicationDetailApi(APIView):
     @extend_schema(responses=s.ApplicationOut)
     def get(self, request: Request, number: str) -> Response:
-        return _detail(_application(request, number))
+        return _detail(request, _application(request, number))
 
 
 class IntakeQueueApi(GenericAPIView[Application]):
     serializer_class = s.ApplicationListOut
 
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(selectors.intake_queue(actor_of(request.user)))
+        page = self.paginate_queryset(selectors.intake_queue(_actor(request)))
         return self.get_paginated_response(s.ApplicationListOut(page, many=True).data)
 
 
@@ -107,47 +114,47 @@ class ApplicationIntakeApi(APIView):
     @extend_schema(request=s.IntakeRequest, responses=s.ApplicationOut)
     def post(self, request: Request, number: str) -> Response:
         data = _parse(s.IntakeRequest, request)
-        app = services.application_intake(application=_application(request, number), actor=request.user,
+        app = services.application_intake(application=_application(request, number), actor=_actor(request),
                                           problems=data.get("problems", []),
                                           expected_version=data.get("expected_version"))
-        return _detail(app)
+        return _detail(request, app)
 
 
 class ApplicationSupplementApi(APIView):
     @extend_schema(request=s.SupplementRequest, responses=s.ApplicationOut)
     def post(self, request: Request, number: str) -> Response:
         data = _parse(s.SupplementRequest, request)
-        app = services.application_supplement(application=_application(request, number), actor=request.user,
+        app = services.application_supplement(application=_application(request, number), actor=_actor(request),
                                               form=data.get("form"), materials=data.get("materials", []),
                                               expected_version=data.get("expected_version"),
                                               uploads=data.get("uploads", []))
-        return _detail(app)
+        return _detail(request, app)
 
 
 class ApplicationWithdrawApi(APIView):
     @extend_schema(request=s.WithdrawRequest, responses=s.ApplicationOut)
     def post(self, request: Request, number: str) -> Response:
         data = _parse(s.WithdrawRequest, request)
-        app = services.application_withdraw(application=_application(request, number), actor=request.user,
+        app = services.application_withdraw(application=_application(request, number), actor=_actor(request),
                                             reason=data.get("reason", ""), expected_version=data.get("expected_version"))
-        return _detail(app)
+        return _detail(request, app)
 
 
 class ApplicationDeliverApi(APIView):
     @extend_schema(request=s.DeliverRequest, responses=s.ApplicationOut)
     def post(self, request: Request, number: str) -> Response:
         data = _parse(s.DeliverRequest, request)
-        app = services.application_deliver(application=_application(request, number), actor=request.user,
+        app = services.application_deliver(application=_application(request, number), actor=_actor(request),
                                            method=data["method"], tracking_number=data.get("tracking_number", ""),
                                            address=data.get("address", ""), item_cases=data.get("item_cases"),
                                            expected_version=data.get("expected_version"))
-        return _detail(app)
+        return _detail(request, app)
 
 
 class ApplicationArchiveApi(APIView):
     @extend_schema(request=None, responses=s.ApplicationOut)
     def post(self, request: Request, number: str) -> Response:
-        return _detail(services.application_archive(application=_application(request, number), actor=request.user))
+        return _detail(request, services.application_archive(application=_application(request, number), actor=_actor(request)))
 
 
 class ToleratedReceiveApi(APIView):
@@ -155,29 +162,30 @@ class ToleratedReceiveApi(APIView):
     def post(self, request: Request, number: str) -> Response:
         data = _parse(s.ToleratedRequest, request)
         app = _application(request, number)
-        services.tolerated_material_receive(application=app, actor=request.user, code=data["code"])
-        return _detail(app)
+        services.tolerated_material_receive(application=app, actor=_actor(request), code=data["code"])
+        return _detail(request, app)
 
 
 class ApplicationHistoryApi(APIView):
     @extend_schema(responses=s.EventOut(many=True))
     def get(self, request: Request, number: str) -> Response:
         app = _application(request, number)
-        return Response(s.EventOut(selectors.application_history(app), many=True).data)
+        scope = application_scope(_actor(request), app)
+        return Response(s.EventOut(selectors.application_history(app, scope=scope), many=True).data)
 
 
 class ApplicationDocumentsApi(APIView):
     @extend_schema(responses=s.DocumentOut(many=True))
     def get(self, request: Request, number: str) -> Response:
         app = _application(request, number)
-        return Response(s.DocumentOut(app.documents.order_by("issued_at", "pk"), many=True).data)
+        docs = application_scope(_actor(request), app).documents(app).order_by("issued_at", "pk")
+        return Response(s.DocumentOut(docs, many=True).data)
 
 
 class DocumentPdfApi(APIView):
     @extend_schema(responses={(200, "application/pdf"): bytes})
     def get(self, request: Request, number: str) -> HttpResponse:
-        apps = visible_applications(actor_of(request.user))
-        doc = get_object_or_404(Document.objects.filter(application__in=apps), number=number)
+        doc = get_object_or_404(visible_documents(_actor(request)), number=number)
         response = HttpResponse(bytes(doc.pdf), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{doc.number}.pdf"'
         return response
@@ -193,7 +201,7 @@ class ItemCaseListApi(GenericAPIView[ItemCase]):
     def get(self, request: Request) -> Response:
         """A department's item cases (selectors.item_cases_for)."""
         overdue = request.query_params.get("overdue")
-        qs = selectors.item_cases_for(actor_of(request.user),
+        qs = selectors.item_cases_for(_actor(request),
                                       overdue=None if overdue is None else overdue.lower() in ("1", "true", "yes"),
                                       status=request.query_params.get("status") or None)
         page = self.paginate_queryset(qs)
@@ -203,7 +211,7 @@ class ItemCaseListApi(GenericAPIView[ItemCase]):
 class ItemCaseDetailApi(APIView):
     @extend_schema(responses=s.ItemCaseOut)
     def get(self, request: Request, pk: int) -> Response:
-        case = get_object_or_404(visible_item_cases(actor_of(request.user)).select_related("application", "department"),
+        case = get_object_or_404(visible_item_cases(_actor(request)).select_related("application", "department"),
                                  pk=pk)
         return Response(s.ItemCaseOut(case).data)
 
@@ -212,8 +220,8 @@ class ItemCaseTransitionApi(APIView):
     @extend_schema(request=s.TransitionRequest, responses=s.ItemCaseOut)
     def post(self, request: Request, pk: int) -> Response:
         data = _parse(s.TransitionRequest, request)
-        case = get_object_or_404(visible_item_cases(actor_of(request.user)), pk=pk)
-        case = services.item_case_transition(item_case=case, actor=request.user, action=data["action"],
+        case = get_object_or_404(visible_item_cases(_actor(request)), pk=pk)
+        case = services.item_case_transition(item_case=case, actor=_actor(request), action=data["action"],
                                              expected_version=data["expected_version"], reason=data.get("reason", ""),
                                              result=data.get("result"), corrections=data.get("corrections", []))
         return Response(s.ItemCaseOut(ItemCase.objects.select_related("application", "department").get(pk=case.pk)).data)
@@ -223,9 +231,9 @@ class CommitmentPostCheckApi(APIView):
     @extend_schema(request=s.PostCheckRequest, responses=s.ItemCaseOut)
     def post(self, request: Request, pk: int) -> Response:
         data = _parse(s.PostCheckRequest, request)
-        cases = visible_item_cases(actor_of(request.user))
+        cases = visible_item_cases(_actor(request))
         commitment = get_object_or_404(Commitment.objects.filter(item_case__in=cases), pk=pk)
-        row = services.commitment_post_check(commitment=commitment, actor=request.user, kept=data["kept"],
+        row = services.commitment_post_check(commitment=commitment, actor=_actor(request), kept=data["kept"],
                                              note=data.get("note", ""))
         return Response(s.ItemCaseOut(ItemCase.objects.select_related("application", "department")
                                       .get(pk=row.item_case_id)).data)
@@ -253,31 +261,14 @@ class BundleGuideApi(APIView):
     permission_classes = [AllowAny]
 
     def get(self, request: Request, code: str) -> Response:
-        bundle = Bundle.objects.select_related("region").filter(code=code).first()
-        version = current_version(bundle) if bundle else None
-        if bundle is None or version is None:
-            raise NotFound("unknown_bundle", f"“一件事”{code} 不存在或未发布", f"No published bundle '{code}'")
-        definition = bundle_definition(version)
-        answers = {k: v for k, v in request.query_params.items() if k in {s.code for s in definition.situations}}
-        actor = actor_of(request.user)
-        party = None
-        if actor.role == Role.APPLICANT:
-            profile = Profile.objects.get(user_id=actor.user_id or 0)
-            party_id = profile.enterprise_uscc if profile.party_type == "enterprise" else profile.id_number
-            if party_id:
-                party = party_data(definition=definition, answers=answers, party_type=profile.party_type,
-                                   party_id=party_id, purpose=Purpose("prefill", code), actor=request.user,
-                                   actor_role=actor.role)
-        result = engine.compute(definition, answers, evidence=party.evidence if party else None)
-        snapshot = services.guide_snapshot(version.number, bundle, definition, result)
-        snapshot["situations"] = [
-            {"code": q.code, "zh": q.question_zh, "en": q.question_en, "default": q.default,
-             "options": [{"value": o.value, "zh": o.label_zh, "en": o.label_en} for o in q.options]}
-            for q in definition.situations]
-        snapshot["answers"] = engine.resolve_answers(definition, answers)
-        snapshot["prefill"] = party.provenance() if party else {}
-        snapshot["prefill_failures"] = dict(party.prefill.failures) if party else {}
-        return Response(snapshot)
+        version = guide_version(code)
+        actor = _actor(request)
+        asked = {q.code for q in bundle_definition(version).situations}
+        answers = {k: v for k, v in request.query_params.items() if k in asked}
+        party = actor.party if actor.role == Role.APPLICANT else None
+        guide = guide_compute(version=version, answers=answers, actor=actor, party=party,
+                              purpose=Purpose("prefill", code) if party else None)
+        return Response(guide.public())
 
 
 class MyDataReadsApi(GenericAPIView[Any]):
@@ -285,7 +276,7 @@ class MyDataReadsApi(GenericAPIView[Any]):
     first — who (role and department/name), when, which source and fields, for which purpose."""
 
     def get(self, request: Request) -> Response:
-        actor = actor_of(request.user)
+        actor = _actor(request)
         if actor.role != Role.APPLICANT:
             raise NotFound("not_found", "仅申请人可查看本人数据的访问记录", "Only applicants have a data-access record")
         profile = Profile.objects.get(user_id=actor.user_id or 0)

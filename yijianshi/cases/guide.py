@@ -1,0 +1,115 @@
+"""One guide computation (004 annex 3 §1 咨询; 001 §15 一表申请): from a published version, the situation
+answers, the party (or none), the purpose and the actor, the typed guide every face shows and every
+submission pins — the merged form, the materials with their waivers, the items and their schedule, and for a
+known party the prefill with each value's provenance and the evidence that waives materials.
+
+Faces (the API's guide, the portal's guide and application, the counter) and the submission all call
+`guide_compute`; nothing else computes a bundle's guide for a party. Reading the party's data happens only
+here, only for a party the actor may read for (the caller has established it: the signed-in party
+themselves, an agent under a mandate, a clerk after the in-person check), under the purpose given, each read in
+the access ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from yijianshi.catalog import engine
+from yijianshi.catalog.models import Bundle, BundleVersion
+from yijianshi.catalog.selectors import bundle_definition, published_version
+from yijianshi.core.actor import Actor, Party
+from yijianshi.core.errors import NotFound
+from yijianshi.ledger.services import Purpose
+
+from .shared import PartyData, party_data
+
+
+@dataclass(frozen=True)
+class Guide:
+    """A bundle's guide for given answers and, when known, a party."""
+
+    version: BundleVersion
+    definition: engine.BundleDef
+    answers: dict[str, str]  # every situation resolved (defaults filled in)
+    result: engine.Computation
+    party: PartyData | None = None
+
+    @property
+    def bundle(self) -> Bundle:
+        return self.version.bundle
+
+    def snapshot(self) -> dict[str, Any]:
+        """What an application pins and what the API answers: the guide as plain data (a snapshot never
+        changes when the catalogue does)."""
+        definition, result, bundle = self.definition, self.result, self.bundle
+        departments = {it.ref: it.department for it in definition.items}
+        snap: dict[str, Any] = {
+            "bundle": {"code": bundle.code, "name": bundle.name, "version": self.version.number},
+            "included": list(result.included),
+            "excluded": list(result.excluded),
+            "form": [{"key": f.key, "label_zh": f.spec.label_zh, "label_en": f.spec.label_en, "type": f.spec.type,
+                      "required": f.spec.required, "validation": dict(f.spec.validation), "source": f.spec.source,
+                      "items": list(f.items)} for f in result.form.fields],
+            "materials": [{"code": m.code, "name": m.spec.name, "required": m.spec.required, "items": list(m.items),
+                           "tolerated": m.spec.tolerated, "commitment": m.spec.commitment,
+                           "commitment_text": m.spec.commitment_text or "",
+                           "waiver": ({"kind": m.waiver.kind, "ref": m.waiver.ref, "reason_zh": m.waiver.reason_zh,
+                                       "reason_en": m.waiver.reason_en} if m.waiver else None)}
+                          for m in result.materials.entries],
+            "items": [{"ref": it.ref, "name": it.name, "department": departments[it.ref],
+                       "promised_limit_days": it.promised_limit_days, "legal_limit_days": it.legal_limit_days,
+                       "requires": list(result.schedule.get(it.ref).requires)}
+                      for it in definition.items if it.ref in result.included],
+            "schedule": {"critical_path": list(result.schedule.critical_path),
+                         "total_days": result.schedule.total_days},
+        }
+        if self.party is not None:
+            snap["prefill"] = self.party.provenance()
+            snap["prefill_failures"] = dict(self.party.prefill.failures)
+            snap["evidence"] = {"licences": sorted(self.party.evidence.licences or ()),
+                                "data_checks": sorted(self.party.evidence.data_checks or ())}
+        return snap
+
+    def public(self) -> dict[str, Any]:
+        """The guide as the API shows it: the snapshot with the situation questions and the answers."""
+        snap = self.snapshot()
+        snap["situations"] = [
+            {"code": q.code, "zh": q.question_zh, "en": q.question_en, "default": q.default,
+             "options": [{"value": o.value, "zh": o.label_zh, "en": o.label_en} for o in q.options]}
+            for q in self.definition.situations]
+        snap["answers"] = dict(self.answers)
+        snap.setdefault("prefill", {})
+        snap.setdefault("prefill_failures", {})
+        return snap
+
+    def prefilled(self) -> dict[str, Any]:
+        """The values the sources hold for the form, by key."""
+        return {k: v["value"] for k, v in (self.party.provenance() if self.party else {}).items()}
+
+
+def guide_version(code: str) -> BundleVersion:
+    """The published version of a bundle (the one way every face finds it): 404 when there is none."""
+    version = published_version(str(code))
+    if version is None:
+        raise NotFound("unknown_bundle", f"“一件事”{code} 不存在或未发布", f"No published bundle '{code}'",
+                       field="bundle")
+    return version
+
+
+def guide_compute(*, version: BundleVersion, answers: dict[str, Any] | None, actor: Actor,
+                  party: Party | None = None, purpose: Purpose | None = None,
+                  evidence: engine.Evidence | None = None) -> Guide:
+    """The guide for these answers; with a party and a purpose, prefilled from what the government holds and
+    with the materials their licences and data checks waive (each read in the access ledger as `actor`).
+    `evidence` found by an earlier computation for the same party (the portal's wizard keeps it between its
+    steps) waives materials without reading again. Unknown or invalid answers raise the engine's DomainError
+    naming the situation."""
+    definition = bundle_definition(version)
+    resolved = engine.resolve_answers(definition, {str(k): str(v) for k, v in (answers or {}).items()})
+    data = None
+    if party is not None and purpose is not None:
+        data = party_data(definition=definition, answers=resolved, party_type=party.type, party_id=party.id,
+                          purpose=purpose, actor=actor.user, actor_role=actor.history_role)
+    result = engine.compute(definition, resolved, evidence=data.evidence if data else evidence)
+    return Guide(version=version, definition=definition, answers=resolved, result=result, party=data)

@@ -1,0 +1,82 @@
+"""The state of each material of an application (004 annex 3, 收件: 一次告知 lists every missing one): one home
+for the rule, used by intake (what is missing), the clerk's and the officer's pages, the applicant's pages and
+the API.
+
+A material is, in this order of precedence:
+- waived (免提交) when the guide computed a waiver for it (a valid e-licence, a data check, an earlier result),
+  with the reason;
+- provided (已提交) when an upload, a clerk's scan or a clerk's confirmation made it so (`materials_provided`);
+- tolerated (容缺) when the applicant asked to hand it in after acceptance, and tolerated-received once staff
+  recorded it;
+- committed (告知承诺) when a signed commitment stands in for it;
+- missing (缺少) when required and none of the above; optional (选交) otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from yijianshi.core.labels import Labelled, labels_set
+
+from .models import Application
+
+
+class MaterialState(Labelled):
+    WAIVED = "waived"
+    PROVIDED = "provided"
+    TOLERATED = "tolerated"
+    COMMITTED = "committed"
+    MISSING = "missing"
+    OPTIONAL = "optional"
+
+
+labels_set(MaterialState, {
+    "waived": ("免提交", "waived"), "provided": ("已提交", "provided"),
+    "tolerated": ("容缺（后补）", "tolerated (to follow)"), "committed": ("告知承诺", "signed commitment"),
+    "missing": ("缺少", "missing"), "optional": ("选交", "optional"),
+})
+
+
+@dataclass(frozen=True)
+class MaterialRow:
+    spec: dict[str, Any]  # the material as the application's snapshot holds it (code, name, items, waiver …)
+    state: MaterialState
+
+    @property
+    def code(self) -> str:
+        return str(self.spec["code"])
+
+    def concerns(self, refs: Iterable[str]) -> bool:
+        """Is it a material of one of these items?"""
+        return bool(set(self.spec.get("items", ())) & set(refs))
+
+    def as_dict(self) -> dict[str, Any]:
+        """For templates: the snapshot's keys, the state and its labels."""
+        return {**self.spec, "state": self.state.value, "state_zh": self.state.zh, "state_en": self.state.en}
+
+
+def material_state(spec: dict[str, Any], *, provided: Iterable[str], tolerated: Iterable[str],
+                   committed: Iterable[str]) -> MaterialState:
+    code = spec["code"]
+    if spec.get("waiver"):
+        return MaterialState.WAIVED
+    if code in provided:
+        return MaterialState.PROVIDED
+    if code in tolerated:
+        return MaterialState.TOLERATED
+    if code in committed:
+        return MaterialState.COMMITTED
+    return MaterialState.MISSING if spec.get("required") else MaterialState.OPTIONAL
+
+
+def material_states(app: Application) -> list[MaterialRow]:
+    """Each material of the application with its state, in the guide's order."""
+    provided, tolerated, committed = set(app.materials_provided), set(app.tolerated), set(app.commitments)
+    return [MaterialRow(spec=m, state=material_state(m, provided=provided, tolerated=tolerated, committed=committed))
+            for m in (app.snapshot or {}).get("materials", [])]
+
+
+def missing_materials(app: Application) -> list[MaterialRow]:
+    return [row for row in material_states(app) if row.state == MaterialState.MISSING]

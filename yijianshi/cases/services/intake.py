@@ -1,0 +1,153 @@
+"""收件 (004 annex 3 §3): within 2 working hours the window checks an application once: complete → a receipt
+and one item case per item, pushed to its department through the outbox; incomplete → one deficiency notice
+listing everything at once (一次告知). 补齐补正: the applicant (or the clerk) supplies it, and intake starts again."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from yijianshi.catalog.models import Department, Item
+from yijianshi.core import clock
+from yijianshi.core.actor import Actor
+from yijianshi.core.calendar import work_calendar
+from yijianshi.core.errors import DomainError
+from yijianshi.documents.kinds import DocumentKind
+from yijianshi.integrations.outbox import outbox_enqueue
+from yijianshi.uploads.models import Upload
+from yijianshi.uploads.services import uploads_attach, uploads_claim
+
+from .. import permissions
+from ..formcheck import check_form
+from ..material_states import missing_materials
+from ..models import Application, Commitment, EventType, ItemCase, ToleratedMaterial
+from ..transitions import AppAction
+from .base import (
+    ACCEPT_DAYS,
+    INTAKE_HOURS,
+    POST_CHECK_DAYS,
+    check_version,
+    document_issue,
+    event_write,
+    hours_of,
+    lock_application,
+    notify_applicant,
+    set_app_status,
+)
+
+
+def _deficiencies(application: Application) -> list[str]:
+    return [f"缺少材料：{m.spec['name']}（{m.code}）" for m in missing_materials(application)]
+
+
+@transaction.atomic
+def application_intake(*, application: Application, actor: Actor, problems: Sequence[str] = (),
+                       expected_version: int | None = None) -> Application:
+    """收件: complete → receipt and fan-out to the departments; incomplete → one notice listing everything."""
+    app = lock_application(application)
+    permissions.require_intake(actor, app)
+    check_version(app, expected_version)
+    found = _deficiencies(app) + [f"{p}" for p in problems if str(p).strip()]
+    point = app.service_point.name
+    if found:
+        old = set_app_status(app, AppAction.INTAKE_DEFICIENT)
+        app.save(update_fields=["status", "version"])
+        doc = document_issue(app, DocumentKind.DEFICIENCY_NOTICE, issuer=point, items=found,
+                             lines=[("办件编号", app.number), ("告知事项数", str(len(found)))])
+        event_write(app, EventType.DEFICIENT, actor=actor, from_status=old, to_status=app.status,
+                    reason="；".join(found), data={"problems": found}, document=doc)
+        notify_applicant(app, "application.deficient", f"材料需补正，请一次补齐：{'；'.join(found)}",
+                         f"please supply everything listed at once ({len(found)} item(s)).")
+        return app
+    now = clock.now()
+    old = set_app_status(app, AppAction.INTAKE_COMPLETE)
+    app.received_at = now
+    app.save(update_fields=["status", "version", "received_at"])
+    doc = document_issue(app, DocumentKind.RECEIPT, issuer=point,
+                         lines=[("办件编号", app.number), ("一件事", app.bundle.name)],
+                         items=[i["name"] for i in app.snapshot["items"]])
+    event_write(app, EventType.RECEIVED, actor=actor, from_status=old, to_status=app.status, document=doc)
+    _fan_out(app, actor, now)
+    notify_applicant(app, "application.received", "材料齐全，已收件并推送各联办部门。",
+                     "complete; received and sent to the departments.")
+    return app
+
+
+def _fan_out(app: Application, actor: Actor, now: datetime) -> None:
+    calendar = work_calendar()
+    departments = {d.code: d for d in Department.objects.filter(region=app.region)}
+    items = {i.ref: i for i in Item.objects.filter(region=app.region, ref__in=app.snapshot["included"])}
+    materials = app.snapshot["materials"]
+    for pos, spec in enumerate(app.snapshot["items"]):
+        case = ItemCase.objects.create(
+            application=app, ref=spec["ref"], item=items[spec["ref"]], name=spec["name"],
+            department=departments[spec["department"]], position=pos, requires=spec["requires"],
+            promised_limit_days=spec["promised_limit_days"],
+            accept_deadline=calendar.add_workdays(now, ACCEPT_DAYS))
+        for m in materials:
+            if spec["ref"] not in m["items"]:
+                continue
+            if m["code"] in app.tolerated:
+                ToleratedMaterial.objects.create(item_case=case, code=m["code"], name=m["name"],
+                                                 due_at=calendar.add_workdays(now, max(1, spec["promised_limit_days"])))
+            if m["code"] in app.commitments:
+                Commitment.objects.create(item_case=case, code=m["code"], name=m["name"],
+                                          text=m["commitment_text"] or f"本人承诺“{m['name']}”真实有效。",
+                                          signed_by=app.agent or app.applicant, signed_at=now,
+                                          check_due_at=calendar.add_workdays(now, POST_CHECK_DAYS))
+                event_write(app, EventType.COMMITMENT_SIGNED, actor=actor, item_case=case,
+                            data={"material": m["code"]})
+        outbox_enqueue(topic="item_case.created", department=case.department,
+                       payload=_case_payload(case), idempotency_key=f"{app.number}:{case.ref}:created")
+    event_write(app, EventType.FANNED_OUT, actor=actor, data={"item_cases": len(app.snapshot["items"])})
+
+
+def _case_payload(case: ItemCase) -> dict[str, Any]:
+    """What a department's system receives: its item's fields and materials, nothing of the other items."""
+    app = case.application
+    keys = {f["key"] for f in app.snapshot["form"] if case.ref in f["items"]}
+    return {"application": app.number, "item_case": case.pk, "item": case.ref, "name": case.name,
+            "accept_deadline": case.accept_deadline.isoformat(), "requires": case.requires,
+            "form": {k: v for k, v in app.form_data.items() if k in keys},
+            "materials": [m["code"] for m in app.snapshot["materials"] if case.ref in m["items"]]}
+
+
+@transaction.atomic
+def application_supplement(*, application: Application, actor: Actor, form: Any = None,
+                           materials: Iterable[str] = (), expected_version: int | None = None,
+                           uploads: Iterable[uuid.UUID | str] = ()) -> Application:
+    """补齐补正 after a deficiency notice: back to intake with a fresh 2-working-hour clock. Materials count as
+    provided when named, when uploaded now (`uploads`, attached here) or already attached to the application
+    (a clerk's scans, the applicant's uploads for this application)."""
+    app = lock_application(application)
+    permissions.require_owner_or_clerk(actor, app)
+    check_version(app, expected_version)
+    merged = {**app.form_data, **form} if isinstance(form, dict) else app.form_data
+    if form is not None and not isinstance(form, dict):
+        raise DomainError("invalid_form", "表单应为对象", "The form must be an object", field="form")
+    clean = check_form(app.snapshot["form"], merged)
+    codes = {m["code"] for m in app.snapshot["materials"]}
+    extra = list(materials)
+    for code in extra:
+        if code not in codes:
+            raise DomainError("unknown_material", f"本件不需要材料“{code}”",
+                              f"'{code}' is not a material of this application", field="materials")
+    claimed = uploads_claim(actor=actor.user, bundle_code=app.bundle.code, upload_ids=uploads,
+                            materials={m["code"]: m for m in app.snapshot["materials"]})
+    uploads_attach(uploads=claimed, application=app, actor=actor.user)
+    extra += [u.material_key for u in claimed]
+    extra += list(Upload.objects.filter(application=app).values_list("material_key", flat=True))
+    old = set_app_status(app, AppAction.SUPPLEMENT)
+    app.form_data = clean
+    app.materials_provided = sorted(set(app.materials_provided) | set(extra))
+    now = clock.now()
+    app.intake_deadline = work_calendar().add_work_hours(now, INTAKE_HOURS, hours_of(app.service_point))
+    app.overdue = False
+    app.save(update_fields=["status", "version", "form_data", "materials_provided", "intake_deadline", "overdue"])
+    event_write(app, EventType.SUPPLEMENTED, actor=actor, from_status=old, to_status=app.status,
+                data={"materials": sorted(set(extra)), "uploads": [str(u.pk) for u in claimed]})
+    return app
