@@ -71,11 +71,11 @@ def templates(url: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """One row per published bundle (ids, its guide snapshot, sample form, materials, service points) and one
     per item of each (ref, item, department, requires, promised days) — what an application of it carries."""
     _django(url)
-    from yijianshi.cases.samples import sample_form
     from yijianshi.cases.guide import guide_compute
-    from yijianshi.core.actor import Actor
+    from yijianshi.cases.samples import sample_form
     from yijianshi.catalog.models import Bundle, Department, Item, ServicePoint
     from yijianshi.catalog.selectors import bundle_definition, current_version
+    from yijianshi.core.actor import Actor
 
     bundles: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
@@ -87,7 +87,8 @@ def templates(url: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         if version is None or not points:
             continue
         definition = bundle_definition(version)
-        snapshot = guide_compute(version=version, answers={}, actor=Actor.system()).snapshot()
+        computed = guide_compute(version=version, answers={}, actor=Actor.system())
+        snapshot, guide_answers = computed.snapshot(), computed.answers
         try:
             form = sample_form(snapshot["form"])
         except ValueError:  # a pattern without a sample value: required fields only, or nothing
@@ -105,7 +106,7 @@ def templates(url: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         bundles.append({"k": k, "bundle_id": bundle.pk, "version_id": version.pk, "version": version.number,
                         "region_id": bundle.region_id, "region_code": bundle.region.code,
                         "party_type": "enterprise" if bundle.subject == "enterprise" else "person",
-                        "snapshot": snapshot, "answers": engine.resolve_answers(definition, {}),
+                        "snapshot": snapshot, "answers": guide_answers,
                         "form": form, "points": points, "n_items": len(specs),
                         "materials": sorted(m["code"] for m in snapshot["materials"]
                                             if m["required"] and not m["waiver"])})
