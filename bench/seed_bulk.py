@@ -74,7 +74,7 @@ def templates(url: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     from yijianshi.cases.guide import guide_compute
     from yijianshi.cases.samples import sample_form
     from yijianshi.catalog.models import Bundle, Department, Item, ServicePoint
-    from yijianshi.catalog.selectors import bundle_definition, current_version
+    from yijianshi.catalog.selectors import current_version
     from yijianshi.core.actor import Actor
 
     bundles: list[dict[str, Any]] = []
@@ -86,7 +86,6 @@ def templates(url: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
                       .values_list("pk", flat=True))
         if version is None or not points:
             continue
-        definition = bundle_definition(version)
         computed = guide_compute(version=version, answers={}, actor=Actor.system())
         snapshot, guide_answers = computed.snapshot(), computed.answers
         try:
