@@ -245,11 +245,10 @@ def _claim(size: int, moment: datetime, lease_end: datetime) -> list[OutboxMessa
 
 def _deliver_one(message: OutboxMessage, connectors: ConnectorRegistry, now: datetime | None) -> str:
     code = connector_code_for(message)
-    connector = connectors.get(code)
     try:
-        if connector is None:
+        if code not in connectors:
             raise DeliveryFailed(f"no connector {code!r} is registered")
-        connector.deliver(message)
+        connectors.get(code)().deliver(message)
     except DeliveryFailed as exc:
         return _record_failure(message, str(exc), now or clock.now())
     except Exception as exc:  # a bug in one connector must not stop the other messages
