@@ -133,9 +133,9 @@ def _notify_later(application: Application, event: str, zh: str, en: str) -> Non
                     body_en=f"Application {application.number}: {en}",
                     phone=profile.phone if profile else "", email=profile.email if profile else "",
                     name=application.party_name)
-    from .tasks import dispatch_notice  # import here: tasks imports this module
+    from yijianshi.core.notices import notice_send_on_commit
 
-    transaction.on_commit(lambda: dispatch_notice(notice))
+    notice_send_on_commit(notice)
 
 
 def _lock_application(application: Application | int) -> Application:
