@@ -372,7 +372,7 @@ def test_registry_refuses_a_second_channel_with_the_same_code() -> None:
     with pytest.raises(ValueError, match="already registered"):
         reg.register(Other)
     assert reg.codes() == ["records"]
-    assert isinstance(reg.get("records"), Records)
+    assert reg.get("records") is Records
     with pytest.raises(DomainError) as caught:
         reg.get("fax")
     assert caught.value.code == "unknown_notify_channel"
@@ -400,7 +400,7 @@ def test_config_problems_names_each_configured_channel(settings: Any) -> None:
     assert problems == {
         "console": [],
         "sms_http": ["SMS_GATEWAY_URL is empty", "SMS_GATEWAY_KEY is empty"],
-        "fax": ["Unknown notification channel: fax"],
+        "fax": ["未知的通知渠道：fax / unknown notification channel: fax"],
     }
 
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection, transaction
 
+from yijianshi import runner
 from yijianshi.core import clock
-from yijianshi.integrations import runner
 from yijianshi.integrations.connectors import ConnectorRegistry, DeliveryFailed, DepartmentConnector
 from yijianshi.integrations.models import OutboxMessage, OutboxStatus
 from yijianshi.integrations.outbox import backoff_seconds, outbox_deliver_due, outbox_enqueue, outbox_retry
@@ -316,7 +316,7 @@ def test_the_celery_app_schedules_the_outbox_and_the_deadline_sweep():
     from yijianshi.celery import app
 
     app.loader.import_default_modules()
-    assert "integrations.deliver_outbox" in app.tasks
+    assert "integrations.deliver_outbox" in app.tasks  # the app is finalized: its beat schedule is built
     schedule = {entry["task"]: entry["schedule"] for entry in app.conf.beat_schedule.values()}
     daily = schedule.pop("licenses.daily")  # expiry and renewal reminders: tests/licenses/test_schedules.py
     assert schedule == {"integrations.deliver_outbox": 10.0, "cases.sweep_deadlines": 60.0}

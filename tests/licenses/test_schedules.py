@@ -1,5 +1,5 @@
-"""`licence expire` and `licence remind` run daily: on Celery beat (licenses.daily) in the scale-out shape and in
-the in-process runner in the embedded default, once per Beijing calendar day."""
+"""`licence expire` and `licence remind` run daily at 08:30 Beijing time: on Celery beat (licenses.daily) in the
+scale-out shape and in the in-process runner in the embedded default, both from the one job registry."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from typing import Any
 import pytest
 from celery.schedules import crontab
 
-from yijianshi.celery import app
+from yijianshi.celery import beat_schedule
 from yijianshi.core import clock
-from yijianshi.integrations.runner import _daily_if_due
+from yijianshi.core.jobs import JobRegistry
+from yijianshi.core.jobs import registry as jobs
 from yijianshi.licenses.models import LicenceEvent, LicenceStatus, License
 from yijianshi.licenses.tasks import licences_daily_task
+from yijianshi.runner import JobRunner
 
 from .conftest import TODAY
 
@@ -30,9 +32,12 @@ def reminders() -> int:
 
 
 def test_beat_runs_the_daily_task() -> None:
-    entry = app.conf.beat_schedule["licences-daily"]
+    from yijianshi.celery import app
+
+    entry = beat_schedule()["licences-daily"]
     assert entry["task"] == "licenses.daily" == licences_daily_task.name
-    assert isinstance(entry["schedule"], crontab) and entry["schedule"].hour == {8}
+    assert isinstance(entry["schedule"], crontab)
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({8}, {30})
     assert app.conf.timezone == "Asia/Shanghai" or str(app.conf.timezone) == "Asia/Shanghai"
 
 
@@ -50,14 +55,22 @@ def test_the_task_expires_and_reminds(issue: Callable[..., License], users: dict
 
 def test_the_runner_runs_it_once_a_day(issue: Callable[..., License], users: dict[str, Any], settings: Any) -> None:
     settings.RENEWAL_REMINDER_DAYS = 30
+    only_daily = JobRegistry()
+    only_daily.register(jobs.get("licences-daily"))
+    runner = JobRunner(only_daily)  # the process has just started
     issue(valid_to=TODAY + timedelta(days=10))
-    with clock.frozen(at(TODAY)):
-        day = _daily_if_due(None)  # the first poll after the process starts
-    assert day == TODAY and reminders() == 1
+    with clock.frozen(at(TODAY, 8) + timedelta(minutes=29)):
+        assert runner.run_due() == {}  # 08:29: not yet
+    assert reminders() == 0
+    with clock.frozen(at(TODAY, 10)):
+        assert runner.run_due() == {"licences-daily": True}  # started after 08:30: at once
+    assert reminders() == 1
     later = issue(valid_to=TODAY + timedelta(days=12))
     with clock.frozen(at(TODAY, 22)):
-        assert _daily_if_due(day) == TODAY  # the same day: not again
+        assert runner.run_due() == {}  # the same day: not again
+    with clock.frozen(at(TODAY + timedelta(days=1), 0)):  # just after midnight in Beijing: not yet either
+        assert runner.run_due() == {}
     assert reminders() == 1
-    with clock.frozen(at(TODAY + timedelta(days=1), 0)):  # just after midnight in Beijing
-        assert _daily_if_due(day) == TODAY + timedelta(days=1)
+    with clock.frozen(at(TODAY + timedelta(days=1), 8) + timedelta(minutes=30)):
+        assert runner.run_due() == {"licences-daily": True}
     assert reminders() == 2 and LicenceEvent.objects.filter(licence=later, event_type="renewal_reminder").exists()

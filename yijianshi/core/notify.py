@@ -2,7 +2,8 @@
 
 004 annex 3 asks that the applicant be told at each step: the receipt or the one-time deficiency notice at
 intake, an SMS when a department accepts ("予以受理的，出具受理通知书并短信告知申请人"), the decision, the
-delivery. The case engine builds a `Notice` and calls `notify()`; which channels carry it is configuration
+delivery. A service builds a `Notice` and hands it to `notice_send_on_commit` (core/notices.py), which sends
+it with `notify()` once the transaction commits; which channels carry it is configuration
 (`settings.NOTIFY_CHANNELS`, in order):
 
 - ``console``  one log line, phone and e-mail masked (development, and a trace in production logs);
@@ -13,11 +14,11 @@ delivery. The case engine builds a `Notice` and calls `notify()`; which channels
                ``Authorization: Bearer <SMS_GATEWAY_KEY>``; 2xx means the gateway took it.
 
 `notify()` never raises: a channel that fails or raises is recorded as ``Delivery(ok=False)``, so a down
-gateway cannot undo a decision already committed. Callers run it after the commit (``transaction.on_commit``
-or the outbox); a retry may repeat a message, so gateways should de-duplicate on ``(reference, event)``.
+gateway cannot undo a decision already committed. It runs after the commit, in the web process or a worker
+(core/notices.py); a retry may repeat a message, so gateways should de-duplicate on ``(reference, event)``.
 
-A deployment adds a channel by subclassing `Channel` and decorating it with ``@registry.register``; tests build
-a fresh `ChannelRegistry` and register the classes they need.
+A deployment adds a channel by subclassing `Channel` and decorating it with ``@registry.register`` (the one
+plugin registry, core/plugins.py); tests build a fresh `ChannelRegistry` and register the classes they need.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
-from typing import IO, ClassVar, TypeVar
+from typing import IO, ClassVar
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -41,6 +42,7 @@ from django.core.mail import send_mail
 from . import clock
 from .errors import DomainError
 from .identifiers import mask
+from .plugins import Registry
 
 logger = logging.getLogger(__name__)
 
@@ -100,38 +102,17 @@ class Channel(ABC):
         return Delivery(channel=self.code, ok=False, detail=detail)
 
 
-C = TypeVar("C", bound=type[Channel])
+class ChannelRegistry(Registry[Channel, str]):
+    """The notification channels by code (core/plugins.py). A channel's configuration is the settings, so
+    `check_config` is given only the code of a configured channel."""
 
+    kind_zh = "通知渠道"
+    kind_en = "notification channel"
+    unknown_code = "unknown_notify_channel"
+    field = "channel"
 
-class ChannelRegistry:
-    def __init__(self) -> None:
-        self._channels: dict[str, type[Channel]] = {}
-
-    def register(self, cls: C) -> C:
-        """Class decorator: make `cls` available under its `code`. Two channels may not share a code."""
-        code = getattr(cls, "code", "")
-        if not isinstance(code, str) or not code:
-            raise TypeError(f"{cls.__name__} has no channel code")
-        known = self._channels.get(code)
-        if known is not None and known is not cls:
-            raise ValueError(f"channel {code!r} is already registered by {known.__name__}")
-        self._channels[code] = cls
-        return cls
-
-    def get(self, code: str) -> Channel:
-        try:
-            cls = self._channels[code]
-        except KeyError:
-            raise DomainError(
-                "unknown_notify_channel",
-                f"未知的通知渠道：{code}",
-                f"Unknown notification channel: {code}",
-                field="channel",
-            ) from None
-        return cls()
-
-    def codes(self) -> list[str]:
-        return list(self._channels)
+    def check(self, cls: type[Channel], config: str) -> list[str]:
+        return cls().check_config()
 
 
 registry = ChannelRegistry()
@@ -145,7 +126,7 @@ def notify(
     deliveries: list[Delivery] = []
     for code in codes:
         try:
-            delivery = registry.get(code).send(notice)
+            delivery = registry.get(code)().send(notice)
         except DomainError as exc:
             delivery = Delivery(channel=code, ok=False, detail=exc.detail.en)
         except Exception as exc:  # a channel's bug or outage must not undo the caller's work
@@ -161,13 +142,7 @@ def config_problems(
     *, channels: Sequence[str] | None = None, registry: ChannelRegistry = registry
 ) -> dict[str, list[str]]:
     """For the admin health page: each configured channel and what is wrong with its configuration."""
-    problems: dict[str, list[str]] = {}
-    for code in settings.NOTIFY_CHANNELS if channels is None else channels:
-        try:
-            problems[code] = registry.get(code).check_config()
-        except DomainError as exc:
-            problems[code] = [exc.detail.en]
-    return problems
+    return {code: registry.check_config(code) for code in (settings.NOTIFY_CHANNELS if channels is None else channels)}
 
 
 # --- the built-in channels ----------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ Two ship with the platform:
 
 A connector is built per source from a `ConnectionConfig` (a plain snapshot of the `SourceConnection` row),
 so it can be tested without the database. A deployment adds one (a provincial exchange bus, a database view)
-by subclassing `SourceConnector` and decorating it with ``@registry.register``; tests build a fresh
-`SourceConnectorRegistry`.
+by subclassing `SourceConnector` and decorating it with ``@registry.register`` (the one plugin registry,
+core/plugins.py); tests build a fresh `SourceConnectorRegistry`.
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ import json
 import urllib.error
 import urllib.request
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from django.db.models import Q
+
+from yijianshi.core.plugins import Registry
 
 USER_AGENT = "yijianshi-datahub/1"
 MAX_BODY = 1_000_000
@@ -99,40 +101,26 @@ def same_value(a: Any, b: Any) -> bool:
     return str(a).strip().upper() == str(b).strip().upper()
 
 
-C = TypeVar("C", bound=type[SourceConnector])
+class SourceConnectorRegistry(Registry[SourceConnector, ConnectionConfig]):
+    """The data-source connectors by code (core/plugins.py). A source's configuration names its connector, and
+    the connector built from it checks it."""
 
-
-class SourceConnectorRegistry:
-    def __init__(self) -> None:
-        self._classes: dict[str, type[SourceConnector]] = {}
-
-    def register(self, cls: C) -> C:
-        if not cls.code:
-            raise ValueError(f"{cls.__name__} has no code")
-        if cls.code in self._classes:
-            raise ValueError(f"connector {cls.code!r} is already registered")
-        self._classes[cls.code] = cls
-        return cls
+    kind_zh = "连接方式"
+    kind_en = "connector"
+    unknown_code = "connection_unknown_connector"
+    field = "connector"
 
     def build(self, config: ConnectionConfig) -> SourceConnector:
-        cls = self._classes.get(config.connector)
-        if cls is None:
+        """The connector for one source; `SourceUnavailable` (not_configured) when its connector is unknown."""
+        if config.connector not in self:
             raise SourceUnavailable("not_configured", f"unknown connector {config.connector!r}")
-        return cls(config)
+        return self.get(config.connector)(config)
 
-    def __contains__(self, code: object) -> bool:
-        return code in self._classes
+    def plugin_code(self, config: ConnectionConfig) -> str:
+        return config.connector
 
-    def __iter__(self) -> Iterator[type[SourceConnector]]:
-        return iter(self._classes.values())
-
-    def choices(self) -> list[tuple[str, str]]:
-        return [(c.code, c.label or c.code) for c in self]
-
-    def check_config(self, config: ConnectionConfig) -> list[str]:
-        if config.connector not in self._classes:
-            return [f"未知的连接方式 / unknown connector: {config.connector}"]
-        return self.build(config).check_config()
+    def check(self, cls: type[SourceConnector], config: ConnectionConfig) -> list[str]:
+        return cls(config).check_config()
 
 
 registry = SourceConnectorRegistry()

@@ -40,7 +40,8 @@ from yijianshi.catalog.models import DataSource, Department, FieldKey, Region
 from yijianshi.core import clock
 from yijianshi.core.errors import Conflict, DomainError, ErrorList, Forbidden, NotFound
 from yijianshi.core.identifiers import credit_code, mask, resident_id
-from yijianshi.core.notify import Notice, notify
+from yijianshi.core.notices import notice_send_on_commit
+from yijianshi.core.notify import Notice
 from yijianshi.core.text import MAX_TEXT, hidden_controls, unstorable
 from yijianshi.ledger.models import PurposeKind
 from yijianshi.ledger.services import SYSTEM_ROLE, Purpose, ledger_append, ledger_batch
@@ -707,7 +708,7 @@ def objection_resolve(*, objection: Objection, actor: User, outcome: str, note: 
                         body_zh=f"您对“{obj.key}”提出的异议已处理：{done_zh}。{obj.resolution_note}",
                         body_en=f"Your objection to {obj.key} was {done_en}. {obj.resolution_note}",
                         phone=raiser["phone"], email=raiser["email"], name=raiser["name"])
-        transaction.on_commit(lambda: notify(notice))
+        notice_send_on_commit(notice)
     return obj
 
 

@@ -7,12 +7,9 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "部门对接 Integrations"
 
     def ready(self) -> None:
-        from django.conf import settings
+        from yijianshi.core.jobs import Every, Job, registry
 
-        if getattr(settings, "TASKS_MODE", "inprocess") == "celery":
-            # Configure the Celery app from the settings in every process that may queue a task (web, shell).
-            import yijianshi.celery  # noqa: F401
-        else:
-            from . import runner
-
-            runner.start_if_serving()
+        # The outbox's safety net: a commit that wrote messages wakes the delivery at once (outbox.py); this run
+        # picks up retries whose backoff has passed and messages a process that died left behind.
+        registry.register(Job(name="deliver-outbox", task="yijianshi.integrations.tasks.deliver_outbox",
+                              schedule=Every(10), expires=10))

@@ -9,7 +9,8 @@
   progress back through our API (docs/integrations.md).
 
 A deployment adds its own connector (a provincial exchange bus, a message queue) by subclassing
-`DepartmentConnector` and decorating it with `@registry.register`. Tests build a fresh `ConnectorRegistry`.
+`DepartmentConnector` and decorating it with `@registry.register` (the one plugin registry, core/plugins.py).
+Tests build a fresh `ConnectorRegistry`.
 """
 
 from __future__ import annotations
@@ -20,14 +21,14 @@ import logging
 import urllib.error
 import urllib.request
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 
 from yijianshi.core import clock
+from yijianshi.core.plugins import Registry
 
 from . import signing
 
@@ -63,39 +64,20 @@ class DepartmentConnector(ABC):
         return []
 
 
-C = TypeVar("C", bound=type[DepartmentConnector])
+class ConnectorRegistry(Registry[DepartmentConnector, "DepartmentIntegration"]):
+    """The department connectors by code (core/plugins.py). A department's integration names its connector by
+    its `mode`, and that connector checks it. Connectors are stateless: one is made for each use."""
 
+    kind_zh = "对接方式"
+    kind_en = "mode"
+    unknown_code = "integration_unknown_mode"
+    field = "mode"
 
-class ConnectorRegistry:
-    def __init__(self) -> None:
-        self._connectors: dict[str, DepartmentConnector] = {}
+    def plugin_code(self, config: DepartmentIntegration) -> str:
+        return config.mode
 
-    def register(self, cls: C) -> C:
-        """Class decorator: register one instance of the connector under its `code`."""
-        if not cls.code:
-            raise ValueError(f"{cls.__name__} has no code")
-        if cls.code in self._connectors:
-            raise ValueError(f"connector {cls.code!r} is already registered")
-        self._connectors[cls.code] = cls()
-        return cls
-
-    def get(self, code: str) -> DepartmentConnector | None:
-        return self._connectors.get(code)
-
-    def __contains__(self, code: object) -> bool:
-        return code in self._connectors
-
-    def __iter__(self) -> Iterator[DepartmentConnector]:
-        return iter(self._connectors.values())
-
-    def choices(self) -> list[tuple[str, str]]:
-        return [(c.code, c.label or c.code) for c in self]
-
-    def check_config(self, integration: DepartmentIntegration) -> list[str]:
-        connector = self.get(integration.mode)
-        if connector is None:
-            return [f"未知的对接方式 / unknown mode: {integration.mode}"]
-        return connector.check_config(integration)
+    def check(self, cls: type[DepartmentConnector], config: DepartmentIntegration) -> list[str]:
+        return cls().check_config(config)
 
 
 registry = ConnectorRegistry()

@@ -3,7 +3,7 @@ delivered afterwards, at least once (STYLE.md: one command, one transaction; DES
 
 Writing. `outbox_enqueue` must run inside the caller's `transaction.atomic`: the row commits or rolls back
 with the change it reports, so a crash never loses a message nor sends one for a change that did not happen.
-On commit it wakes the deliverer: the in-process runner (runner.py) or, with TASKS_MODE="celery", the
+On commit it wakes the deliverer: the in-process runner (yijianshi/runner.py) or, with TASKS_MODE="celery", the
 `integrations.deliver_outbox` task, queued from a short-lived thread so that a broker outage never holds up
 the request (core/broker.py: after a failure the broker is left alone for 30 s); the beat also runs the task every 10 s, so
 a lost wake-up only delays delivery.
@@ -146,9 +146,9 @@ def _wake() -> None:
         # Publishing blocks for seconds when the broker is down (client retries): never in the request.
         threading.Thread(target=_queue_delivery_task, name="outbox-wake", daemon=True).start()
     else:
-        from . import runner
+        from yijianshi import runner
 
-        runner.wake()
+        runner.wake("deliver-outbox")  # the job integrations/apps.py registers
 
 
 def _queue_delivery_task() -> None:
@@ -245,11 +245,10 @@ def _claim(size: int, moment: datetime, lease_end: datetime) -> list[OutboxMessa
 
 def _deliver_one(message: OutboxMessage, connectors: ConnectorRegistry, now: datetime | None) -> str:
     code = connector_code_for(message)
-    connector = connectors.get(code)
     try:
-        if connector is None:
+        if code not in connectors:
             raise DeliveryFailed(f"no connector {code!r} is registered")
-        connector.deliver(message)
+        connectors.get(code)().deliver(message)
     except DeliveryFailed as exc:
         return _record_failure(message, str(exc), now or clock.now())
     except Exception as exc:  # a bug in one connector must not stop the other messages

@@ -26,7 +26,6 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import partial
 from typing import Any
 
 import segno
@@ -41,7 +40,8 @@ from yijianshi.catalog.models import Department, LicenceType
 from yijianshi.core import clock
 from yijianshi.core.errors import Conflict, DomainError, Forbidden, NotFound
 from yijianshi.core.identifiers import credit_code, mask, resident_id
-from yijianshi.core.notify import Notice, notify
+from yijianshi.core.notices import notice_send_on_commit
+from yijianshi.core.notify import Notice
 
 from . import crypto
 from .identifiers import derived_issuer_code, licence_identifier, parse_identifier, validate_type_code
@@ -671,7 +671,7 @@ def renewal_reminders(*, today: date, days: int | None = None) -> int:
                 _event(licence, LicenceEventType.RENEWAL_REMINDER, actor=None, today=today.isoformat(),
                        valid_to=licence.valid_to.isoformat() if licence.valid_to else None)
                 notice = _reminder(licence)
-                transaction.on_commit(partial(notify, notice))
+                notice_send_on_commit(notice)
         except IntegrityError:  # another run recorded it first
             continue
         sent += 1

@@ -1,5 +1,5 @@
 """Background work of the licences, run by Celery beat (yijianshi/celery.py) in the scale-out shape and by the
-in-process runner (integrations/runner.py) in the embedded default: once a day, expiry and renewal reminders."""
+in-process runner (yijianshi/runner.py) in the embedded default: once a day, expiry and renewal reminders."""
 
 from __future__ import annotations
 

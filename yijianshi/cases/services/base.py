@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 
 from yijianshi.accounts.roles import profile_of
 from yijianshi.catalog.models import ServicePoint
 from yijianshi.core import clock
 from yijianshi.core.actor import Actor
+from yijianshi.core.notices import notice_send_on_commit
 from yijianshi.core.notify import Notice
 from yijianshi.core.statemachine import check_version, lock, transition
 from yijianshi.core.workdays import BusinessHours
@@ -78,9 +78,7 @@ def notify_applicant(application: Application, event: str, zh: str, en: str) -> 
                     body_en=f"Application {application.number}: {en}",
                     phone=profile.phone if profile else "", email=profile.email if profile else "",
                     name=application.party_name)
-    from ..tasks import dispatch_notice  # import here: tasks imports this package
-
-    transaction.on_commit(lambda: dispatch_notice(notice))
+    notice_send_on_commit(notice)
 
 
 def lock_application(application: Application | int) -> Application:
