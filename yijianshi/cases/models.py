@@ -164,6 +164,7 @@ class EventType(models.TextChoices):
     POST_CHECK = "post_check", _("承诺核查")
     REVOKED = "revoked", _("撤销")
     NOTIFIED = "notified", _("通知")
+    MATERIAL_PROVIDED = "material_provided", _("材料已提供")  # a file attached to an open application
 
 
 class CaseEvent(models.Model):

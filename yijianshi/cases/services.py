@@ -371,7 +371,7 @@ def _submit(actor: User, info: Actor, bundle_code: str, form: Any, answers: Any,
         submitted_at=now, intake_deadline=work_calendar().add_work_hours(now, INTAKE_HOURS, _hours(point)),
     )
     application.number = f"YJS{bundle.region.code}{clock.local(now):%Y%m%d}{application.pk:07d}"  # saved by _record_prefill
-    uploads_attach(uploads=claimed, application=application, actor=actor)
+    uploads_attach(uploads=claimed, application_id=application.pk, actor=actor)
     _event(application, EventType.SUBMITTED, actor=actor, to_status=application.status,
            data={"channel": channel, "bundle_version": version.number, "agent": bool(agent)})
     _notify_later(application, "application.submitted", "已提交，等待收件审查。", "submitted; awaiting the intake check.")
@@ -494,7 +494,7 @@ def application_supplement(*, application: Application, actor: User, form: Any =
                               f"'{code}' is not a material of this application", field="materials")
     claimed = uploads_claim(actor=actor, bundle_code=app.bundle.code, upload_ids=uploads,
                             materials={m["code"]: m for m in app.snapshot["materials"]})
-    uploads_attach(uploads=claimed, application=app, actor=actor)
+    uploads_attach(uploads=claimed, application_id=app.pk, actor=actor)
     extra += [u.material_key for u in claimed]
     extra += list(Upload.objects.filter(application=app).values_list("material_key", flat=True))
     old = _set_app_status(app, AppAction.SUPPLEMENT)
