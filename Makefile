@@ -28,6 +28,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check yijianshi tests bench
 	$(BIN)/mypy yijianshi
+	$(BIN)/lint-imports  # the direction of dependence (docs/architecture.md)
 	bash scripts/ensure_chromium.sh  # Debian's Chromium for tests/browser, installed when missing
 	$(MAKE) --no-print-directory test-sqlite
 	@if $(BIN)/python scripts/pg_ready.py "$(PG_URL)"; then \
@@ -47,6 +48,7 @@ test-postgres: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check yijianshi tests bench
 	$(BIN)/mypy yijianshi
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python bench/catalog_engine.py

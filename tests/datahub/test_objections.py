@@ -12,6 +12,7 @@ from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.catalog.models import Department
 from yijianshi.core.errors import DomainError
 from yijianshi.datahub.models import ObjectionStatus, SourceRecord
+from yijianshi.datahub.results import ApplicationRef
 from yijianshi.datahub.selectors import objections_for_application, objections_for_department
 from yijianshi.datahub.services import objection_raise, objection_resolve, prefill
 from yijianshi.ledger.models import LedgerEntry
@@ -24,7 +25,9 @@ NEW = "山西省晋城市陵川县崇文镇城南社区建设路18号2单元301�
 
 def raise_one(**extra):
     args = dict(subject_id=MOTHER_ID, source="household", key="person.residence_address", claimed_value=NEW,
-                reason="门牌已变更", application_number="YJS-TEST-0001", actor=user("mother"))
+                reason="门牌已变更", actor=user("mother"),
+                application=ApplicationRef(number="YJS-TEST-0001", party_id=MOTHER_ID, party_kind="person",
+                                           region_code=None, applicant_user_id=None))
     return objection_raise(**{**args, **extra})
 
 
@@ -108,5 +111,5 @@ def test_a_bad_objection_names_every_problem(hub):
         raise_one(key="person.shoe_size", claimed_value=" ", reason="")
     assert {d.field for d in bad.value.details} == {"key", "claimed_value", "reason"}
     with pytest.raises(DomainError) as stranger:
-        raise_one(actor=user("father"), application_number="")
+        raise_one(actor=user("father"), application=None)
     assert stranger.value.code == "objection_not_allowed"

@@ -10,6 +10,7 @@ import pytest
 from tests.datahub.conftest import user
 from yijianshi.accounts.demo import ENTERPRISE_USCC, FATHER_ID, MOTHER_ID
 from yijianshi.cases.models import Application
+from yijianshi.cases.shared import earlier_entries
 from yijianshi.catalog.models import BundleVersion, ServicePoint
 from yijianshi.core import clock
 from yijianshi.core.errors import DomainError
@@ -97,28 +98,28 @@ def test_earlier_entries_are_reused_only_while_consent_stands(hub, purpose):
             ("father.phone", None), ("mother.name", "population")]
     mother = user("mother")
     # without consent nothing she typed is reused
-    before = prefill(form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=mother)
+    before = prefill(form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=mother, earlier=earlier_entries)
     assert set(before.values) == {"mother.name"}
     # with consent her own entries are, the newest of each, with the application they come from
     consent_grant(party_id=MOTHER_ID, actor=mother)
-    after = prefill(form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=mother)
+    after = prefill(form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=mother, earlier=earlier_entries)
     assert after.values["mother.phone"].value == "13800138000" and after.values["mother.phone"].reference == "YJS-OLD-2"
     assert after.values["applicant.phone"].value == "13800138000"  # the same fact, asked another way
     assert after.values["delivery.address"].value == "旧地址" and after.values["delivery.address"].source == "application"
     assert "child.name" not in after.values and "father.phone" not in after.values  # not about her
     assert after.values["mother.name"].source == "population"  # a source wins over what was typed
     assert LedgerEntry.objects.filter(source="application", subject_id=MOTHER_ID).count() == 1
-    pf = party_file(subject_id=MOTHER_ID, purpose=purpose, actor=mother)
+    pf = party_file(subject_id=MOTHER_ID, purpose=purpose, actor=mother, earlier=earlier_entries)
     assert pf.consent and {h.key: h.value for h in pf.earlier} == {"person.phone": "13800138000",
                                                                    "delivery.address": "旧地址"}
     # the father's file does not show what she typed about him
     consent_grant(party_id=FATHER_ID, actor=user("father"))
-    assert party_file(subject_id=FATHER_ID, purpose=purpose, actor=user("father")).earlier == []
+    assert party_file(subject_id=FATHER_ID, purpose=purpose, actor=user("father"), earlier=earlier_entries).earlier == []
     # once she withdraws, nothing is reused again
     consent_revoke(party_id=MOTHER_ID, actor=mother)
-    again = prefill(form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=mother)
+    again = prefill(form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=mother, earlier=earlier_entries)
     assert set(again.values) == {"mother.name"}
-    assert party_file(subject_id=MOTHER_ID, purpose=purpose, actor=mother).earlier == []
+    assert party_file(subject_id=MOTHER_ID, purpose=purpose, actor=mother, earlier=earlier_entries).earlier == []
 
 
 def test_only_the_party_consents(hub):

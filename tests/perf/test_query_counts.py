@@ -201,7 +201,7 @@ def test_an_unknown_token_or_an_inactive_user_is_refused() -> None:
 
 def test_an_answers_fields_are_worked_out_once_per_class_and_copied_for_each_instance(
         submitted: Application, monkeypatch: pytest.MonkeyPatch) -> None:
-    """api.serializers.FieldsBuiltOnce: DRF's ModelSerializer introspects the model for every instance; the
+    """core.serializers.FieldsBuiltOnce: DRF's ModelSerializer introspects the model for every instance; the
     answers' serializers do it once per class. Each instance still gets fields of its own (bound to it)."""
     from rest_framework import serializers as drf
 

@@ -3,7 +3,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from yijianshi.accounts.api import TokenObtainApi
 from yijianshi.cases import api as views
-from yijianshi.uploads import urls as uploads_urls
+from yijianshi.cases.shared import application_for_objection, earlier_entries
+from yijianshi.datahub import api as datahub_api
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -28,6 +29,10 @@ urlpatterns = [
     path("item-cases/<int:pk>/", views.ItemCaseDetailApi.as_view()),
     path("item-cases/<int:pk>/transitions/", views.ItemCaseTransitionApi.as_view()),
     path("commitments/<int:pk>/post-check/", views.CommitmentPostCheckApi.as_view()),
-    *uploads_urls.urlpatterns,  # material uploads
-    path("", include("yijianshi.datahub.api_urls")),  # party file, consent, objections
+    path("", include("yijianshi.cases.api_urls")),  # material uploads, the measured figures
+    # datahub's views that need applications, handed cases' readers of them (datahub reads no table of cases)
+    path("me/file/", datahub_api.MyPartyFileApi.as_view(earlier=earlier_entries), name="my-party-file"),
+    path("objections/", datahub_api.ObjectionListApi.as_view(find_application=application_for_objection),
+         name="objections"),
+    path("", include("yijianshi.datahub.api_urls")),  # consent, an objection's detail and resolution
 ]

@@ -180,6 +180,7 @@ class EventType(Labelled):
     POST_CHECK = "post_check"
     REVOKED = "revoked"
     NOTIFIED = "notified"
+    MATERIAL_PROVIDED = "material_provided"  # a file attached to an open application
 
 
 labels_set(EventType, {
@@ -210,6 +211,7 @@ labels_set(EventType, {
     "post_check": ("承诺核查", "commitment checked"),
     "revoked": ("撤销", "revoked"),
     "notified": ("通知", "notified"),
+    "material_provided": ("材料已提供", "material provided"),
 })
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from yijianshi.api.serializers import FieldsBuiltOnce
+from yijianshi.core.serializers import FieldsBuiltOnce
 from yijianshi.core.identifiers import mask
 from yijianshi.uploads.api import UploadOut
 

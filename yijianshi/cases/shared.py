@@ -4,7 +4,10 @@
   the access ledger under a purpose (`prefill` while the applicant is filling in, `application` at submission);
 - the evidence for waivers is real: an e-licence type counts only if the party holds a valid one in the
   wallet (signature, status and validity checked), a data check only if the source answered for the party;
-- an approved item that issues a licence type signs it into the party's wallet.
+- an approved item that issues a licence type signs it into the party's wallet;
+- datahub reads no table of cases (docs/architecture.md): what the party typed in earlier applications is read
+  here and handed to it (`earlier_entries`), and so is what an objection needs to know of an application
+  (`application_ref`, `application_for_objection`).
 """
 
 from __future__ import annotations
@@ -13,16 +16,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
 
+from yijianshi.accounts.models import PartyType
+from yijianshi.accounts.roles import actor_of
 from yijianshi.catalog import engine
 from yijianshi.core import clock
-from yijianshi.datahub.results import Prefill
+from yijianshi.datahub.results import ApplicationRef, EarlierEntry, Prefill
+from yijianshi.datahub.selectors import EARLIER_APPLICATIONS
 from yijianshi.datahub.services import prefill
 from yijianshi.ledger.services import Purpose
 from yijianshi.licenses.holders import holder_rule, resolve_holder
 from yijianshi.licenses.services import licence_issue, licence_waiver_checks
 
 from .models import Application, ItemCase
+from .permissions import visible_applications
 
 
 @dataclass(frozen=True)
@@ -42,7 +51,7 @@ def party_data(*, definition: engine.BundleDef, answers: dict[str, str] | None, 
     person = party_type != "enterprise"
     filled = prefill(form_keys=keys, applicant_id=party_id if person else None,
                      enterprise_uscc=None if person else party_id, purpose=purpose, actor=actor,
-                     actor_role=actor_role)
+                     actor_role=actor_role, earlier=earlier_entries)
     today = clock.local(clock.now()).date()
     wanted = {m.spec.licence for m in catalogue_view.materials.entries if m.spec.licence}
     for entry in catalogue_view.materials.entries:
@@ -51,6 +60,36 @@ def party_data(*, definition: engine.BundleDef, answers: dict[str, str] | None, 
     held = frozenset(t for t, check in checks.items() if check.licence is not None)
     answered = frozenset(v.source for v in filled.values.values() if v.source != "application")
     return PartyData(prefill=filled, evidence=engine.Evidence(licences=held, data_checks=answered))
+
+
+def earlier_entries(*, party_id: str, kind: str) -> list[EarlierEntry]:
+    """What the party typed in their newest applications (as the party, or as the applicant for a person),
+    newest first: handed to datahub, which reuses it while the party's consent stands (datahub.results
+    `EarlierEntries`; it calls this only then)."""
+    match = Q(party_id=party_id)
+    if kind == "person":
+        match |= Q(applicant__profile__id_number=party_id)
+    rows = (Application.objects.filter(match).order_by("-submitted_at", "-pk")
+            .values_list("number", "submitted_at", "form_data")[:EARLIER_APPLICATIONS])
+    return [EarlierEntry(reference=number, entered_at=submitted_at, form=form or {})
+            for number, submitted_at, form in rows]
+
+
+def application_ref(application: Application) -> ApplicationRef:
+    """What datahub needs to know of an application to raise an objection from it."""
+    return ApplicationRef(
+        number=application.number, party_id=application.party_id,
+        party_kind="enterprise" if application.party_type == PartyType.ENTERPRISE else "person",
+        region_code=application.region.code,
+        applicant_user_id=application.applicant_id,
+        prefill=(application.snapshot or {}).get("prefill") or {})
+
+
+def application_for_objection(*, actor: User, number: str) -> ApplicationRef:
+    """The application `number` in the actor's scope (cases/permissions.py; 404 otherwise), as datahub sees it:
+    handed to datahub's objection list (yijianshi/api/urls.py)."""
+    app = get_object_or_404(visible_applications(actor_of(actor)).select_related("region"), number=number)
+    return application_ref(app)
 
 
 def issue_result_licence(*, case: ItemCase, application: Application, actor: User | None) -> str | None:

@@ -7,7 +7,8 @@ checked (`check_version()`): checks the pair (state, action) against the table â
 version and the fields the service changed, and writes the typed history row the part gives it, in the same
 transaction. The part keeps what is its own: which history row, which document, which notice.
 
-Pure except for `lock`, `transition` and `check_version` (the ORM); the tables stay testable without a database.
+The module imports nothing of Django (the pure engines' tables use it); `lock` and `transition` work on any
+Django model they are given.
 """
 
 from __future__ import annotations
@@ -17,13 +18,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
 
-from django.db import models
-
 from .errors import Conflict, DomainError
 
 S = TypeVar("S", bound=StrEnum)
 A = TypeVar("A", bound=StrEnum)
-M = TypeVar("M", bound=models.Model)
+M = TypeVar("M")
 
 
 class TransitionNotAllowed(DomainError):
@@ -66,14 +65,20 @@ class Machine(Generic[S, A]):
 
 
 class Versioned(Protocol):
+    """A row with a status and a version (a Django model of a part)."""
+
     pk: Any
     status: Any
     version: int
 
+    def save(self, *, update_fields: Iterable[str] | None = ...) -> None: ...
+
 
 def lock(model: type[M], pk: Any) -> M:
-    """The row, locked for the rest of the transaction (the caller is inside `transaction.atomic`)."""
-    return model._default_manager.select_for_update().get(pk=pk)
+    """The row of a Django model, locked for the rest of the transaction (the caller is inside
+    `transaction.atomic`)."""
+    row: M = model._default_manager.select_for_update().get(pk=pk)  # type: ignore[attr-defined]
+    return row
 
 
 def check_version(obj: Versioned, expected: int | None) -> None:
@@ -84,16 +89,16 @@ def check_version(obj: Versioned, expected: int | None) -> None:
                        "reload and try again", field="expected_version")
 
 
-def transition(obj: M, machine: Machine[S, A], action: A, *, target: S | None = None,
+def transition(obj: Versioned, machine: Machine[S, A], action: A, *, target: S | None = None,
                fields: Iterable[str] = (), history: Callable[[str, str], Any] | None = None,
                save: bool = True) -> str:
     """Move a locked row through `machine` by `action`: new status, version + 1, saved with `fields`, then the
     history row (`history(old, new)`). Returns the old status. `save=False` leaves the save to the caller
     (who changes more of the row afterwards) but still writes the history row."""
-    old = str(obj.status)  # type: ignore[attr-defined]
+    old = str(obj.status)
     new = machine.next(old, action, target)
-    obj.status = new  # type: ignore[attr-defined]
-    obj.version += 1  # type: ignore[attr-defined]
+    obj.status = new
+    obj.version += 1
     if save:
         obj.save(update_fields=["status", "version", *fields])
     if history is not None:

@@ -12,14 +12,19 @@
   (一次申报、多次复用).
 - ``GET/POST /api/objections/``, ``GET /api/objections/<id>/``, ``POST /api/objections/<id>/resolve/`` —
   数据异议: the applicant raises, the provider department's officer resolves. Out of scope answers 404.
+
+Applications are cases', and datahub does not read them (docs/architecture.md): the party file's earlier
+entries and the application an objection is raised from come through what the view is handed where it is
+mounted (`MyPartyFileApi.earlier`, `ObjectionListApi.find_application`: yijianshi/api/urls.py hands them
+yijianshi/cases/shared.py's readers).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
+from django.contrib.auth.models import User
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
@@ -36,6 +41,14 @@ from yijianshi.ledger.services import Purpose
 
 from . import selectors, services
 from .models import Consent, Objection, ObjectionStatus
+from .results import ApplicationRef, EarlierEntries
+
+
+class FindApplication(Protocol):
+    """The application `number` as datahub sees it, when the actor may see it; raises Http404 otherwise."""
+
+    def __call__(self, *, actor: User, number: str) -> ApplicationRef: ...
+
 
 # ---------------------------------------------------------------------------------------------- shapes
 
@@ -178,6 +191,8 @@ def _file_body(file: Any) -> dict[str, Any]:
 class MyPartyFileApi(APIView):
     """一人一档 / 一企一档 of the signed-in applicant (each read in the access ledger, purpose ``party_file``)."""
 
+    earlier: EarlierEntries | None = None  # the reader of earlier applications, handed in by `as_view(earlier=…)`
+
     @extend_schema(parameters=[OpenApiParameter("party", str, enum=["person", "enterprise"])],
                    responses=PartyFileOut)
     def get(self, request: Request) -> Response:
@@ -186,7 +201,7 @@ class MyPartyFileApi(APIView):
         query.is_valid(raise_exception=True)
         party_id = _party_id(profile, query.validated_data.get("party"))
         file = services.party_file(subject_id=party_id, purpose=Purpose("party_file", f"self:{request.user.pk}"),
-                                   actor=request.user, actor_role=Role.APPLICANT)
+                                   actor=request.user, actor_role=Role.APPLICANT, earlier=self.earlier)
         return Response(PartyFileOut(_file_body(file)).data)
 
 
@@ -233,6 +248,7 @@ def _objection(request: Request, pk: int) -> Objection:
 
 class ObjectionListApi(GenericAPIView[Objection]):
     serializer_class = ObjectionOut
+    find_application: FindApplication | None = None  # handed in by `as_view(find_application=…)`
 
     @extend_schema(parameters=[OpenApiParameter("status", str, enum=ObjectionStatus.values),
                                OpenApiParameter("application", str)], responses=ObjectionOut(many=True))
@@ -253,12 +269,11 @@ class ObjectionListApi(GenericAPIView[Objection]):
     def post(self, request: Request) -> Response:
         """Dispute a prefilled value of an application (`application` + form field `key`) or a value of one's
         party file (`source` + `key`)."""
-        from yijianshi.cases.permissions import visible_applications
-
         data = _parse(ObjectionRequest, request)
-        actor = actor_of(request.user)
         if data.get("application"):
-            app = get_object_or_404(visible_applications(actor), number=data["application"])
+            if self.find_application is None:
+                raise NotFound("not_found", "对象不存在", "Not found")
+            app = self.find_application(actor=request.user, number=data["application"])
             obj = services.objection_raise_on_field(application=app, form_key=data["key"],
                                                     claimed_value=data["claimed_value"], reason=data["reason"],
                                                     actor=request.user)
@@ -290,50 +305,3 @@ class ObjectionResolveApi(APIView):
                                          outcome=data["outcome"], note=data.get("note", ""),
                                          corrected_value=data.get("corrected_value"))
         return Response(ObjectionOut(_objection(request, obj.pk)).data)
-
-
-# ---------------------------------------------------------------------------------------------- measured figures
-
-
-class FiguresQuery(serializers.Serializer[Any]):
-    region = serializers.CharField(max_length=12, required=False)
-    bundle = serializers.CharField(max_length=40, required=False)
-    since = serializers.DateField(required=False, help_text="submitted on or after (Beijing date)")
-    until = serializers.DateField(required=False, help_text="submitted on or before (Beijing date)")
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        from yijianshi.cases.formcheck import EARLIEST, LATEST
-
-        for name in ("since", "until"):
-            if attrs.get(name) is not None and not EARLIEST <= attrs[name] <= LATEST:
-                raise DomainError("date_out_of_range", "日期超出合理范围（1900–2100）", "The date is outside 1900–2100",
-                                  field=name)
-        if attrs.get("since") and attrs.get("until") and attrs["until"] < attrs["since"]:
-            raise DomainError("until_before_since", "结束日期早于开始日期", "until is before since", field="until")
-        return attrs
-
-
-class MeasuredFiguresApi(APIView):
-    """The reform figures measured on submitted applications, per bundle and in total, each beside the
-    catalogue's computed figure for the same bundle version and answers (docs/reform-figures.md). Staff,
-    administrators and auditors only: counts over everyone's applications, no personal data."""
-
-    @extend_schema(parameters=[FiguresQuery], responses={200: OpenApiTypes.OBJECT})
-    def get(self, request: Request) -> Response:
-        from yijianshi.cases.figures import measured_figures
-        from yijianshi.catalog.models import Region
-        from yijianshi.core.errors import Forbidden
-
-        if actor_of(request.user).role not in (Role.CLERK, Role.OFFICER, Role.ADMIN, Role.AUDITOR):
-            raise Forbidden("forbidden", "仅工作人员、管理员和审计员可查看实测成效",
-                            "Only staff, administrators and auditors see the measured figures")
-        query = FiguresQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        q = query.validated_data
-        if q.get("region") and not Region.objects.filter(code=q["region"]).exists():
-            raise NotFound("unknown_region", f"未知区划代码 {q['region']}", f"Unknown region {q['region']}",
-                           field="region")
-        report = measured_figures(region=q.get("region"), bundle=q.get("bundle"), since=q.get("since"),
-                                  until=q.get("until"))
-        return Response({"applications": report.applications, "rows": [r.as_dict() for r in report.rows],
-                         "total": report.total.as_dict() if report.total else None})

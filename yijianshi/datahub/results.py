@@ -1,4 +1,9 @@
-"""What the shared-data services return: plain frozen dataclasses (no Django), safe to keep and to show.
+"""What the shared-data services return, and what the parts above hand them: plain frozen dataclasses (no
+Django), safe to keep and to show.
+
+datahub never reads another part's tables (docs/architecture.md): what it needs to know of an application comes
+in as an `ApplicationRef`, and what a party typed in earlier applications through an `EarlierEntries` reader,
+both from cases (yijianshi/cases/shared.py).
 
 Identity numbers are shown masked (`subject`); the unmasked `subject_id` is kept for the next call (raising an
 objection about a prefilled value) and is never to be displayed.
@@ -6,9 +11,10 @@ objection about a prefilled value) and is never to be displayed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from yijianshi.core.identifiers import mask
 
@@ -116,3 +122,35 @@ class PartyFile:
         for v in self.values:
             out.setdefault(v.source, {})[v.key] = v.value
         return out
+
+
+# ---------------------------------------------------------------------------------------------- handed in
+
+
+@dataclass(frozen=True)
+class EarlierEntry:
+    """One earlier application of a party: what they typed in it, by form key."""
+
+    reference: str  # the application number
+    entered_at: datetime  # when it was submitted
+    form: Mapping[str, Any]
+
+
+class EarlierEntries(Protocol):
+    """Reads what a party typed in their earlier applications, newest first. Called only once the party's
+    consent stands and the read is in the access ledger (services._read_earlier)."""
+
+    def __call__(self, *, party_id: str, kind: str) -> Iterable[EarlierEntry]: ...
+
+
+@dataclass(frozen=True)
+class ApplicationRef:
+    """What datahub needs to know of an application an objection is raised from, handed in by the part that
+    holds it (cases/shared.py `application_ref`)."""
+
+    number: str
+    party_id: str
+    party_kind: str  # "person" | "enterprise"
+    region_code: str | None  # where it is handled: the provider department is looked for there
+    applicant_user_id: int | None  # the applicant's account: they may dispute its values
+    prefill: Mapping[str, Any] = field(default_factory=dict)  # provenance of its prefilled values, by form key

@@ -5,8 +5,10 @@ None of these read a data source's values about a person; those reads are servic
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -20,7 +22,7 @@ from . import prefill as routing
 from .connectors import ConnectionConfig, SourceConnectorRegistry
 from .connectors import registry as default_registry
 from .models import Consent, Objection, ObjectionStatus, SourceConnection, SourceRecord
-from .results import HeldValue
+from .results import EarlierEntry, HeldValue
 
 EARLIER_APPLICATIONS = 50  # how many of the party's newest applications are searched for earlier entries
 
@@ -41,26 +43,20 @@ def consent_of(*, party_id: str) -> Consent | None:
     return Consent.objects.filter(party_id=party_id).order_by("-granted_at", "-pk").first()
 
 
-def earlier_entries(*, party_id: str, kind: str) -> dict[str, HeldValue]:
-    """What the party typed in their earlier applications, by key from the party's point of view
-    (prefill.canonical_key), the newest value of each key. Callers check consent first."""
-    from yijianshi.cases.models import Application
-
-    match = Q(party_id=party_id)
-    if kind == "person":
-        match |= Q(applicant__profile__id_number=party_id)
-    rows = (Application.objects.filter(match).order_by("-submitted_at", "-pk")
-            .values_list("number", "submitted_at", "form_data")[:EARLIER_APPLICATIONS])
+def earlier_values(entries: Iterable[EarlierEntry], *, party_id: str, kind: str) -> dict[str, HeldValue]:
+    """What the party typed in their earlier applications (handed in by cases, newest first, at most
+    EARLIER_APPLICATIONS of them), by key from the party's point of view (prefill.canonical_key), the newest
+    value of each key. Callers check consent first."""
     sex = routing.sex_of(party_id) if kind == "person" else None
     out: dict[str, HeldValue] = {}
-    for number, submitted_at, form in rows:
-        for key, value in (form or {}).items():
+    for entry in islice(entries, EARLIER_APPLICATIONS):
+        for key, value in (entry.form or {}).items():
             if value in (None, "", [], {}):
                 continue
             canonical = routing.canonical_key(key, party_kind=kind, party_sex=sex)
             if canonical is not None and canonical not in out:
-                out[canonical] = HeldValue(key=canonical, value=value, source="application", fetched_at=submitted_at,
-                                           reference=number)
+                out[canonical] = HeldValue(key=canonical, value=value, source="application",
+                                           fetched_at=entry.entered_at, reference=entry.reference)
     return out
 
 
@@ -193,8 +189,8 @@ def disputed_values(*, number: str, party_id: str, form_data: dict[str, Any], pr
 def source_providers(*, codes: list[str], subject_id: str) -> dict[str, Department | None]:
     """The department that provides each source for this subject (its region from the identity number's area
     code or the credit code's registration region): the provenance the party file shows."""
-    from .services import _objection_region, provider_department
+    from .services import provider_department, subject_region
 
-    region = _objection_region("", subject_id)
+    region = subject_region(subject_id)
     return {ds.code: provider_department(source=ds, region_code=region)
             for ds in DataSource.objects.filter(code__in=codes)}

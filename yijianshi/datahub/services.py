@@ -14,7 +14,9 @@ Rules, and where they come from:
 - A verify-only source (tax, credit) answers yes or no on a value and never reveals it: it is not queried, not
   prefilled and not shown in the party file.
 - What the party typed in earlier applications is reused only while their consent stands (一次申报、多次复用,
-  004 §4), and a value from a source always takes precedence over a reused one.
+  004 §4), and a value from a source always takes precedence over a reused one. Those applications are cases':
+  the caller hands in a reader of them (`earlier`, cases/shared.py `earlier_entries`); datahub reads no table
+  of another part (docs/architecture.md).
 - An objection goes to the provider department (`DataSource.provider_kind` → a department of that kind in the
   subject's region, or up its parents); "corrected" updates the record we hold, "confirmed" keeps the value
   with the reason.
@@ -59,6 +61,8 @@ from .models import Consent, Objection, ObjectionStatus, SourceConnection, Sourc
 from .prefill import Role
 from .results import (
     EARLIER,
+    ApplicationRef,
+    EarlierEntries,
     HeldValue,
     LookupResult,
     PartyFile,
@@ -291,12 +295,15 @@ def source_check(*, source: str, subject_id: str, purpose: Purpose | None, actor
 @ledger_batch()  # its reads' ledger rows are written together before the values are handed on
 def prefill(*, form_keys: Sequence[tuple[str, str | None]], applicant_id: str | None = None,
             enterprise_uscc: str | None = None, purpose: Purpose | None, actor: User | None,
-            actor_role: str = "", registry: SourceConnectorRegistry = default_registry) -> Prefill:
+            actor_role: str = "", registry: SourceConnectorRegistry = default_registry,
+            earlier: EarlierEntries | None = None) -> Prefill:
     """Fill the fields of a merged form from the sources (and, with consent, from earlier applications).
 
     `form_keys` are the (semantic key, source code or None) of the form's fields. `applicant_id` is the
     applicant's identity number; for an enterprise application `enterprise_uscc` names the enterprise (and
     `applicant_id`, when given, its representative). Which subject each key is read from: prefill.py.
+    `earlier` reads the party's earlier applications (cases/shared.py `earlier_entries`); without it nothing
+    typed before is reused.
     """
     if not applicant_id and not enterprise_uscc:
         raise DomainError("prefill_no_party", "预填须提供申请人公民身份号码或统一社会信用代码",
@@ -374,14 +381,16 @@ def prefill(*, form_keys: Sequence[tuple[str, str | None]], applicant_id: str | 
         values[r.key] = PrefilledValue(value=value, source=r.source, subject=result.subject,
                                        fetched_at=result.fetched_at, record_key=r.record_key,
                                        subject_id=result.subject_id)
-    _reuse_earlier(reader, keys, values, applicant=applicant, enterprise=subjects.get(Role.ENTERPRISE) or enterprise)
+    if earlier is not None:
+        _reuse_earlier(reader, earlier, keys, values, applicant=applicant,
+                       enterprise=subjects.get(Role.ENTERPRISE) or enterprise)
     sourced = [k for k, s in form_keys if s]
     return Prefill(values=values, failures=failures, failure_details=details,
                    empty=tuple(k for k in sourced if k not in values))
 
 
-def _reuse_earlier(reader: _Reader, keys: Sequence[str], values: dict[str, PrefilledValue], *,
-                   applicant: str | None, enterprise: str | None) -> None:
+def _reuse_earlier(reader: _Reader, earlier: EarlierEntries, keys: Sequence[str],
+                   values: dict[str, PrefilledValue], *, applicant: str | None, enterprise: str | None) -> None:
     """Fill what the sources did not from what the party typed before, while their consent stands."""
     from .selectors import consent_active
 
@@ -393,20 +402,21 @@ def _reuse_earlier(reader: _Reader, keys: Sequence[str], values: dict[str, Prefi
                   and (c := routing.canonical_key(k, party_kind=kind, party_sex=sex)) is not None}
         if not wanted or not consent_active(party_id=party):
             continue
-        earlier = _read_earlier(reader, party, kind, list(wanted))
+        entries = _read_earlier(reader, earlier, party, kind, list(wanted))
         for key, canonical in wanted.items():
-            held = earlier.get(canonical)
+            held = entries.get(canonical)
             if held is not None:
                 values[key] = PrefilledValue(value=held.value, source=EARLIER, subject=mask(party),
                                              fetched_at=held.fetched_at, record_key=canonical,
                                              reference=held.reference, subject_id=party)
 
 
-def _read_earlier(reader: _Reader, party: str, kind: str, fields: Sequence[str]) -> dict[str, HeldValue]:
-    from .selectors import earlier_entries
+def _read_earlier(reader: _Reader, earlier: EarlierEntries, party: str, kind: str, fields: Sequence[str]
+                  ) -> dict[str, HeldValue]:
+    from .selectors import earlier_values
 
     purpose = reader.require_purpose(source=EARLIER, subject_id=party, fields=fields, mode="query")
-    entries = earlier_entries(party_id=party, kind=kind)
+    entries = earlier_values(earlier(party_id=party, kind=kind), party_id=party, kind=kind)
     ledger_append(actor=reader.actor, actor_role=reader.role, subject_id=party, source=EARLIER, purpose=purpose,
                   fields=list(fields) or ["*"], mode="query", outcome="ok", detail="reused with consent")
     return entries
@@ -435,10 +445,12 @@ def party_kind(subject_id: str) -> tuple[str, str]:
 
 @ledger_batch()  # its reads' ledger rows are written together before the file is handed on
 def party_file(*, subject_id: str, purpose: Purpose | None, actor: User | None, actor_role: str = "",
-               registry: SourceConnectorRegistry = default_registry) -> PartyFile:
+               registry: SourceConnectorRegistry = default_registry,
+               earlier: EarlierEntries | None = None) -> PartyFile:
     """Everything the connected sources hold on a person or an enterprise, with the source of each value, the
     records naming them (their children's birth records, the enterprises they represent) and, with their
-    consent, what they typed in earlier applications."""
+    consent, what they typed in earlier applications (read through `earlier`, cases/shared.py
+    `earlier_entries`; none without it)."""
     from .selectors import connected_sources, consent_active
 
     kind, sid = party_kind(subject_id)
@@ -468,11 +480,11 @@ def party_file(*, subject_id: str, purpose: Purpose | None, actor: User | None, 
                 failures.setdefault(code, found.error)
             related.extend(Related(role=label, source=code, subject_id=s) for s in found.subject_ids)
     consent = consent_active(party_id=sid)
-    earlier: list[HeldValue] = []
-    if consent:
-        earlier = sorted(_read_earlier(reader, sid, kind, []).values(), key=lambda h: h.key)
+    typed: list[HeldValue] = []
+    if consent and earlier is not None:
+        typed = sorted(_read_earlier(reader, earlier, sid, kind, []).values(), key=lambda h: h.key)
     return PartyFile(subject_id=sid, kind=kind, values=values, failures=failures, related=related,
-                     consent=consent, earlier=earlier, sources=[ds.code for ds in sources])
+                     consent=consent, earlier=typed, sources=[ds.code for ds in sources])
 
 
 # ---------------------------------------------------------------------------------------------- consent
@@ -527,14 +539,8 @@ def provider_department(*, source: DataSource, region_code: str | None) -> Depar
     return None
 
 
-def _objection_region(application_number: str, subject_id: str) -> str | None:
-    if application_number:
-        from yijianshi.cases.models import Application
-
-        code = (Application.objects.filter(number=application_number)
-                .values_list("region__code", flat=True).first())
-        if code:
-            return code
+def subject_region(subject_id: str) -> str | None:
+    """The region a subject is registered in, from its identifier."""
     if len(subject_id) == 18 and subject_id[:6].isdigit():
         return subject_id[:6]  # the area code of an identity number: where the person is registered
     if len(subject_id) == 18 and subject_id[2:8].isdigit():
@@ -542,17 +548,13 @@ def _objection_region(application_number: str, subject_id: str) -> str | None:
     return None
 
 
-def _may_raise(actor: User, subject_id: str, application_number: str) -> bool:
+def _may_raise(actor: User, subject_id: str, application: ApplicationRef | None) -> bool:
     profile = Profile.objects.filter(user_id=actor.pk).first()
     if actor.is_superuser or (profile and profile.role in (UserRole.CLERK, UserRole.OFFICER, UserRole.ADMIN)):
         return True
     if profile and subject_id in (profile.id_number, profile.enterprise_uscc):
         return True
-    if application_number:
-        from yijianshi.cases.models import Application
-
-        return Application.objects.filter(number=application_number, applicant=actor).exists()
-    return False
+    return application is not None and application.applicant_user_id == actor.pk
 
 
 def _check_value(value: Any, field: str, problems: ErrorList) -> None:
@@ -584,10 +586,12 @@ def _claim_problems(claimed_value: Any, reason: str) -> ErrorList:
 
 
 def objection_raise(*, subject_id: str, source: str, key: str, claimed_value: Any, reason: str,
-                    application_number: str = "", form_key: str = "", actor: User,
+                    application: ApplicationRef | None = None, form_key: str = "", actor: User,
                     registry: SourceConnectorRegistry = default_registry) -> Objection:
     """数据异议: dispute the value a source holds for `key` on a subject. The value held now is read (and the
-    read recorded) so the provider department sees both; the objection goes to that department's queue."""
+    read recorded) so the provider department sees both; the objection goes to that department's queue (in the
+    application's region when it is raised from one, else the subject's). Its applicant may raise it, besides
+    the party and staff."""
     problems = _claim_problems(claimed_value, reason)
     if not FieldKey.objects.filter(key=key).exists():
         problems.add("objection_unknown_key", f"{key} 不是表单词汇表中的字段", f"{key} is not a key of the vocabulary",
@@ -600,7 +604,7 @@ def objection_raise(*, subject_id: str, source: str, key: str, claimed_value: An
     if not sid:
         raise DomainError("objection_subject_required", "请指明数据所属的主体", "Name whose data is disputed",
                           field="subject_id")
-    if not _may_raise(actor, sid, application_number):
+    if not _may_raise(actor, sid, application):
         raise Forbidden("objection_not_allowed", "只有当事人、该办件的申请人或工作人员可以提出异议",
                          "Only the party, the applicant of the application or staff can raise an objection",
                          field="subject_id")
@@ -614,20 +618,22 @@ def objection_raise(*, subject_id: str, source: str, key: str, claimed_value: An
                          registry=registry)
         reader._sources[ds.code] = ds
         held = reader.query(ds.code, sid, [key]).values.get(key)
-    department = provider_department(source=ds, region_code=_objection_region(application_number, sid))
+    region = (application.region_code if application is not None else None) or subject_region(sid)
+    department = provider_department(source=ds, region_code=region)
     try:
         with transaction.atomic():
             return Objection.objects.create(
                 number=number, subject_id=sid, source=ds, key=key, held_value=held, claimed_value=claimed_value,
-                reason=reason.strip(), application_number=application_number, form_key=form_key[:80],
+                reason=reason.strip(), application_number=application.number if application is not None else "",
+                form_key=form_key[:80],
                 department=department, raised_by=actor, raised_at=clock.now())
     except IntegrityError:
         raise Conflict("objection_already_open", f"对 {key} 的异议正在处理中", f"An objection to {key} is already open",
                        field="key") from None
 
 
-def objection_raise_on_field(*, application: Any, form_key: str, claimed_value: Any, reason: str, actor: User,
-                             registry: SourceConnectorRegistry = default_registry) -> Objection:
+def objection_raise_on_field(*, application: ApplicationRef, form_key: str, claimed_value: Any, reason: str,
+                             actor: User, registry: SourceConnectorRegistry = default_registry) -> Objection:
     """数据异议 from an application: the applicant disputes the value that prefilled `form_key`. Which source,
     record key and subject that value came from is found again by prefilling that one field under the purpose
     ``objection`` (a ledgered read: the application's snapshot keeps the subject masked only). A value the party
@@ -635,8 +641,7 @@ def objection_raise_on_field(*, application: Any, form_key: str, claimed_value: 
     see the application; the application goes on meanwhile with the applicant's value, flagged
     (selectors.disputed_values)."""
     _claim_problems(claimed_value, reason).raise_if_any()  # before the read that finds the source
-    provenance = (application.snapshot or {}).get("prefill") or {}
-    held = provenance.get(form_key)
+    held = application.prefill.get(form_key)
     if not isinstance(held, dict):
         raise DomainError("objection_not_prefilled", f"字段 {form_key} 不是由共享数据预填的，无需提出异议",
                           f"Field {form_key} was not prefilled from shared data; there is nothing to dispute",
@@ -644,7 +649,7 @@ def objection_raise_on_field(*, application: Any, form_key: str, claimed_value: 
     if held.get("source") == EARLIER:
         raise DomainError("objection_own_entry", f"字段 {form_key} 的值来自您此前的申报，可直接修改",
                           f"The value of {form_key} is what you entered before; change it instead", field="key")
-    person = application.party_type != "enterprise"
+    person = application.party_kind != "enterprise"
     filled = prefill(form_keys=[(form_key, held.get("source"))],
                      applicant_id=application.party_id if person else None,
                      enterprise_uscc=None if person else application.party_id,
@@ -654,8 +659,8 @@ def objection_raise_on_field(*, application: Any, form_key: str, claimed_value: 
         raise Conflict("objection_source_unavailable", f"暂时无法从数据源读取 {form_key} 的值，请稍后再提出异议",
                        f"The source of {form_key} cannot be read now; raise the objection later", field="key")
     return objection_raise(subject_id=found.subject_id, source=found.source, key=found.record_key,
-                           claimed_value=claimed_value, reason=reason, application_number=application.number,
-                           form_key=form_key, actor=actor, registry=registry)
+                           claimed_value=claimed_value, reason=reason, application=application, form_key=form_key,
+                           actor=actor, registry=registry)
 
 
 @transaction.atomic

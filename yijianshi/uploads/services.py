@@ -2,10 +2,14 @@
 for it, the bytes pass validation.py) before a single byte is stored; the file and its row are written in one
 transaction, and the file is removed again if that transaction fails, so a refusal leaves nothing behind.
 
-Who may upload: an applicant for themselves (unattached, for a later submission) or for their own open
-application (supplement); a window clerk for a counter intake (unattached, submitted on the applicant's
-behalf) or for an application of their service point (scanned paper materials). Attaching an upload to an
-open application marks its material as provided there.
+Who may upload: an applicant or a window clerk (only a clerk scans at the counter). An upload is unattached
+(for a later submission, by the applicant or by a clerk on the applicant's behalf) or attached at once to what
+the caller names (`attach_to`).
+
+uploads knows nothing of applications (docs/architecture.md): it stores and checks files, and keeps the id of
+what an upload is attached to. Whether an upload may go to an application, marking its material provided there
+and the history row, are cases' (yijianshi/cases/materials.py), which claims and attaches uploads through the
+services below.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import secrets
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -25,9 +29,6 @@ from django.db import transaction
 
 from yijianshi.accounts.models import Role
 from yijianshi.accounts.roles import actor_of
-from yijianshi.cases import permissions
-from yijianshi.cases.models import Application
-from yijianshi.cases.transitions import AppStatus
 from yijianshi.catalog.models import Bundle
 from yijianshi.catalog.selectors import bundle_definition, current_version
 from yijianshi.core import clock
@@ -37,7 +38,20 @@ from .accept import accepted_types
 from .models import Upload, UploadChannel
 from .validation import Limits, check_content, clean_name, read_limited, too_large
 
-OPEN_FOR_MATERIALS = frozenset({AppStatus.SUBMITTED, AppStatus.DEFICIENT, AppStatus.RECEIVED})
+
+class AttachTo(Protocol):
+    """What an upload is attached to as it is stored (cases/materials.py: an open application, for a clerk's
+    scan or a supplement). uploads keeps the id `attach` returns and knows nothing else of it."""
+
+    @property
+    def bundle_code(self) -> str: ...
+
+    def check(self, *, actor: User, material_key: str) -> None:
+        """May the actor add this material to it now? Raises a DomainError if not; before the file is read."""
+
+    def attach(self, *, upload: Upload, actor: User) -> int:
+        """Inside the transaction that stores `upload` (not saved yet): lock the owner, check again and record
+        that the material was provided. Returns the owner's id; raising stores nothing."""
 
 
 def limits() -> Limits:
@@ -55,43 +69,33 @@ def bundle_materials(bundle_code: str) -> dict[str, str]:
     return {m.code: m.name for item in bundle_definition(version).items for m in item.materials}
 
 
-def _may_upload(actor: User, application: Application | None, channel: str) -> None:
+def _may_upload(actor: User, channel: str) -> None:
     info = actor_of(actor)
     if channel not in UploadChannel.values:
         raise DomainError("invalid_channel", "上传渠道无效", f"Unknown upload channel '{channel}'", field="channel")
     if info.role not in (Role.APPLICANT, Role.CLERK):
         raise Forbidden("forbidden_role", "只有申请人或窗口工作人员可以上传材料",
-                                    "Only applicants and window clerks can upload materials")
+                        "Only applicants and window clerks can upload materials")
     if channel == UploadChannel.COUNTER_SCAN and info.role != Role.CLERK:
-        raise Forbidden("forbidden", "只有窗口工作人员可以上传窗口扫描件",
-                                    "Only window clerks upload counter scans", field="channel")
-    if application is not None:
-        permissions.require_owner_or_clerk(info, application)  # 404 out of scope, 403 in scope but not theirs
-
-
-def _check_open(application: Application, material_key: str) -> None:
-    if application.status not in OPEN_FOR_MATERIALS:
-        raise Conflict("application_closed", "该办件已办结、撤回或归档，不能再上传材料",
-                       "This application is finished, withdrawn or archived; no more materials", field="application")
-    if material_key not in {m["code"] for m in application.snapshot["materials"]}:
-        raise DomainError("unknown_material", f"本件不需要材料“{material_key}”",
-                          f"'{material_key}' is not a material of this application", field="material")
+        raise Forbidden("forbidden", "只有窗口工作人员可以上传窗口扫描件", "Only window clerks upload counter scans",
+                        field="channel")
 
 
 def upload_receive(*, actor: User, bundle_code: str, material_key: str, file: UploadedFile,
-                   application: Application | None = None, channel: str = UploadChannel.ONLINE) -> Upload:
-    """Check, then store one material file; attached to `application` at once when given."""
+                   channel: str = UploadChannel.ONLINE, attach_to: AttachTo | None = None) -> Upload:
+    """Check, then store one material file; attached at once to `attach_to` when given (cases/materials.py
+    `application_material_receive`)."""
     material_key = str(material_key)
     materials = bundle_materials(bundle_code)
     if material_key not in materials:
         raise DomainError("unknown_material", f"“一件事”{bundle_code} 不需要材料“{material_key[:80]}”",
                           f"'{material_key[:80]}' is not a material of bundle '{bundle_code}'", field="material")
-    if application is not None and application.bundle.code != bundle_code:
+    if attach_to is not None and attach_to.bundle_code != bundle_code:
         raise DomainError("wrong_bundle", "该办件不属于所选“一件事”", "The application is not of this bundle",
                           field="application")
-    _may_upload(actor, application, channel)
-    if application is not None:
-        _check_open(application, material_key)
+    _may_upload(actor, channel)
+    if attach_to is not None:
+        attach_to.check(actor=actor, material_key=material_key)
     name = clean_name(file.name or "")
     bound = limits()
     if file.size is not None and file.size > bound.max_bytes:
@@ -106,11 +110,9 @@ def upload_receive(*, actor: User, bundle_code: str, material_key: str, file: Up
             upload = Upload(id=uuid.uuid4(), owner=actor, material_key=material_key, bundle_code=bundle_code,
                             original_name=name, content_type=checked.content_type, size=checked.size,
                             sha256=checked.sha256, pages=checked.pages, channel=channel, created_at=now)
-            if application is not None:
-                app = Application.objects.select_for_update().get(pk=application.pk)
-                _check_open(app, material_key)
-                _mark_provided(app, [material_key])
-                upload.application, upload.attached_at, upload.attached_by = app, now, actor
+            if attach_to is not None:
+                upload.application_id = attach_to.attach(upload=upload, actor=actor)
+                upload.attached_at, upload.attached_by = now, actor
             path = f"uploads/{clock.local(now):%Y/%m}/{secrets.token_hex(16)}.{checked.extension}"
             stored = default_storage.save(path, ContentFile(data))
             upload.file.name = stored
@@ -122,26 +124,16 @@ def upload_receive(*, actor: User, bundle_code: str, material_key: str, file: Up
     return upload
 
 
-def _mark_provided(app: Application, codes: Iterable[str]) -> None:
-    provided = sorted(set(app.materials_provided) | set(codes))
-    if provided != list(app.materials_provided):
-        app.materials_provided = provided
-        app.version += 1
-        app.save(update_fields=["materials_provided", "version"])
-
-
 def upload_discard(*, actor: User, upload: Upload) -> None:
-    """Delete an upload that is not attached to an application (the uploader only)."""
-    from .selectors import visible_uploads
-
-    info = actor_of(actor)
+    """Delete an upload that is not attached to an application (the uploader only). The caller found `upload`
+    in the actor's scope (cases/materials.py `upload_for_actor`)."""
     with transaction.atomic():
-        row = visible_uploads(info).select_for_update().filter(pk=upload.pk).first()
+        row = Upload.objects.select_for_update().filter(pk=upload.pk).first()
         if row is None:
             raise NotFound("not_found", "对象不存在", "Not found")
         if row.owner_id != actor.pk:
             raise Forbidden("forbidden", "只有上传人可以删除未提交的材料",
-                                        "Only the uploader can delete an unsubmitted upload")
+                            "Only the uploader can delete an unsubmitted upload")
         if row.application_id is not None:
             raise Conflict("upload_attached", "该材料已随申请提交，不能删除",
                            "This upload is part of a submitted application; it cannot be deleted")
@@ -186,13 +178,14 @@ def uploads_claim(*, actor: User, bundle_code: str, upload_ids: Iterable[Any],
     return [rows[pk] for pk in ids]
 
 
-def uploads_attach(*, uploads: Iterable[Upload], application: Application, actor: User) -> None:
-    """Attach claimed uploads to the application (same transaction as the submission or supplement)."""
+def uploads_attach(*, uploads: Iterable[Upload], application_id: int, actor: User) -> None:
+    """Attach claimed uploads to the application `application_id` (in the caller's transaction: cases'
+    submission or supplement, which records their materials as provided)."""
     now = clock.now()
     ids = [u.pk for u in uploads]
     if ids:
-        Upload.objects.filter(pk__in=ids, application__isnull=True).update(application=application, attached_at=now,
-                                                                          attached_by=actor)
+        Upload.objects.filter(pk__in=ids, application__isnull=True).update(application_id=application_id,
+                                                                          attached_at=now, attached_by=actor)
 
 
 def uploads_sweep(*, older_than_days: int = 7, now: datetime | None = None) -> int:

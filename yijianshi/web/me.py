@@ -22,6 +22,7 @@ from yijianshi.cases.material_states import missing_materials
 from yijianshi.cases.models import Application, EventType
 from yijianshi.cases.permissions import visible_documents
 from yijianshi.cases.services import application_supplement, application_withdraw
+from yijianshi.cases.shared import earlier_entries
 from yijianshi.cases.transitions import AppStatus, CaseStatus
 from yijianshi.catalog.models import DataSource, FieldKey
 from yijianshi.core.errors import DomainError, ErrorDetail
@@ -209,7 +210,7 @@ def my_file(request: HttpRequest) -> HttpResponse:
             consent_revoke(party_id=party_id, actor=request.user)  # type: ignore[arg-type]
         return HttpResponseRedirect("/me/file/")
     file = party_file(subject_id=party_id, purpose=Purpose("party_file", f"self:{request.user.pk}"),
-                      actor=request.user, actor_role=Role.APPLICANT)  # type: ignore[arg-type]
+                      actor=request.user, actor_role=Role.APPLICANT, earlier=earlier_entries)  # type: ignore[arg-type]
     names = dict(DataSource.objects.values_list("code", "name"))
     labels = dict(FieldKey.objects.values_list("key", "label_zh"))
     return render(request, "web/me_file.html", {

@@ -243,9 +243,10 @@ def window_upload(request: HttpRequest, number: str) -> HttpResponse:
     app = _app_for_clerk(request, number)
     if not _uploads_available():
         raise Http404("uploads are not installed")
+    from yijianshi.cases.materials import application_material_receive
     from yijianshi.uploads.handlers import oversize_fields  # type: ignore[import-not-found,unused-ignore]
     from yijianshi.uploads.models import UploadChannel  # type: ignore[import-not-found,unused-ignore]
-    from yijianshi.uploads.services import limits, upload_receive  # type: ignore[import-not-found,unused-ignore]
+    from yijianshi.uploads.services import limits  # type: ignore[import-not-found,unused-ignore]
     from yijianshi.uploads.validation import too_large  # type: ignore[import-not-found,unused-ignore]
 
     uploadable = [m for m in _materials(app) if m["state"] in ("missing", "optional", "tolerated", "provided")]
@@ -259,8 +260,9 @@ def window_upload(request: HttpRequest, number: str) -> HttpResponse:
     if not form.is_valid():
         return _render_intake(request, app, upload_form=form, status=400)
     try:
-        upload_receive(actor=_user(request), bundle_code=app.bundle.code, material_key=form.cleaned_data["material"],
-                       file=form.cleaned_data["file"], application=app, channel=UploadChannel.COUNTER_SCAN)
+        application_material_receive(actor=_user(request), application=app, bundle_code=app.bundle.code,
+                                     material_key=form.cleaned_data["material"], file=form.cleaned_data["file"],
+                                     channel=UploadChannel.COUNTER_SCAN)
     except DomainError as exc:
         app.refresh_from_db()
         return _render_intake(request, app, error=_place(form, exc, material="material", file="file"),

@@ -138,7 +138,7 @@ def application_supplement(*, application: Application, actor: Actor, form: Any 
                               f"'{code}' is not a material of this application", field="materials")
     claimed = uploads_claim(actor=actor.user, bundle_code=app.bundle.code, upload_ids=uploads,
                             materials={m["code"]: m for m in app.snapshot["materials"]})
-    uploads_attach(uploads=claimed, application=app, actor=actor.user)
+    uploads_attach(uploads=claimed, application_id=app.pk, actor=actor.user)
     extra += [u.material_key for u in claimed]
     extra += list(Upload.objects.filter(application=app).values_list("material_key", flat=True))
     old = set_app_status(app, AppAction.SUPPLEMENT)

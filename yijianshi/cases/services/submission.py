@@ -175,7 +175,7 @@ def _submit(actor: Actor, bundle_code: str, form: Any, answers: Any, channel: st
         idempotency_key=key, request_digest=digest, submitted_at=now,
         intake_deadline=work_calendar().add_work_hours(now, INTAKE_HOURS, hours_of(point)),
     )
-    uploads_attach(uploads=claimed, application=application, actor=actor.user)
+    uploads_attach(uploads=claimed, application_id=application.pk, actor=actor.user)
     event_write(application, EventType.SUBMITTED, actor=actor, to_status=application.status,
                 data={"channel": channel, "bundle_version": version.number, "agent": bool(agent)})
     notify_applicant(application, "application.submitted", "已提交，等待收件审查。",

@@ -1,4 +1,5 @@
-"""Shapes the API's parts share (each part owns its own serializers: cases/serializers.py, …)."""
+"""What the parts' API serializers share (each part owns its own serializers: cases/serializers.py, …); in
+core so that every part may use it (the faces in yijianshi/api/ sit above the parts)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""`yijianshi demo`: migrate, load the catalogue shipped and create the demo accounts (README lists them)."""
+"""`yijianshi demo`: migrate, load the catalogue shipped and create the demo accounts (README lists them).
+
+It seeds every part (accounts, shared data, licences), so it lives with a face, above them all
+(docs/architecture.md), not in catalog."""
 
 from __future__ import annotations
 

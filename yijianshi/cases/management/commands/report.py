@@ -1,4 +1,5 @@
-"""Reports on the reform figures (docs/reform-figures.md).
+"""Reports on the reform figures (docs/reform-figures.md). A command of cases, not of catalog: it reads the
+applications too, and catalog depends on nothing but core (docs/architecture.md).
 
 - `yijianshi report bundles [--region CODE] [--format table|json|csv]`: the catalogue's figures per bundle;
 - `yijianshi report applications [--region CODE] [--bundle CODE] [--since DATE] [--until DATE] [--format …]`:

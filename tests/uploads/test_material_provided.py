@@ -1,0 +1,48 @@
+"""A file attached to an open application marks its material provided there and writes the history row in the
+same transaction (cases/materials.py); a refused one writes neither."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+
+from yijianshi.cases.models import Application, CaseEvent, EventType
+
+from .conftest import Clients, stored_files
+from .test_submit_with_uploads import needed_materials, pdf_material, submit, upload, upload_status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_clerks_scan_is_in_the_history_of_the_application(newborn: None, media: Path, as_user: Clients) -> None:
+    # given: a deficient application, the chosen material missing
+    mother, clerk = as_user("mother"), as_user("clerk")
+    needed = needed_materials(mother)
+    chosen = pdf_material(needed)
+    number = submit(mother, [c for c in needed if c != chosen], []).json()["number"]
+    assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "deficient"
+    version = Application.objects.get(number=number).version
+    # when: the clerk scans the paper material at the window
+    scan = upload(clerk, chosen, application=number)
+    # then: provided, a new version, and one history row saying who provided which file
+    app = Application.objects.get(number=number)
+    assert chosen in app.materials_provided and app.version == version + 1
+    [event] = CaseEvent.objects.filter(application=app, type=EventType.MATERIAL_PROVIDED)
+    assert event.actor == User.objects.get(username="clerk") and event.actor_role == "clerk"
+    assert event.data == {"materials": [chosen], "upload": scan["id"], "channel": "counter_scan"}
+    assert event.item_case is None and event.from_status == event.to_status == ""
+    history = mother.get(f"/api/applications/{number}/history/").json()
+    assert "material_provided" in [e["type"] for e in history]
+
+
+def test_a_refused_attachment_writes_no_history(newborn: None, media: Path, as_user: Clients) -> None:
+    mother, clerk = as_user("mother"), as_user("clerk")
+    needed = needed_materials(mother)
+    chosen = pdf_material(needed)
+    number = submit(mother, [c for c in needed if c != chosen], []).json()["number"]
+    assert mother.post(f"/api/applications/{number}/withdraw/", {}, format="json").status_code == 200
+    assert upload_status(clerk, chosen, application=number) == 409  # application_closed
+    assert not CaseEvent.objects.filter(type=EventType.MATERIAL_PROVIDED).exists()
+    assert stored_files(media) == []
