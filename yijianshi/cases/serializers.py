@@ -7,8 +7,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from yijianshi.core.serializers import FieldsBuiltOnce
 from yijianshi.core.identifiers import mask
+from yijianshi.core.serializers import FieldsBuiltOnce
 from yijianshi.uploads.api import UploadOut
 
 from .models import Application, CaseEvent, Document, ItemCase
