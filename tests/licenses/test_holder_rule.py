@@ -124,3 +124,22 @@ def test_the_birth_certificate_is_the_childs_and_in_the_mothers_wallet(born: dic
                               today=local_today()) == licence
     assert licence_for_waiver(holder_id=FATHER_ID, licence_type="birth_medical_certificate",
                               today=local_today()) is None
+
+
+def test_a_childs_licence_is_not_signed_to_an_adults_number() -> None:
+    """Issue 17, finding 2: a mother who types an adult's identity number as the child's does not get a licence
+    issued to that adult (it would waive materials in the adult's own applications)."""
+    form = {"child.name": "李小宝", "child.id_number": FATHER_ID, "child.birth_date": "1992-07-08"}
+    with pytest.raises(DomainError) as adult:
+        resolve_holder(CHILD, form=form, party_name="王芳", party_id=MOTHER_ID, party_type="person",
+                       today=date(2026, 12, 7))
+    assert adult.value.code == "holder_not_a_minor" and adult.value.detail.field == "child.id_number"
+    form = {"child.name": "李小宝", "child.id_number": CHILD_ID, "child.birth_date": "2026-10-21"}
+    with pytest.raises(DomainError) as mismatch:
+        resolve_holder(CHILD, form=form, party_name="王芳", party_id=MOTHER_ID, party_type="person",
+                       today=date(2026, 12, 7))
+    assert mismatch.value.code == "holder_birth_date_mismatch"
+    form["child.birth_date"] = "2026-10-20"
+    holder = resolve_holder(CHILD, form=form, party_name="王芳", party_id=MOTHER_ID, party_type="person",
+                            today=date(2026, 12, 7))
+    assert (holder.id, holder.applicant_id) == (CHILD_ID, MOTHER_ID)

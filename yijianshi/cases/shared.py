@@ -23,6 +23,8 @@ from yijianshi.accounts.models import PartyType
 from yijianshi.accounts.roles import actor_of
 from yijianshi.catalog import engine
 from yijianshi.core import clock
+from yijianshi.core.errors import DomainError, ErrorDetail
+from yijianshi.core.identifiers import mask
 from yijianshi.datahub.results import ApplicationRef, EarlierEntry, Prefill
 from yijianshi.datahub.selectors import EARLIER_APPLICATIONS
 from yijianshi.datahub.services import prefill
@@ -92,6 +94,34 @@ def application_for_objection(*, actor: User, number: str) -> ApplicationRef:
     return application_ref(app)
 
 
+@dataclass(frozen=True)
+class LicencePreview:
+    """What approving an item will sign (the approving officer sees it before deciding, issue 17 point 5): the
+    licence type, its holder as the holder rule resolves it from the application, and why it cannot be
+    signed, if so."""
+
+    type_name: str
+    holder_name: str
+    holder_id: str  # masked
+    applicant_name: str
+    problem: ErrorDetail | None = None
+
+
+def licence_preview(*, case: ItemCase, application: Application) -> LicencePreview | None:
+    licence_type = case.item.issues_licence
+    if licence_type is None:
+        return None
+    try:
+        holder = resolve_holder(holder_rule(licence_type.code), form=application.form_data or {},
+                                party_name=application.party_name, party_id=application.party_id,
+                                party_type=application.party_type, today=clock.local(clock.now()).date())
+    except DomainError as exc:
+        return LicencePreview(type_name=licence_type.name, holder_name="", holder_id="", applicant_name="",
+                              problem=exc.detail)
+    return LicencePreview(type_name=licence_type.name, holder_name=holder.name,
+                          holder_id=mask(holder.id) if holder.id else "", applicant_name=holder.applicant_name)
+
+
 def issue_result_licence(*, case: ItemCase, application: Application, actor: User | None) -> str | None:
     """Sign the item's result when the item issues a licence type, to the holder its type's rule names
     (licenses/holders.py: the newborn for a birth certificate, with the party as 申领人, so it is in the
@@ -108,7 +138,7 @@ def issue_result_licence(*, case: ItemCase, application: Application, actor: Use
             valid_to = today.replace(year=today.year + licence_type.validity_years, day=28)
     holder = resolve_holder(holder_rule(licence_type.code), form=application.form_data or {},
                             party_name=application.party_name, party_id=application.party_id,
-                            party_type=application.party_type)
+                            party_type=application.party_type, today=today)
     licence = licence_issue(
         licence_type=licence_type.code, holder_name=holder.name, holder_id=holder.id, holder_id_type=holder.id_type,
         applicant_name=holder.applicant_name, applicant_id=holder.applicant_id,

@@ -37,6 +37,7 @@ from yijianshi.cases.permissions import (
     visible_documents,
     visible_item_cases,
 )
+from yijianshi.cases.shared import licence_preview
 from yijianshi.cases.transitions import CASE, OPEN_CASE_STATES, AppStatus, CaseAction, CaseStatus
 from yijianshi.catalog import engine
 from yijianshi.catalog.models import Bundle
@@ -495,6 +496,7 @@ def _render_case(request: HttpRequest, case: ItemCase, *, form: forms.Transition
         "commitments": [{"c": c, "form": check_form if check_form is not None and check_form.commitment_id == c.pk
                          else forms.PostCheckForm(auto_id=f"c{c.pk}_%s")} for c in case.commitments.all()],
         "read_only": _actor(request).role == Role.AUDITOR,
+        "licence": licence_preview(case=case, application=app),
         "prerequisites_pending": [siblings[r] for r in case.requires if r in siblings
                                   and siblings[r].status not in ("approved", "delivered")],
     }, status=status)
