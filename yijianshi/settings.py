@@ -188,7 +188,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "yijianshi.api.pagination.Pagination",  # limit and offset, bounded
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "yijianshi.api.errors.exception_handler",
 }
