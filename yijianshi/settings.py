@@ -127,6 +127,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # signed out after 30 minutes without a request (each request renews the session)
 SESSION_COOKIE_AGE = int(os.environ.get("YIJIANSHI_SESSION_SECONDS", 30 * 60))
 YIJIANSHI_TOKEN_SECONDS = int(os.environ.get("YIJIANSHI_TOKEN_SECONDS", 12 * 3600))  # API tokens (accounts/authentication.py)
+# verifications (licences, documents; pages and API) per client address (accounts/limits.py)
+YIJIANSHI_VERIFY_RATE = os.environ.get("YIJIANSHI_VERIFY_RATE", "60/min")
 SESSION_SAVE_EVERY_REQUEST = True
 LOGIN_URL = "/accounts/login/"
 

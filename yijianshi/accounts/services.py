@@ -40,7 +40,7 @@ class TooManyAttempts(DomainError):
     status = 429
 
 
-def _with_counters(fn: Callable[[BaseCache], T]) -> T:
+def with_counters(fn: Callable[[BaseCache], T]) -> T:
     """`fn` on the shared cache; when that fails or failed a moment ago, on this process's own counters."""
     if not _shared.down():
         try:
@@ -72,7 +72,7 @@ def signin_keys(*, username: str, ip: str) -> SigninKeys:
 def signin_attempt_check(*, username: str, ip: str) -> None:
     """Raise TooManyAttempts (429) when the account or the address has used up its failures."""
     keys = signin_keys(username=username, ip=ip)
-    counts = _with_counters(lambda counters: counters.get_many([keys.username, keys.ip]))
+    counts = with_counters(lambda counters: counters.get_many([keys.username, keys.ip]))
     if counts.get(keys.username, 0) >= MAX_FAILURES or counts.get(keys.ip, 0) >= MAX_FAILURES_PER_IP:
         minutes = WINDOW_SECONDS // 60
         raise TooManyAttempts(
@@ -98,4 +98,4 @@ def signin_attempt_record(*, username: str, ip: str, succeeded: bool) -> None:
                 except ValueError:  # expired between add and incr
                     counters.add(key, 1, WINDOW_SECONDS)
 
-    _with_counters(record)
+    with_counters(record)
