@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 
 from yijianshi.accounts.models import PartyType, Profile, Role
 from yijianshi.accounts.roles import actor_of
+from yijianshi.api.fields import CleanText
 from yijianshi.catalog.models import DataSource, FieldKey
 from yijianshi.core.errors import DomainError, NotFound
 from yijianshi.core.identifiers import mask
@@ -95,17 +96,17 @@ class ConsentOut(serializers.ModelSerializer[Consent]):
 
 
 class ObjectionRequest(serializers.Serializer[Any]):
-    key = serializers.CharField(max_length=80, help_text="with `application`: the form field (mother.name); "
+    key = CleanText(max_length=80, help_text="with `application`: the form field (mother.name); "
                                 "without: the party-file key (person.name), with `source`")
-    application = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    source = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    application = CleanText(max_length=40, required=False, allow_blank=True)
+    source = CleanText(max_length=60, required=False, allow_blank=True)
     claimed_value = serializers.JSONField(help_text="the value the applicant claims is right")
-    reason = serializers.CharField(max_length=2000)
+    reason = CleanText(max_length=2000)
 
 
 class ResolveRequest(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(choices=[ObjectionStatus.CORRECTED.value, ObjectionStatus.CONFIRMED.value])
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = CleanText(max_length=2000, required=False, allow_blank=True, default="")
     corrected_value = serializers.JSONField(required=False, help_text="default: the claimed value")
 
 
@@ -296,8 +297,8 @@ class ObjectionResolveApi(APIView):
 
 
 class FiguresQuery(serializers.Serializer[Any]):
-    region = serializers.CharField(max_length=12, required=False)
-    bundle = serializers.CharField(max_length=40, required=False)
+    region = CleanText(max_length=12, required=False)
+    bundle = CleanText(max_length=40, required=False)
     since = serializers.DateField(required=False, help_text="submitted on or after (Beijing date)")
     until = serializers.DateField(required=False, help_text="submitted on or before (Beijing date)")
 
