@@ -63,14 +63,13 @@ class CleanTextField(forms.CharField):
 
     def __init__(self, *, name: bool = False, **kwargs: Any) -> None:
         self.name = name
-        kwargs.setdefault("error_messages", {})
         kwargs["error_messages"] = {
             "max_length": "最多 %(limit_value)d 个字符（现有 %(show_value)d 个） / "
                           "At most %(limit_value)d characters (it has %(show_value)d)",
-            "required": "必填 / Required", **kwargs["error_messages"]}
+            "required": "必填 / Required", **kwargs.get("error_messages", {})}
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> str:
+    def to_python(self, value: Any) -> str | None:
         if isinstance(value, str):
             refused = _refusal(value, name=self.name)
             if refused is not None:
