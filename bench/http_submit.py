@@ -119,9 +119,9 @@ def prepare(url: str, applicants: int) -> dict[str, Any]:
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import User
     from django.db import transaction
-    from rest_framework.authtoken.models import Token
 
-    from yijianshi.accounts.models import PartyType, Profile, Role
+    from yijianshi.accounts.models import ApiToken, PartyType, Profile, Role, token_digest
+    from yijianshi.accounts.services import api_token_issue
     from yijianshi.catalog.models import Department
     from yijianshi.datahub.models import SourceLink, SourceRecord
     from yijianshi.integrations.models import DepartmentIntegration, IntegrationMode
@@ -139,8 +139,10 @@ def prepare(url: str, applicants: int) -> dict[str, Any]:
         Profile.objects.bulk_create([Profile(user=u, role=Role.APPLICANT, name=name, id_number=pid,
                                              party_type=PartyType.PERSON, phone="13800138000")
                                      for u, (pid, name) in zip(users, people, strict=True)])
-        tokens = Token.objects.bulk_create([Token(key=secrets.token_hex(20), user=u) for u in users])
-        staff = {u.username: Token.objects.get_or_create(user=u)[0].key for u in User.objects.filter(
+        tokens = [secrets.token_hex(20) for _ in users]  # kept here only: the database holds their digests
+        ApiToken.objects.bulk_create([ApiToken(user=u, digest=token_digest(t), prefix=t[:8])
+                                      for u, t in zip(users, tokens, strict=True)])
+        staff = {u.username: api_token_issue(user=u) for u in User.objects.filter(
             username__in=["clerk", *(o for o, _ in OFFICER_WORK_ALL)])}
         for dept in Department.objects.filter(region__code="140524", code__in=WEBHOOK_DEPARTMENTS):
             DepartmentIntegration.objects.update_or_create(department=dept, defaults={
@@ -150,7 +152,7 @@ def prepare(url: str, applicants: int) -> dict[str, Any]:
     from django.db import connections
 
     connections.close_all()
-    return {"applicants": [{"token": t.key, "id": pid, "name": name}
+    return {"applicants": [{"token": t, "id": pid, "name": name}
                            for t, (pid, name) in zip(tokens, people, strict=True)],
             "staff": staff, "demo_s": demo_s, "accounts_s": setup_s}
 

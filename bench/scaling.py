@@ -108,19 +108,19 @@ def vacuum_analyze() -> float:
 def tokens(prepared: dict[str, Any] | None) -> dict[str, Any]:
     """Tokens of the heavy applicant, the officer, and the applicants who submit (distinct seeded mothers)."""
     from django.contrib.auth.models import User
-    from rest_framework.authtoken.models import Token
 
     from yijianshi.accounts.models import Profile
+    from yijianshi.accounts.services import api_token_issue
 
-    heavy = Token.objects.get_or_create(user=User.objects.get(username=HEAVY))[0].key
-    officer = Token.objects.get_or_create(user=User.objects.get(username=OFFICER))[0].key
+    heavy = api_token_issue(user=User.objects.get(username=HEAVY))
+    officer = api_token_issue(user=User.objects.get(username=OFFICER))
     if prepared is not None:
         applicants = prepared["applicants"]
     else:  # --reuse: the accounts bench/http_submit.py's prepare() made (bench-00000 …)
         applicants = []
         for p in Profile.objects.filter(user__username__startswith="bench-").select_related("user").order_by(
                 "user__username"):
-            applicants.append({"token": Token.objects.get_or_create(user=p.user)[0].key, "id": p.id_number,
+            applicants.append({"token": api_token_issue(user=p.user), "id": p.id_number,
                                "name": p.name})
     return {"heavy": heavy, "officer": officer, "applicants": applicants}
 

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("YIJIANSHI_DATA_DIR", Path.cwd() / "data")).resolve()
@@ -35,7 +36,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "yijianshi.core",
     "yijianshi.accounts",
@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (CONTENT_SECURITY_POLICY below)
     "yijianshi.api.middleware.NulRefusalMiddleware",  # before anything looks up a session, token or object
     "yijianshi.accounts.roles.ActorScopeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "yijianshi.web.middleware.PrivateAnswersMiddleware",  # Cache-Control: no-store on personal answers
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -126,6 +128,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # signed out after 30 minutes without a request (each request renews the session)
 SESSION_COOKIE_AGE = int(os.environ.get("YIJIANSHI_SESSION_SECONDS", 30 * 60))
 YIJIANSHI_TOKEN_SECONDS = int(os.environ.get("YIJIANSHI_TOKEN_SECONDS", 12 * 3600))  # API tokens (accounts/authentication.py)
+# verifications (licences, documents; pages and API) per client address (accounts/limits.py)
+YIJIANSHI_VERIFY_RATE = os.environ.get("YIJIANSHI_VERIFY_RATE", "60/min")
 SESSION_SAVE_EVERY_REQUEST = True
 LOGIN_URL = "/accounts/login/"
 
@@ -133,6 +137,22 @@ LOGIN_URL = "/accounts/login/"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
           if os.environ.get("REDIS_URL") else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp; docs/security.md, finding 3): everything from the site itself, no inline
+# script (the portal's few behaviours are in web/static/web/portal.js), no plug-ins, no <base>, no framing, forms
+# posted only here. Inline *styles* are allowed: the templates carry <style> blocks and style attributes, and
+# CSS cannot run script; moving them into stylesheets would let style-src drop 'unsafe-inline' too.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -188,7 +208,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "yijianshi.api.pagination.Pagination",  # limit and offset, bounded
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "yijianshi.api.errors.exception_handler",
 }

@@ -80,7 +80,7 @@ def test_sessions_expire_after_the_configured_idle_time(newborn: None) -> None:
 
 
 def test_api_tokens_expire_and_signing_in_again_gives_a_new_one(newborn: None) -> None:
-    from rest_framework.authtoken.models import Token
+    from yijianshi.accounts.models import ApiToken, token_digest
 
     assert 0 < settings.YIJIANSHI_TOKEN_SECONDS <= 24 * 3600
     client = APIClient()
@@ -88,9 +88,10 @@ def test_api_tokens_expire_and_signing_in_again_gives_a_new_one(newborn: None) -
     key = first.json()["token"]
     assert client.get("/api/applications/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
     again = client.post("/api/auth/token/", {"username": "mother", "password": DEMO_PASSWORD}, format="json")
-    assert again.json()["token"] == key  # still good: the same token
+    assert again.json()["token"] != key  # a new one (only digests are kept: tests/security/test_api_tokens.py)
+    assert client.get("/api/applications/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200  # still good
     # when its time has passed (the issue time is what the check reads)
-    Token.objects.filter(key=key).update(
+    ApiToken.objects.filter(digest=token_digest(key)).update(
         created=timezone.now() - timedelta(seconds=settings.YIJIANSHI_TOKEN_SECONDS + 1))
     refused = client.get("/api/applications/", HTTP_AUTHORIZATION=f"Token {key}")
     assert refused.status_code in (401, 403), refused.content
@@ -98,7 +99,7 @@ def test_api_tokens_expire_and_signing_in_again_gives_a_new_one(newborn: None) -
     assert body["code"] == "token_expired" and body["message"]["zh-hans"] and body["message"]["en"]
     renewed = client.post("/api/auth/token/", {"username": "mother", "password": DEMO_PASSWORD}, format="json")
     new = renewed.json()["token"]
-    assert new != key and not Token.objects.filter(key=key).exists()
+    assert new != key and not ApiToken.objects.filter(digest=token_digest(key)).exists()
     assert client.get("/api/applications/", HTTP_AUTHORIZATION=f"Token {new}").status_code == 200
 
 

@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from yijianshi.accounts.services import api_token_issue
 from yijianshi.catalog.models import Department
 from yijianshi.integrations.models import DepartmentIntegration
 from yijianshi.integrations.outbox import outbox_deliver_due
@@ -38,9 +38,9 @@ def test_webhook_out_and_token_report_back(newborn: None, as_user: Callable[[str
         assert payload["application"] == number and payload["item"] == "household_birth_registration"
         assert payload["requires"] == ["birth_medical_certificate"]
         # the police system reports back through the API with its token
-        token = Token.objects.create(user=User.objects.get(username="officer_police"))
+        token = api_token_issue(user=User.objects.get(username="officer_police"))
         system = APIClient()
-        system.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        system.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         case = system.get(f"/api/item-cases/{payload['item_case']}/").json()
         accepted = system.post(f"/api/item-cases/{case['id']}/transitions/",
                                {"action": "accept", "expected_version": case["version"]}, format="json")

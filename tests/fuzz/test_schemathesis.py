@@ -28,11 +28,11 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.core import NOT_SET
 
 from tests.cases.test_scenarios import received
+from yijianshi.accounts.services import api_token_issue
 from yijianshi.cases.models import Commitment, Document, ItemCase
 
 pytestmark = pytest.mark.django_db
@@ -91,8 +91,7 @@ def real(newborn: None, as_user: Any) -> dict[str, list[Any]]:
 def token_for(username: str | None) -> dict[str, str]:
     if username is None:
         return {}
-    token, _ = Token.objects.get_or_create(user=User.objects.get(username=username))
-    return {"Authorization": f"Token {token.key}"}
+    return {"Authorization": f"Token {api_token_issue(user=User.objects.get(username=username))}"}
 
 
 @pytest.mark.parametrize("role", list(ROLES))

@@ -168,32 +168,32 @@ def test_a_submission_over_http_has_a_query_budget(django_assert_max_num_queries
 def test_an_api_token_brings_its_user_and_profile_in_one_query() -> None:
     """A token-authenticated request reads the token, its user and the user's profile together; the view's
     actor (role, department) comes from that row — no second query for the profile."""
-    from rest_framework.authtoken.models import Token
+    from yijianshi.accounts.services import api_token_issue
 
     create_demo_accounts()
-    token = Token.objects.create(user=User.objects.get(username="mother"))
+    token = api_token_issue(user=User.objects.get(username="mother"))
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     with CaptureQueriesContext(connection) as done:
         response = client.get("/api/applications/")
     assert response.status_code == 200, response.content
     sql = [q["sql"] for q in done.captured_queries]
-    assert sum('FROM "authtoken_token"' in s and '"accounts_profile"' in s for s in sql) == 1, sql
+    assert sum('FROM "accounts_apitoken"' in s and '"accounts_profile"' in s for s in sql) == 1, sql
     assert not [s for s in sql if s.startswith('SELECT') and 'FROM "accounts_profile"' in s], sql
 
 
 def test_an_unknown_token_or_an_inactive_user_is_refused() -> None:
-    from rest_framework.authtoken.models import Token
+    from yijianshi.accounts.services import api_token_issue
 
     create_demo_accounts()
     user = User.objects.get(username="mother")
-    token = Token.objects.create(user=user)
+    token = api_token_issue(user=user)
     client = APIClient()
-    assert client.get("/api/applications/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
+    assert client.get("/api/applications/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
     unknown = client.get("/api/applications/", HTTP_AUTHORIZATION="Token " + "0" * 40)
     user.is_active = False
     user.save(update_fields=["is_active"])
-    inactive = client.get("/api/applications/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    inactive = client.get("/api/applications/", HTTP_AUTHORIZATION=f"Token {token}")
     for response in (unknown, inactive):  # 403, not 401: the session scheme is listed first (no challenge)
         assert response.status_code == 403, response.content
         assert "authentication_failed" in response.content.decode(), response.content

@@ -1,9 +1,13 @@
-"""A user's role and where it applies. One profile per user; a user without one has no role."""
+"""A user's role and where it applies (one profile per user; a user without one has no role), and the user's
+API tokens."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -53,3 +57,29 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+
+def token_digest(raw: str) -> str:
+    """What is stored of an API token: its SHA-256, in hex. A token is 160 random bits (accounts/services.py
+    `api_token_issue`), so a plain digest cannot be reversed or guessed; no key is needed (none to rotate)."""
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class ApiToken(models.Model):
+    """An API token (`Authorization: Token <token>`), stored as its digest (docs/security.md, finding 6): the
+    token itself is shown once, in the answer that issues it; nobody reading the database, a backup or the admin
+    can use it. `prefix`, its first characters, tells tokens apart in the admin. A token is good for
+    `YIJIANSHI_TOKEN_SECONDS` from `created` (accounts/authentication.py)."""
+
+    digest = models.CharField(_("摘要"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("前缀"), max_length=8, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
+                             verbose_name=_("用户"))
+    created = models.DateTimeField(_("签发时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -12,18 +12,25 @@ attacker gets at most the limit per process; failing every sign-in instead (a 50
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TypeVar
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import BaseCache, cache
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from redis.exceptions import RedisError
 
 from yijianshi.core.errors import DomainError
 from yijianshi.core.outage import Quiet
+
+from .models import ApiToken, token_digest
 
 MAX_FAILURES = int(getattr(settings, "SIGNIN_MAX_FAILURES", 5))
 MAX_FAILURES_PER_IP = int(getattr(settings, "SIGNIN_MAX_FAILURES_PER_IP", 20))
@@ -40,7 +47,7 @@ class TooManyAttempts(DomainError):
     status = 429
 
 
-def _with_counters(fn: Callable[[BaseCache], T]) -> T:
+def with_counters(fn: Callable[[BaseCache], T]) -> T:
     """`fn` on the shared cache; when that fails or failed a moment ago, on this process's own counters."""
     if not _shared.down():
         try:
@@ -72,7 +79,7 @@ def signin_keys(*, username: str, ip: str) -> SigninKeys:
 def signin_attempt_check(*, username: str, ip: str) -> None:
     """Raise TooManyAttempts (429) when the account or the address has used up its failures."""
     keys = signin_keys(username=username, ip=ip)
-    counts = _with_counters(lambda counters: counters.get_many([keys.username, keys.ip]))
+    counts = with_counters(lambda counters: counters.get_many([keys.username, keys.ip]))
     if counts.get(keys.username, 0) >= MAX_FAILURES or counts.get(keys.ip, 0) >= MAX_FAILURES_PER_IP:
         minutes = WINDOW_SECONDS // 60
         raise TooManyAttempts(
@@ -98,4 +105,23 @@ def signin_attempt_record(*, username: str, ip: str, succeeded: bool) -> None:
                 except ValueError:  # expired between add and incr
                     counters.add(key, 1, WINDOW_SECONDS)
 
-    _with_counters(record)
+    with_counters(record)
+
+
+# --- API tokens ---------------------------------------------------------------------------------------------
+
+TOKENS_PER_USER = 10  # a user's newest tokens (one per device or script); signing in again past that drops the oldest
+
+
+def api_token_issue(*, user: AbstractBaseUser) -> str:
+    """A new API token for `user`, returned once: only its digest is stored (models.ApiToken). The user's expired
+    tokens are deleted, and their oldest past `TOKENS_PER_USER`. Each sign-in gives a new token; the earlier
+    ones stay good until they expire."""
+    raw = secrets.token_hex(20)
+    expired = timezone.now() - timedelta(seconds=float(settings.YIJIANSHI_TOKEN_SECONDS))
+    with transaction.atomic():
+        ApiToken.objects.filter(user_id=user.pk, created__lte=expired).delete()
+        ApiToken.objects.create(user_id=user.pk, digest=token_digest(raw), prefix=raw[:8])
+        kept = ApiToken.objects.filter(user_id=user.pk).order_by("-created", "-pk").values_list("pk", flat=True)
+        ApiToken.objects.filter(user_id=user.pk).exclude(pk__in=list(kept[:TOKENS_PER_USER])).delete()
+    return raw

@@ -94,6 +94,9 @@ _VALIDATION: dict[str, tuple[str, str]] = {
     "empty": ("不能为空", "May not be empty"),
     "null_characters_not_allowed": ("不能含有空字符", "May not contain NUL"),
     "surrogate_characters_not_allowed": ("不能含有孤立代理项字符", "May not contain lone surrogates"),
+    "invalid_characters": ("不能含有控制字符或文字方向控制字符", "May not contain control or text-direction characters"),
+    "invisible_characters": ("姓名不能含有零宽或不可见的格式字符",
+                             "A name may not contain zero-width or invisible formatting characters"),
 }
 _LIMITED = {"max_length": ("最多", "at most"), "min_length": ("至少", "at least"), "max_value": ("最大", "at most"),
             "min_value": ("最小", "at least"), "max_digits": ("最多", "at most")}

@@ -24,6 +24,7 @@ from yijianshi.catalog.models import Region
 from yijianshi.catalog.selectors import bundle_definition, published_versions
 from yijianshi.core.actor import Actor
 from yijianshi.core.errors import DomainError, Forbidden, NotFound
+from yijianshi.core.fields import CleanText
 from yijianshi.ledger.selectors import ledger_entries_for_subject
 from yijianshi.ledger.services import Purpose
 from yijianshi.uploads.api import UploadOut, UploadRequest, upload_download, upload_request
@@ -342,8 +343,8 @@ class UploadContentApi(APIView):
 
 
 class FiguresQuery(serializers.Serializer[Any]):
-    region = serializers.CharField(max_length=12, required=False)
-    bundle = serializers.CharField(max_length=40, required=False)
+    region = CleanText(max_length=12, required=False)
+    bundle = CleanText(max_length=40, required=False)
     since = serializers.DateField(required=False, help_text="submitted on or after (Beijing date)")
     until = serializers.DateField(required=False, help_text="submitted on or before (Beijing date)")
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from yijianshi.core.fields import CleanText
 from yijianshi.core.identifiers import mask
 from yijianshi.core.serializers import FieldsBuiltOnce
 from yijianshi.uploads.api import UploadOut
@@ -19,23 +20,23 @@ class OnBehalfOf(serializers.Serializer[Any]):
     """The party an applicant or a clerk applies for (the service checks the identifier and the authorisation)."""
 
     party_type = serializers.ChoiceField(choices=["person", "enterprise"], default="person")
-    name = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    id_number = serializers.CharField(max_length=40, required=False, allow_blank=True, help_text="a person's")
-    uscc = serializers.CharField(max_length=40, required=False, allow_blank=True, help_text="an enterprise's")
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    authorisation = serializers.CharField(max_length=500, required=False, allow_blank=True,
+    name = CleanText(name=True, max_length=50, required=False, allow_blank=True)
+    id_number = CleanText(max_length=40, required=False, allow_blank=True, help_text="a person's")
+    uscc = CleanText(max_length=40, required=False, allow_blank=True, help_text="an enterprise's")
+    phone = CleanText(max_length=20, required=False, allow_blank=True)
+    authorisation = CleanText(max_length=500, required=False, allow_blank=True,
                                           help_text="the authorisation to apply for them (an applicant needs one)")
 
 
 class SubmitRequest(serializers.Serializer[Any]):
-    bundle = serializers.CharField(max_length=40, help_text="bundle code, e.g. 140524-09")
+    bundle = CleanText(max_length=40, help_text="bundle code, e.g. 140524-09")
     form = serializers.DictField(help_text="merged-form values by semantic key")
-    answers = serializers.DictField(child=serializers.CharField(max_length=60), required=False)
+    answers = serializers.DictField(child=CleanText(max_length=60), required=False)
     channel = serializers.ChoiceField(choices=["online", "window", "kiosk", "mobile"], default="online")
-    service_point = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    materials = serializers.ListField(child=serializers.CharField(max_length=80), required=False, max_length=200)
-    tolerated = serializers.ListField(child=serializers.CharField(max_length=80), required=False, max_length=200)
-    commitments = serializers.ListField(child=serializers.CharField(max_length=80), required=False, max_length=200)
+    service_point = CleanText(max_length=60, required=False, allow_blank=True)
+    materials = serializers.ListField(child=CleanText(max_length=80), required=False, max_length=200)
+    tolerated = serializers.ListField(child=CleanText(max_length=80), required=False, max_length=200)
+    commitments = serializers.ListField(child=CleanText(max_length=80), required=False, max_length=200)
     on_behalf_of = OnBehalfOf(required=False, help_text="applying for someone else")
     uploads = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=200,
                                     help_text="ids of the actor's uploads (POST /api/uploads/) to submit with it")
@@ -46,43 +47,43 @@ class VersionedRequest(serializers.Serializer[Any]):
 
 
 class IntakeRequest(VersionedRequest):
-    problems = serializers.ListField(child=serializers.CharField(max_length=300), required=False, max_length=100,
+    problems = serializers.ListField(child=CleanText(max_length=300), required=False, max_length=100,
                                      help_text="problems the clerk found beyond the automatic check")
 
 
 class SupplementRequest(VersionedRequest):
     form = serializers.DictField(required=False)
-    materials = serializers.ListField(child=serializers.CharField(max_length=80), required=False, max_length=200)
+    materials = serializers.ListField(child=CleanText(max_length=80), required=False, max_length=200)
     uploads = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=200)
 
 
 class WithdrawRequest(VersionedRequest):
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    reason = CleanText(max_length=500, required=False, allow_blank=True)
 
 
 class DeliverRequest(VersionedRequest):
     method = serializers.ChoiceField(choices=["pickup", "post", "electronic"])
-    tracking_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    tracking_number = CleanText(max_length=40, required=False, allow_blank=True)
+    address = CleanText(max_length=200, required=False, allow_blank=True)
     item_cases = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=100)
 
 
 class ToleratedRequest(serializers.Serializer[Any]):
-    code = serializers.CharField(max_length=80)
+    code = CleanText(max_length=80)
 
 
 class TransitionRequest(serializers.Serializer[Any]):
     action = serializers.ChoiceField(choices=["accept", "reject", "request_correction", "resume", "approve", "deny",
                                               "progress"])
     expected_version = serializers.IntegerField(min_value=1)
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    corrections = serializers.ListField(child=serializers.CharField(max_length=300), required=False, max_length=100)
+    reason = CleanText(max_length=2000, required=False, allow_blank=True)
+    corrections = serializers.ListField(child=CleanText(max_length=300), required=False, max_length=100)
     result = serializers.DictField(required=False, help_text="{summary, number} of an approval")
 
 
 class PostCheckRequest(serializers.Serializer[Any]):
     kept = serializers.BooleanField()
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    note = CleanText(max_length=2000, required=False, allow_blank=True)
 
 
 class ItemCaseOut(serializers.ModelSerializer[ItemCase]):

@@ -19,3 +19,9 @@ class CoreConfig(AppConfig):
             from yijianshi import runner
 
             runner.start_if_serving()
+
+        from django.db.backends.signals import connection_created
+
+        from .datafiles import sqlite_files_private
+
+        connection_created.connect(sqlite_files_private, dispatch_uid="yijianshi.core.sqlite_files_private")

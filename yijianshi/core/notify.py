@@ -40,6 +40,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 
 from . import clock
+from .datafiles import PRIVATE, file_private
 from .errors import DomainError
 from .identifiers import mask
 from .plugins import Registry
@@ -190,8 +191,11 @@ class FileChannel(Channel):
         }
         line = (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
-        # one unbuffered write to a file opened for appending: lines from several processes do not interleave
-        with path.open("ab", buffering=0) as fh:
+        # one unbuffered write to a file opened for appending: lines from several processes do not interleave;
+        # created 0600, as it holds full contacts (core/datafiles.py)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE)
+        with os.fdopen(fd, "ab", buffering=0) as fh:
+            file_private(path)  # one written by an older version may be world-readable
             written = fh.write(line)
         if written != len(line):
             return self.failed(f"short write to {path}: {written} of {len(line)} bytes")

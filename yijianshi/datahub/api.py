@@ -36,6 +36,7 @@ from yijianshi.accounts.models import PartyType, Profile, Role
 from yijianshi.accounts.roles import actor_of
 from yijianshi.catalog.models import DataSource, FieldKey
 from yijianshi.core.errors import DomainError, NotFound
+from yijianshi.core.fields import CleanText
 from yijianshi.core.identifiers import mask
 from yijianshi.ledger.services import Purpose
 
@@ -108,17 +109,17 @@ class ConsentOut(serializers.ModelSerializer[Consent]):
 
 
 class ObjectionRequest(serializers.Serializer[Any]):
-    key = serializers.CharField(max_length=80, help_text="with `application`: the form field (mother.name); "
+    key = CleanText(max_length=80, help_text="with `application`: the form field (mother.name); "
                                 "without: the party-file key (person.name), with `source`")
-    application = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    source = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    application = CleanText(max_length=40, required=False, allow_blank=True)
+    source = CleanText(max_length=60, required=False, allow_blank=True)
     claimed_value = serializers.JSONField(help_text="the value the applicant claims is right")
-    reason = serializers.CharField(max_length=2000)
+    reason = CleanText(max_length=2000)
 
 
 class ResolveRequest(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(choices=[ObjectionStatus.CORRECTED.value, ObjectionStatus.CONFIRMED.value])
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = CleanText(max_length=2000, required=False, allow_blank=True, default="")
     corrected_value = serializers.JSONField(required=False, help_text="default: the claimed value")
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from yijianshi.core.fields import CleanText
 from yijianshi.core.identifiers import mask
 
 from .models import LicenceStatus, License, SigningKey
@@ -108,12 +109,12 @@ class VerificationOut(serializers.Serializer[Any]):
 
 
 class VerifyRequest(serializers.Serializer[Any]):
-    identifier = serializers.CharField(required=False, max_length=120)
+    identifier = CleanText(required=False, max_length=120)
     document = serializers.DictField(required=False, help_text="the offline document (what the QR code carries)")
 
 
 class RevokeRequest(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=300)
+    reason = CleanText(max_length=300)
 
 
 class SigningKeyOut(serializers.ModelSerializer[SigningKey]):

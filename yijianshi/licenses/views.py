@@ -22,9 +22,9 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from yijianshi.accounts.limits import VerifyThrottle, verification_limited
 from yijianshi.accounts.roles import actor_of
 from yijianshi.core.errors import DomainError
 from yijianshi.core.identifiers import mask
@@ -32,12 +32,6 @@ from yijianshi.core.identifiers import mask
 from . import selectors, services
 from . import serializers as s
 from .models import License, SigningKey
-
-
-class VerifyThrottle(AnonRateThrottle):
-    """Verifying costs an SM2 verification (tens of milliseconds): anonymous callers get 120 a minute."""
-
-    rate = "120/min"
 
 
 def _verification_body(result: services.Verification) -> dict[str, Any]:
@@ -152,6 +146,7 @@ ID_TYPE_EN = {"111": "identity number", "001": "unified social credit code", "99
 
 
 @require_GET
+@verification_limited  # each face of verification, one budget per address (accounts/limits.py)
 def verify_page(request: HttpRequest, identifier: str = "") -> HttpResponse:
     """What scanning a licence's QR code or typing its identifier shows: each check, the holder masked."""
     if not identifier:

@@ -16,6 +16,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from yijianshi.core.errors import DomainError
+from yijianshi.core.fields import CleanText
 
 from .handlers import oversize_fields
 from .models import Upload, UploadChannel
@@ -25,11 +26,11 @@ BODY_OVERHEAD = 64 * 1024  # multipart boundaries and the other fields
 
 
 class UploadRequest(serializers.Serializer[Any]):
-    bundle = serializers.CharField(max_length=40, help_text="bundle code, e.g. 140524-09")
-    material = serializers.CharField(max_length=80, help_text="material code of the bundle's material set")
+    bundle = CleanText(max_length=40, help_text="bundle code, e.g. 140524-09")
+    material = CleanText(max_length=80, help_text="material code of the bundle's material set")
     file = serializers.FileField(allow_empty_file=True, use_url=False,
                                  help_text="PDF, JPEG or PNG (checked from the content); at most UPLOAD_MAX_BYTES")
-    application = serializers.CharField(max_length=40, required=False, allow_blank=True,
+    application = CleanText(max_length=40, required=False, allow_blank=True,
                                         help_text="application number: attach at once (clerk scan, supplement)")
     channel = serializers.ChoiceField(choices=UploadChannel.values, required=False,
                                       help_text="online (default for applicants) or counter_scan (default for clerks)")

@@ -39,6 +39,7 @@ from yijianshi.datahub.services import objection_raise
 from yijianshi.ledger.services import Purpose
 from yijianshi.uploads.services import upload_receive
 
+from .forms import DisputeForm, form_errors
 from .prefs import profile_of
 
 STEPS = (("situation", "情形", "Situation"), ("form", "填表", "Form"), ("materials", "材料", "Materials"),
@@ -262,19 +263,24 @@ def dispute(request: HttpRequest, code: str, key: str) -> HttpResponse:
     if request.method == "POST":
         values = {"claimed_value": request.POST.get("claimed_value", "").strip(),
                   "reason": request.POST.get("reason", "").strip()}
-        try:
-            objection = objection_raise(subject_id=prefilled["subject_id"], source=prefilled["source"],
-                                        key=prefilled.get("record_key") or key, claimed_value=values["claimed_value"],
-                                        reason=values["reason"], form_key=key,
-                                        actor=request.user)  # type: ignore[arg-type]
-        except DomainError as exc:
-            errors = errors_by_field(exc)
+        form = DisputeForm(request.POST)
+        if not form.is_valid():  # control or direction-override characters: named next to the field
+            errors = form_errors(form)
         else:
-            wiz.state["disputed"][key] = objection.number
-            if values["claimed_value"]:
-                wiz.state["form"][key] = values["claimed_value"]
-            _save(request, wiz)
-            return _redirect(wiz.bundle.code, "form")
+            values = {"claimed_value": form.cleaned_data["claimed_value"], "reason": form.cleaned_data["reason"]}
+            try:
+                objection = objection_raise(
+                    subject_id=prefilled["subject_id"], source=prefilled["source"],
+                    key=prefilled.get("record_key") or key, claimed_value=values["claimed_value"],
+                    reason=values["reason"], form_key=key, actor=request.user)  # type: ignore[arg-type]
+            except DomainError as exc:
+                errors = errors_by_field(exc)
+            else:
+                wiz.state["disputed"][key] = objection.number
+                if values["claimed_value"]:
+                    wiz.state["form"][key] = values["claimed_value"]
+                _save(request, wiz)
+                return _redirect(wiz.bundle.code, "form")
     names = dict(DataSource.objects.values_list("code", "name"))
     return render(request, "web/dispute.html", {
         "bundle": wiz.bundle, "key": key, "label": label.spec if label else None, "prefilled": prefilled,

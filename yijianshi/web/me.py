@@ -35,6 +35,7 @@ from yijianshi.licenses.services import qr_code
 from yijianshi.uploads.services import upload_receive
 
 from .apply import errors_by_field
+from .forms import WithdrawForm, form_errors
 from .prefs import profile_of
 
 PAGE_SIZE = 10
@@ -110,7 +111,12 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
 @applicant_required
 def withdraw(request: HttpRequest, number: str) -> HttpResponse:
     app = _mine(request, number)
-    reason = request.POST.get("reason", "").strip()[:300]
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():  # control or direction-override characters, or too long: named next to the field
+        ctx = _detail_context(request, app)
+        ctx.update(errors={"withdraw": form_errors(form)["reason"]}, values={"reason": request.POST.get("reason", "")})
+        return render(request, "web/me_detail.html", ctx, status=400)
+    reason = form.cleaned_data["reason"]
     try:
         application_withdraw(application=app, actor=actor_of(request.user), reason=reason,
                              expected_version=_int(request.POST.get("version")))

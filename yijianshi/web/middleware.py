@@ -1,5 +1,8 @@
-"""Language: Chinese (zh-hans) unless the user chose English (the language button sets a cookie). The
-browser's Accept-Language is not followed: a Chinese government service speaks Chinese first."""
+"""The portal's middleware.
+
+- Language: Chinese (zh-hans) unless the user chose English (the language button sets a cookie). The browser's
+  Accept-Language is not followed: a Chinese government service speaks Chinese first.
+- Private answers are never stored by a cache (`PrivateAnswersMiddleware`)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class ChosenLanguageMiddleware:
@@ -22,3 +26,34 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+PRIVATE_PREFIXES = ("/me/", "/workbench/", "/accounts/", "/admin/", "/api/")
+PUBLIC_API_PREFIXES = ("/api/bundles/", "/api/schema/", "/api/docs/", "/api/licences/keys/")
+
+
+class PrivateAnswersMiddleware:
+    """`Cache-Control: no-store` (with `private`, docs/security.md finding 4) on what a shared cache or the back
+    button of a shared counter PC must not keep: every answer of the personal pages (/me/), the workbench, the
+    sign-in pages, the admin and the API — except the public catalogue, the API schema and the licence keys
+    asked for anonymously — and every page served to a signed-in user (its frame names them; a guide shows
+    their own waivers). A page that set its own `no-store` keeps its header; public pages seen anonymously
+    stay cacheable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "no-store" not in response.get("Cache-Control", "") and _private(request):
+            add_never_cache_headers(response)
+        return response
+
+
+def _private(request: HttpRequest) -> bool:
+    path = request.path
+    user = getattr(request, "user", None)  # after the view: DRF has put its authenticated user here too
+    signed_in = bool(user is not None and user.is_authenticated)
+    if path.startswith(PUBLIC_API_PREFIXES):
+        return signed_in
+    return path.startswith(PRIVATE_PREFIXES) or signed_in

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from yijianshi.accounts.limits import verification_limited
 from yijianshi.accounts.models import Role
 from yijianshi.accounts.roles import actor_of
 from yijianshi.cases.guide import guide_compute
@@ -147,6 +148,7 @@ def figures(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@verification_limited  # each face of verification, one budget per address (accounts/limits.py)
 def verify_document(request: HttpRequest, number: str) -> HttpResponse:
     """The page a document's QR code opens: who issued what, when, and the fingerprint of the original."""
     from yijianshi.cases.models import Document

@@ -1,5 +1,7 @@
 """Workbench forms: they read and shape the input; every rule is checked by the case services, whose bilingual
-errors are put back next to the field they name (`attach`)."""
+errors are put back next to the field they name (`attach`). Every free-text field is a `CleanTextField`
+(core/fields.py): control and direction-override characters are refused next to the field, names also refuse
+invisible characters, and what is kept is NFC."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from django import forms
 from yijianshi.cases.models import DeliveryMethod
 from yijianshi.cases.transitions import CaseAction
 from yijianshi.core.errors import DomainError
+from yijianshi.core.fields import CleanTextField
 from yijianshi.core.identifiers import resident_id
 
 REQUIRED = {"required": "必填 / Required"}
@@ -29,7 +32,7 @@ class IntakeForm(forms.Form):
         ("accept", "材料齐全，收件并出具回执 / Complete: receive and print the receipt"),
         ("deficient", "出具一次告知书 / Issue the deficiency notice"),
     ], widget=forms.RadioSelect)
-    problems = forms.CharField(label="需补正的其他内容（每行一项） / Other things to correct (one per line)",
+    problems = CleanTextField(label="需补正的其他内容（每行一项） / Other things to correct (one per line)",
                                required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     expected_version = forms.IntegerField(widget=forms.HiddenInput, error_messages=BAD_NUMBER, min_value=1)
 
@@ -63,11 +66,11 @@ class SupplementForm(forms.Form):
 
 
 class CounterStartForm(forms.Form):
-    id_number = forms.CharField(label="公民身份号码 / Identity number", max_length=18, error_messages=REQUIRED,
+    id_number = CleanTextField(label="公民身份号码 / Identity number", max_length=18, error_messages=REQUIRED,
                                 widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}))
-    name = forms.CharField(label="姓名（与身份证一致） / Name (as on the ID card)", max_length=50,
+    name = CleanTextField(name=True, label="姓名（与身份证一致） / Name (as on the ID card)", max_length=50,
                            error_messages=REQUIRED)
-    phone = forms.CharField(label="联系电话 / Phone", max_length=20, required=False)
+    phone = CleanTextField(label="联系电话 / Phone", max_length=20, required=False)
     bundle = forms.ChoiceField(label="一件事 / Bundle", error_messages=REQUIRED)
 
     def __init__(self, *args: Any, bundles: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -88,7 +91,7 @@ class CounterApplyForm(forms.Form):
 
     authorisation = forms.ChoiceField(label="授权方式 / Authorisation", choices=AUTHORISATIONS,
                                       error_messages=REQUIRED, widget=forms.RadioSelect)
-    authorisation_ref = forms.CharField(label="授权委托书编号或说明 / Letter reference", max_length=200,
+    authorisation_ref = CleanTextField(label="授权委托书编号或说明 / Letter reference", max_length=200,
                                         required=False)
 
     def __init__(self, *args: Any, snapshot: dict[str, Any], **kwargs: Any) -> None:
@@ -105,7 +108,7 @@ class CounterApplyForm(forms.Form):
                     (c, c) for c in f["validation"]["choices"]])
             else:
                 kind = {"date": "date", "phone": "tel", "email": "email"}.get(f["type"], "text")
-                field = forms.CharField(label=label, required=False, max_length=5000,
+                field = CleanTextField(label=label, required=False, max_length=5000, name=f["key"].endswith(".name"),
                                         widget=forms.TextInput(attrs={**attrs, "type": kind}))
             field.widget.attrs.update(attrs)
             self.fields[f"f.{f['key']}"] = field
@@ -158,12 +161,12 @@ class TransitionForm(forms.Form):
         (a.value, a.value) for a in (CaseAction.ACCEPT, CaseAction.REJECT, CaseAction.REQUEST_CORRECTION,
                                      CaseAction.RESUME, CaseAction.APPROVE, CaseAction.DENY, CaseAction.PROGRESS)])
     expected_version = forms.IntegerField(widget=forms.HiddenInput, error_messages=BAD_NUMBER, min_value=1)
-    reason = forms.CharField(label="理由 / 进度说明 · Reason / progress note", required=False, max_length=2000,
+    reason = CleanTextField(label="理由 / 进度说明 · Reason / progress note", required=False, max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 3}))
-    corrections = forms.CharField(label="需补正的内容（每行一项） / What to correct (one per line)", required=False,
+    corrections = CleanTextField(label="需补正的内容（每行一项） / What to correct (one per line)", required=False,
                                   max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
-    result_summary = forms.CharField(label="办理结果 / Result", required=False, max_length=300)
-    result_number = forms.CharField(label="证照或文书编号 / Certificate number", required=False, max_length=60)
+    result_summary = CleanTextField(label="办理结果 / Result", required=False, max_length=300)
+    result_number = CleanTextField(label="证照或文书编号 / Certificate number", required=False, max_length=60)
 
     def clean_corrections(self) -> list[str]:
         return _lines(self.cleaned_data.get("corrections", ""))
@@ -179,14 +182,14 @@ class PostCheckForm(forms.Form):
     commitment_id: int | None = None  # which commitment a bound form was posted for
     outcome = forms.ChoiceField(label="核查结论 / Outcome", error_messages=REQUIRED, widget=forms.RadioSelect,
                                 choices=[("kept", "承诺属实 / Kept"), ("false", "承诺不实 / False")])
-    note = forms.CharField(label="核查说明 / Note", required=False, max_length=2000,
+    note = CleanTextField(label="核查说明 / Note", required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DeliverForm(forms.Form):
     method = forms.ChoiceField(label="领取方式 / Delivery", error_messages=REQUIRED, widget=forms.RadioSelect,
                                choices=[(m.value, f"{m.label}") for m in DeliveryMethod])
-    tracking_number = forms.CharField(label="快递单号（邮寄时必填） / Tracking number (for post)", required=False,
+    tracking_number = CleanTextField(label="快递单号（邮寄时必填） / Tracking number (for post)", required=False,
                                       max_length=40)
-    address = forms.CharField(label="邮寄地址 / Postal address", required=False, max_length=200)
+    address = CleanTextField(label="邮寄地址 / Postal address", required=False, max_length=200)
     expected_version = forms.IntegerField(widget=forms.HiddenInput, error_messages=BAD_NUMBER, min_value=1)
