@@ -32,14 +32,20 @@ ZERO_WIDTH = "\u200b"
 
 # --- every free-text field has the normaliser --------------------------------------------------------------
 
-REQUEST_MODULES = ["yijianshi.api.serializers", "yijianshi.datahub.api", "yijianshi.licenses.serializers",
-                   "yijianshi.uploads.api"]
+def request_modules() -> list[str]:
+    """Every part's `api` and `serializers` module (each part owns its own), so a new part cannot be forgotten."""
+    import pkgutil
+
+    import yijianshi
+
+    return [m.name for m in pkgutil.walk_packages(yijianshi.__path__, "yijianshi.")
+            if m.name.rsplit(".", 1)[-1] in ("api", "serializers")]
 
 
 def request_serializers() -> Iterator[type[serializers.Serializer[Any]]]:
     import importlib
 
-    for name in REQUEST_MODULES:
+    for name in request_modules():
         module = importlib.import_module(name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if (issubclass(cls, serializers.Serializer) and not issubclass(cls, serializers.ModelSerializer)
