@@ -183,6 +183,10 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 YIJIANSHI_CATALOGUE_CACHE_SECONDS = float(os.environ.get("YIJIANSHI_CATALOGUE_CACHE_SECONDS", "5"))
 YIJIANSHI_CALENDAR_CACHE_SECONDS = float(os.environ.get("YIJIANSHI_CALENDAR_CACHE_SECONDS", "300"))
 
+# The source documents the catalogue packs are taken from (000_….txt …): read only by the checks that compare the
+# packs with them (tests/catalog/test_documents.py); by default the shared/seeds folder beside the repository
+SEEDS_DIR = Path(os.environ.get("YIJIANSHI_SEEDS_DIR", BASE_DIR.parent.parent / "shared" / "seeds")).resolve()
+
 # Notification channels, in the order tried (core/notify.py): console, file, smtp, sms_http
 NOTIFY_CHANNELS = [c.strip() for c in os.environ.get("YIJIANSHI_NOTIFY_CHANNELS", "console,file").split(",") if c.strip()]
 NOTIFY_FILE = Path(os.environ.get("YIJIANSHI_NOTIFY_FILE", DATA_DIR / "notifications.jsonl"))

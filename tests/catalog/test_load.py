@@ -9,7 +9,15 @@ import pytest
 from django.core.management import call_command
 
 from yijianshi.catalog import engine
-from yijianshi.catalog.models import Bundle, BundleVersion, Item, ItemMaterial, Region, VersionStatus
+from yijianshi.catalog.models import (
+    Bundle,
+    BundleVersion,
+    Item,
+    ItemMaterial,
+    Region,
+    ServicePoint,
+    VersionStatus,
+)
 from yijianshi.catalog.packs import read_packs
 from yijianshi.catalog.selectors import bundle_definition, bundle_rows, current_version
 from yijianshi.catalog.services import bundle_version_new_draft, bundle_version_publish, catalog_load
@@ -31,6 +39,22 @@ def test_load_creates_the_catalogue(minipack: Path) -> None:
     assert version is not None and version.status == VersionStatus.PUBLISHED and version.number == 1
     assert [bi.name for bi in version.items.all()][1] == "本县户口登记(申报出生登记)1岁以下婚内本县生育"
     assert Item.objects.get(code="140524.hukou_birth").department.name == "公安部门"
+
+
+def test_every_key_of_a_service_point_reaches_the_database(minipack: Path, tmp_path: Path) -> None:
+    region_yaml = minipack / "regions/140524/region.yaml"
+    region_yaml.write_text(region_yaml.read_text(encoding="utf-8").replace(
+        "hall: {name: 陵川县政务服务中心, kind: hall}",
+        'hall: {name: 陵川县政务服务中心, kind: hall, address: 陵川县崇文镇, hours: "09:00-12:00,13:00-17:30", '
+        'phone: "0356-6212345", lat: 35.7755, lng: 113.2806}'), encoding="utf-8")
+    load(minipack)
+    hall = ServicePoint.objects.get(region__code="140524", code="hall")
+    assert (hall.address, hall.hours, hall.phone, hall.lat, hall.lng) == (
+        "陵川县崇文镇", "09:00-12:00,13:00-17:30", "0356-6212345", 35.7755, 113.2806)
+    # and they come back out in an export
+    call_command("catalog", "export", str(tmp_path / "export"), stdout=io.StringIO())
+    point = read_packs(tmp_path / "export").regions["140524"]["service_points"]["hall"]
+    assert (point["phone"], point["lat"], point["lng"]) == ("0356-6212345", 35.7755, 113.2806)
 
 
 def test_loading_the_same_pack_twice_changes_nothing(minipack: Path) -> None:

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from yijianshi.catalog.models import Bundle, Item, Region
 from yijianshi.catalog.packs import read_packs, region_code_problem
-from yijianshi.core.errors import DomainError
+from yijianshi.core.errors import DomainError, ErrorDetail
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -130,3 +130,113 @@ def test_nothing_of_a_bad_pack_is_loaded(minipack: Path) -> None:
     with pytest.raises(CommandError, match="nothing loaded"):
         call_command("catalog", "load", str(minipack))
     assert not Region.objects.exists() and not Item.objects.exists() and not Bundle.objects.exists()
+
+
+# --- shapes (pack_schema.py): every problem named by file and entry, in the project's error form -----------
+
+
+def details(root: Path) -> list[ErrorDetail]:
+    with pytest.raises(DomainError) as caught:
+        read_packs(root)
+    return caught.value.details
+
+
+def test_a_wrong_type_is_named_by_file_entry_and_key(minipack: Path) -> None:
+    edit(minipack / "regions/140524/bundles.yaml", "seq: 9", "seq: nine")
+    [detail] = details(minipack)
+    assert (detail.code, detail.where) == ("pack_bad_value", "regions/140524/bundles.yaml: bundle 140524-09")
+    assert detail.en.startswith("seq: ") and "“seq”" in detail.zh
+
+
+def test_a_missing_key_is_named(minipack: Path) -> None:
+    edit(minipack / "regions/140524/region.yaml", "hall: {name: 陵川县政务服务中心, kind: hall}", "hall: {name: 陵川县政务服务中心}")
+    [detail] = details(minipack)
+    assert (detail.code, detail.where) == ("pack_missing_key", "regions/140524/region.yaml: service point hall")
+    assert detail.en == "missing required key 'kind'" and detail.zh == "缺少必填字段“kind”"
+
+
+def test_a_required_key_given_empty_is_missing(minipack: Path) -> None:
+    edit(minipack / "common/items/mini.yaml", "name: 社会保障卡申领", 'name: ""')
+    assert ("pack_missing_key", "common/items/mini.yaml: item ssc") in problems(minipack)
+
+
+@pytest.mark.parametrize(("path", "old", "new", "where"), [
+    ("regions/140524/region.yaml", "hall: {name: 陵川县政务服务中心, kind: hall}",
+     "hall: {name: 陵川县政务服务中心, kind: hall, fax: 0356-1234567}", "regions/140524/region.yaml: service point hall"),
+    ("regions/140524/bundles.yaml", "    stage: 出生\n", "    stage: 出生\n    summary: 一次办好\n",
+     "regions/140524/bundles.yaml: bundle 140524-09"),
+    ("regions/140524/bundles.yaml", '        default: "yes"\n', '        default: "yes"\n        help: 看结婚证\n',
+     "regions/140524/bundles.yaml: bundle 140524-09: situation in_wedlock"),
+    ("regions/140524/bundles.yaml", "departments: [hrss]}", "departments: [hrss], lead: true}",
+     "regions/140524/bundles.yaml: bundle 140524-09: item ssc"),
+    ("common/items/mini.yaml", "{code: birth.record, name: 分娩记录, channel: other}",
+     "{code: birth.record, name: 分娩记录, channel: other, colour: red}",
+     "common/items/mini.yaml: item birth_cert: material birth.record"),
+    ("regions/140524/region.yaml", "document: {", "document: {author: 县政府, ", "regions/140524/region.yaml"),
+])
+def test_an_unknown_key_is_an_error_where_it_stands(minipack: Path, path: str, old: str, new: str, where: str) -> None:
+    edit(minipack / path, old, new)
+    assert [(d.code, d.where) for d in details(minipack)] == [("pack_unknown_key", where)]
+
+
+def test_wrong_values_of_a_nested_entry_are_all_reported_with_their_keys(minipack: Path) -> None:
+    edit(minipack / "common/items/mini.yaml", "{code: birth.record, name: 分娩记录, channel: other}",
+         "{code: birth.record, name: 分娩记录, channel: other, copies: -1, form: papyrus, required: maybe}")
+    found = details(minipack)
+    assert {d.where for d in found} == {"common/items/mini.yaml: item birth_cert: material birth.record"}
+    assert sorted(d.en.split(":")[0] for d in found) == ["copies", "required", "unknown form 'papyrus'"]
+    assert {d.code for d in found} == {"pack_bad_value"}
+
+
+def test_an_entry_that_is_not_a_mapping(minipack: Path) -> None:
+    edit(minipack / "regions/140524/bundles.yaml", "      - {ref: ssc, name: 社会保障卡申领, departments: [hrss]}", "      - ssc")
+    assert problems(minipack) == [("pack_shape", "regions/140524/bundles.yaml: bundle 140524-09: item ssc")]
+
+
+def test_a_department_kind_out_of_the_list_keeps_its_code(minipack: Path) -> None:
+    edit(minipack / "regions/140524/region.yaml", "hrss: {name: 人力资源和社会保障部门, kind: hrss}",
+         "hrss: {name: 人力资源和社会保障部门, kind: labour}")
+    # the bundle naming the broken department is not blamed for it a second time
+    assert problems(minipack) == [("pack_unknown_kind", "regions/140524/region.yaml: department hrss")]
+
+
+def test_a_broken_template_is_not_reported_again_as_unknown(minipack: Path) -> None:
+    edit(minipack / "common/items/mini.yaml", "legal_limit_days: 20", 'legal_limit_days: "20"')
+    assert problems(minipack) == [("pack_bad_value", "common/items/mini.yaml: item birth_cert")]
+
+
+@pytest.mark.parametrize(("point", "key"), [
+    ("lat: 95.0, lng: 113.28", "lat"),           # beyond the pole
+    ("lat: 35.78, lng: east", "lng"),            # not a number
+    ("lat: 35.78", "lat and lng"),               # one without the other
+    ('phone: "call us"', "phone"),
+    ('hours: "25:00-26:00"', "The business hours"),  # as the intake clock reads them (core.workdays)
+])
+def test_a_service_points_phone_coordinates_and_hours_are_checked(minipack: Path, point: str, key: str) -> None:
+    edit(minipack / "regions/140524/region.yaml", "hall: {name: 陵川县政务服务中心, kind: hall}",
+         f"hall: {{name: 陵川县政务服务中心, kind: hall, {point}}}")
+    [detail] = details(minipack)
+    assert (detail.code, detail.where) == ("pack_bad_value", "regions/140524/region.yaml: service point hall")
+    assert detail.en.startswith(key)
+
+
+def test_two_options_with_one_value(minipack: Path) -> None:
+    edit(minipack / "regions/140524/bundles.yaml", '{value: "no", zh: 否', '{value: "yes", zh: 否')
+    assert problems(minipack) == [
+        ("pack_duplicate_code", "regions/140524/bundles.yaml: bundle 140524-09: situation in_wedlock")]
+
+
+def test_every_problem_of_every_file_at_once_in_the_error_body(minipack: Path) -> None:
+    edit(minipack / "regions/140524/bundles.yaml", "seq: 9", "seq: nine")
+    edit(minipack / "regions/140524/region.yaml", "hall: {name: 陵川县政务服务中心, kind: hall}", "hall: {name: 陵川县政务服务中心, kind: shop}")
+    edit(minipack / "common/data_sources.yaml", "mode: verify}", "mode: verify, url: x}")
+    with pytest.raises(DomainError) as caught:
+        read_packs(minipack)
+    body = caught.value.as_dict()
+    assert body["code"] == "pack_invalid"
+    assert [(e["code"], e["where"]) for e in body["errors"]] == [  # type: ignore[index, union-attr]
+        ("pack_unknown_key", "common/data_sources.yaml: source tax"),  # not blamed again on the fields it fills
+        ("pack_bad_value", "regions/140524/region.yaml: service point hall"),
+        ("pack_bad_value", "regions/140524/bundles.yaml: bundle 140524-09"),
+    ]
+    assert all(set(e["message"]) == {"zh-hans", "en"} for e in body["errors"])  # type: ignore[index, union-attr]

@@ -108,7 +108,9 @@ def catalog_export(target: Path) -> dict[str, int]:
                        "children": [{"code": r.code, "name": r.name, "level": r.level} for r in children]},
             "departments": {d.code: {"name": d.name, "kind": d.kind} for d in region.departments.order_by("code")},
             "service_points": {p.code: {"name": p.name, "kind": p.kind, "region": p.located_in.code,
-                                        "address": p.address, "hours": p.hours}
+                                        "address": p.address, "hours": p.hours,
+                                        **({"phone": p.phone} if p.phone else {}),
+                                        **({"lat": p.lat, "lng": p.lng} if p.lat is not None else {})}
                                for p in region.service_points.select_related("located_in").order_by("code")},
         })
         bundles = []

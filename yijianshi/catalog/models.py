@@ -71,6 +71,9 @@ class ServicePoint(models.Model):
     kind = models.CharField(_("类型"), max_length=20, choices=ServicePointKind.choices)
     address = models.CharField(_("地址"), max_length=300, blank=True)
     hours = models.CharField(_("办公时间"), max_length=100, blank=True)
+    phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
+    lat = models.FloatField(_("纬度"), null=True, blank=True, help_text=_("WGS 84，十进制度"))
+    lng = models.FloatField(_("经度"), null=True, blank=True, help_text=_("WGS 84，十进制度"))
 
     class Meta:
         ordering = ["region__code", "code"]

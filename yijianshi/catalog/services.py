@@ -162,7 +162,8 @@ def catalog_load(*, catalogue: Catalogue, actor: User | None) -> LoadResult:
                  for dcode, d in pack["departments"].items()}
         for pcode, p in pack["service_points"].items():
             _upsert(ServicePoint, {"region": region, "code": pcode}, name=p["name"], kind=p["kind"],
-                    located_in=regions[p["region"]], address=p.get("address", ""), hours=p.get("hours", ""))
+                    located_in=regions[p["region"]], address=p["address"], hours=p["hours"], phone=p["phone"],
+                    lat=p["lat"], lng=p["lng"])
         items: dict[str, Item] = {}
         for bundle in pack["bundles"]:
             for entry in bundle["items"]:
