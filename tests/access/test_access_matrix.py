@@ -32,14 +32,13 @@ from typing import Any
 
 import pytest
 import segno
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
-from tests.cases.test_newborn_e2e import act, cases_by_ref, guide
-from tests.cases.test_shared_data_flow import family  # noqa: F401 - fixture: the demo family's shared data
+from tests.support.api import api_client
+from tests.support.newborn import act, cases_by_ref, guide, to_hand_in
 from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
 from yijianshi.accounts.models import Profile, Role
 from yijianshi.cases.models import Application, Commitment, Document, ItemCase
@@ -159,21 +158,13 @@ class World:
     owned: dict[str, str]  # kind of the mother's other objects -> identifier
 
 
-def client_for(username: str) -> APIClient:
-    client = APIClient()
-    if username != "anonymous":
-        client.force_authenticate(User.objects.get(username=username))
-    return client
-
-
 def submit(username: str, point: str | None) -> str:
-    client = client_for(username)
+    client = api_client(username)
     g = guide(client)
     own_id = MOTHER_ID if username == "mother" else FATHER_ID
     form = sample_form(g["form"], overrides={"mother.id_number": MOTHER_ID, "father.id_number": FATHER_ID,
                                              "applicant.id_number": own_id})
-    needed = [m["code"] for m in g["materials"] if m["required"] and not m["waiver"]
-              and m["code"] not in ("child.birth_vaccination_record", "birth.first_issue_form")]
+    needed = to_hand_in(g, skip=("child.birth_vaccination_record", "birth.first_issue_form"))
     body = {"bundle": "140524-09", "form": form, "materials": needed,
             "tolerated": ["child.birth_vaccination_record"], "commitments": ["birth.first_issue_form"]}
     if point:
@@ -193,7 +184,7 @@ def advance(number: str, clerk: APIClient, to: str) -> None:
     assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "received"
     if to == "received":
         return
-    admin = client_for("admin")
+    admin = api_client("admin")
     tolerated = Application.objects.get(number=number)
     clerk.post(f"/api/applications/{number}/tolerated/", {"code": "child.birth_vaccination_record"}, format="json")
     for _ in range(3):  # prerequisites first: repeat until everything is decided
@@ -215,16 +206,16 @@ def png() -> bytes:
 
 
 @pytest.fixture
-def world(family: None) -> World:  # noqa: F811 - the fixture imported above
+def world(family: None) -> World:
     town = ServicePoint.objects.get(pk=Profile.objects.get(user__username="clerk_town").service_point_id)
-    clerks = {"mother": client_for("clerk"), "father": client_for("clerk_town")}
+    clerks = {"mother": api_client("clerk"), "father": api_client("clerk_town")}
     apps: dict[tuple[str, str], Application] = {}
     for owner, point in (("mother", None), ("father", town.code)):
         for state in ("submitted", "deficient", "received", "completed", "delivered"):
             number = submit(owner, point)
             advance(number, clerks[owner], state)
             apps[owner, state] = Application.objects.get(number=number)
-    mother = client_for("mother")
+    mother = api_client("mother")
     licence = mother.get("/api/licences/").json()["results"]
     assert licence, "the demo family's wallet should hold licences"
     upload = mother.post("/api/uploads/", {"bundle": "140524-09", "material": "child.birth_vaccination_record",
@@ -299,7 +290,7 @@ def concrete(route: str, **values: str) -> str:
 
 
 def call(username: str, method: str, path: str, body: Any) -> tuple[int, bytes]:
-    client = client_for(username)
+    client = api_client(username)
     with transaction.atomic():
         if method == "GET":
             response = client.get(path)
@@ -448,7 +439,7 @@ def test_lists_hold_exactly_what_each_user_may_see_with_identity_numbers_masked(
     apps = list(Application.objects.all())
     cases = list(ItemCase.objects.select_related("application"))
     for username in USERS[1:]:
-        client = client_for(username)
+        client = api_client(username)
         listed = client.get("/api/applications/?limit=1000")
         assert listed.status_code == 200
         numbers = {a["number"] for a in listed.json()["results"]}
@@ -460,7 +451,7 @@ def test_lists_hold_exactly_what_each_user_may_see_with_identity_numbers_masked(
             text = client.get(path).content.decode()
             for number in (MOTHER_ID, FATHER_ID):
                 assert number not in text, (username, path)
-    mother_rows = client_for("mother").get("/api/applications/").json()["results"]
+    mother_rows = api_client("mother").get("/api/applications/").json()["results"]
     assert mother_rows and all(r["party_id"] == MOTHER_ID[:3] + "*" * 13 + MOTHER_ID[-2:] for r in mother_rows)
 
 
@@ -468,7 +459,7 @@ def test_json_bodies_of_denials_are_structured(world: World) -> None:
     app = world.apps["mother", "received"]
     for username, path in (("father", f"/api/applications/{app.number}/"), ("anonymous", "/api/applications/"),
                            ("auditor", f"/api/applications/{app.number}/withdraw/")):
-        client = client_for(username)
+        client = api_client(username)
         response = client.get(path) if not path.endswith("withdraw/") else client.post(path, {}, format="json")
         body = json.loads(response.content)
         assert response.status_code in (401, 403, 404)

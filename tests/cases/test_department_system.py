@@ -12,13 +12,11 @@ from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.integrations.receiver import Receiver
+from tests.support.newborn import cases_by_ref, received
 from yijianshi.catalog.models import Department
 from yijianshi.integrations.models import DepartmentIntegration
 from yijianshi.integrations.outbox import outbox_deliver_due
-
-from ..integrations.receiver import Receiver
-from .test_newborn_e2e import cases_by_ref
-from .test_scenarios import received
 
 pytestmark = pytest.mark.django_db
 

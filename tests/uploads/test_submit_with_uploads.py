@@ -12,7 +12,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from tests.cases.test_newborn_e2e import guide
+from tests.support.api import ApiClients as Clients
+from tests.support.catalogue import NEWBORN as BUNDLE
+from tests.support.files import pdf_bytes, stored_files
+from tests.support.newborn import guide, to_hand_in
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.cases.models import Application
 from yijianshi.cases.samples import sample_form
@@ -21,14 +24,11 @@ from yijianshi.uploads.accept import accepted_types
 from yijianshi.uploads.models import Upload
 from yijianshi.uploads.services import uploads_sweep
 
-from .conftest import BUNDLE, Clients, pdf_bytes, stored_files
-
 pytestmark = pytest.mark.django_db
 
 
 def needed_materials(client: APIClient) -> list[str]:
-    g = guide(client)
-    return [m["code"] for m in g["materials"] if m["required"] and not m["waiver"]]
+    return to_hand_in(guide(client))
 
 
 def upload(client: APIClient, material: str, **extra: Any) -> Any:
