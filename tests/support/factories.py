@@ -94,7 +94,7 @@ class LicenceTypeFactory(DjangoModelFactory):
         django_get_or_create = ("code",)
 
     code = factory.Sequence(lambda n: f"licence-type-{n}")
-    name = factory.LazyAttribute(lambda o: f"证照{o.code}")
+    name = "测试证照"
     issuer_kind = "civil_affairs"
 
 
