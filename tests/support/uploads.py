@@ -42,6 +42,15 @@ def upload(client: APIClient, material: str, **extra: Any) -> Any:
     return response.json()
 
 
+def submitted_without_a_pdf(applicant: APIClient) -> tuple[str, str]:
+    """The applicant's application with every material handed in but the first that accepts a PDF:
+    (its number, that material)."""
+    needed = needed_materials(applicant)
+    chosen = pdf_material(needed)
+    number = submit_with_uploads(applicant, [c for c in needed if c != chosen], []).json()["number"]
+    return str(number), chosen
+
+
 def submit_with_uploads(client: APIClient, materials: list[str], uploads: list[str], key: str | None = None) -> Any:
     """Submit the demo mother's application handing in `materials` and attaching `uploads`; the response."""
     form = sample_form(guide(client)["form"], overrides={"mother.id_number": MOTHER_ID, "mother.name": "王芳"})

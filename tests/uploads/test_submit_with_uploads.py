@@ -12,7 +12,14 @@ import pytest
 
 from tests.support.api import ApiClients as Clients
 from tests.support.files import stored_files
-from tests.support.uploads import needed_materials, pdf_material, submit_with_uploads, upload, upload_status
+from tests.support.uploads import (
+    needed_materials,
+    pdf_material,
+    submit_with_uploads,
+    submitted_without_a_pdf,
+    upload,
+    upload_status,
+)
 from yijianshi.cases.models import Application
 from yijianshi.core import clock
 from yijianshi.uploads.models import Upload
@@ -116,9 +123,7 @@ def test_discard_before_submission_removes_row_and_file(newborn: None, media: Pa
 def test_clerk_scans_for_a_deficient_application_then_supplement(newborn: None, media: Path,
                                                                  as_user: Clients) -> None:
     mother, clerk = as_user("mother"), as_user("clerk")
-    needed = needed_materials(mother)
-    chosen = pdf_material(needed)
-    number = submit_with_uploads(mother, [c for c in needed if c != chosen], []).json()["number"]
+    number, chosen = submitted_without_a_pdf(mother)
     deficient = clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()
     assert deficient["status"] == "deficient"
     # another service point's clerk cannot even see it; the applicant's father neither
@@ -136,9 +141,7 @@ def test_clerk_scans_for_a_deficient_application_then_supplement(newborn: None, 
 
 def test_applicant_supplements_with_an_upload(newborn: None, media: Path, as_user: Clients) -> None:
     mother, clerk = as_user("mother"), as_user("clerk")
-    needed = needed_materials(mother)
-    chosen = pdf_material(needed)
-    number = submit_with_uploads(mother, [c for c in needed if c != chosen], []).json()["number"]
+    number, chosen = submitted_without_a_pdf(mother)
     assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "deficient"
     up = upload(mother, chosen)
     back = mother.post(f"/api/applications/{number}/supplement/", {"uploads": [up["id"]]}, format="json")
