@@ -6,6 +6,12 @@ from typing import Any
 
 import pytest
 
+from tests.support.api import ApiClients, WebClients, api_client, web_client
+from tests.support.catalogue import NEWBORN, load_bundles
+from yijianshi.accounts.demo import create_demo_accounts
+from yijianshi.datahub.demo import demo_data_seed
+from yijianshi.licenses.demo import seed_demo_licences
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -43,3 +49,38 @@ def _ledger_connection_closed_at_the_end(django_db_setup: Any, django_db_blocker
     from yijianshi.ledger.services import ledger_connection_close
 
     ledger_connection_close()
+
+
+@pytest.fixture
+def newborn(db: Any) -> None:
+    """The newborn bundle of 陵川县 with its region's departments and service points, and the demo accounts."""
+    load_bundles(NEWBORN)
+    create_demo_accounts()
+
+
+@pytest.fixture
+def family(newborn: None) -> None:
+    """`newborn`, and the demo family's shared data (a small synthetic population around it) and licences."""
+    demo_data_seed(persons=40, enterprises=5)
+    seed_demo_licences()
+
+
+@pytest.fixture
+def as_user() -> ApiClients:
+    """username -> an API client authenticated as that user."""
+    return api_client
+
+
+@pytest.fixture
+def signed_in() -> WebClients:
+    """username -> a page client with that user's session."""
+    return web_client
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    """MEDIA_ROOT in a fresh folder of this test, so that what is stored can be checked on disk."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = str(root)
+    return root

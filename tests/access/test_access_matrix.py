@@ -32,18 +32,14 @@ from typing import Any
 
 import pytest
 import segno
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver
-from rest_framework.test import APIClient
 
-from tests.cases.test_newborn_e2e import act, cases_by_ref, guide
-from tests.cases.test_shared_data_flow import family  # noqa: F401 - fixture: the demo family's shared data
+from tests.support.access import advance, api_endpoints, submit
+from tests.support.api import api_client
 from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
 from yijianshi.accounts.models import Profile, Role
 from yijianshi.cases.models import Application, Commitment, Document, ItemCase
-from yijianshi.cases.samples import sample_form
 from yijianshi.catalog.models import ServicePoint
 
 pytestmark = pytest.mark.django_db
@@ -125,24 +121,6 @@ ENDPOINTS: dict[tuple[str, str], Rule] = {
 }
 
 
-def api_endpoints() -> Iterator[tuple[str, str]]:
-    """(route, METHOD) of every view under /api/, read from the URL resolver."""
-    def walk(patterns: list[Any], prefix: str) -> Iterator[tuple[str, Any]]:
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                yield from walk(p.url_patterns, prefix + str(p.pattern))
-            elif isinstance(p, URLPattern):
-                yield prefix + str(p.pattern), p.callback
-
-    for route, callback in walk(get_resolver().url_patterns, ""):
-        if not route.startswith("api/"):
-            continue
-        view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
-        methods = [m for m in ("get", "post", "put", "patch", "delete") if view is not None and hasattr(view, m)]
-        for method in methods or ["get"]:
-            yield route, method.upper()
-
-
 def test_every_endpoint_is_classified() -> None:
     found = set(api_endpoints())
     assert found - set(ENDPOINTS) == set(), "endpoints without an access rule in tests/access/test_access_matrix.py"
@@ -159,55 +137,6 @@ class World:
     owned: dict[str, str]  # kind of the mother's other objects -> identifier
 
 
-def client_for(username: str) -> APIClient:
-    client = APIClient()
-    if username != "anonymous":
-        client.force_authenticate(User.objects.get(username=username))
-    return client
-
-
-def submit(username: str, point: str | None) -> str:
-    client = client_for(username)
-    g = guide(client)
-    own_id = MOTHER_ID if username == "mother" else FATHER_ID
-    form = sample_form(g["form"], overrides={"mother.id_number": MOTHER_ID, "father.id_number": FATHER_ID,
-                                             "applicant.id_number": own_id})
-    needed = [m["code"] for m in g["materials"] if m["required"] and not m["waiver"]
-              and m["code"] not in ("child.birth_vaccination_record", "birth.first_issue_form")]
-    body = {"bundle": "140524-09", "form": form, "materials": needed,
-            "tolerated": ["child.birth_vaccination_record"], "commitments": ["birth.first_issue_form"]}
-    if point:
-        body["service_point"] = point
-    response = client.post("/api/applications/", body, format="json")
-    assert response.status_code == 201, response.content
-    return str(response.json()["number"])
-
-
-def advance(number: str, clerk: APIClient, to: str) -> None:
-    if to == "submitted":
-        return
-    if to == "deficient":
-        assert clerk.post(f"/api/applications/{number}/intake/", {"problems": ["字迹不清"]}, format="json").json()[
-            "status"] == "deficient"
-        return
-    assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "received"
-    if to == "received":
-        return
-    admin = client_for("admin")
-    tolerated = Application.objects.get(number=number)
-    clerk.post(f"/api/applications/{number}/tolerated/", {"code": "child.birth_vaccination_record"}, format="json")
-    for _ in range(3):  # prerequisites first: repeat until everything is decided
-        for case in cases_by_ref(admin, number).values():
-            if case["status"] == "pending_acceptance":
-                case = act(admin, case, "accept").json()
-            if case["status"] == "accepted":
-                act(admin, case, "approve")
-    assert Application.objects.get(pk=tolerated.pk).status == "completed"
-    if to == "delivered":
-        assert clerk.post(f"/api/applications/{number}/deliver/", {"method": "pickup"}, format="json").json()[
-            "status"] == "delivered"
-
-
 def png() -> bytes:
     out = io.BytesIO()
     segno.make("yijianshi").save(out, kind="png", scale=4)
@@ -215,16 +144,16 @@ def png() -> bytes:
 
 
 @pytest.fixture
-def world(family: None) -> World:  # noqa: F811 - the fixture imported above
+def world(family: None) -> World:
     town = ServicePoint.objects.get(pk=Profile.objects.get(user__username="clerk_town").service_point_id)
-    clerks = {"mother": client_for("clerk"), "father": client_for("clerk_town")}
+    clerks = {"mother": api_client("clerk"), "father": api_client("clerk_town")}
     apps: dict[tuple[str, str], Application] = {}
     for owner, point in (("mother", None), ("father", town.code)):
         for state in ("submitted", "deficient", "received", "completed", "delivered"):
             number = submit(owner, point)
             advance(number, clerks[owner], state)
             apps[owner, state] = Application.objects.get(number=number)
-    mother = client_for("mother")
+    mother = api_client("mother")
     licence = mother.get("/api/licences/").json()["results"]
     assert licence, "the demo family's wallet should hold licences"
     upload = mother.post("/api/uploads/", {"bundle": "140524-09", "material": "child.birth_vaccination_record",
@@ -299,7 +228,7 @@ def concrete(route: str, **values: str) -> str:
 
 
 def call(username: str, method: str, path: str, body: Any) -> tuple[int, bytes]:
-    client = client_for(username)
+    client = api_client(username)
     with transaction.atomic():
         if method == "GET":
             response = client.get(path)
@@ -448,7 +377,7 @@ def test_lists_hold_exactly_what_each_user_may_see_with_identity_numbers_masked(
     apps = list(Application.objects.all())
     cases = list(ItemCase.objects.select_related("application"))
     for username in USERS[1:]:
-        client = client_for(username)
+        client = api_client(username)
         listed = client.get("/api/applications/?limit=1000")
         assert listed.status_code == 200
         numbers = {a["number"] for a in listed.json()["results"]}
@@ -460,7 +389,7 @@ def test_lists_hold_exactly_what_each_user_may_see_with_identity_numbers_masked(
             text = client.get(path).content.decode()
             for number in (MOTHER_ID, FATHER_ID):
                 assert number not in text, (username, path)
-    mother_rows = client_for("mother").get("/api/applications/").json()["results"]
+    mother_rows = api_client("mother").get("/api/applications/").json()["results"]
     assert mother_rows and all(r["party_id"] == MOTHER_ID[:3] + "*" * 13 + MOTHER_ID[-2:] for r in mother_rows)
 
 
@@ -468,7 +397,7 @@ def test_json_bodies_of_denials_are_structured(world: World) -> None:
     app = world.apps["mother", "received"]
     for username, path in (("father", f"/api/applications/{app.number}/"), ("anonymous", "/api/applications/"),
                            ("auditor", f"/api/applications/{app.number}/withdraw/")):
-        client = client_for(username)
+        client = api_client(username)
         response = client.get(path) if not path.endswith("withdraw/") else client.post(path, {}, format="json")
         body = json.loads(response.content)
         assert response.status_code in (401, 403, 404)

@@ -4,7 +4,6 @@ default hasher; the API token endpoint is rate limited (issue 6, point 6)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -17,14 +16,13 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tests.cases.test_newborn_e2e import act, cases_by_ref, guide
-from tests.cases.test_scenarios import received
+from tests.support.api import ApiClients as Clients
+from tests.support.newborn import act, cases_by_ref, guide, received
 from yijianshi.accounts.demo import DEMO_PASSWORD, FATHER_ID, MOTHER_ID
 from yijianshi.accounts.services import MAX_FAILURES
 from yijianshi.cases.samples import sample_form
 
 pytestmark = pytest.mark.django_db
-Clients = Callable[[str], APIClient]
 
 
 @pytest.fixture(autouse=True)

@@ -122,7 +122,7 @@ class Portal:
 def portal(live_server: Any, transactional_db: Any, settings: Any) -> Portal:
     """The live site with the newborn bundle of 陵川县, the demo accounts, a small population around the demo
     family (shared data for the prefill) and the family's licences (the marriage certificate waiver)."""
-    from tests.datahub.conftest import load_newborn
+    from tests.support.catalogue import load_newborn
     from yijianshi.accounts.demo import create_demo_accounts
     from yijianshi.datahub.demo import demo_data_seed
     from yijianshi.licenses.demo import seed_demo_licences

@@ -13,11 +13,9 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from tests.support.newborn import act, cases_by_ref, received
 from yijianshi.cases.models import Application
 from yijianshi.core import clock
-
-from .test_newborn_e2e import act, cases_by_ref
-from .test_scenarios import received
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = clock.SHANGHAI

@@ -19,11 +19,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from tests.support.newborn import received
 from yijianshi.cases import services
 from yijianshi.cases.models import CaseEvent, ItemCase
 from yijianshi.core import clock
-
-from .test_scenarios import received
 
 TAKEN_IN = datetime(2026, 11, 16, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
 LATER = TAKEN_IN + timedelta(days=10)  # every acceptance deadline long past: the second level at once

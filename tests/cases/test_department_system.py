@@ -11,14 +11,12 @@ import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
+from tests.integrations.receiver import Receiver
+from tests.support.newborn import cases_by_ref, received
 from yijianshi.accounts.services import api_token_issue
 from yijianshi.catalog.models import Department
 from yijianshi.integrations.models import DepartmentIntegration
 from yijianshi.integrations.outbox import outbox_deliver_due
-
-from ..integrations.receiver import Receiver
-from .test_newborn_e2e import cases_by_ref
-from .test_scenarios import received
 
 pytestmark = pytest.mark.django_db
 

@@ -9,13 +9,12 @@ from django.contrib.auth.models import User
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.support.newborn import received
 from yijianshi.accounts.roles import actor_of
 from yijianshi.cases import services
 from yijianshi.cases.models import Application, ItemCase
 from yijianshi.cases.transitions import OPEN_CASE_STATES, CaseStatus
 from yijianshi.core.errors import DomainError
-
-from .test_scenarios import received
 
 pytestmark = pytest.mark.django_db
 ACTIONS = ["accept", "approve", "deny", "request_correction", "resume"]

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from rest_framework.test import APIClient
 
-from tests.cases.test_newborn_e2e import Clients, act, cases_by_ref
-from tests.cases.test_scenarios import received
+from tests.support.api import ApiClients as Clients
+from tests.support.newborn import act, cases_by_ref, received
 from yijianshi.cases.models import ItemCase
 
 

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
+from tests.support.newborn import to_hand_in
 from yijianshi.accounts.models import Profile
 from yijianshi.cases.figures import measured_figures
 from yijianshi.cases.models import Application
@@ -37,7 +38,7 @@ def submit(api: APIClient, *, changes: dict[str, Any], drop: list[str], guide_of
     for key in drop:
         if key in optional:
             form.pop(key, None)
-    needed = [m["code"] for m in guide["materials"] if m["required"] and not m["waiver"]]
+    needed = to_hand_in(guide)
     body: dict[str, Any] = {"bundle": "140524-09", "form": form, "materials": needed[:-1]}
     if on_behalf_of:
         body["on_behalf_of"] = on_behalf_of

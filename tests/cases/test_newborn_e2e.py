@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
 
+from tests.support.api import ApiClients as Clients
+from tests.support.newborn import act, cases_by_ref, guide, to_hand_in
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.cases.models import Application, CaseEvent, Document
 from yijianshi.cases.samples import sample_form
@@ -16,31 +17,12 @@ from yijianshi.integrations.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
-Clients = Callable[[str], APIClient]
-
-
-def guide(client: APIClient, **answers: str) -> dict[str, Any]:
-    response = client.get("/api/bundles/140524-09/", answers)
-    assert response.status_code == 200, response.content
-    return response.json()
-
-
 def submit(client: APIClient, key: str | None = None, **extra: Any) -> Any:
     g = guide(client)
     form = sample_form(g["form"], overrides={"mother.id_number": MOTHER_ID, "mother.name": "王芳"})
-    needed = [m["code"] for m in g["materials"] if m["required"] and not m["waiver"]]
-    body = {"bundle": "140524-09", "form": form, "materials": needed, **extra}
+    body = {"bundle": "140524-09", "form": form, "materials": to_hand_in(g), **extra}
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
     return client.post("/api/applications/", body, format="json", **headers)
-
-
-def act(client: APIClient, case: dict[str, Any], action: str, **extra: Any) -> Any:
-    return client.post(f"/api/item-cases/{case['id']}/transitions/",
-                       {"action": action, "expected_version": case["version"], **extra}, format="json")
-
-
-def cases_by_ref(client: APIClient, number: str) -> dict[str, dict[str, Any]]:
-    return {c["ref"]: c for c in client.get(f"/api/applications/{number}/").json()["item_cases"]}
 
 
 def test_the_newborn_bundle_end_to_end(newborn: None, as_user: Clients) -> None:

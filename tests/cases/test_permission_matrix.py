@@ -8,16 +8,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
+from tests.support.accounts import MATRIX_USERS as USERS
+from tests.support.api import api_client
+from tests.support.newborn import received
 from yijianshi.cases.models import ItemCase
-
-from .test_scenarios import received
 
 pytestmark = pytest.mark.django_db
 
-USERS = ["anonymous", "mother", "father", "clerk", "clerk_town", "officer_health", "officer_civil", "admin", "auditor"]
 OK = "ok"
 # endpoint -> the users for whom it succeeds; every other user gets one of the codes listed in DENIED
 MATRIX: dict[str, set[str]] = {
@@ -57,9 +56,7 @@ def test_permission_matrix(newborn: None, as_user: Callable[[str], APIClient], e
     for username in USERS:
         number = received(as_user("mother"), as_user("clerk"))  # a fresh application for each cell
         case = ItemCase.objects.get(application__number=number, ref="vaccination_certificate")
-        client = APIClient()
-        if username != "anonymous":
-            client.force_authenticate(User.objects.get(username=username))
+        client = api_client(username)
         results[username] = call(client, endpoint, number, case)
     for username, code in results.items():
         if username in MATRIX[endpoint]:

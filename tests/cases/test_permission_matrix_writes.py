@@ -3,24 +3,23 @@ act needs. Allowed cells succeed; every other user gets 401/403 (anonymous) or 4
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from rest_framework.test import APIClient
 
+from tests.support.accounts import MATRIX_USERS as USERS
+from tests.support.api import ApiClients as Clients
+from tests.support.api import api_client
+from tests.support.factories import item_cases_approved
+from tests.support.newborn import guide, received
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.accounts.roles import actor_of
-from yijianshi.cases.models import Application, Commitment, ItemCase
+from yijianshi.cases import services
+from yijianshi.cases.models import Application, Commitment
 from yijianshi.cases.samples import sample_form
 
-from .test_newborn_e2e import guide
-from .test_permission_matrix import USERS
-from .test_scenarios import received
-
 pytestmark = pytest.mark.django_db
-Clients = Callable[[str], APIClient]
 
 ALLOWED: dict[str, set[str]] = {
     "POST intake": {"clerk", "admin"},
@@ -52,13 +51,7 @@ def _prepare(endpoint: str, as_user: Clients) -> tuple[str, dict[str, Any]]:
     if endpoint in ("POST deliver", "POST archive"):
         number = received(as_user("mother"), as_user("clerk"))
         admin = User.objects.get(username="admin")
-        from yijianshi.cases import services
-
-        for case in ItemCase.objects.filter(application__number=number).order_by("position"):
-            for action in ("accept", "approve"):
-                case.refresh_from_db()
-                services.item_case_transition(item_case=case, actor=actor_of(admin), action=action,
-                                              expected_version=case.version)
+        item_cases_approved(number, admin)
         if endpoint == "POST archive":
             services.application_deliver(application=Application.objects.get(number=number), actor=actor_of(admin),
                                          method="electronic")
@@ -75,9 +68,7 @@ def _prepare(endpoint: str, as_user: Clients) -> tuple[str, dict[str, Any]]:
 def test_write_permission_matrix(newborn: None, as_user: Clients, endpoint: str) -> None:
     for username in USERS:
         url, body = _prepare(endpoint, as_user)
-        client = APIClient()
-        if username != "anonymous":
-            client.force_authenticate(User.objects.get(username=username))
+        client = api_client(username)
         code = client.post(url, body, format="json").status_code
         if username in ALLOWED[endpoint]:
             assert 200 <= code < 300, (endpoint, username, code)

@@ -4,15 +4,14 @@ two officers deciding at once."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.db import close_old_connections
-from rest_framework.test import APIClient
 
+from tests.support.api import ApiClients as Clients
+from tests.support.newborn import act, cases_by_ref, guide, received, to_hand_in
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.accounts.roles import actor_of
 from yijianshi.cases import services
@@ -30,23 +29,7 @@ from yijianshi.core.calendar import work_calendar
 from yijianshi.core.errors import Conflict
 from yijianshi.integrations.models import OutboxMessage
 
-from .test_newborn_e2e import act, cases_by_ref, guide
-
 pytestmark = pytest.mark.django_db
-Clients = Callable[[str], APIClient]
-
-
-def received(mother: APIClient, clerk: APIClient, **extra: Any) -> str:
-    g = guide(mother)
-    form = sample_form(g["form"], overrides={"mother.id_number": MOTHER_ID})
-    skip = set(extra.get("tolerated", [])) | set(extra.get("commitments", []))
-    needed = [m["code"] for m in g["materials"] if m["required"] and not m["waiver"] and m["code"] not in skip]
-    response = mother.post("/api/applications/", {"bundle": "140524-09", "form": form, "materials": needed, **extra},
-                           format="json")
-    assert response.status_code == 201, response.content
-    number = response.json()["number"]
-    assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "received"
-    return str(number)
 
 
 def test_deficiency_notice_lists_everything_at_once_then_supplement(newborn: None, as_user: Clients) -> None:
@@ -58,7 +41,7 @@ def test_deficiency_notice_lists_everything_at_once_then_supplement(newborn: Non
                            format="json").json()
     assert deficient["status"] == "deficient"
     notice = Application.objects.get(number=number).documents.get(kind="deficiency_notice")
-    needed = [m["code"] for m in g["materials"] if m["required"] and not m["waiver"]]
+    needed = to_hand_in(g)
     assert len(notice.content["items"]) == len(needed) + 1  # every missing material and the clerk's finding
     back = mother.post(f"/api/applications/{number}/supplement/", {"materials": needed}, format="json").json()
     assert back["status"] == "submitted"

@@ -9,22 +9,13 @@ from collections.abc import Callable
 import pytest
 from rest_framework.test import APIClient
 
+from tests.support.newborn import act, cases_by_ref, to_hand_in
 from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
 from yijianshi.cases.models import Application
 from yijianshi.cases.samples import sample_form
-from yijianshi.datahub.demo import demo_data_seed
 from yijianshi.ledger.selectors import ledger_entries_for_subject
-from yijianshi.licenses.demo import seed_demo_licences
-
-from .test_newborn_e2e import act, cases_by_ref
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def family(newborn: None) -> None:
-    demo_data_seed(persons=40, enterprises=5)
-    seed_demo_licences()
 
 
 def test_prefill_waiver_ledger_and_licence(family: None, as_user: Callable[[str], APIClient]) -> None:
@@ -41,7 +32,7 @@ def test_prefill_waiver_ledger_and_licence(family: None, as_user: Callable[[str]
     assert APIClient().get("/api/bundles/140524-09/").json()["prefill"] == {}
     form = sample_form(guide["form"], overrides={k: v["value"] for k, v in prefill.items()})
     form["mother.phone"] = "13912345678"  # the applicant changes a value she was offered
-    needed = [m["code"] for m in guide["materials"] if m["required"] and not m["waiver"]]
+    needed = to_hand_in(guide)
     created = mother.post("/api/applications/", {"bundle": "140524-09", "form": form, "materials": needed},
                           format="json")
     assert created.status_code == 201, created.content

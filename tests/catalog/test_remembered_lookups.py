@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.cases.conftest import load_bundles
+from tests.support.catalogue import load_bundles
 from yijianshi.catalog.models import BundleVersion, ServicePoint, VersionStatus
 from yijianshi.catalog.selectors import published_version, region_service_point
 from yijianshi.catalog.services import bundle_version_new_draft, bundle_version_publish

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.datahub.api_helpers import client
+from tests.support.api import api_client
 from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
 from yijianshi.datahub.selectors import consent_active
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_grant_list_revoke(hub: None) -> None:
-    mother = client("mother")
+    mother = api_client("mother")
     assert mother.get("/api/me/consents/").json() == []
     granted = mother.post("/api/me/consents/", {}, format="json")
     assert granted.status_code == 201 and granted.json()["active"] is True
@@ -25,13 +25,13 @@ def test_grant_list_revoke(hub: None) -> None:
     assert not consent_active(party_id=MOTHER_ID)
     assert mother.post("/api/me/consents/revoke/", {}, format="json").json()["active"] is False
     assert [c["active"] for c in mother.get("/api/me/consents/").json()] == [False]
-    assert client("father").get("/api/me/consents/").json() == []
+    assert api_client("father").get("/api/me/consents/").json() == []
 
 
 def test_consents_are_the_partys_own(hub: None) -> None:
-    assert client("father").post("/api/me/consents/revoke/", {}, format="json").status_code == 404
-    assert client("clerk").post("/api/me/consents/", {}, format="json").status_code == 404
-    bad = client("mother").post("/api/me/consents/", {"party": "enterprise"}, format="json")
+    assert api_client("father").post("/api/me/consents/revoke/", {}, format="json").status_code == 404
+    assert api_client("clerk").post("/api/me/consents/", {}, format="json").status_code == 404
+    bad = api_client("mother").post("/api/me/consents/", {"party": "enterprise"}, format="json")
     assert bad.status_code == 400 and bad.json()["field"] == "party"
-    bad = client("mother").post("/api/me/consents/", {"party": "nobody"}, format="json")
+    bad = api_client("mother").post("/api/me/consents/", {"party": "nobody"}, format="json")
     assert bad.status_code == 400

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.datahub.api_helpers import client, results, submit_newborn
+from tests.support.api import api_client, results
+from tests.support.newborn import submit_with_prefill
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.datahub.models import Objection, SourceRecord
 
@@ -25,10 +26,10 @@ def household_key(guide: dict[str, Any]) -> str:
 
 @pytest.fixture
 def disputed(hub: None) -> dict[str, Any]:
-    mother = client("mother")
+    mother = api_client("mother")
     guide = mother.get("/api/bundles/140524-09/").json()
     key = household_key(guide)
-    submitted = submit_newborn(mother, changes={key: MOVED})  # she types the value she believes is right
+    submitted = submit_with_prefill(mother, changes={key: MOVED})  # she types the value she believes is right
     number = submitted["application"]["number"]
     raised = mother.post("/api/objections/", {"application": number, "key": key, "claimed_value": MOVED,
                                               "reason": "已搬家，门牌已变更"}, format="json")
@@ -42,17 +43,17 @@ def test_raised_from_the_application_and_flagged_in_its_detail(disputed: dict[st
     assert objection["application_number"] == disputed["number"] and objection["department"]
     assert objection["held_value"] == disputed["guide"]["prefill"][key]["value"] != MOVED
     assert objection["subject"] != MOTHER_ID
-    detail = client("mother").get(f"/api/applications/{disputed['number']}/").json()
+    detail = api_client("mother").get(f"/api/applications/{disputed['number']}/").json()
     assert detail["disputed"] == [{"key": key, "objection": objection["number"], "status": "open",
                                    "source": "household", "applicant_value": MOVED,
                                    "held_value": objection["held_value"]}]
     assert detail["form_data"][key] == MOVED  # the application goes on with her value
     # the clerk handling the application sees the flag too
-    assert client("clerk").get(f"/api/applications/{disputed['number']}/").json()["disputed"][0]["key"] == key
+    assert api_client("clerk").get(f"/api/applications/{disputed['number']}/").json()["disputed"][0]["key"] == key
 
 
 def test_the_provider_officer_resolves_and_the_flag_goes(disputed: dict[str, Any]) -> None:
-    pk, police = disputed["objection"]["id"], client("officer_police")
+    pk, police = disputed["objection"]["id"], api_client("officer_police")
     queue = results(police.get("/api/objections/?status=open").json())
     assert [o["id"] for o in queue] == [pk]
     no_reason = police.post(f"/api/objections/{pk}/resolve/", {"outcome": "confirmed"}, format="json")
@@ -63,33 +64,33 @@ def test_the_provider_officer_resolves_and_the_flag_goes(disputed: dict[str, Any
     assert done.json()["status"] == "corrected" and done.json()["source_updated"] is True
     record = SourceRecord.objects.get(source__code="household", subject_id=MOTHER_ID)
     assert record.data[Objection.objects.get(pk=pk).key] == MOVED
-    assert client("mother").get(f"/api/applications/{disputed['number']}/").json()["disputed"] == []
+    assert api_client("mother").get(f"/api/applications/{disputed['number']}/").json()["disputed"] == []
     twice = police.post(f"/api/objections/{pk}/resolve/", {"outcome": "corrected", "note": "x"}, format="json")
     assert twice.status_code == 409
-    assert results(client("mother").get("/api/objections/").json())[0]["status"] == "corrected"
+    assert results(api_client("mother").get("/api/objections/").json())[0]["status"] == "corrected"
 
 
 def test_out_of_scope_is_404_and_the_wrong_role_403(disputed: dict[str, Any]) -> None:
     pk = disputed["objection"]["id"]
     for outsider in ("father", "officer_health", "clerk_town"):
-        api = client(outsider)
+        api = api_client(outsider)
         assert api.get(f"/api/objections/{pk}/").status_code == 404
         assert pk not in {o["id"] for o in results(api.get("/api/objections/").json())}
         resolved = api.post(f"/api/objections/{pk}/resolve/", {"outcome": "corrected", "note": "x"}, format="json")
         assert resolved.status_code == 404
     # the father cannot dispute a value of the mother's application: he cannot see it
-    foreign = client("father").post("/api/objections/", {"application": disputed["number"], "key": disputed["key"],
+    foreign = api_client("father").post("/api/objections/", {"application": disputed["number"], "key": disputed["key"],
                                                          "claimed_value": "x", "reason": "y"}, format="json")
     assert foreign.status_code == 404
     # the mother sees her objection but does not decide it
-    own = client("mother").post(f"/api/objections/{pk}/resolve/", {"outcome": "corrected", "note": "x"},
+    own = api_client("mother").post(f"/api/objections/{pk}/resolve/", {"outcome": "corrected", "note": "x"},
                                 format="json")
     assert own.status_code == 403 and own.json()["code"] == "objection_not_provider"
-    assert client("auditor").get(f"/api/objections/{pk}/").status_code == 200
+    assert api_client("auditor").get(f"/api/objections/{pk}/").status_code == 200
 
 
 def test_bad_input_is_a_4xx_naming_the_field(disputed: dict[str, Any]) -> None:
-    mother, number = client("mother"), disputed["number"]
+    mother, number = api_client("mother"), disputed["number"]
     cases = [
         ({"application": number, "key": disputed["key"], "claimed_value": "x"}, 400, "reason"),
         ({"application": number, "key": "mother.phone_typed", "claimed_value": "x", "reason": "r"}, 400, "key"),
@@ -103,16 +104,16 @@ def test_bad_input_is_a_4xx_naming_the_field(disputed: dict[str, Any]) -> None:
         assert answer.status_code == code, (body, answer.content)
         assert field in str(answer.json()), (body, answer.json())
     assert mother.get("/api/objections/?status=whatever").status_code == 400
-    resolve = client("officer_police").post(f"/api/objections/{disputed['objection']['id']}/resolve/",
+    resolve = api_client("officer_police").post(f"/api/objections/{disputed['objection']['id']}/resolve/",
                                             {"outcome": "maybe"}, format="json")
     assert resolve.status_code == 400 and "outcome" in str(resolve.json())
 
 
 def test_raised_from_the_party_file_flags_the_application_too(hub: None) -> None:
-    mother = client("mother")
+    mother = api_client("mother")
     guide = mother.get("/api/bundles/140524-09/").json()
     key = household_key(guide)
-    number = submit_newborn(mother)["application"]["number"]
+    number = submit_with_prefill(mother)["application"]["number"]
     record_key = guide["prefill"][key]["record_key"]
     raised = mother.post("/api/objections/", {"source": "household", "key": record_key, "claimed_value": MOVED,
                                               "reason": "门牌已变更"}, format="json")

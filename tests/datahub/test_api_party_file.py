@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from tests.datahub.api_helpers import client, submit_newborn
+from tests.support.api import api_client
+from tests.support.newborn import submit_with_prefill
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.ledger.models import LedgerEntry
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_mother_reads_her_file_with_provenance(hub: None) -> None:
-    body = client("mother").get("/api/me/file/")
+    body = api_client("mother").get("/api/me/file/")
     assert body.status_code == 200, body.content
     file = body.json()
     assert file["kind"] == "person" and file["subject"] != MOTHER_ID and file["subject"].startswith(MOTHER_ID[:3])
@@ -29,8 +30,8 @@ def test_the_mother_reads_her_file_with_provenance(hub: None) -> None:
 
 
 def test_earlier_entries_only_with_consent(hub: None) -> None:
-    mother = client("mother")
-    submitted = submit_newborn(mother, changes={"mother.phone": "13912345678"})
+    mother = api_client("mother")
+    submitted = submit_with_prefill(mother, changes={"mother.phone": "13912345678"})
     assert mother.get("/api/me/file/").json()["earlier"] == []
     assert mother.post("/api/me/consents/", {}, format="json").status_code == 201
     earlier = {v["key"]: v for v in mother.get("/api/me/file/").json()["earlier"]}
@@ -41,16 +42,16 @@ def test_earlier_entries_only_with_consent(hub: None) -> None:
 
 def test_only_the_party_reads_their_file(hub: None) -> None:
     for staff in ("clerk", "officer_police", "auditor"):
-        answer = client(staff).get("/api/me/file/")
+        answer = api_client(staff).get("/api/me/file/")
         assert answer.status_code == 404 and answer.json()["code"] == "not_found"
     assert APIClient().get("/api/me/file/").status_code in (401, 403)
     assert not LedgerEntry.objects.filter(purpose_kind="party_file").exists()
 
 
 def test_bad_party_kind_is_a_4xx_naming_the_field(hub: None) -> None:
-    wrong = client("mother").get("/api/me/file/?party=household")
+    wrong = api_client("mother").get("/api/me/file/?party=household")
     assert wrong.status_code == 400 and "party" in str(wrong.json())
-    none = client("mother").get("/api/me/file/?party=enterprise")  # she represents no enterprise
+    none = api_client("mother").get("/api/me/file/?party=enterprise")  # she represents no enterprise
     assert none.status_code == 400
     assert none.json()["field"] == "party" and set(none.json()["message"]) == {"zh-hans", "en"}
 

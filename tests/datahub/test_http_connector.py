@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.datahub.conftest import user
 from tests.datahub.registry_server import RegistryServer
+from tests.support.accounts import user
 from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
 from yijianshi.core import clock
 from yijianshi.datahub.connectors import ConnectionConfig, HttpConnector, SourceUnavailable, registry

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.datahub.conftest import load_newborn
+from tests.support.catalogue import load_newborn
 from yijianshi.core.identifiers import make_resident_id
 from yijianshi.datahub.models import SourceLink, SourceRecord
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.datahub.conftest import user
+from tests.support.accounts import user
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.catalog.models import Department
 from yijianshi.core.errors import DomainError

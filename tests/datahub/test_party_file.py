@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.datahub.conftest import user
+from tests.support.accounts import user
 from yijianshi.accounts.demo import ENTERPRISE_USCC, FATHER_ID, MOTHER_ID
 from yijianshi.cases.models import Application
 from yijianshi.cases.shared import earlier_entries

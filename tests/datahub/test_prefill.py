@@ -3,22 +3,25 @@ provenance of every value and one ledger row per read (issue 4, points 3 and 4).
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.datahub.conftest import NEWBORN_BORN, user
+from tests.support.accounts import user
+from tests.support.factories import SourceConnectionFactory
 from yijianshi.accounts.demo import ENTERPRISE_USCC, FATHER_ID, MOTHER_ID
-from yijianshi.catalog.models import DataSource
 from yijianshi.core.errors import DomainError
 from yijianshi.core.identifiers import mask
-from yijianshi.datahub.models import SourceConnection, SourceRecord
+from yijianshi.datahub.models import SourceRecord
 from yijianshi.datahub.services import prefill, source_check, source_query, source_verify
 from yijianshi.ledger.models import LedgerEntry
 from yijianshi.ledger.services import Purpose, ledger_verify
 
 pytestmark = pytest.mark.django_db
 
+NEWBORN_BORN = date(2026, 10, 20)  # demo TODAY - 12 days
 HOUSEHOLD_ADDRESS = "山西省晋城市陵川县崇文镇城南社区建设路18号"
 
 
@@ -84,7 +87,7 @@ def test_one_persons_local_records_are_read_in_one_query_each_read_keeping_its_l
                                       ).count() == 3
 
     # a switched-off source is not read ahead with the others: it fails as switched off, the others fill
-    SourceConnection.objects.create(source=DataSource.objects.get(code="household"), active=False)
+    SourceConnectionFactory(source__code="household", active=False)
     with CaptureQueriesContext(connection) as ctx:
         again = prefill(form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=purpose, actor=user("mother"))
     assert again.failures == {"household": "inactive"}

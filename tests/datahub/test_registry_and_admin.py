@@ -8,12 +8,12 @@ import re
 import pytest
 from django.contrib.auth.models import User
 
-from tests.datahub.conftest import user
+from tests.support.accounts import user
+from tests.support.factories import SourceConnectionFactory
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.catalog.models import DataSource
 from yijianshi.core.identifiers import mask
 from yijianshi.datahub.connectors import SourceConnector, SourceConnectorRegistry
-from yijianshi.datahub.models import SourceConnection
 from yijianshi.datahub.selectors import source_health
 from yijianshi.datahub.services import source_connection_set, source_query
 from yijianshi.ledger.models import LedgerEntry
@@ -43,14 +43,14 @@ def fresh_registry() -> SourceConnectorRegistry:
 
 def test_a_deployment_adds_a_connector(hub, purpose):
     registry = fresh_registry()
-    SourceConnection.objects.create(source=DataSource.objects.get(code="population"), connector="bus")
+    SourceConnectionFactory(source__code="population", connector="bus")
     result = source_query(source="population", subject_id=MOTHER_ID, fields=["person.name"], purpose=purpose,
                           actor=user("clerk"), registry=registry)
     assert result.values == {"person.name": "person.name@bus"}
 
 
 def test_a_connector_that_raises_is_a_failure_not_an_error_page(hub, purpose):
-    SourceConnection.objects.create(source=DataSource.objects.get(code="population"), connector="exploding")
+    SourceConnectionFactory(source__code="population", connector="exploding")
     result = source_query(source="population", subject_id=MOTHER_ID, fields=["person.name"], purpose=purpose,
                           actor=user("clerk"), registry=fresh_registry())
     assert result.error == "connector_error" and result.detail == "RuntimeError"

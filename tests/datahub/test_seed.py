@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
-from tests.datahub.conftest import load_newborn
+from tests.support.catalogue import load_newborn
 from yijianshi.accounts.demo import ENTERPRISE_USCC, FATHER_ID, MOTHER_ID
 from yijianshi.core.errors import DomainError
 from yijianshi.core.identifiers import credit_code, resident_id

@@ -25,8 +25,8 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from tests.fuzz.test_schemathesis import structured
-from tests.uploads.conftest import pdf_bytes, stored_files
+from tests.support.api import structured
+from tests.support.files import pdf_bytes, stored_files
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.cases.models import Application, CaseEvent, Document
 from yijianshi.cases.samples import sample_form

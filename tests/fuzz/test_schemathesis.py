@@ -31,7 +31,8 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.core import NOT_SET
 
-from tests.cases.test_scenarios import received
+from tests.support.api import structured
+from tests.support.newborn import received
 from yijianshi.accounts.services import api_token_issue
 from yijianshi.cases.models import Commitment, Document, ItemCase
 
@@ -40,13 +41,6 @@ pytestmark = pytest.mark.django_db
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 ROLES = {"anonymous": None, "applicant": "mother", "enterprise": "enterprise", "clerk": "clerk",
          "officer": "officer_health", "admin": "admin", "auditor": "auditor"}
-
-
-def structured(body: Any) -> bool:
-    return (isinstance(body, dict) and isinstance(body.get("code"), str) and body["code"] != ""
-            and isinstance(body.get("message"), dict) and isinstance(body["message"].get("zh-hans"), str)
-            and isinstance(body["message"].get("en"), str)
-            and (body.get("field") is None or isinstance(body["field"], str)))
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ masked on the list and on the detail page (yijianshi/ledger/admin.py)."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 
 from yijianshi.core.identifiers import mask
@@ -16,13 +15,6 @@ from . import FATHER, MOTHER, append
 pytestmark = pytest.mark.django_db
 
 LIST = "/admin/ledger/ledgerentry/"
-
-
-@pytest.fixture
-def admin_client(client: Client) -> Client:
-    User.objects.create_superuser("root", "root@example.invalid", "pw-for-tests-only")
-    client.login(username="root", password="pw-for-tests-only")  # noqa: S106
-    return client
 
 
 def test_the_list_and_the_detail_show_the_subject_masked(admin_client: Client) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from django.contrib.auth.models import User
 
+from tests.support.factories import UserFactory
 from yijianshi.core import clock
 from yijianshi.core.errors import DomainError
 from yijianshi.core.identifiers import mask
@@ -24,7 +24,7 @@ MOMENT = datetime(2026, 3, 2, 1, 30, 15, 123456, tzinfo=UTC)
 
 
 def test_a_read_is_one_row_with_who_what_why_and_when() -> None:
-    clerk = User.objects.create_user("clerk_lc", password=None)
+    clerk = UserFactory(username="clerk_lc")
     with clock.frozen(MOMENT):
         entry = append(actor=clerk, actor_role="clerk", fields=["person.name", "marriage.date", "person.name"],
                        purpose=Purpose(kind="intake", reference="YJS-20260302-0007"))
@@ -50,7 +50,7 @@ def test_rows_are_numbered_and_chained_in_order() -> None:
 
 
 def test_the_actor_is_a_snapshot_that_outlives_the_account() -> None:
-    officer = User.objects.create_user("officer_mz", password=None)
+    officer = UserFactory(username="officer_mz")
     entry = append(actor=officer, actor_role="officer")
     officer.delete()  # no foreign key: the ledger neither blocks this nor changes
 

@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 
+from tests.support.factories import UserFactory
 from yijianshi.core.errors import DomainError
 from yijianshi.ledger.models import LedgerEntry
 from yijianshi.ledger.services import ledger_verify
@@ -36,7 +37,7 @@ def test_a_refusal_is_committed_before_it_is_raised_and_survives_the_callers_rol
 
     # inside the caller's transaction, which our error rolls back
     with pytest.raises(DomainError, match="purpose_required"), transaction.atomic():
-        User.objects.create_user("someone", password=None)  # the caller's own work …
+        UserFactory(username="someone")  # the caller's own work …
         append(purpose=None, subject_id="inside")  # … fails here and is rolled back
 
     assert not User.objects.filter(username="someone").exists()

@@ -11,11 +11,20 @@ import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
+from tests.support.api import api_client
+from tests.support.factories import (
+    AdminFactory,
+    ApplicantFactory,
+    AuditorFactory,
+    DepartmentFactory,
+    LicenceFactory,
+    LicenceTypeFactory,
+    OfficerFactory,
+    RegionFactory,
+)
 from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
-from yijianshi.accounts.models import Profile, Role
 from yijianshi.catalog.models import Department, LicenceType, Region
-from yijianshi.licenses.models import HolderIdType, License
-from yijianshi.licenses.services import licence_issue
+from yijianshi.licenses.models import License
 
 TODAY = date(2026, 11, 20)
 
@@ -28,25 +37,25 @@ def key_dir(settings: Any, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def region(db: Any) -> Region:
-    return Region.objects.create(code="140524", name="陵川县", level="county")
+    return RegionFactory()
 
 
 @pytest.fixture
 def police(region: Region) -> Department:
-    return Department.objects.create(region=region, code="public_security", name="公安部门", kind="public_security")
+    return DepartmentFactory(region=region, code="public_security", name="公安部门")
 
 
 @pytest.fixture
 def civil(region: Region) -> Department:
-    return Department.objects.create(region=region, code="civil_affairs", name="民政部门", kind="civil_affairs")
+    return DepartmentFactory(region=region, code="civil_affairs", name="民政部门")
 
 
 @pytest.fixture
 def types(db: Any) -> dict[str, LicenceType]:
     return {
-        "marriage_certificate": LicenceType.objects.create(
+        "marriage_certificate": LicenceTypeFactory(
             code="marriage_certificate", name="结婚证", issuer_kind="civil_affairs", type_code="11100000000013127D001"),
-        "id_card": LicenceType.objects.create(
+        "id_card": LicenceTypeFactory(
             code="id_card", name="居民身份证", issuer_kind="public_security", type_code="11100000000013338W001",
             validity_years=20),
     }
@@ -55,45 +64,22 @@ def types(db: Any) -> dict[str, LicenceType]:
 @pytest.fixture
 def issue(civil: Department, types: dict[str, LicenceType]) -> Callable[..., License]:
     """Issue a marriage certificate to the demo mother (change anything with keyword arguments)."""
-
-    def make(**changes: Any) -> License:
-        values: dict[str, Any] = {
-            "licence_type": "marriage_certificate", "holder_name": "王芳", "holder_id": MOTHER_ID,
-            "holder_id_type": HolderIdType.IDENTITY_NUMBER, "issuer": civil,
-            "surface": {"登记日期": "2019-10-01", "结婚证字号": "J140524-2019-000123",
-                        "男方": {"姓名": "李强", "身份证件号": FATHER_ID}, "女方": {"姓名": "王芳", "身份证件号": MOTHER_ID}},
-            "valid_from": date(2019, 10, 1), "valid_to": None, "actor": None, "source_reference": "test",
-        }
-        values.update(changes)
-        return licence_issue(**values)
-
-    return make
-
-
-def make_user(username: str, role: str, **fields: Any) -> User:
-    user = User.objects.create(username=username)  # no password: tests authenticate with force_authenticate
-    Profile.objects.create(user=user, role=role, **fields)
-    return user
+    return LicenceFactory
 
 
 @pytest.fixture
 def users(civil: Department, police: Department) -> dict[str, User]:
     return {
-        "mother": make_user("mother", Role.APPLICANT, name="王芳", id_number=MOTHER_ID, phone="13800138000",
-                            email="wangfang@example.cn"),
-        "father": make_user("father", Role.APPLICANT, name="李强", id_number=FATHER_ID),
-        "officer_civil": make_user("officer_civil", Role.OFFICER, department=civil),
-        "officer_police": make_user("officer_police", Role.OFFICER, department=police),
-        "admin": make_user("admin", Role.ADMIN),
-        "auditor": make_user("auditor", Role.AUDITOR),
+        "mother": ApplicantFactory(username="mother", profile__name="王芳", profile__id_number=MOTHER_ID,
+                                   profile__phone="13800138000", profile__email="wangfang@example.cn"),
+        "father": ApplicantFactory(username="father", profile__name="李强", profile__id_number=FATHER_ID),
+        "officer_civil": OfficerFactory(username="officer_civil", profile__department=civil),
+        "officer_police": OfficerFactory(username="officer_police", profile__department=police),
+        "admin": AdminFactory(username="admin"),
+        "auditor": AuditorFactory(username="auditor"),
     }
 
 
 @pytest.fixture
 def client_for(users: dict[str, User]) -> Callable[[str], APIClient]:
-    def make(username: str) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(users[username])
-        return client
-
-    return make
+    return lambda username: api_client(users[username])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 
 from yijianshi.accounts.demo import MOTHER_ID
@@ -13,12 +12,6 @@ from yijianshi.core.identifiers import make_credit_code, mask
 from yijianshi.licenses.models import IssuerIdentity, License
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client: Client) -> Client:
-    client.force_login(User.objects.create(username="root", is_superuser=True, is_staff=True))
-    return client
 
 
 def test_pages_render_and_mask(admin_client: Client, issue: Callable[..., License]) -> None:

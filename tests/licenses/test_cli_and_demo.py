@@ -13,8 +13,8 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
+from tests.support.factories import DepartmentFactory, LicenceTypeFactory, RegionFactory
 from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
-from yijianshi.catalog.models import Department, LicenceType, Region
 from yijianshi.catalog.packs import PACKS_DIR
 from yijianshi.licenses.demo import seed_demo_licences
 from yijianshi.licenses.models import License, SigningKey
@@ -85,12 +85,12 @@ def catalogue(db: Any) -> None:
     """The shipped licence types and region 140524's departments, read from the packs (reading whole packs is slow)."""
     common = yaml.safe_load((PACKS_DIR / "common" / "licence_types.yaml").read_text(encoding="utf-8"))
     for code, lt in common["licence_types"].items():
-        LicenceType.objects.create(code=code, name=lt["name"], name_en=lt["en"], issuer_kind=lt["issuer_kind"],
-                                   type_code=lt["type_code"])
+        LicenceTypeFactory(code=code, name=lt["name"], name_en=lt["en"], issuer_kind=lt["issuer_kind"],
+                           type_code=lt["type_code"])
     pack = yaml.safe_load((PACKS_DIR / "regions" / "140524" / "region.yaml").read_text(encoding="utf-8"))
-    region = Region.objects.create(code=pack["region"]["code"], name=pack["region"]["name"], level="county")
+    region = RegionFactory(code=pack["region"]["code"], name=pack["region"]["name"])
     for code, dept in pack["departments"].items():
-        Department.objects.create(region=region, code=code, name=dept["name"], kind=dept["kind"])
+        DepartmentFactory(region=region, code=code, name=dept["name"], kind=dept["kind"])
 
 
 def test_seed_demo_licences(catalogue: None) -> None:

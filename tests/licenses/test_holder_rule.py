@@ -8,12 +8,10 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
-from rest_framework.test import APIClient
 
-from tests.cases.conftest import load_bundles
-from tests.cases.test_newborn_e2e import act, cases_by_ref
-from yijianshi.accounts.demo import ENTERPRISE_USCC, FATHER_ID, MOTHER_ID, create_demo_accounts
+from tests.support.api import api_client
+from tests.support.newborn import act, cases_by_ref, to_hand_in
+from yijianshi.accounts.demo import ENTERPRISE_USCC, FATHER_ID, MOTHER_ID
 from yijianshi.cases.samples import sample_form
 from yijianshi.catalog.models import Department
 from yijianshi.core.errors import DomainError
@@ -74,30 +72,21 @@ def test_a_holder_without_a_number_needs_an_applicant(civil: Department, types: 
 
 
 @pytest.fixture
-def born(db: Any) -> dict[str, Any]:
+def born(newborn: None) -> dict[str, Any]:
     """The newborn application approved by the hospital: its birth certificate issued."""
-    load_bundles("140524-09")
-    create_demo_accounts()
-
-    def client(name: str) -> APIClient:
-        api = APIClient()
-        api.force_authenticate(User.objects.get(username=name))
-        return api
-
-    mother = client("mother")
+    mother = api_client("mother")
     guide = mother.get("/api/bundles/140524-09/").json()
     form = sample_form(guide["form"], overrides={"child.name": "李小宝"})
     form.pop("child.id_number", None)  # the newborn has no number before the household registration
-    needed = [m["code"] for m in guide["materials"] if m["required"] and not m["waiver"]]
-    created = mother.post("/api/applications/", {"bundle": "140524-09", "form": form, "materials": needed},
+    created = mother.post("/api/applications/", {"bundle": "140524-09", "form": form, "materials": to_hand_in(guide)},
                           format="json")
     assert created.status_code == 201, created.content
     number = created.json()["number"]
-    assert client("clerk").post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "received"
-    health = client("officer_health")
+    assert api_client("clerk").post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "received"
+    health = api_client("officer_health")
     case = act(health, cases_by_ref(mother, number)["birth_medical_certificate"], "accept").json()
     approved = act(health, case, "approve", result={"summary": "出生医学证明已签发"}).json()
-    return {"identifier": approved["result"]["licence"], "client": client, "number": number}
+    return {"identifier": approved["result"]["licence"], "client": api_client, "number": number}
 
 
 def test_the_birth_certificate_is_the_childs_and_in_the_mothers_wallet(born: dict[str, Any]) -> None:

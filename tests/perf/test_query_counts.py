@@ -12,42 +12,26 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from tests.cases.conftest import load_bundles
+from tests.support.api import api_client
+from tests.support.catalogue import load_newborn
+from tests.support.factories import submitted_application
+from tests.support.newborn import to_hand_in
 from yijianshi.accounts.demo import MOTHER_ID, create_demo_accounts
 from yijianshi.accounts.roles import actor_of
 from yijianshi.cases import services
-from yijianshi.cases.guide import guide_compute
 from yijianshi.cases.models import Application, ItemCase
 from yijianshi.cases.samples import sample_form
-from yijianshi.catalog.models import Bundle
-from yijianshi.catalog.selectors import current_version
-from yijianshi.core.actor import Actor
 
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 12  # a list page: session/token, profile, count, page, prefetches — never per row
 
 
-def client_for(username: str) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(User.objects.get(username=username))
-    return client
-
-
 @pytest.fixture
-def submitted() -> Application:
-    """One newborn application submitted by the demo mother through the service (prefill and all)."""
-    load_bundles("140524-09")
-    create_demo_accounts()
-    bundle = Bundle.objects.get(code="140524-09")
-    version = current_version(bundle)
-    assert version is not None
-    snapshot = guide_compute(version=version, answers={}, actor=Actor.system()).snapshot()
-    form = sample_form(snapshot["form"], overrides={"mother.id_number": MOTHER_ID, "mother.name": "王芳"})
-    needed = [m["code"] for m in snapshot["materials"]]  # everything handed in: intake finds it complete
-    result = services.application_submit(actor=actor_of(User.objects.get(username="mother")), bundle_code="140524-09",
-                                         form=form, materials=needed)
-    return result.application
+def submitted(newborn: None) -> Application:
+    """One newborn application submitted by the demo mother through the service (prefill and all), with every
+    material handed in: intake finds it complete."""
+    return submitted_application(every_material=True)
 
 
 def copies(app: Application, n: int) -> None:
@@ -83,7 +67,7 @@ def flat(client: APIClient, path: str, grow: Callable[[], None], expect_after: i
 
 def test_my_applications_cost_the_same_for_1_and_30(submitted: Application,
                                                     django_assert_max_num_queries: Any) -> None:
-    mother = client_for("mother")
+    mother = api_client("mother")
     with CaptureQueriesContext(connection) as one:
         assert len(mother.get("/api/applications/").json()["results"]) == 1
     copies(submitted, 29)
@@ -94,7 +78,7 @@ def test_my_applications_cost_the_same_for_1_and_30(submitted: Application,
 
 def test_the_intake_queue_costs_the_same_for_1_and_30(submitted: Application,
                                                       django_assert_max_num_queries: Any) -> None:
-    clerk = client_for("clerk")
+    clerk = api_client("clerk")
     with CaptureQueriesContext(connection) as one:
         assert len(clerk.get("/api/intake-queue/").json()["results"]) == 1
     copies(submitted, 29)
@@ -108,7 +92,7 @@ def test_a_department_queue_costs_the_same_for_1_and_30_applications(submitted: 
     received = services.application_intake(application=submitted, actor=actor_of(User.objects.get(username="clerk")))
     assert received.status == "received", received.status
     assert ItemCase.objects.filter(application=submitted).count() == 5
-    police = client_for("officer_police")  # one item per newborn application: household registration
+    police = api_client("officer_police")  # one item per newborn application: household registration
     with CaptureQueriesContext(connection) as one:
         assert len(police.get("/api/item-cases/").json()["results"]) == 1
     copies(submitted, 29)
@@ -119,7 +103,7 @@ def test_a_department_queue_costs_the_same_for_1_and_30_applications(submitted: 
 
 def test_lists_are_paginated_with_limit_and_offset(submitted: Application) -> None:
     copies(submitted, 29)
-    mother = client_for("mother")
+    mother = api_client("mother")
     first = mother.get("/api/applications/", {"limit": 10}).json()
     assert first["count"] == 30 and len(first["results"]) == 10 and first["next"]
     rest = mother.get("/api/applications/", {"limit": 10, "offset": 20}).json()
@@ -137,7 +121,6 @@ def test_a_submission_over_http_has_a_query_budget(django_assert_max_num_queries
     """The newborn submission of the demo mother with her shared data and licences (5 sources, 6 reads, the
     marriage-certificate waiver): the ledger rows of its prefill go in one INSERT, the licences of every type
     she might be waived by are read together (which she holds, then those rows)."""
-    from tests.datahub.conftest import load_newborn
     from yijianshi.datahub.demo import demo_data_seed
     from yijianshi.licenses.demo import seed_demo_licences
 
@@ -145,9 +128,9 @@ def test_a_submission_over_http_has_a_query_budget(django_assert_max_num_queries
     create_demo_accounts()
     demo_data_seed(persons=20, enterprises=2, seed=5)
     seed_demo_licences()
-    mother = client_for("mother")
+    mother = api_client("mother")
     guide = mother.get("/api/bundles/140524-09/").json()
-    needed = [m["code"] for m in guide["materials"] if m["required"] and not m["waiver"]]
+    needed = to_hand_in(guide)
     body = {"bundle": "140524-09", "materials": needed, "answers": {},
             "form": sample_form(guide["form"], overrides={"mother.id_number": MOTHER_ID, "mother.name": "王芳"})}
     with django_assert_max_num_queries(SUBMIT_BUDGET), CaptureQueriesContext(connection) as done:

@@ -1,12 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from django.db import connection
-from rest_framework.test import APIClient
-
-from tests.cases.conftest import as_user, newborn  # noqa: F401 - fixtures shared with the case tests
 
 
 @pytest.fixture
@@ -15,5 +10,3 @@ def postgres_only() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (the CI's PostgreSQL run executes it)")
 
-
-Clients = Callable[[str], APIClient]

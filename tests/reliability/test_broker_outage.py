@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
-from tests.cases.test_newborn_e2e import guide
+from tests.support.newborn import guide, to_hand_in
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.cases.samples import sample_form
 
@@ -46,7 +46,7 @@ def test_a_submission_while_the_broker_is_down(newborn: None, broker_down: Path)
     mother.force_authenticate(User.objects.get(username="mother"))
     g = guide(mother)
     body = {"bundle": "140524-09", "form": sample_form(g["form"], overrides={"mother.id_number": MOTHER_ID}),
-            "materials": [m["code"] for m in g["materials"] if m["required"] and not m["waiver"]]}
+            "materials": to_hand_in(g)}
     started = time.monotonic()
     response = mother.post("/api/applications/", body, format="json", HTTP_IDEMPOTENCY_KEY="broker-down-1")
     took = time.monotonic() - started

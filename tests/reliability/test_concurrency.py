@@ -17,11 +17,12 @@ from django.contrib.auth.models import User
 from django.db import connection
 from rest_framework.test import APIClient
 
-from tests.cases.test_scenarios import received
+from tests.support.api import ApiClients as Clients
+from tests.support.factories import OfficerFactory
+from tests.support.newborn import received
 from yijianshi.accounts.models import Profile, Role
 from yijianshi.cases.models import CaseEvent, ItemCase
 
-from .conftest import Clients
 from .history import history_violations
 
 APPLICATIONS = 4
@@ -31,13 +32,12 @@ OFFICERS_PER_DEPARTMENT = 3
 def more_officers() -> dict[int, list[User]]:
     """Three officers in each department of the demo (the demo has one), by department id."""
     by_department: dict[int, list[User]] = {}
-    for profile in Profile.objects.filter(role=Role.OFFICER).select_related("user"):
+    for profile in Profile.objects.filter(role=Role.OFFICER).select_related("user", "department"):
         dept = profile.department_id
         assert dept is not None
         by_department[dept] = [profile.user]
         for n in range(1, OFFICERS_PER_DEPARTMENT):
-            user = User.objects.create_user(f"{profile.user.username}_{n}")
-            Profile.objects.create(user=user, role=Role.OFFICER, department_id=dept)
+            user = OfficerFactory(username=f"{profile.user.username}_{n}", profile__department=profile.department)
             by_department[dept].append(user)
     return by_department
 

@@ -14,7 +14,7 @@ from django.db import close_old_connections, connection
 from django.test import Client
 from rest_framework.test import APIClient
 
-from tests.cases.test_newborn_e2e import guide
+from tests.support.newborn import guide, to_hand_in
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.cases.models import Application
 from yijianshi.cases.samples import sample_form
@@ -37,7 +37,7 @@ def test_a_lost_database_connection_is_a_503_to_retry_not_a_500(postgres_only: N
     mother.force_authenticate(user)
     g = guide(mother)
     body = {"bundle": "140524-09", "form": sample_form(g["form"], overrides={"mother.id_number": MOTHER_ID}),
-            "materials": [m["code"] for m in g["materials"] if m["required"] and not m["waiver"]]}
+            "materials": to_hand_in(g)}
 
     def submit() -> Any:
         return mother.post("/api/applications/", body, format="json", HTTP_IDEMPOTENCY_KEY="outage-1")

@@ -9,15 +9,14 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import User
 
-from tests.cases.test_newborn_e2e import act, cases_by_ref, guide
-from tests.cases.test_scenarios import received
+from tests.support.api import ApiClients as Clients
+from tests.support.newborn import act, cases_by_ref, guide, received, to_hand_in
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.cases import services
 from yijianshi.cases.models import Application, CaseEvent, Commitment, EventType, ItemCase, ToleratedMaterial
 from yijianshi.cases.samples import sample_form
 from yijianshi.core import clock
 
-from .conftest import Clients
 from .history import history_violations
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +55,7 @@ def realistic_mix(as_user: Clients) -> dict[str, str]:
     number = numbers["deficient"] = mother.post("/api/applications/", {"bundle": "140524-09", "form": form},
                                                 format="json").json()["number"]
     assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "deficient"
-    needed = [m["code"] for m in g["materials"] if m["required"] and not m["waiver"]]
+    needed = to_hand_in(g)
     mother.post(f"/api/applications/{number}/supplement/", {"materials": needed}, format="json")
     assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "received"
     cases = cases_by_ref(mother, number)

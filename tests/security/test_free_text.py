@@ -22,7 +22,8 @@ from django.test import Client
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
-from tests.workbench.helpers import catalogue_snapshot, submit_online
+from tests.support.factories import catalogue_snapshot
+from tests.support.factories import submitted_application as submit_online
 from yijianshi.cases.models import Application
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ import pytest
 from rest_framework.generics import GenericAPIView
 from rest_framework.test import APIClient
 
-from tests.access.test_access_matrix import advance, api_endpoints, client_for, submit
-from tests.cases.test_shared_data_flow import family  # noqa: F401 - fixture: the demo family's shared data
+from tests.support.access import advance, api_endpoints, submit
+from tests.support.api import api_client as client_for
 
 pytestmark = pytest.mark.django_db
 HUGE = "9223372036854775808"  # 2**63: one past the largest 64-bit integer

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
+from tests.support.api import ApiClients as Clients
+from tests.support.files import stored_files
+from tests.support.uploads import submitted_without_a_pdf, upload, upload_status
 from yijianshi.cases.models import Application, CaseEvent, EventType
-
-from .conftest import Clients, stored_files
-from .test_submit_with_uploads import needed_materials, pdf_material, submit, upload, upload_status
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_a_clerks_scan_is_in_the_history_of_the_application(newborn: None, media: Path, as_user: Clients) -> None:
     # given: a deficient application, the chosen material missing
     mother, clerk = as_user("mother"), as_user("clerk")
-    needed = needed_materials(mother)
-    chosen = pdf_material(needed)
-    number = submit(mother, [c for c in needed if c != chosen], []).json()["number"]
+    number, chosen = submitted_without_a_pdf(mother)
     assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "deficient"
     version = Application.objects.get(number=number).version
     # when: the clerk scans the paper material at the window
@@ -39,9 +37,7 @@ def test_a_clerks_scan_is_in_the_history_of_the_application(newborn: None, media
 
 def test_a_refused_attachment_writes_no_history(newborn: None, media: Path, as_user: Clients) -> None:
     mother, clerk = as_user("mother"), as_user("clerk")
-    needed = needed_materials(mother)
-    chosen = pdf_material(needed)
-    number = submit(mother, [c for c in needed if c != chosen], []).json()["number"]
+    number, chosen = submitted_without_a_pdf(mother)
     assert mother.post(f"/api/applications/{number}/withdraw/", {}, format="json").status_code == 200
     assert upload_status(clerk, chosen, application=number) == 409  # application_closed
     assert not CaseEvent.objects.filter(type=EventType.MATERIAL_PROVIDED).exists()

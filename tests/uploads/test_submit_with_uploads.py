@@ -9,45 +9,23 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.test import APIClient
 
-from tests.cases.test_newborn_e2e import guide
-from yijianshi.accounts.demo import MOTHER_ID
+from tests.support.api import ApiClients as Clients
+from tests.support.files import stored_files
+from tests.support.uploads import (
+    needed_materials,
+    pdf_material,
+    submit_with_uploads,
+    submitted_without_a_pdf,
+    upload,
+    upload_status,
+)
 from yijianshi.cases.models import Application
-from yijianshi.cases.samples import sample_form
 from yijianshi.core import clock
-from yijianshi.uploads.accept import accepted_types
 from yijianshi.uploads.models import Upload
 from yijianshi.uploads.services import uploads_sweep
 
-from .conftest import BUNDLE, Clients, pdf_bytes, stored_files
-
 pytestmark = pytest.mark.django_db
-
-
-def needed_materials(client: APIClient) -> list[str]:
-    g = guide(client)
-    return [m["code"] for m in g["materials"] if m["required"] and not m["waiver"]]
-
-
-def upload(client: APIClient, material: str, **extra: Any) -> Any:
-    response = client.post("/api/uploads/", {"bundle": BUNDLE, "material": material,
-                                             "file": SimpleUploadedFile("证明.pdf", pdf_bytes()), **extra},
-                           format="multipart")
-    assert response.status_code == 201, response.content
-    return response.json()
-
-
-def submit(client: APIClient, materials: list[str], uploads: list[str], key: str | None = None) -> Any:
-    form = sample_form(guide(client)["form"], overrides={"mother.id_number": MOTHER_ID, "mother.name": "王芳"})
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
-    return client.post("/api/applications/", {"bundle": BUNDLE, "form": form, "materials": materials,
-                                              "uploads": uploads}, format="json", **headers)
-
-
-def pdf_material(codes: list[str]) -> str:
-    return next(c for c in codes if "application/pdf" in accepted_types(c))
 
 
 def test_an_upload_submitted_counts_as_provided_and_is_listed(newborn: None, media: Path, as_user: Clients) -> None:
@@ -55,7 +33,7 @@ def test_an_upload_submitted_counts_as_provided_and_is_listed(newborn: None, med
     needed = needed_materials(mother)
     chosen = pdf_material(needed)
     up = upload(mother, chosen)
-    response = submit(mother, [c for c in needed if c != chosen], [up["id"]], key="with-upload")
+    response = submit_with_uploads(mother, [c for c in needed if c != chosen], [up["id"]], key="with-upload")
     assert response.status_code == 201, response.content
     body = response.json()
     assert chosen in body["materials_provided"]
@@ -87,14 +65,14 @@ def test_replay_with_the_same_key_returns_the_original(newborn: None, media: Pat
     chosen = pdf_material(needed)
     up = upload(mother, chosen)
     rest = [c for c in needed if c != chosen]
-    first = submit(mother, rest, [up["id"]], key="k-up")
-    again = submit(mother, rest, [up["id"]], key="k-up")
+    first = submit_with_uploads(mother, rest, [up["id"]], key="k-up")
+    again = submit_with_uploads(mother, rest, [up["id"]], key="k-up")
     assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
     assert again.json()["number"] == first.json()["number"] and Application.objects.count() == 1
     other = upload(mother, chosen)
-    changed = submit(mother, rest, [other["id"]], key="k-up")  # same key, different uploads: a different request
+    changed = submit_with_uploads(mother, rest, [other["id"]], key="k-up")  # same key, different uploads: a different request
     assert changed.status_code == 409 and changed.json()["code"] == "idempotency_key_reused"
-    reused = submit(mother, rest, [up["id"]])  # already part of the first application
+    reused = submit_with_uploads(mother, rest, [up["id"]])  # already part of the first application
     assert reused.status_code == 409 and reused.json()["code"] == "upload_attached"
     assert Application.objects.count() == 1
 
@@ -104,10 +82,10 @@ def test_uploads_of_others_or_other_bundles_are_refused(newborn: None, media: Pa
     needed = needed_materials(mother)
     chosen = pdf_material(needed)
     theirs = upload(father, chosen)
-    refused = submit(mother, needed, [theirs["id"]])
+    refused = submit_with_uploads(mother, needed, [theirs["id"]])
     assert refused.status_code == 400 and refused.json()["code"] == "unknown_upload"
     assert refused.json()["field"] == "uploads"
-    bad = submit(mother, needed, ["not-a-uuid"])
+    bad = submit_with_uploads(mother, needed, ["not-a-uuid"])
     assert bad.status_code == 400 and bad.json()["field"].startswith("uploads")
     assert Application.objects.count() == 0 and Upload.objects.filter(application__isnull=False).count() == 0
 
@@ -125,7 +103,7 @@ def test_out_of_scope_reads_answer_404(newborn: None, media: Path, as_user: Clie
         assert client.delete(f"/api/uploads/{up['id']}/").status_code == 404
     assert father.get("/api/uploads/00000000-0000-0000-0000-000000000000/").status_code == 404
     assert father.get("/api/uploads/../../etc/passwd/").status_code == 404
-    number = submit(mother, [c for c in needed if c != up["material"]], [up["id"]]).json()["number"]
+    number = submit_with_uploads(mother, [c for c in needed if c != up["material"]], [up["id"]]).json()["number"]
     assert as_user("clerk").get(f"/api/uploads/{up['id']}/").status_code == 200  # the application's service point
     assert as_user("clerk_town").get(f"/api/uploads/{up['id']}/").status_code == 404
     assert father.get(f"/api/uploads/{up['id']}/content").status_code == 404
@@ -145,9 +123,7 @@ def test_discard_before_submission_removes_row_and_file(newborn: None, media: Pa
 def test_clerk_scans_for_a_deficient_application_then_supplement(newborn: None, media: Path,
                                                                  as_user: Clients) -> None:
     mother, clerk = as_user("mother"), as_user("clerk")
-    needed = needed_materials(mother)
-    chosen = pdf_material(needed)
-    number = submit(mother, [c for c in needed if c != chosen], []).json()["number"]
+    number, chosen = submitted_without_a_pdf(mother)
     deficient = clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()
     assert deficient["status"] == "deficient"
     # another service point's clerk cannot even see it; the applicant's father neither
@@ -165,9 +141,7 @@ def test_clerk_scans_for_a_deficient_application_then_supplement(newborn: None, 
 
 def test_applicant_supplements_with_an_upload(newborn: None, media: Path, as_user: Clients) -> None:
     mother, clerk = as_user("mother"), as_user("clerk")
-    needed = needed_materials(mother)
-    chosen = pdf_material(needed)
-    number = submit(mother, [c for c in needed if c != chosen], []).json()["number"]
+    number, chosen = submitted_without_a_pdf(mother)
     assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "deficient"
     up = upload(mother, chosen)
     back = mother.post(f"/api/applications/{number}/supplement/", {"uploads": [up["id"]]}, format="json")
@@ -178,19 +152,13 @@ def test_applicant_supplements_with_an_upload(newborn: None, media: Path, as_use
     assert closed == 201  # still open (received): a correction may need a file
 
 
-def upload_status(client: APIClient, material: str, **extra: Any) -> int:
-    return int(client.post("/api/uploads/", {"bundle": BUNDLE, "material": material,
-                                             "file": SimpleUploadedFile("a.pdf", pdf_bytes()), **extra},
-                           format="multipart").status_code)
-
-
 def test_abandoned_uploads_are_swept_submitted_ones_stay(newborn: None, media: Path, as_user: Clients,
                                                         django_capture_on_commit_callbacks: Any) -> None:
     mother = as_user("mother")
     needed = needed_materials(mother)
     chosen = pdf_material(needed)
     kept = upload(mother, chosen)
-    submit(mother, [c for c in needed if c != chosen], [kept["id"]])
+    submit_with_uploads(mother, [c for c in needed if c != chosen], [kept["id"]])
     abandoned = upload(mother, chosen)
     later = clock.now() + timedelta(days=8)
     assert uploads_sweep(older_than_days=30, now=later) == 0

@@ -15,11 +15,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection, transaction
 from rest_framework.test import APIClient
 
+from tests.support.api import ApiClients as Clients
+from tests.support.catalogue import NEWBORN as BUNDLE
+from tests.support.files import assert_nothing_stored, image_bytes, pdf_bytes, stored_files
 from yijianshi.core.errors import DomainError
 from yijianshi.uploads.models import Upload
 from yijianshi.uploads.services import upload_receive
-
-from .conftest import BUNDLE, Clients, assert_nothing_stored, image_bytes, pdf_bytes, stored_files
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.support.files import image_bytes, pdf_bytes
 from yijianshi.core.errors import DomainError
 from yijianshi.uploads.validation import (
     ALL_TYPES,
@@ -25,8 +26,6 @@ from yijianshi.uploads.validation import (
     download_name,
     read_limited,
 )
-
-from .conftest import image_bytes, pdf_bytes
 
 
 def refused(data: bytes, accept: frozenset[str] = ALL_TYPES, limits: Limits | None = None) -> DomainError:

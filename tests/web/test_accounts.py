@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.web.conftest import Clients
+from tests.support.api import WebClients as Clients
 from yijianshi.accounts.demo import DEMO_PASSWORD
 from yijianshi.accounts.models import Profile
 

@@ -5,37 +5,21 @@ her pages: list, detail, documents, withdraw; another person's application is 40
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from PIL import Image
 
-from tests.web.conftest import Clients
+from tests.support.api import WebClients as Clients
+from tests.support.files import png_file
 from yijianshi.accounts.roles import actor_of
 from yijianshi.cases.models import Application
 from yijianshi.cases.services import application_intake
-from yijianshi.datahub.demo import demo_data_seed
 from yijianshi.datahub.models import Objection
 from yijianshi.ledger.models import LedgerEntry
-from yijianshi.licenses.demo import seed_demo_licences
 
 pytestmark = pytest.mark.django_db
 APPLY = "/bundles/140524-09/apply/"
-
-
-def png() -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), "white").save(buffer, format="PNG")
-    return SimpleUploadedFile("vaccination.png", buffer.getvalue(), content_type="image/png")
-
-
-@pytest.fixture
-def family(newborn: None) -> None:
-    demo_data_seed(persons=40, enterprises=5)
-    seed_demo_licences()
 
 
 def form_values(html: str) -> dict[str, str]:
@@ -88,7 +72,7 @@ def test_the_demo_mother_applies_from_situations_to_the_receipt(family: None, si
     missing = mother.post(APPLY + "?step=materials", {"step": "materials"})
     assert missing.status_code == 400 and "请上传该材料" in missing.content.decode()
     uploaded = mother.post(APPLY + "?step=materials", {
-        "step": "materials", "file:birth.first_issue_form": png(),
+        "step": "materials", "file:birth.first_issue_form": png_file("vaccination.png"),
         "choice:child.birth_vaccination_record": "tolerated"})
     assert uploaded.status_code == 302, uploaded.content.decode()[:3000]
     # step 4: commitments: the declaration must be signed

@@ -3,30 +3,22 @@ pagination; and the home page's life events and region chooser, the guide's simp
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from PIL import Image
 
-from tests.web.conftest import Clients
-from tests.workbench.helpers import submit_online
+from tests.support.api import WebClients as Clients
+from tests.support.factories import submitted_application
+from tests.support.files import png_file
 from yijianshi.accounts.roles import actor_of
 from yijianshi.cases.services import application_intake
 
 pytestmark = pytest.mark.django_db
 
 
-def png(name: str = "scan.png") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), "white").save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
 def test_deficiency_notice_then_supplement_upload(newborn: None, signed_in: Clients) -> None:
-    app = submit_online(complete=False)
+    app = submitted_application(complete=False)
     application_intake(application=app, actor=actor_of(User.objects.get(username="clerk")))
     app.refresh_from_db()
     assert app.status == "deficient"
@@ -40,8 +32,8 @@ def test_deficiency_notice_then_supplement_upload(newborn: None, signed_in: Clie
     app.refresh_from_db()
     assert app.status == "deficient"
     ok = mother.post(f"/me/applications/{app.number}/supplement/", {
-        "version": app.version, "file:birth.first_issue_form": png(),
-        "file:child.birth_vaccination_record": png("vaccination.png")})
+        "version": app.version, "file:birth.first_issue_form": png_file(),
+        "file:child.birth_vaccination_record": png_file("vaccination.png")})
     assert ok.status_code == 302, ok.content.decode()[:2000]
     app.refresh_from_db()
     assert app.status == "submitted" and "birth.first_issue_form" in app.materials_provided
@@ -50,7 +42,7 @@ def test_deficiency_notice_then_supplement_upload(newborn: None, signed_in: Clie
 
 def test_my_applications_are_paginated(newborn: None, signed_in: Clients) -> None:
     for _ in range(12):
-        submit_online()
+        submitted_application()
     mother = signed_in("mother")
     first = mother.get("/me/").content.decode()
     assert first.count("/me/applications/") == 10 and "?page=2" in first

@@ -4,24 +4,21 @@ auditor reads only; links to the reform figures and the catalogue administration
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from django.test import Client
 
+from tests.support.api import WebClients as Clients
+from tests.support.factories import received_application
 from yijianshi.cases import services
 from yijianshi.core import clock
 
-from .test_department import received
-
 pytestmark = pytest.mark.django_db
-Clients = Callable[[str], Client]
 
 
 def test_overdue_and_escalated_across_departments(newborn: None, signed_in: Clients) -> None:
-    late = received(datetime(2026, 11, 16, 2, 0, tzinfo=UTC))  # Monday; acceptance due Tuesday
-    on_time = received(datetime(2026, 11, 18, 2, 0, tzinfo=UTC))
+    late = received_application(at=datetime(2026, 11, 16, 2, 0, tzinfo=UTC))  # Monday; acceptance due Tuesday
+    on_time = received_application(at=datetime(2026, 11, 18, 2, 0, tzinfo=UTC))
     with clock.frozen(datetime(2026, 11, 18, 3, 0, tzinfo=UTC)):  # Wednesday: one working day past
         services.deadlines_sweep()
         admin = signed_in("admin").get("/workbench/admin/")

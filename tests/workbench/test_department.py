@@ -3,13 +3,15 @@ actions the transition table allows, accept → approve (issuing the licence), t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from tests.support.api import WebClients as Clients
+from tests.support.factories import received_application, submitted_application
+from tests.support.newborn import to_hand_in
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.accounts.roles import actor_of
 from yijianshi.cases import services
@@ -19,16 +21,7 @@ from yijianshi.core import clock
 from yijianshi.core.identifiers import mask
 from yijianshi.integrations.models import DepartmentIntegration
 
-from .helpers import submit_online
-
 pytestmark = pytest.mark.django_db
-Clients = Callable[[str], Client]
-
-
-def received(at: datetime) -> Application:
-    with clock.frozen(at):
-        app = submit_online()
-        return services.application_intake(application=app, actor=actor_of(User.objects.get(username="clerk")))
 
 
 def health_case(app: Application) -> ItemCase:
@@ -36,8 +29,8 @@ def health_case(app: Application) -> ItemCase:
 
 
 def test_queue_by_deadline_overdue_first_and_flagged(newborn: None, signed_in: Clients) -> None:
-    older = received(datetime(2026, 11, 16, 2, 0, tzinfo=UTC))  # Monday: acceptance due Tuesday
-    newer = received(datetime(2026, 11, 18, 2, 0, tzinfo=UTC))  # Wednesday: due Thursday
+    older = received_application(at=datetime(2026, 11, 16, 2, 0, tzinfo=UTC))  # Monday: acceptance due Tuesday
+    newer = received_application(at=datetime(2026, 11, 18, 2, 0, tzinfo=UTC))  # Wednesday: due Thursday
     with clock.frozen(datetime(2026, 11, 18, 3, 0, tzinfo=UTC)):  # Wednesday 11:00
         services.deadlines_sweep()
         page = signed_in("officer_health").get("/workbench/department/")
@@ -62,7 +55,7 @@ def test_queue_by_deadline_overdue_first_and_flagged(newborn: None, signed_in: C
 
 
 def test_accept_then_approve_through_the_pages(newborn: None, signed_in: Clients) -> None:
-    app = received(clock.now())
+    app = received_application(at=clock.now())
     case = health_case(app)
     officer = signed_in("officer_health")
     url = f"/workbench/department/cases/{case.pk}/"
@@ -109,7 +102,7 @@ def test_accept_then_approve_through_the_pages(newborn: None, signed_in: Clients
 
 
 def test_stale_version_is_a_409_with_a_plain_message(newborn: None, signed_in: Clients) -> None:
-    case = health_case(received(clock.now()))
+    case = health_case(received_application(at=clock.now()))
     url = f"/workbench/department/cases/{case.pk}/act/"
     stale_version = case.version
     assert signed_in("officer_health").post(url, {"action": "accept", "expected_version": stale_version}).status_code == 302
@@ -124,7 +117,7 @@ def test_stale_version_is_a_409_with_a_plain_message(newborn: None, signed_in: C
 def test_manual_progress_for_a_department_with_its_own_system(newborn: None, signed_in: Clients) -> None:
     police = Department.objects.get(region__code="140524", code="public_security")
     DepartmentIntegration.objects.create(department=police, mode="manual")
-    app = received(clock.now())
+    app = received_application(at=clock.now())
     case = app.item_cases.filter(department=police).order_by("position").first()
     assert case is not None
     officer = signed_in("officer_police")
@@ -141,7 +134,7 @@ def test_manual_progress_for_a_department_with_its_own_system(newborn: None, sig
 
 
 def test_scope_other_departments_and_roles_get_404(newborn: None, signed_in: Clients) -> None:
-    case = health_case(received(clock.now()))
+    case = health_case(received_application(at=clock.now()))
     url = f"/workbench/department/cases/{case.pk}/"
     for user in ("officer_police", "clerk", "mother", "father"):
         assert signed_in(user).get(url).status_code == 404, user
@@ -160,9 +153,8 @@ def test_scope_other_departments_and_roles_get_404(newborn: None, signed_in: Cli
 
 def test_commitment_post_check_from_the_case_page(newborn: None, signed_in: Clients) -> None:
     with clock.frozen(datetime(2026, 11, 16, 2, 0, tzinfo=UTC)):
-        snap_app = submit_online(complete=False)
-    materials = [m["code"] for m in snap_app.snapshot["materials"] if m["required"] and not m["waiver"]
-                 and m["code"] != "birth.first_issue_form"]
+        snap_app = submitted_application(complete=False)
+    materials = to_hand_in(snap_app.snapshot, skip=["birth.first_issue_form"])
     mother = User.objects.get(username="mother")
     app = services.application_submit(actor=actor_of(mother), bundle_code="140524-09", form=snap_app.form_data,
                                       materials=materials, commitments=["birth.first_issue_form"]).application
@@ -192,8 +184,8 @@ def test_queues_do_not_grow_queries_with_rows(newborn: None, signed_in: Clients)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    received(clock.now())
-    submit_online()
+    received_application(at=clock.now())
+    submitted_application()
 
     def count(client: Client, url: str) -> int:
         with CaptureQueriesContext(connection) as ctx:
@@ -203,15 +195,15 @@ def test_queues_do_not_grow_queries_with_rows(newborn: None, signed_in: Clients)
     officer, clerk = signed_in("officer_health"), signed_in("clerk")
     before = (count(officer, "/workbench/department/"), count(clerk, "/workbench/window/"))
     for _ in range(3):
-        received(clock.now())
-        submit_online()
+        received_application(at=clock.now())
+        submitted_application()
     after = (count(officer, "/workbench/department/"), count(clerk, "/workbench/window/"))
     assert after == before
 
 
 def test_near_the_deadline_is_flagged_and_english_is_available(newborn: None, signed_in: Clients) -> None:
     monday = datetime(2026, 11, 16, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
-    case = health_case(received(monday))
+    case = health_case(received_application(at=monday))
     with clock.frozen(monday):
         case = services.item_case_transition(item_case=case, actor=actor_of(User.objects.get(username="officer_health")),
                                              action="accept", expected_version=case.version)

@@ -3,12 +3,14 @@ or the one deficiency notice), and a walk-in applied for at the counter on their
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
 
+from tests.support.api import WebClients as Clients
+from tests.support.factories import submitted_application
+from tests.support.newborn import to_hand_in
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.cases.models import Application, Document
 from yijianshi.cases.samples import sample_form
@@ -18,19 +20,16 @@ from yijianshi.datahub.demo import demo_data_seed
 from yijianshi.ledger.models import LedgerEntry
 from yijianshi.licenses.demo import seed_demo_licences
 
-from .helpers import submit_online
-
 pytestmark = pytest.mark.django_db
-Clients = Callable[[str], Client]
 MONDAY_10 = datetime(2026, 11, 16, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
 
 
 def test_queue_shows_only_the_clerks_service_point_with_the_clock(newborn: None, signed_in: Clients) -> None:
     with clock.frozen(MONDAY_10):
-        hall = submit_online(service_point="hall")
-        town = submit_online(service_point="chongwen")
+        hall = submitted_application(service_point="hall")
+        town = submitted_application(service_point="chongwen")
     with clock.frozen(datetime(2026, 11, 16, 3, 30, tzinfo=UTC)):  # 11:30: due 14:30, after the noon break
-        noon = submit_online(service_point="hall")
+        noon = submitted_application(service_point="hall")
     with clock.frozen(datetime(2026, 11, 16, 3, 45, tzinfo=UTC)):
         across = signed_in("clerk").get("/workbench/window/").content.decode()
     assert noon.number in across and "剩余 1 小时 45 分" in across  # working time, not wall time (2 h 45)
@@ -55,7 +54,7 @@ def test_queue_is_for_clerks_and_needs_sign_in(newborn: None, signed_in: Clients
 
 
 def test_intake_accept_prints_the_receipt(newborn: None, signed_in: Clients) -> None:
-    app = submit_online()
+    app = submitted_application()
     clerk = signed_in("clerk")
     page = clerk.get(f"/workbench/window/applications/{app.number}/").content.decode()
     assert "必需材料齐全" in page and 'name="csrfmiddlewaretoken"' in page
@@ -70,7 +69,7 @@ def test_intake_accept_prints_the_receipt(newborn: None, signed_in: Clients) -> 
 
 
 def test_deficiency_notice_lists_what_is_missing(newborn: None, signed_in: Clients) -> None:
-    app = submit_online(complete=False)
+    app = submitted_application(complete=False)
     clerk = signed_in("clerk")
     url = f"/workbench/window/applications/{app.number}/"
     page = clerk.get(url).content.decode()
@@ -112,7 +111,7 @@ def test_deficiency_notice_lists_what_is_missing(newborn: None, signed_in: Clien
 
 
 def test_other_service_points_and_roles_get_404(newborn: None, signed_in: Clients) -> None:
-    app = submit_online(service_point="hall")
+    app = submitted_application(service_point="hall")
     url = f"/workbench/window/applications/{app.number}/"
     assert signed_in("clerk").get(url).status_code == 200
     for user in ("clerk_town", "officer_health", "mother", "father"):
@@ -146,7 +145,7 @@ def test_counter_intake_on_behalf_of_the_demo_mother(newborn: None, signed_in: C
     fields = form.snapshot["form"]
     prefilled = {k: v["value"] for k, v in form_page.context["provenance"].items()}
     values = sample_form(fields, overrides=prefilled)
-    needed = [m["code"] for m in form.snapshot["materials"] if m["required"] and not m["waiver"]]
+    needed = to_hand_in(form.snapshot)
     waived = [m for m in form.snapshot["materials"] if m["waiver"]]
     assert any(m["waiver"]["kind"] == "licence" for m in waived)  # the marriage certificate, from the wallet
     post = {f"f.{k}": ("true" if v is True else "false" if v is False else v) for k, v in values.items()}
@@ -185,7 +184,7 @@ def test_counter_intake_on_behalf_of_the_demo_mother(newborn: None, signed_in: C
 def test_posts_need_the_csrf_token(newborn: None) -> None:
     from django.contrib.auth.models import User
 
-    app = submit_online()
+    app = submitted_application()
     client = Client(enforce_csrf_checks=True)
     client.force_login(User.objects.get(username="clerk"))
     url = f"/workbench/window/applications/{app.number}/"

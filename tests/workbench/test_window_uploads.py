@@ -3,46 +3,29 @@ provided; a file of the wrong type or too large is refused next to the file fiel
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
-from pypdf import PdfWriter
 
+from tests.support.api import WebClients as Clients
+from tests.support.factories import submitted_application
+from tests.support.files import pdf_bytes
+from tests.support.newborn import to_hand_in
 from yijianshi.uploads.models import Upload
 
-from .helpers import submit_online
-
 pytestmark = pytest.mark.django_db
-Clients = Callable[[str], Client]
-
-
-@pytest.fixture
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
-
-
-def scan() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def test_scans_complete_the_application_then_it_is_received(newborn: None, media: Path, signed_in: Clients) -> None:
-    app = submit_online(complete=False)
+    app = submitted_application(complete=False)
     clerk = signed_in("clerk")
     url = f"/workbench/window/applications/{app.number}/"
-    missing = [m["code"] for m in app.snapshot["materials"] if m["required"] and not m["waiver"]]
+    missing = to_hand_in(app.snapshot)
     for code in missing:
         sent = clerk.post(url + "upload/", {"material": code,
-                                            "file": SimpleUploadedFile("scan.pdf", scan(), "application/pdf")})
+                                            "file": SimpleUploadedFile("scan.pdf", pdf_bytes(), "application/pdf")})
         assert sent.status_code == 302, sent.content.decode()[:2000]
     app.refresh_from_db()
     assert set(app.materials_provided) >= set(missing)
@@ -56,15 +39,15 @@ def test_scans_complete_the_application_then_it_is_received(newborn: None, media
 
 def test_a_wrong_or_too_large_file_is_refused_next_to_the_field(newborn: None, media: Path, settings: Any,
                                                                  signed_in: Clients) -> None:
-    app = submit_online(complete=False)
+    app = submitted_application(complete=False)
     clerk = signed_in("clerk")
     url = f"/workbench/window/applications/{app.number}/upload/"
-    code = next(m["code"] for m in app.snapshot["materials"] if m["required"] and not m["waiver"])
+    code = to_hand_in(app.snapshot)[0]
     text = clerk.post(url, {"material": code, "file": SimpleUploadedFile("scan.pdf", b"just text", "application/pdf")})
     assert 400 <= text.status_code < 500
     assert text.context["upload_form"]["file"].errors
     settings.UPLOAD_MAX_BYTES = 1000
-    big = clerk.post(url, {"material": code, "file": SimpleUploadedFile("big.pdf", scan() + b"0" * 5000,
+    big = clerk.post(url, {"material": code, "file": SimpleUploadedFile("big.pdf", pdf_bytes() + b"0" * 5000,
                                                                         "application/pdf")})
     assert big.status_code == 413 and "文件超过大小上限" in big.content.decode()
     assert Upload.objects.count() == 0 and not [p for p in media.rglob("*") if p.is_file()]
@@ -72,5 +55,5 @@ def test_a_wrong_or_too_large_file_is_refused_next_to_the_field(newborn: None, m
     assert code not in app.materials_provided
     # another service point's clerk cannot attach anything to it
     other = signed_in("clerk_town").post(url, {"material": code, "file": SimpleUploadedFile(
-        "scan.pdf", scan(), "application/pdf")})
+        "scan.pdf", pdf_bytes(), "application/pdf")})
     assert other.status_code == 404 and Upload.objects.count() == 0

@@ -1,1 +1,0 @@
-from tests.cases.conftest import as_user, newborn  # noqa: F401 - fixtures shared with the case tests
