@@ -31,4 +31,5 @@ urlpatterns = [
     path("commitments/<int:pk>/post-check/", views.CommitmentPostCheckApi.as_view()),
     *uploads_urls.urlpatterns,  # material uploads
     path("", include("yijianshi.datahub.api_urls")),  # party file, consent, objections
+    path("", include("yijianshi.mandates.urls")),  # mandates (授权委托)
 ]
