@@ -38,6 +38,9 @@ from yijianshi.core.workdays import BusinessHours
 from yijianshi.documents.render import DocumentData, render_pdf
 from yijianshi.integrations.outbox import outbox_enqueue
 from yijianshi.ledger.services import Purpose
+from yijianshi.mandates.permissions import mandate_require
+from yijianshi.mandates.services import mandate_use
+from yijianshi.mandates.transitions import Ability
 from yijianshi.uploads.models import Upload
 from yijianshi.uploads.services import uploads_attach, uploads_claim
 
@@ -188,14 +191,19 @@ def guide_snapshot(version_number: int, bundle: Bundle, definition: engine.Bundl
     }
 
 
-def _party(actor: User, actor_info: Actor, on_behalf_of: dict[str, Any] | None) -> tuple[User, User | None, str, str, str]:
-    """(applicant user, agent user, party type, party id, party name) — validated identifiers."""
+def _party(actor: User, actor_info: Actor, on_behalf_of: dict[str, Any] | None, *, bundle_code: str,
+           item_refs: Sequence[str]) -> tuple[User, User | None, str, str, str, dict[str, Any]]:
+    """(applicant user, agent user, party type, party id, party name, authorisation) — validated identifiers.
+
+    An applicant acting for someone needs an active mandate (授权委托) from them covering this bundle (or all of
+    its items) and the ability to apply: checked right after the identifier is validated, before anything about
+    the party is looked up, created or read (mandates.permissions.mandate_require; 403 `mandate_required`
+    naming what is missing). The free-text `authorisation` grants nothing. A clerk applying at the counter for
+    a person present (verified in person, purpose `intake`) is not checked against the register: their text
+    (in person / the letter's reference) is kept as it was."""
     if on_behalf_of:
         if not isinstance(on_behalf_of, dict):
             raise DomainError("invalid_party", "代办对象格式有误", "on_behalf_of must be an object", field="on_behalf_of")
-        if not str(on_behalf_of.get("authorisation") or "").strip() and actor_info.role != Role.CLERK:
-            raise DomainError("authorisation_required", "代为申请须提供授权委托信息",
-                              "Applying for someone else needs their authorisation", field="on_behalf_of.authorisation")
         name = str(on_behalf_of.get("name") or "").strip()
         if not name or len(name) > 50:
             raise DomainError("required", "请填写被代办人姓名", "The represented person's name is required",
@@ -216,6 +224,14 @@ def _party(actor: User, actor_info: Actor, on_behalf_of: dict[str, Any] | None) 
             party_id = credit_code(str(on_behalf_of.get("uscc") or ""), field="on_behalf_of.uscc")
         else:
             party_id = resident_id(str(on_behalf_of.get("id_number") or ""), field="on_behalf_of.id_number")
+        text = str(on_behalf_of.get("authorisation") or "").strip()
+        authorisation = {"text": text[:500]} if text else {}
+        if actor_info.role == Role.APPLICANT:
+            mandate = mandate_require(agent_user=actor, party_type=kind, party_id=party_id, bundle_code=bundle_code,
+                                      ability=Ability.APPLY, item_refs=item_refs)
+            mandate = mandate_use(mandate=mandate, actor=actor, ability=Ability.APPLY, bundle_code=bundle_code,
+                                  item_refs=item_refs)
+            name, authorisation = mandate.principal_name, {"mandate": mandate.number, "method": mandate.method}
         profile = Profile.objects.filter(role=Role.APPLICANT, id_number=party_id).select_related("user").first() \
             if kind != PartyType.ENTERPRISE else Profile.objects.filter(
                 role=Role.APPLICANT, enterprise_uscc=party_id).select_related("user").first()
@@ -229,7 +245,7 @@ def _party(actor: User, actor_info: Actor, on_behalf_of: dict[str, Any] | None) 
                 enterprise_uscc=party_id if kind == PartyType.ENTERPRISE else "",
                 enterprise_name=name if kind == PartyType.ENTERPRISE else "",
                 phone=phone)
-        return profile.user, actor, kind, party_id, name
+        return profile.user, actor, kind, party_id, name, authorisation
     if actor_info.role != Role.APPLICANT:
         raise DomainError("party_required", "工作人员代为申请时须指明申请人（on_behalf_of）",
                           "Staff applying must name the applicant (on_behalf_of)", field="on_behalf_of")
@@ -237,8 +253,8 @@ def _party(actor: User, actor_info: Actor, on_behalf_of: dict[str, Any] | None) 
     if profile is None:
         raise DomainError("no_profile", "账号没有申请人资料", "The account has no applicant profile", field="actor")
     if profile.party_type == PartyType.ENTERPRISE:
-        return actor, None, PartyType.ENTERPRISE, profile.enterprise_uscc, profile.enterprise_name
-    return actor, None, PartyType.PERSON, profile.id_number, profile.name
+        return actor, None, PartyType.ENTERPRISE, profile.enterprise_uscc, profile.enterprise_name, {}
+    return actor, None, PartyType.PERSON, profile.id_number, profile.name, {}
 
 
 def application_submit(
@@ -349,7 +365,8 @@ def _submit(actor: User, info: Actor, bundle_code: str, form: Any, answers: Any,
                           "A material cannot be both tolerated and committed", field="commitments")
     claimed = uploads_claim(actor=actor, bundle_code=bundle.code, upload_ids=upload_ids, materials=by_code)
     materials = [*materials, *(u.material_key for u in claimed)]
-    applicant, agent, party_type, party_id, party_name = _party(actor, info, on_behalf_of)
+    applicant, agent, party_type, party_id, party_name, authorisation = _party(
+        actor, info, on_behalf_of, bundle_code=bundle.code, item_refs=snapshot["included"])
     if commitments:
         barred = set(CreditRecord.objects.filter(party_id=party_id).values_list("item_ref", flat=True))
         for code in commitments:
@@ -365,8 +382,7 @@ def _submit(actor: User, info: Actor, bundle_code: str, form: Any, answers: Any,
         snapshot=snapshot, answers=engine.resolve_answers(definition, answers or {}), form_data=clean,
         materials_provided=sorted(set(materials)), tolerated=sorted(set(tolerated)),
         commitments=sorted(set(commitments)), applicant=applicant, party_type=party_type, party_id=party_id,
-        party_name=party_name, agent=agent, authorisation=(on_behalf_of or {}).get("authorisation") and {
-            "text": str(on_behalf_of.get("authorisation"))[:500]} or {},  # type: ignore[union-attr]
+        party_name=party_name, agent=agent, authorisation=authorisation,
         channel=channel, service_point=point, idempotency_key=idempotency_key, request_digest=digest,
         submitted_at=now, intake_deadline=work_calendar().add_work_hours(now, INTAKE_HOURS, _hours(point)),
     )
