@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "yijianshi.datahub",
     "yijianshi.licenses",
     "yijianshi.cases",
+    "yijianshi.mandates",
     "yijianshi.uploads",
     "yijianshi.web",
     "yijianshi.workbench",

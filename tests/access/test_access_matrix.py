@@ -16,9 +16,9 @@ succeed (2xx); a denied one answers 403 (the user sees the object but may not do
 and a 404 must be byte-for-byte the answer to an identifier that does not exist, so nobody learns whether
 someone else's case exists. Anonymous callers get 401 or 403 everywhere but the public endpoints.
 
-The endpoints of the licence wallet, uploads and data objections get the same existence check for the other
-applicants (404 identical to a non-existent identifier) and the owner's success; their finer rules are tested
-by their own suites (tests/licenses, tests/uploads, tests/datahub).
+The endpoints of the licence wallet, uploads, data objections and mandates get the same existence check for the
+other applicants (404 identical to a non-existent identifier) and the owner's success; their finer rules are
+tested by their own suites (tests/licenses, tests/uploads, tests/datahub, tests/mandates).
 """
 
 from __future__ import annotations
@@ -28,10 +28,12 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 import segno
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
 
@@ -41,6 +43,9 @@ from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
 from yijianshi.accounts.models import Profile, Role
 from yijianshi.cases.models import Application, Commitment, Document, ItemCase
 from yijianshi.catalog.models import ServicePoint
+from yijianshi.core import clock
+from yijianshi.core.identifiers import make_resident_id
+from yijianshi.mandates.services import mandate_grant, mandate_request
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +55,10 @@ ANONYMOUS_DENIED = {401, 403}
 MISSING_NUMBER = "YJS1405242026010199999"
 MISSING_PK = 987654321
 MISSING_UUID = "00000000-0000-4000-8000-000000000000"
+MISSING_MANDATE = "WT202601010999999"
+HELPER_ID = make_resident_id("140524", date(1990, 2, 3), 51)  # an applicant outside USERS who asks mother for a mandate
+UNTIL = (clock.local(clock.now()) + timedelta(days=30)).date().isoformat()
+MANDATE_TERMS = {"scope": "bundles", "bundles": ["140524-09"], "abilities": ["apply"], "valid_to": UNTIL}
 
 
 # --- the classification of every endpoint -------------------------------------------------------------------
@@ -118,6 +127,19 @@ ENDPOINTS: dict[tuple[str, str], Rule] = {
     ("api/objections/<int:pk>/", "GET"): Rule("owned", "objection"),
     ("api/objections/<int:pk>/resolve/", "POST"): Rule("owned", "objection", "provider",
                                                        body={"outcome": "confirmed", "note": "核实无误"}),
+    # mandates (授权委托): finer rules in tests/mandates and tests/security/test_on_behalf_of.py
+    ("api/mandates/", "GET"): SIGNED_IN,
+    ("api/mandates/", "POST"): Rule("roles", roles=frozenset({Role.APPLICANT}), body={
+        **MANDATE_TERMS, "agent": {"id_number": FATHER_ID, "name": "李强"}}),
+    ("api/mandates/requests/", "POST"): Rule("roles", roles=frozenset({Role.APPLICANT}), body={
+        **MANDATE_TERMS, "principal": {"id_number": MOTHER_ID, "name": "王芳"}}),
+    ("api/mandates/window/", "POST"): Rule("roles", roles=frozenset({Role.CLERK}), body={
+        **MANDATE_TERMS, "principal": {"id_number": MOTHER_ID, "name": "王芳"},
+        "agent": {"id_number": FATHER_ID, "name": "李强"}, "verification": "id_card_read", "evidence": "读卡通过"}),
+    ("api/mandates/<str:number>/", "GET"): Rule("owned", "mandate"),
+    ("api/mandates/<str:number>/revoke/", "POST"): Rule("owned", "mandate", body={}),
+    ("api/mandates/<str:number>/confirm/", "POST"): Rule("owned", "mandate_request", body={}),
+    ("api/mandates/<str:number>/refuse/", "POST"): Rule("owned", "mandate_request", body={}),
 }
 
 
@@ -163,11 +185,24 @@ def world(family: None) -> World:
                                                  "key": "mother.name", "claimed_value": "王芳芳",
                                                  "reason": "姓名有误"}, format="json")
     assert objection.status_code == 201, objection.content
+    # mother's mandates: one active, held by the county hall (the `clerk`'s point), and one an applicant outside
+    # USERS asked her for
+    mother_user, hall = User.objects.get(username="mother"), ServicePoint.objects.get(
+        pk=Profile.objects.get(user__username="clerk").service_point_id)
+    terms = {"scope": "bundles", "bundle_codes": ["140524-09"], "abilities": ["apply"],
+             "valid_to": date.fromisoformat(UNTIL)}
+    held = mandate_grant(actor=mother_user, agent_kind="service_point", agent_service_point=hall.code, **terms)
+    helper = User.objects.create(username="helper")
+    Profile.objects.create(user=helper, role=Role.APPLICANT, name="周帮", id_number=HELPER_ID)
+    asked = mandate_request(actor=helper, principal_type="person", principal_id_number=MOTHER_ID,
+                            principal_name="王芳", **terms)
     cache.clear()  # no sign-in counters from set-up
     return World(apps=apps, missing={"licence": str(MISSING_PK), "upload": MISSING_UUID,
-                                     "objection": str(MISSING_PK)},
+                                     "objection": str(MISSING_PK), "mandate": MISSING_MANDATE,
+                                     "mandate_request": MISSING_MANDATE},
                  owned={"licence": str(licence[0]["id"]), "upload": str(upload.json()["id"]),
-                        "objection": str(objection.json()["id"])})
+                        "objection": str(objection.json()["id"]), "mandate": held.number,
+                        "mandate_request": asked.number})
 
 
 # --- the rules, written out again from permissions.py's docstring ---------------------------------------
@@ -355,8 +390,9 @@ def owned_cells(world: World, route: str, method: str) -> list[str]:
     kind = rule.state
     wrong = []
     for username in USERS:
-        mine = call(username, method, concrete(route, pk=world.owned[kind]), rule.body)
-        nothing = call(username, method, concrete(route, pk=world.missing[kind]), rule.body)
+        mine = call(username, method, concrete(route, pk=world.owned[kind], number=world.owned[kind]), rule.body)
+        nothing = call(username, method, concrete(route, pk=world.missing[kind], number=world.missing[kind]),
+                       rule.body)
         if username == "anonymous":
             ok = mine[0] in ANONYMOUS_DENIED
         elif username == "mother":

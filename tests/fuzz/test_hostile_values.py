@@ -138,6 +138,15 @@ def test_very_long_strings_in_the_form_and_the_answers_are_refused(mother: Newbo
     assert written() == before
 
 
+def counter(applicant: Newborn) -> Newborn:
+    """The same bundle's form, submitted by the county hall's clerk (the counter: channel window)."""
+    clerk = APIClient()
+    clerk.force_authenticate(User.objects.get(username="clerk"))
+    at_counter = Newborn.__new__(Newborn)
+    at_counter.__dict__.update(applicant.__dict__, client=clerk)
+    return at_counter
+
+
 def test_hostile_values_for_the_represented_party_are_refused(mother: Newborn) -> None:
     """Applying on someone's behalf: each value is bounded, typed and checked; nothing is cut short silently and
     no account is made for a refused party."""
@@ -161,7 +170,12 @@ def test_hostile_values_for_the_represented_party_are_refused(mother: Newborn) -
         refused(mother.submit(mother.body(on_behalf_of={**behalf, **change})), field=field, code=code)
     assert mother.submit(mother.body(on_behalf_of="赵敏")).status_code == 400
     assert written() == before
-    created = mother.submit(mother.body(on_behalf_of=behalf))
+    # a made-up authorisation grants nothing (issue 17): the applicant needs a mandate; at the counter the
+    # clerk applies for the walk-in they verified, and their note is kept
+    refused(mother.submit(mother.body(on_behalf_of=behalf)), field="on_behalf_of", code="mandate_required",
+            status=403)
+    assert written() == before
+    created = counter(mother).submit(mother.body(on_behalf_of=behalf))
     assert created.status_code == 201, created.content
     assert Application.objects.get(number=created.json()["number"]).authorisation == {"text": behalf["authorisation"]}
 
@@ -400,7 +414,7 @@ def test_a_lower_case_check_character_and_full_width_digits_are_accepted_and_nor
         assert created.status_code == 201, (typed, created.content)
         assert form_value(created.json()["number"], "father.id_number") == stored
     behalf = {"party_type": "enterprise", "uscc": "91110000600037341l", "name": "示例企业", "authorisation": "委托书"}
-    created = mother.submit(mother.body(on_behalf_of=behalf))
+    created = counter(mother).submit(mother.body(on_behalf_of=behalf))  # at the counter: no mandate needed
     assert created.status_code == 201, created.content
     assert Application.objects.get(number=created.json()["number"]).party_id == "91110000600037341L"
 

@@ -53,7 +53,7 @@ def test_a_submission_while_the_broker_is_down(newborn: None, broker_down: Path)
     assert response.status_code == 201, response.content
     number = response.json()["number"]
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not broker_down.exists():
+    while time.monotonic() < deadline and not (broker_down.exists() and broker_down.stat().st_size):  # created, then written
         time.sleep(0.05)
     sent = [json.loads(line) for line in broker_down.read_text().splitlines()]
     assert [n["reference"] for n in sent] == [number]

@@ -22,4 +22,5 @@ urlpatterns = [
     path("objections/", datahub_api.ObjectionListApi.as_view(find_application=application_for_objection),
          name="objections"),
     path("", include("yijianshi.datahub.api_urls")),  # consent, an objection's detail and resolution
+    path("", include("yijianshi.mandates.urls")),  # mandates (授权委托)
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apply, me, views
+from . import apply, mandates, me, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +17,12 @@ urlpatterns = [
     path("me/licences/", me.my_licences, name="me-licences"),
     path("me/data-reads/", me.my_data_reads, name="me-data-reads"),
     path("me/file/", me.my_file, name="me-file"),
+    path("me/mandates/", mandates.my_mandates, name="me-mandates"),
+    path("me/mandates/grant/", mandates.grant, name="me-mandate-grant"),
+    path("me/mandates/request/", mandates.ask, name="me-mandate-request"),
+    path("me/mandates/<str:number>/confirm/", mandates.confirm, name="me-mandate-confirm"),
+    path("me/mandates/<str:number>/refuse/", mandates.refuse, name="me-mandate-refuse"),
+    path("me/mandates/<str:number>/revoke/", mandates.revoke, name="me-mandate-revoke"),
     path("prefs/display/", views.display_toggle_view, name="display-toggle"),
     path("figures/", views.figures, name="figures"),
     path("healthz", views.healthz, name="healthz"),

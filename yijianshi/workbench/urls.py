@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import mandates, views
 
 app_name = "workbench"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("window/counter/", views.counter_start, name="counter-start"),
     path("window/counter/form/", views.counter_form, name="counter-form"),
     path("window/counter/cancel/", views.counter_cancel, name="counter-cancel"),
+    path("window/mandates/", mandates.mandate_record, name="mandate-record"),
     path("window/applications/<str:number>/", views.window_application, name="window-application"),
     path("window/applications/<str:number>/intake/", views.window_intake, name="window-intake"),
     path("window/applications/<str:number>/upload/", views.window_upload, name="window-upload"),

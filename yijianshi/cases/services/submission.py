@@ -33,6 +33,9 @@ from yijianshi.core.errors import Conflict, DomainError, Forbidden
 from yijianshi.core.identifiers import credit_code, resident_id
 from yijianshi.core.text import hidden_controls
 from yijianshi.ledger.services import Purpose
+from yijianshi.mandates.permissions import mandate_require
+from yijianshi.mandates.services import mandate_use
+from yijianshi.mandates.transitions import Ability
 from yijianshi.uploads.services import uploads_attach, uploads_claim
 
 from ..formcheck import PHONE, check_form
@@ -148,7 +151,8 @@ def _submit(actor: Actor, bundle_code: str, form: Any, answers: Any, channel: st
         raise DomainError("tolerated_and_committed", "同一材料不能既容缺又承诺",
                           "A material cannot be both tolerated and committed", field="commitments")
     point = _service_point(actor, bundle, service_point)
-    applicant, agent, party = _party(actor, on_behalf_of, bundle_code=bundle.code)
+    applicant, agent, party, authorisation = _party(actor, on_behalf_of, bundle_code=bundle.code,
+                                                    item_refs=snapshot["included"])
     claimed = uploads_claim(actor=actor.user, bundle_code=bundle.code, upload_ids=upload_ids, materials=by_code)
     if commitments:
         barred = set(CreditRecord.objects.filter(party_id=party.id).values_list("item_ref", flat=True))
@@ -171,7 +175,7 @@ def _submit(actor: Actor, bundle_code: str, form: Any, answers: Any, channel: st
         answers=guide.answers, form_data=clean, materials_provided=sorted({*materials, *(u.material_key for u in claimed)}),
         tolerated=sorted(set(tolerated)), commitments=sorted(set(commitments)), applicant=applicant,
         party_type=party.type, party_id=party.id, party_name=party.name, agent=agent,
-        authorisation=_authorisation(actor, on_behalf_of), channel=channel, service_point=point,
+        authorisation=authorisation, channel=channel, service_point=point,
         idempotency_key=key, request_digest=digest, submitted_at=now,
         intake_deadline=work_calendar().add_work_hours(now, INTAKE_HOURS, hours_of(point)),
     )
@@ -181,13 +185,6 @@ def _submit(actor: Actor, bundle_code: str, form: Any, answers: Any, channel: st
     notify_applicant(application, "application.submitted", "已提交，等待收件审查。",
                      "submitted; awaiting the intake check.")
     return application
-
-
-def _authorisation(actor: Actor, on_behalf_of: dict[str, Any] | None) -> dict[str, Any]:
-    if not on_behalf_of:
-        return {}
-    text = str(on_behalf_of.get("authorisation") or "")[:500]
-    return {"text": text} if text else {}
 
 
 def _service_point(actor: Actor, bundle: Bundle, code: str | None) -> ServicePoint:
@@ -224,11 +221,14 @@ def _region_within(region_id: int, ancestor_id: int) -> bool:
     return False
 
 
-def _party(actor: Actor, on_behalf_of: dict[str, Any] | None, *, bundle_code: str
-           ) -> tuple[User, User | None, Party]:
-    """(applicant user, agent user, party) — from the actor, never from the request alone: an applicant's own
-    party; a party named in `on_behalf_of` only by a clerk (the walk-in verified at the counter) or by an
-    agent holding an active mandate for this bundle (checked before anything is read)."""
+def _party(actor: Actor, on_behalf_of: dict[str, Any] | None, *, bundle_code: str, item_refs: Sequence[str]
+           ) -> tuple[User, User | None, Party, dict[str, Any]]:
+    """(applicant user, agent user, party, authorisation) — from the actor, never from the request alone: an
+    applicant's own party; a party named in `on_behalf_of` only by a clerk (the walk-in verified at the
+    counter) or by an agent holding an active mandate (授权委托) from them covering this bundle (or all of its
+    items) and the ability to apply: checked right after the identifier is validated, before anything about
+    the party is looked up, created or read (mandates.permissions.mandate_require; 403 `mandate_required`
+    naming what is missing). The free-text `authorisation` grants nothing."""
     if on_behalf_of:
         if not isinstance(on_behalf_of, dict):
             raise DomainError("invalid_party", "代办对象格式有误", "on_behalf_of must be an object", field="on_behalf_of")
@@ -252,7 +252,9 @@ def _party(actor: Actor, on_behalf_of: dict[str, Any] | None, *, bundle_code: st
             party_id = credit_code(str(on_behalf_of.get("uscc") or ""), field="on_behalf_of.uscc")
         else:
             party_id = resident_id(str(on_behalf_of.get("id_number") or ""), field="on_behalf_of.id_number")
-        _require_right_to_act(actor, kind, party_id, bundle_code)
+        authorisation = _right_to_act(actor, kind, party_id, bundle_code, item_refs, on_behalf_of)
+        if "mandate" in authorisation:
+            name = str(authorisation.pop("principal_name", name))
         profile = Profile.objects.filter(role=Role.APPLICANT, id_number=party_id).select_related("user").first() \
             if kind != PartyType.ENTERPRISE else Profile.objects.filter(
                 role=Role.APPLICANT, enterprise_uscc=party_id).select_related("user").first()
@@ -266,23 +268,26 @@ def _party(actor: Actor, on_behalf_of: dict[str, Any] | None, *, bundle_code: st
                 enterprise_uscc=party_id if kind == PartyType.ENTERPRISE else "",
                 enterprise_name=name if kind == PartyType.ENTERPRISE else "",
                 phone=phone)
-        return profile.user, actor.user, Party(type=kind, id=party_id, name=name)
+        return profile.user, actor.user, Party(type=kind, id=party_id, name=name), authorisation
     if actor.role != Role.APPLICANT:
         raise DomainError("party_required", "工作人员代为申请时须指明申请人（on_behalf_of）",
                           "Staff applying must name the applicant (on_behalf_of)", field="on_behalf_of")
     if actor.party is None:
         raise DomainError("no_profile", "账号没有申请人资料", "The account has no applicant profile", field="actor")
-    return actor.user, None, actor.party
+    return actor.user, None, actor.party, {}
 
 
-def _require_right_to_act(actor: Actor, party_type: str, party_id: str, bundle_code: str) -> None:
-    """Acting for someone needs a mandate (issue 17): a clerk at the counter acts for the walk-in they
-    verified in person; an applicant only under an active mandate covering this bundle. Refused before any
-    source is read or any row written."""
+def _right_to_act(actor: Actor, party_type: str, party_id: str, bundle_code: str, item_refs: Sequence[str],
+                  on_behalf_of: dict[str, Any]) -> dict[str, Any]:
+    """Acting for someone needs a mandate (issue 17): a clerk at the counter acts for the walk-in they verified
+    in person (their note is kept); an applicant only under an active mandate covering this bundle, used in
+    this transaction (its history, the principal told). Refused before any source is read or any row written.
+    Returns what the application records of the authority."""
     if actor.role == Role.CLERK:
-        return
-    if actor.party is not None and actor.party.type == party_type and actor.party.id == party_id:
-        return
-    raise Forbidden("mandate_required", "代为申请须有被代办人授予且仍有效的授权委托（覆盖该“一件事”）",
-                    "Applying for someone else needs an active mandate from them covering this bundle",
-                    field="on_behalf_of")
+        text = str(on_behalf_of.get("authorisation") or "").strip()
+        return {"text": text[:500]} if text else {}
+    mandate = mandate_require(agent_user=actor.user, party_type=party_type, party_id=party_id,
+                              bundle_code=bundle_code, ability=Ability.APPLY, item_refs=item_refs)
+    mandate = mandate_use(mandate=mandate, actor=actor.user, ability=Ability.APPLY, bundle_code=bundle_code,
+                          item_refs=item_refs)
+    return {"mandate": mandate.number, "method": mandate.method, "principal_name": mandate.principal_name}
