@@ -31,6 +31,7 @@ from yijianshi.core.errors import Conflict, DomainError
 from yijianshi.core.identifiers import credit_code, mask, resident_id
 from yijianshi.core.notices import notice_send_on_commit
 from yijianshi.core.notify import Notice
+from yijianshi.core.statemachine import check_version
 from yijianshi.core.text import hidden_controls
 
 from .models import Mandate, MandateEvent
@@ -292,11 +293,6 @@ def _lock(mandate: Mandate) -> Mandate:
     return Mandate.objects.select_for_update().select_related("agent_user", "principal_user").get(pk=mandate.pk)
 
 
-def _check_version(mandate: Mandate, expected: int | None) -> None:
-    if expected is not None and expected != mandate.version:
-        raise Conflict("stale_version", f"该授权已被更新（当前版本 {mandate.version}，状态 {mandate.status}），请刷新后重试",
-                       f"This mandate was changed meanwhile (now version {mandate.version}, status {mandate.status}); "
-                       "reload and try again", field="expected_version")
 
 
 def _move(mandate: Mandate, action: MandateAction, *, actor: User | None, event: MandateEventType,
@@ -425,7 +421,7 @@ def mandate_confirm(*, mandate: Mandate, actor: User, expected_version: int | No
     """委托人确认: the principal confirms an agent's request in their account; it is active from then on."""
     row = _lock(mandate)
     require_principal(actor, row)
-    _check_version(row, expected_version)
+    check_version(row, expected_version)
     if row.status == MandateStatus.REQUESTED and clock.now() >= row.valid_to:
         raise Conflict("mandate_lapsed", f"该授权申请的期限已过（至 {row.valid_until}），请代理人重新申请",
                        f"The request's period has passed (until {row.valid_until}); the agent asks again",
@@ -445,7 +441,7 @@ def mandate_refuse(*, mandate: Mandate, actor: User, reason: str = "", expected_
     """委托人拒绝: the principal says no to an agent's request."""
     row = _lock(mandate)
     require_principal(actor, row)
-    _check_version(row, expected_version)
+    check_version(row, expected_version)
     text = _text(reason, field="reason", zh="理由", en="reason", max_length=500, required=False)
     _move(row, MandateAction.REFUSE, actor=actor, event=MandateEventType.REFUSED, reason=text)
     _tell_agent(row, "mandate.refused", f"{row.principal_name} 拒绝了您的授权申请 {row.number}。",
@@ -459,7 +455,7 @@ def mandate_revoke(*, mandate: Mandate, actor: User, reason: str = "", expected_
     """委托人撤销: from now on the agent can no longer act for the principal under this mandate."""
     row = _lock(mandate)
     require_principal(actor, row)
-    _check_version(row, expected_version)
+    check_version(row, expected_version)
     text = _text(reason, field="reason", zh="理由", en="reason", max_length=500, required=False)
     _move(row, MandateAction.REVOKE, actor=actor, event=MandateEventType.REVOKED, reason=text)
     _tell_agent(row, "mandate.revoked", f"{row.principal_name} 已撤销授权 {row.number}，您不能再代其办理。",

@@ -16,11 +16,14 @@ of state and action not in the table.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import cast
 
 from yijianshi.core.errors import Conflict
+from yijianshi.core.labels import Labelled, labels_set
+from yijianshi.core.statemachine import Machine, TransitionNotAllowed
 
 
-class MandateStatus(StrEnum):
+class MandateStatus(Labelled):
     REQUESTED = "requested"
     ACTIVE = "active"
     REVOKED = "revoked"
@@ -28,14 +31,14 @@ class MandateStatus(StrEnum):
     REFUSED = "refused"
 
 
-class MandateAction(StrEnum):
+class MandateAction(Labelled):
     CONFIRM = "confirm"
     REFUSE = "refuse"
     REVOKE = "revoke"
     EXPIRE = "expire"
 
 
-class Establishment(StrEnum):
+class Establishment(Labelled):
     """How the mandate came about."""
 
     GRANTED = "granted"  # by the principal, signed in
@@ -43,26 +46,26 @@ class Establishment(StrEnum):
     WINDOW = "window"  # recorded by a clerk after verifying the principal in person
 
 
-class Scope(StrEnum):
+class Scope(Labelled):
     ALL = "all"
     BUNDLES = "bundles"
     ITEMS = "items"
 
 
-class Ability(StrEnum):
+class Ability(Labelled):
     APPLY = "apply"
     FOLLOW = "follow"
     RECEIVE = "receive"
 
 
-class AgentKind(StrEnum):
+class AgentKind(Labelled):
     PERSON = "person"  # a relative, a friend
     ENTERPRISE_STAFF = "enterprise_staff"  # an enterprise's staff member (经办人)
     VILLAGE_ASSISTANT = "village_assistant"  # 代办员 of a village or community
     SERVICE_POINT = "service_point"  # the hall or a town/village point itself (帮办代办)
 
 
-class Verification(StrEnum):
+class Verification(Labelled):
     """How the clerk verified the principal in person."""
 
     ID_CARD_READ = "id_card_read"
@@ -70,7 +73,7 @@ class Verification(StrEnum):
     PAPER_AUTHORISATION = "paper_authorisation"
 
 
-class MandateEventType(StrEnum):
+class MandateEventType(Labelled):
     CREATED = "created"
     CONFIRMED = "confirmed"
     REFUSED = "refused"
@@ -132,8 +135,12 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
 }
 
 
+for _enum, _labels in LABELS.items():
+    labels_set(cast(type[Labelled], _enum), {str(member): words for member, words in _labels.items()})
+
+
 def label(value: StrEnum) -> tuple[str, str]:
-    """(zh, en) of a state, action or term."""
+    """(zh, en) of a state, action or term (the labels on its enum: core/labels.py)."""
     return LABELS[type(value)][value.value]
 
 
@@ -170,8 +177,13 @@ class MandateTransitionNotAllowed(Conflict):
         self.action = action
 
 
+MANDATE: Machine[MandateStatus, MandateAction] = Machine(
+    "mandate", MandateStatus, {pair: frozenset({to}) for pair, to in MANDATE_TRANSITIONS.items()})
+
+
 def next_mandate_status(state: MandateStatus, action: MandateAction) -> MandateStatus:
-    target = MANDATE_TRANSITIONS.get((state, action))
-    if target is None:
-        raise MandateTransitionNotAllowed(state, action)
-    return target
+    """The table (core.statemachine.Machine), with the mandate's own words when a pair is not in it."""
+    try:
+        return MANDATE.next(state, action)
+    except TransitionNotAllowed:
+        raise MandateTransitionNotAllowed(state, action) from None
