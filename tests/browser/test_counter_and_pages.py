@@ -34,6 +34,7 @@ def test_a_walk_in_applicant_is_taken_in_at_the_counter(page: Page, portal: Port
     shot(page, "60-counter-start-error")
     axe_check(page, "counter start (error)")
     page.get_by_label(re.compile("公民身份号码")).fill(MOTHER_ID)
+    page.get_by_label(re.compile("身份证读卡核验")).check()  # how she was verified, before anything is read
     page.get_by_role("button", name="查询并预填").click()
     page.wait_for_load_state("domcontentloaded")
     # the same prefill as online, each prefilled field with its source

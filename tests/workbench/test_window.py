@@ -132,8 +132,13 @@ def test_counter_intake_on_behalf_of_the_demo_mother(newborn: None, signed_in: C
                                                     "bundle": "140524-09"})
     body = bad.content.decode()
     assert bad.status_code == 400 and "公民身份号码" in body and 'value="王芳"' in body
+    # nothing is read before the clerk records how the walk-in was verified (issue 17, finding 6)
+    unverified = clerk.post("/workbench/window/counter/", {"id_number": MOTHER_ID, "name": "王芳", "bundle": "140524-09"})
+    assert unverified.status_code == 400 and "verified" in unverified.context["form"].errors
+    assert clerk.get("/workbench/window/counter/form/").status_code == 302  # no walk-in: back to the start
+    assert not LedgerEntry.objects.filter(subject_id=MOTHER_ID, purpose_kind="intake").exists()
     start = clerk.post("/workbench/window/counter/", {"id_number": MOTHER_ID, "name": "王芳", "phone": "13800138000",
-                                                      "bundle": "140524-09"})
+                                                      "bundle": "140524-09", "verified": "id_card_read"})
     assert start.status_code == 302 and start["Location"].endswith("/workbench/window/counter/form/")
     form_page = clerk.get("/workbench/window/counter/form/")
     assert form_page.status_code == 200
@@ -165,7 +170,8 @@ def test_counter_intake_on_behalf_of_the_demo_mother(newborn: None, signed_in: C
     app = Application.objects.get()
     assert app.channel == "window" and app.agent is not None and app.agent.username == "clerk"
     assert app.party_id == MOTHER_ID and app.applicant.username == "mother"
-    assert app.authorisation["text"] == "授权委托书：WT-2026-001"
+    assert app.authorisation["text"] == "授权委托书：WT-2026-001（本人到场，身份证读卡核验）"
+    assert reads.first().purpose_reference.endswith("id_card_read")  # type: ignore[union-attr]
     assert done["Location"].endswith(f"/workbench/window/applications/{app.number}/")
     accepted = clerk.post(f"/workbench/window/applications/{app.number}/intake/",
                           {"decision": "accept", "expected_version": app.version})

@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from yijianshi.core.fields import CleanText
 from yijianshi.core.identifiers import mask
 
 from .models import Mandate, MandateEvent
@@ -25,9 +26,9 @@ PERSON_AGENT_KINDS = [AgentKind.PERSON.value, AgentKind.ENTERPRISE_STAFF.value, 
 
 class TermsIn(serializers.Serializer[Any]):
     scope = serializers.ChoiceField(choices=[s.value for s in Scope], help_text="all | bundles | items")
-    bundles = serializers.ListField(child=serializers.CharField(max_length=20), required=False, max_length=50,
+    bundles = serializers.ListField(child=CleanText(max_length=20), required=False, max_length=50,
                                     help_text="bundle codes, for scope=bundles")
-    items = serializers.ListField(child=serializers.CharField(max_length=80), required=False, max_length=200,
+    items = serializers.ListField(child=CleanText(max_length=80), required=False, max_length=200,
                                   help_text="item refs, for scope=items")
     abilities = serializers.ListField(child=serializers.ChoiceField(choices=[a.value for a in Ability]),
                                       min_length=1, max_length=3, help_text="apply | follow | receive")
@@ -37,19 +38,19 @@ class TermsIn(serializers.Serializer[Any]):
 
 class AgentIn(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=[k.value for k in AgentKind], default=AgentKind.PERSON.value)
-    id_number = serializers.CharField(max_length=40, required=False, allow_blank=True,
+    id_number = CleanText(max_length=40, required=False, allow_blank=True,
                                       help_text="a person agent's identity number (their account is found by it "
                                                 "and the name together)")
-    name = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    service_point = serializers.CharField(max_length=60, required=False, allow_blank=True,
+    name = CleanText(name=True, max_length=50, required=False, allow_blank=True)
+    service_point = CleanText(max_length=60, required=False, allow_blank=True,
                                           help_text="for kind=service_point: the point's code")
 
 
 class PrincipalIn(serializers.Serializer[Any]):
     party_type = serializers.ChoiceField(choices=["person", "enterprise"], default="person")
-    id_number = serializers.CharField(max_length=40, required=False, allow_blank=True, help_text="a person's")
-    uscc = serializers.CharField(max_length=40, required=False, allow_blank=True, help_text="an enterprise's")
-    name = serializers.CharField(max_length=100)
+    id_number = CleanText(max_length=40, required=False, allow_blank=True, help_text="a person's")
+    uscc = CleanText(max_length=40, required=False, allow_blank=True, help_text="an enterprise's")
+    name = CleanText(name=True, max_length=100)
 
 
 class GrantIn(TermsIn):
@@ -66,12 +67,12 @@ class WindowRecordIn(TermsIn):
     agent = AgentIn()
     verification = serializers.ChoiceField(choices=[v.value for v in Verification],
                                            help_text="id_card_read | face_check | paper_authorisation")
-    evidence = serializers.CharField(max_length=1000, help_text="the check's result or the scanned letter's reference")
+    evidence = CleanText(max_length=1000, help_text="the check's result or the scanned letter's reference")
 
 
 class DecisionIn(serializers.Serializer[Any]):
     expected_version = serializers.IntegerField(required=False, min_value=1)
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    reason = CleanText(max_length=500, required=False, allow_blank=True)
 
 
 def _labelled(value: Any, enum: Any) -> dict[str, str]:

@@ -17,6 +17,14 @@ from yijianshi.core.identifiers import resident_id
 
 REQUIRED = {"required": "必填 / Required"}
 BAD_NUMBER = {"required": "必填 / Required", "invalid": "应为整数 / Must be a whole number"}
+# how the clerk verified the walk-in before anything is read about them (issue 17 point 3: purpose-bound access)
+VERIFICATIONS = [
+    ("id_card_read", "本人到场，身份证读卡核验 / In person, ID card read"),
+    ("face_check", "本人到场，人脸识别核验 / In person, face check"),
+    ("paper_authorisation", "代办人持授权委托书及委托人身份证件 / An agent with a letter of authorisation and the "
+                            "principal's ID card"),
+]
+
 AUTHORISATIONS = [
     ("in_person", "当面核验身份（本人到场） / Identity checked in person"),
     ("letter", "授权委托书 / Letter of authorisation"),
@@ -72,6 +80,9 @@ class CounterStartForm(forms.Form):
                            error_messages=REQUIRED)
     phone = CleanTextField(label="联系电话 / Phone", max_length=20, required=False)
     bundle = forms.ChoiceField(label="一件事 / Bundle", error_messages=REQUIRED)
+    verified = forms.ChoiceField(label="身份核验方式（查询共享数据前必填） / How the identity was verified (before any "
+                                 "shared data is read)", choices=VERIFICATIONS, error_messages=REQUIRED,
+                                 widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, bundles: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

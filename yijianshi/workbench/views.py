@@ -360,7 +360,9 @@ def counter_start(request: HttpRequest) -> HttpResponse:
             request.session[COUNTER_KEY] = {
                 "id_number": form.cleaned_data["id_number"], "name": form.cleaned_data["name"],
                 "phone": form.cleaned_data["phone"], "bundle": form.cleaned_data["bundle"],
-                "reference": f"counter-{clock.local(clock.now()):%Y%m%d}-{secrets.token_hex(4)}"}
+                "verified": form.cleaned_data["verified"],
+                "reference": f"counter-{clock.local(clock.now()):%Y%m%d}-{secrets.token_hex(4)}"
+                             f"-{form.cleaned_data['verified']}"}
             return redirect("workbench:counter-form")
         return render(request, "workbench/counter_start.html", {"form": form, "section": "counter"}, status=400)
     return render(request, "workbench/counter_start.html", {"section": "counter",
@@ -374,7 +376,7 @@ def counter_form(request: HttpRequest) -> HttpResponse:
     the intake's purpose), the materials with their waivers, and applying on their behalf with their
     authorisation (channel: window)."""
     walk_in = request.session.get(COUNTER_KEY)
-    if not walk_in:
+    if not walk_in or not walk_in.get("verified"):  # nothing is read before the clerk says how they verified
         return redirect("workbench:counter-start")
     bundle = get_object_or_404(Bundle.objects.select_related("region"), code=walk_in["bundle"])
     version = current_version(bundle)
@@ -407,7 +409,7 @@ def counter_form(request: HttpRequest) -> HttpResponse:
                     commitments=data["commitments"],
                     on_behalf_of={"name": walk_in["name"], "id_number": walk_in["id_number"],
                                   "phone": walk_in["phone"], "party_type": "person",
-                                  "authorisation": form.authorisation_text()},
+                                  "authorisation": f"{form.authorisation_text()}（{verified_label(walk_in)}）"},
                     idempotency_key=f"{walk_in['reference']}")
             except DomainError as exc:
                 form.attach(exc)
@@ -427,6 +429,10 @@ def counter_form(request: HttpRequest) -> HttpResponse:
         "form_rows": [{"field": form[name], "note": f"来源 / source: {provenance[name[2:]]['source']}"
                        if name[2:] in provenance else ""} for name in form.form_field_names()],
     }, status=status)
+
+
+def verified_label(walk_in: dict[str, Any]) -> str:
+    return dict(forms.VERIFICATIONS).get(walk_in.get("verified", ""), "").split(" / ")[0]
 
 
 @require_POST
