@@ -8,10 +8,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 
 from tests.support.api import WebClients as Clients
 from tests.support.files import png_file
+from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
 from yijianshi.accounts.roles import actor_of
 from yijianshi.cases.models import Application
 from yijianshi.cases.services import application_intake
@@ -20,6 +22,7 @@ from yijianshi.ledger.models import LedgerEntry
 
 pytestmark = pytest.mark.django_db
 APPLY = "/bundles/140524-09/apply/"
+BUNDLE_CODE = "140524-09"
 
 
 def form_values(html: str) -> dict[str, str]:
@@ -157,3 +160,27 @@ def test_wallet_and_who_read_my_data(family: None, signed_in: Clients) -> None:
     mother.get(APPLY + "?step=form")
     reads = mother.get("/me/data-reads/").content.decode()
     assert "人口基础信息库" in reads and "mother" in reads or "王芳" in reads
+
+
+def test_a_parent_disputes_a_value_about_their_child(family: None, signed_in: Clients) -> None:
+    """Issue 17, finding 9: a value the platform prefilled about someone it found through the applicant's own
+    records (her child, her spouse) can be disputed by her; before, objection_not_allowed."""
+    mother = signed_in("mother")
+    mother.post(APPLY, {"step": "situation", "under_one": "yes", "in_wedlock": "yes", "local_household": "yes"})
+    mother.get(APPLY + "?step=form")
+    prefill = mother.session[f"apply:{BUNDLE_CODE}"]["prefill"]
+    related = sorted(k for k, v in prefill.items() if v["source"] != "application" and v["subject_id"] != MOTHER_ID
+                     and k.startswith("child.") and "date" not in k)
+    assert related, prefill
+    raised = mother.post(APPLY + f"dispute/{related[0]}/", {"claimed_value": "更正值", "reason": "登记有误"})
+    assert raised.status_code == 302, raised.content.decode()[-2000:]
+    objection = Objection.objects.get()
+    assert objection.subject_id == prefill[related[0]]["subject_id"] and objection.raised_by.username == "mother"
+    # a value about someone the platform did not find through her records stays refused (a made-up subject)
+    from yijianshi.core.errors import DomainError
+    from yijianshi.datahub.services import objection_raise
+
+    with pytest.raises(DomainError) as refused:
+        objection_raise(subject_id=FATHER_ID, source="population", key="father.name", claimed_value="x",
+                        reason="y", actor=User.objects.get(username="enterprise"))
+    assert refused.value.code == "objection_not_allowed"

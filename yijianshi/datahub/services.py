@@ -548,11 +548,14 @@ def subject_region(subject_id: str) -> str | None:
     return None
 
 
-def _may_raise(actor: User, subject_id: str, application: ApplicationRef | None) -> bool:
+def _may_raise(actor: User, subject_id: str, application: ApplicationRef | None,
+               reached: frozenset[str] = frozenset()) -> bool:
     profile = Profile.objects.filter(user_id=actor.pk).first()
     if actor.is_superuser or (profile and profile.role in (UserRole.CLERK, UserRole.OFFICER, UserRole.ADMIN)):
         return True
     if profile and subject_id in (profile.id_number, profile.enterprise_uscc):
+        return True
+    if profile and subject_id in reached:  # found through the applicant's own records: her child, her spouse
         return True
     return application is not None and application.applicant_user_id == actor.pk
 
@@ -587,11 +590,14 @@ def _claim_problems(claimed_value: Any, reason: str) -> ErrorList:
 
 def objection_raise(*, subject_id: str, source: str, key: str, claimed_value: Any, reason: str,
                     application: ApplicationRef | None = None, form_key: str = "", actor: User,
+                    reached: frozenset[str] = frozenset(),
                     registry: SourceConnectorRegistry = default_registry) -> Objection:
     """数据异议: dispute the value a source holds for `key` on a subject. The value held now is read (and the
     read recorded) so the provider department sees both; the objection goes to that department's queue (in the
     application's region when it is raised from one, else the subject's). Its applicant may raise it, besides
-    the party and staff."""
+    the party and staff; so may an applicant about someone the platform itself found through their own records
+    while prefilling for them (`reached`: the subjects of that prefill, from the server's state — a parent's
+    child, a spouse; issue 17, finding 9)."""
     problems = _claim_problems(claimed_value, reason)
     if not FieldKey.objects.filter(key=key).exists():
         problems.add("objection_unknown_key", f"{key} 不是表单词汇表中的字段", f"{key} is not a key of the vocabulary",
@@ -604,7 +610,7 @@ def objection_raise(*, subject_id: str, source: str, key: str, claimed_value: An
     if not sid:
         raise DomainError("objection_subject_required", "请指明数据所属的主体", "Name whose data is disputed",
                           field="subject_id")
-    if not _may_raise(actor, sid, application):
+    if not _may_raise(actor, sid, application, reached):
         raise Forbidden("objection_not_allowed", "只有当事人、该办件的申请人或工作人员可以提出异议",
                          "Only the party, the applicant of the application or staff can raise an objection",
                          field="subject_id")

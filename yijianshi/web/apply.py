@@ -272,7 +272,9 @@ def dispute(request: HttpRequest, code: str, key: str) -> HttpResponse:
                 objection = objection_raise(
                     subject_id=prefilled["subject_id"], source=prefilled["source"],
                     key=prefilled.get("record_key") or key, claimed_value=values["claimed_value"],
-                    reason=values["reason"], form_key=key, actor=request.user)  # type: ignore[arg-type]
+                    reason=values["reason"], form_key=key, actor=request.user,  # type: ignore[arg-type]
+                    reached=frozenset(v["subject_id"] for v in (wiz.state.get("prefill") or {}).values()
+                                      if v.get("subject_id")))
             except DomainError as exc:
                 errors = errors_by_field(exc)
             else:
