@@ -4,6 +4,7 @@ the edge: every problem named by its field, all at once)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -22,7 +23,7 @@ def _err(key: str, code: str, zh: str, en: str) -> ErrorDetail:
     return ErrorDetail(code=code, zh=f"{zh}", en=en, field=f"form.{key}")
 
 
-def check_form(fields: list[dict[str, Any]], data: Any) -> dict[str, Any]:
+def check_form(fields: Sequence[Mapping[str, Any]], data: Any) -> dict[str, Any]:
     """Return the cleaned values (normalised identifiers, ISO dates) or raise with every problem listed."""
     if not isinstance(data, dict):
         raise DomainError("invalid_form", "表单应为对象", "The form must be an object", field="form")
@@ -58,7 +59,7 @@ def _bad(code: str, zh: str, en: str) -> DomainError:
     return DomainError(code, zh, en)
 
 
-def _check_value(key: str, spec: dict[str, Any], value: Any) -> Any:
+def _check_value(key: str, spec: Mapping[str, Any], value: Any) -> Any:
     kind = spec["type"]
     rules = dict(spec.get("validation") or {})
     if kind == "boolean":

@@ -13,7 +13,7 @@ the access ledger.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from yijianshi.catalog import engine
 from yijianshi.catalog.models import Bundle, BundleVersion
@@ -23,6 +23,53 @@ from yijianshi.core.errors import NotFound
 from yijianshi.ledger.services import Purpose
 
 from .shared import PartyData, party_data
+
+
+class FieldEntry(TypedDict):
+    key: str
+    label_zh: str
+    label_en: str
+    type: str
+    required: bool
+    validation: dict[str, Any]
+    source: str | None
+    items: list[str]
+
+
+class MaterialEntry(TypedDict):
+    code: str
+    name: str
+    required: bool
+    items: list[str]
+    tolerated: bool
+    commitment: bool
+    commitment_text: str
+    waiver: dict[str, str] | None  # kind, ref, reason_zh, reason_en
+
+
+class ItemEntry(TypedDict):
+    ref: str
+    name: str
+    department: str
+    promised_limit_days: int
+    legal_limit_days: int
+    requires: list[str]
+
+
+class GuideSnapshot(TypedDict):
+    """The typed snapshot an application pins (and the API's guide answers): JSON-ready."""
+
+    bundle: dict[str, Any]  # code, name, version
+    included: list[str]
+    excluded: list[str]
+    form: list[FieldEntry]
+    materials: list[MaterialEntry]
+    items: list[ItemEntry]
+    schedule: dict[str, Any]  # critical_path, total_days
+    prefill: NotRequired[dict[str, dict[str, Any]]]  # key -> provenance (value, source, subject …)
+    prefill_failures: NotRequired[dict[str, str]]
+    prefill_changed: NotRequired[list[str]]
+    evidence: NotRequired[dict[str, list[str]]]
 
 
 @dataclass(frozen=True)
@@ -39,12 +86,12 @@ class Guide:
     def bundle(self) -> Bundle:
         return self.version.bundle
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> GuideSnapshot:
         """What an application pins and what the API answers: the guide as plain data (a snapshot never
         changes when the catalogue does)."""
         definition, result, bundle = self.definition, self.result, self.bundle
         departments = {it.ref: it.department for it in definition.items}
-        snap: dict[str, Any] = {
+        snap: GuideSnapshot = {
             "bundle": {"code": bundle.code, "name": bundle.name, "version": self.version.number},
             "included": list(result.included),
             "excluded": list(result.excluded),
@@ -73,7 +120,7 @@ class Guide:
 
     def public(self) -> dict[str, Any]:
         """The guide as the API shows it: the snapshot with the situation questions and the answers."""
-        snap = self.snapshot()
+        snap: dict[str, Any] = dict(self.snapshot())
         snap["situations"] = [
             {"code": q.code, "zh": q.question_zh, "en": q.question_en, "default": q.default,
              "options": [{"value": o.value, "zh": o.label_zh, "en": o.label_en} for o in q.options]}

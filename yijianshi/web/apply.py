@@ -16,6 +16,7 @@ their errors are shown next to the field they name, with the values kept.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -233,7 +234,7 @@ def _form(request: HttpRequest, wiz: Wizard) -> HttpResponse:
         "failures": wiz.state.get("failures") or {}}, status=400 if errors else 200)
 
 
-def _typed(fields: list[dict[str, Any]], values: dict[str, Any]) -> dict[str, Any]:
+def _typed(fields: Sequence[Mapping[str, Any]], values: dict[str, Any]) -> dict[str, Any]:
     """Form posts are text; booleans become booleans, empty values are left out (the form check names them)."""
     kinds = {f["key"]: f["type"] for f in fields}
     out: dict[str, Any] = {}

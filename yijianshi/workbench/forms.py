@@ -5,6 +5,7 @@ invisible characters, and what is kept is NFC."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -105,7 +106,7 @@ class CounterApplyForm(forms.Form):
     authorisation_ref = CleanTextField(label="授权委托书编号或说明 / Letter reference", max_length=200,
                                         required=False)
 
-    def __init__(self, *args: Any, snapshot: dict[str, Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, snapshot: Mapping[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.snapshot = snapshot
         for f in snapshot["form"]:

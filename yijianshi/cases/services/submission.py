@@ -143,7 +143,7 @@ def _submit(actor: Actor, bundle_code: str, form: Any, answers: Any, channel: st
             if code not in by_code:
                 raise DomainError("unknown_material", f"本件不需要材料“{code}”", f"'{code}' is not a material of this "
                                   "application", field=field)
-            if flag and not by_code[code][flag]:
+            if flag and not by_code[code].get(flag):
                 raise DomainError(f"{flag}_not_allowed", f"材料“{by_code[code]['name']}”不适用"
                                   f"{'容缺受理' if flag == 'tolerated' else '告知承诺'}",
                                   f"'{by_code[code]['name']}' does not allow {flag}", field=field)
