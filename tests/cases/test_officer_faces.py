@@ -105,7 +105,7 @@ def test_every_face_shows_an_officer_only_their_items(decided: Application) -> N
         value = decided.number if "<str:number>" in route else str(own_case.pk)
         client = api if route.startswith("api/") else page
         response = client.get(_fill(route, value))
-        if response.status_code == 404:  # a face that is not the officer's (the applicant's pages)
+        if response.status_code in (404, 405):  # not a face of the officer (the applicant's pages), or not a read
             continue
         assert response.status_code == 200, (route, response.status_code)
         body = response.content.decode()
