@@ -4,6 +4,7 @@ or the one deficiency notice), and a walk-in applied for at the counter on their
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -12,7 +13,7 @@ from tests.support.api import WebClients as Clients
 from tests.support.factories import submitted_application
 from tests.support.newborn import to_hand_in
 from yijianshi.accounts.demo import MOTHER_ID
-from yijianshi.cases.models import Application, Document
+from yijianshi.cases.models import Application, CaseEvent, Document
 from yijianshi.cases.samples import sample_form
 from yijianshi.core import clock
 from yijianshi.core.identifiers import mask
@@ -205,3 +206,20 @@ def test_posts_need_the_csrf_token(newborn: None) -> None:
     assert ok.status_code == 302
     app.refresh_from_db()
     assert app.status == "received"
+
+
+def test_a_supplement_that_changes_who_the_child_is_goes_back_to_the_clerk_highlighted(
+        newborn: None, signed_in: Clients, as_user: Any) -> None:
+    """Issue 17 point 5: a supplement that changes a subject's identity fields goes back to the clerk's intake
+    with the changes highlighted (the history row names them)."""
+    mother, clerk = as_user("mother"), signed_in("clerk")
+    app = submitted_application("mother", complete=False)
+    api_clerk = as_user("clerk")
+    assert api_clerk.post(f"/api/applications/{app.number}/intake/", {}, format="json").json()["status"] == "deficient"
+    changed = {"child.name": "李大宝"}
+    back = mother.post(f"/api/applications/{app.number}/supplement/", {"form": changed}, format="json").json()
+    assert back["status"] == "submitted"
+    event = CaseEvent.objects.filter(application=app, type="supplemented").get()
+    assert event.data["changed"] == ["child.name"] and event.data["identity_changed"] == ["child.name"]
+    page = clerk.get(f"/workbench/window/applications/{app.number}/").content.decode()
+    assert "补正时修改了身份信息，请核对" in page and "李大宝" in page

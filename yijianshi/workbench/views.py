@@ -28,7 +28,7 @@ from yijianshi.accounts.roles import Actor, actor_of
 from yijianshi.cases import selectors, services
 from yijianshi.cases.guide import guide_compute
 from yijianshi.cases.material_states import MaterialState, material_states
-from yijianshi.cases.models import Application, Channel, Commitment, ItemCase
+from yijianshi.cases.models import Application, Channel, Commitment, EventType, ItemCase
 from yijianshi.cases.permissions import (
     WHOLE,
     ApplicationScope,
@@ -129,11 +129,16 @@ def _materials(app: Application, scope: ApplicationScope = WHOLE) -> list[dict[s
 
 def _fields(app: Application, scope: ApplicationScope) -> list[dict[str, Any]]:
     """The form's fields the actor sees, each with its value and where it came from: a source only while the
-    applicant left the value unchanged; a changed one is marked for the clerk and the officer."""
+    applicant left the value unchanged; a changed one is marked for the clerk and the officer, and so is a
+    field the last supplement changed (a subject's identity field most of all)."""
     prefill = app.snapshot.get("prefill", {})
     changed = set(app.snapshot.get("prefill_changed", []))
+    last = app.events.filter(type=EventType.SUPPLEMENTED).order_by("-at", "-pk").first()
+    supplemented = set((last.data or {}).get("changed", [])) if last else set()
+    identity = set((last.data or {}).get("identity_changed", [])) if last else set()
     keys = scope.form_keys(app)
     return [{**f, "value": app.form_data.get(f["key"], ""), "changed": f["key"] in changed,
+             "supplemented": f["key"] in supplemented, "identity_changed": f["key"] in identity,
              "source": "" if f["key"] in changed else prefill.get(f["key"], {}).get("source", "")}
             for f in app.snapshot["form"] if f["key"] in keys]
 

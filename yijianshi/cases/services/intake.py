@@ -39,6 +39,8 @@ from .base import (
     set_app_status,
 )
 
+IDENTITY_FIELDS = frozenset({"id_number", "name", "uscc", "birth_date"})  # who a subject is (issue 17 point 5)
+
 
 def _deficiencies(application: Application) -> list[str]:
     return [f"缺少材料：{m.spec['name']}（{m.code}）" for m in missing_materials(application)]
@@ -120,7 +122,9 @@ def _case_payload(case: ItemCase) -> dict[str, Any]:
 def application_supplement(*, application: Application, actor: Actor, form: Any = None,
                            materials: Iterable[str] = (), expected_version: int | None = None,
                            uploads: Iterable[uuid.UUID | str] = ()) -> Application:
-    """补齐补正 after a deficiency notice: back to intake with a fresh 2-working-hour clock. Materials count as
+    """补齐补正 after a deficiency notice: back to the clerk's intake with a fresh 2-working-hour clock; the fields
+    it changes are in the history row, a subject's identity fields apart, and shown to the clerk highlighted.
+    Materials count as
     provided when named, when uploaded now (`uploads`, attached here) or already attached to the application
     (a clerk's scans, the applicant's uploads for this application)."""
     app = lock_application(application)
@@ -141,6 +145,7 @@ def application_supplement(*, application: Application, actor: Actor, form: Any 
     uploads_attach(uploads=claimed, application_id=app.pk, actor=actor.user)
     extra += [u.material_key for u in claimed]
     extra += list(Upload.objects.filter(application=app).values_list("material_key", flat=True))
+    changed = sorted(k for k in set(clean) | set(app.form_data) if clean.get(k) != app.form_data.get(k))
     old = set_app_status(app, AppAction.SUPPLEMENT)
     app.form_data = clean
     app.materials_provided = sorted(set(app.materials_provided) | set(extra))
@@ -149,5 +154,6 @@ def application_supplement(*, application: Application, actor: Actor, form: Any 
     app.overdue = False
     app.save(update_fields=["status", "version", "form_data", "materials_provided", "intake_deadline", "overdue"])
     event_write(app, EventType.SUPPLEMENTED, actor=actor, from_status=old, to_status=app.status,
-                data={"materials": sorted(set(extra)), "uploads": [str(u.pk) for u in claimed]})
+                data={"materials": sorted(set(extra)), "uploads": [str(u.pk) for u in claimed], "changed": changed,
+                      "identity_changed": [k for k in changed if k.rpartition(".")[2] in IDENTITY_FIELDS]})
     return app
