@@ -231,6 +231,11 @@ MEDIA_ROOT = Path(os.environ.get("YIJIANSHI_MEDIA_ROOT", DATA_DIR / "media")).re
 UPLOAD_MAX_BYTES = int(os.environ.get("YIJIANSHI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 UPLOAD_MAX_PIXELS = int(os.environ.get("YIJIANSHI_UPLOAD_MAX_PIXELS", 60_000_000))  # an A4 page at 600 dpi is 35 MP
 UPLOAD_MAX_PDF_PAGES = int(os.environ.get("YIJIANSHI_UPLOAD_MAX_PDF_PAGES", 500))
+
+# the auditor's unusual-access report (cases/audit.py): a clerk who reads more people's files in a day than they
+# file applications for, and staff reads outside these office hours (Beijing time) or on non-working days
+AUDIT_OPENED_WITHOUT_APPLICATION = int(os.environ.get("YIJIANSHI_AUDIT_OPENED_WITHOUT_APPLICATION", 5))
+AUDIT_OFFICE_HOURS = os.environ.get("YIJIANSHI_AUDIT_OFFICE_HOURS", "08:00-18:00")
 UPLOAD_ACCEPT: dict[str, list[str]] = {}  # material code -> accepted content types, beyond uploads/accept.py
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads spool to a temporary file while they stream in
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # (the default, 2.5 MiB) non-file form data; files: UPLOAD_MAX_BYTES

@@ -23,4 +23,5 @@ urlpatterns = [
     path("department/cases/<int:pk>/act/", views.department_case_act, name="department-case-act"),
     path("department/commitments/<int:pk>/check/", views.department_commitment_check, name="commitment-check"),
     path("admin/", views.admin_overview, name="admin"),
+    path("audit/", views.audit, name="audit"),
 ]

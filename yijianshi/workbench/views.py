@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
@@ -26,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from yijianshi.accounts.models import Role
 from yijianshi.accounts.roles import Actor, actor_of
 from yijianshi.cases import selectors, services
+from yijianshi.cases.audit import unusual_access
 from yijianshi.cases.guide import guide_compute
 from yijianshi.cases.material_states import MaterialState, material_states
 from yijianshi.cases.models import Application, Channel, Commitment, EventType, ItemCase
@@ -586,6 +589,20 @@ def admin_overview(request: HttpRequest) -> HttpResponse:
         "rows": [{"case": c, "clock": case_clock(c, now), "status": _status(c.status),
                   "party": mask(c.application.party_id)} for c in page.object_list],
         "read_only": _actor(request).role == Role.AUDITOR})
+
+
+@require_GET
+@staff(Role.ADMIN, Role.AUDITOR)
+def audit(request: HttpRequest) -> HttpResponse:
+    """异常访问: unusual patterns of staff reads of shared data over the last `days` days (cases/audit.py)."""
+    try:
+        days = min(max(int(request.GET.get("days") or 7), 1), 92)
+    except ValueError:
+        days = 7
+    until = clock.now()
+    findings = unusual_access(since=until - timedelta(days=days), until=until)
+    return render(request, "workbench/audit.html", {"section": "admin", "findings": findings, "days": days,
+        "threshold": settings.AUDIT_OPENED_WITHOUT_APPLICATION, "office_hours": settings.AUDIT_OFFICE_HOURS})
 
 
 @require_GET
