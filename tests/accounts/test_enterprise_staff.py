@@ -14,6 +14,7 @@ from tests.support.oidc_provider.provider import Provider
 from yijianshi.accounts.demo import ENTERPRISE_USCC as DEMO_USCC
 from yijianshi.accounts.demo import create_demo_accounts
 from yijianshi.accounts.models import EnterpriseRole, EnterpriseStaff, PartyType, Profile, Role
+from yijianshi.accounts.roles import actor_of
 from yijianshi.accounts.services import enterprise_staff_name, enterprise_staff_remove
 from yijianshi.core.errors import DomainError
 from yijianshi.core.identifiers import make_credit_code, make_resident_id
@@ -89,7 +90,7 @@ def test_only_the_legal_representative_names_staff(realname: Provider) -> None:
     page = staff.get("/accounts/enterprise/staff/")
     assert page.status_code == 403 and b"not_legal_representative" in page.content
     with pytest.raises(DomainError) as refused:
-        enterprise_staff_name(actor=_user_of(staff), id_number=make_resident_id("140524", date(1995, 1, 1), 7),
+        enterprise_staff_name(actor=actor_of(_user_of(staff)), id_number=make_resident_id("140524", date(1995, 1, 1), 7),
                               name="某人")
     assert refused.value.code == "not_legal_representative" and refused.value.status == 403
     person = Client()
@@ -117,13 +118,13 @@ def test_a_representative_removes_only_their_own_enterprises_staff(db: None) -> 
     Profile.objects.create(user=other, role=Role.APPLICANT, party_type=PartyType.ENTERPRISE,
                            enterprise_uscc=OTHER_USCC, enterprise_role=EnterpriseRole.LEGAL_REPRESENTATIVE,
                            id_number=make_resident_id("140524", date(1980, 1, 1), 9))
-    record = enterprise_staff_name(actor=demo, id_number=STAFF_ID, name="陈静")
+    record = enterprise_staff_name(actor=actor_of(demo), id_number=STAFF_ID, name="陈静")
     assert record.enterprise_uscc == DEMO_USCC
     with pytest.raises(DomainError) as missing:
-        enterprise_staff_remove(actor=other, staff_id=record.pk)
+        enterprise_staff_remove(actor=actor_of(other), staff_id=record.pk)
     assert missing.value.status == 404
     record.refresh_from_db()
     assert record.active
-    enterprise_staff_remove(actor=demo, staff_id=record.pk)
+    enterprise_staff_remove(actor=actor_of(demo), staff_id=record.pk)
     record.refresh_from_db()
     assert not record.active and record.removed_by == demo

@@ -37,6 +37,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from redis.exceptions import RedisError
 
+from yijianshi.core.actor import Actor
 from yijianshi.core.errors import DomainError, NotFound
 from yijianshi.core.identifiers import resident_id
 from yijianshi.core.outage import Quiet
@@ -194,8 +195,10 @@ def realname_signin_record(*, claims: RealNameClaims) -> User:
 # ------------------------------------------------------------------------------------------------ enterprise staff
 
 
-def _legal_representative(actor: User) -> Profile:
-    profile = Profile.objects.filter(user=actor).first()
+def _legal_representative(actor: Actor) -> Profile:
+    profile = None
+    if actor.user_id is not None and actor.role == Role.APPLICANT:
+        profile = Profile.objects.filter(user_id=actor.user_id).first()
     if profile is None or profile.party_type != PartyType.ENTERPRISE or not profile.enterprise_uscc \
             or profile.enterprise_role != EnterpriseRole.LEGAL_REPRESENTATIVE:
         raise NotPermitted("not_legal_representative", "只有企业的法定代表人可以指定或撤销经办人",
@@ -209,7 +212,7 @@ def _staff_accounts(uscc: str, id_number: str) -> list[int]:
 
 
 @transaction.atomic
-def enterprise_staff_name(*, actor: User, id_number: str, name: str) -> EnterpriseStaff:
+def enterprise_staff_name(*, actor: Actor, id_number: str, name: str) -> EnterpriseStaff:
     """The legal representative names a staff member (经办人) of their enterprise — the enterprise is the
     representative's own, never one the request names. Naming again someone removed makes them staff again."""
     representative = _legal_representative(actor)
@@ -225,9 +228,9 @@ def enterprise_staff_name(*, actor: User, id_number: str, name: str) -> Enterpri
     now = timezone.now()
     record, created = EnterpriseStaff.objects.select_for_update().get_or_create(
         enterprise_uscc=representative.enterprise_uscc, id_number=number,
-        defaults={"name": name, "named_by": actor, "named_at": now})
+        defaults={"name": name, "named_by_id": representative.user_id, "named_at": now})
     if not created:
-        record.name, record.named_by, record.named_at, record.active = name, actor, now, True
+        record.name, record.named_by_id, record.named_at, record.active = name, representative.user_id, now, True
         record.removed_by, record.removed_at = None, None
         record.save()
     User.objects.filter(pk__in=_staff_accounts(record.enterprise_uscc, number)).update(is_active=True)
@@ -235,7 +238,7 @@ def enterprise_staff_name(*, actor: User, id_number: str, name: str) -> Enterpri
 
 
 @transaction.atomic
-def enterprise_staff_remove(*, actor: User, staff_id: int) -> EnterpriseStaff:
+def enterprise_staff_remove(*, actor: Actor, staff_id: int) -> EnterpriseStaff:
     """The legal representative removes a staff member they named: the staff member's account for the enterprise
     is switched off at once."""
     representative = _legal_representative(actor)
@@ -243,7 +246,7 @@ def enterprise_staff_remove(*, actor: User, staff_id: int) -> EnterpriseStaff:
         pk=staff_id, enterprise_uscc=representative.enterprise_uscc, active=True).first()
     if record is None:
         raise NotFound("not_found", "没有这位经办人", "No such staff member", field="staff")
-    record.active, record.removed_by, record.removed_at = False, actor, timezone.now()
+    record.active, record.removed_by_id, record.removed_at = False, representative.user_id, timezone.now()
     record.save()
     User.objects.filter(pk__in=_staff_accounts(record.enterprise_uscc, record.id_number)).update(is_active=False)
     return record

@@ -243,11 +243,11 @@ def enterprise_staff(request: HttpRequest) -> HttpResponse:
                     staff_id = int(request.POST.get("staff", ""))
                 except ValueError:
                     staff_id = 0
-                enterprise_staff_remove(actor=user, staff_id=staff_id)
+                enterprise_staff_remove(actor=actor_of(user), staff_id=staff_id)
             else:
                 values = {"id_number": request.POST.get("id_number", "").strip()[:30],
                           "name": request.POST.get("name", "").strip()[:60]}
-                enterprise_staff_name(actor=user, id_number=values["id_number"], name=values["name"])
+                enterprise_staff_name(actor=actor_of(user), id_number=values["id_number"], name=values["name"])
             return HttpResponseRedirect(request.path)
         except DomainError as exc:
             errors[exc.detail.field or "form"] = exc.detail
