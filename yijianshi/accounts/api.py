@@ -25,30 +25,30 @@ from .otp import totp_code_check
 from .roles import needs_second_factor
 from .services import TooManyAttempts, api_token_issue, client_ip, signin_attempt_check, signin_attempt_record
 
-
-class TokenObtainSerializer(AuthTokenSerializer):
-    otp_token = serializers.CharField(label="TOTP code (staff)", required=False, allow_blank=True, max_length=16,
-                                      write_only=True)
+TOKEN_IN = inline_serializer("TokenIn", {
+    "username": serializers.CharField(), "password": serializers.CharField(),
+    "otp_token": serializers.CharField(required=False, help_text="staff: the current code of their authenticator")})
 
 
 class TokenObtainApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes: list[Any] = []  # the sign-in rate limit (services.signin_attempt_check) instead
 
-    @extend_schema(request=TokenObtainSerializer, responses=inline_serializer(
+    @extend_schema(request=TOKEN_IN, responses=inline_serializer(
         "TokenOut", {"token": serializers.CharField(help_text="shown once: keep it; it expires")}))
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         username = str(request.data.get("username") or "")[:150]
         ip = client_ip(request._request)
         signin_attempt_check(username=username, ip=ip)
-        serializer = TokenObtainSerializer(data=request.data, context={"request": request})
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         valid = serializer.is_valid()
         second_factor: DomainError | None = None
         if valid:
             user: User = serializer.validated_data["user"]
             if needs_second_factor(user):
                 try:
-                    totp_code_check(user=user, code=serializer.validated_data.get("otp_token") or "")
+                    # digits only, checked by totp_code_check
+                    totp_code_check(user=user, code=str(request.data.get("otp_token") or "")[:16])
                 except TooManyAttempts:
                     raise
                 except DomainError as exc:
