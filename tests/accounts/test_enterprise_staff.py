@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from tests.support.oidc_provider.provider import Provider
+from tests.support.realname import ENTERPRISE_USCC, STAFF_ID, realname_sign_in
 from yijianshi.accounts.demo import ENTERPRISE_USCC as DEMO_USCC
 from yijianshi.accounts.demo import create_demo_accounts
 from yijianshi.accounts.models import EnterpriseRole, EnterpriseStaff, PartyType, Profile, Role
@@ -18,8 +19,6 @@ from yijianshi.accounts.roles import actor_of
 from yijianshi.accounts.services import enterprise_staff_name, enterprise_staff_remove
 from yijianshi.core.errors import DomainError
 from yijianshi.core.identifiers import make_credit_code, make_resident_id
-
-from .conftest import ENTERPRISE_USCC, STAFF_ID, realname_sign_in
 
 pytestmark = pytest.mark.django_db
 

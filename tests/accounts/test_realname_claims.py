@@ -7,10 +7,9 @@ from typing import Any
 
 import pytest
 
+from tests.support.realname import ENTERPRISE_USCC, PERSON_ID
 from yijianshi.accounts.models import AssuranceLevel
 from yijianshi.accounts.realname import SignInRefused, realname_claims_parse
-
-from .conftest import ENTERPRISE_USCC, PERSON_ID
 
 PERSON = {"sub": "u-1", "id_number": PERSON_ID, "name": "孙丽", "acr": "realname:document"}
 

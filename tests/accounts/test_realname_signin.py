@@ -10,9 +10,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from tests.support.oidc_provider.provider import Provider
-from yijianshi.accounts.models import AssuranceLevel, EnterpriseRole, PartyType, Profile, Role
-
-from .conftest import (
+from tests.support.realname import (
     ENTERPRISE_USCC,
     PERSON_ID,
     QUIET_ID,
@@ -21,6 +19,7 @@ from .conftest import (
     realname_sign_in,
     start,
 )
+from yijianshi.accounts.models import AssuranceLevel, EnterpriseRole, PartyType, Profile, Role
 
 pytestmark = pytest.mark.django_db
 

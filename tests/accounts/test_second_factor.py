@@ -17,7 +17,7 @@ from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.cases.conftest import load_bundles
+from tests.support.catalogue import load_bundles
 from yijianshi.accounts.demo import DEMO_PASSWORD, create_demo_accounts
 from yijianshi.accounts.models import Profile, Role
 from yijianshi.accounts.otp import DEMO_DEVICE

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.accounts.conftest import PASSWORD as PROVIDER_PASSWORD
-from tests.accounts.conftest import USERS
 from tests.support.oidc_provider.provider import Provider
+from tests.support.realname import PASSWORD as PROVIDER_PASSWORD
+from tests.support.realname import USERS
 
 from .conftest import PASSWORD, Portal, axe_check, shot
 
