@@ -106,6 +106,8 @@ def test_the_administrator_reaches_the_admin_site_after_the_code(demo: None) -> 
     client = verified_client("admin")
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/auth/user/").status_code == 200
+    assert client.get("/admin/accounts/enterprisestaff/").status_code == 200  # the naming records, read-only
+    assert client.get("/admin/accounts/enterprisestaff/add/").status_code == 403
 
 
 def test_a_wrong_code_is_refused_and_a_code_is_good_once(demo: None) -> None:
