@@ -33,6 +33,15 @@ def _fast_password_hasher(request: pytest.FixtureRequest, settings: Any) -> None
 
 
 @pytest.fixture(autouse=True)
+def _staff_second_factor(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Staff sign in with a password and a TOTP code (accounts/otp.py). Tests of other things sign staff in with
+    `force_login` or the password alone, so the second factor is off for them; the tests of the second factor
+    itself (tests/accounts) turn it on with `@pytest.mark.staff_otp`, as production has it."""
+    if request.node.get_closest_marker("staff_otp") is None:
+        settings.YIJIANSHI_STAFF_OTP = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_remembered_values() -> None:
     """A rolled-back test sends no signal: start every test with what processes keep (the working-day calendar,
     catalogue lookups: core/remembered.py) read again from its own data."""

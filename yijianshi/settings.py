@@ -4,8 +4,10 @@ SQLite in ./data, tasks in-process. Production sets DATABASE_URL (PostgreSQL) an
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -29,7 +31,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("YIJIANSHI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "yijianshi.accounts.apps.StaffAdminConfig",  # django.contrib.admin, its site asking staff for the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -37,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "yijianshi.core",
     "yijianshi.accounts",
     "yijianshi.catalog",
@@ -62,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the staff's second factor (accounts/otp.py)
     "yijianshi.web.middleware.PrivateAnswersMiddleware",  # Cache-Control: no-store on personal answers
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -98,6 +103,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-yijianshi-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # local passwords: the demo and staff
+    "yijianshi.accounts.backends.RealNameBackend",  # real-name sign-in through the identity service (OIDC)
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -133,6 +143,34 @@ YIJIANSHI_TOKEN_SECONDS = int(os.environ.get("YIJIANSHI_TOKEN_SECONDS", 12 * 360
 YIJIANSHI_VERIFY_RATE = os.environ.get("YIJIANSHI_VERIFY_RATE", "60/min")
 SESSION_SAVE_EVERY_REQUEST = True
 LOGIN_URL = "/accounts/login/"
+
+# Staff (clerk, officer, administrator, auditor) signing in with a password must also give a TOTP code
+# (django-otp; accounts/otp.py, docs/identity.md). Demo staff accounts get a device: `yijianshi otp-code clerk`.
+YIJIANSHI_STAFF_OTP = _bool("YIJIANSHI_STAFF_OTP", True)
+OTP_TOTP_ISSUER = "yijianshi"
+
+# Real-name sign-in through the province's identity service over OpenID Connect (Authlib; accounts/oidc.py,
+# docs/identity.md). Off unless YIJIANSHI_OIDC_ISSUER is set: the sign-in page then offers the password form only.
+# The endpoints come from the issuer's discovery document unless the authorization, token and JWKS endpoints are
+# all given. YIJIANSHI_OIDC_CLAIMS (JSON: our name -> the service's claim name) and YIJIANSHI_OIDC_ASSURANCE (JSON:
+# the service's value -> document|face) map the service's claims onto ours.
+YIJIANSHI_OIDC: dict[str, Any] | None = None
+if os.environ.get("YIJIANSHI_OIDC_ISSUER"):
+    YIJIANSHI_OIDC = {
+        "issuer": os.environ["YIJIANSHI_OIDC_ISSUER"],
+        "client_id": os.environ.get("YIJIANSHI_OIDC_CLIENT_ID", ""),
+        "client_secret": os.environ.get("YIJIANSHI_OIDC_CLIENT_SECRET", ""),
+        "discovery_url": os.environ.get("YIJIANSHI_OIDC_DISCOVERY_URL", ""),
+        "authorization_endpoint": os.environ.get("YIJIANSHI_OIDC_AUTHORIZATION_ENDPOINT", ""),
+        "token_endpoint": os.environ.get("YIJIANSHI_OIDC_TOKEN_ENDPOINT", ""),
+        "jwks_uri": os.environ.get("YIJIANSHI_OIDC_JWKS_URI", ""),
+        "userinfo_endpoint": os.environ.get("YIJIANSHI_OIDC_USERINFO_ENDPOINT", ""),
+        "scopes": os.environ.get("YIJIANSHI_OIDC_SCOPES", "openid profile"),
+        "enterprise_scope": os.environ.get("YIJIANSHI_OIDC_ENTERPRISE_SCOPE", "enterprise"),
+        "claims": json.loads(os.environ.get("YIJIANSHI_OIDC_CLAIMS", "{}")),
+        "assurance": json.loads(os.environ.get("YIJIANSHI_OIDC_ASSURANCE", "{}")),
+        "timeout": float(os.environ.get("YIJIANSHI_OIDC_TIMEOUT", "10")),
+    }
 
 # The cache holds sign-in failure counters (accounts/services.py): shared through Redis when REDIS_URL is set
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}

@@ -24,6 +24,23 @@ class PartyType(models.TextChoices):
     ENTERPRISE = "enterprise", _("企业")
 
 
+class AssuranceLevel(models.TextChoices):
+    """How sure we are of who signed in: a local password, or the province's identity service vouching for the
+    person (real-name by identity document, or by face recognition). Stored from the claims (docs/identity.md)."""
+
+    PASSWORD = "password", _("账号密码 · password")
+    DOCUMENT = "document", _("实名（证件核验）· real-name by identity document")
+    FACE = "face", _("实名（人脸识别）· real-name by face")
+
+
+class EnterpriseRole(models.TextChoices):
+    """For whom an enterprise account acts: its legal representative (法定代表人, vouched for by the identity
+    service) or a staff member (经办人) the representative has named (`EnterpriseStaff`)."""
+
+    LEGAL_REPRESENTATIVE = "legal_representative", _("法定代表人 · legal representative")
+    STAFF = "staff", _("经办人 · named staff member")
+
+
 class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField(_("角色"), max_length=12, choices=Role.choices)
@@ -35,6 +52,11 @@ class Profile(models.Model):
     party_type = models.CharField(_("办事主体"), max_length=12, choices=PartyType.choices, default=PartyType.PERSON)
     enterprise_name = models.CharField(_("企业名称"), max_length=100, blank=True)
     enterprise_uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    enterprise_role = models.CharField(_("企业身份"), max_length=24, choices=EnterpriseRole.choices, blank=True)
+    # real-name sign-in (docs/identity.md): the level of the last sign-in the identity service vouched for
+    assurance = models.CharField(_("认证等级"), max_length=12, choices=AssuranceLevel.choices,
+                                 default=AssuranceLevel.PASSWORD)
+    realname_at = models.DateTimeField(_("最近实名登录时间"), null=True, blank=True)
     # staff: where the role applies
     department = models.ForeignKey("catalog.Department", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="officers")
@@ -83,3 +105,28 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class EnterpriseStaff(models.Model):
+    """A staff member (经办人) an enterprise's legal representative has named: the person may sign in through the
+    identity service acting for the enterprise while the record is active (accounts/services.py)."""
+
+    enterprise_uscc = models.CharField(_("统一社会信用代码"), max_length=18)
+    id_number = models.CharField(_("公民身份号码"), max_length=18)
+    name = models.CharField(_("姓名"), max_length=50)
+    named_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("指定人"))
+    named_at = models.DateTimeField(_("指定时间"))
+    active = models.BooleanField(_("有效"), default=True)
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("撤销人"))
+    removed_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("企业经办人")
+        verbose_name_plural = _("企业经办人")
+        constraints = [models.UniqueConstraint(fields=["enterprise_uscc", "id_number"],
+                                               name="enterprise_staff_once")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.enterprise_uscc})"

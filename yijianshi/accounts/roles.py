@@ -3,7 +3,13 @@
 Within a request (`ActorScopeMiddleware`) each user's profile is read once and then remembered until the
 response is sent: a submission asks for the actor in the view, the service and the history row, and for the
 profile for the party and the notice. Outside a request (commands, tasks, tests calling services) it is read
-every time."""
+every time.
+
+A staff account (a clerk, an officer, an administrator, an auditor, or a Django staff or superuser account)
+whose session has not passed the second factor (settings.YIJIANSHI_STAFF_OTP; accounts/otp.py) has no role: it
+can neither use the workbench nor call the API with that session. A user object without django-otp's mark (one
+an API token authenticated — tokens are issued to staff only with a code — or one a service is handed) is taken
+as it comes."""
 
 from __future__ import annotations
 
@@ -12,14 +18,15 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from yijianshi.core.actor import Actor, Party
+from yijianshi.core.actor import STAFF_ROLES, Actor, Party
 
 from .models import PartyType, Profile, Role
 
-__all__ = ["Actor", "ActorScopeMiddleware", "Party", "actor_of", "actor_scope", "party_of", "profile_of",
-           "remember_profile"]
+__all__ = ["STAFF_ROLES", "Actor", "ActorScopeMiddleware", "Party", "actor_of", "actor_scope", "needs_second_factor",
+           "party_of", "profile_of", "remember_profile", "second_factor_missing"]
 
 
 def party_of(profile: Profile) -> Party | None:
@@ -67,10 +74,29 @@ def profile_of(user_id: int | None) -> Profile | None:
     return profile
 
 
+def needs_second_factor(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """A staff account, while the second factor is required (settings.YIJIANSHI_STAFF_OTP)."""
+    if not settings.YIJIANSHI_STAFF_OTP or user is None or not user.is_authenticated:
+        return False
+    if getattr(user, "is_superuser", False) or getattr(user, "is_staff", False):
+        return True
+    profile = profile_of(user.pk)
+    return profile is not None and profile.role in STAFF_ROLES
+
+
+def second_factor_missing(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """A staff account signed in to a session that has not passed the second factor (django-otp's OTPMiddleware
+    marks request.user with `is_verified`)."""
+    is_verified = getattr(user, "is_verified", None)
+    return callable(is_verified) and not is_verified() and needs_second_factor(user)
+
+
 def actor_of(user: AbstractBaseUser | AnonymousUser | None) -> Actor:
     """The actor behind a signed-in user (an anonymous actor without one): resolved once at the edge."""
     if user is None or not user.is_authenticated:
         return Actor.anonymous()
+    if second_factor_missing(user):
+        return Actor(user_id=user.pk, role=None, user=user)
     if getattr(user, "is_superuser", False):
         return Actor(user_id=user.pk, role=Role.ADMIN, user=user)
     profile = profile_of(user.pk)

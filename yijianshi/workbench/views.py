@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yijianshi.accounts.models import Role
+from yijianshi.accounts.otp import second_factor_required
 from yijianshi.accounts.roles import Actor, actor_of
 from yijianshi.cases import selectors, services
 from yijianshi.cases.audit import unusual_access
@@ -65,11 +66,13 @@ OFFICER_ACTIONS = (CaseAction.ACCEPT, CaseAction.REJECT, CaseAction.REQUEST_CORR
 
 
 def staff(*roles: str, hide: bool = False) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Signed in (else to the sign-in page) and one of these roles: else 403 for a list page, 404 for a page
-    about one object (`hide`), so that no one learns whether it exists."""
+    """Signed in (else to the sign-in page), past the second factor (else to the code page: accounts/otp.py) and
+    one of these roles: else 403 for a list page, 404 for a page about one object (`hide`), so that no one learns
+    whether it exists."""
 
     def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @login_required
+        @second_factor_required
         @wraps(view)
         def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             actor = actor_of(request.user)
@@ -338,6 +341,7 @@ def window_tolerated(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_GET
 @login_required
+@second_factor_required
 def document_pdf(request: HttpRequest, number: str) -> HttpResponse:
     """A notice or decision of a case the user may see (receipt, deficiency notice, acceptance …), to print."""
     actor = actor_of(request.user)
@@ -607,6 +611,7 @@ def audit(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@second_factor_required
 def home(request: HttpRequest) -> HttpResponse:
     """/workbench/: to the role's own workbench."""
     role = str(actor_of(request.user).role or "")
