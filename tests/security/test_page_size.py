@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from tests.support.access import advance, api_endpoints, submit
 from tests.support.api import api_client as client_for
+from yijianshi.catalog.models import ServicePoint
 
 pytestmark = pytest.mark.django_db
 HUGE = "9223372036854775808"  # 2**63: one past the largest 64-bit integer
@@ -51,6 +52,17 @@ def lists(family: None) -> None:  # noqa: F811 - the fixture imported above
                                                             "claimed_value": "王芳芳", "reason": "姓名有误"},
                                        format="json")
     assert raised.status_code == 201, raised.content
+    from datetime import timedelta
+
+    from django.contrib.auth.models import User
+
+    from yijianshi.core import clock
+    from yijianshi.mandates.services import mandate_grant
+
+    mandate_grant(actor=User.objects.get(username="mother"), agent_kind="service_point",  # a mandate in the list
+                  agent_service_point=ServicePoint.objects.order_by("code").first().code,  # type: ignore[union-attr]
+                  scope="bundles", bundle_codes=["140524-09"], abilities=["apply"],
+                  valid_to=clock.local(clock.now()).date() + timedelta(days=30))
 
 
 def reader(path: str, as_user: Callable[[str], APIClient]) -> APIClient:
