@@ -53,6 +53,7 @@ def baseline(bundles: list[engine.BundleDef]) -> Callable[[], object]:
                 for m in it.materials:
                     n += len(m.code)
         return n
+
     return run
 
 
@@ -60,20 +61,43 @@ def synthetic(items: int = 50, fields: int = 1000, materials: int = 200, seed: i
     rng = random.Random(seed)
     keys = [f"s{i // 100}.f{i}" for i in range(fields)]
     types = ["string", "date", "id_number", "phone", "number"]
-    specs = [engine.FieldSpec(key=k, label_zh=k, label_en=k, type=types[i % 5], required=i % 3 != 0,
-                              source="population" if i % 2 else None) for i, k in enumerate(keys)]
+    specs = [
+        engine.FieldSpec(
+            key=k,
+            label_zh=k,
+            label_en=k,
+            type=types[i % 5],
+            required=i % 3 != 0,
+            source="population" if i % 2 else None,
+        )
+        for i, k in enumerate(keys)
+    ]
     per_item = [specs[i::items] for i in range(items)]  # each key belongs to one item first …
     defs = []
     for i in range(items):
         extra = rng.sample(specs, 20)  # … and 20 more per item overlap with others
         own = {s.key: s for s in [*per_item[i], *extra]}
-        mats = tuple(engine.MaterialSpec(code=f"m{j}", name=f"m{j}", licence="lic" if j % 4 == 0 else None,
-                                         data_check="population" if j % 4 == 1 else None)
-                     for j in rng.sample(range(materials), 8))
+        mats = tuple(
+            engine.MaterialSpec(
+                code=f"m{j}",
+                name=f"m{j}",
+                licence="lic" if j % 4 == 0 else None,
+                data_check="population" if j % 4 == 1 else None,
+            )
+            for j in rng.sample(range(materials), 8)
+        )
         legal = rng.randint(5, 60)
-        defs.append(engine.ItemDef(ref=f"i{i}", name=f"item {i}", department="d", legal_limit_days=legal,
-                                   promised_limit_days=rng.randint(1, legal), fields=tuple(own.values()),
-                                   materials=mats))
+        defs.append(
+            engine.ItemDef(
+                ref=f"i{i}",
+                name=f"item {i}",
+                department="d",
+                legal_limit_days=legal,
+                promised_limit_days=rng.randint(1, legal),
+                fields=tuple(own.values()),
+                materials=mats,
+            )
+        )
     deps = tuple((f"i{j}", f"i{k}") for j in range(1, items) for k in rng.sample(range(j), min(j, 2)))
     return engine.BundleDef(code="SYN-50", name="synthetic", items=tuple(defs), dependencies=deps)
 
@@ -89,20 +113,37 @@ def main() -> None:
     assert len({f.key for it in syn.items for f in it.fields}) == 1000
 
     cases: list[tuple[str, Callable[[], object], Callable[[], object], int]] = [
-        (f"all {len(shipped)} shipped bundles, compute", lambda: [engine.compute(b) for b in shipped],
-         baseline(shipped), args.repeat),
-        (f"all {len(shipped)} shipped bundles, from JSON snapshot",
-         lambda: [engine.compute(bundle_from_dict(json.loads(s))) for s in snapshots], baseline(shipped), args.repeat),
-        ("synthetic 50 items / 1,000 fields, compute", lambda: engine.compute(syn), baseline([syn]), args.repeat),
+        (
+            f"all {len(shipped)} shipped bundles, compute",
+            lambda: [engine.compute(b) for b in shipped],
+            baseline(shipped),
+            args.repeat,
+        ),
+        (
+            f"all {len(shipped)} shipped bundles, from JSON snapshot",
+            lambda: [engine.compute(bundle_from_dict(json.loads(s))) for s in snapshots],
+            baseline(shipped),
+            args.repeat,
+        ),
+        (
+            "synthetic 50 items / 1,000 fields, compute",
+            lambda: engine.compute(syn),
+            baseline([syn]),
+            args.repeat,
+        ),
     ]
-    print(f"python {sys.version.split()[0]}, {len(shipped)} bundles, "
-          f"{sum(len(b.items) for b in shipped)} bundle items, repeat {args.repeat}")
+    print(
+        f"python {sys.version.split()[0]}, {len(shipped)} bundles, "
+        f"{sum(len(b.items) for b in shipped)} bundle items, repeat {args.repeat}"
+    )
     print(f"{'case':<48} {'median ms':>10} {'p99 ms':>9} {'baseline ms':>12} {'ratio':>7}")
     for name, fn, base, repeat in cases:
         s = timed(fn, repeat)
         b = timed(base, repeat)
-        print(f"{name:<48} {statistics.median(s):>10.3f} {p99(s):>9.3f} {statistics.median(b):>12.4f} "
-              f"{statistics.median(s) / statistics.median(b):>7.1f}")
+        print(
+            f"{name:<48} {statistics.median(s):>10.3f} {p99(s):>9.3f} {statistics.median(b):>12.4f} "
+            f"{statistics.median(s) / statistics.median(b):>7.1f}"
+        )
     per = timed(lambda: [engine.compute(b) for b in shipped], 50)
     print(f"per bundle (median over the shipped set): {statistics.median(per) / len(shipped) * 1000:.1f} µs")
 

@@ -38,8 +38,9 @@ def snapshot() -> dict[int, Proc]:
         except OSError:  # gone meanwhile
             continue
         fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)": state, ppid, … utime (12th), stime
-        found[int(entry.name)] = Proc(ppid=int(fields[1]), cpu_s=(int(fields[11]) + int(fields[12])) / TICKS,
-                                      command=command)
+        found[int(entry.name)] = Proc(
+            ppid=int(fields[1]), cpu_s=(int(fields[11]) + int(fields[12])) / TICKS, command=command
+        )
     return found
 
 

@@ -69,10 +69,17 @@ PG_RESTART = ["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "resta
 
 def server_env(url: str, tasks: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("YIJIANSHI_FAULT", "YIJIANSHI_OUTBOX_RUNNER")}
-    env.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="bench.faults_settings", YIJIANSHI_TASKS=tasks,
-               CELERY_BROKER_URL=BROKER, YIJIANSHI_NOTIFY_CHANNELS="file", YIJIANSHI_LOG_LEVEL="ERROR",
-               YIJIANSHI_NOTIFY_FILE="/tmp/yjs-rel-faults-notifications.jsonl", PYTHONPATH=str(ROOT),
-               YIJIANSHI_PUBLIC_URL=f"http://127.0.0.1:{PORT}")
+    env.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="bench.faults_settings",
+        YIJIANSHI_TASKS=tasks,
+        CELERY_BROKER_URL=BROKER,
+        YIJIANSHI_NOTIFY_CHANNELS="file",
+        YIJIANSHI_LOG_LEVEL="ERROR",
+        YIJIANSHI_NOTIFY_FILE="/tmp/yjs-rel-faults-notifications.jsonl",
+        PYTHONPATH=str(ROOT),
+        YIJIANSHI_PUBLIC_URL=f"http://127.0.0.1:{PORT}",
+    )
     return env
 
 
@@ -105,23 +112,69 @@ class Shape:
 
     def _spawn(self, cmd: list[str], log: str) -> subprocess.Popen[bytes]:
         out = open(self.workdir / log, "ab")  # noqa: SIM115 - the child keeps it open
-        return subprocess.Popen(cmd, env=server_env(self.url, self.tasks), cwd=ROOT, stdout=out, stderr=out,
-                                start_new_session=True)
+        return subprocess.Popen(
+            cmd,
+            env=server_env(self.url, self.tasks),
+            cwd=ROOT,
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
+        )
 
     def start(self) -> None:
-        self.web = self._spawn([str(ROOT / ".venv/bin/gunicorn"), "yijianshi.wsgi", "-b", f"127.0.0.1:{PORT}",
-                                "-w", "2", "--log-level", "warning", "--timeout", "60", "--graceful-timeout", "5"],
-                               "gunicorn.log")
+        self.web = self._spawn(
+            [
+                str(ROOT / ".venv/bin/gunicorn"),
+                "yijianshi.wsgi",
+                "-b",
+                f"127.0.0.1:{PORT}",
+                "-w",
+                "2",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+            ],
+            "gunicorn.log",
+        )
         if self.tasks == "celery":
             self.start_worker()
-            self.beat = self._spawn([str(ROOT / ".venv/bin/celery"), "-A", "yijianshi", "beat", "--loglevel",
-                                     "WARNING", "-s", str(self.workdir / "beat-schedule")], "beat.log")
+            self.beat = self._spawn(
+                [
+                    str(ROOT / ".venv/bin/celery"),
+                    "-A",
+                    "yijianshi",
+                    "beat",
+                    "--loglevel",
+                    "WARNING",
+                    "-s",
+                    str(self.workdir / "beat-schedule"),
+                ],
+                "beat.log",
+            )
         wait_until_answering(PORT, self.workdir / "gunicorn.log")
 
     def start_worker(self) -> None:
-        self.worker = self._spawn([str(ROOT / ".venv/bin/celery"), "-A", "yijianshi", "worker", "-c", "2",
-                                   "--loglevel", "WARNING", "-n", f"faults-{secrets.token_hex(3)}@%h",
-                                   "--without-gossip", "--without-mingle", "--without-heartbeat"], "worker.log")
+        self.worker = self._spawn(
+            [
+                str(ROOT / ".venv/bin/celery"),
+                "-A",
+                "yijianshi",
+                "worker",
+                "-c",
+                "2",
+                "--loglevel",
+                "WARNING",
+                "-n",
+                f"faults-{secrets.token_hex(3)}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            "worker.log",
+        )
 
     def web_workers(self) -> list[int]:
         if self.web is None:
@@ -133,7 +186,9 @@ class Shape:
         return [int(p) for p in text.split()]
 
     def kill_web_worker(self) -> None:
-        deadline = time.monotonic() + 5  # a worker the master is still starting again is waited for, not skipped
+        deadline = (
+            time.monotonic() + 5
+        )  # a worker the master is still starting again is waited for, not skipped
         while time.monotonic() < deadline:
             pids = self.web_workers()
             if pids:
@@ -165,12 +220,14 @@ class Shape:
 
 @dataclass
 class Tally:
-    ok: dict[str, str] = field(default_factory=dict)          # key -> application number (2xx)
-    gave_up: dict[str, str] = field(default_factory=dict)     # key -> last error
-    invalid: dict[str, int] = field(default_factory=dict)     # key of a deliberately invalid submission -> status
+    ok: dict[str, str] = field(default_factory=dict)  # key -> application number (2xx)
+    gave_up: dict[str, str] = field(default_factory=dict)  # key -> last error
+    invalid: dict[str, int] = field(
+        default_factory=dict
+    )  # key of a deliberately invalid submission -> status
     invalid_unstructured: int = 0
-    recovered_by_replay: int = 0      # a retry after a lost answer that the server answered from the original
-    replays: int = 0                  # deliberate replays with the same key
+    recovered_by_replay: int = 0  # a retry after a lost answer that the server answered from the original
+    replays: int = 0  # deliberate replays with the same key
     replay_mismatch: list[str] = field(default_factory=list)
     received: set[str] = field(default_factory=set)
     intake_failed: dict[str, str] = field(default_factory=dict)
@@ -188,8 +245,9 @@ class Client:
         self.sent = 0
         self.answered: Counter[int] = Counter()
 
-    def call(self, method: str, path: str, token: str, body: Any = None, key: str | None = None
-             ) -> tuple[int, dict[str, Any], dict[str, str]]:
+    def call(
+        self, method: str, path: str, token: str, body: Any = None, key: str | None = None
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
         """One attempt: (status, JSON body, headers); raises OSError/HTTPException on a broken connection."""
         port = self.ports[self.sent % len(self.ports)]
         self.sent += 1
@@ -199,8 +257,9 @@ class Client:
         if key:
             headers["Idempotency-Key"] = key
         try:
-            conn.request(method, path, body=json.dumps(body).encode() if body is not None else None,
-                         headers=headers)
+            conn.request(
+                method, path, body=json.dumps(body).encode() if body is not None else None, headers=headers
+            )
             response = conn.getresponse()
             raw = response.read()
         except Exception:
@@ -217,8 +276,16 @@ class Client:
             data = {"raw": raw[:200].decode(errors="replace")}
         return response.status, data, {k.lower(): v for k, v in response.getheaders()}
 
-    def retrying(self, tally: Tally, what: str, method: str, path: str, token: str, body: Any = None,
-                 key: str | None = None) -> tuple[int, dict[str, Any], dict[str, str], int]:
+    def retrying(
+        self,
+        tally: Tally,
+        what: str,
+        method: str,
+        path: str,
+        token: str,
+        body: Any = None,
+        key: str | None = None,
+    ) -> tuple[int, dict[str, Any], dict[str, str], int]:
         """Retry on a connection error or a 5xx with the same request (and key) for up to RETRY_FOR_SECONDS;
         returns the last answer and how many attempts failed before it (status 0: never answered)."""
         deadline = time.monotonic() + RETRY_FOR_SECONDS
@@ -240,26 +307,38 @@ class Client:
             delay = min(delay * 2, 2.0)
 
 
-def submission(i: int, applicant: dict[str, Any], form_template: list[dict[str, Any]], needed: list[str]
-               ) -> tuple[dict[str, Any], bool]:
+def submission(
+    i: int, applicant: dict[str, Any], form_template: list[dict[str, Any]], needed: list[str]
+) -> tuple[dict[str, Any], bool]:
     from yijianshi.cases.samples import sample_form
 
     invalid = i % 25 == 24
     id_number = applicant["id"]
     if invalid:  # the same number with a wrong check digit
         id_number = id_number[:-1] + ("0" if id_number[-1] != "0" else "1")
-    form = sample_form(form_template, overrides={"mother.id_number": id_number, "mother.name": applicant["name"]})
+    form = sample_form(
+        form_template, overrides={"mother.id_number": id_number, "mother.name": applicant["name"]}
+    )
     return {"bundle": BUNDLE, "form": form, "materials": needed, "answers": {}}, invalid
 
 
-def submit_one(client: Client, i: int, prepared: dict[str, Any], run_id: str, form_template: list[dict[str, Any]],
-               needed: list[str], tally: Tally, progress: Counter[str]) -> str | None:
+def submit_one(
+    client: Client,
+    i: int,
+    prepared: dict[str, Any],
+    run_id: str,
+    form_template: list[dict[str, Any]],
+    needed: list[str],
+    tally: Tally,
+    progress: Counter[str],
+) -> str | None:
     """Submission `i` (every 25th invalid on purpose, every 10th replayed once); its number on a 2xx."""
     applicant = prepared["applicants"][i % len(prepared["applicants"])]
     key = f"{run_id}-{i:06d}"
     body, invalid = submission(i, applicant, form_template, needed)
-    status, data, headers, failures = client.retrying(tally, "submit", "POST", "/api/applications/",
-                                                      applicant["token"], body, key)
+    status, data, headers, failures = client.retrying(
+        tally, "submit", "POST", "/api/applications/", applicant["token"], body, key
+    )
     with tally.lock:
         progress["done"] += 1
     if invalid:
@@ -281,8 +360,11 @@ def submit_one(client: Client, i: int, prepared: dict[str, Any], run_id: str, fo
         again = client.retrying(tally, "replay", "POST", "/api/applications/", applicant["token"], body, key)
         with tally.lock:
             tally.replays += 1
-            if again[0] != 201 or again[1].get("number") != number or \
-                    again[2].get("idempotent-replayed") != "true":
+            if (
+                again[0] != 201
+                or again[1].get("number") != number
+                or again[2].get("idempotent-replayed") != "true"
+            ):
                 tally.replay_mismatch.append(f"{key}: {again[0]} {again[1].get('number')} != {number}")
     return number
 
@@ -290,8 +372,9 @@ def submit_one(client: Client, i: int, prepared: dict[str, Any], run_id: str, fo
 def intake_one(client: Client, number: str, clerk: str, tally: Tally) -> None:
     """The clerk takes application `number` in (expected_version 1); a 409 after a lost answer is resolved by
     reading the application."""
-    status, data, _, _ = client.retrying(tally, "intake", "POST", f"/api/applications/{number}/intake/", clerk,
-                                         {"expected_version": 1})
+    status, data, _, _ = client.retrying(
+        tally, "intake", "POST", f"/api/applications/{number}/intake/", clerk, {"expected_version": 1}
+    )
     if status == 409:  # an earlier attempt went through but its answer was lost: read what is there
         status, data, _, _ = client.retrying(tally, "read", "GET", f"/api/applications/{number}/", clerk)
     with tally.lock:
@@ -301,8 +384,15 @@ def intake_one(client: Client, number: str, clerk: str, tally: Tally) -> None:
             tally.intake_failed[number] = f"{status} {str(data)[:200]}"
 
 
-def client_loop(jobs: list[int], prepared: dict[str, Any], run_id: str, form_template: list[dict[str, Any]],
-                needed: list[str], tally: Tally, progress: Counter[str]) -> None:
+def client_loop(
+    jobs: list[int],
+    prepared: dict[str, Any],
+    run_id: str,
+    form_template: list[dict[str, Any]],
+    needed: list[str],
+    tally: Tally,
+    progress: Counter[str],
+) -> None:
     client = Client()
     for i in jobs:
         number = submit_one(client, i, prepared, run_id, form_template, needed, tally, progress)
@@ -310,8 +400,14 @@ def client_loop(jobs: list[int], prepared: dict[str, Any], run_id: str, form_tem
             intake_one(client, number, prepared["staff"]["clerk"], tally)
 
 
-def chaos_at(shape: Shape, stop_event: threading.Event, progress: Counter[str], total: int,
-             fractions: Sequence[float], log: list[str]) -> None:
+def chaos_at(
+    shape: Shape,
+    stop_event: threading.Event,
+    progress: Counter[str],
+    total: int,
+    fractions: Sequence[float],
+    log: list[str],
+) -> None:
     """One fault as the run passes each fraction of its submissions, web worker and Celery worker in turn: as
     many faults as fractions, however fast or slow the run (the bounded CI run counts on that)."""
     for n, fraction in enumerate(sorted(fractions)):
@@ -325,16 +421,25 @@ def chaos_at(shape: Shape, stop_event: threading.Event, progress: Counter[str], 
         log.append(f"fault {n + 1} at {progress['done']}/{total} submissions")
 
 
-def chaos(shape: Shape, stop_event: threading.Event, progress: Counter[str], total: int,
-          restart_postgres: bool, log: list[str], interval: tuple[float, float]) -> None:
+def chaos(
+    shape: Shape,
+    stop_event: threading.Event,
+    progress: Counter[str],
+    total: int,
+    restart_postgres: bool,
+    log: list[str],
+    interval: tuple[float, float],
+) -> None:
     restarted = False
     while not stop_event.wait(random.uniform(*interval)):  # noqa: S311
         if restart_postgres and not restarted and progress["done"] >= 0.6 * total:
             restarted = True
             t0 = time.monotonic()
             done = subprocess.run(PG_RESTART, capture_output=True, text=True, check=False)
-            log.append(f"PostgreSQL restarted at {progress['done']}/{total} submissions in "
-                       f"{time.monotonic() - t0:.1f} s (exit {done.returncode} {done.stderr.strip()[:200]})")
+            log.append(
+                f"PostgreSQL restarted at {progress['done']}/{total} submissions in "
+                f"{time.monotonic() - t0:.1f} s (exit {done.returncode} {done.stderr.strip()[:200]})"
+            )
             shape.kills["postgresql restart"] += 1
             continue
         if shape.tasks == "celery" and random.random() < 0.4:  # noqa: S311
@@ -372,30 +477,48 @@ def check(tally: Tally, run_id: str, receiver: Any) -> tuple[dict[str, Any], lis
 
     close_old_connections()
     failures: list[str] = []
-    apps = {a["idempotency_key"]: a for a in Application.objects.filter(idempotency_key__startswith=run_id)
-            .annotate(cases=Count("item_cases")).values("idempotency_key", "number", "status", "cases", "snapshot")}
-    keys_per_number = Counter(Application.objects.filter(idempotency_key__startswith=run_id)
-                              .values_list("idempotency_key", flat=True))
+    apps = {
+        a["idempotency_key"]: a
+        for a in Application.objects.filter(idempotency_key__startswith=run_id)
+        .annotate(cases=Count("item_cases"))
+        .values("idempotency_key", "number", "status", "cases", "snapshot")
+    }
+    keys_per_number = Counter(
+        Application.objects.filter(idempotency_key__startswith=run_id).values_list(
+            "idempotency_key", flat=True
+        )
+    )
     missing = [k for k in tally.ok if k not in apps]
     wrong_number = [k for k, n in tally.ok.items() if k in apps and apps[k]["number"] != n]
     doubled = [k for k, c in keys_per_number.items() if c > 1]
     left_by_invalid = [k for k in tally.invalid if k in apps]
     committed_but_gave_up = [k for k in tally.gave_up if k in apps]
     unknown = [k for k in apps if k not in tally.ok and k not in tally.gave_up]
-    partial = [a["number"] for a in apps.values()
-               if (a["status"] == "submitted" and a["cases"]) or
-               (a["status"] != "submitted" and a["cases"] != len(a["snapshot"]["items"]))]
-    not_received = [n for n in tally.received if n not in {a["number"] for a in apps.values()
-                                                           if a["status"] == "received"}]
+    partial = [
+        a["number"]
+        for a in apps.values()
+        if (a["status"] == "submitted" and a["cases"])
+        or (a["status"] != "submitted" and a["cases"] != len(a["snapshot"]["items"]))
+    ]
+    not_received = [
+        n
+        for n in tally.received
+        if n not in {a["number"] for a in apps.values() if a["status"] == "received"}
+    ]
     numbers = set(Application.objects.values_list("number", flat=True))
     payloads = list(OutboxMessage.objects.values_list("topic", "payload"))
     orphan_messages = sum(1 for _, p in payloads if p.get("application") not in numbers)
     announced = {p.get("item_case") for topic, p in payloads if topic == "item_case.created"}
-    cases_without_message = sum(1 for pk in ItemCase.objects.values_list("pk", flat=True) if pk not in announced)
+    cases_without_message = sum(
+        1 for pk in ItemCase.objects.values_list("pk", flat=True) if pk not in announced
+    )
     orphan_events = Application.objects.filter(number__startswith="tmp-").count()
     outbox = dict(Counter(OutboxMessage.objects.values_list("status", flat=True)))
-    webhook_keys = set(OutboxMessage.objects.filter(department__integration__mode="webhook")
-                       .values_list("idempotency_key", flat=True))
+    webhook_keys = set(
+        OutboxMessage.objects.filter(department__integration__mode="webhook").values_list(
+            "idempotency_key", flat=True
+        )
+    )
     delivered_keys = set(receiver.messages)
     lost = webhook_keys - delivered_keys
     unexpected = delivered_keys - webhook_keys
@@ -435,12 +558,21 @@ def check(tally: Tally, run_id: str, receiver: Any) -> tuple[dict[str, Any], lis
         "history violations": len(history),
     }
     expectations = {
-        "2xx missing from the database": 0, "2xx with another number in the database": 0, "keys stored twice": 0,
-        "rows left by invalid submissions": 0, "applications nobody submitted": 0,
-        "applications with missing or extra item cases": 0, "received but not so in the database": 0,
-        "item cases without their outbox message": 0, "outbox messages for no application": 0,
-        "applications left without their number": 0, "lost": 0, "unexpected at the receiver": 0,
-        "history violations": 0, "replays with another number": 0, "intake failed": 0,
+        "2xx missing from the database": 0,
+        "2xx with another number in the database": 0,
+        "keys stored twice": 0,
+        "rows left by invalid submissions": 0,
+        "applications nobody submitted": 0,
+        "applications with missing or extra item cases": 0,
+        "received but not so in the database": 0,
+        "item cases without their outbox message": 0,
+        "outbox messages for no application": 0,
+        "applications left without their number": 0,
+        "lost": 0,
+        "unexpected at the receiver": 0,
+        "history violations": 0,
+        "replays with another number": 0,
+        "intake failed": 0,
         "gave up (no 2xx within the retry window)": 0,
     }
     for name, wanted in expectations.items():
@@ -452,9 +584,15 @@ def check(tally: Tally, run_id: str, receiver: Any) -> tuple[dict[str, Any], lis
         failures.append(f"outbox not drained: {outbox}")
     if not tally.ok:
         failures.append("no submission succeeded")
-    samples = {"missing": missing[:3], "partial": partial[:3], "lost": sorted(lost)[:3], "history": history[:3],
-               "gave up": list(tally.gave_up.items())[:3], "intake failed": list(tally.intake_failed.items())[:3],
-               "replay mismatch": tally.replay_mismatch[:3]}
+    samples = {
+        "missing": missing[:3],
+        "partial": partial[:3],
+        "lost": sorted(lost)[:3],
+        "history": history[:3],
+        "gave up": list(tally.gave_up.items())[:3],
+        "intake failed": list(tally.intake_failed.items())[:3],
+        "replay mismatch": tally.replay_mismatch[:3],
+    }
     counts["samples of failures"] = {k: v for k, v in samples.items() if v}
     return counts, failures
 
@@ -462,10 +600,19 @@ def check(tally: Tally, run_id: str, receiver: Any) -> tuple[dict[str, Any], lis
 # --- the run --------------------------------------------------------------------------------------------
 
 
-def run(*, database_url: str, submissions: int, clients: int, applicants: int, tasks: str,
-        restart_postgres: bool, workdir: Path, drain_timeout: float = 180.0,
-        chaos_interval: tuple[float, float] = (2.0, 6.0),
-        faults_at: Sequence[float] = ()) -> tuple[dict[str, Any], list[str]]:
+def run(
+    *,
+    database_url: str,
+    submissions: int,
+    clients: int,
+    applicants: int,
+    tasks: str,
+    restart_postgres: bool,
+    workdir: Path,
+    drain_timeout: float = 180.0,
+    chaos_interval: tuple[float, float] = (2.0, 6.0),
+    faults_at: Sequence[float] = (),
+) -> tuple[dict[str, Any], list[str]]:
     workdir.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
     recreate_database(database_url)
@@ -477,8 +624,10 @@ def run(*, database_url: str, submissions: int, clients: int, applicants: int, t
     secret = secrets.token_hex(16)
     receiver = Receiver(secret=secret).start()
     for dept in Department.objects.filter(region__code="140524", code__in=WEBHOOK_DEPARTMENTS):
-        DepartmentIntegration.objects.update_or_create(department=dept, defaults={
-            "mode": IntegrationMode.WEBHOOK, "url": receiver.url, "secret": secret, "active": True})
+        DepartmentIntegration.objects.update_or_create(
+            department=dept,
+            defaults={"mode": IntegrationMode.WEBHOOK, "url": receiver.url, "secret": secret, "active": True},
+        )
     setup_s = time.monotonic() - t0
     shape = Shape(database_url, tasks, workdir)
     tally, progress, chaos_log = Tally(), Counter[str](), []
@@ -489,15 +638,25 @@ def run(*, database_url: str, submissions: int, clients: int, applicants: int, t
         form_template, needed = guide_body(f"http://127.0.0.1:{PORT}", prepared["applicants"][0]["token"])
         t_load = time.monotonic()
         if faults_at:
-            monkey = threading.Thread(target=chaos_at, args=(shape, stop_event, progress, submissions, faults_at,
-                                                             chaos_log), daemon=True)
+            monkey = threading.Thread(
+                target=chaos_at,
+                args=(shape, stop_event, progress, submissions, faults_at, chaos_log),
+                daemon=True,
+            )
         else:
-            monkey = threading.Thread(target=chaos, args=(shape, stop_event, progress, submissions,
-                                                          restart_postgres, chaos_log, chaos_interval), daemon=True)
+            monkey = threading.Thread(
+                target=chaos,
+                args=(shape, stop_event, progress, submissions, restart_postgres, chaos_log, chaos_interval),
+                daemon=True,
+            )
         monkey.start()
         shares = [list(range(c, submissions, clients)) for c in range(clients)]
-        threads = [threading.Thread(target=client_loop, args=(share, prepared, run_id, form_template, needed,
-                                                              tally, progress)) for share in shares]
+        threads = [
+            threading.Thread(
+                target=client_loop, args=(share, prepared, run_id, form_template, needed, tally, progress)
+            )
+            for share in shares
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -516,36 +675,69 @@ def run(*, database_url: str, submissions: int, clients: int, applicants: int, t
         stop_event.set()
         shape.stop()
         receiver.stop()
-    head = {"tasks": tasks, "clients": clients, "applicants": applicants, "setup s": round(setup_s, 1),
-            "load s": round(load_s, 1), "submissions per s": round(submissions / load_s, 1),
-            "drain s": round(drain_s, 1), "outbox after drain": outbox_end, "faults injected": dict(shape.kills),
-            "chaos log": chaos_log}
+    head = {
+        "tasks": tasks,
+        "clients": clients,
+        "applicants": applicants,
+        "setup s": round(setup_s, 1),
+        "load s": round(load_s, 1),
+        "submissions per s": round(submissions / load_s, 1),
+        "drain s": round(drain_s, 1),
+        "outbox after drain": outbox_end,
+        "faults injected": dict(shape.kills),
+        "chaos log": chaos_log,
+    }
     return {**head, **counts}, failures
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url", default=DEFAULT_DB)
     parser.add_argument("--submissions", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--applicants", type=int, default=200)
-    parser.add_argument("--tasks", choices=["celery", "inprocess"], default="celery" if redis_up() else "inprocess")
+    parser.add_argument(
+        "--tasks", choices=["celery", "inprocess"], default="celery" if redis_up() else "inprocess"
+    )
     parser.add_argument("--restart-postgres", action="store_true")
     parser.add_argument("--workdir", default="/tmp/yjs-rel-faults")
     parser.add_argument("--json-out", default="", help="also write {counts, failures} to this file")
-    parser.add_argument("--chaos-interval", type=float, nargs=2, default=(2.0, 6.0), metavar=("MIN", "MAX"),
-                        help="seconds between two faults, drawn uniformly")
-    parser.add_argument("--faults-at", type=float, nargs="+", default=(), metavar="FRACTION",
-                        help="instead of the timed chaos: one fault as each fraction of the submissions is done "
-                             "(web worker, Celery worker, web worker, …)")
+    parser.add_argument(
+        "--chaos-interval",
+        type=float,
+        nargs=2,
+        default=(2.0, 6.0),
+        metavar=("MIN", "MAX"),
+        help="seconds between two faults, drawn uniformly",
+    )
+    parser.add_argument(
+        "--faults-at",
+        type=float,
+        nargs="+",
+        default=(),
+        metavar="FRACTION",
+        help="instead of the timed chaos: one fault as each fraction of the submissions is done "
+        "(web worker, Celery worker, web worker, …)",
+    )
     args = parser.parse_args()
-    counts, failures = run(database_url=args.database_url, submissions=args.submissions, clients=args.clients,
-                           applicants=args.applicants, tasks=args.tasks, restart_postgres=args.restart_postgres,
-                           workdir=Path(args.workdir), chaos_interval=tuple(args.chaos_interval),
-                           faults_at=args.faults_at)
+    counts, failures = run(
+        database_url=args.database_url,
+        submissions=args.submissions,
+        clients=args.clients,
+        applicants=args.applicants,
+        tasks=args.tasks,
+        restart_postgres=args.restart_postgres,
+        workdir=Path(args.workdir),
+        chaos_interval=tuple(args.chaos_interval),
+        faults_at=args.faults_at,
+    )
     print(json.dumps(counts, ensure_ascii=False, indent=2))
     if args.json_out:
-        Path(args.json_out).write_text(json.dumps({"counts": counts, "failures": failures}, ensure_ascii=False))
+        Path(args.json_out).write_text(
+            json.dumps({"counts": counts, "failures": failures}, ensure_ascii=False)
+        )
     if failures:
         print("\nFAILED:\n  " + "\n  ".join(failures))
         raise SystemExit(1)

@@ -35,8 +35,11 @@ def _dsn(url: str) -> str:
 
 
 def _columns(conn: Any, table: str) -> list[str]:
-    rows = conn.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s AND "
-                        "column_name <> 'id' ORDER BY ordinal_position", [table]).fetchall()
+    rows = conn.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND "
+        "column_name <> 'id' ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
     return [r[0] for r in rows]
 
 
@@ -44,23 +47,37 @@ def templates(url: str) -> dict[str, Any]:
     import psycopg
 
     with psycopg.connect(_dsn(url), autocommit=True) as conn:
-        app = conn.execute("SELECT row_to_json(a) FROM cases_application a WHERE number LIKE 'YJS%%' "
-                           "AND status = 'submitted' ORDER BY id DESC LIMIT 1").fetchone()
+        app = conn.execute(
+            "SELECT row_to_json(a) FROM cases_application a WHERE number LIKE 'YJS%%' "
+            "AND status = 'submitted' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
         if app is None:
             raise SystemExit("floor: no application to copy; submit one first")
         app_row = app[0]
-        events = [r[0] for r in conn.execute("SELECT row_to_json(e) FROM cases_caseevent e WHERE application_id = %s "
-                                             "ORDER BY id", [app_row["id"]]).fetchall()]
-        ledger = [r[0] for r in conn.execute("SELECT row_to_json(l) FROM ledger_ledgerentry l "
-                                             "WHERE purpose_reference = %s ORDER BY seq", [app_row["number"]]).fetchall()]
+        events = [
+            r[0]
+            for r in conn.execute(
+                "SELECT row_to_json(e) FROM cases_caseevent e WHERE application_id = %s ORDER BY id",
+                [app_row["id"]],
+            ).fetchall()
+        ]
+        ledger = [
+            r[0]
+            for r in conn.execute(
+                "SELECT row_to_json(l) FROM ledger_ledgerentry l WHERE purpose_reference = %s ORDER BY seq",
+                [app_row["number"]],
+            ).fetchall()
+        ]
         cols = {t: _columns(conn, t) for t in ("cases_application", "cases_caseevent", "ledger_ledgerentry")}
     return {"application": app_row, "events": events, "ledger": ledger, "columns": cols}
 
 
 def _insert(table: str, cols: list[str]) -> str:
     names = ", ".join(f'"{c}"' for c in cols)
-    return (f"INSERT INTO {table} ({names}) SELECT {names} FROM json_populate_record(NULL::{table}, %s::json) "
-            "RETURNING id")
+    return (
+        f"INSERT INTO {table} ({names}) SELECT {names} FROM json_populate_record(NULL::{table}, %s::json) "
+        "RETURNING id"
+    )
 
 
 def _write_one(conn: Any, t: dict[str, Any], i: int, tag: str) -> None:
@@ -68,11 +85,14 @@ def _write_one(conn: Any, t: dict[str, Any], i: int, tag: str) -> None:
     number = f"FLR{tag}{i:08d}"
     with conn.transaction():
         app = dict(t["application"], number=number, idempotency_key=uuid.uuid4().hex)
-        app_id = conn.execute(_insert("cases_application", cols["cases_application"]),
-                              [json.dumps(app, ensure_ascii=False)]).fetchone()[0]
+        app_id = conn.execute(
+            _insert("cases_application", cols["cases_application"]), [json.dumps(app, ensure_ascii=False)]
+        ).fetchone()[0]
         for event in t["events"]:
-            conn.execute(_insert("cases_caseevent", cols["cases_caseevent"]),
-                         [json.dumps(dict(event, application_id=app_id), ensure_ascii=False)])
+            conn.execute(
+                _insert("cases_caseevent", cols["cases_caseevent"]),
+                [json.dumps(dict(event, application_id=app_id), ensure_ascii=False)],
+            )
         # the ledger rows last, under one lock held until the commit (a chain needs its predecessor committed)
         conn.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_LOCK])
         head = conn.execute("SELECT seq, hash FROM ledger_ledgerentry ORDER BY seq DESC LIMIT 1").fetchone()
@@ -81,9 +101,13 @@ def _write_one(conn: Any, t: dict[str, Any], i: int, tag: str) -> None:
             seq += 1
             body = dict(row, seq=seq, prev_hash=prev, purpose_reference=number)
             body.pop("hash", None)
-            prev = hashlib.sha256((prev + json.dumps(body, sort_keys=True, ensure_ascii=False)).encode()).hexdigest()
-            conn.execute(_insert("ledger_ledgerentry", cols["ledger_ledgerentry"]),
-                         [json.dumps(dict(body, hash=prev), ensure_ascii=False)])
+            prev = hashlib.sha256(
+                (prev + json.dumps(body, sort_keys=True, ensure_ascii=False)).encode()
+            ).hexdigest()
+            conn.execute(
+                _insert("ledger_ledgerentry", cols["ledger_ledgerentry"]),
+                [json.dumps(dict(body, hash=prev), ensure_ascii=False)],
+            )
 
 
 def _writer(url: str, t: dict[str, Any], count: int, tag: str, out: Any) -> None:
@@ -99,8 +123,9 @@ def _writer(url: str, t: dict[str, Any], count: int, tag: str, out: Any) -> None
         out.put((start, time.perf_counter(), samples))
 
 
-def floor_run(url: str, *, applications: int = 1000, writers: int = 8,
-              template: dict[str, Any] | None = None) -> dict[str, Any]:
+def floor_run(
+    url: str, *, applications: int = 1000, writers: int = 8, template: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Write `applications` copies with `writers` concurrent processes; applications/s, median, p99.
     `template`: rows taken earlier by `templates(url)` (default: the newest application now)."""
     t = template or templates(url)
@@ -116,20 +141,28 @@ def floor_run(url: str, *, applications: int = 1000, writers: int = 8,
         p.join()
     samples = sorted(s for _, _, ss in parts for s in ss)
     span = max(e for _, e, _ in parts) - min(s for s, _, _ in parts)
-    return {"applications": len(samples), "per_s": len(samples) / span, "median_ms": statistics.median(samples),
-            "p99_ms": samples[min(len(samples) - 1, int(round(0.99 * (len(samples) - 1))))],
-            "rows_per_application": 1 + len(t["events"]) + len(t["ledger"])}
+    return {
+        "applications": len(samples),
+        "per_s": len(samples) / span,
+        "median_ms": statistics.median(samples),
+        "p99_ms": samples[min(len(samples) - 1, int(round(0.99 * (len(samples) - 1))))],
+        "rows_per_application": 1 + len(t["events"]) + len(t["ledger"]),
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/yijianshi_perf")
     parser.add_argument("--applications", type=int, default=1000)
     parser.add_argument("--writers", type=int, default=8)
     args = parser.parse_args()
     r = floor_run(args.database_url, applications=args.applications, writers=args.writers)
-    print(f"floor: {r['applications']} applications ({r['rows_per_application']} rows each), {r['per_s']:.1f}/s, "
-          f"median {r['median_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms")
+    print(
+        f"floor: {r['applications']} applications ({r['rows_per_application']} rows each), {r['per_s']:.1f}/s, "
+        f"median {r['median_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -65,12 +65,16 @@ BROKER = "redis://127.0.0.1:6379/9"
 BUNDLE = "140524-09"
 TARGET_PER_S = 200  # issue 6 point 1: submissions per second, with p99 under 200 ms, on 2 cores
 WEBHOOK_DEPARTMENTS = ("health", "public_security")
-OFFICER_WORK = (("officer_health", ("birth_medical_certificate", "vaccination_certificate")),
-                ("officer_hrss", ("newborn_social_security_card",)),
-                ("officer_medical", ("newborn_medical_insurance_enrolment",)))
+OFFICER_WORK = (
+    ("officer_health", ("birth_medical_certificate", "vaccination_certificate")),
+    ("officer_hrss", ("newborn_social_security_card",)),
+    ("officer_medical", ("newborn_medical_insurance_enrolment",)),
+)
 OFFICER_WORK_ALL = (*OFFICER_WORK, ("officer_police", ("household_birth_registration",)))
-CEILINGS = (("ceiling: GET /healthz (Django, no authentication, one COUNT)", "/healthz"),
-            ("ceiling: GET /api/me/consents/ (DRF, token authentication, 4 statements)", "/api/me/consents/"))
+CEILINGS = (
+    ("ceiling: GET /healthz (Django, no authentication, one COUNT)", "/healthz"),
+    ("ceiling: GET /api/me/consents/ (DRF, token authentication, 4 statements)", "/api/me/consents/"),
+)
 
 
 def pct(samples: list[float], q: float) -> float:
@@ -97,10 +101,16 @@ def recreate_database(url: str) -> None:
 
 def server_env(url: str, tasks: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="yijianshi.settings", YIJIANSHI_TASKS=tasks,
-               CELERY_BROKER_URL=BROKER, YIJIANSHI_NOTIFY_CHANNELS="file", YIJIANSHI_LOG_LEVEL="ERROR",
-               YIJIANSHI_NOTIFY_FILE="/tmp/yjs-perf-notifications.jsonl",
-               YIJIANSHI_PUBLIC_URL=f"http://127.0.0.1:{PORT}")
+    env.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="yijianshi.settings",
+        YIJIANSHI_TASKS=tasks,
+        CELERY_BROKER_URL=BROKER,
+        YIJIANSHI_NOTIFY_CHANNELS="file",
+        YIJIANSHI_LOG_LEVEL="ERROR",
+        YIJIANSHI_NOTIFY_FILE="/tmp/yjs-perf-notifications.jsonl",
+        YIJIANSHI_PUBLIC_URL=f"http://127.0.0.1:{PORT}",
+    )
     return env
 
 
@@ -108,8 +118,12 @@ def prepare(url: str, applicants: int) -> dict[str, Any]:
     """`yijianshi demo`, then applicant accounts with tokens for distinct seeded mothers (bulk), and webhook
     integrations for WEBHOOK_DEPARTMENTS. Returns what the clients need."""
     t0 = time.perf_counter()
-    subprocess.run([str(ROOT / ".venv/bin/yijianshi"), "demo"], env=server_env(url, "inprocess"), check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(ROOT / ".venv/bin/yijianshi"), "demo"],
+        env=server_env(url, "inprocess"),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     demo_s = time.perf_counter() - t0
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yijianshi.settings")
@@ -127,34 +141,69 @@ def prepare(url: str, applicants: int) -> dict[str, Any]:
     from yijianshi.integrations.models import DepartmentIntegration, IntegrationMode
 
     t0 = time.perf_counter()
-    mothers = list(SourceLink.objects.filter(source__code="birth", role="mother").order_by("party_id")
-                   .values_list("party_id", flat=True).distinct()[:applicants])
-    names = dict(SourceRecord.objects.filter(source__code="population", subject_id__in=mothers)
-                 .values_list("subject_id", "data__person.name"))
+    mothers = list(
+        SourceLink.objects.filter(source__code="birth", role="mother")
+        .order_by("party_id")
+        .values_list("party_id", flat=True)
+        .distinct()[:applicants]
+    )
+    names = dict(
+        SourceRecord.objects.filter(source__code="population", subject_id__in=mothers).values_list(
+            "subject_id", "data__person.name"
+        )
+    )
     people = [(pid, names.get(pid) or "张三") for pid in mothers]
     unusable = make_password(None)
     with transaction.atomic():
-        users = User.objects.bulk_create([User(username=f"bench-{i:05d}", password=unusable)
-                                          for i in range(len(people))])
-        Profile.objects.bulk_create([Profile(user=u, role=Role.APPLICANT, name=name, id_number=pid,
-                                             party_type=PartyType.PERSON, phone="13800138000")
-                                     for u, (pid, name) in zip(users, people, strict=True)])
+        users = User.objects.bulk_create(
+            [User(username=f"bench-{i:05d}", password=unusable) for i in range(len(people))]
+        )
+        Profile.objects.bulk_create(
+            [
+                Profile(
+                    user=u,
+                    role=Role.APPLICANT,
+                    name=name,
+                    id_number=pid,
+                    party_type=PartyType.PERSON,
+                    phone="13800138000",
+                )
+                for u, (pid, name) in zip(users, people, strict=True)
+            ]
+        )
         tokens = [secrets.token_hex(20) for _ in users]  # kept here only: the database holds their digests
-        ApiToken.objects.bulk_create([ApiToken(user=u, digest=token_digest(t), prefix=t[:8])
-                                      for u, t in zip(users, tokens, strict=True)])
-        staff = {u.username: api_token_issue(user=u) for u in User.objects.filter(
-            username__in=["clerk", *(o for o, _ in OFFICER_WORK_ALL)])}
+        ApiToken.objects.bulk_create(
+            [
+                ApiToken(user=u, digest=token_digest(t), prefix=t[:8])
+                for u, t in zip(users, tokens, strict=True)
+            ]
+        )
+        staff = {
+            u.username: api_token_issue(user=u)
+            for u in User.objects.filter(username__in=["clerk", *(o for o, _ in OFFICER_WORK_ALL)])
+        }
         for dept in Department.objects.filter(region__code="140524", code__in=WEBHOOK_DEPARTMENTS):
-            DepartmentIntegration.objects.update_or_create(department=dept, defaults={
-                "mode": IntegrationMode.WEBHOOK, "url": f"http://127.0.0.1:{RECEIVER_PORT}/hook/{dept.code}",
-                "secret": secrets.token_hex(16), "active": True})
+            DepartmentIntegration.objects.update_or_create(
+                department=dept,
+                defaults={
+                    "mode": IntegrationMode.WEBHOOK,
+                    "url": f"http://127.0.0.1:{RECEIVER_PORT}/hook/{dept.code}",
+                    "secret": secrets.token_hex(16),
+                    "active": True,
+                },
+            )
     setup_s = time.perf_counter() - t0
     from django.db import connections
 
     connections.close_all()
-    return {"applicants": [{"token": t, "id": pid, "name": name}
-                           for t, (pid, name) in zip(tokens, people, strict=True)],
-            "staff": staff, "demo_s": demo_s, "accounts_s": setup_s}
+    return {
+        "applicants": [
+            {"token": t, "id": pid, "name": name} for t, (pid, name) in zip(tokens, people, strict=True)
+        ],
+        "staff": staff,
+        "demo_s": demo_s,
+        "accounts_s": setup_s,
+    }
 
 
 # --- the processes -----------------------------------------------------------------------------------------
@@ -170,8 +219,22 @@ def redis_up() -> bool:
 
 
 def start_gunicorn(url: str, tasks: str, args: argparse.Namespace) -> subprocess.Popen[bytes]:
-    cmd = [str(ROOT / ".venv/bin/gunicorn"), "yijianshi.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", str(args.workers),
-           "--worker-class", args.worker_class, "--log-level", "warning", "--timeout", "60", "--backlog", "2048"]
+    cmd = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "yijianshi.wsgi",
+        "-b",
+        f"127.0.0.1:{PORT}",
+        "-w",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--log-level",
+        "warning",
+        "--timeout",
+        "60",
+        "--backlog",
+        "2048",
+    ]
     if args.worker_class == "gthread":
         cmd += ["--threads", str(args.threads)]
     proc = subprocess.Popen(cmd, env=server_env(url, tasks), cwd=ROOT, start_new_session=True)
@@ -188,8 +251,21 @@ def start_gunicorn(url: str, tasks: str, args: argparse.Namespace) -> subprocess
 
 
 def start_worker(url: str) -> subprocess.Popen[bytes]:
-    cmd = [str(ROOT / ".venv/bin/celery"), "-A", "yijianshi", "worker", "-c", "1", "--loglevel", "WARNING",
-           "-n", "perf-bench@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    cmd = [
+        str(ROOT / ".venv/bin/celery"),
+        "-A",
+        "yijianshi",
+        "worker",
+        "-c",
+        "1",
+        "--loglevel",
+        "WARNING",
+        "-n",
+        "perf-bench@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
     return subprocess.Popen(cmd, env=server_env(url, "celery"), cwd=ROOT, start_new_session=True)
 
 
@@ -229,8 +305,14 @@ class Receiver(BaseHTTPRequestHandler):
 # --- the clients (a separate process) ----------------------------------------------------------------------
 
 
-def _request(conn: http.client.HTTPConnection, method: str, path: str, token: str, body: Any = None,
-             headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+def _request(
+    conn: http.client.HTTPConnection,
+    method: str,
+    path: str,
+    token: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, bytes]:
     data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
     h = {"Authorization": f"Token {token}", "Content-Type": "application/json", **(headers or {})}
     for attempt in (1, 2):
@@ -245,8 +327,9 @@ def _request(conn: http.client.HTTPConnection, method: str, path: str, token: st
     raise AssertionError("unreachable")
 
 
-def _run_jobs(base: str, jobs: list[tuple[str, str, str, Any]], clients: int, warmup: float, duration: float,
-              out: Any) -> None:
+def _run_jobs(
+    base: str, jobs: list[tuple[str, str, str, Any]], clients: int, warmup: float, duration: float, out: Any
+) -> None:
     """Send each job (method, path, token, body) once, `clients` at a time; record (start, latency, status)."""
     host = urlsplit(base)
     work: queue.Queue[tuple[str, str, str, Any]] = queue.Queue()
@@ -265,8 +348,11 @@ def _run_jobs(base: str, jobs: list[tuple[str, str, str, Any]], clients: int, wa
                 method, path, token, body = work.get_nowait()
             except queue.Empty:
                 break
-            headers = {"Idempotency-Key": uuid.uuid4().hex} if method == "POST" and path.endswith(
-                "/api/applications/") else None
+            headers = (
+                {"Idempotency-Key": uuid.uuid4().hex}
+                if method == "POST" and path.endswith("/api/applications/")
+                else None
+            )
             t0 = time.perf_counter()
             try:
                 status, content = _request(conn, method, path, token, body, headers)
@@ -286,8 +372,9 @@ def _run_jobs(base: str, jobs: list[tuple[str, str, str, Any]], clients: int, wa
     out.put(results)
 
 
-def run_phase(base: str, jobs: list[tuple[str, str, str, Any]], clients: int, warmup: float = 0,
-              duration: float = 0) -> list[tuple[float, float, int, str]]:
+def run_phase(
+    base: str, jobs: list[tuple[str, str, str, Any]], clients: int, warmup: float = 0, duration: float = 0
+) -> list[tuple[float, float, int, str]]:
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()
     proc = ctx.Process(target=_run_jobs, args=(base, jobs, clients, warmup, duration, out))
@@ -307,9 +394,17 @@ def summarise(name: str, results: list[tuple[float, float, int, str]], warmup: f
     span = (max(r[0] + r[1] / 1000 for r in measured) - min(r[0] for r in measured)) if measured else 0
     lat = [r[1] for r in ok]
     sample_error = next((r[3] for r in measured if r[2] >= 300), "")
-    return {"phase": name, "requests": len(measured), "ok": len(ok), "errors": errors, "span_s": span,
-            "per_s": len(ok) / span if span else 0.0, "median_ms": statistics.median(lat) if lat else float("nan"),
-            "p99_ms": pct(lat, 0.99), "sample_error": sample_error}
+    return {
+        "phase": name,
+        "requests": len(measured),
+        "ok": len(ok),
+        "errors": errors,
+        "span_s": span,
+        "per_s": len(ok) / span if span else 0.0,
+        "median_ms": statistics.median(lat) if lat else float("nan"),
+        "p99_ms": pct(lat, 0.99),
+        "sample_error": sample_error,
+    }
 
 
 # --- main --------------------------------------------------------------------------------------------------
@@ -329,7 +424,9 @@ def pending_outbox(url: str) -> int:
     import psycopg
 
     with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        row = conn.execute("SELECT count(*) FROM integrations_outboxmessage WHERE status = 'pending'").fetchone()
+        row = conn.execute(
+            "SELECT count(*) FROM integrations_outboxmessage WHERE status = 'pending'"
+        ).fetchone()
         return int(row[0]) if row else 0
 
 
@@ -337,8 +434,12 @@ def submitted_numbers(url: str) -> list[str]:
     import psycopg
 
     with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        return [r[0] for r in conn.execute(
-            "SELECT number FROM cases_application WHERE status = 'submitted' ORDER BY id").fetchall()]
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT number FROM cases_application WHERE status = 'submitted' ORDER BY id"
+            ).fetchall()
+        ]
 
 
 def print_table(rows: list[dict[str, Any]], header: str) -> None:
@@ -347,15 +448,19 @@ def print_table(rows: list[dict[str, Any]], header: str) -> None:
     print("| --- | ---: | ---: | --- | ---: | ---: | ---: |")
     for r in rows:
         errors = ", ".join(f"{k}×{v}" for k, v in sorted(r["errors"].items())) or "0"
-        print(f"| {r['phase']} | {r['requests']} | {r['ok']} | {errors} | {r['per_s']:.1f} | "
-              f"{r['median_ms']:.1f} | {r['p99_ms']:.1f} |")
+        print(
+            f"| {r['phase']} | {r['requests']} | {r['ok']} | {errors} | {r['per_s']:.1f} | "
+            f"{r['median_ms']:.1f} | {r['p99_ms']:.1f} |"
+        )
     for r in rows:
         if r.get("sample_error"):
             print(f"  first error in {r['phase']}: {r['sample_error']}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url", default=DEFAULT_DB)
     parser.add_argument("--url", default="", help="a running server (skips set-up; needs --tokens)")
     parser.add_argument("--tokens", default="", help="with --url: a JSON file written by an earlier run")
@@ -368,8 +473,12 @@ def main() -> None:
     parser.add_argument("--applicants", type=int, default=400)
     parser.add_argument("--intake", type=int, default=300, help="how many submissions the clerk takes in")
     parser.add_argument("--no-floor", action="store_true")
-    parser.add_argument("--ceiling", type=float, default=10,
-                        help="seconds for each ceiling phase (near-empty requests to the same server); 0: none")
+    parser.add_argument(
+        "--ceiling",
+        type=float,
+        default=10,
+        help="seconds for each ceiling phase (near-empty requests to the same server); 0: none",
+    )
     args = parser.parse_args()
 
     url = args.database_url
@@ -394,7 +503,9 @@ def main() -> None:
         form, needed = guide_body(base, applicants[0]["token"])
         from yijianshi.cases.samples import sample_form
 
-        if args.ceiling:  # what the same server, clients and machine do with (almost) nothing behind a request
+        if (
+            args.ceiling
+        ):  # what the same server, clients and machine do with (almost) nothing behind a request
             for name, path in CEILINGS:
                 jobs = [("GET", path, applicants[i % len(applicants)]["token"], None) for i in range(200_000)]
                 rows.append(summarise(name, run_phase(base, jobs, args.clients, 2, args.ceiling), 2))
@@ -403,16 +514,24 @@ def main() -> None:
         rounds = 1 + int(5000 / max(1, len(applicants)))
         for _ in range(rounds):  # each applicant submits again in the next round: distinct keys, new rows
             for a in applicants:
-                body = {"bundle": BUNDLE, "materials": needed, "form": sample_form(
-                    form, overrides={"mother.id_number": a["id"], "mother.name": a["name"]}), "answers": {}}
+                body = {
+                    "bundle": BUNDLE,
+                    "materials": needed,
+                    "form": sample_form(
+                        form, overrides={"mother.id_number": a["id"], "mother.name": a["name"]}
+                    ),
+                    "answers": {},
+                }
                 jobs.append(("POST", "/api/applications/", a["token"], body))
         t_run = time.time()
         cpu: dict[str, Any] = {}
         if not args.url and args.duration > 4:  # where the cores go while the submissions are measured
             roots = {"web (gunicorn)": server.pid, "clients": os.getpid()} | (
-                {"task worker (Celery)": worker.pid} if worker is not None else {})
-            threading.Thread(target=cpu_window, args=(cpu, roots, args.warmup + 1, args.duration - 2),
-                             daemon=True).start()
+                {"task worker (Celery)": worker.pid} if worker is not None else {}
+            )
+            threading.Thread(
+                target=cpu_window, args=(cpu, roots, args.warmup + 1, args.duration - 2), daemon=True
+            ).start()
         results = run_phase(base, jobs, args.clients, args.warmup, args.duration)
         submit = summarise("submit (POST /api/applications/)", results, args.warmup)
         rows.append(submit)
@@ -425,29 +544,55 @@ def main() -> None:
             worker = None
         numbers = submitted_numbers(url)[: args.intake]
         clerk = prepared["staff"]["clerk"]
-        rows.append(summarise("intake by the clerk (item cases, receipt PDF, outbox)", run_phase(
-            base, [("POST", f"/api/applications/{n}/intake/", clerk, {}) for n in numbers], args.clients)))
+        rows.append(
+            summarise(
+                "intake by the clerk (item cases, receipt PDF, outbox)",
+                run_phase(
+                    base,
+                    [("POST", f"/api/applications/{n}/intake/", clerk, {}) for n in numbers],
+                    args.clients,
+                ),
+            )
+        )
         pending = pending_outbox(url)
         t0 = time.perf_counter()
         if not args.url and tasks == "celery":
             worker = start_worker(url)
-            subprocess.run([str(ROOT / ".venv/bin/celery"), "-A", "yijianshi", "call", "integrations.deliver_outbox"],
-                           env=server_env(url, tasks), cwd=ROOT, stdout=subprocess.DEVNULL, check=False)
+            subprocess.run(
+                [str(ROOT / ".venv/bin/celery"), "-A", "yijianshi", "call", "integrations.deliver_outbox"],
+                env=server_env(url, tasks),
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                check=False,
+            )
         while pending_outbox(url) and time.perf_counter() - t0 < 600:
             time.sleep(0.2)
         drain_s = time.perf_counter() - t0
         left = pending_outbox(url)
-        rows.append({"phase": f"drain the outbox: {pending} messages ({len(Receiver.keys)} distinct webhook "
-                     f"pushes, {Receiver.duplicates} duplicates; {left} left)", "requests": pending,
-                     "ok": pending - left, "errors": {}, "span_s": drain_s,
-                     "per_s": (pending - left) / drain_s if drain_s else 0, "median_ms": float("nan"),
-                     "p99_ms": float("nan")})
+        rows.append(
+            {
+                "phase": f"drain the outbox: {pending} messages ({len(Receiver.keys)} distinct webhook "
+                f"pushes, {Receiver.duplicates} duplicates; {left} left)",
+                "requests": pending,
+                "ok": pending - left,
+                "errors": {},
+                "span_s": drain_s,
+                "per_s": (pending - left) / drain_s if drain_s else 0,
+                "median_ms": float("nan"),
+                "p99_ms": float("nan"),
+            }
+        )
 
         # accept everything, then approve in the order the prerequisites allow: the hospital's two items, the
         # household registration (police), then social security and medical insurance
-        waves = {"accept": [OFFICER_WORK_ALL],
-                 "approve": [OFFICER_WORK[:1], (("officer_police", ("household_birth_registration",)),),
-                             OFFICER_WORK[1:]]}
+        waves = {
+            "accept": [OFFICER_WORK_ALL],
+            "approve": [
+                OFFICER_WORK[:1],
+                (("officer_police", ("household_birth_registration",)),),
+                OFFICER_WORK[1:],
+            ],
+        }
         for action, plan in waves.items():
             results = []
             for wave in plan:
@@ -456,33 +601,51 @@ def main() -> None:
                     for officer, refs in wave:
                         if ref in refs:
                             body: dict[str, Any] = {"action": action, "expected_version": version}
-                            jobs.append(("POST", f"/api/item-cases/{case_id}/transitions/",
-                                         prepared["staff"][officer], body))
+                            jobs.append(
+                                (
+                                    "POST",
+                                    f"/api/item-cases/{case_id}/transitions/",
+                                    prepared["staff"][officer],
+                                    body,
+                                )
+                            )
                 offset = max((r[0] + r[1] / 1000 for r in results), default=0.0)
                 results += [(r[0] + offset, *r[1:]) for r in run_phase(base, jobs, args.clients)]
             rows.append(summarise(f"officers: {action} (item-case transitions)", results))
 
-        print_table(rows, f"HTTP, {BUNDLE}, gunicorn {args.workers} × {args.worker_class}"
-                    + (f" ({args.threads} threads)" if args.worker_class == "gthread" else "")
-                    + f", {args.clients} client threads, tasks: {tasks}; started {time.ctime(t_run)}; "
-                    f"load average before: {os.getloadavg()}")
+        print_table(
+            rows,
+            f"HTTP, {BUNDLE}, gunicorn {args.workers} × {args.worker_class}"
+            + (f" ({args.threads} threads)" if args.worker_class == "gthread" else "")
+            + f", {args.clients} client threads, tasks: {tasks}; started {time.ctime(t_run)}; "
+            f"load average before: {os.getloadavg()}",
+        )
         if cpu.get("spent"):
             print_cpu(cpu, submit["per_s"])
         if not args.no_floor:
-            floor = floor_run(url, applications=max(400, submit["ok"]), writers=args.clients,
-                              template=floor_template)
-            print("\nfloor: the rows of one submission (application, history, ledger) written by plain psycopg, "
-                  "one transaction each, as many writers as clients\n")
+            floor = floor_run(
+                url, applications=max(400, submit["ok"]), writers=args.clients, template=floor_template
+            )
+            print(
+                "\nfloor: the rows of one submission (application, history, ledger) written by plain psycopg, "
+                "one transaction each, as many writers as clients\n"
+            )
             print("| case | applications | per second | median ms | p99 ms | ours / floor |")
             print("| --- | ---: | ---: | ---: | ---: | ---: |")
-            print(f"| ours (HTTP submit) | {submit['ok']} | {submit['per_s']:.1f} | {submit['median_ms']:.1f} | "
-                  f"{submit['p99_ms']:.1f} | |")
-            print(f"| floor ({floor['rows_per_application']} rows each) | {floor['applications']} | "
-                  f"{floor['per_s']:.1f} | {floor['median_ms']:.1f} | {floor['p99_ms']:.1f} | "
-                  f"{submit['per_s'] / floor['per_s']:.3f} |")
-            print(f"\nissue 6's target, {TARGET_PER_S} submissions/s, is {TARGET_PER_S / floor['per_s']:.2f} × this floor: "
-                  "what a submission adds to the floor's writes (HTTP, authentication, validation, prefill reads, "
-                  "SM3, the answer) would have to fit in the rest (docs/adr/0008-submission-throughput.md)")
+            print(
+                f"| ours (HTTP submit) | {submit['ok']} | {submit['per_s']:.1f} | {submit['median_ms']:.1f} | "
+                f"{submit['p99_ms']:.1f} | |"
+            )
+            print(
+                f"| floor ({floor['rows_per_application']} rows each) | {floor['applications']} | "
+                f"{floor['per_s']:.1f} | {floor['median_ms']:.1f} | {floor['p99_ms']:.1f} | "
+                f"{submit['per_s'] / floor['per_s']:.3f} |"
+            )
+            print(
+                f"\nissue 6's target, {TARGET_PER_S} submissions/s, is {TARGET_PER_S / floor['per_s']:.2f} × this floor: "
+                "what a submission adds to the floor's writes (HTTP, authentication, validation, prefill reads, "
+                "SM3, the answer) would have to fit in the rest (docs/adr/0008-submission-throughput.md)"
+            )
     finally:
         stop(worker)
         stop(server)
@@ -507,23 +670,32 @@ def cpu_window(out: dict[str, Any], roots: dict[str, int], start_after: float, l
 def print_cpu(cpu: dict[str, Any], per_s: float) -> None:
     seconds, spent = cpu["seconds"], cpu["spent"]
     cores = os.cpu_count() or 1
-    print(f"\nwhere the CPU went while submitting ({seconds:.0f} s inside the measured window, {cores} cores; "
-          f"{per_s:.1f} submissions/s)\n")
+    print(
+        f"\nwhere the CPU went while submitting ({seconds:.0f} s inside the measured window, {cores} cores; "
+        f"{per_s:.1f} submissions/s)\n"
+    )
     print("| component | share of one core | CPU ms per submission |")
     print("| --- | ---: | ---: |")
     for name, s in sorted(spent.items(), key=lambda kv: -kv[1]):
         print(f"| {name} | {100 * s / seconds:.1f} % | {1000 * s / (per_s * seconds):.2f} |")
     total = sum(spent.values())
-    print(f"| all | {100 * total / seconds:.1f} % of {100 * cores} % | {1000 * total / (per_s * seconds):.2f} |")
+    print(
+        f"| all | {100 * total / seconds:.1f} % of {100 * cores} % | {1000 * total / (per_s * seconds):.2f} |"
+    )
 
 
 def case_ids(url: str, numbers: list[str]) -> list[tuple[int, str, int]]:
     import psycopg
 
     with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        return [(r[0], r[1], r[2]) for r in conn.execute(
-            "SELECT c.id, c.ref, c.version FROM cases_itemcase c JOIN cases_application a ON a.id = c.application_id "
-            "WHERE a.number = ANY(%s) ORDER BY c.id", [numbers]).fetchall()]
+        return [
+            (r[0], r[1], r[2])
+            for r in conn.execute(
+                "SELECT c.id, c.ref, c.version FROM cases_itemcase c JOIN cases_application a ON a.id = c.application_id "
+                "WHERE a.number = ANY(%s) ORDER BY c.id",
+                [numbers],
+            ).fetchall()
+        ]
 
 
 if __name__ == "__main__":

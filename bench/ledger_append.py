@@ -69,25 +69,47 @@ def make_op(case: str, writer: int) -> Callable[[int], object]:
     fields = ["person.name", "person.id_number", "person.birth_date", "household.address"]
 
     def append(i: int) -> object:
-        return ledger_append(actor=None, actor_role="system", subject_id=subject, source="population",
-                             purpose=Purpose(kind="prefill", reference=f"YJS-20260302-{writer:02d}{i:05d}"),
-                             fields=fields, mode="query", outcome="ok")
+        return ledger_append(
+            actor=None,
+            actor_role="system",
+            subject_id=subject,
+            source="population",
+            purpose=Purpose(kind="prefill", reference=f"YJS-20260302-{writer:02d}{i:05d}"),
+            fields=fields,
+            mode="query",
+            outcome="ok",
+        )
 
     if case == "ledger":
         return append
     if case == "ledger-tx":
+
         def in_callers_transaction(i: int) -> object:
             with transaction.atomic():
                 return append(i)
+
         return in_callers_transaction
 
     def baseline(i: int) -> object:
         with transaction.atomic():
             return LedgerEntry.objects.create(
-                seq=writer * 10_000_000 + i + 1, at=clock.now(), actor_id=None, actor_name="", actor_role="system",
-                subject_id=subject, source="population", purpose_kind="prefill",
-                purpose_reference=f"YJS-20260302-{writer:02d}{i:05d}", fields=sorted(fields), mode="query",
-                outcome="ok", detail="", prev_hash="", hash="")
+                seq=writer * 10_000_000 + i + 1,
+                at=clock.now(),
+                actor_id=None,
+                actor_name="",
+                actor_role="system",
+                subject_id=subject,
+                source="population",
+                purpose_kind="prefill",
+                purpose_reference=f"YJS-20260302-{writer:02d}{i:05d}",
+                fields=sorted(fields),
+                mode="query",
+                outcome="ok",
+                detail="",
+                prev_hash="",
+                hash="",
+            )
+
     return baseline
 
 
@@ -118,14 +140,17 @@ def run_case(case: str, writers: int, total: int, threads: bool) -> tuple[float,
         import queue
 
         results: Any = queue.Queue()
-        workers: list[Any] = [threading.Thread(target=run_writer, args=(case, w, per_writer, start, results))
-                              for w in range(writers)]
+        workers: list[Any] = [
+            threading.Thread(target=run_writer, args=(case, w, per_writer, start, results))
+            for w in range(writers)
+        ]
     else:
         ctx = multiprocessing.get_context("fork")
         start = ctx.Barrier(writers)
         results = ctx.Queue()
-        workers = [ctx.Process(target=run_writer, args=(case, w, per_writer, start, results))
-                   for w in range(writers)]
+        workers = [
+            ctx.Process(target=run_writer, args=(case, w, per_writer, start, results)) for w in range(writers)
+        ]
     for w in workers:
         w.start()
     outcomes = [results.get(timeout=600) for _ in workers]
@@ -156,8 +181,12 @@ def main() -> None:
         sys.exit("this benchmark measures PostgreSQL: --url postgres://…")
 
     ensure_database(args.url)
-    os.environ.update(DATABASE_URL=args.url, DJANGO_SETTINGS_MODULE="yijianshi.settings",
-                      YIJIANSHI_DATA_DIR=tempfile.mkdtemp(prefix="bench-ledger-"), YIJIANSHI_LOG_LEVEL="WARNING")
+    os.environ.update(
+        DATABASE_URL=args.url,
+        DJANGO_SETTINGS_MODULE="yijianshi.settings",
+        YIJIANSHI_DATA_DIR=tempfile.mkdtemp(prefix="bench-ledger-"),
+        YIJIANSHI_LOG_LEVEL="WARNING",
+    )
     import django
 
     django.setup()
@@ -173,11 +202,15 @@ def main() -> None:
         version = cursor.fetchone()[0]
         cursor.execute("SHOW synchronous_commit")
         sync = cursor.fetchone()[0]
-    print(f"PostgreSQL {version} (synchronous_commit={sync}), python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} CPUs, SM3 by {chain.sm3_hex.__name__.strip('_').replace('sm3_', '')}, "
-          f"writers as {'threads' if args.threads else 'forked processes'}")
-    print(f"{'case':<10} {'writers':>7} {'appends':>8} {'appends/s':>10} {'median ms':>10} {'p99 ms':>8} "
-          f"{'vs baseline':>12}")
+    print(
+        f"PostgreSQL {version} (synchronous_commit={sync}), python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} CPUs, SM3 by {chain.sm3_hex.__name__.strip('_').replace('sm3_', '')}, "
+        f"writers as {'threads' if args.threads else 'forked processes'}"
+    )
+    print(
+        f"{'case':<10} {'writers':>7} {'appends':>8} {'appends/s':>10} {'median ms':>10} {'p99 ms':>8} "
+        f"{'vs baseline':>12}"
+    )
     baseline_rate: dict[int, float] = {}
     for case in ("baseline", "ledger", "ledger-tx"):
         for writers in (1, 4):
@@ -190,8 +223,11 @@ def main() -> None:
                 result = ledger_verify()
                 assert result.ok and result.rows == len(samples), result
             ratio = rate / baseline_rate[writers]
-            print(f"{case:<10} {writers:>7} {len(samples):>8} {rate:>10.0f} {statistics.median(samples):>10.2f} "
-                  f"{p99(samples):>8.2f} {ratio:>11.2f}x", flush=True)
+            print(
+                f"{case:<10} {writers:>7} {len(samples):>8} {rate:>10.0f} {statistics.median(samples):>10.2f} "
+                f"{p99(samples):>8.2f} {ratio:>11.2f}x",
+                flush=True,
+            )
     empty_ledger()
 
 

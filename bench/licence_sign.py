@@ -55,12 +55,26 @@ def sample_fields() -> dict[str, Any]:
     spouse = {"国籍": "中国", "出生日期": "1994-03-15", "身份证件号": "140524199403150223"}
     return canonical_fields(
         identifier=licence_identifier(type_code="11100000000013127D001", issuer_code=issuer, serial=123456),
-        type="11100000000013127D001", type_name="结婚证", holder="王芳", holder_id_type="111",
-        holder_id="140524199403150223", issuer=issuer, issuer_name="陵川县民政部门", issue_date=date(2019, 10, 1),
-        valid_from=date(2019, 10, 1), valid_to=None, version=1,
-        surface={"持证人": "王芳", "登记日期": "2019-10-01", "结婚证字号": "J140524-2019-000123", "登记机关": "陵川县民政局",
-                 "男方": {**spouse, "姓名": "李强", "出生日期": "1992-07-08", "身份证件号": "14052419920708031X"},
-                 "女方": {**spouse, "姓名": "王芳"}})
+        type="11100000000013127D001",
+        type_name="结婚证",
+        holder="王芳",
+        holder_id_type="111",
+        holder_id="140524199403150223",
+        issuer=issuer,
+        issuer_name="陵川县民政部门",
+        issue_date=date(2019, 10, 1),
+        valid_from=date(2019, 10, 1),
+        valid_to=None,
+        version=1,
+        surface={
+            "持证人": "王芳",
+            "登记日期": "2019-10-01",
+            "结婚证字号": "J140524-2019-000123",
+            "登记机关": "陵川县民政局",
+            "男方": {**spouse, "姓名": "李强", "出生日期": "1992-07-08", "身份证件号": "14052419920708031X"},
+            "女方": {**spouse, "姓名": "王芳"},
+        },
+    )
 
 
 def crypto_cases(repeat: int) -> list[tuple[str, list[float]]]:
@@ -71,19 +85,42 @@ def crypto_cases(repeat: int) -> list[tuple[str, list[float]]]:
     pair = crypto.generate_keypair()
     digest = crypto.digest_of(fields)
     signature = crypto.sign(digest, private_key=pair.private_key, public_key=pair.public_key)
-    print(f"canonical encoding: {len(crypto.canonical_bytes(fields))} bytes; SM3 via "
-          f"{'hashlib (OpenSSL)' if sm3.sm3_hex is sm3._sm3_openssl else 'gmssl (pure Python)'}")
+    print(
+        f"canonical encoding: {len(crypto.canonical_bytes(fields))} bytes; SM3 via "
+        f"{'hashlib (OpenSSL)' if sm3.sm3_hex is sm3._sm3_openssl else 'gmssl (pure Python)'}"
+    )
     return [
-        ("baseline: SM3 digest of the canonical encoding", timed(lambda: crypto.digest_of(fields), repeat * 10)),
-        ("SM3 digest, gmssl pure Python (for reference)",
-         timed(lambda: sm3.sm3_gmssl(crypto.canonical_bytes(fields)), repeat)),
-        ("sign: digest + SM2 signature", timed(lambda: crypto.sign(crypto.digest_of(fields),
-                                                                   private_key=pair.private_key,
-                                                                   public_key=pair.public_key), repeat)),
-        ("verify: digest + SM2 verification", timed(lambda: (crypto._verified.cache_clear(), crypto.verify(
-            crypto.digest_of(fields), signature, pair.public_key)), repeat)),
-        ("verify again: digest + the remembered SM2 result (per process)", timed(
-            lambda: crypto.verify(crypto.digest_of(fields), signature, pair.public_key), repeat)),
+        (
+            "baseline: SM3 digest of the canonical encoding",
+            timed(lambda: crypto.digest_of(fields), repeat * 10),
+        ),
+        (
+            "SM3 digest, gmssl pure Python (for reference)",
+            timed(lambda: sm3.sm3_gmssl(crypto.canonical_bytes(fields)), repeat),
+        ),
+        (
+            "sign: digest + SM2 signature",
+            timed(
+                lambda: crypto.sign(
+                    crypto.digest_of(fields), private_key=pair.private_key, public_key=pair.public_key
+                ),
+                repeat,
+            ),
+        ),
+        (
+            "verify: digest + SM2 verification",
+            timed(
+                lambda: (
+                    crypto._verified.cache_clear(),
+                    crypto.verify(crypto.digest_of(fields), signature, pair.public_key),
+                ),
+                repeat,
+            ),
+        ),
+        (
+            "verify again: digest + the remembered SM2 result (per process)",
+            timed(lambda: crypto.verify(crypto.digest_of(fields), signature, pair.public_key), repeat),
+        ),
         ("SM2 key pair generation", timed(crypto.generate_keypair, max(10, repeat // 5))),
     ]
 
@@ -96,17 +133,32 @@ def db_cases(repeat: int) -> list[tuple[str, list[float]]]:
     from yijianshi.licenses.services import licence_issue, licence_verify
 
     region = Region.objects.create(code="140524", name="陵川县", level="county")
-    civil = Department.objects.create(region=region, code="civil_affairs", name="民政部门", kind="civil_affairs")
-    LicenceType.objects.create(code="marriage_certificate", name="结婚证", issuer_kind="civil_affairs",
-                               type_code="11100000000013127D001")
+    civil = Department.objects.create(
+        region=region, code="civil_affairs", name="民政部门", kind="civil_affairs"
+    )
+    LicenceType.objects.create(
+        code="marriage_certificate",
+        name="结婚证",
+        issuer_kind="civil_affairs",
+        type_code="11100000000013127D001",
+    )
     surface = sample_fields()["surface"]
     issued: list[str] = []
 
     def issue() -> None:
-        issued.append(licence_issue(licence_type="marriage_certificate", holder_name="王芳",
-                                    holder_id="140524199403150223", holder_id_type="111", issuer=civil,
-                                    surface=surface, valid_from=date(2019, 10, 1), valid_to=None,
-                                    actor=None).identifier)
+        issued.append(
+            licence_issue(
+                licence_type="marriage_certificate",
+                holder_name="王芳",
+                holder_id="140524199403150223",
+                holder_id_type="111",
+                issuer=civil,
+                surface=surface,
+                valid_from=date(2019, 10, 1),
+                valid_to=None,
+                actor=None,
+            ).identifier
+        )
 
     cases = [("licence_issue (service, SQLite)", timed(issue, repeat))]
     position = iter(range(10**9))
@@ -122,7 +174,9 @@ def db_cases(repeat: int) -> list[tuple[str, list[float]]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=200)
-    parser.add_argument("--db", action="store_true", help="also time the services on a throwaway SQLite database")
+    parser.add_argument(
+        "--db", action="store_true", help="also time the services on a throwaway SQLite database"
+    )
     args = parser.parse_args()
     if args.db:  # a throwaway database and key folder, set before Django reads its settings
         folder = Path(tempfile.mkdtemp(prefix="yijianshi-bench-"))

@@ -32,7 +32,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def timed_pair(fn: Callable[[], object], base: Callable[[], object], repeat: int) -> tuple[list[float], list[float]]:
+def timed_pair(
+    fn: Callable[[], object], base: Callable[[], object], repeat: int
+) -> tuple[list[float], list[float]]:
     """Time `fn` and `base` alternately, so both see the same machine (other work, caches, checkpoints)."""
     fn()
     base()  # warm up
@@ -52,7 +54,9 @@ def p99(samples: list[float]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=300)
     parser.add_argument("--persons", type=int, default=3000)
     parser.add_argument("--database-url", default="")
@@ -114,15 +118,35 @@ def main() -> None:
 
     def baseline(subject: str) -> Callable[[], object]:
         def run() -> object:
-            out = [next(iter(SourceRecord.objects.filter(source_id=ids[code], subject_id=subject)
-                             .values_list("data", flat=True)[:1]), None)
-                   for code in ("population", "marriage", "household")]
-            child = (SourceLink.objects.filter(source_id=birth_id, role="mother", party_id=subject)
-                     .order_by("-record__effective_date", "-record_id").values_list("record__subject_id", flat=True)
-                     .first())
-            out.append(next(iter(SourceRecord.objects.filter(source_id=birth_id, subject_id=child)
-                                 .values_list("data", flat=True)[:1]), None))
+            out = [
+                next(
+                    iter(
+                        SourceRecord.objects.filter(source_id=ids[code], subject_id=subject).values_list(
+                            "data", flat=True
+                        )[:1]
+                    ),
+                    None,
+                )
+                for code in ("population", "marriage", "household")
+            ]
+            child = (
+                SourceLink.objects.filter(source_id=birth_id, role="mother", party_id=subject)
+                .order_by("-record__effective_date", "-record_id")
+                .values_list("record__subject_id", flat=True)
+                .first()
+            )
+            out.append(
+                next(
+                    iter(
+                        SourceRecord.objects.filter(source_id=birth_id, subject_id=child).values_list(
+                            "data", flat=True
+                        )[:1]
+                    ),
+                    None,
+                )
+            )
             return out
+
         return run
 
     def baseline_random() -> object:
@@ -130,30 +154,55 @@ def main() -> None:
 
     rows = []
     for label, fn, base in (
-        ("prefill, demo mother (27 keys, 4 sources, 5 reads + 5 ledger rows)", service_demo, baseline(MOTHER_ID)),
+        (
+            "prefill, demo mother (27 keys, 4 sources, 5 reads + 5 ledger rows)",
+            service_demo,
+            baseline(MOTHER_ID),
+        ),
         ("prefill, a random seeded mother each run", service_random, baseline_random),
     ):
         samples, base_samples = timed_pair(fn, base, args.repeat)
-        rows.append((label, statistics.median(samples), p99(samples), statistics.median(base_samples),
-                     p99(base_samples)))
+        rows.append(
+            (
+                label,
+                statistics.median(samples),
+                p99(samples),
+                statistics.median(base_samples),
+                p99(base_samples),
+            )
+        )
     appended = LedgerEntry.objects.count() - ledger_before
     append_samples = []
     for _ in range(args.repeat):
         t0 = time.perf_counter()
-        ledger_append(actor=mother, actor_role="applicant", subject_id=MOTHER_ID, source="population",
-                      purpose=purpose, fields=["person.name"], mode="query", outcome="ok")
+        ledger_append(
+            actor=mother,
+            actor_role="applicant",
+            subject_id=MOTHER_ID,
+            source="population",
+            purpose=purpose,
+            fields=["person.name"],
+            mode="query",
+            outcome="ok",
+        )
         append_samples.append((time.perf_counter() - t0) * 1000)
 
-    print(f"\nprefill benchmark — {connection.vendor}, {summary.persons} persons / {summary.total} records, "
-          f"{args.repeat} runs per case, Python {sys.version.split()[0]}\n")
+    print(
+        f"\nprefill benchmark — {connection.vendor}, {summary.persons} persons / {summary.total} records, "
+        f"{args.repeat} runs per case, Python {sys.version.split()[0]}\n"
+    )
     print("| case | median ms | p99 ms | baseline median ms | baseline p99 ms | ratio |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for label, med, top, bmed, btop in rows:
         print(f"| {label} | {med:.2f} | {top:.2f} | {bmed:.3f} | {btop:.3f} | {med / bmed:.1f} |")
-    print(f"\nseeding {summary.persons} persons and {summary.enterprises} enterprises ({summary.total} records, "
-          f"{summary.links} links): {seed_ms:.0f} ms; ledger rows appended by the runs: {appended}")
-    print(f"one ledger append alone (committed, outside a transaction): median {statistics.median(append_samples):.2f}"
-          f" ms, p99 {p99(append_samples):.2f} ms")
+    print(
+        f"\nseeding {summary.persons} persons and {summary.enterprises} enterprises ({summary.total} records, "
+        f"{summary.links} links): {seed_ms:.0f} ms; ledger rows appended by the runs: {appended}"
+    )
+    print(
+        f"one ledger append alone (committed, outside a transaction): median {statistics.median(append_samples):.2f}"
+        f" ms, p99 {p99(append_samples):.2f} ms"
+    )
     tmp.cleanup()
 
 

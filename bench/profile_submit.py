@@ -42,12 +42,21 @@ def measure(name: str, calls: list[Any], counter: Counter) -> dict[str, Any]:
         wall.append((time.perf_counter() - t0) * 1000)
         cpu.append((time.process_time() - c0) * 1000)
         queries.append(counter.n - n0)
-    return {"case": name, "n": len(calls), "median": statistics.median(wall), "p99": pct(wall, 0.99),
-            "cpu": statistics.median(cpu), "cpu_p99": pct(cpu, 0.99), "queries": statistics.median(queries)}
+    return {
+        "case": name,
+        "n": len(calls),
+        "median": statistics.median(wall),
+        "p99": pct(wall, 0.99),
+        "cpu": statistics.median(cpu),
+        "cpu_p99": pct(cpu, 0.99),
+        "queries": statistics.median(queries),
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--submissions", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--profile", default="", help="write a pyinstrument text profile here")
@@ -55,8 +64,12 @@ def main() -> None:
     args = parser.parse_args()
 
     recreate_database(URL)
-    os.environ.update(YIJIANSHI_NOTIFY_CHANNELS="file", YIJIANSHI_NOTIFY_FILE="/tmp/yjs-profile-notifications.jsonl",
-                      YIJIANSHI_LOG_LEVEL="ERROR", YIJIANSHI_TASKS="inprocess")
+    os.environ.update(
+        YIJIANSHI_NOTIFY_CHANNELS="file",
+        YIJIANSHI_NOTIFY_FILE="/tmp/yjs-profile-notifications.jsonl",
+        YIJIANSHI_LOG_LEVEL="ERROR",
+        YIJIANSHI_TASKS="inprocess",
+    )
     prepared = prepare(URL, args.submissions + args.warmup)
     from rest_framework.test import APIClient
 
@@ -75,14 +88,21 @@ def main() -> None:
     needed = [m["code"] for m in guide["materials"] if m["required"] and not m["waiver"]]
 
     def submit(a: dict[str, Any]) -> Any:
-        body = {"bundle": BUNDLE, "materials": needed, "answers": {}, "form": sample_form(
-            guide["form"], overrides={"mother.id_number": a["id"], "mother.name": a["name"]})}
+        body = {
+            "bundle": BUNDLE,
+            "materials": needed,
+            "answers": {},
+            "form": sample_form(
+                guide["form"], overrides={"mother.id_number": a["id"], "mother.name": a["name"]}
+            ),
+        }
         c = client(a["token"])
 
         def call() -> None:
             r = c.post("/api/applications/", body, format="json", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)
             if r.status_code != 201:
                 raise SystemExit(f"submit: HTTP {r.status_code}: {r.content[:300]!r}")
+
         return call
 
     def me(a: dict[str, Any]) -> Any:
@@ -92,11 +112,16 @@ def main() -> None:
             r = c.get("/api/me/consents/")
             if r.status_code != 200:
                 raise SystemExit(f"me: HTTP {r.status_code}: {r.content[:300]!r}")
+
         return call
 
-    warm, timed = applicants[: args.warmup], applicants[args.warmup:]
+    warm, timed = applicants[: args.warmup], applicants[args.warmup :]
     measure("warm-up", [submit(a) for a in warm] + [me(a) for a in warm], counter)
-    rows = [measure("baseline: GET /api/me/consents/ (token auth, one small list)", [me(a) for a in timed], counter)]
+    rows = [
+        measure(
+            "baseline: GET /api/me/consents/ (token auth, one small list)", [me(a) for a in timed], counter
+        )
+    ]
     profiler = None
     if args.profile:
         from pyinstrument import Profiler
@@ -114,12 +139,16 @@ def main() -> None:
             print(f"{n:3d} {alias:18} {sql[:160]}")
         counter.record = None
     base = rows[0]
-    print(f"\nin-process, PostgreSQL, {len(timed)} submissions, {time.ctime()}, load average {os.getloadavg()}\n")
+    print(
+        f"\nin-process, PostgreSQL, {len(timed)} submissions, {time.ctime()}, load average {os.getloadavg()}\n"
+    )
     print("| case | n | median ms | p99 ms | CPU median ms | CPU p99 ms | queries | CPU vs baseline |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
-        print(f"| {r['case']} | {r['n']} | {r['median']:.2f} | {r['p99']:.2f} | {r['cpu']:.2f} | "
-              f"{r['cpu_p99']:.2f} | {r['queries']:.0f} | {r['cpu'] / base['cpu']:.1f}× |")
+        print(
+            f"| {r['case']} | {r['n']} | {r['median']:.2f} | {r['p99']:.2f} | {r['cpu']:.2f} | "
+            f"{r['cpu_p99']:.2f} | {r['queries']:.0f} | {r['cpu'] / base['cpu']:.1f}× |"
+        )
     if args.profile:
         print(f"\nprofile: {args.profile}")
 

@@ -72,16 +72,26 @@ WORKERS = ("scale-a", "scale-b")
 BROKER = "redis://127.0.0.1:6379/12"
 BUNDLE = "140524-09"
 SWEEP_TASK = "cases.sweep_deadlines"
-NOTICES = Path("/tmp/yjs-scale-out-notifications.jsonl")  # the workers send the applicants' notices to this file
+NOTICES = Path(
+    "/tmp/yjs-scale-out-notifications.jsonl"
+)  # the workers send the applicants' notices to this file
 DELIVER_TASK = "integrations.deliver_outbox"
 
 
 def server_env(url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("YIJIANSHI_FAULT", "YIJIANSHI_OUTBOX_RUNNER")}
-    env.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="yijianshi.settings", YIJIANSHI_TASKS="celery",
-               CELERY_BROKER_URL=BROKER, REDIS_URL=BROKER, YIJIANSHI_NOTIFY_CHANNELS="file",
-               YIJIANSHI_LOG_LEVEL="WARNING", YIJIANSHI_NOTIFY_FILE=str(NOTICES),
-               PYTHONPATH=str(ROOT), YIJIANSHI_PUBLIC_URL=f"http://127.0.0.1:{WEB_PORTS[0]}")
+    env.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="yijianshi.settings",
+        YIJIANSHI_TASKS="celery",
+        CELERY_BROKER_URL=BROKER,
+        REDIS_URL=BROKER,
+        YIJIANSHI_NOTIFY_CHANNELS="file",
+        YIJIANSHI_LOG_LEVEL="WARNING",
+        YIJIANSHI_NOTIFY_FILE=str(NOTICES),
+        PYTHONPATH=str(ROOT),
+        YIJIANSHI_PUBLIC_URL=f"http://127.0.0.1:{WEB_PORTS[0]}",
+    )
     return env
 
 
@@ -106,22 +116,67 @@ class Deployment:
 
     def _spawn(self, cmd: list[str], log: str) -> subprocess.Popen[bytes]:
         out = open(self.workdir / log, "wb")  # noqa: SIM115 - the child keeps it open
-        return subprocess.Popen(cmd, env=server_env(self.url), cwd=ROOT, stdout=out, stderr=out,
-                                start_new_session=True)
+        return subprocess.Popen(
+            cmd, env=server_env(self.url), cwd=ROOT, stdout=out, stderr=out, start_new_session=True
+        )
 
     def start(self) -> None:
         for port in WEB_PORTS:
-            self.webs.append(self._spawn([
-                str(ROOT / ".venv/bin/gunicorn"), "yijianshi.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1",
-                "--threads", str(self.web_threads), "--log-level", "warning", "--timeout", "60",
-                "--graceful-timeout", "10"], f"web-{port}.log"))
+            self.webs.append(
+                self._spawn(
+                    [
+                        str(ROOT / ".venv/bin/gunicorn"),
+                        "yijianshi.wsgi",
+                        "-b",
+                        f"127.0.0.1:{port}",
+                        "-w",
+                        "1",
+                        "--threads",
+                        str(self.web_threads),
+                        "--log-level",
+                        "warning",
+                        "--timeout",
+                        "60",
+                        "--graceful-timeout",
+                        "10",
+                    ],
+                    f"web-{port}.log",
+                )
+            )
         for name in WORKERS:
-            self.workers.append(self._spawn([
-                str(ROOT / ".venv/bin/celery"), "-A", "yijianshi", "worker", "-n", f"{name}@%h",
-                "-c", str(self.concurrency), "--loglevel", "INFO", "--without-gossip", "--without-mingle",
-                "--without-heartbeat"], f"{name}.log"))
-        self.beat = self._spawn([str(ROOT / ".venv/bin/celery"), "-A", "yijianshi", "beat", "--loglevel", "INFO",
-                                 "-s", str(self.workdir / "beat-schedule")], "beat.log")
+            self.workers.append(
+                self._spawn(
+                    [
+                        str(ROOT / ".venv/bin/celery"),
+                        "-A",
+                        "yijianshi",
+                        "worker",
+                        "-n",
+                        f"{name}@%h",
+                        "-c",
+                        str(self.concurrency),
+                        "--loglevel",
+                        "INFO",
+                        "--without-gossip",
+                        "--without-mingle",
+                        "--without-heartbeat",
+                    ],
+                    f"{name}.log",
+                )
+            )
+        self.beat = self._spawn(
+            [
+                str(ROOT / ".venv/bin/celery"),
+                "-A",
+                "yijianshi",
+                "beat",
+                "--loglevel",
+                "INFO",
+                "-s",
+                str(self.workdir / "beat-schedule"),
+            ],
+            "beat.log",
+        )
         for port in WEB_PORTS:
             wait_until_answering(port, self.workdir / f"web-{port}.log")
 
@@ -146,22 +201,28 @@ class Deployment:
 def overdue_intakes(url: str) -> int:
     """Every application not taken in yet is due for intake a minute ago."""
     with psql(url) as conn:
-        return conn.execute("UPDATE cases_application SET intake_deadline = now() - interval '1 minute' "
-                            "WHERE status = 'submitted'").rowcount
+        return conn.execute(
+            "UPDATE cases_application SET intake_deadline = now() - interval '1 minute' "
+            "WHERE status = 'submitted'"
+        ).rowcount
 
 
 def overdue_cases(url: str, age: str) -> int:
     """Item cases waiting for acceptance are due `age` ago (only those whose deadline is later than that)."""
     with psql(url) as conn:
-        return conn.execute(f"UPDATE cases_itemcase SET accept_deadline = now() - interval '{age}' "  # noqa: S608
-                            f"WHERE status = 'pending_acceptance' AND accept_deadline > now() - interval '{age}'"
-                            ).rowcount
+        return conn.execute(
+            f"UPDATE cases_itemcase SET accept_deadline = now() - interval '{age}' "  # noqa: S608
+            f"WHERE status = 'pending_acceptance' AND accept_deadline > now() - interval '{age}'"
+        ).rowcount
 
 
 def below_level(url: str, level: int) -> int:
     with psql(url) as conn:
-        row = conn.execute("SELECT count(*) FROM cases_itemcase WHERE status = 'pending_acceptance' "
-                           "AND escalation_level < %s", [level]).fetchone()
+        row = conn.execute(
+            "SELECT count(*) FROM cases_itemcase WHERE status = 'pending_acceptance' "
+            "AND escalation_level < %s",
+            [level],
+        ).fetchone()
         return int(row[0]) if row else 0
 
 
@@ -213,8 +274,10 @@ def wait_for_queue(timeout: float) -> None:
 
 # --- what each process did ----------------------------------------------------------------------------------
 
-TASK_DONE = re.compile(r"^\[(?P<at>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}): INFO/[^\]]+\] Task (?P<name>[\w.]+)"
-                       r"\[[\w-]+\] succeeded in (?P<runtime>[\d.e-]+)s: (?P<result>.*)$")
+TASK_DONE = re.compile(
+    r"^\[(?P<at>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}): INFO/[^\]]+\] Task (?P<name>[\w.]+)"
+    r"\[[\w-]+\] succeeded in (?P<runtime>[\d.e-]+)s: (?P<result>.*)$"
+)
 
 
 @dataclass
@@ -242,7 +305,9 @@ def task_runs(workdir: Path) -> list[TaskRun]:
 
 def overlapping(runs: list[TaskRun]) -> int:
     """How many of `runs` ran, at least in part, at the same moment as one of them on the other worker."""
-    return sum(1 for a in runs if any(b.worker != a.worker and a.start < b.end and b.start < a.end for b in runs))
+    return sum(
+        1 for a in runs if any(b.worker != a.worker and a.start < b.end and b.start < a.end for b in runs)
+    )
 
 
 # --- the sign-in lockout, seen through both web processes ---------------------------------------------------
@@ -257,8 +322,12 @@ def lockout_shared(username: str) -> list[int]:
     for n in range(7):
         conn = http.client.HTTPConnection("127.0.0.1", WEB_PORTS[n % 2], timeout=60)
         password = "yijianshi-demo" if n >= 5 else f"wrong-{n}"  # noqa: S105 - the demo password
-        conn.request("POST", "/api/auth/token/", body=json.dumps({"username": username, "password": password}),
-                     headers={"Content-Type": "application/json"})
+        conn.request(
+            "POST",
+            "/api/auth/token/",
+            body=json.dumps({"username": username, "password": password}),
+            headers={"Content-Type": "application/json"},
+        )
         statuses.append(conn.getresponse().status)
         conn.close()
     return statuses
@@ -267,8 +336,16 @@ def lockout_shared(username: str) -> list[int]:
 # --- the checks ----------------------------------------------------------------------------------------------
 
 
-def verify(*, tally: Tally, run_id: str, receiver: Any, runs: list[TaskRun], answered: Counter[int],
-           lockout: list[int], sweeps_sent: int) -> tuple[list[tuple[str, Any, Any, bool]], dict[str, Any]]:
+def verify(
+    *,
+    tally: Tally,
+    run_id: str,
+    receiver: Any,
+    runs: list[TaskRun],
+    answered: Counter[int],
+    lockout: list[int],
+    sweeps_sent: int,
+) -> tuple[list[tuple[str, Any, Any, bool]], dict[str, Any]]:
     """Rows (check, count, expected, passed) and the per-process figures."""
     from django.db import close_old_connections
     from django.db.models import Count
@@ -284,20 +361,34 @@ def verify(*, tally: Tally, run_id: str, receiver: Any, runs: list[TaskRun], ans
         rows.append((name, count, expected, count == expected if passed is None else passed))
 
     row("submissions answered 2xx", counts["2xx (created or replayed)"], len(tally.ok) + len(tally.gave_up))
-    row("… of them stored exactly once, with all their item cases (bench/faults.py checks)",
-        len(failures), 0, not failures)
-    row("replays of a key on the other web process answered with the original", tally.replays,
-        f"{tally.replays} (mismatches: {len(tally.replay_mismatch)})", not tally.replay_mismatch)
+    row(
+        "… of them stored exactly once, with all their item cases (bench/faults.py checks)",
+        len(failures),
+        0,
+        not failures,
+    )
+    row(
+        "replays of a key on the other web process answered with the original",
+        tally.replays,
+        f"{tally.replays} (mismatches: {len(tally.replay_mismatch)})",
+        not tally.replay_mismatch,
+    )
     row("applications taken in", len(tally.received), len(tally.ok))
     messages = OutboxMessage.objects.count()
     cases = counts["item cases"]
     row("outbox messages (one per item case)", messages, cases)
-    row("outbox messages delivered", OutboxMessage.objects.filter(status=OutboxStatus.DELIVERED).count(), messages)
+    row(
+        "outbox messages delivered",
+        OutboxMessage.objects.filter(status=OutboxStatus.DELIVERED).count(),
+        messages,
+    )
     row("department system: distinct Idempotency-Keys", len(receiver.messages), messages)
     requests = Counter(a.key for a in receiver.attempts)
     row("department system: requests (each key once)", sum(requests.values()), messages)
     row("department system: duplicates", sum(receiver.duplicates.values()), 0)
-    row("messages claimed more than once (attempts ≠ 1)", OutboxMessage.objects.exclude(attempts=1).count(), 0)
+    row(
+        "messages claimed more than once (attempts ≠ 1)", OutboxMessage.objects.exclude(attempts=1).count(), 0
+    )
 
     def doubled(type_: str, by: tuple[str, ...], item_cases: bool = True) -> int:
         events = CaseEvent.objects.filter(type=type_, item_case__isnull=not item_cases)
@@ -305,34 +396,83 @@ def verify(*, tally: Tally, run_id: str, receiver: Any, runs: list[TaskRun], ans
 
     escalations = CaseEvent.objects.filter(type=EventType.ESCALATED).count()
     overdue_events = CaseEvent.objects.filter(type=EventType.OVERDUE).count()
-    row("item cases escalated to level 2 (all of them)", ItemCase.objects.filter(escalation_level=2).count(), cases)
+    row(
+        "item cases escalated to level 2 (all of them)",
+        ItemCase.objects.filter(escalation_level=2).count(),
+        cases,
+    )
     row("escalation events (two levels per item case)", escalations, 2 * cases)
-    row("item cases with two escalation events of one level", doubled(EventType.ESCALATED, ("item_case",
-                                                                                            "data__level")), 0)
+    row(
+        "item cases with two escalation events of one level",
+        doubled(EventType.ESCALATED, ("item_case", "data__level")),
+        0,
+    )
     row("item cases with two overdue events", doubled(EventType.OVERDUE, ("item_case",)), 0)
-    row("applications with two overdue-at-intake events", doubled(EventType.OVERDUE, ("application",), False), 0)
+    row(
+        "applications with two overdue-at-intake events",
+        doubled(EventType.OVERDUE, ("application",), False),
+        0,
+    )
     sweeps = [r for r in runs if r.name == SWEEP_TASK]
     reported = Counter[str]()
     for r in sweeps:
         reported.update(r.result)
-    row("escalations the sweeps reported (worker logs) = escalation events", reported["escalated"], escalations)
+    row(
+        "escalations the sweeps reported (worker logs) = escalation events",
+        reported["escalated"],
+        escalations,
+    )
     row("overdue marks the sweeps reported = overdue events", reported["overdue"], overdue_events)
-    row("sweeps run (sent by this script, plus the beat's)", len(sweeps), f"≥ {sweeps_sent}",
-        len(sweeps) >= sweeps_sent)
-    row("sweeps that overlapped a sweep on the other worker", overlapping(sweeps), "> 0", overlapping(sweeps) > 0)
-    row("rows a sweep skipped: another transaction held them (the other sweep, an intake)", reported["skipped"],
-        "> 0", reported["skipped"] > 0)
+    row(
+        "sweeps run (sent by this script, plus the beat's)",
+        len(sweeps),
+        f"≥ {sweeps_sent}",
+        len(sweeps) >= sweeps_sent,
+    )
+    row(
+        "sweeps that overlapped a sweep on the other worker",
+        overlapping(sweeps),
+        "> 0",
+        overlapping(sweeps) > 0,
+    )
+    row(
+        "rows a sweep skipped: another transaction held them (the other sweep, an intake)",
+        reported["skipped"],
+        "> 0",
+        reported["skipped"] > 0,
+    )
     deliveries = [r for r in runs if r.name == DELIVER_TASK and r.result.get("delivered")]
-    row("delivery runs that overlapped one on the other worker (both delivering)", overlapping(deliveries), "> 0",
-        overlapping(deliveries) > 0)
-    row("sign-in lockout shared by both web processes (5 failures, then the right password on each)",
-        " ".join(map(str, lockout)), "400×5 429 429", lockout[5:] == [429, 429])
+    row(
+        "delivery runs that overlapped one on the other worker (both delivering)",
+        overlapping(deliveries),
+        "> 0",
+        overlapping(deliveries) > 0,
+    )
+    row(
+        "sign-in lockout shared by both web processes (5 failures, then the right password on each)",
+        " ".join(map(str, lockout)),
+        "400×5 429 429",
+        lockout[5:] == [429, 429],
+    )
 
     per_process: dict[str, Any] = {}
     for port in sorted(answered):
         per_process[f"web 127.0.0.1:{port}"] = {"requests answered": answered[port]}
-    by_worker: dict[str, Counter[str]] = defaultdict(lambda: Counter(dict.fromkeys(
-        ["delivery tasks", "messages delivered", "sweeps", "escalations", "overdue marked", "rows skipped"], 0)))
+    by_worker: dict[str, Counter[str]] = defaultdict(
+        lambda: Counter(
+            dict.fromkeys(
+                [
+                    "delivery tasks",
+                    "messages delivered",
+                    "sweeps",
+                    "escalations",
+                    "overdue marked",
+                    "rows skipped",
+                ],
+                0,
+            )
+        )
+    )
     for r in runs:
         c = by_worker[r.worker]
         if r.name == DELIVER_TASK:
@@ -347,21 +487,32 @@ def verify(*, tally: Tally, run_id: str, receiver: Any, runs: list[TaskRun], ans
         per_process[f"worker {worker}"] = dict(by_worker[worker])
     delivered_by_workers = sum(c["messages delivered"] for c in by_worker.values())
     row("messages delivered, as the workers' logs count them", delivered_by_workers, messages)
-    notices = Counter((n.get("reference"), n.get("event")) for n in map(json.loads, NOTICES.read_text(
-        encoding="utf-8").splitlines()))
-    row("notices to applicants (sent by the workers; submitted and received for each)", sum(notices.values()),
-        2 * len(tally.ok))
+    notices = Counter(
+        (n.get("reference"), n.get("event"))
+        for n in map(json.loads, NOTICES.read_text(encoding="utf-8").splitlines())
+    )
+    row(
+        "notices to applicants (sent by the workers; submitted and received for each)",
+        sum(notices.values()),
+        2 * len(tally.ok),
+    )
     row("notices sent twice (same application, same event)", sum(1 for n in notices.values() if n > 1), 0)
     for worker in WORKERS:
         c = by_worker[worker]
-        row(f"worker {worker}: delivered and swept", f"{c['messages delivered']} / {c['sweeps']}", "> 0 / > 0",
-            c["messages delivered"] > 0 and c["sweeps"] > 0)
+        row(
+            f"worker {worker}: delivered and swept",
+            f"{c['messages delivered']} / {c['sweeps']}",
+            "> 0 / > 0",
+            c["messages delivered"] > 0 and c["sweeps"] > 0,
+        )
     for port in WEB_PORTS:
         row(f"web 127.0.0.1:{port}: requests answered", answered[port], "> 0", answered[port] > 0)
     return rows, per_process
 
 
-def print_table(rows: list[tuple[str, Any, Any, bool]], per_process: dict[str, Any], head: dict[str, Any]) -> None:
+def print_table(
+    rows: list[tuple[str, Any, Any, bool]], per_process: dict[str, Any], head: dict[str, Any]
+) -> None:
     print("\n" + ", ".join(f"{k}: {v}" for k, v in head.items()) + "\n")
     print("| check | count | expected | |")
     print("| --- | ---: | ---: | --- |")
@@ -376,7 +527,9 @@ def print_table(rows: list[tuple[str, Any, Any, bool]], per_process: dict[str, A
 # --- the run -------------------------------------------------------------------------------------------------
 
 
-def in_threads(jobs: list[Any], clients: int, work: Callable[[Client, Any], None], answered: Counter[int]) -> None:
+def in_threads(
+    jobs: list[Any], clients: int, work: Callable[[Client, Any], None], answered: Counter[int]
+) -> None:
     """`clients` threads, each with its own round-robin client, share out `jobs`."""
     lock = threading.Lock()
 
@@ -414,8 +567,10 @@ def run(args: argparse.Namespace) -> int:
     receiver = Receiver(secret=secret).start()
     departments = Department.objects.filter(handled_bundle_items__version__bundle__code=BUNDLE).distinct()
     for dept in departments:
-        DepartmentIntegration.objects.update_or_create(department=dept, defaults={
-            "mode": IntegrationMode.WEBHOOK, "url": receiver.url, "secret": secret, "active": True})
+        DepartmentIntegration.objects.update_or_create(
+            department=dept,
+            defaults={"mode": IntegrationMode.WEBHOOK, "url": receiver.url, "secret": secret, "active": True},
+        )
     deployment = Deployment(args.database_url, workdir, args.web_threads, args.concurrency)
     tally, progress, answered = Tally(), Counter[str](), Counter[int]()
     run_id = f"scale-{secrets.token_hex(4)}"
@@ -423,7 +578,9 @@ def run(args: argparse.Namespace) -> int:
     sweeps_sent = 0
     try:
         deployment.start()
-        form_template, needed = guide_body(f"http://127.0.0.1:{WEB_PORTS[0]}", prepared["applicants"][0]["token"])
+        form_template, needed = guide_body(
+            f"http://127.0.0.1:{WEB_PORTS[0]}", prepared["applicants"][0]["token"]
+        )
         t = time.monotonic()
         numbers: list[str] = []
 
@@ -438,10 +595,12 @@ def run(args: argparse.Namespace) -> int:
         t = time.monotonic()
         overdue_intakes(args.database_url)
         clerk = prepared["staff"]["clerk"]
-        with Sweeps(burst=2, interval=args.sweep_interval,
-                    tick=lambda: overdue_cases(args.database_url, "1 minute")) as sweeps:
-            in_threads(sorted(numbers), args.clients, lambda client, n: intake_one(client, n, clerk, tally),
-                       answered)
+        with Sweeps(
+            burst=2, interval=args.sweep_interval, tick=lambda: overdue_cases(args.database_url, "1 minute")
+        ) as sweeps:
+            in_threads(
+                sorted(numbers), args.clients, lambda client, n: intake_one(client, n, clerk, tally), answered
+            )
             times["intake"] = time.monotonic() - t
             t = time.monotonic()
             deadline = t + args.escalate_timeout
@@ -460,7 +619,10 @@ def run(args: argparse.Namespace) -> int:
         wait_for_queue(60)
         outbox = drain(args.drain_timeout)
         deadline = time.monotonic() + 60
-        while sum(r.name == SWEEP_TASK for r in task_runs(workdir)) < sweeps_sent and time.monotonic() < deadline:
+        while (
+            sum(r.name == SWEEP_TASK for r in task_runs(workdir)) < sweeps_sent
+            and time.monotonic() < deadline
+        ):
             time.sleep(1)  # every sweep sent has run (a worker may still hold one it took from the queue)
         times["level 2 for all, drain"] = time.monotonic() - t
         time.sleep(1)  # a delivery answered at the last moment is recorded
@@ -469,32 +631,49 @@ def run(args: argparse.Namespace) -> int:
         deployment.stop()
         receiver.stop()
     times["total"] = time.monotonic() - t0
-    rows, per_process = verify(tally=tally, run_id=run_id, receiver=receiver, runs=task_runs(workdir),
-                               answered=answered, lockout=lockout, sweeps_sent=sweeps_sent)
-    head = {"started": started, "submissions": args.submissions, "clients": args.clients,
-            "web": f"2 × gunicorn (1 worker, {args.web_threads} threads)",
-            "workers": f"2 × celery (concurrency {args.concurrency}), 1 beat", "outbox at the end": outbox,
-            **{f"{k} s": round(v, 1) for k, v in times.items()}}
+    rows, per_process = verify(
+        tally=tally,
+        run_id=run_id,
+        receiver=receiver,
+        runs=task_runs(workdir),
+        answered=answered,
+        lockout=lockout,
+        sweeps_sent=sweeps_sent,
+    )
+    head = {
+        "started": started,
+        "submissions": args.submissions,
+        "clients": args.clients,
+        "web": f"2 × gunicorn (1 worker, {args.web_threads} threads)",
+        "workers": f"2 × celery (concurrency {args.concurrency}), 1 beat",
+        "outbox at the end": outbox,
+        **{f"{k} s": round(v, 1) for k, v in times.items()},
+    }
     print_table(rows, per_process, head)
     failed = [r for r in rows if not r[3]]
     if failed:
-        print("\nFAILED:\n  " + "\n  ".join(f"{name}: {count} (expected {expected})"
-                                             for name, count, expected, _ in failed))
+        print(
+            "\nFAILED:\n  "
+            + "\n  ".join(f"{name}: {count} (expected {expected})" for name, count, expected, _ in failed)
+        )
         return 1
     print("\nOK: every check passed")
     return 0
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url", default=DEFAULT_DB)
     parser.add_argument("--submissions", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--applicants", type=int, default=200)
     parser.add_argument("--web-threads", type=int, default=4)
     parser.add_argument("--concurrency", type=int, default=2, help="pool processes of each Celery worker")
-    parser.add_argument("--sweep-interval", type=float, default=3.0,
-                        help="seconds between two bursts of two sweep tasks")
+    parser.add_argument(
+        "--sweep-interval", type=float, default=3.0, help="seconds between two bursts of two sweep tasks"
+    )
     parser.add_argument("--escalate-timeout", type=float, default=180.0)
     parser.add_argument("--drain-timeout", type=float, default=180.0)
     parser.add_argument("--workdir", default="/tmp/yjs-scale-out")

@@ -90,8 +90,9 @@ def seeded_count() -> int:
     import psycopg
 
     with psycopg.connect(_dsn(), autocommit=True) as conn:
-        row = conn.execute("SELECT count(*) FROM cases_application WHERE request_digest = %s",
-                           [SEED_DIGEST]).fetchone()
+        row = conn.execute(
+            "SELECT count(*) FROM cases_application WHERE request_digest = %s", [SEED_DIGEST]
+        ).fetchone()
         return int(row[0]) if row else 0
 
 
@@ -118,10 +119,12 @@ def tokens(prepared: dict[str, Any] | None) -> dict[str, Any]:
         applicants = prepared["applicants"]
     else:  # --reuse: the accounts bench/http_submit.py's prepare() made (bench-00000 …)
         applicants = []
-        for p in Profile.objects.filter(user__username__startswith="bench-").select_related("user").order_by(
-                "user__username"):
-            applicants.append({"token": api_token_issue(user=p.user), "id": p.id_number,
-                               "name": p.name})
+        for p in (
+            Profile.objects.filter(user__username__startswith="bench-")
+            .select_related("user")
+            .order_by("user__username")
+        ):
+            applicants.append({"token": api_token_issue(user=p.user), "id": p.id_number, "name": p.name})
     return {"heavy": heavy, "officer": officer, "applicants": applicants}
 
 
@@ -133,8 +136,15 @@ def client(token: str) -> Any:
     return c
 
 
-def measure(size: int, toks: dict[str, Any], submit_body: Any, counter: Counter, repeat: int,
-            repeat_submit: int, next_applicant: list[int]) -> dict[str, dict[str, Any]]:
+def measure(
+    size: int,
+    toks: dict[str, Any],
+    submit_body: Any,
+    counter: Counter,
+    repeat: int,
+    repeat_submit: int,
+    next_applicant: list[int],
+) -> dict[str, dict[str, Any]]:
     """Time the cases round by round (one of each list per round, a submission every few rounds)."""
     heavy, officer = client(toks["heavy"]), client(toks["officer"])
     applicants = toks["applicants"]
@@ -166,8 +176,11 @@ def measure(size: int, toks: dict[str, Any], submit_body: Any, counter: Counter,
         if r.status_code != 200:
             raise SystemExit(f"{name}: HTTP {r.status_code}: {r.content[:300]!r}")
         body = r.json()
-        shape[name] = {"count": body.get("count"), "results": len(body.get("results", [])),
-                       "paginated": {"count", "next", "previous", "results"} <= set(body)}
+        shape[name] = {
+            "count": body.get("count"),
+            "results": len(body.get("results", [])),
+            "paginated": {"count", "next", "previous", "results"} <= set(body),
+        }
     for _ in range(3):
         submit()
     every = max(1, repeat // max(1, repeat_submit))
@@ -188,8 +201,14 @@ def measure(size: int, toks: dict[str, Any], submit_body: Any, counter: Counter,
     out = {}
     for name, lat in samples.items():
         q = queries[name]
-        out[name] = {"size": size, "n": len(lat), "median": statistics.median(lat), "p99": pct(lat, 0.99),
-                     "queries": (min(q), max(q)), **shape.get(name, {})}
+        out[name] = {
+            "size": size,
+            "n": len(lat),
+            "median": statistics.median(lat),
+            "p99": pct(lat, 0.99),
+            "queries": (min(q), max(q)),
+            **shape.get(name, {}),
+        }
     return out
 
 
@@ -216,9 +235,12 @@ def _hits(top: dict[str, Any]) -> list[str]:
             if fed > MANY_ROWS:
                 method = f" ({node['Sort Method']})" if node.get("Sort Method") else ""
                 keys = f" by {', '.join(node['Sort Key'])}" if node.get("Sort Key") else ""
-                why = (" — no index yields this order under this filter, so every matching row is read and "
-                       "sorted before the LIMIT" if "Sort" in kind
-                       else " — the paginator's COUNT(*) visits every matching row")
+                why = (
+                    " — no index yields this order under this filter, so every matching row is read and "
+                    "sorted before the LIMIT"
+                    if "Sort" in kind
+                    else " — the paginator's COUNT(*) visits every matching row"
+                )
                 what = "sort" if "Sort" in kind else "aggregate"
                 hits.append(f"{what}{method} over {fed:,} rows{keys}{why}")
         if kind in ("Index Scan", "Index Only Scan", "Bitmap Index Scan") and rows > MANY_ROWS:
@@ -233,9 +255,11 @@ def explain(toks: dict[str, Any], counter: Counter) -> tuple[list[str], list[str
 
     findings: list[str] = []
     plans: list[str] = []
-    cases = (("my apps", toks["heavy"], "/api/applications/", None),
-             ("dept queue", toks["officer"], "/api/item-cases/", None),
-             ("dept open", toks["officer"], "/api/item-cases/", {"status": "accepted"}))
+    cases = (
+        ("my apps", toks["heavy"], "/api/applications/", None),
+        ("dept queue", toks["officer"], "/api/item-cases/", None),
+        ("dept open", toks["officer"], "/api/item-cases/", {"status": "accepted"}),
+    )
     for name, token, path, params in cases:
         counter.record = []
         client(token).get(path, params)
@@ -255,8 +279,9 @@ def explain(toks: dict[str, Any], counter: Counter) -> tuple[list[str], list[str
             plans.append(f"--- {label} ({ms:.1f} ms)\n{sql}\nparameters: {sql_params}\n{text}\n")
             hits = "; ".join(_hits(top)) or "no sequential scan, no sort or aggregate over many rows"
             blocks = (top["Plan"].get("Shared Hit Blocks", 0), top["Plan"].get("Shared Read Blocks", 0))
-            findings.append(f"{label}: {ms:.1f} ms, shared hit {blocks[0]:,} / read {blocks[1]:,} blocks; "
-                            + hits)
+            findings.append(
+                f"{label}: {ms:.1f} ms, shared hit {blocks[0]:,} / read {blocks[1]:,} blocks; " + hits
+            )
     return findings, plans
 
 
@@ -264,13 +289,17 @@ def explain(toks: dict[str, Any], counter: Counter) -> tuple[list[str], list[str
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="10000,1000000")
     parser.add_argument("--repeat", type=int, default=200, help="requests per list case and size")
     parser.add_argument("--repeat-submit", type=int, default=50, help="submissions per size")
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep the database as it is (seeded earlier by this script) and only grow it")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the database as it is (seeded earlier by this script) and only grow it",
+    )
     parser.add_argument("--plans-file", default="/tmp/yjs-scaling-plans.txt")
     args = parser.parse_args()
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
@@ -303,8 +332,12 @@ def main() -> None:
 
     def submit_body(a: dict[str, Any]) -> dict[str, Any]:
         form, needed = submit_form
-        return {"bundle": BUNDLE, "materials": needed, "answers": {},
-                "form": sample_form(form, overrides={"mother.id_number": a["id"], "mother.name": a["name"]})}
+        return {
+            "bundle": BUNDLE,
+            "materials": needed,
+            "answers": {},
+            "form": sample_form(form, overrides={"mother.id_number": a["id"], "mother.name": a["name"]}),
+        }
 
     for size in sizes:
         have = seeded_count()
@@ -317,15 +350,20 @@ def main() -> None:
         if not toks:
             toks = tokens(prepared)
             guide = client(toks["officer"]).get(f"/api/bundles/{BUNDLE}/").json()
-            submit_form[:] = [guide["form"], [m["code"] for m in guide["materials"]
-                                              if m["required"] and not m["waiver"]]]
+            submit_form[:] = [
+                guide["form"],
+                [m["code"] for m in guide["materials"] if m["required"] and not m["waiver"]],
+            ]
         t1 = time.perf_counter()
-        for name, row in measure(size, toks, submit_body, counter, args.repeat, args.repeat_submit,
-                                 next_applicant).items():
+        for name, row in measure(
+            size, toks, submit_body, counter, args.repeat, args.repeat_submit, next_applicant
+        ).items():
             results.setdefault(name, []).append(row)
         timings[f"measure {size:,}"] = time.perf_counter() - t1
-        print(f"measured {size:,} in {timings[f'measure {size:,}']:.1f} s; load average {os.getloadavg()}",
-              flush=True)
+        print(
+            f"measured {size:,} in {timings[f'measure {size:,}']:.1f} s; load average {os.getloadavg()}",
+            flush=True,
+        )
 
     findings, plans = explain(toks, counter)
     Path(args.plans_file).write_text("\n".join(plans))
@@ -334,23 +372,34 @@ def main() -> None:
 
     with psycopg.connect(_dsn(), autocommit=True) as conn:
         db_bytes = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
-        rows = {t: conn.execute(f"SELECT reltuples::bigint FROM pg_class WHERE relname = '{t}'").fetchone()[0]
-                for t in TABLES}
+        rows = {
+            t: conn.execute(f"SELECT reltuples::bigint FROM pg_class WHERE relname = '{t}'").fetchone()[0]
+            for t in TABLES
+        }
 
-    labels = {"submit": "submit (POST /api/applications/)",
-              "my apps": "my applications (GET /api/applications/)",
-              "dept queue": f"department queue (GET /api/item-cases/, {OFFICER})",
-              "dept open": "department queue, ?status=accepted"}
-    print(f"\nCost as the data grows — started {time.ctime(started)}; in-process APIClient, PostgreSQL "
-          f"yijianshi_scale ({db_bytes / 2**30:.1f} GiB at the end; rows ≈ "
-          + ", ".join(f"{t} {n:,}" for t, n in rows.items()) + f"); load average now {os.getloadavg()}\n")
+    labels = {
+        "submit": "submit (POST /api/applications/)",
+        "my apps": "my applications (GET /api/applications/)",
+        "dept queue": f"department queue (GET /api/item-cases/, {OFFICER})",
+        "dept open": "department queue, ?status=accepted",
+    }
+    print(
+        f"\nCost as the data grows — started {time.ctime(started)}; in-process APIClient, PostgreSQL "
+        f"yijianshi_scale ({db_bytes / 2**30:.1f} GiB at the end; rows ≈ "
+        + ", ".join(f"{t} {n:,}" for t, n in rows.items())
+        + f"); load average now {os.getloadavg()}\n"
+    )
     for s in seeds:
-        print(f"seeded to {s['size']:,}: +{s['appended']:,} applications in {s['rows_seconds']:.1f} s "
-              f"({s['per_second']:,.0f}/s), VACUUM ANALYZE {s['vacuum_s']:.1f} s; rows added: "
-              + ", ".join(f"{t} {s['after'][t] - s['before'][t]:,}" for t in TABLES))
+        print(
+            f"seeded to {s['size']:,}: +{s['appended']:,} applications in {s['rows_seconds']:.1f} s "
+            f"({s['per_second']:,.0f}/s), VACUUM ANALYZE {s['vacuum_s']:.1f} s; rows added: "
+            + ", ".join(f"{t} {s['after'][t] - s['before'][t]:,}" for t in TABLES)
+        )
     print()
-    print("| case | applications | requests | median ms | p99 ms | queries / request | rows (count / page) "
-          "| median ÷ smallest size's |")
+    print(
+        "| case | applications | requests | median ms | p99 ms | queries / request | rows (count / page) "
+        "| median ÷ smallest size's |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
     over = []
     for name, rows_ in results.items():
@@ -360,17 +409,22 @@ def main() -> None:
             q = r["queries"]
             qs = f"{q[0]}" if q[0] == q[1] else f"{q[0]}–{q[1]}"
             shape = f"{r['count']:,} / {r['results']}" if r.get("count") is not None else "—"
-            print(f"| {labels[name]} | {r['size']:,} | {r['n']} | {r['median']:.1f} | {r['p99']:.1f} | "
-                  f"{qs} | {shape} | {ratio:.2f}× |")
+            print(
+                f"| {labels[name]} | {r['size']:,} | {r['n']} | {r['median']:.1f} | {r['p99']:.1f} | "
+                f"{qs} | {shape} | {ratio:.2f}× |"
+            )
             if r is rows_[-1] and len(rows_) > 1 and ratio > LIMIT:
                 over.append(f"{labels[name]}: {ratio:.2f}× (> {LIMIT}×)")
     print(f"\nEXPLAIN (ANALYZE, BUFFERS) at {sizes[-1]:,} (plans in {args.plans_file}):")
     for f in findings:
         print(f"  - {f}")
     print("\nover the limit: " + ("; ".join(over) if over else f"none (every ratio within {LIMIT}×)"))
-    print("\ntimings: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
-          + "".join(f", seed to {s['size']:,} {s['seconds']:.1f} s" for s in seeds)
-          + f"; {time.time() - started:.0f} s in all")
+    print(
+        "\ntimings: "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
+        + "".join(f", seed to {s['size']:,} {s['seconds']:.1f} s" for s in seeds)
+        + f"; {time.time() - started:.0f} s in all"
+    )
     connections.close_all()
 
 

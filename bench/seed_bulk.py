@@ -47,8 +47,14 @@ SEED_DIGEST = "bench-seed"  # request_digest of every seeded application (how a 
 HEAVY = "seed-heavy"
 HEAVY_STRIDE = 150  # the heavy applicant owns application i for i % HEAVY_STRIDE == 0 (the newest ones)
 LEDGER_SOURCES = ("population", "marriage", "household", "birth", "birth", "population")
-TABLES = ("auth_user", "accounts_profile", "cases_application", "cases_itemcase", "cases_caseevent",
-          "ledger_ledgerentry")
+TABLES = (
+    "auth_user",
+    "accounts_profile",
+    "cases_application",
+    "cases_itemcase",
+    "cases_caseevent",
+    "ledger_ledgerentry",
+)
 
 
 def _dsn(url: str) -> str:
@@ -82,8 +88,9 @@ def templates(url: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     ordered = sorted(Bundle.objects.select_related("region"), key=lambda b: (b.code != NEWBORN, b.code))
     for bundle in ordered:
         version = current_version(bundle)
-        points = list(ServicePoint.objects.filter(region=bundle.region).order_by("pk")
-                      .values_list("pk", flat=True))
+        points = list(
+            ServicePoint.objects.filter(region=bundle.region).order_by("pk").values_list("pk", flat=True)
+        )
         if version is None or not points:
             continue
         computed = guide_compute(version=version, answers={}, actor=Actor.system())
@@ -96,23 +103,45 @@ def templates(url: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             except ValueError:
                 form = {}
         departments = dict(Department.objects.filter(region=bundle.region).values_list("code", "pk"))
-        by_ref = dict(Item.objects.filter(region=bundle.region, ref__in=snapshot["included"])
-                      .values_list("ref", "pk"))
+        by_ref = dict(
+            Item.objects.filter(region=bundle.region, ref__in=snapshot["included"]).values_list("ref", "pk")
+        )
         k = len(bundles)
         specs = [s for s in snapshot["items"] if s["ref"] in by_ref and s["department"] in departments]
         if not specs:
             continue
-        bundles.append({"k": k, "bundle_id": bundle.pk, "version_id": version.pk, "version": version.number,
-                        "region_id": bundle.region_id, "region_code": bundle.region.code,
-                        "party_type": "enterprise" if bundle.subject == "enterprise" else "person",
-                        "snapshot": snapshot, "answers": guide_answers,
-                        "form": form, "points": points, "n_items": len(specs),
-                        "materials": sorted(m["code"] for m in snapshot["materials"]
-                                            if m["required"] and not m["waiver"])})
+        bundles.append(
+            {
+                "k": k,
+                "bundle_id": bundle.pk,
+                "version_id": version.pk,
+                "version": version.number,
+                "region_id": bundle.region_id,
+                "region_code": bundle.region.code,
+                "party_type": "enterprise" if bundle.subject == "enterprise" else "person",
+                "snapshot": snapshot,
+                "answers": guide_answers,
+                "form": form,
+                "points": points,
+                "n_items": len(specs),
+                "materials": sorted(
+                    m["code"] for m in snapshot["materials"] if m["required"] and not m["waiver"]
+                ),
+            }
+        )
         for pos, spec in enumerate(specs):
-            items.append({"k": k, "pos": pos, "ref": spec["ref"], "item_id": by_ref[spec["ref"]],
-                          "name": spec["name"][:300], "department_id": departments[spec["department"]],
-                          "requires": list(spec["requires"]), "days": int(spec["promised_limit_days"])})
+            items.append(
+                {
+                    "k": k,
+                    "pos": pos,
+                    "ref": spec["ref"],
+                    "item_id": by_ref[spec["ref"]],
+                    "name": spec["name"][:300],
+                    "department_id": departments[spec["department"]],
+                    "requires": list(spec["requires"]),
+                    "days": int(spec["promised_limit_days"]),
+                }
+            )
     from django.db import connections
 
     connections.close_all()
@@ -137,12 +166,42 @@ def _load_templates(conn: Any, bundles: list[dict[str, Any]], items: list[dict[s
     with conn.cursor() as cur:
         cur.executemany(
             "INSERT INTO seed_bundle VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            [(b["k"], b["bundle_id"], b["version_id"], b["version"], b["region_id"], b["region_code"],
-              b["party_type"], Jsonb(b["snapshot"]), Jsonb(b["answers"]), Jsonb(b["form"]),
-              Jsonb(b["materials"]), b["points"], len(b["points"]), b["n_items"]) for b in bundles])
-        cur.executemany("INSERT INTO seed_item VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                        [(i["k"], i["pos"], i["ref"], i["item_id"], i["name"], i["department_id"],
-                          Jsonb(i["requires"]), i["days"]) for i in items])
+            [
+                (
+                    b["k"],
+                    b["bundle_id"],
+                    b["version_id"],
+                    b["version"],
+                    b["region_id"],
+                    b["region_code"],
+                    b["party_type"],
+                    Jsonb(b["snapshot"]),
+                    Jsonb(b["answers"]),
+                    Jsonb(b["form"]),
+                    Jsonb(b["materials"]),
+                    b["points"],
+                    len(b["points"]),
+                    b["n_items"],
+                )
+                for b in bundles
+            ],
+        )
+        cur.executemany(
+            "INSERT INTO seed_item VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                (
+                    i["k"],
+                    i["pos"],
+                    i["ref"],
+                    i["item_id"],
+                    i["name"],
+                    i["department_id"],
+                    Jsonb(i["requires"]),
+                    i["days"],
+                )
+                for i in items
+            ],
+        )
     conn.execute("ANALYZE seed_bundle")
     conn.execute("ANALYZE seed_item")
 
@@ -150,12 +209,15 @@ def _load_templates(conn: Any, bundles: list[dict[str, Any]], items: list[dict[s
 def _applicants(conn: Any, pool: int) -> None:
     """`pool` applicant accounts seed-0000000 … (and seed-heavy), created if missing; then the temporary
     table seed_applicant (n, user_id, username, id_number, name), n = -1 for seed-heavy."""
-    conn.execute("""INSERT INTO auth_user (password, last_login, is_superuser, username, first_name,
+    conn.execute(
+        """INSERT INTO auth_user (password, last_login, is_superuser, username, first_name,
             last_name, email, is_staff, is_active, date_joined)
         SELECT '!bench-seed', NULL, false, u, '', '', '', false, true, now()
         FROM (SELECT 'seed-' || lpad(n::text, 7, '0') AS u FROM generate_series(0, %s - 1) n
               UNION ALL SELECT %s) x
-        WHERE NOT EXISTS (SELECT 1 FROM auth_user WHERE username = x.u)""", [pool, HEAVY])
+        WHERE NOT EXISTS (SELECT 1 FROM auth_user WHERE username = x.u)""",
+        [pool, HEAVY],
+    )
     conn.execute("""INSERT INTO accounts_profile (user_id, role, name, id_number, phone, email, party_type,
             enterprise_name, enterprise_uscc, department_id, service_point_id, is_department_head, large_type,
             high_contrast)
@@ -165,11 +227,14 @@ def _applicants(conn: Any, pool: int) -> None:
         FROM auth_user u LEFT JOIN accounts_profile p ON p.user_id = u.id
         WHERE u.username LIKE 'seed-%' AND p.id IS NULL""")  # no parameters: a plain %
     conn.execute("DROP TABLE IF EXISTS seed_applicant")
-    conn.execute("""CREATE TEMP TABLE seed_applicant AS
+    conn.execute(
+        """CREATE TEMP TABLE seed_applicant AS
         SELECT CASE WHEN u.username = %s THEN -1 ELSE substr(u.username, 6)::int END AS n, u.id AS user_id,
                u.username, p.id_number, p.name
         FROM auth_user u JOIN accounts_profile p ON p.user_id = u.id
-        WHERE u.username LIKE 'seed-%%'""", [HEAVY])
+        WHERE u.username LIKE 'seed-%%'""",
+        [HEAVY],
+    )
     conn.execute("CREATE UNIQUE INDEX ON seed_applicant (n)")
     conn.execute("ANALYZE seed_applicant")
 
@@ -309,9 +374,20 @@ CROSS JOIN generate_series(0, %(per)s - 1) j
 """
 
 
-def seed(url: str, applications: int, *, per_applicant: int = 20, heavy: int = 60, newborn_share: float = 0.4,
-         ledger_per_application: int = 6, interval_seconds: float = 90.0, batch: int = 100_000,
-         vacuum: bool = False, quiet: bool = False, random_seed: float = 0.42) -> dict[str, Any]:
+def seed(
+    url: str,
+    applications: int,
+    *,
+    per_applicant: int = 20,
+    heavy: int = 60,
+    newborn_share: float = 0.4,
+    ledger_per_application: int = 6,
+    interval_seconds: float = 90.0,
+    batch: int = 100_000,
+    vacuum: bool = False,
+    quiet: bool = False,
+    random_seed: float = 0.42,
+) -> dict[str, Any]:
     """Append `applications` seeded applications (and their item cases, history, ledger rows) to the database
     at `url`. Returns timings and row counts (before and after)."""
     import psycopg
@@ -322,14 +398,17 @@ def seed(url: str, applications: int, *, per_applicant: int = 20, heavy: int = 6
     t_templates = time.perf_counter() - t_start
     with psycopg.connect(_dsn(url), autocommit=True) as conn:
         before = _counts(conn)
-        done, oldest = conn.execute("SELECT count(*), min(submitted_at) FROM cases_application "
-                                    "WHERE request_digest = %s", [SEED_DIGEST]).fetchone()
+        done, oldest = conn.execute(
+            "SELECT count(*), min(submitted_at) FROM cases_application WHERE request_digest = %s",
+            [SEED_DIGEST],
+        ).fetchone()
         done = int(done)
         # the first seeded row sits an hour before now; a later run continues the same clock backwards from
         # the oldest seeded row: row i (i >= i0) at start - (i - i0) × interval (plus up to one interval)
         i0 = done
-        start = oldest if oldest is not None else conn.execute(
-            "SELECT now() - interval '1 hour'").fetchone()[0]
+        start = (
+            oldest if oldest is not None else conn.execute("SELECT now() - interval '1 hour'").fetchone()[0]
+        )
         total = done + applications
         pool = max(1, math.ceil(total / max(1, per_applicant)))
         clerk_row = conn.execute("SELECT id FROM auth_user WHERE username = 'clerk'").fetchone()
@@ -343,32 +422,53 @@ def seed(url: str, applications: int, *, per_applicant: int = 20, heavy: int = 6
         with conn.transaction():
             _applicants(conn, pool)
         t_accounts = time.perf_counter() - t0
-        say(f"seed: {len(bundles)} bundles ({len(items)} items), {pool} seeded applicants (+{HEAVY}); "
+        say(
+            f"seed: {len(bundles)} bundles ({len(items)} items), {pool} seeded applicants (+{HEAVY}); "
             f"appending {applications:,} applications after {done:,} (templates {t_templates:.1f} s, "
-            f"accounts {t_accounts:.1f} s)")
+            f"accounts {t_accounts:.1f} s)"
+        )
         seq0 = int(conn.execute("SELECT coalesce(max(seq), 0) FROM ledger_ledgerentry").fetchone()[0]) + 1
         sequence = conn.execute("SELECT pg_get_serial_sequence('cases_application', 'id')").fetchone()[0]
         phases = {"applications": 0.0, "item_cases": 0.0, "events": 0.0, "ledger": 0.0}
         t_rows = time.perf_counter()
         for lo in range(done, total, batch):
             hi = min(total, lo + batch)
-            params = {"share": newborn_share, "nb": len(bundles), "start": start, "i0": i0,
-                      "step": interval_seconds, "lo": lo, "hi": hi, "stride": HEAVY_STRIDE, "heavy": heavy,
-                      "pool": pool, "digest": SEED_DIGEST, "clerk": clerk, "per": ledger_per_application,
-                      "sequence": sequence, "seq0": seq0 + (lo - done) * ledger_per_application,
-                      "sources": list(LEDGER_SOURCES)}
+            params = {
+                "share": newborn_share,
+                "nb": len(bundles),
+                "start": start,
+                "i0": i0,
+                "step": interval_seconds,
+                "lo": lo,
+                "hi": hi,
+                "stride": HEAVY_STRIDE,
+                "heavy": heavy,
+                "pool": pool,
+                "digest": SEED_DIGEST,
+                "clerk": clerk,
+                "per": ledger_per_application,
+                "sequence": sequence,
+                "seq0": seq0 + (lo - done) * ledger_per_application,
+                "sources": list(LEDGER_SOURCES),
+            }
             with conn.transaction():
                 conn.execute(BATCH_SQL, params)
-                for phase, sql in (("applications", APPLICATION_SQL), ("item_cases", ITEM_CASE_SQL),
-                                   ("events", EVENT_SQL), ("ledger", LEDGER_SQL)):
+                for phase, sql in (
+                    ("applications", APPLICATION_SQL),
+                    ("item_cases", ITEM_CASE_SQL),
+                    ("events", EVENT_SQL),
+                    ("ledger", LEDGER_SQL),
+                ):
                     if phase == "ledger" and ledger_per_application <= 0:
                         continue
                     t1 = time.perf_counter()
                     conn.execute(sql, params)
                     phases[phase] += time.perf_counter() - t1
                 # a live submission takes its number's digits from cases_numberallocation: start after these
-                conn.execute("SELECT setval(pg_get_serial_sequence('cases_numberallocation', 'id'), "
-                             "GREATEST((SELECT max(id) FROM cases_application), 1))")
+                conn.execute(
+                    "SELECT setval(pg_get_serial_sequence('cases_numberallocation', 'id'), "
+                    "GREATEST((SELECT max(id) FROM cases_application), 1))"
+                )
             elapsed = time.perf_counter() - t_rows
             say(f"  {hi:>9,} applications  {elapsed:7.1f} s  ({(hi - done) / elapsed:,.0f}/s)")
         rows_s = time.perf_counter() - t_rows
@@ -381,14 +481,26 @@ def seed(url: str, applications: int, *, per_applicant: int = 20, heavy: int = 6
         after = _counts(conn)
         size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
     total_s = time.perf_counter() - t_start
-    result = {"appended": applications, "total_seeded": total, "applicants": pool + 1, "seconds": total_s,
-              "rows_seconds": rows_s, "per_second": applications / rows_s if rows_s else 0.0,
-              "phases": phases, "vacuum_seconds": t_vac, "before": before, "after": after,
-              "database_bytes": size}
-    say(f"seed: {applications:,} applications in {rows_s:.1f} s ({result['per_second']:,.0f}/s; "
+    result = {
+        "appended": applications,
+        "total_seeded": total,
+        "applicants": pool + 1,
+        "seconds": total_s,
+        "rows_seconds": rows_s,
+        "per_second": applications / rows_s if rows_s else 0.0,
+        "phases": phases,
+        "vacuum_seconds": t_vac,
+        "before": before,
+        "after": after,
+        "database_bytes": size,
+    }
+    say(
+        f"seed: {applications:,} applications in {rows_s:.1f} s ({result['per_second']:,.0f}/s; "
         + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items())
-        + (f"; VACUUM ANALYZE {t_vac:.1f} s" if vacuum else "") + f"), {total_s:.1f} s in all; "
-        f"database {size / 2**30:.2f} GiB")
+        + (f"; VACUUM ANALYZE {t_vac:.1f} s" if vacuum else "")
+        + f"), {total_s:.1f} s in all; "
+        f"database {size / 2**30:.2f} GiB"
+    )
     say("| table | rows before | rows after | added |")
     say("| --- | ---: | ---: | ---: |")
     for t in TABLES:
@@ -397,8 +509,9 @@ def seed(url: str, applications: int, *, per_applicant: int = 20, heavy: int = 6
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/yijianshi_scale")
     parser.add_argument("--applications", type=int, default=1_000_000)
     parser.add_argument("--per-applicant", type=int, default=20)
@@ -409,9 +522,17 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100_000)
     parser.add_argument("--vacuum", action="store_true", help="VACUUM (ANALYZE) the tables written, after")
     args = parser.parse_args()
-    seed(args.database_url, args.applications, per_applicant=args.per_applicant, heavy=args.heavy,
-         newborn_share=args.newborn_share, ledger_per_application=args.ledger_per_application,
-         interval_seconds=args.interval_seconds, batch=args.batch, vacuum=args.vacuum)
+    seed(
+        args.database_url,
+        args.applications,
+        per_applicant=args.per_applicant,
+        heavy=args.heavy,
+        newborn_share=args.newborn_share,
+        ledger_per_application=args.ledger_per_application,
+        interval_seconds=args.interval_seconds,
+        batch=args.batch,
+        vacuum=args.vacuum,
+    )
 
 
 if __name__ == "__main__":

@@ -22,21 +22,49 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PASSWORD = "yijianshi-demo"  # noqa: S105 - the README's published demo password
-TYPED = {"child.name": "李小宝", "child.residence_address": "山西省晋城市陵川县崇文镇城南社区和平街12号",
-         "mother.phone": "13800138000", "child.ethnicity": "汉族", "household.relation_to_head": "子",
-         "medical_enrolment.contribution_year": "2026"}
-CHOSEN = {"child.guardian_relationship": "母亲", "delivery.method": "电子送达", "medical_enrolment.category": "新生儿"}
+TYPED = {
+    "child.name": "李小宝",
+    "child.residence_address": "山西省晋城市陵川县崇文镇城南社区和平街12号",
+    "mother.phone": "13800138000",
+    "child.ethnicity": "汉族",
+    "household.relation_to_head": "子",
+    "medical_enrolment.contribution_year": "2026",
+}
+CHOSEN = {
+    "child.guardian_relationship": "母亲",
+    "delivery.method": "电子送达",
+    "medical_enrolment.category": "新生儿",
+}
 # who decides which part (README's demo accounts), by the department named on the case
-OFFICERS = {"卫生健康": "officer_health", "公安": "officer_police", "人力资源和社会保障": "officer_hrss",
-            "医疗保障": "officer_medical", "民政": "officer_civil"}
+OFFICERS = {
+    "卫生健康": "officer_health",
+    "公安": "officer_police",
+    "人力资源和社会保障": "officer_hrss",
+    "医疗保障": "officer_medical",
+    "民政": "officer_civil",
+}
 
 
 class Walk:
     def __init__(self, browser: Browser, url: str, shots: Path | None) -> None:
-        self.browser, self.url, self.shots, self.n, self.started = browser, url.rstrip("/"), shots, 0, time.monotonic()
+        self.browser, self.url, self.shots, self.n, self.started = (
+            browser,
+            url.rstrip("/"),
+            shots,
+            0,
+            time.monotonic(),
+        )
 
     def step(self, text: str) -> None:
         self.n += 1
@@ -48,8 +76,9 @@ class Walk:
             page.screenshot(path=str(self.shots / f"{self.n:02}-{name}.png"), full_page=True)
 
     def new_page(self) -> Page:
-        context = self.browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
-                                           viewport={"width": 1280, "height": 900})
+        context = self.browser.new_context(
+            locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900}
+        )
         context.set_default_timeout(20_000)
         return context.new_page()
 
@@ -101,22 +130,33 @@ def mother_applies(w: Walk) -> tuple[Page, str]:
     w.step(f"search “生孩子”: {hits.count()} result(s): {', '.join(hits.all_inner_texts()[:3])}")
     w.shot(page, "search")
     w.click(page, "link", "新生儿出生")
-    w.step(f"read the guide “{page.locator('h1').inner_text()}”: "
-           f"{len(page.locator('main table').first.locator('tbody tr').all())} items handled in parallel")
+    w.step(
+        f"read the guide “{page.locator('h1').inner_text()}”: "
+        f"{len(page.locator('main table').first.locator('tbody tr').all())} items handled in parallel"
+    )
     w.shot(page, "guide")
     w.click(page, "link", "在线申请")
-    w.step("press 在线申请: the sign-in page asks who I am" if "/accounts/login/" in page.url
-           else f"press 在线申请: {page.url}")
+    w.step(
+        "press 在线申请: the sign-in page asks who I am"
+        if "/accounts/login/" in page.url
+        else f"press 在线申请: {page.url}"
+    )
     w.sign_in(page, "mother")
-    w.step(f"sign in as mother (password {PASSWORD}), signed in as “{page.locator('header .who').inner_text()}”")
+    w.step(
+        f"sign in as mother (password {PASSWORD}), signed in as “{page.locator('header .who').inner_text()}”"
+    )
     for radio in page.locator("fieldset input[type=radio][value=yes]").all():
         radio.check()
     questions = page.locator("fieldset legend").all_inner_texts()
     w.step(f"answer {len(questions)} situation questions: " + " / ".join(q.strip() for q in questions))
     w.click(page, "button", "下一步：填写表单")
     prefilled = page.locator("p.source").count()
-    w.step(f"the form: {prefilled} of {page.locator('main .field').count()} fields already filled in, each "
-           "marked with its source (e.g. " + page.locator("p.source").first.inner_text().split("·")[0].strip() + ")")
+    w.step(
+        f"the form: {prefilled} of {page.locator('main .field').count()} fields already filled in, each "
+        "marked with its source (e.g. "
+        + page.locator("p.source").first.inner_text().split("·")[0].strip()
+        + ")"
+    )
     w.shot(page, "form")
     typed = 0
     for key, value in TYPED.items():
@@ -131,11 +171,14 @@ def mother_applies(w: Walk) -> tuple[Page, str]:
     if "step=materials" not in page.url:
         raise SystemExit(f"the form was refused: {errors(page)}")
     waived = page.locator("fieldset p.ok").count()
-    w.step(f"materials: {waived} not needed (e-licences, data checks); the registration form by a commitment; "
-           "upload the hospital's vaccination record (PDF)")
+    w.step(
+        f"materials: {waived} not needed (e-licences, data checks); the registration form by a commitment; "
+        "upload the hospital's vaccination record (PDF)"
+    )
     page.locator("input[name='choice:birth.first_issue_form'][value=commitment]").check()
     page.locator("#m_child__birth_vaccination_record_file").set_input_files(
-        {"name": "接种记录.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()})
+        {"name": "接种记录.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
+    )
     w.shot(page, "materials")
     w.click(page, "button", "保存并继续")
     if "step=commitments" not in page.url:
@@ -159,8 +202,10 @@ def window_takes_in(w: Walk, number: str) -> None:
     clerk = w.new_page()
     w.sign_in(clerk, "clerk")
     w.go(clerk, "/workbench/window/")
-    w.step(f"the window clerk sees {number} in the intake queue: "
-           f"{clerk.locator(f'#intake-queue tr[data-number={number!r}]').count() == 1}")
+    w.step(
+        f"the window clerk sees {number} in the intake queue: "
+        f"{clerk.locator(f'#intake-queue tr[data-number={number!r}]').count() == 1}"
+    )
     w.click(clerk, "link", number)
     clerk.get_by_label(re.compile("材料齐全")).check()
     w.click(clerk, "button", "提交决定")
@@ -187,7 +232,9 @@ def departments_decide(w: Walk, number: str) -> None:
                         form.locator("button[type=submit]").click()
                         officer.wait_for_load_state("domcontentloaded")
                 status = officer.locator("#case-status")
-                w.step(f"{username} ({department}): {officer.locator('h1').inner_text()} → {status.inner_text()}")
+                w.step(
+                    f"{username} ({department}): {officer.locator('h1').inner_text()} → {status.inner_text()}"
+                )
                 undecided += status.get_attribute("data-status") != "approved"
             officer.context.close()
         if not undecided:

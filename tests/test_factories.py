@@ -33,10 +33,17 @@ from yijianshi.licenses.services import licence_verify
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("make", "role"), [
-    (ApplicantFactory, Role.APPLICANT), (EnterpriseApplicantFactory, Role.APPLICANT), (ClerkFactory, Role.CLERK),
-    (OfficerFactory, Role.OFFICER), (AdminFactory, Role.ADMIN), (AuditorFactory, Role.AUDITOR),
-])
+@pytest.mark.parametrize(
+    ("make", "role"),
+    [
+        (ApplicantFactory, Role.APPLICANT),
+        (EnterpriseApplicantFactory, Role.APPLICANT),
+        (ClerkFactory, Role.CLERK),
+        (OfficerFactory, Role.OFFICER),
+        (AdminFactory, Role.ADMIN),
+        (AuditorFactory, Role.AUDITOR),
+    ],
+)
 def test_each_role_factory_makes_an_actor_of_that_role(make: Any, role: str) -> None:
     user = make()
     actor = actor_of(user)
@@ -53,7 +60,9 @@ def test_staff_work_in_the_county_and_users_without_a_role_have_none() -> None:
     assert ClerkFactory().profile.service_point != clerk.profile.service_point  # each at a point of its own
     assert actor_of(UserFactory()).role is None
     root = SuperuserFactory()
-    assert root.is_staff and actor_of(root).role == Role.ADMIN  # the site's superuser acts as an administrator
+    assert (
+        root.is_staff and actor_of(root).role == Role.ADMIN
+    )  # the site's superuser acts as an administrator
 
 
 def test_identifiers_are_valid_and_distinct() -> None:

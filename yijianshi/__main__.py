@@ -1,9 +1,9 @@
 """The `yijianshi` console command: Django's management commands with our settings.
 
-    yijianshi catalog validate|load|export
-    yijianshi report bundles [--region CODE] [--format table|json|csv]
-    yijianshi demo            # migrate, load the catalogue and demo data
-    yijianshi runserver 127.0.0.1:8000
+yijianshi catalog validate|load|export
+yijianshi report bundles [--region CODE] [--format table|json|csv]
+yijianshi demo            # migrate, load the catalogue and demo data
+yijianshi runserver 127.0.0.1:8000
 """
 
 from __future__ import annotations

@@ -63,7 +63,10 @@ class JobRunner:
             job
             for job in self.jobs
             if job.name in woken
-            or (job.schedule.due(now=now, last=self._last.get(job.name)) and now >= self._retry_at.get(job.name, now))
+            or (
+                job.schedule.due(now=now, last=self._last.get(job.name))
+                and now >= self._retry_at.get(job.name, now)
+            )
         ]
 
     def run_due(self, *, woken: Collection[str] = ()) -> dict[str, bool]:
@@ -79,8 +82,9 @@ class JobRunner:
                 self._failures[job.name] = failures
                 backoff = POLL_SECONDS * min(2 ** (failures - 1), MAX_BACKOFF_STEPS)
                 self._retry_at[job.name] = now + timedelta(seconds=backoff)
-                logger.exception("runner: job %s failed (%d in a row); trying again in %.0f s", job.name,
-                                 failures, backoff)
+                logger.exception(
+                    "runner: job %s failed (%d in a row); trying again in %.0f s", job.name, failures, backoff
+                )
                 ran[job.name] = False
             else:
                 self._last[job.name] = now

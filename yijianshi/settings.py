@@ -28,7 +28,11 @@ if not SECRET_KEY:
         raise RuntimeError("YIJIANSHI_SECRET_KEY must be set in production")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105 - development default only
 
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("YIJIANSHI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("YIJIANSHI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    if h.strip()
+]
 
 INSTALLED_APPS = [
     "yijianshi.accounts.apps.StaffAdminConfig",  # django.contrib.admin, its site asking staff for the second factor
@@ -93,7 +97,9 @@ TEMPLATES = [
 ]
 
 DEFAULT_SQLITE = f"sqlite:///{DATA_DIR / 'yijianshi.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE: a write transaction takes the write lock when it begins, so that read-check-write services
     # (optimistic versions, idempotency) are serialised on SQLite as SELECT … FOR UPDATE does on PostgreSQL
@@ -133,12 +139,16 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Secure cookies unless debugging or served over plain http (the local demo at http://127.0.0.1)
-SESSION_COOKIE_SECURE = _bool("YIJIANSHI_SECURE_COOKIES", not DEBUG and os.environ.get(
-    "YIJIANSHI_PUBLIC_URL", "").startswith("https://"))
+SESSION_COOKIE_SECURE = _bool(
+    "YIJIANSHI_SECURE_COOKIES",
+    not DEBUG and os.environ.get("YIJIANSHI_PUBLIC_URL", "").startswith("https://"),
+)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # signed out after 30 minutes without a request (each request renews the session)
 SESSION_COOKIE_AGE = int(os.environ.get("YIJIANSHI_SESSION_SECONDS", 30 * 60))
-YIJIANSHI_TOKEN_SECONDS = int(os.environ.get("YIJIANSHI_TOKEN_SECONDS", 12 * 3600))  # API tokens (accounts/authentication.py)
+YIJIANSHI_TOKEN_SECONDS = int(
+    os.environ.get("YIJIANSHI_TOKEN_SECONDS", 12 * 3600)
+)  # API tokens (accounts/authentication.py)
 # verifications (licences, documents; pages and API) per client address (accounts/limits.py)
 YIJIANSHI_VERIFY_RATE = os.environ.get("YIJIANSHI_VERIFY_RATE", "60/min")
 SESSION_SAVE_EVERY_REQUEST = True
@@ -173,8 +183,11 @@ if os.environ.get("YIJIANSHI_OIDC_ISSUER"):
     }
 
 # The cache holds sign-in failure counters (accounts/services.py): shared through Redis when REDIS_URL is set
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-          if os.environ.get("REDIS_URL") else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    if os.environ.get("REDIS_URL")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp; docs/security.md, finding 3): everything from the site itself, no inline
 # script (the portal's few behaviours are in web/static/web/portal.js), no plug-ins, no <base>, no framing, forms
@@ -227,7 +240,9 @@ YIJIANSHI_CALENDAR_CACHE_SECONDS = float(os.environ.get("YIJIANSHI_CALENDAR_CACH
 SEEDS_DIR = Path(os.environ.get("YIJIANSHI_SEEDS_DIR", BASE_DIR.parent.parent / "shared" / "seeds")).resolve()
 
 # Notification channels, in the order tried (core/notify.py): console, file, smtp, sms_http
-NOTIFY_CHANNELS = [c.strip() for c in os.environ.get("YIJIANSHI_NOTIFY_CHANNELS", "console,file").split(",") if c.strip()]
+NOTIFY_CHANNELS = [
+    c.strip() for c in os.environ.get("YIJIANSHI_NOTIFY_CHANNELS", "console,file").split(",") if c.strip()
+]
 NOTIFY_FILE = Path(os.environ.get("YIJIANSHI_NOTIFY_FILE", DATA_DIR / "notifications.jsonl"))
 SMS_GATEWAY_URL = os.environ.get("YIJIANSHI_SMS_URL", "")
 SMS_GATEWAY_KEY = os.environ.get("YIJIANSHI_SMS_KEY", "")
@@ -267,7 +282,9 @@ SPECTACULAR_SETTINGS = {
 # never served by a static route, only by the API after an object-level check.
 MEDIA_ROOT = Path(os.environ.get("YIJIANSHI_MEDIA_ROOT", DATA_DIR / "media")).resolve()
 UPLOAD_MAX_BYTES = int(os.environ.get("YIJIANSHI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
-UPLOAD_MAX_PIXELS = int(os.environ.get("YIJIANSHI_UPLOAD_MAX_PIXELS", 60_000_000))  # an A4 page at 600 dpi is 35 MP
+UPLOAD_MAX_PIXELS = int(
+    os.environ.get("YIJIANSHI_UPLOAD_MAX_PIXELS", 60_000_000)
+)  # an A4 page at 600 dpi is 35 MP
 UPLOAD_MAX_PDF_PAGES = int(os.environ.get("YIJIANSHI_UPLOAD_MAX_PDF_PAGES", 500))
 
 # the auditor's unusual-access report (cases/audit.py): a clerk who reads more people's files in a day than they
@@ -285,5 +302,7 @@ FILE_UPLOAD_HANDLERS = [
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # Shared data and licences
-LICENCE_KEY_DIR = Path(os.environ.get("YIJIANSHI_KEY_DIR", DATA_DIR / "keys"))  # SM2 keys, never in the repository
+LICENCE_KEY_DIR = Path(
+    os.environ.get("YIJIANSHI_KEY_DIR", DATA_DIR / "keys")
+)  # SM2 keys, never in the repository
 RENEWAL_REMINDER_DAYS = int(os.environ.get("YIJIANSHI_RENEWAL_DAYS", "30"))

@@ -49,14 +49,27 @@ from yijianshi.mandates.services import mandate_grant, mandate_request
 
 pytestmark = pytest.mark.django_db
 
-USERS = ["anonymous", "mother", "father", "enterprise", "clerk", "clerk_town", "officer_health", "officer_police",
-         "officer_civil", "admin", "auditor"]
+USERS = [
+    "anonymous",
+    "mother",
+    "father",
+    "enterprise",
+    "clerk",
+    "clerk_town",
+    "officer_health",
+    "officer_police",
+    "officer_civil",
+    "admin",
+    "auditor",
+]
 ANONYMOUS_DENIED = {401, 403}
 MISSING_NUMBER = "YJS1405242026010199999"
 MISSING_PK = 987654321
 MISSING_UUID = "00000000-0000-4000-8000-000000000000"
 MISSING_MANDATE = "WT202601010999999"
-HELPER_ID = make_resident_id("140524", date(1990, 2, 3), 51)  # an applicant outside USERS who asks mother for a mandate
+HELPER_ID = make_resident_id(
+    "140524", date(1990, 2, 3), 51
+)  # an applicant outside USERS who asks mother for a mandate
 UNTIL = (clock.local(clock.now()) + timedelta(days=30)).date().isoformat()
 MANDATE_TERMS = {"scope": "bundles", "bundles": ["140524-09"], "abilities": ["apply"], "valid_to": UNTIL}
 
@@ -85,8 +98,9 @@ ENDPOINTS: dict[tuple[str, str], Rule] = {
     ("api/licences/verify/", "POST"): PUBLIC,
     ("api/licences/^verify/(?P<identifier>[^/]+)/?$", "GET"): PUBLIC,
     ("api/applications/", "GET"): SIGNED_IN,
-    ("api/applications/", "POST"): Rule("roles", roles=frozenset({Role.APPLICANT, Role.CLERK}),
-                                        body={"bundle": "140524-09", "form": {}}),
+    ("api/applications/", "POST"): Rule(
+        "roles", roles=frozenset({Role.APPLICANT, Role.CLERK}), body={"bundle": "140524-09", "form": {}}
+    ),
     ("api/intake-queue/", "GET"): SIGNED_IN,
     ("api/item-cases/", "GET"): SIGNED_IN,
     ("api/licences/", "GET"): SIGNED_IN,
@@ -97,45 +111,80 @@ ENDPOINTS: dict[tuple[str, str], Rule] = {
     ("api/me/consents/", "POST"): Rule("roles", roles=frozenset({Role.APPLICANT})),
     ("api/me/consents/revoke/", "POST"): Rule("roles", roles=frozenset({Role.APPLICANT})),
     ("api/figures/applications/", "GET"): Rule("roles", roles=STAFF),
-    ("api/objections/", "POST"): Rule("roles", roles=frozenset({Role.APPLICANT}), body={
-        "key": "person.name", "source": "population", "claimed_value": "王芳芳", "reason": "姓名有误"}),
-    ("api/uploads/", "POST"): Rule("roles", roles=frozenset({Role.APPLICANT, Role.CLERK}), body=lambda: {
-        "bundle": "140524-09", "material": "child.birth_vaccination_record", "file": io.BytesIO(png())}),
+    ("api/objections/", "POST"): Rule(
+        "roles",
+        roles=frozenset({Role.APPLICANT}),
+        body={"key": "person.name", "source": "population", "claimed_value": "王芳芳", "reason": "姓名有误"},
+    ),
+    ("api/uploads/", "POST"): Rule(
+        "roles",
+        roles=frozenset({Role.APPLICANT, Role.CLERK}),
+        body=lambda: {
+            "bundle": "140524-09",
+            "material": "child.birth_vaccination_record",
+            "file": io.BytesIO(png()),
+        },
+    ),
     ("api/applications/<str:number>/", "GET"): Rule("application", "received"),
     ("api/applications/<str:number>/history/", "GET"): Rule("application", "received"),
     ("api/applications/<str:number>/documents/", "GET"): Rule("application", "received"),
     ("api/applications/<str:number>/intake/", "POST"): Rule("application", "submitted", "intake", body={}),
-    ("api/applications/<str:number>/supplement/", "POST"): Rule("application", "deficient", "owner_or_clerk",
-                                                                body={}),
-    ("api/applications/<str:number>/withdraw/", "POST"): Rule("application", "received", "owner_or_clerk", body={}),
+    ("api/applications/<str:number>/supplement/", "POST"): Rule(
+        "application", "deficient", "owner_or_clerk", body={}
+    ),
+    ("api/applications/<str:number>/withdraw/", "POST"): Rule(
+        "application", "received", "owner_or_clerk", body={}
+    ),
     ("api/applications/<str:number>/tolerated/", "POST"): Rule(  # staff only (issue 17, finding 4)
-        "application", "received", "clerk", body={"code": "child.birth_vaccination_record"}),
-    ("api/applications/<str:number>/deliver/", "POST"): Rule("application", "completed", "clerk",
-                                                             body={"method": "pickup"}),
+        "application", "received", "clerk", body={"code": "child.birth_vaccination_record"}
+    ),
+    ("api/applications/<str:number>/deliver/", "POST"): Rule(
+        "application", "completed", "clerk", body={"method": "pickup"}
+    ),
     ("api/applications/<str:number>/archive/", "POST"): Rule("application", "delivered", "clerk", body={}),
     ("api/documents/<str:number>.pdf", "GET"): Rule("document", "received"),
     ("api/item-cases/<int:pk>/", "GET"): Rule("item_case", "received"),
-    ("api/item-cases/<int:pk>/transitions/", "POST"): Rule("item_case", "received", "decide",
-                                                           body={"action": "accept", "expected_version": 1}),
-    ("api/commitments/<int:pk>/post-check/", "POST"): Rule("commitment", "received", "decide", body={"kept": True}),
+    ("api/item-cases/<int:pk>/transitions/", "POST"): Rule(
+        "item_case", "received", "decide", body={"action": "accept", "expected_version": 1}
+    ),
+    ("api/commitments/<int:pk>/post-check/", "POST"): Rule(
+        "commitment", "received", "decide", body={"kept": True}
+    ),
     ("api/licences/<int:pk>/", "GET"): Rule("owned", "licence"),
     ("api/licences/^(?P<pk>[0-9]+)/qr\\.(?P<kind>svg|png)$", "GET"): Rule("owned", "licence"),
-    ("api/licences/<int:pk>/revoke/", "POST"): Rule("owned", "licence", "issuer", body={"reason": "测试撤销"}),
+    ("api/licences/<int:pk>/revoke/", "POST"): Rule(
+        "owned", "licence", "issuer", body={"reason": "测试撤销"}
+    ),
     ("api/uploads/<str:pk>/", "GET"): Rule("owned", "upload"),
     ("api/uploads/<str:pk>/", "DELETE"): Rule("owned", "upload"),
     ("api/uploads/<str:pk>/content", "GET"): Rule("owned", "upload"),
     ("api/objections/<int:pk>/", "GET"): Rule("owned", "objection"),
-    ("api/objections/<int:pk>/resolve/", "POST"): Rule("owned", "objection", "provider",
-                                                       body={"outcome": "confirmed", "note": "核实无误"}),
+    ("api/objections/<int:pk>/resolve/", "POST"): Rule(
+        "owned", "objection", "provider", body={"outcome": "confirmed", "note": "核实无误"}
+    ),
     # mandates (授权委托): finer rules in tests/mandates and tests/security/test_on_behalf_of.py
     ("api/mandates/", "GET"): SIGNED_IN,
-    ("api/mandates/", "POST"): Rule("roles", roles=frozenset({Role.APPLICANT}), body={
-        **MANDATE_TERMS, "agent": {"id_number": FATHER_ID, "name": "李强"}}),
-    ("api/mandates/requests/", "POST"): Rule("roles", roles=frozenset({Role.APPLICANT}), body={
-        **MANDATE_TERMS, "principal": {"id_number": MOTHER_ID, "name": "王芳"}}),
-    ("api/mandates/window/", "POST"): Rule("roles", roles=frozenset({Role.CLERK}), body={
-        **MANDATE_TERMS, "principal": {"id_number": MOTHER_ID, "name": "王芳"},
-        "agent": {"id_number": FATHER_ID, "name": "李强"}, "verification": "id_card_read", "evidence": "读卡通过"}),
+    ("api/mandates/", "POST"): Rule(
+        "roles",
+        roles=frozenset({Role.APPLICANT}),
+        body={**MANDATE_TERMS, "agent": {"id_number": FATHER_ID, "name": "李强"}},
+    ),
+    ("api/mandates/requests/", "POST"): Rule(
+        "roles",
+        roles=frozenset({Role.APPLICANT}),
+        body={**MANDATE_TERMS, "principal": {"id_number": MOTHER_ID, "name": "王芳"}},
+    ),
+    ("api/mandates/window/", "POST"): Rule(
+        "roles",
+        roles=frozenset({Role.CLERK}),
+        body={
+            **MANDATE_TERMS,
+            "principal": {"id_number": MOTHER_ID, "name": "王芳"},
+            "agent": {"id_number": FATHER_ID, "name": "李强"},
+            "verification": "id_card_read",
+            "evidence": "读卡通过",
+        },
+    ),
     ("api/mandates/<str:number>/", "GET"): Rule("owned", "mandate"),
     ("api/mandates/<str:number>/revoke/", "POST"): Rule("owned", "mandate", body={}),
     ("api/mandates/<str:number>/confirm/", "POST"): Rule("owned", "mandate_request", body={}),
@@ -145,7 +194,9 @@ ENDPOINTS: dict[tuple[str, str], Rule] = {
 
 def test_every_endpoint_is_classified() -> None:
     found = set(api_endpoints())
-    assert found - set(ENDPOINTS) == set(), "endpoints without an access rule in tests/access/test_access_matrix.py"
+    assert found - set(ENDPOINTS) == set(), (
+        "endpoints without an access rule in tests/access/test_access_matrix.py"
+    )
     assert set(ENDPOINTS) - found == set(), "rules for endpoints that no longer exist"
 
 
@@ -178,31 +229,61 @@ def world(family: None) -> World:
     mother = api_client("mother")
     licence = mother.get("/api/licences/").json()["results"]
     assert licence, "the demo family's wallet should hold licences"
-    upload = mother.post("/api/uploads/", {"bundle": "140524-09", "material": "child.birth_vaccination_record",
-                                           "file": io.BytesIO(png())}, format="multipart")
+    upload = mother.post(
+        "/api/uploads/",
+        {"bundle": "140524-09", "material": "child.birth_vaccination_record", "file": io.BytesIO(png())},
+        format="multipart",
+    )
     assert upload.status_code == 201, upload.content
-    objection = mother.post("/api/objections/", {"application": apps["mother", "received"].number,
-                                                 "key": "mother.name", "claimed_value": "王芳芳",
-                                                 "reason": "姓名有误"}, format="json")
+    objection = mother.post(
+        "/api/objections/",
+        {
+            "application": apps["mother", "received"].number,
+            "key": "mother.name",
+            "claimed_value": "王芳芳",
+            "reason": "姓名有误",
+        },
+        format="json",
+    )
     assert objection.status_code == 201, objection.content
     # mother's mandates: one active, held by the county hall (the `clerk`'s point), and one an applicant outside
     # USERS asked her for
-    mother_user, hall = User.objects.get(username="mother"), ServicePoint.objects.get(
-        pk=Profile.objects.get(user__username="clerk").service_point_id)
-    terms = {"scope": "bundles", "bundle_codes": ["140524-09"], "abilities": ["apply"],
-             "valid_to": date.fromisoformat(UNTIL)}
-    held = mandate_grant(actor=mother_user, agent_kind="service_point", agent_service_point=hall.code, **terms)
+    mother_user, hall = (
+        User.objects.get(username="mother"),
+        ServicePoint.objects.get(pk=Profile.objects.get(user__username="clerk").service_point_id),
+    )
+    terms = {
+        "scope": "bundles",
+        "bundle_codes": ["140524-09"],
+        "abilities": ["apply"],
+        "valid_to": date.fromisoformat(UNTIL),
+    }
+    held = mandate_grant(
+        actor=mother_user, agent_kind="service_point", agent_service_point=hall.code, **terms
+    )
     helper = User.objects.create(username="helper")
     Profile.objects.create(user=helper, role=Role.APPLICANT, name="周帮", id_number=HELPER_ID)
-    asked = mandate_request(actor=helper, principal_type="person", principal_id_number=MOTHER_ID,
-                            principal_name="王芳", **terms)
+    asked = mandate_request(
+        actor=helper, principal_type="person", principal_id_number=MOTHER_ID, principal_name="王芳", **terms
+    )
     cache.clear()  # no sign-in counters from set-up
-    return World(apps=apps, missing={"licence": str(MISSING_PK), "upload": MISSING_UUID,
-                                     "objection": str(MISSING_PK), "mandate": MISSING_MANDATE,
-                                     "mandate_request": MISSING_MANDATE},
-                 owned={"licence": str(licence[0]["id"]), "upload": str(upload.json()["id"]),
-                        "objection": str(objection.json()["id"]), "mandate": held.number,
-                        "mandate_request": asked.number})
+    return World(
+        apps=apps,
+        missing={
+            "licence": str(MISSING_PK),
+            "upload": MISSING_UUID,
+            "objection": str(MISSING_PK),
+            "mandate": MISSING_MANDATE,
+            "mandate_request": MISSING_MANDATE,
+        },
+        owned={
+            "licence": str(licence[0]["id"]),
+            "upload": str(upload.json()["id"]),
+            "objection": str(objection.json()["id"]),
+            "mandate": held.number,
+            "mandate_request": asked.number,
+        },
+    )
 
 
 # --- the rules, written out again from permissions.py's docstring ---------------------------------------
@@ -244,7 +325,8 @@ def may(username: str, what: str, app: Application, case: ItemCase | None) -> bo
         return p.role == Role.CLERK and app.service_point_id == p.service_point_id
     if what == "owner_or_clerk":
         return (p.role == Role.APPLICANT and p.user_id in (app.applicant_id, app.agent_id)) or (
-            p.role == Role.CLERK and app.service_point_id == p.service_point_id)
+            p.role == Role.CLERK and app.service_point_id == p.service_point_id
+        )
     if what == "decide":
         assert case is not None
         return p.role == Role.OFFICER and case.department_id == p.department_id
@@ -303,8 +385,9 @@ def missing_values(rule: Rule) -> dict[str, str]:
     return {"number": MISSING_NUMBER, "pk": str(MISSING_PK)}
 
 
-OBJECT_RULES = sorted(k for k, r in ENDPOINTS.items() if r.kind in ("application", "document", "item_case",
-                                                                  "commitment"))
+OBJECT_RULES = sorted(
+    k for k, r in ENDPOINTS.items() if r.kind in ("application", "document", "item_case", "commitment")
+)
 
 
 def each_route(rules: list[tuple[str, str]], check: Any) -> list[str]:
@@ -336,12 +419,14 @@ def object_cells(world: World, route: str, method: str) -> list[str]:
             elif may(username, rule.may, app, case):
                 if not 200 <= status < 300:
                     wrong.append(f"{cell} (allowed) {content[:200]!r}")
-            elif (sees_case(username, case) if case is not None else sees_application(username, app)):
+            elif sees_case(username, case) if case is not None else sees_application(username, app):
                 if status != 403:
                     wrong.append(f"{cell} (sees it, may not act: 403 expected)")
             elif (status, content) != nothing:
-                wrong.append(f"{cell} (out of scope: expected the non-existent answer {nothing[0]} "
-                             f"{nothing[1][:120]!r}, got {content[:120]!r})")
+                wrong.append(
+                    f"{cell} (out of scope: expected the non-existent answer {nothing[0]} "
+                    f"{nothing[1][:120]!r}, got {content[:120]!r})"
+                )
             elif status != 404:
                 wrong.append(f"{cell} (out of scope: 404 expected)")
     return wrong
@@ -368,8 +453,9 @@ def simple_cells(route: str, method: str) -> list[str]:
             ok = status in ANONYMOUS_DENIED
         elif rule.kind == "signed_in" or (p is not None and p.role in rule.roles):
             # allowed: a success, or for a write a refusal on the merits (an incomplete form, no consent yet)
-            ok = 200 <= status < 300 or (method == "POST" and status in (400, 404, 409) and json.loads(content)[
-                "code"] not in DENIALS)
+            ok = 200 <= status < 300 or (
+                method == "POST" and status in (400, 404, 409) and json.loads(content)["code"] not in DENIALS
+            )
         else:
             ok = status in (403, 404)
         if not ok:
@@ -390,9 +476,12 @@ def owned_cells(world: World, route: str, method: str) -> list[str]:
     kind = rule.state
     wrong = []
     for username in USERS:
-        mine = call(username, method, concrete(route, pk=world.owned[kind], number=world.owned[kind]), rule.body)
-        nothing = call(username, method, concrete(route, pk=world.missing[kind], number=world.missing[kind]),
-                       rule.body)
+        mine = call(
+            username, method, concrete(route, pk=world.owned[kind], number=world.owned[kind]), rule.body
+        )
+        nothing = call(
+            username, method, concrete(route, pk=world.missing[kind], number=world.missing[kind]), rule.body
+        )
         if username == "anonymous":
             ok = mine[0] in ANONYMOUS_DENIED
         elif username == "mother":
@@ -418,23 +507,37 @@ def test_lists_hold_exactly_what_each_user_may_see_with_identity_numbers_masked(
         assert listed.status_code == 200
         numbers = {a["number"] for a in listed.json()["results"]}
         assert numbers == {a.number for a in apps if sees_application(username, a)}, username
-        listed_cases = {c["id"] for c in client.get("/api/item-cases/?status=all&limit=1000").json()["results"]}
+        listed_cases = {
+            c["id"] for c in client.get("/api/item-cases/?status=all&limit=1000").json()["results"]
+        }
         assert listed_cases == {c.pk for c in cases if sees_case(username, c)}, username
-        for path in ("/api/applications/?limit=1000", "/api/intake-queue/", "/api/item-cases/?status=all&limit=1000",
-                     "/api/objections/", "/api/licences/"):
+        for path in (
+            "/api/applications/?limit=1000",
+            "/api/intake-queue/",
+            "/api/item-cases/?status=all&limit=1000",
+            "/api/objections/",
+            "/api/licences/",
+        ):
             text = client.get(path).content.decode()
             for number in (MOTHER_ID, FATHER_ID):
                 assert number not in text, (username, path)
     mother_rows = api_client("mother").get("/api/applications/").json()["results"]
-    assert mother_rows and all(r["party_id"] == MOTHER_ID[:3] + "*" * 13 + MOTHER_ID[-2:] for r in mother_rows)
+    assert mother_rows and all(
+        r["party_id"] == MOTHER_ID[:3] + "*" * 13 + MOTHER_ID[-2:] for r in mother_rows
+    )
 
 
 def test_json_bodies_of_denials_are_structured(world: World) -> None:
     app = world.apps["mother", "received"]
-    for username, path in (("father", f"/api/applications/{app.number}/"), ("anonymous", "/api/applications/"),
-                           ("auditor", f"/api/applications/{app.number}/withdraw/")):
+    for username, path in (
+        ("father", f"/api/applications/{app.number}/"),
+        ("anonymous", "/api/applications/"),
+        ("auditor", f"/api/applications/{app.number}/withdraw/"),
+    ):
         client = api_client(username)
-        response = client.get(path) if not path.endswith("withdraw/") else client.post(path, {}, format="json")
+        response = (
+            client.get(path) if not path.endswith("withdraw/") else client.post(path, {}, format="json")
+        )
         body = json.loads(response.content)
         assert response.status_code in (401, 403, 404)
         assert body["code"] and body["message"]["zh-hans"] and body["message"]["en"], body

@@ -34,14 +34,19 @@ def wrong_check_digit(number: str) -> str:
     return number[:-1] + ("0" if number[-1] != "0" else "1")
 
 
-def test_identity_numbers_are_masked_in_every_log_line_and_error(newborn: None, as_user: Clients,
-                                                                  caplog: pytest.LogCaptureFixture) -> None:
+def test_identity_numbers_are_masked_in_every_log_line_and_error(
+    newborn: None, as_user: Clients, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     mother = as_user("mother")
     # a whole case, with notices sent and logged on every step
     number = received(mother, as_user("clerk"))
     health = as_user("officer_health")
-    act(health, act(health, cases_by_ref(mother, number)["birth_medical_certificate"], "accept").json(), "approve")
+    act(
+        health,
+        act(health, cases_by_ref(mother, number)["birth_medical_certificate"], "accept").json(),
+        "approve",
+    )
     # refused identity numbers: the answer names the field and shows the number masked
     g = guide(mother)
     bad = wrong_check_digit(MOTHER_ID)
@@ -50,10 +55,19 @@ def test_identity_numbers_are_masked_in_every_log_line_and_error(newborn: None, 
         response = mother.post("/api/applications/", {"bundle": "140524-09", "form": form}, format="json")
         assert response.status_code == 400, response.content
         body = response.json()
-        assert body["field"].endswith(field) or any(e.get("field", "").endswith(field) for e in body.get("errors", []))
+        assert body["field"].endswith(field) or any(
+            e.get("field", "").endswith(field) for e in body.get("errors", [])
+        )
         assert value not in response.content.decode()
-    agent = as_user("clerk").post("/api/applications/", {"bundle": "140524-09", "form": form, "on_behalf_of": {
-        "name": "王芳", "id_number": bad, "party_type": "person"}}, format="json")
+    agent = as_user("clerk").post(
+        "/api/applications/",
+        {
+            "bundle": "140524-09",
+            "form": form,
+            "on_behalf_of": {"name": "王芳", "id_number": bad, "party_type": "person"},
+        },
+        format="json",
+    )
     assert agent.status_code == 400 and bad not in agent.content.decode()
     # then: not one log line holds a full identity number
     text = "\n".join(r.getMessage() for r in caplog.records)
@@ -86,16 +100,23 @@ def test_api_tokens_expire_and_signing_in_again_gives_a_new_one(newborn: None) -
     key = first.json()["token"]
     assert client.get("/api/applications/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
     again = client.post("/api/auth/token/", {"username": "mother", "password": DEMO_PASSWORD}, format="json")
-    assert again.json()["token"] != key  # a new one (only digests are kept: tests/security/test_api_tokens.py)
-    assert client.get("/api/applications/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200  # still good
+    assert (
+        again.json()["token"] != key
+    )  # a new one (only digests are kept: tests/security/test_api_tokens.py)
+    assert (
+        client.get("/api/applications/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
+    )  # still good
     # when its time has passed (the issue time is what the check reads)
     ApiToken.objects.filter(digest=token_digest(key)).update(
-        created=timezone.now() - timedelta(seconds=settings.YIJIANSHI_TOKEN_SECONDS + 1))
+        created=timezone.now() - timedelta(seconds=settings.YIJIANSHI_TOKEN_SECONDS + 1)
+    )
     refused = client.get("/api/applications/", HTTP_AUTHORIZATION=f"Token {key}")
     assert refused.status_code in (401, 403), refused.content
     body = refused.json()
     assert body["code"] == "token_expired" and body["message"]["zh-hans"] and body["message"]["en"]
-    renewed = client.post("/api/auth/token/", {"username": "mother", "password": DEMO_PASSWORD}, format="json")
+    renewed = client.post(
+        "/api/auth/token/", {"username": "mother", "password": DEMO_PASSWORD}, format="json"
+    )
     new = renewed.json()["token"]
     assert new != key and not ApiToken.objects.filter(digest=token_digest(key)).exists()
     assert client.get("/api/applications/", HTTP_AUTHORIZATION=f"Token {new}").status_code == 200
@@ -116,7 +137,9 @@ def test_the_api_token_endpoint_is_rate_limited(newborn: None) -> None:
     for _ in range(MAX_FAILURES):
         wrong = client.post("/api/auth/token/", {"username": "mother", "password": "guess"}, format="json")
         assert wrong.status_code == 400 and wrong.json()["code"] == "invalid_input"
-    blocked = client.post("/api/auth/token/", {"username": "mother", "password": DEMO_PASSWORD}, format="json")
+    blocked = client.post(
+        "/api/auth/token/", {"username": "mother", "password": DEMO_PASSWORD}, format="json"
+    )
     assert blocked.status_code == 429, blocked.content
     body = blocked.json()
     assert body["code"] == "too_many_signin_attempts" and body["message"]["zh-hans"] and body["message"]["en"]
@@ -124,5 +147,9 @@ def test_the_api_token_endpoint_is_rate_limited(newborn: None) -> None:
     other = client.post("/api/auth/token/", {"username": "father", "password": DEMO_PASSWORD}, format="json")
     assert other.status_code == 200 and other.json()["token"]
     cache.clear()  # the window has passed
-    assert client.post("/api/auth/token/", {"username": "mother", "password": DEMO_PASSWORD},
-                       format="json").status_code == 200
+    assert (
+        client.post(
+            "/api/auth/token/", {"username": "mother", "password": DEMO_PASSWORD}, format="json"
+        ).status_code
+        == 200
+    )

@@ -49,11 +49,17 @@ def test_a_staff_member_nobody_named_cannot_act_for_the_enterprise(realname: Pro
 def test_a_named_staff_member_acts_for_the_enterprise_until_removed(realname: Provider) -> None:
     representative = _representative(realname)
     # the representative names her on the page (a credit code in the form is not looked at)
-    named = representative.post("/accounts/enterprise/staff/", {
-        "action": "name", "name": "陈静", "id_number": STAFF_ID, "enterprise_uscc": OTHER_USCC})
+    named = representative.post(
+        "/accounts/enterprise/staff/",
+        {"action": "name", "name": "陈静", "id_number": STAFF_ID, "enterprise_uscc": OTHER_USCC},
+    )
     assert named.status_code == 302
     record = EnterpriseStaff.objects.get(id_number=STAFF_ID)
-    assert record.enterprise_uscc == ENTERPRISE_USCC and record.active and record.named_by == _user_of(representative)
+    assert (
+        record.enterprise_uscc == ENTERPRISE_USCC
+        and record.active
+        and record.named_by == _user_of(representative)
+    )
     assert "陈静" in representative.get("/accounts/enterprise/staff/").content.decode()
 
     staff = Client()
@@ -62,7 +68,11 @@ def test_a_named_staff_member_acts_for_the_enterprise_until_removed(realname: Pr
     account = _user_of(staff)
     profile = Profile.objects.get(user=account)
     assert (profile.party_type, profile.enterprise_uscc, profile.enterprise_role, profile.name) == (
-        PartyType.ENTERPRISE, ENTERPRISE_USCC, EnterpriseRole.STAFF, "陈静")
+        PartyType.ENTERPRISE,
+        ENTERPRISE_USCC,
+        EnterpriseRole.STAFF,
+        "陈静",
+    )
     assert staff.get("/me/").status_code == 200
 
     # removed: her session ends at the next request and she cannot sign in for the enterprise again
@@ -75,7 +85,9 @@ def test_a_named_staff_member_acts_for_the_enterprise_until_removed(realname: Pr
     assert again.status_code == 403 and b"enterprise_staff_not_named" in again.content
 
     # named again: the same account works again
-    representative.post("/accounts/enterprise/staff/", {"action": "name", "name": "陈静", "id_number": STAFF_ID})
+    representative.post(
+        "/accounts/enterprise/staff/", {"action": "name", "name": "陈静", "id_number": STAFF_ID}
+    )
     back = Client()
     assert realname_sign_in(back, realname, "chenjing", "enterprise").status_code == 302
     assert _user_of(back) == account
@@ -83,14 +95,19 @@ def test_a_named_staff_member_acts_for_the_enterprise_until_removed(realname: Pr
 
 def test_only_the_legal_representative_names_staff(realname: Provider) -> None:
     representative = _representative(realname)
-    representative.post("/accounts/enterprise/staff/", {"action": "name", "name": "陈静", "id_number": STAFF_ID})
+    representative.post(
+        "/accounts/enterprise/staff/", {"action": "name", "name": "陈静", "id_number": STAFF_ID}
+    )
     staff = Client()
     realname_sign_in(staff, realname, "chenjing", "enterprise")
     page = staff.get("/accounts/enterprise/staff/")
     assert page.status_code == 403 and b"not_legal_representative" in page.content
     with pytest.raises(DomainError) as refused:
-        enterprise_staff_name(actor=actor_of(_user_of(staff)), id_number=make_resident_id("140524", date(1995, 1, 1), 7),
-                              name="某人")
+        enterprise_staff_name(
+            actor=actor_of(_user_of(staff)),
+            id_number=make_resident_id("140524", date(1995, 1, 1), 7),
+            name="某人",
+        )
     assert refused.value.code == "not_legal_representative" and refused.value.status == 403
     person = Client()
     realname_sign_in(person, realname, "sunli")
@@ -104,8 +121,10 @@ def test_naming_checks_the_identity_number_and_the_name(db: None) -> None:
     client.force_login(User.objects.get(username="enterprise"))
     bad = client.post("/accounts/enterprise/staff/", {"action": "name", "name": "某人", "id_number": "12345"})
     assert bad.status_code == 400 and 'aria-describedby="err_id_number"' in bad.content.decode()
-    nameless = client.post("/accounts/enterprise/staff/", {
-        "action": "name", "name": " ", "id_number": make_resident_id("140524", date(1995, 1, 1), 7)})
+    nameless = client.post(
+        "/accounts/enterprise/staff/",
+        {"action": "name", "name": " ", "id_number": make_resident_id("140524", date(1995, 1, 1), 7)},
+    )
     assert nameless.status_code == 400 and 'aria-describedby="err_name"' in nameless.content.decode()
     assert not EnterpriseStaff.objects.exists()
 
@@ -114,9 +133,14 @@ def test_a_representative_removes_only_their_own_enterprises_staff(db: None) -> 
     create_demo_accounts()
     demo = User.objects.get(username="enterprise")
     other = User.objects.create_user("other-rep", password="irrelevant-pw-1")
-    Profile.objects.create(user=other, role=Role.APPLICANT, party_type=PartyType.ENTERPRISE,
-                           enterprise_uscc=OTHER_USCC, enterprise_role=EnterpriseRole.LEGAL_REPRESENTATIVE,
-                           id_number=make_resident_id("140524", date(1980, 1, 1), 9))
+    Profile.objects.create(
+        user=other,
+        role=Role.APPLICANT,
+        party_type=PartyType.ENTERPRISE,
+        enterprise_uscc=OTHER_USCC,
+        enterprise_role=EnterpriseRole.LEGAL_REPRESENTATIVE,
+        id_number=make_resident_id("140524", date(1980, 1, 1), 9),
+    )
     record = enterprise_staff_name(actor=actor_of(demo), id_number=STAFF_ID, name="陈静")
     assert record.enterprise_uscc == DEMO_USCC
     with pytest.raises(DomainError) as missing:

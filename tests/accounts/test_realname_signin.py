@@ -52,14 +52,19 @@ def test_a_person_signs_in_and_gets_an_account_with_the_claims(realname: Provide
     assert user is not None and not user.has_usable_password()
     profile = user.profile
     assert (profile.role, profile.party_type, profile.id_number, profile.name) == (
-        Role.APPLICANT, PartyType.PERSON, PERSON_ID, "孙丽")
+        Role.APPLICANT,
+        PartyType.PERSON,
+        PERSON_ID,
+        "孙丽",
+    )
     assert profile.assurance == AssuranceLevel.FACE and profile.realname_at is not None
     assert client.session["assurance"] == AssuranceLevel.FACE
     assert "孙丽" in client.get("/me/").content.decode()
 
 
 def test_the_next_sign_in_is_the_same_account_and_an_earlier_account_of_the_number_is_taken_up(
-        realname: Provider) -> None:
+    realname: Provider,
+) -> None:
     earlier = User.objects.create_user("sunli-local", password="irrelevant-pw-1")
     Profile.objects.create(user=earlier, role=Role.APPLICANT, id_number=PERSON_ID, name="旧名")
     first, second = Client(), Client()
@@ -117,8 +122,17 @@ def test_the_legal_representative_signs_in_for_the_enterprise(realname: Provider
     answer = client.get(callback_path(realname.sign_in(authorize, "zhouqiang")))
     assert answer.status_code == 302 and answer["Location"] == "/me/"
     profile = Profile.objects.get(user=_signed_in_as(client))
-    assert (profile.party_type, profile.enterprise_uscc, profile.enterprise_name, profile.enterprise_role) == (
-        PartyType.ENTERPRISE, ENTERPRISE_USCC, "陵川县测试科技有限公司", EnterpriseRole.LEGAL_REPRESENTATIVE)
+    assert (
+        profile.party_type,
+        profile.enterprise_uscc,
+        profile.enterprise_name,
+        profile.enterprise_role,
+    ) == (
+        PartyType.ENTERPRISE,
+        ENTERPRISE_USCC,
+        "陵川县测试科技有限公司",
+        EnterpriseRole.LEGAL_REPRESENTATIVE,
+    )
     assert profile.id_number == REPRESENTATIVE_ID and profile.assurance == AssuranceLevel.DOCUMENT
     # signing in as a person gives the person's own account, not the enterprise's
     person = Client()
@@ -134,8 +148,10 @@ def test_someone_the_service_does_not_tie_to_an_enterprise_cannot_sign_in_for_on
     assert "请以个人身份登录" in answer.content.decode() and _signed_in_as(client) is None
 
 
-@pytest.mark.parametrize(("username", "code"), [("badnumber", "realname_id_number_invalid"),
-                                                ("oddlevel", "realname_assurance_unknown")])
+@pytest.mark.parametrize(
+    ("username", "code"),
+    [("badnumber", "realname_id_number_invalid"), ("oddlevel", "realname_assurance_unknown")],
+)
 def test_claims_that_do_not_check_out_are_refused(realname: Provider, username: str, code: str) -> None:
     client = Client()
     answer = realname_sign_in(client, realname, username)
@@ -153,16 +169,24 @@ def test_claims_only_the_userinfo_endpoint_gives_are_read_there(realname: Provid
 def test_explicit_endpoints_work_without_discovery(realname: Provider, settings) -> None:
     o = realname.issuer
     settings.YIJIANSHI_OIDC = realname.rp_settings(
-        discovery_url="http://127.0.0.1:9/nothing-here", authorization_endpoint=o + "/authorize/",
-        token_endpoint=o + "/token/", jwks_uri=o + "/.well-known/jwks.json", userinfo_endpoint=o + "/userinfo/")
+        discovery_url="http://127.0.0.1:9/nothing-here",
+        authorization_endpoint=o + "/authorize/",
+        token_endpoint=o + "/token/",
+        jwks_uri=o + "/.well-known/jwks.json",
+        userinfo_endpoint=o + "/userinfo/",
+    )
     client = Client()
-    assert realname_sign_in(client, realname, "sunli").status_code == 302 and _signed_in_as(client) is not None
+    assert (
+        realname_sign_in(client, realname, "sunli").status_code == 302 and _signed_in_as(client) is not None
+    )
 
 
 def test_an_issuer_other_than_the_configured_one_is_refused(realname: Provider, settings) -> None:
     # the discovery document and keys are the provider's, but the platform expects another issuer
-    settings.YIJIANSHI_OIDC = realname.rp_settings(issuer=realname.issuer + "-elsewhere",
-                                                   discovery_url=realname.issuer + "/.well-known/openid-configuration")
+    settings.YIJIANSHI_OIDC = realname.rp_settings(
+        issuer=realname.issuer + "-elsewhere",
+        discovery_url=realname.issuer + "/.well-known/openid-configuration",
+    )
     client = Client()
     answer = realname_sign_in(client, realname, "sunli")
     assert answer.status_code == 400 and b'data-code="oidc_token_invalid"' in answer.content
@@ -170,8 +194,12 @@ def test_an_issuer_other_than_the_configured_one_is_refused(realname: Provider, 
 
 
 def test_an_unreachable_service_is_a_clear_503_not_a_500(settings, db) -> None:
-    settings.YIJIANSHI_OIDC = {"issuer": "http://127.0.0.1:9/o", "client_id": "x", "client_secret": "y",
-                               "timeout": 2}
+    settings.YIJIANSHI_OIDC = {
+        "issuer": "http://127.0.0.1:9/o",
+        "client_id": "x",
+        "client_secret": "y",
+        "timeout": 2,
+    }
     answer = Client().get("/accounts/oidc/start/")
     assert answer.status_code == 503 and b'data-code="identity_service_unavailable"' in answer.content
 

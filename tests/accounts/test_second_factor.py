@@ -25,8 +25,12 @@ from yijianshi.catalog.models import ServicePoint
 
 pytestmark = [pytest.mark.django_db, pytest.mark.staff_otp]
 
-STAFF_PAGES = {"clerk": "/workbench/window/", "officer_health": "/workbench/department/",
-               "admin": "/workbench/admin/", "auditor": "/workbench/admin/"}
+STAFF_PAGES = {
+    "clerk": "/workbench/window/",
+    "officer_health": "/workbench/department/",
+    "admin": "/workbench/admin/",
+    "auditor": "/workbench/admin/",
+}
 
 
 @pytest.fixture
@@ -46,13 +50,17 @@ def device_of(username: str) -> TOTPDevice:
 
 
 def password_sign_in(client: Client, username: str, next_path: str = "") -> Any:
-    return client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD, "next": next_path})
+    return client.post(
+        "/accounts/login/", {"username": username, "password": DEMO_PASSWORD, "next": next_path}
+    )
 
 
 def verified_client(username: str) -> Client:
     client = Client()
     password_sign_in(client, username)
-    assert client.post("/accounts/otp/verify/", {"otp_token": code_for(device_of(username))}).status_code == 302
+    assert (
+        client.post("/accounts/otp/verify/", {"otp_token": code_for(device_of(username))}).status_code == 302
+    )
     return client
 
 
@@ -73,7 +81,8 @@ def test_applicants_are_not_asked_for_a_code(demo: None) -> None:
 @pytest.mark.parametrize("username", list(STAFF_PAGES))
 @pytest.mark.parametrize("how", ["password", "force_login"])
 def test_without_the_second_factor_no_staff_page_admin_page_or_staff_api_answers(
-        demo: None, username: str, how: str) -> None:
+    demo: None, username: str, how: str
+) -> None:
     client = Client()
     if how == "password":
         password_sign_in(client, username)
@@ -94,8 +103,9 @@ def test_the_code_opens_the_workbench_and_changes_the_session_key(demo: None, us
     client = Client()
     password_sign_in(client, username, next_path=STAFF_PAGES[username])
     before = client.session.session_key
-    answer = client.post("/accounts/otp/verify/", {"otp_token": code_for(device_of(username)),
-                                                   "next": STAFF_PAGES[username]})
+    answer = client.post(
+        "/accounts/otp/verify/", {"otp_token": code_for(device_of(username)), "next": STAFF_PAGES[username]}
+    )
     assert answer.status_code == 302 and answer["Location"] == STAFF_PAGES[username]
     assert client.session.session_key != before
     assert client.get(STAFF_PAGES[username]).status_code == 200
@@ -186,15 +196,24 @@ def test_an_api_token_for_staff_needs_the_code(demo: None) -> None:
     client = Client()
     bare = client.post("/api/auth/token/", {"username": "clerk", "password": DEMO_PASSWORD})
     assert bare.status_code == 400 and bare.json()["field"] == "otp_token"
-    wrong = client.post("/api/auth/token/", {"username": "clerk", "password": DEMO_PASSWORD, "otp_token": "000000"})
+    wrong = client.post(
+        "/api/auth/token/", {"username": "clerk", "password": DEMO_PASSWORD, "otp_token": "000000"}
+    )
     assert wrong.status_code in (400, 429) and "token" not in wrong.json()
     device_of("clerk").throttle_reset()
-    ok = client.post("/api/auth/token/", {"username": "clerk", "password": DEMO_PASSWORD,
-                                          "otp_token": code_for(device_of("clerk"))})
+    ok = client.post(
+        "/api/auth/token/",
+        {"username": "clerk", "password": DEMO_PASSWORD, "otp_token": code_for(device_of("clerk"))},
+    )
     assert ok.status_code == 200 and ok.json()["token"]
-    assert client.get("/api/figures/applications/", HTTP_AUTHORIZATION=f"Token {ok.json()['token']}").status_code == 200
+    assert (
+        client.get("/api/figures/applications/", HTTP_AUTHORIZATION=f"Token {ok.json()['token']}").status_code
+        == 200
+    )
     # applicants give no code
-    assert client.post("/api/auth/token/", {"username": "mother", "password": DEMO_PASSWORD}).status_code == 200
+    assert (
+        client.post("/api/auth/token/", {"username": "mother", "password": DEMO_PASSWORD}).status_code == 200
+    )
 
 
 def test_with_the_second_factor_switched_off_the_password_is_enough(demo: None, settings: Any) -> None:
@@ -205,7 +224,9 @@ def test_with_the_second_factor_switched_off_the_password_is_enough(demo: None, 
 
 
 def test_demo_staff_have_a_demo_device_and_otp_code_prints_its_code(demo: None) -> None:
-    assert set(TOTPDevice.objects.filter(name=DEMO_DEVICE).values_list("user__username", flat=True)) >= set(STAFF_PAGES)
+    assert set(TOTPDevice.objects.filter(name=DEMO_DEVICE).values_list("user__username", flat=True)) >= set(
+        STAFF_PAGES
+    )
     assert not TOTPDevice.objects.filter(user__username__in=["mother", "father", "enterprise"]).exists()
     out = StringIO()
     call_command("otp-code", "clerk", stdout=out)

@@ -27,8 +27,16 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expec
 
 CHROMIUM = os.environ.get("YIJIANSHI_CHROMIUM", "/usr/bin/chromium")
 # without the background-networking flags Chromium stalls on a machine without outside network
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("YIJIANSHI_ARTIFACTS", ROOT / "artifacts"))
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -40,6 +48,7 @@ expect.set_options(timeout=TIMEOUT_MS)  # a loaded 2-core machine: assertions wa
 
 
 # --- the browser ------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="package")
 def _playwright() -> Iterator[Playwright]:
@@ -66,9 +75,12 @@ def _fresh_failure_shots() -> None:
 @pytest.fixture(scope="package")
 def browser(_playwright: Playwright) -> Iterator[Browser]:
     if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: the browser tests need Debian's Chromium. "
-                    "`make test` installs it (scripts/ensure_chromium.sh); or run "
-                    "`sudo apt-get install -y --no-install-recommends chromium fonts-noto-cjk`.", pytrace=False)
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}: the browser tests need Debian's Chromium. "
+            "`make test` installs it (scripts/ensure_chromium.sh); or run "
+            "`sudo apt-get install -y --no-install-recommends chromium fonts-noto-cjk`.",
+            pytrace=False,
+        )
     launched = _playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
     try:
         yield launched
@@ -110,6 +122,7 @@ def page(context: BrowserContext) -> Page:
 
 # --- the site -----------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Portal:
     url: str
@@ -134,7 +147,9 @@ def portal(live_server: Any, transactional_db: Any, settings: Any) -> Portal:
     return Portal(url=live_server.url)
 
 
-def sign_in(page: Page, portal: Portal, username: str, *, password: str = PASSWORD, next_path: str = "") -> None:
+def sign_in(
+    page: Page, portal: Portal, username: str, *, password: str = PASSWORD, next_path: str = ""
+) -> None:
     """Sign in through the sign-in page, as a person would."""
     page.goto(portal("/accounts/login/" + (f"?next={next_path}" if next_path else "")))
     page.get_by_label(re.compile("用户名|Username")).fill(username)
@@ -142,7 +157,8 @@ def sign_in(page: Page, portal: Portal, username: str, *, password: str = PASSWO
     page.locator("form[action='/accounts/login/'] button[type=submit]").click()
     page.wait_for_load_state("domcontentloaded")
     assert "/accounts/login/" not in page.url or page.locator(".field-error, [role=alert]").count() == 0, (
-        f"sign-in as {username} failed: {page.locator('main').inner_text()[:300]}")
+        f"sign-in as {username} failed: {page.locator('main').inner_text()[:300]}"
+    )
 
 
 def sign_out(page: Page) -> None:
@@ -152,10 +168,13 @@ def sign_out(page: Page) -> None:
 
 def no_horizontal_scroll(page: Page, width: int, tolerance: int = 2) -> None:
     scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
-    assert scroll_width <= width + tolerance, f"{page.url} scrolls sideways: {scroll_width}px wide on a {width}px screen"
+    assert scroll_width <= width + tolerance, (
+        f"{page.url} scrolls sideways: {scroll_width}px wide on a {width}px screen"
+    )
 
 
 # --- screenshots and axe-core -------------------------------------------------------------------------------
+
 
 def shot(page: Page, name: str) -> Path:
     """A full-page screenshot at artifacts/screenshots/<name>.png (the folder the test run keeps)."""

@@ -65,9 +65,12 @@ def submit_step(page: Page, button: str | re.Pattern[str]) -> None:
 
 # --- the resident -----------------------------------------------------------------------------------------
 
+
 def answer_situations(page: Page, answers: dict[str, str] | None = None) -> None:
     expect(page.locator("ol.steps li[aria-current=step]")).to_contain_text("情形")
-    for code, value in (answers or {"under_one": "yes", "in_wedlock": "yes", "local_household": "yes"}).items():
+    for code, value in (
+        answers or {"under_one": "yes", "in_wedlock": "yes", "local_household": "yes"}
+    ).items():
         page.locator(f"input[type=radio][name='{code}'][value='{value}']").check()
     submit_step(page, "下一步：填写表单")
 
@@ -91,7 +94,8 @@ def provide_materials(page: Page, *, upload: bool = True) -> None:
     page.locator("input[type=radio][name='choice:birth.first_issue_form'][value=commitment]").check()
     if upload:
         page.locator("#m_child__birth_vaccination_record_file").set_input_files(
-            {"name": "接种记录.pdf", "mimeType": "application/pdf", "buffer": small_pdf()})
+            {"name": "接种记录.pdf", "mimeType": "application/pdf", "buffer": small_pdf()}
+        )
     submit_step(page, "保存并继续")
     assert "step=commitments" in page.url, f"the materials were refused: {error_summary(page)}"
 
@@ -109,7 +113,9 @@ def sign_commitments(page: Page) -> None:
 def submit_application(page: Page) -> str:
     expect(page.locator("ol.steps li[aria-current=step]")).to_contain_text("确认提交")
     submit_step(page, "提交申请")
-    assert re.search(r"/me/applications/[^/]+/receipt/$", page.url), f"no receipt: {page.url} {error_summary(page)}"
+    assert re.search(r"/me/applications/[^/]+/receipt/$", page.url), (
+        f"no receipt: {page.url} {error_summary(page)}"
+    )
     return page.locator("#application-number").inner_text().strip()
 
 
@@ -126,6 +132,7 @@ def apply_online(page: Page, portal: Portal, *, upload: bool = True, shots: str 
 
 
 # --- the window clerk ---------------------------------------------------------------------------------------
+
 
 def intake(page: Page, portal: Portal, number: str, *, deficient: str = "", shots: str = "") -> None:
     """The clerk finds the application in the queue, checks it and receives it or issues the one notice."""
@@ -152,6 +159,7 @@ def intake(page: Page, portal: Portal, number: str, *, deficient: str = "", shot
 
 
 # --- an officer ---------------------------------------------------------------------------------------------
+
 
 def open_case(page: Page, portal: Portal, number: str, item_name: str) -> None:
     page.goto(portal("/workbench/department/"))

@@ -23,7 +23,9 @@ def test_a_walk_in_applicant_is_taken_in_at_the_counter(page: Page, portal: Port
     page.get_by_role("link", name="现场申请：为来窗群众办理").click()
     page.wait_for_load_state("domcontentloaded")
     # a wrong identity number is refused next to its field, the other values kept
-    page.get_by_label(re.compile("公民身份号码")).fill(MOTHER_ID[:-1] + ("0" if MOTHER_ID[-1] != "0" else "1"))
+    page.get_by_label(re.compile("公民身份号码")).fill(
+        MOTHER_ID[:-1] + ("0" if MOTHER_ID[-1] != "0" else "1")
+    )
     page.get_by_label(re.compile("姓名")).fill("王芳")
     page.get_by_label(re.compile("一件事")).select_option(NEWBORN)
     page.get_by_role("button", name="查询并预填").click()
@@ -40,14 +42,23 @@ def test_a_walk_in_applicant_is_taken_in_at_the_counter(page: Page, portal: Port
     # the same prefill as online, each prefilled field with its source
     form = page.locator("#apply-form")
     expect(form.locator("[name='f.mother.name']")).to_have_value("王芳")
-    expect(form.locator(".field").filter(has=page.locator("[name='f.child.birth_hospital']")).locator(".src")
-           ).to_contain_text("birth")
-    for key, value in (("child.name", "李小宝"), ("child.residence_address", "山西省晋城市陵川县崇文镇和平街12号"),
-                       ("mother.phone", "13800138000"), ("child.ethnicity", "汉族"),
-                       ("household.relation_to_head", "子"), ("medical_enrolment.contribution_year", "2026")):
+    expect(
+        form.locator(".field").filter(has=page.locator("[name='f.child.birth_hospital']")).locator(".src")
+    ).to_contain_text("birth")
+    for key, value in (
+        ("child.name", "李小宝"),
+        ("child.residence_address", "山西省晋城市陵川县崇文镇和平街12号"),
+        ("mother.phone", "13800138000"),
+        ("child.ethnicity", "汉族"),
+        ("household.relation_to_head", "子"),
+        ("medical_enrolment.contribution_year", "2026"),
+    ):
         form.locator(f"[name='f.{key}']").fill(value)
-    for key, value in (("child.guardian_relationship", "母亲"), ("delivery.method", "窗口领取"),
-                       ("medical_enrolment.category", "新生儿")):
+    for key, value in (
+        ("child.guardian_relationship", "母亲"),
+        ("delivery.method", "窗口领取"),
+        ("medical_enrolment.category", "新生儿"),
+    ):
         form.locator(f"[name='f.{key}']").select_option(value)
     # the paper record handed in, the registration form replaced by her signed commitment, identity seen
     form.locator("input[name=materials][value='child.birth_vaccination_record']").check()

@@ -22,7 +22,9 @@ from .flows import (
 )
 
 
-def test_one_notice_then_the_applicant_supplies_what_it_lists(page: Page, browser: Browser, portal: Portal) -> None:
+def test_one_notice_then_the_applicant_supplies_what_it_lists(
+    page: Page, browser: Browser, portal: Portal
+) -> None:
     from yijianshi.cases.models import Application
 
     sign_in(page, portal, "mother")
@@ -51,7 +53,9 @@ def test_one_notice_then_the_applicant_supplies_what_it_lists(page: Page, browse
     expect(clerk.locator("#documents a[data-kind='deficiency_notice']")).to_have_count(1)
     shot(clerk, "22-window-deficiency-issued")
     clerk.goto(portal("/workbench/window/"))
-    expect(clerk.locator(f"#intake-queue tr[data-number='{number}']")).to_have_count(0)  # it waits for her now
+    expect(clerk.locator(f"#intake-queue tr[data-number='{number}']")).to_have_count(
+        0
+    )  # it waits for her now
     expect(clerk.locator("main")).to_contain_text(number)  # listed as awaiting the applicant
 
     # the resident reads the notice on her application's page: everything listed at once
@@ -66,7 +70,8 @@ def test_one_notice_then_the_applicant_supplies_what_it_lists(page: Page, browse
     axe_check(page, "my application (deficient)")
     # she supplies the record
     notice.get_by_label("新生儿出生时乙肝疫苗、卡介苗接种记录(出生医院出具)").set_input_files(
-        {"name": "接种记录.pdf", "mimeType": "application/pdf", "buffer": small_pdf()})
+        {"name": "接种记录.pdf", "mimeType": "application/pdf", "buffer": small_pdf()}
+    )
     notice.get_by_role("button", name="提交补正材料").click()
     page.wait_for_load_state("domcontentloaded")
     expect(page.get_by_role("heading", name="补齐材料（一次性告知）")).to_have_count(0)
@@ -77,7 +82,8 @@ def test_one_notice_then_the_applicant_supplies_what_it_lists(page: Page, browse
     # back in the window's queue with a fresh clock; now complete, it is received
     clerk.goto(portal(f"/workbench/window/applications/{number}/"))
     expect(clerk.locator("#materials tr[data-code='child.birth_vaccination_record']")).to_have_attribute(
-        "data-state", "provided")
+        "data-state", "provided"
+    )
     intake(clerk, portal, number)
     expect(clerk.locator("#documents a[data-kind='receipt']")).to_have_count(1)
     page.goto(portal(f"/me/applications/{number}/"))

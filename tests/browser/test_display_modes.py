@@ -24,8 +24,9 @@ def toggle(page: Page, name: str) -> None:
     page.wait_for_load_state("domcontentloaded")
 
 
-def test_large_type_and_high_contrast_are_remembered_for_the_user(page: Page, browser: Browser,
-                                                                  portal: Portal) -> None:
+def test_large_type_and_high_contrast_are_remembered_for_the_user(
+    page: Page, browser: Browser, portal: Portal
+) -> None:
     sign_in(page, portal, "mother")
     page.goto(portal(f"/bundles/{NEWBORN}/"))
     normal_text, normal_heading = font_px(page, "main p"), font_px(page, "main h1")
@@ -161,7 +162,9 @@ def test_keyboard_only(page: Page, portal: Portal) -> None:
         if search.evaluate("el => el === document.activeElement"):
             break
     expect(search).to_be_focused()
-    outline = search.evaluate("el => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth")
+    outline = search.evaluate(
+        "el => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth"
+    )
     assert outline.startswith("solid") and not outline.endswith(" 0px"), outline
     page.keyboard.type("上户口")
     with page.expect_navigation():

@@ -66,7 +66,8 @@ def test_an_upload_of_the_wrong_kind_is_refused_with_the_reason(page: Page, port
     page.locator("input[type=radio][name='choice:birth.first_issue_form'][value=commitment]").check()
     # a text file named .pdf: refused by its content, before anything is stored
     page.locator("#m_child__birth_vaccination_record_file").set_input_files(
-        {"name": "接种记录.pdf", "mimeType": "application/pdf", "buffer": "这不是PDF文件".encode() * 50})
+        {"name": "接种记录.pdf", "mimeType": "application/pdf", "buffer": "这不是PDF文件".encode() * 50}
+    )
     page.get_by_role("button", name="保存并继续").click()
     page.wait_for_load_state("domcontentloaded")
     record = page.locator("fieldset#m_child__birth_vaccination_record")

@@ -78,7 +78,9 @@ def test_newborn_from_the_first_click_to_the_wallet(page: Page, browser: Browser
     answer_situations(page)
     # the merged form, mostly filled in already, each value marked with its source
     assert page.locator(f"#{field_id('mother.name')}").input_value() == "王芳"
-    mother_source = page.locator(".field").filter(has=page.locator(f"#{field_id('mother.name')}")).locator(".source")
+    mother_source = (
+        page.locator(".field").filter(has=page.locator(f"#{field_id('mother.name')}")).locator(".source")
+    )
     expect(mother_source).to_contain_text("来自 人口基础信息库")
     birth = page.locator(".field").filter(has=page.locator(f"#{field_id('child.birth_hospital')}"))
     assert birth.locator("input").input_value() == "陵川县人民医院"
@@ -92,8 +94,12 @@ def test_newborn_from_the_first_click_to_the_wallet(page: Page, browser: Browser
     fill_form(page)
     # materials: those replaced by e-licences or data checks are shown with why; the one still needed is uploaded
     waived = page.locator("fieldset.card").filter(has=page.locator("p.ok"))
-    assert waived.count() >= 4, "the identity cards, the marriage certificate and the household register are waived"
-    expect(page.locator("fieldset.card").filter(has_text="结婚证").locator("p.ok")).to_contain_text("电子证照")
+    assert waived.count() >= 4, (
+        "the identity cards, the marriage certificate and the household register are waived"
+    )
+    expect(page.locator("fieldset.card").filter(has_text="结婚证").locator("p.ok")).to_contain_text(
+        "电子证照"
+    )
     shot(page, "06-apply-materials")
     axe_check(page, "apply materials")
     provide_materials(page)
@@ -119,9 +125,16 @@ def test_newborn_from_the_first_click_to_the_wallet(page: Page, browser: Browser
     # the officers of every department involved decide their parts, prerequisites first
     cases = {c.ref: c for c in app.item_cases.select_related("department")}
     assert len(cases) == 5
-    officers = {dept: User.objects.get(profile__role="officer", profile__department=dept).username
-                for dept in {c.department for c in cases.values()}}
-    assert sorted(officers.values()) == ["officer_health", "officer_hrss", "officer_medical", "officer_police"]
+    officers = {
+        dept: User.objects.get(profile__role="officer", profile__department=dept).username
+        for dept in {c.department for c in cases.values()}
+    }
+    assert sorted(officers.values()) == [
+        "officer_health",
+        "officer_hrss",
+        "officer_medical",
+        "officer_police",
+    ]
     order = list(TopologicalSorter({ref: set(c.requires) for ref, c in cases.items()}).static_order())
     pages: dict[str, Page] = {}
     shown_queue = False
@@ -174,7 +187,8 @@ def test_newborn_from_the_first_click_to_the_wallet(page: Page, browser: Browser
     axe_check(page, "wallet")
     # the QR code's page says the birth certificate is genuine
     licences.filter(has=page.get_by_role("heading", name="出生医学证明", exact=True)).get_by_role(
-        "link", name="核验此证照").click()
+        "link", name="核验此证照"
+    ).click()
     page.wait_for_load_state("domcontentloaded")
     expect(page.locator("p.ok[role=status]")).to_contain_text("核验通过")
     expect(page.locator("main table").first).to_contain_text("出生医学证明")

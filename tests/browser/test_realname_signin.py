@@ -21,15 +21,18 @@ from .conftest import PASSWORD, Portal, axe_check, shot
 
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider]:
-    started = Provider(users={"sunli": USERS["sunli"]}).start(tmp_path_factory.mktemp("oidc-provider-browser"))
+    started = Provider(users={"sunli": USERS["sunli"]}).start(
+        tmp_path_factory.mktemp("oidc-provider-browser")
+    )
     try:
         yield started
     finally:
         started.stop()
 
 
-def test_a_person_signs_in_through_the_identity_service(page: Page, live_server: Any, transactional_db: Any,
-                                                        settings: Any, provider: Provider) -> None:
+def test_a_person_signs_in_through_the_identity_service(
+    page: Page, live_server: Any, transactional_db: Any, settings: Any, provider: Provider
+) -> None:
     settings.YIJIANSHI_OIDC = provider.rp_settings()
     page.goto(live_server.url + "/accounts/login/?next=/me/")
     button = page.get_by_role("link", name="个人实名登录")

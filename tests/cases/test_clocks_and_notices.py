@@ -21,12 +21,18 @@ pytestmark = pytest.mark.django_db
 SHANGHAI = clock.SHANGHAI
 
 
-def test_acceptance_deadline_skips_the_national_day_holiday(newborn: None, as_user: Callable[[str], APIClient]) -> None:
+def test_acceptance_deadline_skips_the_national_day_holiday(
+    newborn: None, as_user: Callable[[str], APIClient]
+) -> None:
     mother, clerk, health = as_user("mother"), as_user("clerk"), as_user("officer_health")
-    with clock.frozen(datetime(2025, 9, 30, 8, 0, tzinfo=UTC)):  # Tuesday 16:00 in Shanghai, before 1–8 October
+    with clock.frozen(
+        datetime(2025, 9, 30, 8, 0, tzinfo=UTC)
+    ):  # Tuesday 16:00 in Shanghai, before 1–8 October
         number = received(mother, clerk)
     cases = cases_by_ref(mother, number)
-    deadline = datetime.fromisoformat(cases["vaccination_certificate"]["accept_deadline"]).astimezone(SHANGHAI)
+    deadline = datetime.fromisoformat(cases["vaccination_certificate"]["accept_deadline"]).astimezone(
+        SHANGHAI
+    )
     # 1 working day: by the end of the first working day after the holiday (deadlines are the end of a day)
     assert deadline == datetime(2025, 10, 10, 0, 0, tzinfo=SHANGHAI)
     with clock.frozen(datetime(2025, 10, 10, 2, 0, tzinfo=UTC)):  # Friday 10 October
@@ -43,16 +49,27 @@ def test_the_intake_clock_is_two_working_hours(newborn: None, as_user: Callable[
     with clock.frozen(datetime(2026, 11, 20, 8, 45, tzinfo=UTC)):  # Friday 16:45 in Shanghai
         guide = mother.get("/api/bundles/140524-09/").json()
         from yijianshi.accounts.demo import MOTHER_ID
-        response = mother.post("/api/applications/", {"bundle": "140524-09", "form": sample_form(
-            guide["form"], overrides={"mother.id_number": MOTHER_ID})}, format="json")
+
+        response = mother.post(
+            "/api/applications/",
+            {
+                "bundle": "140524-09",
+                "form": sample_form(guide["form"], overrides={"mother.id_number": MOTHER_ID}),
+            },
+            format="json",
+        )
     deadline = datetime.fromisoformat(response.json()["intake_deadline"]).astimezone(SHANGHAI)
     assert deadline.date().isoformat() == "2026-11-23"  # Monday: 45 minutes on Friday, the rest on Monday
     assert deadline.hour in (10, 11)
 
 
-def test_each_step_notifies_the_applicant(newborn: None, as_user: Callable[[str], APIClient],
-                                          settings: Any, tmp_path: Path,
-                                          django_capture_on_commit_callbacks: Any) -> None:
+def test_each_step_notifies_the_applicant(
+    newborn: None,
+    as_user: Callable[[str], APIClient],
+    settings: Any,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     settings.NOTIFY_CHANNELS = ["file"]
     settings.NOTIFY_FILE = tmp_path / "notices.jsonl"
     mother, clerk, health = as_user("mother"), as_user("clerk"), as_user("officer_health")
@@ -77,8 +94,9 @@ def test_openapi_schema_and_docs(client: Client) -> None:
     assert client.get("/api/docs/").status_code == 200
 
 
-def test_the_sweep_marks_overdue_and_escalates_in_the_history(newborn: None,
-                                                              as_user: Callable[[str], APIClient]) -> None:
+def test_the_sweep_marks_overdue_and_escalates_in_the_history(
+    newborn: None, as_user: Callable[[str], APIClient]
+) -> None:
     from yijianshi.cases import services
     from yijianshi.cases.models import CaseEvent, ItemCase
 

@@ -29,12 +29,15 @@ LATER = TAKEN_IN + timedelta(days=10)  # every acceptance deadline long past: th
 
 
 def escalations(case: ItemCase) -> list[int]:
-    return [e.data["level"] for e in CaseEvent.objects.filter(item_case=case, type="escalated").order_by("pk")]
+    return [
+        e.data["level"] for e in CaseEvent.objects.filter(item_case=case, type="escalated").order_by("pk")
+    ]
 
 
 @pytest.mark.django_db
-def test_the_sweep_reaches_cases_behind_a_batch_already_escalated(newborn: None,
-                                                                  as_user: Callable[[str], APIClient]) -> None:
+def test_the_sweep_reaches_cases_behind_a_batch_already_escalated(
+    newborn: None, as_user: Callable[[str], APIClient]
+) -> None:
     # given: five item cases; four already escalated to the last level and still not accepted, then the fifth
     # overdue too — the last row in the table's order, behind the four
     with clock.frozen(TAKEN_IN):
@@ -52,11 +55,14 @@ def test_the_sweep_reaches_cases_behind_a_batch_already_escalated(newborn: None,
 
 
 @pytest.mark.django_db
-def test_a_case_waiting_for_its_next_level_is_not_written_again(newborn: None,
-                                                                 as_user: Callable[[str], APIClient]) -> None:
+def test_a_case_waiting_for_its_next_level_is_not_written_again(
+    newborn: None, as_user: Callable[[str], APIClient]
+) -> None:
     with clock.frozen(TAKEN_IN):
         number = received(as_user("mother"), as_user("clerk"))
-    overdue_at = max(ItemCase.objects.filter(application__number=number).values_list("accept_deadline", flat=True))
+    overdue_at = max(
+        ItemCase.objects.filter(application__number=number).values_list("accept_deadline", flat=True)
+    )
     soon = overdue_at + timedelta(minutes=5)  # past every acceptance deadline, not yet a working day past
     assert services.deadlines_sweep(now=soon)["escalated"] == 5
     with CaptureQueriesContext(connection) as again:
@@ -67,8 +73,9 @@ def test_a_case_waiting_for_its_next_level_is_not_written_again(newborn: None,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_sweepers_at_once_skip_only_the_case_the_other_holds(newborn: None,
-                                                                 as_user: Callable[[str], APIClient]) -> None:
+def test_two_sweepers_at_once_skip_only_the_case_the_other_holds(
+    newborn: None, as_user: Callable[[str], APIClient]
+) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("row locks and concurrent connections: PostgreSQL (the CI's PostgreSQL run executes it)")
     with clock.frozen(TAKEN_IN):
@@ -98,5 +105,7 @@ def test_two_sweepers_at_once_skip_only_the_case_the_other_holds(newborn: None,
     # then: it skips that case only — not the department's other cases, not its application's other cases
     assert stats["escalated"] == 9 and stats["skipped"] == 1
     assert escalations(held) == []
-    assert all(escalations(c) == [2] for c in ItemCase.objects.filter(application__number__in=[first, second])
-               .exclude(pk=held.pk))
+    assert all(
+        escalations(c) == [2]
+        for c in ItemCase.objects.filter(application__number__in=[first, second]).exclude(pk=held.pk)
+    )

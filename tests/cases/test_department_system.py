@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db
 def test_webhook_out_and_token_report_back(newborn: None, as_user: Callable[[str], APIClient]) -> None:
     with Receiver(secret="police-system-secret") as receiver:
         police = Department.objects.get(region__code="140524", code="public_security")
-        DepartmentIntegration.objects.create(department=police, mode="webhook", url=receiver.url,
-                                             secret="police-system-secret")
+        DepartmentIntegration.objects.create(
+            department=police, mode="webhook", url=receiver.url, secret="police-system-secret"
+        )
         number = received(as_user("mother"), as_user("clerk"))
         stats = outbox_deliver_due()
         assert stats["delivered"] == 5  # four to our workbench, one to the police system
@@ -40,26 +41,38 @@ def test_webhook_out_and_token_report_back(newborn: None, as_user: Callable[[str
         system = APIClient()
         system.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         case = system.get(f"/api/item-cases/{payload['item_case']}/").json()
-        accepted = system.post(f"/api/item-cases/{case['id']}/transitions/",
-                               {"action": "accept", "expected_version": case["version"]}, format="json")
+        accepted = system.post(
+            f"/api/item-cases/{case['id']}/transitions/",
+            {"action": "accept", "expected_version": case["version"]},
+            format="json",
+        )
         assert accepted.status_code == 200 and accepted.json()["status"] == "pre_review"
-        stale = system.post(f"/api/item-cases/{case['id']}/transitions/",
-                            {"action": "progress", "expected_version": case["version"], "reason": "x"}, format="json")
+        stale = system.post(
+            f"/api/item-cases/{case['id']}/transitions/",
+            {"action": "progress", "expected_version": case["version"], "reason": "x"},
+            format="json",
+        )
         assert stale.status_code == 409 and stale.json()["code"] == "stale_version"
         assert outbox_deliver_due()["delivered"] == 0  # nothing new to send; each message went exactly once
         assert sum(receiver.duplicates.values()) == 0
 
 
-def test_a_department_without_a_system_updates_progress_by_hand(newborn: None,
-                                                               as_user: Callable[[str], APIClient]) -> None:
+def test_a_department_without_a_system_updates_progress_by_hand(
+    newborn: None, as_user: Callable[[str], APIClient]
+) -> None:
     mother, medical = as_user("mother"), as_user("officer_medical")
     number = received(mother, as_user("clerk"))
     case = cases_by_ref(mother, number)["newborn_medical_insurance_enrolment"]
-    accepted = medical.post(f"/api/item-cases/{case['id']}/transitions/",
-                            {"action": "accept", "expected_version": case["version"]}, format="json").json()
-    noted = medical.post(f"/api/item-cases/{case['id']}/transitions/",
-                         {"action": "progress", "expected_version": accepted["version"],
-                          "reason": "已在医保系统录入，待审核"}, format="json")
+    accepted = medical.post(
+        f"/api/item-cases/{case['id']}/transitions/",
+        {"action": "accept", "expected_version": case["version"]},
+        format="json",
+    ).json()
+    noted = medical.post(
+        f"/api/item-cases/{case['id']}/transitions/",
+        {"action": "progress", "expected_version": accepted["version"], "reason": "已在医保系统录入，待审核"},
+        format="json",
+    )
     assert noted.status_code == 200 and noted.json()["progress_note"] == "已在医保系统录入，待审核"
     history = mother.get(f"/api/applications/{number}/history/").json()
     assert any(e["type"] == "progress" and e["reason"] == "已在医保系统录入，待审核" for e in history)

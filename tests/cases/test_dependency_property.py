@@ -23,8 +23,9 @@ DONE = {CaseStatus.APPROVED, CaseStatus.DELIVERED}
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(st.tuples(st.integers(0, 4), st.sampled_from(ACTIONS)), min_size=5, max_size=30))
-def test_no_item_is_decided_before_its_prerequisites(newborn: None, as_user: object,
-                                                     steps: list[tuple[int, str]]) -> None:
+def test_no_item_is_decided_before_its_prerequisites(
+    newborn: None, as_user: object, steps: list[tuple[int, str]]
+) -> None:
     number = received(as_user("mother"), as_user("clerk"))  # type: ignore[operator]
     app = Application.objects.get(number=number)
     admin = User.objects.get(username="admin")
@@ -32,8 +33,13 @@ def test_no_item_is_decided_before_its_prerequisites(newborn: None, as_user: obj
     for index, action in steps:
         case = ItemCase.objects.get(pk=cases[index].pk)
         try:
-            services.item_case_transition(item_case=case, actor=actor_of(admin), action=action, expected_version=case.version,
-                                          reason="性质测试")
+            services.item_case_transition(
+                item_case=case,
+                actor=actor_of(admin),
+                action=action,
+                expected_version=case.version,
+                reason="性质测试",
+            )
         except DomainError:
             pass  # refused transitions are fine; the invariants below must hold either way
         now = {c.ref: c for c in ItemCase.objects.filter(application=app)}
@@ -43,7 +49,9 @@ def test_no_item_is_decided_before_its_prerequisites(newborn: None, as_user: obj
                 assert all(p.status in DONE for p in prereqs), (c.ref, [(p.ref, p.status) for p in prereqs])
             if c.status == CaseStatus.ACCEPTED:
                 assert all(p.status in DONE for p in prereqs)
-            if any(p.status in (CaseStatus.DENIED, CaseStatus.REJECTED, CaseStatus.TERMINATED) for p in prereqs):
+            if any(
+                p.status in (CaseStatus.DENIED, CaseStatus.REJECTED, CaseStatus.TERMINATED) for p in prereqs
+            ):
                 assert c.status not in OPEN_CASE_STATES, (c.ref, c.status)  # a dependant cannot stay open
     app.refresh_from_db()
     statuses = [c.status for c in ItemCase.objects.filter(application=app)]

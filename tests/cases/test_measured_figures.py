@@ -26,8 +26,14 @@ from yijianshi.licenses.demo import seed_demo_licences
 pytestmark = pytest.mark.django_db
 
 
-def submit(api: APIClient, *, changes: dict[str, Any], drop: list[str], guide_of: APIClient | None = None,
-           on_behalf_of: dict[str, str] | None = None) -> str:
+def submit(
+    api: APIClient,
+    *,
+    changes: dict[str, Any],
+    drop: list[str],
+    guide_of: APIClient | None = None,
+    on_behalf_of: dict[str, str] | None = None,
+) -> str:
     """One application through the API: online by the applicant, or at the window by a clerk for the walk-in
     (`on_behalf_of`; the channel is the clerk's, never the client's to choose), with the form the applicant's
     guide offers."""
@@ -54,20 +60,44 @@ def two(newborn: None, as_user: Callable[[str], APIClient]) -> list[Application]
     mother = as_user("mother")
     guide = mother.get("/api/bundles/140524-09/").json()
     optional = [f["key"] for f in guide["form"] if not f["required"] and f["key"] not in guide["prefill"]]
-    addresses = sorted(f["key"] for f in guide["form"] if f["key"] in guide["prefill"] and f["type"] == "address")
+    addresses = sorted(
+        f["key"] for f in guide["form"] if f["key"] in guide["prefill"] and f["type"] == "address"
+    )
     assert len(addresses) >= 2, addresses
     moved = {k: guide["prefill"][k]["value"] + "附1号" for k in addresses[:2]}
     a = submit(mother, changes={addresses[0]: moved[addresses[0]]}, drop=[])
     profile = Profile.objects.get(user__username="mother")
-    b = submit(as_user("clerk"), guide_of=mother, changes=moved, drop=optional[:2],
-               on_behalf_of={"name": profile.name, "id_number": profile.id_number})
+    b = submit(
+        as_user("clerk"),
+        guide_of=mother,
+        changes=moved,
+        drop=optional[:2],
+        on_behalf_of={"name": profile.name, "id_number": profile.id_number},
+    )
     return [Application.objects.get(number=a), Application.objects.get(number=b)]
 
 
 def by_hand(apps: list[Application]) -> dict[str, int]:
     """Counted straight from each application's snapshot and form, as docs/reform-figures.md defines them."""
-    out = dict.fromkeys(["total", "prefilled", "changed", "typed", "empty", "asked", "required", "licence",
-                         "check", "result", "provided", "legal", "promised", "visits_observed"], 0)
+    out = dict.fromkeys(
+        [
+            "total",
+            "prefilled",
+            "changed",
+            "typed",
+            "empty",
+            "asked",
+            "required",
+            "licence",
+            "check",
+            "result",
+            "provided",
+            "legal",
+            "promised",
+            "visits_observed",
+        ],
+        0,
+    )
     for app in apps:
         snap, data = app.snapshot, app.form_data
         keys = [f["key"] for f in snap["form"]]
@@ -82,7 +112,11 @@ def by_hand(apps: list[Application]) -> dict[str, int]:
                 if m["waiver"] is None:
                     out["asked"] += 1
                 else:
-                    out[{"licence": "licence", "data_check": "check", "item_result": "result"}[m["waiver"]["kind"]]] += 1
+                    out[
+                        {"licence": "licence", "data_check": "check", "item_result": "result"}[
+                            m["waiver"]["kind"]
+                        ]
+                    ] += 1
         out["provided"] += len(app.materials_provided)
         out["legal"] += sum(i["legal_limit_days"] for i in snap["items"])
         out["promised"] += snap["schedule"]["total_days"]
@@ -106,7 +140,10 @@ def test_measured_equals_the_count_by_hand(two: list[Application]) -> None:
     assert x.fields_from_sources + x.fields_reused == hand["prefilled"]
     assert m.materials_required == hand["asked"]
     assert (x.materials_waived_licence, x.materials_waived_data_check, x.materials_waived_result) == (
-        hand["licence"], hand["check"], hand["result"])
+        hand["licence"],
+        hand["check"],
+        hand["result"],
+    )
     assert x.materials_provided == hand["provided"]
     assert (m.time_separate_days, m.time_bundle_days) == (hand["legal"], hand["promised"])
     assert x.visits_observed == hand["visits_observed"] == 1
@@ -121,6 +158,7 @@ def test_measured_equals_the_count_by_hand(two: list[Application]) -> None:
     assert measured_figures(bundle="140524-09").applications == 2
     day = two[0].submitted_at.date()
     from datetime import timedelta
+
     assert measured_figures(since=day + timedelta(days=2)).applications == 0
     assert measured_figures(until=day + timedelta(days=2)).applications == 2
 
@@ -131,7 +169,10 @@ def test_report_command_api_and_page(two: list[Application], as_user: Callable[[
     call_command("report", "applications", "--region", "140524", "--format", "json", stdout=out)
     rows = json.loads(out.getvalue())
     assert rows[-1]["code"] == "*" and rows[-1]["applications"] == 2
-    assert rows[0]["measured_fields_merged"] == hand["total"] and rows[0]["measured_materials_required"] == hand["asked"]
+    assert (
+        rows[0]["measured_fields_merged"] == hand["total"]
+        and rows[0]["measured_materials_required"] == hand["asked"]
+    )
     out = io.StringIO()
     call_command("report", "applications", "--format", "csv", stdout=out)
     parsed = list(csv.DictReader(io.StringIO(out.getvalue())))
@@ -140,6 +181,7 @@ def test_report_command_api_and_page(two: list[Application], as_user: Callable[[
     call_command("report", "applications", stdout=out)
     assert "measured on 2 applications" in out.getvalue()
     from django.core.management.base import CommandError
+
     with pytest.raises(CommandError):
         call_command("report", "applications", "--since", "yesterday", stdout=io.StringIO())
     # the API: staff, administrators and auditors

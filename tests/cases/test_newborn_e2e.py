@@ -17,6 +17,7 @@ from yijianshi.integrations.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
+
 def submit(client: APIClient, key: str | None = None, **extra: Any) -> Any:
     g = guide(client)
     form = sample_form(g["form"], overrides={"mother.id_number": MOTHER_ID, "mother.name": "王芳"})
@@ -27,17 +28,29 @@ def submit(client: APIClient, key: str | None = None, **extra: Any) -> Any:
 
 def test_the_newborn_bundle_end_to_end(newborn: None, as_user: Clients) -> None:
     mother, clerk = as_user("mother"), as_user("clerk")
-    health, police, hrss, medical = (as_user(u) for u in ("officer_health", "officer_police", "officer_hrss",
-                                                           "officer_medical"))
+    health, police, hrss, medical = (
+        as_user(u) for u in ("officer_health", "officer_police", "officer_hrss", "officer_medical")
+    )
     # one application, idempotent
     first = submit(mother, key="k-1")
     assert first.status_code == 201, first.content
     number = first.json()["number"]
     again = submit(mother, key="k-1")
-    assert again.status_code == 201 and again.json()["number"] == number and again["Idempotent-Replayed"] == "true"
+    assert (
+        again.status_code == 201
+        and again.json()["number"] == number
+        and again["Idempotent-Replayed"] == "true"
+    )
     assert Application.objects.count() == 1
-    assert mother.post("/api/applications/", {"bundle": "140524-09", "form": {}}, format="json",
-                       HTTP_IDEMPOTENCY_KEY="k-1").status_code == 409
+    assert (
+        mother.post(
+            "/api/applications/",
+            {"bundle": "140524-09", "form": {}},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="k-1",
+        ).status_code
+        == 409
+    )
     # the clerk's queue shows it with its 2-working-hour clock; intake fans out one item case per item
     queue = clerk.get("/api/intake-queue/").json()["results"]
     assert [a["number"] for a in queue] == [number]
@@ -46,11 +59,18 @@ def test_the_newborn_bundle_end_to_end(newborn: None, as_user: Clients) -> None:
     assert received.status_code == 200, received.content
     assert received.json()["status"] == "received"
     cases = cases_by_ref(mother, number)
-    assert set(cases) == {"birth_medical_certificate", "vaccination_certificate", "household_birth_registration",
-                          "newborn_social_security_card", "newborn_medical_insurance_enrolment"}
+    assert set(cases) == {
+        "birth_medical_certificate",
+        "vaccination_certificate",
+        "household_birth_registration",
+        "newborn_social_security_card",
+        "newborn_medical_insurance_enrolment",
+    }
     assert OutboxMessage.objects.filter(topic="item_case.created").count() == 5
     # an officer sees only their department's parts
-    assert {c["ref"] for c in police.get("/api/item-cases/").json()["results"]} == {"household_birth_registration"}
+    assert {c["ref"] for c in police.get("/api/item-cases/").json()["results"]} == {
+        "household_birth_registration"
+    }
     assert police.get(f"/api/item-cases/{cases['birth_medical_certificate']['id']}/").status_code == 404
     assert act(police, cases["birth_medical_certificate"], "accept").status_code == 404
     # the registration waits for the birth certificate: pre-review, no decision yet
@@ -63,11 +83,17 @@ def test_the_newborn_bundle_end_to_end(newborn: None, as_user: Clients) -> None:
     for ref in ("birth_medical_certificate", "vaccination_certificate"):
         accepted = act(health, cases[ref], "accept")
         assert accepted.json()["status"] == "accepted", accepted.content
-        assert act(health, accepted.json(), "approve", result={"summary": "已签发"}).json()["status"] == "approved"
+        assert (
+            act(health, accepted.json(), "approve", result={"summary": "已签发"}).json()["status"]
+            == "approved"
+        )
     hukou = police.get(f"/api/item-cases/{cases['household_birth_registration']['id']}/").json()
     assert hukou["status"] == "accepted"
     assert act(police, hukou, "approve").json()["status"] == "approved"
-    for client, ref in ((hrss, "newborn_social_security_card"), (medical, "newborn_medical_insurance_enrolment")):
+    for client, ref in (
+        (hrss, "newborn_social_security_card"),
+        (medical, "newborn_medical_insurance_enrolment"),
+    ):
         accepted = act(client, cases[ref], "accept").json()
         assert accepted["status"] == "accepted"
         assert act(client, accepted, "approve").json()["status"] == "approved"
@@ -76,8 +102,11 @@ def test_the_newborn_bundle_end_to_end(newborn: None, as_user: Clients) -> None:
     # one delivery, then the archive
     delivered = clerk.post(f"/api/applications/{number}/deliver/", {"method": "post"}, format="json")
     assert delivered.status_code == 400 and delivered.json()["field"] == "tracking_number"
-    delivered = clerk.post(f"/api/applications/{number}/deliver/", {"method": "post", "tracking_number": "SF1234567"},
-                           format="json")
+    delivered = clerk.post(
+        f"/api/applications/{number}/deliver/",
+        {"method": "post", "tracking_number": "SF1234567"},
+        format="json",
+    )
     assert delivered.json()["status"] == "delivered"
     assert clerk.post(f"/api/applications/{number}/archive/").json()["status"] == "archived"
     # the history tells it all, in order, with documents
@@ -100,7 +129,9 @@ def test_bad_submissions_get_clear_errors_and_change_nothing(newborn: None, as_u
     mother = as_user("mother")
     unknown = mother.post("/api/applications/", {"bundle": "999999-99", "form": {}}, format="json")
     assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_bundle"
-    missing = mother.post("/api/applications/", {"bundle": "140524-09", "form": {"child.name": "李小宝"}}, format="json")
+    missing = mother.post(
+        "/api/applications/", {"bundle": "140524-09", "form": {"child.name": "李小宝"}}, format="json"
+    )
     body = missing.json()
     assert missing.status_code == 400 and body["code"] == "invalid_form"
     assert {e["field"] for e in body["errors"]} >= {"form.mother.id_number", "form.child.birth_date"}
@@ -108,12 +139,16 @@ def test_bad_submissions_get_clear_errors_and_change_nothing(newborn: None, as_u
     form = sample_form(g["form"], overrides={"mother.id_number": "110105194912310021"})
     bad_id = mother.post("/api/applications/", {"bundle": "140524-09", "form": form}, format="json")
     assert bad_id.status_code == 400
-    assert any(e["field"] == "form.mother.id_number" and e["code"] == "id_number_bad_check_digit"
-               for e in bad_id.json()["errors"])
+    assert any(
+        e["field"] == "form.mother.id_number" and e["code"] == "id_number_bad_check_digit"
+        for e in bad_id.json()["errors"]
+    )
     assert "110105194912310021" not in json.dumps(bad_id.json(), ensure_ascii=False)
-    officer = as_user("officer_health").post("/api/applications/", {"bundle": "140524-09", "form": form},
-                                             format="json")
+    officer = as_user("officer_health").post(
+        "/api/applications/", {"bundle": "140524-09", "form": form}, format="json"
+    )
     assert officer.status_code == 403 and officer.json()["code"] == "forbidden_role"  # refused by role first
-    assert APIClient().post("/api/applications/", {"bundle": "140524-09", "form": form},
-                            format="json").status_code in (401, 403)
+    assert APIClient().post(
+        "/api/applications/", {"bundle": "140524-09", "form": form}, format="json"
+    ).status_code in (401, 403)
     assert Application.objects.count() == 0 and CaseEvent.objects.count() == 0

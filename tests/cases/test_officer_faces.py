@@ -48,10 +48,14 @@ def _faces() -> dict[str, list[str]]:
         if route.endswith("<str:number>.pdf"):
             faces["document"].append(route)
         elif "<str:number>" in route and not route.rstrip("/").endswith(
-                ("intake", "upload", "supplement", "deliver", "tolerated", "withdraw", "archive")):
+            ("intake", "upload", "supplement", "deliver", "tolerated", "withdraw", "archive")
+        ):
             faces["application"].append(route)
-        elif "<int:pk>" in route and ("item-cases" in route or "department/cases" in route) \
-                and not route.rstrip("/").endswith(("act", "transitions")):
+        elif (
+            "<int:pk>" in route
+            and ("item-cases" in route or "department/cases" in route)
+            and not route.rstrip("/").endswith(("act", "transitions"))
+        ):
             faces["item_case"].append(route)
     return faces
 
@@ -63,10 +67,12 @@ def decided(newborn: None, as_user: Callable[[str], APIClient]) -> Application:
     guide = mother.get("/api/bundles/140524-09/").json()
     form = sample_form(guide["form"], overrides={"mother.id_number": MOTHER_ID})
     needed = [m["code"] for m in guide["materials"] if m["required"] and not m["waiver"]]
-    number = mother.post("/api/applications/", {"bundle": "140524-09", "form": form, "materials": needed},
-                         format="json").json()["number"]
-    app = services.application_intake(application=Application.objects.get(number=number),
-                                      actor=actor_of(User.objects.get(username="clerk")))
+    number = mother.post(
+        "/api/applications/", {"bundle": "140524-09", "form": form, "materials": needed}, format="json"
+    ).json()["number"]
+    app = services.application_intake(
+        application=Application.objects.get(number=number), actor=actor_of(User.objects.get(username="clerk"))
+    )
     admin = actor_of(User.objects.get(username="admin"))
     for case in ItemCase.objects.filter(application=app).order_by("position"):
         services.item_case_accept(item_case=case, actor=admin, expected_version=case.version)
@@ -85,12 +91,18 @@ def test_every_face_shows_an_officer_only_their_items(decided: Application) -> N
     others = set(decided.item_cases.values_list("ref", flat=True)) - set(scope.refs)
     assert others, "and other departments handle the rest"
     hidden_keys = {f["key"] for f in decided.snapshot["form"]} - scope.form_keys(decided)
-    hidden_values = {str(v) for k, v in decided.form_data.items()
-                     if k in hidden_keys and len(str(v)) >= 6
-                     and not any(str(v) in str(w) for key, w in decided.form_data.items() if key not in hidden_keys)}
+    hidden_values = {
+        str(v)
+        for k, v in decided.form_data.items()
+        if k in hidden_keys
+        and len(str(v)) >= 6
+        and not any(str(v) in str(w) for key, w in decided.form_data.items() if key not in hidden_keys)
+    }
     assert hidden_values, "some values belong to other departments' items only"
     allowed_docs = set(visible_documents(actor).filter(application=decided).values_list("number", flat=True))
-    other_docs = set(Document.objects.filter(application=decided).values_list("number", flat=True)) - allowed_docs
+    other_docs = (
+        set(Document.objects.filter(application=decided).values_list("number", flat=True)) - allowed_docs
+    )
     assert other_docs and allowed_docs
 
     api, page = APIClient(), Client()
@@ -105,7 +117,10 @@ def test_every_face_shows_an_officer_only_their_items(decided: Application) -> N
         value = decided.number if "<str:number>" in route else str(own_case.pk)
         client = api if route.startswith("api/") else page
         response = client.get(_fill(route, value))
-        if response.status_code in (404, 405):  # not a face of the officer (the applicant's pages), or not a read
+        if response.status_code in (
+            404,
+            405,
+        ):  # not a face of the officer (the applicant's pages), or not a read
             continue
         assert response.status_code == 200, (route, response.status_code)
         body = response.content.decode()

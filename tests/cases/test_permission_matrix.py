@@ -43,8 +43,11 @@ def call(client: APIClient, endpoint: str, number: str, case: ItemCase) -> int:
     if endpoint == "GET item case":
         return client.get(f"/api/item-cases/{case.pk}/").status_code
     if endpoint == "POST accept":
-        return client.post(f"/api/item-cases/{case.pk}/transitions/",
-                           {"action": "accept", "expected_version": case.version}, format="json").status_code
+        return client.post(
+            f"/api/item-cases/{case.pk}/transitions/",
+            {"action": "accept", "expected_version": case.version},
+            format="json",
+        ).status_code
     if endpoint == "POST withdraw":
         return client.post(f"/api/applications/{number}/withdraw/", {}, format="json").status_code
     raise AssertionError(endpoint)
@@ -67,12 +70,20 @@ def test_permission_matrix(newborn: None, as_user: Callable[[str], APIClient], e
 
 def test_lists_only_show_what_is_in_scope(newborn: None, as_user: Callable[[str], APIClient]) -> None:
     number = received(as_user("mother"), as_user("clerk"))
-    for username, expected in (("mother", 1), ("father", 0), ("clerk", 1), ("clerk_town", 0),
-                               ("officer_health", 1), ("officer_civil", 0), ("auditor", 1)):
+    for username, expected in (
+        ("mother", 1),
+        ("father", 0),
+        ("clerk", 1),
+        ("clerk_town", 0),
+        ("officer_health", 1),
+        ("officer_civil", 0),
+        ("auditor", 1),
+    ):
         listed = as_user(username).get("/api/applications/").json()["results"]
         assert len(listed) == expected, username
         if listed:
             assert listed[0]["number"] == number
-    assert {c["department"] for c in as_user("officer_health").get("/api/item-cases/").json()["results"]} == \
-        {"卫生健康部门"}
+    assert {c["department"] for c in as_user("officer_health").get("/api/item-cases/").json()["results"]} == {
+        "卫生健康部门"
+    }
     assert as_user("officer_civil").get("/api/item-cases/").json()["results"] == []

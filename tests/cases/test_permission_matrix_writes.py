@@ -34,7 +34,11 @@ ALLOWED: dict[str, set[str]] = {
 def _submitted(as_user: Clients) -> str:
     mother = as_user("mother")
     form = sample_form(guide(mother)["form"], overrides={"mother.id_number": MOTHER_ID})
-    return str(mother.post("/api/applications/", {"bundle": "140524-09", "form": form}, format="json").json()["number"])
+    return str(
+        mother.post("/api/applications/", {"bundle": "140524-09", "form": form}, format="json").json()[
+            "number"
+        ]
+    )
 
 
 def _prepare(endpoint: str, as_user: Clients) -> tuple[str, dict[str, Any]]:
@@ -53,8 +57,9 @@ def _prepare(endpoint: str, as_user: Clients) -> tuple[str, dict[str, Any]]:
         admin = User.objects.get(username="admin")
         item_cases_approved(number, admin)
         if endpoint == "POST archive":
-            services.application_deliver(application=Application.objects.get(number=number), actor=actor_of(admin),
-                                         method="electronic")
+            services.application_deliver(
+                application=Application.objects.get(number=number), actor=actor_of(admin), method="electronic"
+            )
             return f"/api/applications/{number}/archive/", {}
         return f"/api/applications/{number}/deliver/", {"method": "pickup"}
     if endpoint == "POST post-check":

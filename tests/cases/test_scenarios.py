@@ -36,9 +36,12 @@ def test_deficiency_notice_lists_everything_at_once_then_supplement(newborn: Non
     mother, clerk = as_user("mother"), as_user("clerk")
     g = guide(mother)
     form = sample_form(g["form"], overrides={"mother.id_number": MOTHER_ID})
-    number = mother.post("/api/applications/", {"bundle": "140524-09", "form": form}, format="json").json()["number"]
-    deficient = clerk.post(f"/api/applications/{number}/intake/", {"problems": ["出生证明登记表字迹不清"]},
-                           format="json").json()
+    number = mother.post("/api/applications/", {"bundle": "140524-09", "form": form}, format="json").json()[
+        "number"
+    ]
+    deficient = clerk.post(
+        f"/api/applications/{number}/intake/", {"problems": ["出生证明登记表字迹不清"]}, format="json"
+    ).json()
     assert deficient["status"] == "deficient"
     notice = Application.objects.get(number=number).documents.get(kind="deficiency_notice")
     needed = to_hand_in(g)
@@ -48,7 +51,9 @@ def test_deficiency_notice_lists_everything_at_once_then_supplement(newborn: Non
     assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "received"
 
 
-def test_withdrawal_ends_every_open_item_case_and_tells_every_department(newborn: None, as_user: Clients) -> None:
+def test_withdrawal_ends_every_open_item_case_and_tells_every_department(
+    newborn: None, as_user: Clients
+) -> None:
     mother, clerk, health = as_user("mother"), as_user("clerk"), as_user("officer_health")
     number = received(mother, clerk)
     cases = cases_by_ref(mother, number)
@@ -59,22 +64,32 @@ def test_withdrawal_ends_every_open_item_case_and_tells_every_department(newborn
     statuses = {c["ref"]: c["status"] for c in out["item_cases"]}
     assert statuses["birth_medical_certificate"] == "approved"
     assert {s for r, s in statuses.items() if r != "birth_medical_certificate"} == {"withdrawn"}
-    told = set(OutboxMessage.objects.filter(topic="application.withdrawn").values_list("department__code", flat=True))
+    told = set(
+        OutboxMessage.objects.filter(topic="application.withdrawn").values_list("department__code", flat=True)
+    )
     assert told == {"health", "public_security", "hrss", "medical_security"}
-    assert as_user("father").post(f"/api/applications/{number}/withdraw/", {}, format="json").status_code == 404
+    assert (
+        as_user("father").post(f"/api/applications/{number}/withdraw/", {}, format="json").status_code == 404
+    )
     again = mother.post(f"/api/applications/{number}/withdraw/", {}, format="json")
     assert again.status_code == 409 and again.json()["code"] == "transition_not_allowed"
 
 
-def test_a_correction_stops_the_clock_and_resuming_extends_the_deadline(newborn: None, as_user: Clients) -> None:
+def test_a_correction_stops_the_clock_and_resuming_extends_the_deadline(
+    newborn: None, as_user: Clients
+) -> None:
     mother, clerk, health = as_user("mother"), as_user("clerk"), as_user("officer_health")
-    start = datetime(2025, 9, 29, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai, before the National Day holiday
+    start = datetime(
+        2025, 9, 29, 2, 0, tzinfo=UTC
+    )  # Monday 10:00 in Shanghai, before the National Day holiday
     with clock.frozen(start):
         number = received(mother, clerk)
         case = act(health, cases_by_ref(mother, number)["vaccination_certificate"], "accept").json()
     deadline = datetime.fromisoformat(case["decide_deadline"])
     with clock.frozen(start + timedelta(hours=1)):
-        paused = act(health, case, "request_correction", reason="接种记录缺少签章", corrections=["补盖出生医院公章"]).json()
+        paused = act(
+            health, case, "request_correction", reason="接种记录缺少签章", corrections=["补盖出生医院公章"]
+        ).json()
         assert paused["status"] == "correction"
     with clock.frozen(datetime(2025, 10, 10, 2, 0, tzinfo=UTC)):  # resumed after the holiday
         resumed = act(health, paused, "resume").json()
@@ -107,20 +122,36 @@ def test_a_false_commitment_revokes_the_result_and_bars_commitments(newborn: Non
     assert "真实" in commitment.text and commitment.check_due_at > clock.now()
     case = act(health, cases_by_ref(mother, number)["birth_medical_certificate"], "accept").json()
     act(health, case, "approve")
-    assert health.post(f"/api/commitments/{commitment.pk}/post-check/", {"kept": False}, format="json").status_code == 400
-    checked = health.post(f"/api/commitments/{commitment.pk}/post-check/", {"kept": False, "note": "父亲信息与户籍不符"},
-                          format="json")
+    assert (
+        health.post(
+            f"/api/commitments/{commitment.pk}/post-check/", {"kept": False}, format="json"
+        ).status_code
+        == 400
+    )
+    checked = health.post(
+        f"/api/commitments/{commitment.pk}/post-check/",
+        {"kept": False, "note": "父亲信息与户籍不符"},
+        format="json",
+    )
     assert checked.status_code == 200 and checked.json()["status"] == "revoked"
     assert CreditRecord.objects.filter(party_id=MOTHER_ID, item_ref="birth_medical_certificate").exists()
     g = guide(mother)
-    again = mother.post("/api/applications/", {"bundle": "140524-09", "commitments": ["birth.first_issue_form"],
-                                               "form": sample_form(g["form"], overrides={"mother.id_number": MOTHER_ID})},
-                        format="json")
+    again = mother.post(
+        "/api/applications/",
+        {
+            "bundle": "140524-09",
+            "commitments": ["birth.first_issue_form"],
+            "form": sample_form(g["form"], overrides={"mother.id_number": MOTHER_ID}),
+        },
+        format="json",
+    )
     assert again.status_code == 400 and again.json()["code"] == "commitment_barred"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_officers_deciding_the_same_item_at_once_one_wins_one_gets_409(newborn: None, as_user: Clients) -> None:
+def test_two_officers_deciding_the_same_item_at_once_one_wins_one_gets_409(
+    newborn: None, as_user: Clients
+) -> None:
     mother, clerk = as_user("mother"), as_user("clerk")
     number = received(mother, clerk)
     case = ItemCase.objects.get(application__number=number, ref="vaccination_certificate")
@@ -131,8 +162,13 @@ def test_two_officers_deciding_the_same_item_at_once_one_wins_one_gets_409(newbo
     def decide(action: str) -> None:
         try:
             barrier.wait()
-            services.item_case_transition(item_case=case, actor=actor_of(officer), action=action,
-                                          expected_version=case.version, reason="并发测试")
+            services.item_case_transition(
+                item_case=case,
+                actor=actor_of(officer),
+                action=action,
+                expected_version=case.version,
+                reason="并发测试",
+            )
             outcomes.append("ok")
         except Conflict as exc:
             outcomes.append(exc.code)

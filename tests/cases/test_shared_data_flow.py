@@ -33,8 +33,9 @@ def test_prefill_waiver_ledger_and_licence(family: None, as_user: Callable[[str]
     form = sample_form(guide["form"], overrides={k: v["value"] for k, v in prefill.items()})
     form["mother.phone"] = "13912345678"  # the applicant changes a value she was offered
     needed = to_hand_in(guide)
-    created = mother.post("/api/applications/", {"bundle": "140524-09", "form": form, "materials": needed},
-                          format="json")
+    created = mother.post(
+        "/api/applications/", {"bundle": "140524-09", "form": form, "materials": needed}, format="json"
+    )
     assert created.status_code == 201, created.content
     number = created.json()["number"]
     snapshot = Application.objects.get(number=number).snapshot

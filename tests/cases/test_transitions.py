@@ -66,8 +66,10 @@ def test_every_open_case_can_be_withdrawn_or_terminated_and_nothing_final_can() 
 
 
 def test_every_state_is_reachable_from_the_start() -> None:
-    for table, start, states in ((APPLICATION_TRANSITIONS, AppStatus.SUBMITTED, set(AppStatus)),
-                                 (CASE_TRANSITIONS, CaseStatus.PENDING_ACCEPTANCE, set(CaseStatus))):
+    for table, start, states in (
+        (APPLICATION_TRANSITIONS, AppStatus.SUBMITTED, set(AppStatus)),
+        (CASE_TRANSITIONS, CaseStatus.PENDING_ACCEPTANCE, set(CaseStatus)),
+    ):
         seen, frontier = {start}, [start]
         while frontier:
             s = frontier.pop()

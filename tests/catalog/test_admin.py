@@ -24,8 +24,13 @@ def admin_client(client: Client, minipack: Path) -> Client:
 
 
 def test_admin_pages_render(admin_client: Client) -> None:
-    for url in ["/admin/catalog/item/", "/admin/catalog/bundle/", "/admin/catalog/bundleversion/",
-                "/admin/catalog/fieldkey/", "/admin/catalog/region/"]:
+    for url in [
+        "/admin/catalog/item/",
+        "/admin/catalog/bundle/",
+        "/admin/catalog/bundleversion/",
+        "/admin/catalog/fieldkey/",
+        "/admin/catalog/region/",
+    ]:
         assert admin_client.get(url).status_code == 200, url
     version = BundleVersion.objects.get()
     assert admin_client.get(f"/admin/catalog/bundleversion/{version.pk}/change/").status_code == 200
@@ -33,8 +38,10 @@ def test_admin_pages_render(admin_client: Client) -> None:
 
 def test_a_bad_region_code_is_refused(admin_client: Client) -> None:
     parent = Region.objects.get(code="140500")
-    response = admin_client.post("/admin/catalog/region/add/",
-                                 {"code": "420524", "name": "错县", "level": "county", "parent": parent.pk})
+    response = admin_client.post(
+        "/admin/catalog/region/add/",
+        {"code": "420524", "name": "错县", "level": "county", "parent": parent.pk},
+    )
     assert response.status_code == 200
     assert "does not belong to its parent" in response.content.decode()
     assert not Region.objects.filter(code="420524").exists()
@@ -42,29 +49,51 @@ def test_a_bad_region_code_is_refused(admin_client: Client) -> None:
 
 def _dependency_form(version: BundleVersion, rows: list[tuple[int, int]]) -> dict[str, object]:
     data: dict[str, object] = {
-        "bundle": version.bundle.pk, "number": version.number,
-        "items-TOTAL_FORMS": 0, "items-INITIAL_FORMS": 0,
-        "situations-TOTAL_FORMS": 0, "situations-INITIAL_FORMS": 0,
-        "dependencies-TOTAL_FORMS": len(rows), "dependencies-INITIAL_FORMS": 0,
+        "bundle": version.bundle.pk,
+        "number": version.number,
+        "items-TOTAL_FORMS": 0,
+        "items-INITIAL_FORMS": 0,
+        "situations-TOTAL_FORMS": 0,
+        "situations-INITIAL_FORMS": 0,
+        "dependencies-TOTAL_FORMS": len(rows),
+        "dependencies-INITIAL_FORMS": 0,
     }
     # keep the existing items as they are
     items = list(version.items.all())
     data["items-TOTAL_FORMS"] = len(items)
     data["items-INITIAL_FORMS"] = len(items)
     for i, bi in enumerate(items):
-        data.update({f"items-{i}-id": bi.pk, f"items-{i}-version": version.pk, f"items-{i}-position": bi.position,
-                     f"items-{i}-item": bi.item_id, f"items-{i}-name": bi.name,
-                     f"items-{i}-department": bi.department_id,
-                     f"items-{i}-departments": [d.pk for d in bi.departments.all()]})
+        data.update(
+            {
+                f"items-{i}-id": bi.pk,
+                f"items-{i}-version": version.pk,
+                f"items-{i}-position": bi.position,
+                f"items-{i}-item": bi.item_id,
+                f"items-{i}-name": bi.name,
+                f"items-{i}-department": bi.department_id,
+                f"items-{i}-departments": [d.pk for d in bi.departments.all()],
+            }
+        )
     existing = list(version.dependencies.all())
     data["dependencies-INITIAL_FORMS"] = len(existing)
     data["dependencies-TOTAL_FORMS"] = len(existing) + len(rows)
     for i, dep in enumerate(existing):
-        data.update({f"dependencies-{i}-id": dep.pk, f"dependencies-{i}-version": version.pk,
-                     f"dependencies-{i}-item": dep.item_id, f"dependencies-{i}-requires": dep.requires_id})
+        data.update(
+            {
+                f"dependencies-{i}-id": dep.pk,
+                f"dependencies-{i}-version": version.pk,
+                f"dependencies-{i}-item": dep.item_id,
+                f"dependencies-{i}-requires": dep.requires_id,
+            }
+        )
     for j, (item, requires) in enumerate(rows, start=len(existing)):
-        data.update({f"dependencies-{j}-version": version.pk, f"dependencies-{j}-item": item,
-                     f"dependencies-{j}-requires": requires})
+        data.update(
+            {
+                f"dependencies-{j}-version": version.pk,
+                f"dependencies-{j}-item": item,
+                f"dependencies-{j}-requires": requires,
+            }
+        )
     return data
 
 
@@ -72,8 +101,9 @@ def test_a_cycle_is_refused_in_a_draft(admin_client: Client) -> None:
     draft = bundle_version_new_draft(bundle=Bundle.objects.get(), actor=None)
     birth = draft.items.get(item__ref="birth_cert")
     ssc = draft.items.get(item__ref="ssc")
-    response = admin_client.post(f"/admin/catalog/bundleversion/{draft.pk}/change/",
-                                 _dependency_form(draft, [(birth.pk, ssc.pk)]))
+    response = admin_client.post(
+        f"/admin/catalog/bundleversion/{draft.pk}/change/", _dependency_form(draft, [(birth.pk, ssc.pk)])
+    )
     assert response.status_code == 200
     assert "cycle" in response.content.decode()
     assert draft.dependencies.count() == 1
@@ -84,8 +114,9 @@ def test_a_dependency_on_another_versions_item_is_refused(admin_client: Client) 
     draft = bundle_version_new_draft(bundle=published.bundle, actor=None)
     foreign = published.items.get(item__ref="birth_cert")
     ssc = draft.items.get(item__ref="ssc")
-    response = admin_client.post(f"/admin/catalog/bundleversion/{draft.pk}/change/",
-                                 _dependency_form(draft, [(ssc.pk, foreign.pk)]))
+    response = admin_client.post(
+        f"/admin/catalog/bundleversion/{draft.pk}/change/", _dependency_form(draft, [(ssc.pk, foreign.pk)])
+    )
     assert response.status_code == 200
     assert draft.dependencies.count() == 1
 

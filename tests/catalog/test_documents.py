@@ -20,22 +20,72 @@ from django.conf import settings
 from yijianshi.catalog.packs import Catalogue, read_packs
 
 LINGCHUAN = [  # 000 陵政发〔2024〕9号, annex
-    "企业开办", "企业准营(50个, 以开办餐饮店为例)", "涉企不动产登记", "办理初步设计深度的可行性研究报告", "办理用地规划",
-    "水电气暖网联合报装", "建设项目竣工联合验收", "购买商品房、二手房转移登记及水电气暖联动过户", "新生儿出生",
-    "开办运输企业", "企业信息变更", "企业注销登记", "信用修复", "员工录用", "教育入学", "灵活就业", "公民婚育", "退休",
-    "公民身后", "社会保障卡居民服务", "残疾人服务", "军人退役", "挖掘城市道路", "养老机构补贴申领", "个人养老服务",
+    "企业开办",
+    "企业准营(50个, 以开办餐饮店为例)",
+    "涉企不动产登记",
+    "办理初步设计深度的可行性研究报告",
+    "办理用地规划",
+    "水电气暖网联合报装",
+    "建设项目竣工联合验收",
+    "购买商品房、二手房转移登记及水电气暖联动过户",
+    "新生儿出生",
+    "开办运输企业",
+    "企业信息变更",
+    "企业注销登记",
+    "信用修复",
+    "员工录用",
+    "教育入学",
+    "灵活就业",
+    "公民婚育",
+    "退休",
+    "公民身后",
+    "社会保障卡居民服务",
+    "残疾人服务",
+    "军人退役",
+    "挖掘城市道路",
+    "养老机构补贴申领",
+    "个人养老服务",
 ]
 LINGCHUAN_ITEMS = [5, 4, 2, 2, 4, 5, 13, 11, 5, 3, 5, 4, 4, 6, 5, 5, 4, 8, 6, 4, 5, 9, 4, 4, 9]
 SHIYAN = [  # 002 十政发〔2024〕11号, annex
-    "企业信息变更", "开办运输企业", "开办餐饮店", "水电气网联合报装", "信用修复", "企业上市合法合规信息核查",
-    "企业破产信息核查", "企业注销登记", "新生儿出生", "教育入学", "退休", "社会保障卡居民服务", "残疾人服务", "加装电梯",
+    "企业信息变更",
+    "开办运输企业",
+    "开办餐饮店",
+    "水电气网联合报装",
+    "信用修复",
+    "企业上市合法合规信息核查",
+    "企业破产信息核查",
+    "企业注销登记",
+    "新生儿出生",
+    "教育入学",
+    "退休",
+    "社会保障卡居民服务",
+    "残疾人服务",
+    "加装电梯",
     "社会救助",
 ]
 SHIYAN_ITEMS = [7, 3, 4, 5, 4, 18, 9, 6, 7, 5, 9, 4, 5, 3, 4]
 XINXIANG = [  # 004 新政文〔2024〕62号, annex 1
-    "企业信息变更", "开办运输企业", "开办餐饮店", "水电气网联合报装", "信用修复", "企业上市合法合规信息核查",
-    "企业破产信息核查", "企业注销登记", "新生儿出生", "教育入学", "社会保障卡居民服务", "残疾人服务", "退休",
-    "企业迁移登记", "企业数据填报", "大件运输", "就医费用报销", "住房公积金个人住房贷款购房", "申请公租房", "退役军人服务",
+    "企业信息变更",
+    "开办运输企业",
+    "开办餐饮店",
+    "水电气网联合报装",
+    "信用修复",
+    "企业上市合法合规信息核查",
+    "企业破产信息核查",
+    "企业注销登记",
+    "新生儿出生",
+    "教育入学",
+    "社会保障卡居民服务",
+    "残疾人服务",
+    "退休",
+    "企业迁移登记",
+    "企业数据填报",
+    "大件运输",
+    "就医费用报销",
+    "住房公积金个人住房贷款购房",
+    "申请公租房",
+    "退役军人服务",
     "留学服务",
 ]
 XINXIANG_ITEMS = [6, 3, 4, 5, 4, 18, 10, 6, 7, 5, 4, 5, 9, 8, 7, 3, 4, 8, 8, 11, 8]
@@ -96,7 +146,10 @@ def test_every_name_stands_verbatim_in_the_document(catalogue: Catalogue, region
 def test_the_newborn_bundle_uses_each_documents_wording(catalogue: Catalogue) -> None:
     def item_names(code: str) -> list[str]:
         region = code.split("-")[0]
-        return [i["name"] for i in next(b for b in catalogue.regions[region]["bundles"] if b["code"] == code)["items"]]
+        return [
+            i["name"]
+            for i in next(b for b in catalogue.regions[region]["bundles"] if b["code"] == code)["items"]
+        ]
 
     assert "本县户口登记(申报出生登记)1岁以下婚内本县生育" in item_names("140524-09")
     assert "本市户口登记(申报出生登记)1岁以下婚内本市生育" in item_names("420300-09")
@@ -132,14 +185,19 @@ def test_delegations_of_xiangyuan_match_the_document(catalogue: Catalogue) -> No
 
 def test_every_delegated_item_stands_verbatim_in_the_document(catalogue: Catalogue) -> None:
     source = _flat(document_text("003_333d64b663416e61.txt"))
-    assert [d["name"] for d in catalogue.regions["140423"]["delegations"] if _flat(d["name"]) not in source] == []
+    assert [
+        d["name"] for d in catalogue.regions["140423"]["delegations"] if _flat(d["name"]) not in source
+    ] == []
 
 
-def test_without_the_documents_the_checks_say_where_they_looked(settings: Any, tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_the_documents_the_checks_say_where_they_looked(
+    settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings.SEEDS_DIR = tmp_path / "nowhere"
     monkeypatch.delenv("CI", raising=False)
-    with pytest.raises(pytest.skip.Exception, match=r"source documents not found at .*nowhere.*: set YIJIANSHI_SEEDS_DIR"):
+    with pytest.raises(
+        pytest.skip.Exception, match=r"source documents not found at .*nowhere.*: set YIJIANSHI_SEEDS_DIR"
+    ):
         document_text("000_4d8286c7536c7c85.txt")
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI has them"):

@@ -43,14 +43,23 @@ def test_load_creates_the_catalogue(minipack: Path) -> None:
 
 def test_every_key_of_a_service_point_reaches_the_database(minipack: Path, tmp_path: Path) -> None:
     region_yaml = minipack / "regions/140524/region.yaml"
-    region_yaml.write_text(region_yaml.read_text(encoding="utf-8").replace(
-        "hall: {name: 陵川县政务服务中心, kind: hall}",
-        'hall: {name: 陵川县政务服务中心, kind: hall, address: 陵川县崇文镇, hours: "09:00-12:00,13:00-17:30", '
-        'phone: "0356-6212345", lat: 35.7755, lng: 113.2806}'), encoding="utf-8")
+    region_yaml.write_text(
+        region_yaml.read_text(encoding="utf-8").replace(
+            "hall: {name: 陵川县政务服务中心, kind: hall}",
+            'hall: {name: 陵川县政务服务中心, kind: hall, address: 陵川县崇文镇, hours: "09:00-12:00,13:00-17:30", '
+            'phone: "0356-6212345", lat: 35.7755, lng: 113.2806}',
+        ),
+        encoding="utf-8",
+    )
     load(minipack)
     hall = ServicePoint.objects.get(region__code="140524", code="hall")
     assert (hall.address, hall.hours, hall.phone, hall.lat, hall.lng) == (
-        "陵川县崇文镇", "09:00-12:00,13:00-17:30", "0356-6212345", 35.7755, 113.2806)
+        "陵川县崇文镇",
+        "09:00-12:00,13:00-17:30",
+        "0356-6212345",
+        35.7755,
+        113.2806,
+    )
     # and they come back out in an export
     call_command("catalog", "export", str(tmp_path / "export"), stdout=io.StringIO())
     point = read_packs(tmp_path / "export").regions["140524"]["service_points"]["hall"]
@@ -64,13 +73,17 @@ def test_loading_the_same_pack_twice_changes_nothing(minipack: Path) -> None:
     assert list(BundleVersion.objects.values_list("pk", "number", "status")) == before
 
 
-def test_a_changed_pack_publishes_a_new_version_and_keeps_the_old_one_computing_the_same(minipack: Path) -> None:
+def test_a_changed_pack_publishes_a_new_version_and_keeps_the_old_one_computing_the_same(
+    minipack: Path,
+) -> None:
     load(minipack)
     v1 = BundleVersion.objects.get(number=1)
     before = engine.compute(bundle_definition(v1))
     items = minipack / "common/items/mini.yaml"
-    items.write_text(items.read_text(encoding="utf-8").replace("promised_limit_days: 5", "promised_limit_days: 2"),
-                     encoding="utf-8")
+    items.write_text(
+        items.read_text(encoding="utf-8").replace("promised_limit_days: 5", "promised_limit_days: 2"),
+        encoding="utf-8",
+    )
     load(minipack)
     v1.refresh_from_db()
     v2 = BundleVersion.objects.get(number=2)
@@ -138,7 +151,9 @@ def test_every_shipped_pack_loads_and_reports() -> None:
     assert len(rows) == 61
     assert {r.region for r in rows} == {"140524", "420300", "410721"}
     assert sum(r.items_total for r in rows) == sum(
-        len(v.snapshot["definition"]["items"]) for v in BundleVersion.objects.filter(status=VersionStatus.PUBLISHED))
+        len(v.snapshot["definition"]["items"])
+        for v in BundleVersion.objects.filter(status=VersionStatus.PUBLISHED)
+    )
     assert Region.objects.get(code="140423").delegations.filter(level="town").count() == 99
     assert Region.objects.get(code="140423").delegations.filter(level="village").count() == 43
     again = io.StringIO()

@@ -44,11 +44,15 @@ def test_a_version_published_in_this_process_is_seen_at_once(bundle: None) -> No
     assert new is not None and new.pk == draft.pk and new.number == old.number + 1
 
 
-def test_a_change_this_process_was_not_told_about_is_seen_within_the_time_set(bundle: None, settings: Any) -> None:
+def test_a_change_this_process_was_not_told_about_is_seen_within_the_time_set(
+    bundle: None, settings: Any
+) -> None:
     settings.YIJIANSHI_CATALOGUE_CACHE_SECONDS = 0.3
     version = published_version(CODE)
     assert version is not None
-    BundleVersion.objects.filter(pk=version.pk).update(status=VersionStatus.RETIRED)  # no signal: as elsewhere
+    BundleVersion.objects.filter(pk=version.pk).update(
+        status=VersionStatus.RETIRED
+    )  # no signal: as elsewhere
     assert published_version(CODE) is version  # still the kept one
     time.sleep(0.35)
     assert published_version(CODE) is None  # withdrawn: read again

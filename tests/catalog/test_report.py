@@ -15,9 +15,23 @@ from yijianshi.catalog.services import catalog_load
 
 pytestmark = pytest.mark.django_db
 
-KEYS = {"region", "code", "name", "items", "fields_separate", "fields_merged", "fields_auto", "materials_separate",
-        "materials_required", "time_separate_days", "time_bundle_days", "steps_separate", "steps_bundle",
-        "visits_separate", "visits_bundle"}
+KEYS = {
+    "region",
+    "code",
+    "name",
+    "items",
+    "fields_separate",
+    "fields_merged",
+    "fields_auto",
+    "materials_separate",
+    "materials_required",
+    "time_separate_days",
+    "time_bundle_days",
+    "steps_separate",
+    "steps_bundle",
+    "visits_separate",
+    "visits_bundle",
+}
 
 
 @pytest.fixture

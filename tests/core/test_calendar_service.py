@@ -56,9 +56,13 @@ def test_entering_2027_changes_the_same_computation() -> None:
 
 def test_deleting_the_year_goes_back_to_weekends_only() -> None:
     year = enter_2027()
-    assert work_calendar().add_workdays(datetime(2026, 12, 31, 10, tzinfo=SHANGHAI), 1) == end_of(date(2027, 1, 4))
+    assert work_calendar().add_workdays(datetime(2026, 12, 31, 10, tzinfo=SHANGHAI), 1) == end_of(
+        date(2027, 1, 4)
+    )
     year.delete()
-    assert work_calendar().add_workdays(datetime(2026, 12, 31, 10, tzinfo=SHANGHAI), 1) == end_of(date(2027, 1, 1))
+    assert work_calendar().add_workdays(datetime(2026, 12, 31, 10, tzinfo=SHANGHAI), 1) == end_of(
+        date(2027, 1, 1)
+    )
     assert not HolidayDate.objects.exists()
 
 
@@ -131,11 +135,17 @@ def admin_client(client: Client) -> Client:
     return client
 
 
-def _year_form(year: int, rows: list[tuple[str, str]], *, complete: bool = True,
-               source: str = NOTICE_2027) -> dict[str, object]:
-    data: dict[str, object] = {"year": year, "source": source,
-                               "dates-TOTAL_FORMS": len(rows), "dates-INITIAL_FORMS": 0,
-                               "dates-MIN_NUM_FORMS": 0, "dates-MAX_NUM_FORMS": 1000}
+def _year_form(
+    year: int, rows: list[tuple[str, str]], *, complete: bool = True, source: str = NOTICE_2027
+) -> dict[str, object]:
+    data: dict[str, object] = {
+        "year": year,
+        "source": source,
+        "dates-TOTAL_FORMS": len(rows),
+        "dates-INITIAL_FORMS": 0,
+        "dates-MIN_NUM_FORMS": 0,
+        "dates-MAX_NUM_FORMS": 1000,
+    }
     if complete:
         data["complete"] = "on"
     for i, (day, kind) in enumerate(rows):
@@ -152,8 +162,10 @@ def test_admin_pages_render_and_warn_about_the_coming_year(admin_client: Client)
 
 
 def test_the_admin_enters_a_year(admin_client: Client) -> None:
-    response = admin_client.post("/admin/core/holidayyear/add/", _year_form(
-        2027, [("2027-01-01", "holiday"), ("2027-02-06", "holiday"), ("2027-02-07", "workday")]))
+    response = admin_client.post(
+        "/admin/core/holidayyear/add/",
+        _year_form(2027, [("2027-01-01", "holiday"), ("2027-02-06", "holiday"), ("2027-02-07", "workday")]),
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     year = HolidayYear.objects.get(year=2027)
     assert year.entered_by is not None and year.entered_by.username == "root"
@@ -163,13 +175,16 @@ def test_the_admin_enters_a_year(admin_client: Client) -> None:
     assert calendar.coverage_note(date(2027, 6, 1)) is None
 
 
-@pytest.mark.parametrize(("form", "message"), [
-    (_year_form(2027, [("2027-01-04", "workday")]), "a working day anyway"),  # a Monday "make-up" day
-    (_year_form(2027, [("2026-12-31", "holiday")]), "is not in 2027"),
-    (_year_form(2027, [("2027-01-01", "holiday")], source=""), "needs the notice it comes from"),
-    (_year_form(2027, [("2027-02-07", "workday")]), "needs its holidays"),
-    (_year_form(2027, [("2027-01-02", "holiday"), ("2027-01-02", "workday")]), "cannot be entered twice"),
-])
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        (_year_form(2027, [("2027-01-04", "workday")]), "a working day anyway"),  # a Monday "make-up" day
+        (_year_form(2027, [("2026-12-31", "holiday")]), "is not in 2027"),
+        (_year_form(2027, [("2027-01-01", "holiday")], source=""), "needs the notice it comes from"),
+        (_year_form(2027, [("2027-02-07", "workday")]), "needs its holidays"),
+        (_year_form(2027, [("2027-01-02", "holiday"), ("2027-01-02", "workday")]), "cannot be entered twice"),
+    ],
+)
 def test_the_admin_refuses_bad_entries(admin_client: Client, form: dict[str, object], message: str) -> None:
     response = admin_client.post("/admin/core/holidayyear/add/", form)
     assert response.status_code == 200
@@ -178,8 +193,10 @@ def test_the_admin_refuses_bad_entries(admin_client: Client, form: dict[str, obj
 
 
 def test_the_admin_refuses_a_pointless_make_up_day_in_both_languages(admin_client: Client) -> None:
-    response = admin_client.post("/admin/core/holidayyear/add/", _year_form(
-        2027, [("2027-01-01", "holiday"), ("2027-01-06", "workday")]))
+    response = admin_client.post(
+        "/admin/core/holidayyear/add/",
+        _year_form(2027, [("2027-01-01", "holiday"), ("2027-01-06", "workday")]),
+    )
     page = response.content.decode()
     assert "本来就是工作日" in page and "is a Wednesday, a working day anyway" in page
     assert not HolidayDate.objects.exists()
@@ -188,8 +205,10 @@ def test_the_admin_refuses_a_pointless_make_up_day_in_both_languages(admin_clien
 def test_a_date_already_entered_is_refused(admin_client: Client) -> None:
     enter_2027()
     year = HolidayYear.objects.create(year=2028, complete=False, source="")
-    response = admin_client.post(f"/admin/core/holidayyear/{year.pk}/change/", _year_form(
-        2028, [("2027-01-01", "holiday")], complete=False))
+    response = admin_client.post(
+        f"/admin/core/holidayyear/{year.pk}/change/",
+        _year_form(2028, [("2027-01-01", "holiday")], complete=False),
+    )
     assert response.status_code == 200
     assert "This date is already entered" in response.content.decode()
     assert HolidayDate.objects.count() == 1

@@ -13,13 +13,16 @@ def test_valid_numbers_are_normalised() -> None:
     assert credit_code("91110000600037341L") == "91110000600037341L"
 
 
-@pytest.mark.parametrize(("value", "code"), [
-    ("110105194912310021", "id_number_bad_check_digit"),
-    ("1101051949123100", "id_number_bad_length"),
-    ("110105194913310021", "id_number_bad_component"),  # month 13, right check digit
-    ("990105194912310023", "id_number_bad_component"),  # unknown area code, right check digit
-    ("abc", "id_number_bad_length"),
-])
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("110105194912310021", "id_number_bad_check_digit"),
+        ("1101051949123100", "id_number_bad_length"),
+        ("110105194913310021", "id_number_bad_component"),  # month 13, right check digit
+        ("990105194912310023", "id_number_bad_component"),  # unknown area code, right check digit
+        ("abc", "id_number_bad_length"),
+    ],
+)
 def test_bad_identity_numbers_are_clear_errors(value: str, code: str) -> None:
     with pytest.raises(DomainError) as caught:
         resident_id(value, field="mother.id_number")

@@ -45,8 +45,12 @@ def _fresh_counts() -> None:
 HALF_A_MINUTE = Every(30)
 
 
-def job(name: str = "tick", task: str = "tests.core.test_jobs.tick", schedule: Every | DailyAt = HALF_A_MINUTE,
-        expires: float = 30) -> Job:
+def job(
+    name: str = "tick",
+    task: str = "tests.core.test_jobs.tick",
+    schedule: Every | DailyAt = HALF_A_MINUTE,
+    expires: float = 30,
+) -> Job:
     return Job(name=name, task=task, schedule=schedule, expires=expires)
 
 
@@ -72,7 +76,10 @@ def test_the_beat_schedule_and_the_runners_jobs_are_the_registry() -> None:
             assert entry["schedule"] == one.schedule.seconds
         else:
             assert isinstance(entry["schedule"], crontab)
-            assert (entry["schedule"].hour, entry["schedule"].minute) == ({one.schedule.hour}, {one.schedule.minute})
+            assert (entry["schedule"].hour, entry["schedule"].minute) == (
+                {one.schedule.hour},
+                {one.schedule.minute},
+            )
 
 
 def test_each_part_registers_its_jobs() -> None:
@@ -126,15 +133,20 @@ def test_a_failing_job_is_tried_again_after_a_backoff_and_does_not_stop_the_othe
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     flaky.fails = 2
-    runner = JobRunner(registry_of(job(name="flaky", task="tests.core.test_jobs.flaky", schedule=Every(1)),
-                                   job(schedule=Every(1))))
+    runner = JobRunner(
+        registry_of(
+            job(name="flaky", task="tests.core.test_jobs.flaky", schedule=Every(1)), job(schedule=Every(1))
+        )
+    )
     with clock.frozen(T0):
         assert runner.run_due() == {"flaky": False, "tick": True}
     with clock.frozen(T0 + timedelta(seconds=POLL_SECONDS - 1)):
         assert runner.run_due() == {"tick": True}  # the failed one waits out its backoff
     with clock.frozen(T0 + timedelta(seconds=POLL_SECONDS)):
         assert runner.run_due() == {"flaky": False, "tick": True}
-    with clock.frozen(T0 + timedelta(seconds=POLL_SECONDS + 2 * POLL_SECONDS)):  # twice as long the second time
+    with clock.frozen(
+        T0 + timedelta(seconds=POLL_SECONDS + 2 * POLL_SECONDS)
+    ):  # twice as long the second time
         assert runner.run_due() == {"flaky": True, "tick": True}
     with clock.frozen(T0 + timedelta(seconds=3 * POLL_SECONDS + 1)):
         assert runner.run_due() == {"flaky": True, "tick": True}  # succeeded: back on its schedule
@@ -158,14 +170,17 @@ def test_the_same_job_twice_is_harmless_another_under_its_name_is_refused() -> N
     assert [j.schedule for j in registry] == [Every(30)] and len(registry) == 1 and "tick" in registry
 
 
-@pytest.mark.parametrize("bad", [
-    lambda: Job(name="", task="a.b", schedule=Every(1), expires=1),
-    lambda: Job(name="x", task="nodots", schedule=Every(1), expires=1),
-    lambda: Job(name="x", task="a.b", schedule=Every(1), expires=0),
-    lambda: Every(0),
-    lambda: DailyAt(24, 0),
-    lambda: DailyAt(8, 60),
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        lambda: Job(name="", task="a.b", schedule=Every(1), expires=1),
+        lambda: Job(name="x", task="nodots", schedule=Every(1), expires=1),
+        lambda: Job(name="x", task="a.b", schedule=Every(1), expires=0),
+        lambda: Every(0),
+        lambda: DailyAt(24, 0),
+        lambda: DailyAt(8, 60),
+    ],
+)
 def test_a_malformed_job_is_refused(bad) -> None:
     with pytest.raises(ValueError):
         bad()
@@ -199,15 +214,18 @@ def test_a_daily_job_runs_once_on_each_day_the_runner_looks_after_its_time(
             last = now
             ran.append(now)
     days_with_a_late_look = {
-        (start + timedelta(minutes=m)).date() for m in minutes
+        (start + timedelta(minutes=m)).date()
+        for m in minutes
         if (start + timedelta(minutes=m)).time() >= (start.replace(hour=hour, minute=minute)).time()
     }
     assert [r.date() for r in ran] == sorted(days_with_a_late_look)  # once a day, each such day
     assert all((r.hour, r.minute) >= (hour, minute) for r in ran)
 
 
-@given(seconds=st.lists(st.integers(min_value=0, max_value=3600), min_size=1, max_size=200).map(sorted),
-       period=st.integers(min_value=1, max_value=600))
+@given(
+    seconds=st.lists(st.integers(min_value=0, max_value=3600), min_size=1, max_size=200).map(sorted),
+    period=st.integers(min_value=1, max_value=600),
+)
 def test_a_periodic_job_never_runs_twice_within_its_period(seconds: list[int], period: int) -> None:
     every, last, ran = Every(period), None, []
     for offset in seconds:
@@ -217,4 +235,6 @@ def test_a_periodic_job_never_runs_twice_within_its_period(seconds: list[int], p
             ran.append(offset)
     assert ran[0] == seconds[0]
     assert all(b - a >= period for a, b in zip(ran, ran[1:], strict=False))
-    assert all(s - ran[-1] < period for s in seconds if s > ran[-1])  # the last look after the last run: not due
+    assert all(
+        s - ran[-1] < period for s in seconds if s > ran[-1]
+    )  # the last look after the last run: not due

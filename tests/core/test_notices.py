@@ -27,9 +27,15 @@ class Boom(Exception):
 
 
 def a_notice(reference: str = "YJS-20261121-000123") -> Notice:
-    return Notice(event="item_case.accepted", reference=reference, subject_zh="受理通知",
-                  subject_en="Application accepted", body_zh="您的申请已受理。",
-                  body_en="Your application has been accepted.", phone="13812345678")
+    return Notice(
+        event="item_case.accepted",
+        reference=reference,
+        subject_zh="受理通知",
+        subject_en="Application accepted",
+        body_zh="您的申请已受理。",
+        body_en="Your application has been accepted.",
+        phone="13812345678",
+    )
 
 
 @pytest.fixture

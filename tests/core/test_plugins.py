@@ -124,7 +124,9 @@ def test_check_config_asks_the_plugin_the_configuration_names() -> None:
     assert registry.check_config(Queue("thermal", "")) == []  # the base class finds nothing to check
 
 
-def test_check_config_reports_an_unknown_plugin_and_a_check_that_raises(caplog: pytest.LogCaptureFixture) -> None:
+def test_check_config_reports_an_unknown_plugin_and_a_check_that_raises(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     registry = fresh(Laser, Jammed)
     assert registry.check_config(Queue("inkjet", "q")) == ["未知的打印机：inkjet / unknown printer: inkjet"]
     assert registry.check_config(Queue("jammed", "q")) == [
@@ -146,8 +148,11 @@ def test_the_three_kinds_are_registries_with_their_builtin_plugins() -> None:
     assert {"local", "http"} <= set(sources.codes())
     assert {"workbench", "manual", "webhook"} <= set(departments.codes())
     # each names a code nobody registered in its own words
-    for registry, code in ((channels, "unknown_notify_channel"), (sources, "connection_unknown_connector"),
-                           (departments, "integration_unknown_mode")):
+    for registry, code in (
+        (channels, "unknown_notify_channel"),
+        (sources, "connection_unknown_connector"),
+        (departments, "integration_unknown_mode"),
+    ):
         with pytest.raises(DomainError) as caught:
             registry.get("carrier-pigeon")
         assert caught.value.code == code

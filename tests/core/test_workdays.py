@@ -52,10 +52,14 @@ def test_the_package_covers_2004_to_2026_and_nothing_raises_outside() -> None:
         assert not CAL.is_covered(day)
     assert CAL.is_covered(date(2004, 1, 1)) and CAL.is_covered(date(2026, 12, 31))
     assert CAL.coverage_note(date(2026, 6, 1)) is None
-    assert CAL.coverage_note(date(2027, 3, 1)) == ("2027年节假日安排尚未公布：暂按周末计算",
-                                                   "holidays for 2027 not published yet: counting weekends only")
-    assert CAL.coverage_note(date(2003, 3, 1)) == ("无2003年节假日数据：仅按周末计算",
-                                                   "no holiday data for 2003: counting weekends only")
+    assert CAL.coverage_note(date(2027, 3, 1)) == (
+        "2027年节假日安排尚未公布：暂按周末计算",
+        "holidays for 2027 not published yet: counting weekends only",
+    )
+    assert CAL.coverage_note(date(2003, 3, 1)) == (
+        "无2003年节假日数据：仅按周末计算",
+        "no holiday data for 2003: counting weekends only",
+    )
 
 
 def test_an_administrators_entries_come_before_the_package() -> None:
@@ -90,7 +94,9 @@ def test_the_day_of_start_is_not_counted_and_weekends_are_skipped() -> None:
     # Friday 2025-11-14 -> Monday 2025-11-17
     assert CAL.add_workdays(sh(2025, 11, 14, 8), 1) == end_of(date(2025, 11, 17))
     # a start late in the evening, in UTC already the next day, counts by its Shanghai date
-    assert CAL.add_workdays(datetime(2025, 11, 13, 17, tzinfo=UTC), 1) == end_of(date(2025, 11, 17))  # Fri 01:00
+    assert CAL.add_workdays(datetime(2025, 11, 13, 17, tzinfo=UTC), 1) == end_of(
+        date(2025, 11, 17)
+    )  # Fri 01:00
 
 
 def test_zero_days_is_the_end_of_the_day_or_of_the_next_working_day() -> None:
@@ -116,7 +122,9 @@ def test_across_the_end_of_coverage_weekends_only_with_a_note_until_2027_is_ente
     deadline = CAL.add_workdays(start, 1)
     assert deadline == end_of(date(2027, 1, 1))
     assert CAL.coverage_note(day_closed_by(deadline)) == (
-        "2027年节假日安排尚未公布：暂按周末计算", "holidays for 2027 not published yet: counting weekends only")
+        "2027年节假日安排尚未公布：暂按周末计算",
+        "holidays for 2027 not published yet: counting weekends only",
+    )
     # when an administrator enters 2027's New Year's Day and declares the year complete
     entered = WorkCalendar({date(2027, 1, 1): False}, covered_years=[2027])
     # then the same computation skips it, without a note
@@ -160,20 +168,23 @@ def test_a_deadline_is_extended_from_the_day_it_closes() -> None:
 # --- add_work_hours ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("start", "count", "expected"), [
-    (sh(2025, 11, 14, 16, 45), 2, sh(2025, 11, 17, 10, 15)),  # Friday evening -> Monday: 45 min + 75 min
-    (sh(2025, 11, 12, 11), 2, sh(2025, 11, 12, 14)),  # across lunch
-    (sh(2025, 11, 12, 12, 30), 2, sh(2025, 11, 12, 15)),  # submitted during lunch
-    (sh(2025, 11, 12, 18), 2, sh(2025, 11, 13, 11)),  # submitted in the evening
-    (sh(2025, 11, 12, 7), 2, sh(2025, 11, 12, 11)),  # before opening
-    (sh(2025, 11, 15, 10), 2, sh(2025, 11, 17, 11)),  # on a Saturday
-    (sh(2025, 9, 30, 16, 45), 2, sh(2025, 10, 9, 10, 15)),  # into the National Day holiday
-    (sh(2025, 9, 27, 20), 2, sh(2025, 9, 28, 11)),  # a Saturday evening before the make-up Sunday
-    (sh(2025, 11, 12, 15, 30), 2, sh(2025, 11, 12, 17, 30)),  # ends with the day, not the next morning
-    (sh(2025, 11, 12, 10), 0.5, sh(2025, 11, 12, 10, 30)),
-    (sh(2025, 11, 12, 12, 15), 0, sh(2025, 11, 12, 13)),
-    (sh(2025, 11, 12, 10), 15, sh(2025, 11, 14, 10)),  # 6.5 + 7.5 + 1 hours
-])
+@pytest.mark.parametrize(
+    ("start", "count", "expected"),
+    [
+        (sh(2025, 11, 14, 16, 45), 2, sh(2025, 11, 17, 10, 15)),  # Friday evening -> Monday: 45 min + 75 min
+        (sh(2025, 11, 12, 11), 2, sh(2025, 11, 12, 14)),  # across lunch
+        (sh(2025, 11, 12, 12, 30), 2, sh(2025, 11, 12, 15)),  # submitted during lunch
+        (sh(2025, 11, 12, 18), 2, sh(2025, 11, 13, 11)),  # submitted in the evening
+        (sh(2025, 11, 12, 7), 2, sh(2025, 11, 12, 11)),  # before opening
+        (sh(2025, 11, 15, 10), 2, sh(2025, 11, 17, 11)),  # on a Saturday
+        (sh(2025, 9, 30, 16, 45), 2, sh(2025, 10, 9, 10, 15)),  # into the National Day holiday
+        (sh(2025, 9, 27, 20), 2, sh(2025, 9, 28, 11)),  # a Saturday evening before the make-up Sunday
+        (sh(2025, 11, 12, 15, 30), 2, sh(2025, 11, 12, 17, 30)),  # ends with the day, not the next morning
+        (sh(2025, 11, 12, 10), 0.5, sh(2025, 11, 12, 10, 30)),
+        (sh(2025, 11, 12, 12, 15), 0, sh(2025, 11, 12, 13)),
+        (sh(2025, 11, 12, 10), 15, sh(2025, 11, 14, 10)),  # 6.5 + 7.5 + 1 hours
+    ],
+)
 def test_add_work_hours(start: datetime, count: float, expected: datetime) -> None:
     result = CAL.add_work_hours(start, count, HOURS)
     assert result == expected
@@ -200,8 +211,20 @@ def test_business_hours_parse() -> None:
     assert str(BusinessHours.parse("08:30-12:00；14:30-17:30")) == "08:30-12:00,14:30-17:30"
 
 
-@pytest.mark.parametrize("text", ["9-12", "abc", "12:00-09:00", "09:00-09:00", "09:00-12:00,11:00-13:00",
-                                  "25:00-26:00", "09:60-10:00", "00:00-24:00", "工作日 9:00-17:00"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "9-12",
+        "abc",
+        "12:00-09:00",
+        "09:00-09:00",
+        "09:00-12:00,11:00-13:00",
+        "25:00-26:00",
+        "09:60-10:00",
+        "00:00-24:00",
+        "工作日 9:00-17:00",
+    ],
+)
 def test_bad_business_hours_are_refused(text: str) -> None:
     with pytest.raises(DomainError) as caught:
         BusinessHours.parse(text)
@@ -222,7 +245,9 @@ def test_business_hours_built_directly_are_checked_too() -> None:
 
 def test_holiday_entry_problems() -> None:
     assert holiday_entry_problem(2027, date(2027, 1, 1), workday=False) is None
-    assert holiday_entry_problem(2027, date(2027, 2, 6), workday=False) is None  # a holiday on a Saturday is fine
+    assert (
+        holiday_entry_problem(2027, date(2027, 2, 6), workday=False) is None
+    )  # a holiday on a Saturday is fine
     assert holiday_entry_problem(2027, date(2027, 2, 6), workday=True) is None  # a make-up Saturday
     problem = holiday_entry_problem(2027, date(2026, 12, 31), workday=False)
     assert problem is not None and problem[0] == "date_outside_year"
@@ -244,24 +269,29 @@ def calendars(draw: st.DrawFn) -> WorkCalendar:
     return WorkCalendar(overrides, covered_years=covered)
 
 
-instants = st.datetimes(min_value=datetime(2024, 10, 1), max_value=datetime(2027, 12, 31),
-                        timezones=st.sampled_from([SHANGHAI, UTC]))
+instants = st.datetimes(
+    min_value=datetime(2024, 10, 1),
+    max_value=datetime(2027, 12, 31),
+    timezones=st.sampled_from([SHANGHAI, UTC]),
+)
 hours_or_none = st.sampled_from([None, HOURS, BusinessHours.parse("08:30-12:00,14:30-17:30")])
 day_counts = st.integers(min_value=0, max_value=45)
 
 
 @settings(max_examples=300)
 @given(calendars(), instants, instants, day_counts, hours_or_none)
-def test_adding_working_days_is_monotonic_in_start(calendar: WorkCalendar, a: datetime, b: datetime, n: int,
-                                                   hours: BusinessHours | None) -> None:
+def test_adding_working_days_is_monotonic_in_start(
+    calendar: WorkCalendar, a: datetime, b: datetime, n: int, hours: BusinessHours | None
+) -> None:
     early, late = sorted([a, b])
     assert calendar.add_workdays(early, n, hours) <= calendar.add_workdays(late, n, hours)
 
 
 @settings(max_examples=300)
 @given(calendars(), instants, day_counts, st.integers(min_value=1, max_value=20), hours_or_none)
-def test_adding_working_days_is_monotonic_in_days(calendar: WorkCalendar, start: datetime, n: int, more: int,
-                                                  hours: BusinessHours | None) -> None:
+def test_adding_working_days_is_monotonic_in_days(
+    calendar: WorkCalendar, start: datetime, n: int, more: int, hours: BusinessHours | None
+) -> None:
     fewer, more_days = calendar.add_workdays(start, n, hours), calendar.add_workdays(start, n + more, hours)
     assert start <= fewer <= more_days
     if n >= 1:
@@ -270,8 +300,9 @@ def test_adding_working_days_is_monotonic_in_days(calendar: WorkCalendar, start:
 
 @settings(max_examples=300)
 @given(calendars(), instants, day_counts, hours_or_none)
-def test_the_deadline_ends_a_working_day(calendar: WorkCalendar, start: datetime, n: int,
-                                         hours: BusinessHours | None) -> None:
+def test_the_deadline_ends_a_working_day(
+    calendar: WorkCalendar, start: datetime, n: int, hours: BusinessHours | None
+) -> None:
     deadline = calendar.add_workdays(start, n, hours).astimezone(SHANGHAI)
     if hours is None:
         assert deadline.time() == time(0)
@@ -284,16 +315,23 @@ def test_the_deadline_ends_a_working_day(calendar: WorkCalendar, start: datetime
 
 @settings(max_examples=300)
 @given(calendars(), instants, st.integers(min_value=1, max_value=45), hours_or_none)
-def test_workdays_between_undoes_add_workdays(calendar: WorkCalendar, start: datetime, n: int,
-                                              hours: BusinessHours | None) -> None:
+def test_workdays_between_undoes_add_workdays(
+    calendar: WorkCalendar, start: datetime, n: int, hours: BusinessHours | None
+) -> None:
     assert calendar.workdays_between(start, calendar.add_workdays(start, n, hours)) == n
 
 
 @settings(max_examples=200)
-@given(calendars(), instants, st.integers(min_value=1, max_value=30), st.integers(min_value=0, max_value=15),
-       hours_or_none)
-def test_extending_a_deadline_adds_to_its_days(calendar: WorkCalendar, start: datetime, n: int, more: int,
-                                               hours: BusinessHours | None) -> None:
+@given(
+    calendars(),
+    instants,
+    st.integers(min_value=1, max_value=30),
+    st.integers(min_value=0, max_value=15),
+    hours_or_none,
+)
+def test_extending_a_deadline_adds_to_its_days(
+    calendar: WorkCalendar, start: datetime, n: int, more: int, hours: BusinessHours | None
+) -> None:
     deadline = calendar.add_workdays(start, n, hours)
     assert calendar.extend_deadline(deadline, more, hours) == calendar.add_workdays(start, n + more, hours)
 
@@ -321,10 +359,18 @@ def _business_time(calendar: WorkCalendar, start: datetime, end: datetime, hours
 
 
 @settings(max_examples=300)
-@given(calendars(), instants, st.integers(min_value=0, max_value=60 * 40), st.integers(min_value=0, max_value=600),
-       st.sampled_from([HOURS, BusinessHours.parse("08:30-12:00,14:30-17:30"), BusinessHours.parse("09:00-12:00")]))
-def test_add_work_hours_counts_business_time_only(calendar: WorkCalendar, start: datetime, minutes: int,
-                                                  more_minutes: int, hours: BusinessHours) -> None:
+@given(
+    calendars(),
+    instants,
+    st.integers(min_value=0, max_value=60 * 40),
+    st.integers(min_value=0, max_value=600),
+    st.sampled_from(
+        [HOURS, BusinessHours.parse("08:30-12:00,14:30-17:30"), BusinessHours.parse("09:00-12:00")]
+    ),
+)
+def test_add_work_hours_counts_business_time_only(
+    calendar: WorkCalendar, start: datetime, minutes: int, more_minutes: int, hours: BusinessHours
+) -> None:
     count = minutes / 60
     deadline = calendar.add_work_hours(start, count, hours)
     assert deadline >= start

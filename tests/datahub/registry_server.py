@@ -19,8 +19,9 @@ from urllib.parse import unquote
 
 
 class RegistryServer:
-    def __init__(self, people: dict[str, Any], *, links: dict[str, list[str]] | None = None,
-                 slow_seconds: float = 1.0) -> None:
+    def __init__(
+        self, people: dict[str, Any], *, links: dict[str, list[str]] | None = None, slow_seconds: float = 1.0
+    ) -> None:
         self.people = people
         self.links = links or {}
         self.slow_seconds = slow_seconds
@@ -71,7 +72,9 @@ class RegistryServer:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -18,7 +18,11 @@ def test_the_mother_reads_her_file_with_provenance(hub: None) -> None:
     body = api_client("mother").get("/api/me/file/")
     assert body.status_code == 200, body.content
     file = body.json()
-    assert file["kind"] == "person" and file["subject"] != MOTHER_ID and file["subject"].startswith(MOTHER_ID[:3])
+    assert (
+        file["kind"] == "person"
+        and file["subject"] != MOTHER_ID
+        and file["subject"].startswith(MOTHER_ID[:3])
+    )
     name = next(v for v in file["values"] if v["key"] == "person.name" and v["source"] == "population")
     assert name["value"] == "王芳" and name["label_zh"] and name["source_name"] and name["fetched_at"]
     assert name["provider"] == {"code": "public_security", "name": name["provider"]["name"]}
@@ -62,8 +66,15 @@ def test_the_shared_data_endpoints_are_in_the_openapi_schema(db: None) -> None:
     from django.test import Client
 
     doc = json.loads(Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content)
-    for path in ("/api/me/file/", "/api/me/consents/", "/api/me/consents/revoke/", "/api/objections/",
-                 "/api/objections/{id}/", "/api/objections/{id}/resolve/", "/api/figures/applications/"):
+    for path in (
+        "/api/me/file/",
+        "/api/me/consents/",
+        "/api/me/consents/revoke/",
+        "/api/objections/",
+        "/api/objections/{id}/",
+        "/api/objections/{id}/resolve/",
+        "/api/figures/applications/",
+    ):
         assert path in doc["paths"], path
     detail = doc["components"]["schemas"]["ApplicationOut"]["properties"]
     assert "disputed" in detail

@@ -19,10 +19,25 @@ from yijianshi.datahub.selectors import source_health
 from yijianshi.datahub.services import prefill, source_connection_set, source_query
 from yijianshi.ledger.models import LedgerEntry
 
-PEOPLE = {MOTHER_ID: {"code": 0, "data": {"xm": "王芳", "sfzh": MOTHER_ID, "xb": "女",
-                                          "hj": {"dz": "陵川县崇文镇城南社区建设路18号"}, "tags": ["a", "b"]}}}
-MAPPING = {"person.name": "data.xm", "person.id_number": "data.sfzh", "person.gender": "data.xb",
-           "person.household_address": "data.hj.dz", "person.ethnicity": "data.mz"}
+PEOPLE = {
+    MOTHER_ID: {
+        "code": 0,
+        "data": {
+            "xm": "王芳",
+            "sfzh": MOTHER_ID,
+            "xb": "女",
+            "hj": {"dz": "陵川县崇文镇城南社区建设路18号"},
+            "tags": ["a", "b"],
+        },
+    }
+}
+MAPPING = {
+    "person.name": "data.xm",
+    "person.id_number": "data.sfzh",
+    "person.gender": "data.xb",
+    "person.household_address": "data.hj.dz",
+    "person.ethnicity": "data.mz",
+}
 
 
 @pytest.fixture
@@ -32,27 +47,46 @@ def server():
 
 
 def connect(server: RegistryServer, **extra):
-    settings = dict(connector="http", url=server.url("/persons/{subject}"), mapping=MAPPING, timeout=0.3,
-                    retries=0, breaker_threshold=3, breaker_seconds=60)
+    settings = dict(
+        connector="http",
+        url=server.url("/persons/{subject}"),
+        mapping=MAPPING,
+        timeout=0.3,
+        retries=0,
+        breaker_threshold=3,
+        breaker_seconds=60,
+    )
     return source_connection_set(source="population", actor=None, **{**settings, **extra})
 
 
 def read(purpose, fields=("person.name", "person.gender")):
-    return source_query(source="population", subject_id=MOTHER_ID, fields=list(fields), purpose=purpose,
-                        actor=user("clerk"))
+    return source_query(
+        source="population", subject_id=MOTHER_ID, fields=list(fields), purpose=purpose, actor=user("clerk")
+    )
 
 
 # --------------------------------------------------------------------------------------- the connector alone
 
 
 def test_the_mapping_picks_values_by_path_and_a_404_is_no_record(server):
-    config = ConnectionConfig(source="population", connector="http", url=server.url("/persons/{subject}"),
-                              mapping={**MAPPING, "person.photo": "data.tags.1"}, timeout=1, retries=0)
+    config = ConnectionConfig(
+        source="population",
+        connector="http",
+        url=server.url("/persons/{subject}"),
+        mapping={**MAPPING, "person.photo": "data.tags.1"},
+        timeout=1,
+        retries=0,
+    )
     connector = registry.build(config)
     assert isinstance(connector, HttpConnector)
-    assert connector.fetch(MOTHER_ID, ["person.name", "person.household_address", "person.photo",
-                                       "person.ethnicity", "person.email"]) == {
-        "person.name": "王芳", "person.household_address": "陵川县崇文镇城南社区建设路18号", "person.photo": "b"}
+    assert connector.fetch(
+        MOTHER_ID,
+        ["person.name", "person.household_address", "person.photo", "person.ethnicity", "person.email"],
+    ) == {
+        "person.name": "王芳",
+        "person.household_address": "陵川县崇文镇城南社区建设路18号",
+        "person.photo": "b",
+    }
     assert connector.fetch(FATHER_ID, ["person.name"]) == {}  # 404: the source holds nothing on him
     assert connector.verify(MOTHER_ID, "person.gender", "女") is True
     assert connector.verify(MOTHER_ID, "person.gender", "男") is False
@@ -60,29 +94,53 @@ def test_the_mapping_picks_values_by_path_and_a_404_is_no_record(server):
 
 
 def test_a_path_that_names_a_structure_is_a_bad_response(server):
-    config = ConnectionConfig(source="population", connector="http", url=server.url("/persons/{subject}"),
-                              mapping={"person.name": "data.hj"}, timeout=1, retries=0)
+    config = ConnectionConfig(
+        source="population",
+        connector="http",
+        url=server.url("/persons/{subject}"),
+        mapping={"person.name": "data.hj"},
+        timeout=1,
+        retries=0,
+    )
     with pytest.raises(SourceUnavailable) as bad:
         registry.build(config).fetch(MOTHER_ID, ["person.name"])
     assert bad.value.code == "bad_response"
 
 
 def test_retries_ask_again_after_a_5xx_but_not_after_a_4xx(server):
-    config = ConnectionConfig(source="population", connector="http", url=server.url("/persons/{subject}"),
-                              mapping=MAPPING, timeout=1, retries=2)
+    config = ConnectionConfig(
+        source="population",
+        connector="http",
+        url=server.url("/persons/{subject}"),
+        mapping=MAPPING,
+        timeout=1,
+        retries=2,
+    )
     server.behaviour = "error"
     with pytest.raises(SourceUnavailable) as failed:
         registry.build(config).fetch(MOTHER_ID, ["person.name"])
     assert failed.value.code == "http_error" and "500" in failed.value.detail and server.hits == 3
     server.behaviour, server.hits = "ok", 0
-    bad_path = ConnectionConfig(source="population", connector="http", url=server.url("/nothing/here/{subject}"),
-                                mapping=MAPPING, timeout=1, retries=2)
+    bad_path = ConnectionConfig(
+        source="population",
+        connector="http",
+        url=server.url("/nothing/here/{subject}"),
+        mapping=MAPPING,
+        timeout=1,
+        retries=2,
+    )
     assert registry.build(bad_path).fetch(MOTHER_ID, ["person.name"]) == {} and server.hits == 1
 
 
 def test_lookup_reads_a_json_array(server):
-    config = ConnectionConfig(source="birth", connector="http", url=server.url("/persons/{subject}"),
-                              lookup_url=server.url("/links/{role}/{party}"), mapping=MAPPING, timeout=1)
+    config = ConnectionConfig(
+        source="birth",
+        connector="http",
+        url=server.url("/persons/{subject}"),
+        lookup_url=server.url("/links/{role}/{party}"),
+        mapping=MAPPING,
+        timeout=1,
+    )
     assert registry.build(config).lookup("mother", MOTHER_ID) == ["B140000001"]
     assert registry.build(config).lookup("father", MOTHER_ID) == []
     server.behaviour = "garbage"
@@ -91,13 +149,15 @@ def test_lookup_reads_a_json_array(server):
 
 
 def test_the_configuration_check_names_every_problem():
-    config = ConnectionConfig(source="population", connector="http", url="ftp://example.cn/people", mapping={},
-                              timeout=0)
+    config = ConnectionConfig(
+        source="population", connector="http", url="ftp://example.cn/people", mapping={}, timeout=0
+    )
     problems = " ".join(registry.check_config(config))
     assert "http or https" in problems and "{subject}" in problems and "mapping" in problems
     assert "timeout" in problems
-    plain = ConnectionConfig(source="population", connector="http", url="http://rk.example.cn/p/{subject}",
-                             mapping=MAPPING)
+    plain = ConnectionConfig(
+        source="population", connector="http", url="http://rk.example.cn/p/{subject}", mapping=MAPPING
+    )
     assert any("https" in p for p in registry.check_config(plain))
     assert registry.check_config(ConnectionConfig(source="x", connector="carrier-pigeon"))
 
@@ -105,8 +165,10 @@ def test_the_configuration_check_names_every_problem():
 # --------------------------------------------------------------------------------------- through the service
 
 
-@pytest.mark.parametrize(("behaviour", "code"), [("slow", "timeout"), ("error", "http_error"),
-                                                 ("garbage", "bad_response"), ("array", "bad_response")])
+@pytest.mark.parametrize(
+    ("behaviour", "code"),
+    [("slow", "timeout"), ("error", "http_error"), ("garbage", "bad_response"), ("array", "bad_response")],
+)
 def test_a_failing_source_is_a_result_with_an_error_never_an_exception(hub, server, purpose, behaviour, code):
     connect(server)
     server.behaviour = behaviour
@@ -158,8 +220,15 @@ def test_the_breaker_opens_after_n_failures_and_closes_after_m_seconds(hub, serv
 
 def test_the_form_is_served_when_a_source_fails_and_the_failure_is_named(hub, server, newborn_keys, purpose):
     # given the marriage registry is reached over HTTP and answers 500
-    source_connection_set(source="marriage", actor=None, connector="http", url=server.url("/persons/{subject}"),
-                          mapping={"spouse.name": "data.xm"}, timeout=0.3, retries=0)
+    source_connection_set(
+        source="marriage",
+        actor=None,
+        connector="http",
+        url=server.url("/persons/{subject}"),
+        mapping={"spouse.name": "data.xm"},
+        timeout=0.3,
+        retries=0,
+    )
     server.behaviour = "error"
     # when the mother's form is prefilled
     result = prefill(form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=purpose, actor=user("mother"))

@@ -26,8 +26,12 @@ def sources(db):
 
 def test_a_jsonl_file_is_loaded_and_loading_it_again_updates(sources, tmp_path):
     path = tmp_path / "birth.jsonl"
-    record = {"subject_id": CHILD_CERT, "effective_date": "2026-09-01", "links": {"mother": MOTHER},
-              "data": {"child.birth_date": "2026-09-01", "mother.id_number": MOTHER, "child.gender": "男"}}
+    record = {
+        "subject_id": CHILD_CERT,
+        "effective_date": "2026-09-01",
+        "links": {"mother": MOTHER},
+        "data": {"child.birth_date": "2026-09-01", "mother.id_number": MOTHER, "child.gender": "男"},
+    }
     path.write_text(json.dumps(record, ensure_ascii=False) + "\n\n", encoding="utf-8")
     out = io.StringIO()
     call_command("datahub", "load", "birth", str(path), stdout=out)
@@ -45,20 +49,27 @@ def test_a_jsonl_file_is_loaded_and_loading_it_again_updates(sources, tmp_path):
 
 def test_a_csv_file_is_loaded(sources, tmp_path):
     path = tmp_path / "population.csv"
-    path.write_text(f"subject_id,person.name,person.id_number,person.gender\n{MOTHER},陈静,{MOTHER},女\n",
-                    encoding="utf-8")
+    path.write_text(
+        f"subject_id,person.name,person.id_number,person.gender\n{MOTHER},陈静,{MOTHER},女\n",
+        encoding="utf-8",
+    )
     call_command("datahub", "load", "population", str(path), "--replace", stdout=io.StringIO())
     assert SourceRecord.objects.get(source__code="population").data == {
-        "person.name": "陈静", "person.id_number": MOTHER, "person.gender": "女"}
+        "person.name": "陈静",
+        "person.id_number": MOTHER,
+        "person.gender": "女",
+    }
 
 
 def test_a_file_with_errors_loads_nothing_and_names_every_problem(sources, tmp_path):
     wrong = MOTHER[:-1] + ("0" if MOTHER[-1] != "0" else "1")
     path = tmp_path / "population.jsonl"
-    lines = [{"subject_id": MOTHER, "data": {"person.name": "陈静"}},
-             {"subject_id": wrong, "data": {"person.id_number": wrong}},
-             {"subject_id": "x", "data": {"person.shoe_size": 42}},
-             {"subject_id": MOTHER, "data": {"person.name": "again"}, "effective_date": "yesterday"}]
+    lines = [
+        {"subject_id": MOTHER, "data": {"person.name": "陈静"}},
+        {"subject_id": wrong, "data": {"person.id_number": wrong}},
+        {"subject_id": "x", "data": {"person.shoe_size": 42}},
+        {"subject_id": MOTHER, "data": {"person.name": "again"}, "effective_date": "yesterday"},
+    ]
     path.write_text("\n".join(json.dumps(x) for x in lines), encoding="utf-8")
     err = io.StringIO()
     with pytest.raises(CommandError):

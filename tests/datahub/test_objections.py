@@ -24,15 +24,28 @@ NEW = "山西省晋城市陵川县崇文镇城南社区建设路18号2单元301�
 
 
 def raise_one(**extra):
-    args = dict(subject_id=MOTHER_ID, source="household", key="person.residence_address", claimed_value=NEW,
-                reason="门牌已变更", actor=user("mother"),
-                application=ApplicationRef(number="YJS-TEST-0001", party_id=MOTHER_ID, party_kind="person",
-                                           region_code=None, applicant_user_id=None))
+    args = dict(
+        subject_id=MOTHER_ID,
+        source="household",
+        key="person.residence_address",
+        claimed_value=NEW,
+        reason="门牌已变更",
+        actor=user("mother"),
+        application=ApplicationRef(
+            number="YJS-TEST-0001",
+            party_id=MOTHER_ID,
+            party_kind="person",
+            region_code=None,
+            applicant_user_id=None,
+        ),
+    )
     return objection_raise(**{**args, **extra})
 
 
 def residence() -> str:
-    return SourceRecord.objects.get(source__code="household", subject_id=MOTHER_ID).data["person.residence_address"]
+    return SourceRecord.objects.get(source__code="household", subject_id=MOTHER_ID).data[
+        "person.residence_address"
+    ]
 
 
 def test_an_objection_goes_to_the_provider_department_with_the_value_held(hub):
@@ -44,7 +57,11 @@ def test_an_objection_goes_to_the_provider_department_with_the_value_held(hub):
     assert list(objections_for_application(application_number="YJS-TEST-0001", open_only=True)) == [objection]
     # reading the value held was a read like any other: recorded, with the objection as its purpose
     row = LedgerEntry.objects.get()
-    assert (row.source, row.purpose_kind, row.purpose_reference) == ("household", "objection", objection.number)
+    assert (row.source, row.purpose_kind, row.purpose_reference) == (
+        "household",
+        "objection",
+        objection.number,
+    )
     # a second objection to the same value while the first is open is refused
     with pytest.raises(DomainError) as twice:
         raise_one()
@@ -53,12 +70,17 @@ def test_an_objection_goes_to_the_provider_department_with_the_value_held(hub):
 
 def test_corrected_updates_the_source_and_the_next_prefill(hub, purpose):
     objection = raise_one()
-    done = objection_resolve(objection=objection, actor=user("officer_police"), outcome="corrected",
-                             note="已核实，更正门牌")
+    done = objection_resolve(
+        objection=objection, actor=user("officer_police"), outcome="corrected", note="已核实，更正门牌"
+    )
     assert done.status == ObjectionStatus.CORRECTED and done.source_updated and done.corrected_value == NEW
     assert residence() == NEW
-    filled = prefill(form_keys=[("applicant.address", "household")], applicant_id=MOTHER_ID, purpose=purpose,
-                     actor=user("mother"))
+    filled = prefill(
+        form_keys=[("applicant.address", "household")],
+        applicant_id=MOTHER_ID,
+        purpose=purpose,
+        actor=user("mother"),
+    )
     assert filled.values["applicant.address"].value == NEW
     with pytest.raises(DomainError) as again:
         objection_resolve(objection=objection, actor=user("officer_police"), outcome="confirmed", note="x")
@@ -70,8 +92,12 @@ def test_confirmed_keeps_the_value_and_needs_a_reason(hub):
     with pytest.raises(DomainError) as no_reason:
         objection_resolve(objection=objection, actor=user("officer_police"), outcome="confirmed", note=" ")
     assert no_reason.value.code == "objection_reason_required"
-    done = objection_resolve(objection=objection, actor=user("officer_police"), outcome="confirmed",
-                             note="经核查户籍档案，地址无误")
+    done = objection_resolve(
+        objection=objection,
+        actor=user("officer_police"),
+        outcome="confirmed",
+        note="经核查户籍档案，地址无误",
+    )
     assert done.status == ObjectionStatus.CONFIRMED and done.resolution_note == "经核查户籍档案，地址无误"
     assert residence() == OLD and not done.source_updated
     assert list(objections_for_department(department=done.department)) == []
@@ -85,13 +111,20 @@ def test_resolving_locks_the_objection_row_only(hub):
     locks = [q["sql"] for q in done.captured_queries if "FOR UPDATE" in q["sql"]]
     if connection.vendor == "postgresql":  # SQLite has no row locks
         assert any('FROM "datahub_objection"' in s for s in locks), locks
-        assert all('FOR UPDATE OF "datahub_objection"' in s for s in locks if 'FROM "datahub_objection"' in s), locks
+        assert all(
+            'FOR UPDATE OF "datahub_objection"' in s for s in locks if 'FROM "datahub_objection"' in s
+        ), locks
 
 
 def test_a_correction_to_another_value_than_claimed(hub):
     objection = raise_one()
-    objection_resolve(objection=objection, actor=user("officer_police"), outcome="corrected", note="按档案更正",
-                      corrected_value=OLD + "（东）")
+    objection_resolve(
+        objection=objection,
+        actor=user("officer_police"),
+        outcome="corrected",
+        note="按档案更正",
+        corrected_value=OLD + "（东）",
+    )
     assert residence() == OLD + "（东）"
 
 

@@ -22,15 +22,28 @@ from yijianshi.ledger.models import LedgerEntry
 pytestmark = pytest.mark.django_db
 
 
-def earlier_application(number: str, form: dict, *, days_ago: int, username: str = "mother",
-                        party_id: str = MOTHER_ID) -> Application:
-    version = BundleVersion.objects.select_related("bundle__region").get(bundle__code="140524-09",
-                                                                         status="published")
+def earlier_application(
+    number: str, form: dict, *, days_ago: int, username: str = "mother", party_id: str = MOTHER_ID
+) -> Application:
+    version = BundleVersion.objects.select_related("bundle__region").get(
+        bundle__code="140524-09", status="published"
+    )
     at = clock.now() - timedelta(days=days_ago)
     return Application.objects.create(
-        number=number, bundle_version=version, bundle=version.bundle, region=version.bundle.region, snapshot={},
-        form_data=form, applicant=user(username), party_id=party_id, party_name="王芳", channel="online",
-        service_point=ServicePoint.objects.filter(kind="hall").first(), submitted_at=at, intake_deadline=at)
+        number=number,
+        bundle_version=version,
+        bundle=version.bundle,
+        region=version.bundle.region,
+        snapshot={},
+        form_data=form,
+        applicant=user(username),
+        party_id=party_id,
+        party_name="王芳",
+        channel="online",
+        service_point=ServicePoint.objects.filter(kind="hall").first(),
+        submitted_at=at,
+        intake_deadline=at,
+    )
 
 
 def test_the_file_of_a_person_holds_every_source_with_provenance(hub, purpose):
@@ -57,8 +70,12 @@ def test_the_file_of_a_person_holds_every_source_with_provenance(hub, purpose):
 
 
 def test_the_file_of_an_enterprise(hub, purpose):
-    record = (SourceRecord.objects.filter(source__code="enterprise").exclude(subject_id=ENTERPRISE_USCC)
-              .order_by("subject_id").first())
+    record = (
+        SourceRecord.objects.filter(source__code="enterprise")
+        .exclude(subject_id=ENTERPRISE_USCC)
+        .order_by("subject_id")
+        .first()
+    )
     pf = party_file(subject_id=record.subject_id, purpose=purpose, actor=user("clerk"))
     held = pf.by_source()
     assert pf.kind == "enterprise"
@@ -76,8 +93,11 @@ def test_the_demo_enterprise_has_a_valid_credit_code_and_a_file(hub, purpose):
 
 def test_an_invalid_party_number_is_refused_with_the_reason(hub, purpose):
     with pytest.raises(DomainError) as bad:
-        party_file(subject_id=MOTHER_ID[:-1] + "0" if MOTHER_ID[-1] != "0" else MOTHER_ID[:-1] + "1",
-                   purpose=purpose, actor=user("clerk"))
+        party_file(
+            subject_id=MOTHER_ID[:-1] + "0" if MOTHER_ID[-1] != "0" else MOTHER_ID[:-1] + "1",
+            purpose=purpose,
+            actor=user("clerk"),
+        )
     assert bad.value.code == "party_id_invalid" and "check digit" in bad.value.detail.en
     assert not LedgerEntry.objects.exists()
 
@@ -91,35 +111,70 @@ def test_a_party_file_without_a_purpose_is_refused(hub):
 
 def test_earlier_entries_are_reused_only_while_consent_stands(hub, purpose):
     # given she typed her phone and a delivery address in two earlier applications
-    earlier_application("YJS-OLD-1", {"mother.phone": "13800000001", "delivery.address": "旧地址",
-                                      "father.phone": "13900000009", "child.name": "李明轩"}, days_ago=400)
+    earlier_application(
+        "YJS-OLD-1",
+        {
+            "mother.phone": "13800000001",
+            "delivery.address": "旧地址",
+            "father.phone": "13900000009",
+            "child.name": "李明轩",
+        },
+        days_ago=400,
+    )
     earlier_application("YJS-OLD-2", {"mother.phone": "13800138000", "child.name": "李小花"}, days_ago=30)
-    keys = [("mother.phone", None), ("applicant.phone", None), ("delivery.address", None), ("child.name", None),
-            ("father.phone", None), ("mother.name", "population")]
+    keys = [
+        ("mother.phone", None),
+        ("applicant.phone", None),
+        ("delivery.address", None),
+        ("child.name", None),
+        ("father.phone", None),
+        ("mother.name", "population"),
+    ]
     mother = user("mother")
     # without consent nothing she typed is reused
-    before = prefill(form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=mother, earlier=earlier_entries)
+    before = prefill(
+        form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=mother, earlier=earlier_entries
+    )
     assert set(before.values) == {"mother.name"}
     # with consent her own entries are, the newest of each, with the application they come from
     consent_grant(party_id=MOTHER_ID, actor=mother)
-    after = prefill(form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=mother, earlier=earlier_entries)
-    assert after.values["mother.phone"].value == "13800138000" and after.values["mother.phone"].reference == "YJS-OLD-2"
+    after = prefill(
+        form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=mother, earlier=earlier_entries
+    )
+    assert (
+        after.values["mother.phone"].value == "13800138000"
+        and after.values["mother.phone"].reference == "YJS-OLD-2"
+    )
     assert after.values["applicant.phone"].value == "13800138000"  # the same fact, asked another way
-    assert after.values["delivery.address"].value == "旧地址" and after.values["delivery.address"].source == "application"
+    assert (
+        after.values["delivery.address"].value == "旧地址"
+        and after.values["delivery.address"].source == "application"
+    )
     assert "child.name" not in after.values and "father.phone" not in after.values  # not about her
     assert after.values["mother.name"].source == "population"  # a source wins over what was typed
     assert LedgerEntry.objects.filter(source="application", subject_id=MOTHER_ID).count() == 1
     pf = party_file(subject_id=MOTHER_ID, purpose=purpose, actor=mother, earlier=earlier_entries)
-    assert pf.consent and {h.key: h.value for h in pf.earlier} == {"person.phone": "13800138000",
-                                                                   "delivery.address": "旧地址"}
+    assert pf.consent and {h.key: h.value for h in pf.earlier} == {
+        "person.phone": "13800138000",
+        "delivery.address": "旧地址",
+    }
     # the father's file does not show what she typed about him
     consent_grant(party_id=FATHER_ID, actor=user("father"))
-    assert party_file(subject_id=FATHER_ID, purpose=purpose, actor=user("father"), earlier=earlier_entries).earlier == []
+    assert (
+        party_file(
+            subject_id=FATHER_ID, purpose=purpose, actor=user("father"), earlier=earlier_entries
+        ).earlier
+        == []
+    )
     # once she withdraws, nothing is reused again
     consent_revoke(party_id=MOTHER_ID, actor=mother)
-    again = prefill(form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=mother, earlier=earlier_entries)
+    again = prefill(
+        form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=mother, earlier=earlier_entries
+    )
     assert set(again.values) == {"mother.name"}
-    assert party_file(subject_id=MOTHER_ID, purpose=purpose, actor=mother, earlier=earlier_entries).earlier == []
+    assert (
+        party_file(subject_id=MOTHER_ID, purpose=purpose, actor=mother, earlier=earlier_entries).earlier == []
+    )
 
 
 def test_only_the_party_consents(hub):

@@ -32,7 +32,9 @@ def test_the_newborn_form_is_prefilled_for_the_mother_with_provenance(hub, newbo
     got = {k: v.value for k, v in result.values.items()}
     assert got["mother.name"] == "王芳" and got["mother.id_number"] == MOTHER_ID
     assert got["father.name"] == "李强" and got["father.id_number"] == FATHER_ID
-    assert got["child.birth_date"] == NEWBORN_BORN.isoformat()  # the newest birth record, not her son's (2021)
+    assert (
+        got["child.birth_date"] == NEWBORN_BORN.isoformat()
+    )  # the newest birth record, not her son's (2021)
     assert got["child.gender"] == "女" and got["child.birth_hospital"] == "陵川县人民医院"
     assert got["child.birth_time"] == "08:26" and got["child.birth_weight_g"] == 3350
     assert got["child.gestational_weeks"] == 39 and got["child.birth_place"].startswith("山西省晋城市陵川县")
@@ -44,7 +46,9 @@ def test_the_newborn_form_is_prefilled_for_the_mother_with_provenance(hub, newbo
     mother_name = result.values["mother.name"]
     assert mother_name.subject == mask(MOTHER_ID) != MOTHER_ID and mother_name.record_key == "person.name"
     assert result.values["father.id_number"].record_key == "spouse.id_number"
-    assert result.values["child.gender"].subject_id.startswith("A14") is False  # a certificate number, not hers
+    assert (
+        result.values["child.gender"].subject_id.startswith("A14") is False
+    )  # a certificate number, not hers
     assert result.values["mother.name"].as_dict()["subject"] == mask(MOTHER_ID)
     # what no source holds is left to type; the newborn has no identity number yet
     assert "child.name" not in result.values and "mother.phone" not in result.values
@@ -57,8 +61,11 @@ def test_every_read_is_in_the_ledger_with_purpose_and_actor(hub, newborn_keys, p
     prefill(form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=purpose, actor=user("mother"))
     rows = list(LedgerEntry.objects.order_by("seq"))
     assert {(r.source, r.mode, r.outcome) for r in rows} == {
-        ("population", "query", "ok"), ("marriage", "query", "ok"), ("household", "query", "ok"),
-        ("birth", "query", "ok")}
+        ("population", "query", "ok"),
+        ("marriage", "query", "ok"),
+        ("household", "query", "ok"),
+        ("birth", "query", "ok"),
+    }
     assert len(rows) == 5  # population, marriage, household, the birth lookup, the birth record
     assert all(r.purpose_kind == "application" and r.purpose_reference == "YJS-TEST-0001" for r in rows)
     assert all(r.actor_name == "mother" and r.actor_role == "applicant" for r in rows)
@@ -72,19 +79,30 @@ def test_every_read_is_in_the_ledger_with_purpose_and_actor(hub, newborn_keys, p
 
 
 def _record_reads(queries: list[dict[str, str]]) -> int:
-    return sum(1 for q in queries if 'FROM "datahub_sourcerecord"' in q["sql"] and "datahub_sourcelink" not in q["sql"])
+    return sum(
+        1
+        for q in queries
+        if 'FROM "datahub_sourcerecord"' in q["sql"] and "datahub_sourcelink" not in q["sql"]
+    )
 
 
-def test_one_persons_local_records_are_read_in_one_query_each_read_keeping_its_ledger_row(hub, newborn_keys,
-                                                                                         purpose):
+def test_one_persons_local_records_are_read_in_one_query_each_read_keeping_its_ledger_row(
+    hub, newborn_keys, purpose
+):
     with CaptureQueriesContext(connection) as ctx:
-        result = prefill(form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=purpose, actor=user("mother"))
+        result = prefill(
+            form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=purpose, actor=user("mother")
+        )
     # the mother's population, marriage and household records and the child's birth record, together: the child
     # is found by the lookup of the birth records naming her, before any record is read
     assert _record_reads(ctx.captured_queries) == 1
     assert {v.source for v in result.values.values()} == {"population", "marriage", "birth", "household"}
-    assert LedgerEntry.objects.filter(subject_id=MOTHER_ID, source__in=["population", "marriage", "household"]
-                                      ).count() == 3
+    assert (
+        LedgerEntry.objects.filter(
+            subject_id=MOTHER_ID, source__in=["population", "marriage", "household"]
+        ).count()
+        == 3
+    )
 
     # a switched-off source is not read ahead with the others: it fails as switched off, the others fill
     SourceConnectionFactory(source__code="household", active=False)
@@ -98,26 +116,44 @@ def test_one_persons_local_records_are_read_in_one_query_each_read_keeping_its_l
 
 def test_the_spouse_and_the_child_found_through_records_are_read_together(hub, purpose):
     # given: the child on the mother's newest birth record has an identity number and is a registered person
-    birth = SourceRecord.objects.filter(source__code="birth", links__role="mother", links__party_id=MOTHER_ID
-                                        ).order_by("-effective_date", "-id").first()
-    child = SourceRecord.objects.filter(source__code="population").exclude(subject_id__in=[MOTHER_ID, FATHER_ID]
-                                                                         ).order_by("id").first()
+    birth = (
+        SourceRecord.objects.filter(source__code="birth", links__role="mother", links__party_id=MOTHER_ID)
+        .order_by("-effective_date", "-id")
+        .first()
+    )
+    child = (
+        SourceRecord.objects.filter(source__code="population")
+        .exclude(subject_id__in=[MOTHER_ID, FATHER_ID])
+        .order_by("id")
+        .first()
+    )
     birth.data = {**birth.data, "child.id_number": child.subject_id}
     birth.save(update_fields=["data"])
-    keys = [("father.name", "population"), ("child.name", "population")]  # the spouse's and the child's records
+    keys = [
+        ("father.name", "population"),
+        ("child.name", "population"),
+    ]  # the spouse's and the child's records
     # when the mother's form is prefilled
     with CaptureQueriesContext(connection) as ctx:
         result = prefill(form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=user("mother"))
     # then: her marriage record and the birth record in one query, the spouse's and the child's population
     # records in one more (they were 4 queries)
-    assert {k: v.value for k, v in result.values.items()} == {"father.name": "李强",
-                                                              "child.name": child.data["person.name"]}
+    assert {k: v.value for k, v in result.values.items()} == {
+        "father.name": "李强",
+        "child.name": child.data["person.name"],
+    }
     assert result.values["child.name"].subject_id == child.subject_id and not result.failures
     assert _record_reads(ctx.captured_queries) == 2
     # and each read has its own ledger row, about its own subject
-    assert sorted((r.source, r.subject_id) for r in LedgerEntry.objects.filter(mode="query")) == sorted([
-        ("marriage", MOTHER_ID), ("birth", MOTHER_ID), ("birth", birth.subject_id), ("population", FATHER_ID),
-        ("population", child.subject_id)])
+    assert sorted((r.source, r.subject_id) for r in LedgerEntry.objects.filter(mode="query")) == sorted(
+        [
+            ("marriage", MOTHER_ID),
+            ("birth", MOTHER_ID),
+            ("birth", birth.subject_id),
+            ("population", FATHER_ID),
+            ("population", child.subject_id),
+        ]
+    )
 
 
 def test_the_father_as_applicant_gets_the_mother_through_the_marriage(hub, newborn_keys, purpose):
@@ -132,11 +168,21 @@ def test_the_father_as_applicant_gets_the_mother_through_the_marriage(hub, newbo
 
 def test_a_read_without_a_purpose_is_refused_and_recorded(hub, newborn_keys):
     with pytest.raises(DomainError) as refused:
-        source_query(source="population", subject_id=MOTHER_ID, fields=["person.name"], purpose=None,
-                     actor=user("clerk"))
+        source_query(
+            source="population",
+            subject_id=MOTHER_ID,
+            fields=["person.name"],
+            purpose=None,
+            actor=user("clerk"),
+        )
     assert refused.value.code == "purpose_required"
     row = LedgerEntry.objects.get()
-    assert (row.outcome, row.source, row.subject_id, row.actor_name) == ("refused", "population", MOTHER_ID, "clerk")
+    assert (row.outcome, row.source, row.subject_id, row.actor_name) == (
+        "refused",
+        "population",
+        MOTHER_ID,
+        "clerk",
+    )
     # a purpose-less prefill reads nothing at all
     with pytest.raises(DomainError) as again:
         prefill(form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=None, actor=user("mother"))
@@ -146,15 +192,22 @@ def test_a_read_without_a_purpose_is_refused_and_recorded(hub, newborn_keys):
 
 def test_a_purpose_of_an_unknown_kind_is_refused_before_reading(hub):
     with pytest.raises(DomainError) as refused:
-        source_query(source="population", subject_id=MOTHER_ID, fields=["person.name"],
-                     purpose=Purpose(kind="curiosity", reference="x"), actor=user("clerk"))
+        source_query(
+            source="population",
+            subject_id=MOTHER_ID,
+            fields=["person.name"],
+            purpose=Purpose(kind="curiosity", reference="x"),
+            actor=user("clerk"),
+        )
     assert refused.value.code == "purpose_invalid"
     assert list(LedgerEntry.objects.values_list("outcome", flat=True)) == ["refused"]
 
 
 def test_verify_only_answers_yes_or_no(hub, purpose):
     clerk = user("clerk")
-    check = dict(source="marriage", subject_id=MOTHER_ID, key="spouse.id_number", purpose=purpose, actor=clerk)
+    check = dict(
+        source="marriage", subject_id=MOTHER_ID, key="spouse.id_number", purpose=purpose, actor=clerk
+    )
     assert source_verify(value=FATHER_ID, **check) is True
     assert source_verify(value=FATHER_ID.lower(), **check) is True  # an x is an X
     assert source_verify(value=MOTHER_ID, **check) is False
@@ -167,34 +220,59 @@ def test_verify_only_answers_yes_or_no(hub, purpose):
 def test_a_data_check_says_whether_the_source_holds_a_record(hub, purpose):
     clerk = user("clerk")
     assert source_check(source="marriage", subject_id=MOTHER_ID, purpose=purpose, actor=clerk) is True
-    assert source_check(source="disability", subject_id="110101199001011234", purpose=purpose, actor=clerk) is False
+    assert (
+        source_check(source="disability", subject_id="110101199001011234", purpose=purpose, actor=clerk)
+        is False
+    )
     rows = LedgerEntry.objects.order_by("seq")
-    assert [(r.source, r.mode, r.fields) for r in rows] == [("marriage", "verify", ["*"]),
-                                                            ("disability", "verify", ["*"])]
+    assert [(r.source, r.mode, r.fields) for r in rows] == [
+        ("marriage", "verify", ["*"]),
+        ("disability", "verify", ["*"]),
+    ]
 
 
 def test_a_verify_only_source_is_never_queried(hub, purpose):
     with pytest.raises(DomainError) as refused:
-        source_query(source="tax", subject_id=MOTHER_ID, fields=["enterprise.tax_authority"], purpose=purpose,
-                     actor=user("clerk"))
+        source_query(
+            source="tax",
+            subject_id=MOTHER_ID,
+            fields=["enterprise.tax_authority"],
+            purpose=purpose,
+            actor=user("clerk"),
+        )
     assert refused.value.code == "source_verify_only"
     assert not LedgerEntry.objects.exists()
 
 
 def test_a_subject_the_source_does_not_hold_is_an_empty_answer_not_a_failure(hub, purpose):
-    result = source_query(source="population", subject_id="110101199001011234", fields=["person.name"],
-                          purpose=purpose, actor=user("clerk"))
+    result = source_query(
+        source="population",
+        subject_id="110101199001011234",
+        fields=["person.name"],
+        purpose=purpose,
+        actor=user("clerk"),
+    )
     assert result.ok and not result.found and result.values == {}
     assert LedgerEntry.objects.get().outcome == "ok"
 
 
 def test_an_enterprise_form_is_prefilled_from_the_enterprise_register(hub, purpose):
-    record = (SourceRecord.objects.filter(source__code="enterprise").exclude(subject_id=ENTERPRISE_USCC)
-              .order_by("subject_id").last())
+    record = (
+        SourceRecord.objects.filter(source__code="enterprise")
+        .exclude(subject_id=ENTERPRISE_USCC)
+        .order_by("subject_id")
+        .last()
+    )
     uscc, rep = record.subject_id, record.data["legal_rep.id_number"]
-    keys = [("enterprise.name", "enterprise"), ("enterprise.uscc", "enterprise"), ("legal_rep.name", "enterprise"),
-            ("enterprise.employee_count", "social_insurance"), ("applicant.name", "population"),
-            ("enterprise.tax_authority", "tax"), ("contact.phone", None)]
+    keys = [
+        ("enterprise.name", "enterprise"),
+        ("enterprise.uscc", "enterprise"),
+        ("legal_rep.name", "enterprise"),
+        ("enterprise.employee_count", "social_insurance"),
+        ("applicant.name", "population"),
+        ("enterprise.tax_authority", "tax"),
+        ("contact.phone", None),
+    ]
     by_code = prefill(form_keys=keys, enterprise_uscc=uscc, purpose=purpose, actor=user("clerk"))
     assert by_code.values["enterprise.name"].value == record.data["enterprise.name"]
     assert by_code.values["enterprise.uscc"].value == uscc
@@ -213,6 +291,11 @@ def test_prefill_needs_a_party_and_valid_numbers(hub, purpose):
     assert none.value.code == "prefill_no_party"
     wrong = MOTHER_ID[:-1] + ("1" if MOTHER_ID[-1] != "1" else "2")
     with pytest.raises(DomainError) as bad:
-        prefill(form_keys=[("person.name", "population")], applicant_id=wrong, purpose=purpose, actor=user("clerk"))
+        prefill(
+            form_keys=[("person.name", "population")],
+            applicant_id=wrong,
+            purpose=purpose,
+            actor=user("clerk"),
+        )
     assert bad.value.code == "id_number_bad_check_digit" and bad.value.detail.field == "applicant_id"
     assert wrong not in str(bad.value)

@@ -44,21 +44,43 @@ def fresh_registry() -> SourceConnectorRegistry:
 def test_a_deployment_adds_a_connector(hub, purpose):
     registry = fresh_registry()
     SourceConnectionFactory(source__code="population", connector="bus")
-    result = source_query(source="population", subject_id=MOTHER_ID, fields=["person.name"], purpose=purpose,
-                          actor=user("clerk"), registry=registry)
+    result = source_query(
+        source="population",
+        subject_id=MOTHER_ID,
+        fields=["person.name"],
+        purpose=purpose,
+        actor=user("clerk"),
+        registry=registry,
+    )
     assert result.values == {"person.name": "person.name@bus"}
 
 
 def test_a_connector_that_raises_is_a_failure_not_an_error_page(hub, purpose):
     SourceConnectionFactory(source__code="population", connector="exploding")
-    result = source_query(source="population", subject_id=MOTHER_ID, fields=["person.name"], purpose=purpose,
-                          actor=user("clerk"), registry=fresh_registry())
+    result = source_query(
+        source="population",
+        subject_id=MOTHER_ID,
+        fields=["person.name"],
+        purpose=purpose,
+        actor=user("clerk"),
+        registry=fresh_registry(),
+    )
     assert result.error == "connector_error" and result.detail == "RuntimeError"
     assert LedgerEntry.objects.get().outcome == "error"
     # a connector the registry does not know is a configuration problem, also answered as a failure
-    assert source_query(source="population", subject_id=MOTHER_ID, fields=["person.name"], purpose=purpose,
-                        actor=user("clerk")).error == "not_configured"
-    assert any("unknown connector" in p for p in next(h for h in source_health() if h.code == "population").problems)
+    assert (
+        source_query(
+            source="population",
+            subject_id=MOTHER_ID,
+            fields=["person.name"],
+            purpose=purpose,
+            actor=user("clerk"),
+        ).error
+        == "not_configured"
+    )
+    assert any(
+        "unknown connector" in p for p in next(h for h in source_health() if h.code == "population").problems
+    )
 
 
 def test_an_unknown_connector_or_setting_is_refused(hub):
@@ -75,7 +97,9 @@ def test_an_unknown_connector_or_setting_is_refused(hub):
 def test_the_admin_shows_sources_records_masked_and_objections(hub, client):
     admin = User.objects.get(username="admin")
     client.force_login(admin)
-    source_connection_set(source="marriage", actor=admin, connector="http", url="http://rk.example.cn/p", mapping={})
+    source_connection_set(
+        source="marriage", actor=admin, connector="http", url="http://rk.example.cn/p", mapping={}
+    )
     page = client.get("/admin/datahub/sourceconnection/")
     assert page.status_code == 200
     text = page.content.decode()

@@ -49,10 +49,15 @@ def test_the_records_are_valid_and_consistent_across_sources(sources):
     assert len(married) > 50
     for number, m in married.items():
         spouse = married[m["spouse.id_number"]]
-        assert spouse["spouse.id_number"] == number and spouse["marriage.certificate_number"] == m[
-            "marriage.certificate_number"]
+        assert (
+            spouse["spouse.id_number"] == number
+            and spouse["marriage.certificate_number"] == m["marriage.certificate_number"]
+        )
         assert population[m["spouse.id_number"]]["person.name"] == m["spouse.name"]
-        assert db["household"][number]["household.number"] == db["household"][m["spouse.id_number"]]["household.number"]
+        assert (
+            db["household"][number]["household.number"]
+            == db["household"][m["spouse.id_number"]]["household.number"]
+        )
     # a birth record names parents who are married to each other, and a registered child is a person
     for cert, birth in db["birth"].items():
         assert cert == birth["child.birth_certificate_number"]
@@ -61,16 +66,24 @@ def test_the_records_are_valid_and_consistent_across_sources(sources):
         if "child.id_number" in birth:
             child = population[birth["child.id_number"]]
             assert child["person.birth_date"] == birth["child.birth_date"]
-            assert db["household"][birth["child.id_number"]]["household.number"] == \
-                db["household"][birth["mother.id_number"]]["household.number"]
+            assert (
+                db["household"][birth["child.id_number"]]["household.number"]
+                == db["household"][birth["mother.id_number"]]["household.number"]
+            )
     # the insured headcount of each enterprise is the number of persons it insures
-    employers = Counter(v["person.employer"] for v in db["social_insurance"].values() if "person.employer" in v)
+    employers = Counter(
+        v["person.employer"] for v in db["social_insurance"].values() if "person.employer" in v
+    )
     for uscc, enterprise in db["enterprise"].items():
-        assert db["social_insurance"][uscc]["enterprise.employee_count"] == employers[enterprise["enterprise.name"]]
+        assert (
+            db["social_insurance"][uscc]["enterprise.employee_count"]
+            == employers[enterprise["enterprise.name"]]
+        )
     for number, d in db["disability"].items():
         assert d["disability.certificate_number"].startswith(number)
     # every key is a key of the shared vocabulary
     from yijianshi.catalog.models import FieldKey
+
     vocabulary = set(FieldKey.objects.values_list("key", flat=True))
     assert {k for records in db.values() for data in records.values() for k in data} <= vocabulary
 
@@ -102,7 +115,8 @@ def test_the_same_seed_gives_the_same_records_and_seeding_again_changes_nothing(
 def test_records_loaded_from_a_file_win_over_generated_ones(sources):
     demo_data_seed(persons=50, enterprises=3, seed=1)
     SourceRecord.objects.filter(source__code="population", subject_id=MOTHER_ID).update(
-        batch="file:population.jsonl", data={"person.name": "王芳（文件）"})
+        batch="file:population.jsonl", data={"person.name": "王芳（文件）"}
+    )
     demo_data_seed(persons=50, enterprises=3, seed=1)
     assert held()["population"][MOTHER_ID] == {"person.name": "王芳（文件）"}
 

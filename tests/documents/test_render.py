@@ -26,7 +26,9 @@ from yijianshi.documents.render import (
     title_for,
 )
 
-LATIN_TTF = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"  # ships with reportlab: no system font needed
+LATIN_TTF = (
+    Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
+)  # ships with reportlab: no system font needed
 MM = 72 / 25.4  # points per millimetre
 URL = "https://yjs.example.gov.cn/verify/YJS-RC-20261121-000123?h=3f9a1c"
 

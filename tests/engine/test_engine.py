@@ -36,7 +36,9 @@ def test_materials_merge_and_waive_with_reasons(newborn: engine.BundleDef) -> No
     assert by_code["birth.certificate"].waiver.kind == "licence"
     assert [e.code for e in result.materials.required] == ["birth.record", "child.photo"]
     # an applicant known to hold no licences: the birth certificate is still the earlier item's result
-    held = engine.compute(newborn, evidence=Evidence(licences=frozenset(), data_checks=frozenset({"population"})))
+    held = engine.compute(
+        newborn, evidence=Evidence(licences=frozenset(), data_checks=frozenset({"population"}))
+    )
     by_code = {e.code: e for e in held.materials.entries}
     assert by_code["birth.certificate"].waiver.kind == "item_result"
     assert by_code["birth.certificate"].waiver.ref == "birth_cert"
@@ -71,8 +73,9 @@ def test_a_bad_answer_is_a_clear_error(newborn: engine.BundleDef) -> None:
 def test_conflicting_field_definitions_are_reported(newborn: engine.BundleDef) -> None:
     first = newborn.items[0]
     clash = engine.FieldSpec(key="mother.name", label_zh="x", label_en="x", type="date")
-    other = engine.ItemDef(ref="x", name="x", department="d", legal_limit_days=1, promised_limit_days=1,
-                           fields=(clash,))
+    other = engine.ItemDef(
+        ref="x", name="x", department="d", legal_limit_days=1, promised_limit_days=1, fields=(clash,)
+    )
     form = engine.merge_form((first, other))
     assert [c.key for c in form.conflicts] == ["mother.name"]
     bundle = engine.BundleDef(code="c", name="c", items=(first, other))

@@ -107,8 +107,13 @@ def test_a_cycle_is_an_error_naming_a_real_cycle(bundle: BundleDef, data: st.Dat
         return
     edges = dependency_edges(bundle)
     a, b = data.draw(st.permutations([it.ref for it in bundle.items]))[:2]
-    cyclic = BundleDef(code=bundle.code, name=bundle.name, items=bundle.items,
-                       dependencies=(*bundle.dependencies, (a, b), (b, a)), situations=())
+    cyclic = BundleDef(
+        code=bundle.code,
+        name=bundle.name,
+        items=bundle.items,
+        dependencies=(*bundle.dependencies, (a, b), (b, a)),
+        situations=(),
+    )
     with pytest.raises(DependencyCycle) as caught:
         engine.compute(cyclic)
     cycle = caught.value.cycle

@@ -39,8 +39,15 @@ from yijianshi.cases.models import Commitment, Document, ItemCase
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
-ROLES = {"anonymous": None, "applicant": "mother", "enterprise": "enterprise", "clerk": "clerk",
-         "officer": "officer_health", "admin": "admin", "auditor": "auditor"}
+ROLES = {
+    "anonymous": None,
+    "applicant": "mother",
+    "enterprise": "enterprise",
+    "clerk": "clerk",
+    "officer": "officer_health",
+    "admin": "admin",
+    "auditor": "auditor",
+}
 
 
 @pytest.fixture
@@ -60,9 +67,17 @@ def send(case: Any, headers: dict[str, str]) -> Any:
     if body is not NOT_SET and body is not None:
         media = case.media_type or "application/json"
         if media.startswith("multipart/") and isinstance(body, dict):
-            data = {k: (io.BytesIO(v) if isinstance(v, bytes) else ("" if v is None else v)) for k, v in body.items()}
-            return Client().generic(case.method.upper(), path, encode_multipart(BOUNDARY, data),
-                                    content_type=MULTIPART_CONTENT, **kwargs)
+            data = {
+                k: (io.BytesIO(v) if isinstance(v, bytes) else ("" if v is None else v))
+                for k, v in body.items()
+            }
+            return Client().generic(
+                case.method.upper(),
+                path,
+                encode_multipart(BOUNDARY, data),
+                content_type=MULTIPART_CONTENT,
+                **kwargs,
+            )
         if isinstance(body, bytes):
             raw = body
         else:
@@ -77,9 +92,14 @@ def real(newborn: None, as_user: Any) -> dict[str, list[Any]]:
     """Identifiers of objects that exist, for the path parameters."""
     number = received(as_user("mother"), as_user("clerk"))
     received(as_user("mother"), as_user("clerk"), commitments=["birth.first_issue_form"])
-    return {"number": [number, *Document.objects.values_list("number", flat=True)],
-            "pk": [*ItemCase.objects.values_list("pk", flat=True), *Commitment.objects.values_list("pk", flat=True)],
-            "code": ["140524-09"]}
+    return {
+        "number": [number, *Document.objects.values_list("number", flat=True)],
+        "pk": [
+            *ItemCase.objects.values_list("pk", flat=True),
+            *Commitment.objects.values_list("pk", flat=True),
+        ],
+        "code": ["140524-09"],
+    }
 
 
 def token_for(username: str | None) -> dict[str, str]:
@@ -115,14 +135,28 @@ def text(response: Any) -> str:
     return raw.decode(errors="replace")
 
 
-def probe(operation: Any, mode: GenerationMode, role: str, headers: dict[str, str], real: dict[str, list[Any]],
-          problems: list[str]) -> Any:
+def probe(
+    operation: Any,
+    mode: GenerationMode,
+    role: str,
+    headers: dict[str, str],
+    real: dict[str, list[Any]],
+    problems: list[str],
+) -> Any:
     """A Hypothesis test of one operation in one mode as one role, collecting the problems it finds."""
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
-    @given(case=operation.as_strategy(generation_mode=mode), use_real=st.booleans(),
-           pick=st.integers(min_value=0, max_value=10_000))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        case=operation.as_strategy(generation_mode=mode),
+        use_real=st.booleans(),
+        pick=st.integers(min_value=0, max_value=10_000),
+    )
     def run(case: Any, use_real: bool, pick: int) -> None:
         if use_real and case.path_parameters:
             for name in list(case.path_parameters):
@@ -141,6 +175,8 @@ def probe(operation: Any, mode: GenerationMode, role: str, headers: dict[str, st
                 body = None
             if not structured(body):
                 kind = response.headers.get("Content-Type", "")
-                problems.append(f"{where}: {response.status_code} unstructured ({kind}) {text(response)[:300]!r}")
+                problems.append(
+                    f"{where}: {response.status_code} unstructured ({kind}) {text(response)[:300]!r}"
+                )
 
     return run

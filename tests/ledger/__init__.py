@@ -23,9 +23,14 @@ LEDGER_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "yijianshi.
 def append(**overrides: Any) -> LedgerEntry:
     """One read of the population register about the mother for application YJS-1, by a system task."""
     arguments: dict[str, Any] = {
-        "actor": None, "actor_role": "system", "subject_id": MOTHER, "source": "population",
+        "actor": None,
+        "actor_role": "system",
+        "subject_id": MOTHER,
+        "source": "population",
         "purpose": Purpose(kind="prefill", reference="YJS-20260302-0001"),
-        "fields": ["person.name", "person.id_number"], "mode": "query", "outcome": "ok",
+        "fields": ["person.name", "person.id_number"],
+        "mode": "query",
+        "outcome": "ok",
     }
     arguments.update(overrides)
     return ledger_append(**arguments)

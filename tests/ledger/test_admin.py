@@ -41,9 +41,14 @@ def test_an_auditor_finds_a_persons_reads_by_the_full_number_without_seeing_it(a
 def test_nothing_can_be_added_changed_or_deleted(admin_client: Client) -> None:
     entry = append()
     assert admin_client.get(f"{LIST}add/").status_code == 403
-    assert admin_client.post(f"{LIST}{entry.pk}/change/", {"detail": "edited", "outcome": "ok"}).status_code == 403
+    assert (
+        admin_client.post(f"{LIST}{entry.pk}/change/", {"detail": "edited", "outcome": "ok"}).status_code
+        == 403
+    )
     assert admin_client.post(f"{LIST}{entry.pk}/delete/", {"post": "yes"}).status_code == 403
-    bulk = admin_client.post(LIST, {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"})
+    bulk = admin_client.post(
+        LIST, {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"}
+    )
     assert bulk.status_code in (200, 302)
 
     entry.refresh_from_db()

@@ -23,15 +23,18 @@ pytestmark = pytest.mark.django_db(transaction=True, available_apps=LEDGER_APPS)
 @pytest.fixture(autouse=True)
 def _postgres_only() -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("SQLite writes a ledger row inside a caller's transaction in that transaction: there is no "
-                    "second connection to keep (the PostgreSQL run executes these)")
+        pytest.skip(
+            "SQLite writes a ledger row inside a caller's transaction in that transaction: there is no "
+            "second connection to keep (the PostgreSQL run executes these)"
+        )
 
 
 def others() -> set[int]:
     """The backends connected to this database other than the default connection's."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND pid <> pg_backend_pid()")
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
         return {pid for (pid,) in cursor.fetchall()}
 
 
@@ -79,7 +82,9 @@ def test_a_connection_the_server_dropped_is_reopened_and_the_append_succeeds() -
     now = others() - before
     assert len(now) == 1 and kept not in now  # a fresh backend
     assert list(LedgerEntry.objects.order_by("seq").values_list("subject_id", flat=True)) == [
-        "before the drop", "after the drop"]
+        "before the drop",
+        "after the drop",
+    ]
     assert ledger_verify().ok
     ledger_connection_close()
 
@@ -141,7 +146,9 @@ def test_a_threads_kept_connection_is_closed_when_the_thread_ends() -> None:
     thread.start()
     thread.join(timeout=60)
     assert not errors, errors
-    assert len(opened[0] - main) == 1  # the kept one (others() leaves out the thread's own default connection)
+    assert (
+        len(opened[0] - main) == 1
+    )  # the kept one (others() leaves out the thread's own default connection)
     deadline = time.monotonic() + 10
     while others() - main and time.monotonic() < deadline:  # a closed backend leaves pg_stat_activity shortly
         time.sleep(0.05)
@@ -150,8 +157,11 @@ def test_a_threads_kept_connection_is_closed_when_the_thread_ends() -> None:
 
 def sent_by(trace: str) -> list[tuple[str, str]]:
     """(message type, content) of what the client sent, from a libpq trace (PQtrace, regress mode)."""
-    return [(fields[2], fields[3].strip() if len(fields) > 3 else "")
-            for fields in (line.split("\t") for line in trace.splitlines()) if fields[0] == "F"]
+    return [
+        (fields[2], fields[3].strip() if len(fields) > 3 else "")
+        for fields in (line.split("\t") for line in trace.splitlines())
+        if fields[0] == "F"
+    ]
 
 
 def test_a_batch_in_a_callers_transaction_is_two_round_trips_on_the_kept_connection(tmp_path: Any) -> None:
@@ -180,7 +190,10 @@ def test_a_batch_in_a_callers_transaction_is_two_round_trips_on_the_kept_connect
     assert "INSERT INTO" in sent[1][1] and sent[1][1].endswith('; COMMIT"'), sent
     assert pgconn.transaction_status == pq.TransactionStatus.IDLE
     assert list(LedgerEntry.objects.order_by("seq").values_list("seq", "subject_id")) == [
-        (1, "first"), (2, "a"), (3, "a")]
+        (1, "first"),
+        (2, "a"),
+        (3, "a"),
+    ]
     assert ledger_verify().ok
 
 
@@ -202,5 +215,8 @@ def test_an_append_that_fails_leaves_the_kept_connection_idle_for_the_next(monke
     assert kept is not None, "the kept connection had to be closed: it was left in the failed transaction"
     assert kept.pgconn.transaction_status == pq.TransactionStatus.IDLE
     append_in_transaction("after")
-    assert list(LedgerEntry.objects.order_by("seq").values_list("subject_id", flat=True)) == ["first", "after"]
+    assert list(LedgerEntry.objects.order_by("seq").values_list("subject_id", flat=True)) == [
+        "first",
+        "after",
+    ]
     assert ledger_verify().ok

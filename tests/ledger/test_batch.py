@@ -31,7 +31,11 @@ def test_the_rows_are_written_together_when_the_block_ends_in_the_order_appended
         assert LedgerEntry.objects.count() == 0  # nothing yet: the reads' values have not left the block
         assert first.seq is None
 
-    assert rows() == [(1, MOTHER, "population", "ok"), (2, FATHER, "marriage", "ok"), (3, MOTHER, "birth", "error")]
+    assert rows() == [
+        (1, MOTHER, "population", "ok"),
+        (2, FATHER, "marriage", "ok"),
+        (3, MOTHER, "birth", "error"),
+    ]
     assert (first.seq, second.seq, third.seq) == (1, 2, 3)  # the entries returned earlier got their place
     assert third.prev_hash == second.hash and second.prev_hash == first.hash
     assert LedgerEntry.objects.get(seq=2).hash == second.hash
@@ -90,7 +94,10 @@ def test_concurrent_batches_keep_one_gapless_chain_with_each_batch_side_by_side(
     def writer(n: int) -> None:
         for b in range(batches):
             purpose = Purpose(kind="application", reference=f"T{n}-{b}")
-            with transaction.atomic() if n % 2 else nullcontext(), ledger_batch():  # odd: inside a transaction
+            with (
+                transaction.atomic() if n % 2 else nullcontext(),
+                ledger_batch(),
+            ):  # odd: inside a transaction
                 for _ in range(size):
                     append(purpose=purpose, subject_id=f"T{n}")
 
@@ -100,7 +107,7 @@ def test_concurrent_batches_keep_one_gapless_chain_with_each_batch_side_by_side(
     assert seqs() == list(range(1, total + 1))
     references = list(LedgerEntry.objects.order_by("seq").values_list("purpose_reference", flat=True))
     for i in range(0, total, size):  # each batch's rows are consecutive
-        assert len(set(references[i:i + size])) == 1, references[i:i + size]
+        assert len(set(references[i : i + size])) == 1, references[i : i + size]
     result = ledger_verify()
     assert result.ok and result.rows == total
 
@@ -115,8 +122,11 @@ def test_an_append_takes_the_lock_and_reads_the_head_in_one_statement_then_inser
     with CaptureQueriesContext(connection) as done, ledger_batch():
         append(source="marriage")
         append(source="birth")
-    sql = [q["sql"] for q in done.captured_queries if not q["sql"].startswith(("BEGIN", "COMMIT", "SAVEPOINT",
-                                                                              "RELEASE"))]
+    sql = [
+        q["sql"]
+        for q in done.captured_queries
+        if not q["sql"].startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))
+    ]
     assert len(sql) == 2, sql
     assert "ORDER BY seq DESC LIMIT 1" in sql[0], sql
     assert ("pg_advisory_xact_lock" in sql[0]) == (connection.vendor == "postgresql"), sql

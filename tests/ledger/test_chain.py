@@ -44,9 +44,14 @@ def test_openssl_and_gmssl_agree(data: bytes) -> None:
 
 def test_canonical_encoding_is_sorted_compact_utf8_with_utc_microseconds() -> None:
     shanghai = timezone(timedelta(hours=8))
-    row = {"b": [1, "二", None, True], "a": datetime(2026, 3, 2, 9, 30, tzinfo=shanghai), "c": {"y": 1, "x": ""}}
-    assert canonical(row) == ('{"a":"2026-03-02T01:30:00.000000Z","b":[1,"二",null,true],"c":{"x":"","y":1}}'
-                              .encode())
+    row = {
+        "b": [1, "二", None, True],
+        "a": datetime(2026, 3, 2, 9, 30, tzinfo=shanghai),
+        "c": {"y": 1, "x": ""},
+    }
+    assert canonical(row) == (
+        '{"a":"2026-03-02T01:30:00.000000Z","b":[1,"二",null,true],"c":{"x":"","y":1}}'.encode()
+    )
 
 
 def test_canonical_escapes_quotes_backslashes_and_control_characters_as_json_does() -> None:
@@ -59,8 +64,11 @@ def test_canonical_refuses_what_has_no_canonical_form(value: Any) -> None:
         canonical({"v": value})
 
 
-@given(st.dictionaries(st.text(max_size=5), st.one_of(st.none(), st.booleans(), st.integers(), st.text()),
-                       max_size=6))
+@given(
+    st.dictionaries(
+        st.text(max_size=5), st.one_of(st.none(), st.booleans(), st.integers(), st.text()), max_size=6
+    )
+)
 def test_canonical_does_not_depend_on_key_order(row: dict[str, Any]) -> None:
     assert canonical(row) == canonical(dict(reversed(list(row.items()))))
 
@@ -68,15 +76,26 @@ def test_canonical_does_not_depend_on_key_order(row: dict[str, Any]) -> None:
 # --- the walk -----------------------------------------------------------------------------------------------
 
 texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=8)
-contents = st.fixed_dictionaries({
-    "at": st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),  # noqa: DTZ001
-                       timezones=st.just(UTC)),
-    "actor_id": st.none() | st.integers(min_value=1, max_value=10**9),
-    "actor_name": texts, "actor_role": texts, "subject_id": texts, "source": texts,
-    "purpose_kind": texts, "purpose_reference": texts, "fields": st.lists(texts, max_size=4),
-    "mode": st.sampled_from(["query", "verify"]), "outcome": st.sampled_from(["ok", "error", "refused"]),
-    "detail": texts,
-})
+contents = st.fixed_dictionaries(
+    {
+        "at": st.datetimes(
+            min_value=datetime(2000, 1, 1),
+            max_value=datetime(2100, 1, 1),  # noqa: DTZ001
+            timezones=st.just(UTC),
+        ),
+        "actor_id": st.none() | st.integers(min_value=1, max_value=10**9),
+        "actor_name": texts,
+        "actor_role": texts,
+        "subject_id": texts,
+        "source": texts,
+        "purpose_kind": texts,
+        "purpose_reference": texts,
+        "fields": st.lists(texts, max_size=4),
+        "mode": st.sampled_from(["query", "verify"]),
+        "outcome": st.sampled_from(["ok", "error", "refused"]),
+        "detail": texts,
+    }
+)
 
 
 def build(items: list[dict[str, Any]]) -> list[StoredRow]:
@@ -109,7 +128,7 @@ def flip_one_character(value: str, position: int) -> str:
     if not value:
         return "x"
     i = position % len(value)
-    return value[:i] + ("a" if value[i] != "a" else "b") + value[i + 1:]
+    return value[:i] + ("a" if value[i] != "a" else "b") + value[i + 1 :]
 
 
 def mutate(row: StoredRow, key: str, position: int) -> StoredRow:
@@ -163,7 +182,11 @@ def test_a_removed_row_is_named(items: list[dict[str, Any]], data: st.DataObject
     del rows[index]
 
     problem = verify_chain(rows).problem
-    assert problem is not None and (problem.seq, problem.kind, problem.reason) == (index + 1, "removed", "seq_gap")
+    assert problem is not None and (problem.seq, problem.kind, problem.reason) == (
+        index + 1,
+        "removed",
+        "seq_gap",
+    )
 
 
 @settings(max_examples=50)
@@ -178,8 +201,11 @@ def test_a_removed_row_with_its_successors_renumbered_and_rehashed_is_named(
     rows[index:] = [rehashed(renumbered(old, old.seq - 1)) for old in rows[index:]]
 
     problem = verify_chain(rows).problem
-    assert problem is not None and (problem.seq, problem.kind, problem.reason) == (index + 1, "removed",
-                                                                                    "broken_link")
+    assert problem is not None and (problem.seq, problem.kind, problem.reason) == (
+        index + 1,
+        "removed",
+        "broken_link",
+    )
 
 
 @settings(max_examples=50)
@@ -194,8 +220,11 @@ def test_a_forged_row_inserted_between_two_rows_is_named(
     rows[index:] = [intruder, *(renumbered(r, r.seq + 1) for r in rows[index:])]
 
     problem = verify_chain(rows).problem
-    assert problem is not None and (problem.seq, problem.kind, problem.reason) == (index + 1, "inserted",
-                                                                                    "interloper")
+    assert problem is not None and (problem.seq, problem.kind, problem.reason) == (
+        index + 1,
+        "inserted",
+        "interloper",
+    )
 
 
 @settings(max_examples=50)
@@ -208,8 +237,11 @@ def test_a_row_with_a_duplicate_seq_is_named(
     rows.insert(index + 1, forged(rows[index - 1] if index else None, index + 1, extra))
 
     problem = verify_chain(rows).problem
-    assert problem is not None and (problem.seq, problem.kind, problem.reason) == (index + 1, "inserted",
-                                                                                    "duplicate_seq")
+    assert problem is not None and (problem.seq, problem.kind, problem.reason) == (
+        index + 1,
+        "inserted",
+        "duplicate_seq",
+    )
 
 
 def test_a_first_row_that_does_not_start_at_one_is_a_removal_of_row_one() -> None:
@@ -224,12 +256,20 @@ def test_an_anchor_finds_a_truncated_or_rewritten_tail() -> None:
     assert verify_chain(rows, anchor=head).ok
     assert verify_chain(rows[:4]).ok  # without an anchor, dropping the head is invisible …
     problem = verify_chain(rows[:4], anchor=head).problem  # … with one it is not
-    assert problem is not None and (problem.seq, problem.kind, problem.reason) == (5, "removed", "anchor_missing")
+    assert problem is not None and (problem.seq, problem.kind, problem.reason) == (
+        5,
+        "removed",
+        "anchor_missing",
+    )
 
     rewritten = build([{"k": str(i)} for i in range(4)] + [{"k": "forged"}])  # a consistent rewrite
     assert verify_chain(rewritten).ok
     problem = verify_chain(rewritten, anchor=head).problem
-    assert problem is not None and (problem.seq, problem.kind, problem.reason) == (5, "altered", "anchor_mismatch")
+    assert problem is not None and (problem.seq, problem.kind, problem.reason) == (
+        5,
+        "altered",
+        "anchor_mismatch",
+    )
 
 
 def test_stored_content_that_cannot_be_encoded_counts_as_altered() -> None:

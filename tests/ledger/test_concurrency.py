@@ -44,7 +44,8 @@ def test_four_threads_appending_at_once_leave_a_valid_gapless_chain() -> None:
     assert not errors, errors
     assert seqs() == list(range(1, WRITERS * PER_WRITER + 1))
     assert Counter(LedgerEntry.objects.values_list("subject_id", flat=True)) == {
-        f"T{n}": PER_WRITER for n in range(WRITERS)}
+        f"T{n}": PER_WRITER for n in range(WRITERS)
+    }
     result = ledger_verify()
     assert result.ok and result.rows == WRITERS * PER_WRITER
 
@@ -105,7 +106,8 @@ def test_four_processes_appending_at_once_leave_a_valid_chain_and_the_command_sa
 
     assert seqs() == list(range(1, WRITERS * PER_WRITER + 1))
     assert Counter(LedgerEntry.objects.values_list("subject_id", flat=True)) == {
-        f"P{n}": PER_WRITER for n in range(WRITERS)}
+        f"P{n}": PER_WRITER for n in range(WRITERS)
+    }
     result = ledger_verify()
     assert result.ok and result.rows == WRITERS * PER_WRITER
 

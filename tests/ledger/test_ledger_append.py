@@ -26,15 +26,28 @@ MOMENT = datetime(2026, 3, 2, 1, 30, 15, 123456, tzinfo=UTC)
 def test_a_read_is_one_row_with_who_what_why_and_when() -> None:
     clerk = UserFactory(username="clerk_lc")
     with clock.frozen(MOMENT):
-        entry = append(actor=clerk, actor_role="clerk", fields=["person.name", "marriage.date", "person.name"],
-                       purpose=Purpose(kind="intake", reference="YJS-20260302-0007"))
+        entry = append(
+            actor=clerk,
+            actor_role="clerk",
+            fields=["person.name", "marriage.date", "person.name"],
+            purpose=Purpose(kind="intake", reference="YJS-20260302-0007"),
+        )
 
     stored = LedgerEntry.objects.get()
     assert stored.pk == entry.pk
     assert (stored.seq, stored.at, stored.actor_id, stored.actor_name, stored.actor_role) == (
-        1, MOMENT, clerk.pk, "clerk_lc", "clerk")
+        1,
+        MOMENT,
+        clerk.pk,
+        "clerk_lc",
+        "clerk",
+    )
     assert (stored.subject_id, stored.source, stored.purpose_kind, stored.purpose_reference) == (
-        MOTHER, "population", "intake", "YJS-20260302-0007")
+        MOTHER,
+        "population",
+        "intake",
+        "YJS-20260302-0007",
+    )
     assert stored.fields == ["marriage.date", "person.name"]  # a set of keys, sorted
     assert (stored.mode, stored.outcome, stored.detail) == ("query", "ok", "")
     assert stored.prev_hash == GENESIS
@@ -42,7 +55,11 @@ def test_a_read_is_one_row_with_who_what_why_and_when() -> None:
 
 
 def test_rows_are_numbered_and_chained_in_order() -> None:
-    first, second, third = append(), append(mode="verify", fields=[]), append(outcome="error", detail="timeout")
+    first, second, third = (
+        append(),
+        append(mode="verify", fields=[]),
+        append(outcome="error", detail="timeout"),
+    )
     assert [first.seq, second.seq, third.seq] == [1, 2, 3]
     assert [second.prev_hash, third.prev_hash] == [first.hash, second.hash]
     for entry in LedgerEntry.objects.all():
@@ -81,7 +98,9 @@ def test_a_read_without_a_purpose_is_recorded_as_refused_and_then_refused() -> N
         (Purpose(kind="application", reference="YJS-1"), "", "actor_required"),
     ],
 )
-def test_a_read_with_a_bad_purpose_or_no_actor_is_recorded_as_refused(purpose, actor_role: str, code: str) -> None:
+def test_a_read_with_a_bad_purpose_or_no_actor_is_recorded_as_refused(
+    purpose, actor_role: str, code: str
+) -> None:
     with pytest.raises(DomainError) as refused:
         append(purpose=purpose, actor_role=actor_role)
 
@@ -138,6 +157,8 @@ def test_who_read_my_data_newest_first_and_only_mine(django_assert_num_queries) 
         mine = list(ledger_entries_for_subject(MOTHER))
 
     assert [(e.seq, e.purpose_kind, e.purpose_reference) for e in mine] == [
-        (3, "verification", "1.2.156.3005.2.X"), (1, "application", "YJS-1")]
+        (3, "verification", "1.2.156.3005.2.X"),
+        (1, "application", "YJS-1"),
+    ]
     assert [e.subject_masked for e in mine] == [mask(MOTHER)] * 2
     assert MOTHER not in repr(mine[0]) and MOTHER not in str(mine[0])

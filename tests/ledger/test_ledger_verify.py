@@ -51,7 +51,11 @@ def test_an_altered_row_is_named() -> None:
     assert raw("UPDATE {table} SET subject_id = %s WHERE seq = %s", [FATHER, 3]) == 1
 
     problem = ledger_verify().problem
-    assert problem is not None and (problem.seq, problem.kind, problem.reason) == (3, "altered", "hash_mismatch")
+    assert problem is not None and (problem.seq, problem.kind, problem.reason) == (
+        3,
+        "altered",
+        "hash_mismatch",
+    )
     with pytest.raises(CommandError, match=r"ledger broken at row #3: altered \(hash_mismatch\)") as failed:
         verify_cli()
     assert failed.value.returncode == 1
@@ -60,12 +64,18 @@ def test_an_altered_row_is_named() -> None:
 def test_an_altered_row_with_a_recomputed_hash_is_named_at_the_next_row() -> None:
     rows = five_rows()
     forged = {**rows[2].content(), "purpose_reference": "YJS-999"}
-    raw("UPDATE {table} SET purpose_reference = %s, hash = %s WHERE seq = 3",
-        ["YJS-999", row_hash(rows[2].prev_hash, forged)])
+    raw(
+        "UPDATE {table} SET purpose_reference = %s, hash = %s WHERE seq = 3",
+        ["YJS-999", row_hash(rows[2].prev_hash, forged)],
+    )
 
     problem = ledger_verify().problem
     # row 3 is consistent in itself; row 4 is chained to a row 3 that is no longer there
-    assert problem is not None and (problem.seq, problem.kind, problem.reason) == (4, "removed", "broken_link")
+    assert problem is not None and (problem.seq, problem.kind, problem.reason) == (
+        4,
+        "removed",
+        "broken_link",
+    )
 
 
 def test_a_deleted_row_is_named() -> None:
@@ -84,14 +94,23 @@ def test_an_inserted_row_is_named() -> None:
     raw("UPDATE {table} SET seq = seq + 1000000 WHERE seq > 2")
     raw("UPDATE {table} SET seq = seq - 999999 WHERE seq > 1000000")
     # … and writes a well-formed row 3, chained to row 2 and hashed exactly as the service would
-    content = {**rows[0].content(), "seq": 3, "purpose_reference": "YJS-FORGED",
-               "at": rows[1].at + timedelta(seconds=1)}
-    LedgerEntry.objects.bulk_create([LedgerEntry(**content, prev_hash=rows[1].hash,
-                                                 hash=row_hash(rows[1].hash, content))])
+    content = {
+        **rows[0].content(),
+        "seq": 3,
+        "purpose_reference": "YJS-FORGED",
+        "at": rows[1].at + timedelta(seconds=1),
+    }
+    LedgerEntry.objects.bulk_create(
+        [LedgerEntry(**content, prev_hash=rows[1].hash, hash=row_hash(rows[1].hash, content))]
+    )
     assert seqs() == [1, 2, 3, 4, 5, 6]
 
     problem = ledger_verify().problem
-    assert problem is not None and (problem.seq, problem.kind, problem.reason) == (3, "inserted", "interloper")
+    assert problem is not None and (problem.seq, problem.kind, problem.reason) == (
+        3,
+        "inserted",
+        "interloper",
+    )
     with pytest.raises(CommandError, match=r"row #3: inserted \(interloper\)"):
         verify_cli()
 
@@ -111,21 +130,44 @@ def test_an_anchor_catches_a_dropped_head() -> None:
 # --- Hypothesis, on the stored table ------------------------------------------------------------------------
 
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=10)
-calls = st.fixed_dictionaries({
-    "subject_id": st.sampled_from([MOTHER, FATHER, "91140524MA0X4B7Q1K"]),
-    "source": st.sampled_from(["population", "marriage", "social_insurance"]),
-    "purpose": st.builds(Purpose, kind=st.sampled_from(["application", "intake", "prefill", "verification"]),
-                         reference=text.filter(lambda s: s.strip())),
-    "fields": st.lists(text.filter(lambda s: s.strip()), max_size=3),
-    "mode": st.sampled_from(["query", "verify"]),
-    "outcome": st.sampled_from(["ok", "error"]),
-    "detail": text,
-    "at": st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2040, 1, 1),  # noqa: DTZ001
-                       timezones=st.just(UTC)),
-})
+calls = st.fixed_dictionaries(
+    {
+        "subject_id": st.sampled_from([MOTHER, FATHER, "91140524MA0X4B7Q1K"]),
+        "source": st.sampled_from(["population", "marriage", "social_insurance"]),
+        "purpose": st.builds(
+            Purpose,
+            kind=st.sampled_from(["application", "intake", "prefill", "verification"]),
+            reference=text.filter(lambda s: s.strip()),
+        ),
+        "fields": st.lists(text.filter(lambda s: s.strip()), max_size=3),
+        "mode": st.sampled_from(["query", "verify"]),
+        "outcome": st.sampled_from(["ok", "error"]),
+        "detail": text,
+        "at": st.datetimes(
+            min_value=datetime(2020, 1, 1),
+            max_value=datetime(2040, 1, 1),  # noqa: DTZ001
+            timezones=st.just(UTC),
+        ),
+    }
+)
 
-COLUMNS = ["at", "actor_id", "actor_name", "actor_role", "subject_id", "source", "purpose_kind",
-           "purpose_reference", "fields", "mode", "outcome", "detail", "prev_hash", "hash", "seq"]
+COLUMNS = [
+    "at",
+    "actor_id",
+    "actor_name",
+    "actor_role",
+    "subject_id",
+    "source",
+    "purpose_kind",
+    "purpose_reference",
+    "fields",
+    "mode",
+    "outcome",
+    "detail",
+    "prev_hash",
+    "hash",
+    "seq",
+]
 
 
 def changed(value: Any, position: int) -> Any:
@@ -141,7 +183,7 @@ def changed(value: Any, position: int) -> Any:
     if not value:
         return "x"
     i = position % len(value)
-    return value[:i] + ("a" if value[i] != "a" else "b") + value[i + 1:]
+    return value[:i] + ("a" if value[i] != "a" else "b") + value[i + 1 :]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -54,10 +54,18 @@ def civil(region: Region) -> Department:
 def types(db: Any) -> dict[str, LicenceType]:
     return {
         "marriage_certificate": LicenceTypeFactory(
-            code="marriage_certificate", name="结婚证", issuer_kind="civil_affairs", type_code="11100000000013127D001"),
+            code="marriage_certificate",
+            name="结婚证",
+            issuer_kind="civil_affairs",
+            type_code="11100000000013127D001",
+        ),
         "id_card": LicenceTypeFactory(
-            code="id_card", name="居民身份证", issuer_kind="public_security", type_code="11100000000013338W001",
-            validity_years=20),
+            code="id_card",
+            name="居民身份证",
+            issuer_kind="public_security",
+            type_code="11100000000013338W001",
+            validity_years=20,
+        ),
     }
 
 
@@ -70,8 +78,13 @@ def issue(civil: Department, types: dict[str, LicenceType]) -> Callable[..., Lic
 @pytest.fixture
 def users(civil: Department, police: Department) -> dict[str, User]:
     return {
-        "mother": ApplicantFactory(username="mother", profile__name="王芳", profile__id_number=MOTHER_ID,
-                                   profile__phone="13800138000", profile__email="wangfang@example.cn"),
+        "mother": ApplicantFactory(
+            username="mother",
+            profile__name="王芳",
+            profile__id_number=MOTHER_ID,
+            profile__phone="13800138000",
+            profile__email="wangfang@example.cn",
+        ),
         "father": ApplicantFactory(username="father", profile__name="李强", profile__id_number=FATHER_ID),
         "officer_civil": OfficerFactory(username="officer_civil", profile__department=civil),
         "officer_police": OfficerFactory(username="officer_police", profile__department=police),

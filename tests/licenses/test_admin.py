@@ -16,8 +16,13 @@ pytestmark = pytest.mark.django_db
 
 def test_pages_render_and_mask(admin_client: Client, issue: Callable[..., License]) -> None:
     licence = issue()
-    for url in ["/admin/licenses/license/", "/admin/licenses/signingkey/", "/admin/licenses/licenceevent/",
-                "/admin/licenses/issueridentity/", f"/admin/licenses/license/{licence.pk}/change/"]:
+    for url in [
+        "/admin/licenses/license/",
+        "/admin/licenses/signingkey/",
+        "/admin/licenses/licenceevent/",
+        "/admin/licenses/issueridentity/",
+        f"/admin/licenses/license/{licence.pk}/change/",
+    ]:
         assert admin_client.get(url).status_code == 200, url
     listing = admin_client.get("/admin/licenses/license/").content.decode()
     assert mask(MOTHER_ID) in listing and MOTHER_ID not in listing

@@ -29,9 +29,17 @@ def _fresh_throttle() -> None:
 
 @pytest.fixture
 def family(issue: Callable[..., License], police: Department, users: dict[str, Any]) -> dict[str, License]:
-    card = licence_issue(licence_type="id_card", holder_name="李强", holder_id=FATHER_ID, holder_id_type="111",
-                         issuer=police, surface={"姓名": "李强"}, valid_from=issue().valid_from, valid_to=None,
-                         actor=None)
+    card = licence_issue(
+        licence_type="id_card",
+        holder_name="李强",
+        holder_id=FATHER_ID,
+        holder_id_type="111",
+        issuer=police,
+        surface={"姓名": "李强"},
+        valid_from=issue().valid_from,
+        valid_to=None,
+        actor=None,
+    )
     return {"mother_marriage": License.objects.get(holder_id=MOTHER_ID), "father_card": card}
 
 
@@ -40,7 +48,9 @@ def ids(response: Any) -> set[str]:
     return {row["identifier"] for row in response.json()["results"]}
 
 
-def test_wallet_shows_own_licences_only(family: dict[str, License], client_for: Callable[[str], APIClient]) -> None:
+def test_wallet_shows_own_licences_only(
+    family: dict[str, License], client_for: Callable[[str], APIClient]
+) -> None:
     mine, theirs = family["mother_marriage"], family["father_card"]
     assert ids(client_for("mother").get(API)) == {mine.identifier}
     assert ids(client_for("father").get(API)) == {theirs.identifier}
@@ -50,19 +60,27 @@ def test_wallet_shows_own_licences_only(family: dict[str, License], client_for: 
     assert mother.get(f"{API}{theirs.pk}/qr.svg").status_code == 404
     assert ids(mother.get(API, {"holder_id": FATHER_ID})) == set()
     # staff by role
-    assert ids(client_for("admin").get(API)) == ids(client_for("auditor").get(API)) == {mine.identifier,
-                                                                                        theirs.identifier}
+    assert (
+        ids(client_for("admin").get(API))
+        == ids(client_for("auditor").get(API))
+        == {mine.identifier, theirs.identifier}
+    )
     assert ids(client_for("officer_civil").get(API)) == {mine.identifier}
     assert ids(client_for("officer_police").get(API)) == {theirs.identifier}
     assert APIClient().get(API).status_code in (401, 403)
 
 
-def test_list_masks_and_detail_carries_the_offline_document(family: dict[str, License],
-                                                            client_for: Callable[[str], APIClient]) -> None:
+def test_list_masks_and_detail_carries_the_offline_document(
+    family: dict[str, License], client_for: Callable[[str], APIClient]
+) -> None:
     mine = family["mother_marriage"]
     mother = client_for("mother")
     [row] = mother.get(API).json()["results"]
-    assert row["holder_id"] == mask(MOTHER_ID) and row["valid_today"] is True and row["type"] == "marriage_certificate"
+    assert (
+        row["holder_id"] == mask(MOTHER_ID)
+        and row["valid_today"] is True
+        and row["type"] == "marriage_certificate"
+    )
     detail = mother.get(f"{API}{mine.pk}/").json()
     assert detail["document"] == offline_document(mine)
     svg = mother.get(f"{API}{mine.pk}/qr.svg")
@@ -96,7 +114,9 @@ def test_revoke_permissions(family: dict[str, License], client_for: Callable[[st
     url = f"{API}{mine.pk}/revoke/"
     assert client_for("mother").post(url, {"reason": "x"}).status_code == 403  # sees it, may not revoke
     assert client_for("auditor").post(url, {"reason": "x"}).status_code == 403
-    assert client_for("officer_police").post(url, {"reason": "x"}).status_code == 404  # not their department's
+    assert (
+        client_for("officer_police").post(url, {"reason": "x"}).status_code == 404
+    )  # not their department's
     assert client_for("officer_civil").post(url, {}).status_code == 400
     response = client_for("officer_civil").post(url, {"reason": "婚姻登记被撤销"})
     assert response.status_code == 200 and response.json()["status"] == LicenceStatus.REVOKED
@@ -108,7 +128,10 @@ def test_revoke_permissions(family: dict[str, License], client_for: Callable[[st
 
 def test_public_keys(family: dict[str, License]) -> None:
     rows = APIClient().get(f"{API}keys/").json()["results"]
-    assert {r["key_id"] for r in rows} == {family["mother_marriage"].key.key_id, family["father_card"].key.key_id}
+    assert {r["key_id"] for r in rows} == {
+        family["mother_marriage"].key.key_id,
+        family["father_card"].key.key_id,
+    }
     assert all(len(r["public_key"]) == 128 and len(r["issuer_code"]) == 18 for r in rows)
 
 
@@ -131,8 +154,8 @@ def test_public_page_masks_the_holder(family: dict[str, License]) -> None:
 
 
 def test_wallet_lists_valid_first_in_a_fixed_number_of_queries(
-        issue: Callable[..., License], client_for: Callable[[str], APIClient],
-        django_assert_max_num_queries: Any) -> None:
+    issue: Callable[..., License], client_for: Callable[[str], APIClient], django_assert_max_num_queries: Any
+) -> None:
     from yijianshi.licenses.services import licence_revoke, licence_supersede
 
     revoked = licence_revoke(licence=issue(), reason="登记错误", actor=None)

@@ -57,8 +57,12 @@ def test_verify_a_file_and_fail_on_tampering(issue: Callable[..., License], tmp_
     assert "surface_altered" in str(exc.value)
     assert "FAIL" in out.getvalue() and "digest" in out.getvalue()
     with pytest.raises(CommandError, match="bad_check_character"):
-        call_command("licence", "verify", licence.identifier[:-1] + ("A" if licence.identifier[-1] != "A" else "B"),
-                     stdout=StringIO())
+        call_command(
+            "licence",
+            "verify",
+            licence.identifier[:-1] + ("A" if licence.identifier[-1] != "A" else "B"),
+            stdout=StringIO(),
+        )
     with pytest.raises(CommandError, match="no such file"):
         call_command("licence", "verify", str(tmp_path / "missing.json"), stdout=StringIO())
 
@@ -66,7 +70,9 @@ def test_verify_a_file_and_fail_on_tampering(issue: Callable[..., License], tmp_
 def test_keys_command(civil: Any, police: Any, types: Any, key_dir: Path) -> None:
     assert "2 key(s) created" in run("keys")
     assert "0 key(s) created, 1 kept" in run("keys", "--department", "140524/civil_affairs")
-    assert {p.stem for p in key_dir.glob("*.json")} == set(SigningKey.objects.values_list("key_id", flat=True))
+    assert {p.stem for p in key_dir.glob("*.json")} == set(
+        SigningKey.objects.values_list("key_id", flat=True)
+    )
     with pytest.raises(CommandError, match="no department"):
         run("keys", "--department", "140524/nowhere")
 
@@ -85,8 +91,13 @@ def catalogue(db: Any) -> None:
     """The shipped licence types and region 140524's departments, read from the packs (reading whole packs is slow)."""
     common = yaml.safe_load((PACKS_DIR / "common" / "licence_types.yaml").read_text(encoding="utf-8"))
     for code, lt in common["licence_types"].items():
-        LicenceTypeFactory(code=code, name=lt["name"], name_en=lt["en"], issuer_kind=lt["issuer_kind"],
-                           type_code=lt["type_code"])
+        LicenceTypeFactory(
+            code=code,
+            name=lt["name"],
+            name_en=lt["en"],
+            issuer_kind=lt["issuer_kind"],
+            type_code=lt["type_code"],
+        )
     pack = yaml.safe_load((PACKS_DIR / "regions" / "140524" / "region.yaml").read_text(encoding="utf-8"))
     region = RegionFactory(code=pack["region"]["code"], name=pack["region"]["name"])
     for code, dept in pack["departments"].items():
@@ -97,8 +108,12 @@ def test_seed_demo_licences(catalogue: None) -> None:
     first = seed_demo_licences()
     assert seed_demo_licences() == first  # seeding again issues nothing new
     assert {(lic.licence_type.code, lic.holder_id) for lic in first} == {
-        ("id_card", MOTHER_ID), ("id_card", FATHER_ID), ("household_register", FATHER_ID),
-        ("marriage_certificate", MOTHER_ID), ("marriage_certificate", FATHER_ID)}
+        ("id_card", MOTHER_ID),
+        ("id_card", FATHER_ID),
+        ("household_register", FATHER_ID),
+        ("marriage_certificate", MOTHER_ID),
+        ("marriage_certificate", FATHER_ID),
+    }
     assert all(licence_verify(identifier=lic.identifier).ok for lic in first)
     assert {lic.issuer.code for lic in first} == {"public_security", "civil_affairs"}
     marriage = licence_for_waiver(holder_id=MOTHER_ID, licence_type="marriage_certificate", today=TODAY)

@@ -20,7 +20,10 @@ def test_sm3_known_answer_and_both_implementations_agree() -> None:
 
 
 def test_canonical_encoding_is_sorted_compact_utf8() -> None:
-    assert crypto.canonical_bytes({"b": 1, "a": {"z": "证", "y": None}}) == '{"a":{"y":null,"z":"证"},"b":1}'.encode()
+    assert (
+        crypto.canonical_bytes({"b": 1, "a": {"z": "证", "y": None}})
+        == '{"a":{"y":null,"z":"证"},"b":1}'.encode()
+    )
 
 
 def test_sign_verify_and_gmssl_interop() -> None:
@@ -74,7 +77,9 @@ def test_a_public_key_starting_with_04_works() -> None:
     public_key = crypto.public_key_of(private_key)
     assert public_key.startswith("04")
     digest = crypto.sm3_hex(b"x")
-    assert crypto.verify(digest, crypto.sign(digest, private_key=private_key, public_key=public_key), public_key)
+    assert crypto.verify(
+        digest, crypto.sign(digest, private_key=private_key, public_key=public_key), public_key
+    )
 
 
 def test_key_files_are_private_and_checked(key_dir: Path) -> None:

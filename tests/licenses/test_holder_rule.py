@@ -29,36 +29,68 @@ def test_the_rule_of_each_type() -> None:
     assert holder_rule("death_certificate").name_key == "deceased.name"
 
 
-@pytest.mark.parametrize(("rule", "form", "expected"), [
-    # a newborn without an identity number yet: held by the child, type 999, the mother as applicant
-    (CHILD, {"child.name": "李小宝"}, ("李小宝", "", "999", "王芳", MOTHER_ID, "111")),
-    # the child's number, once the household registration gave one
-    (CHILD, {"child.name": "李小宝", "child.id_number": CHILD_ID}, ("李小宝", CHILD_ID, "111", "王芳", MOTHER_ID, "111")),
-    # a number with a wrong check digit is not a number: none yet
-    (CHILD, {"child.name": "李小宝", "child.id_number": CHILD_ID[:-1] + ("0" if CHILD_ID[-1] != "0" else "1")},
-     ("李小宝", "", "999", "王芳", MOTHER_ID, "111")),
-    # a form that names no child: the party holds it (a social security card for oneself)
-    (CHILD, {"mother.name": "王芳"}, ("王芳", MOTHER_ID, "111", "", "", "")),
-    # a party-rule type ignores the child on the form
-    (PARTY, {"child.name": "李小宝"}, ("王芳", MOTHER_ID, "111", "", "", "")),
-    # the subject is the party: no applicant
-    (CHILD, {"child.name": "王芳", "child.id_number": MOTHER_ID}, ("王芳", MOTHER_ID, "111", "", "", "")),
-])
+@pytest.mark.parametrize(
+    ("rule", "form", "expected"),
+    [
+        # a newborn without an identity number yet: held by the child, type 999, the mother as applicant
+        (CHILD, {"child.name": "李小宝"}, ("李小宝", "", "999", "王芳", MOTHER_ID, "111")),
+        # the child's number, once the household registration gave one
+        (
+            CHILD,
+            {"child.name": "李小宝", "child.id_number": CHILD_ID},
+            ("李小宝", CHILD_ID, "111", "王芳", MOTHER_ID, "111"),
+        ),
+        # a number with a wrong check digit is not a number: none yet
+        (
+            CHILD,
+            {
+                "child.name": "李小宝",
+                "child.id_number": CHILD_ID[:-1] + ("0" if CHILD_ID[-1] != "0" else "1"),
+            },
+            ("李小宝", "", "999", "王芳", MOTHER_ID, "111"),
+        ),
+        # a form that names no child: the party holds it (a social security card for oneself)
+        (CHILD, {"mother.name": "王芳"}, ("王芳", MOTHER_ID, "111", "", "", "")),
+        # a party-rule type ignores the child on the form
+        (PARTY, {"child.name": "李小宝"}, ("王芳", MOTHER_ID, "111", "", "", "")),
+        # the subject is the party: no applicant
+        (CHILD, {"child.name": "王芳", "child.id_number": MOTHER_ID}, ("王芳", MOTHER_ID, "111", "", "", "")),
+    ],
+)
 def test_resolve_holder(rule: Any, form: dict[str, str], expected: Any) -> None:
     holder = resolve_holder(rule, form=form, party_name="王芳", party_id=MOTHER_ID, party_type="person")
-    got = (holder.name, holder.id, holder.id_type, holder.applicant_name, holder.applicant_id, holder.applicant_id_type)
+    got = (
+        holder.name,
+        holder.id,
+        holder.id_type,
+        holder.applicant_name,
+        holder.applicant_id,
+        holder.applicant_id_type,
+    )
     assert got == expected
 
 
 def test_an_enterprise_applies_for_someone_else() -> None:
-    holder = resolve_holder(CHILD, form={"child.name": "李小宝"}, party_name="示例公司", party_id=ENTERPRISE_USCC,
-                            party_type="enterprise")
+    holder = resolve_holder(
+        CHILD,
+        form={"child.name": "李小宝"},
+        party_name="示例公司",
+        party_id=ENTERPRISE_USCC,
+        party_type="enterprise",
+    )
     assert (holder.applicant_id, holder.applicant_id_type) == (ENTERPRISE_USCC, "001")
 
 
 def test_a_holder_without_a_number_needs_an_applicant(civil: Department, types: Any) -> None:
-    base = {"licence_type": "marriage_certificate", "holder_name": "李小宝", "issuer": civil, "surface": {},
-            "valid_from": local_today(), "valid_to": None, "actor": None}
+    base = {
+        "licence_type": "marriage_certificate",
+        "holder_name": "李小宝",
+        "issuer": civil,
+        "surface": {},
+        "valid_from": local_today(),
+        "valid_to": None,
+        "actor": None,
+    }
     with pytest.raises(DomainError) as none:
         licence_issue(holder_id="", holder_id_type=HolderIdType.NONE_YET, **base)
     assert none.value.code == "licence_applicant_required" and none.value.detail.field == "applicant_id"
@@ -66,8 +98,14 @@ def test_a_holder_without_a_number_needs_an_applicant(civil: Department, types: 
         licence_issue(holder_id=FATHER_ID, holder_id_type=HolderIdType.NONE_YET, **base)
     assert numbered.value.code == "licence_holder_id_type_bad"
     with pytest.raises(DomainError) as bad_applicant:
-        licence_issue(holder_id="", holder_id_type="999", applicant_name="王芳", applicant_id=MOTHER_ID[:-1] + "0",
-                      applicant_id_type="111", **base)
+        licence_issue(
+            holder_id="",
+            holder_id_type="999",
+            applicant_name="王芳",
+            applicant_id=MOTHER_ID[:-1] + "0",
+            applicant_id_type="111",
+            **base,
+        )
     assert bad_applicant.value.detail.field == "applicant_id"
 
 
@@ -78,11 +116,17 @@ def born(newborn: None) -> dict[str, Any]:
     guide = mother.get("/api/bundles/140524-09/").json()
     form = sample_form(guide["form"], overrides={"child.name": "李小宝"})
     form.pop("child.id_number", None)  # the newborn has no number before the household registration
-    created = mother.post("/api/applications/", {"bundle": "140524-09", "form": form, "materials": to_hand_in(guide)},
-                          format="json")
+    created = mother.post(
+        "/api/applications/",
+        {"bundle": "140524-09", "form": form, "materials": to_hand_in(guide)},
+        format="json",
+    )
     assert created.status_code == 201, created.content
     number = created.json()["number"]
-    assert api_client("clerk").post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "received"
+    assert (
+        api_client("clerk").post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"]
+        == "received"
+    )
     health = api_client("officer_health")
     case = act(health, cases_by_ref(mother, number)["birth_medical_certificate"], "accept").json()
     approved = act(health, case, "approve", result={"summary": "出生医学证明已签发"}).json()
@@ -92,7 +136,11 @@ def born(newborn: None) -> dict[str, Any]:
 def test_the_birth_certificate_is_the_childs_and_in_the_mothers_wallet(born: dict[str, Any]) -> None:
     licence = License.objects.get(identifier=born["identifier"])
     assert (licence.holder_name, licence.holder_id, licence.holder_id_type) == ("李小宝", "", "999")
-    assert (licence.applicant_name, licence.applicant_id, licence.applicant_id_type) == ("王芳", MOTHER_ID, "111")
+    assert (licence.applicant_name, licence.applicant_id, licence.applicant_id_type) == (
+        "王芳",
+        MOTHER_ID,
+        "111",
+    )
     # the 申领人 is signed with the licence: it verifies, online and offline
     assert licence_verify(identifier=licence.identifier).ok
     document = offline_document(licence)
@@ -105,14 +153,19 @@ def test_the_birth_certificate_is_the_childs_and_in_the_mothers_wallet(born: dic
     mine = next(r for r in rows if r["identifier"] == born["identifier"])
     assert mine["holder_name"] == "李小宝" and mine["applicant_id"] not in ("", MOTHER_ID)
     fathers = born["client"]("father").get("/api/licences/").json()
-    assert born["identifier"] not in {r["identifier"] for r in (fathers["results"] if isinstance(fathers, dict)
-                                                                 else fathers)}
+    assert born["identifier"] not in {
+        r["identifier"] for r in (fathers["results"] if isinstance(fathers, dict) else fathers)
+    }
     assert born["identifier"] in {w.identifier for w in wallet(holder_id=MOTHER_ID)}
     # and it stands in for the birth certificate in the mother's next application
-    assert licence_for_waiver(holder_id=MOTHER_ID, licence_type="birth_medical_certificate",
-                              today=local_today()) == licence
-    assert licence_for_waiver(holder_id=FATHER_ID, licence_type="birth_medical_certificate",
-                              today=local_today()) is None
+    assert (
+        licence_for_waiver(holder_id=MOTHER_ID, licence_type="birth_medical_certificate", today=local_today())
+        == licence
+    )
+    assert (
+        licence_for_waiver(holder_id=FATHER_ID, licence_type="birth_medical_certificate", today=local_today())
+        is None
+    )
 
 
 def test_a_childs_licence_is_not_signed_to_an_adults_number() -> None:
@@ -120,15 +173,28 @@ def test_a_childs_licence_is_not_signed_to_an_adults_number() -> None:
     issued to that adult (it would waive materials in the adult's own applications)."""
     form = {"child.name": "李小宝", "child.id_number": FATHER_ID, "child.birth_date": "1992-07-08"}
     with pytest.raises(DomainError) as adult:
-        resolve_holder(CHILD, form=form, party_name="王芳", party_id=MOTHER_ID, party_type="person",
-                       today=date(2026, 12, 7))
+        resolve_holder(
+            CHILD,
+            form=form,
+            party_name="王芳",
+            party_id=MOTHER_ID,
+            party_type="person",
+            today=date(2026, 12, 7),
+        )
     assert adult.value.code == "holder_not_a_minor" and adult.value.detail.field == "child.id_number"
     form = {"child.name": "李小宝", "child.id_number": CHILD_ID, "child.birth_date": "2026-10-21"}
     with pytest.raises(DomainError) as mismatch:
-        resolve_holder(CHILD, form=form, party_name="王芳", party_id=MOTHER_ID, party_type="person",
-                       today=date(2026, 12, 7))
+        resolve_holder(
+            CHILD,
+            form=form,
+            party_name="王芳",
+            party_id=MOTHER_ID,
+            party_type="person",
+            today=date(2026, 12, 7),
+        )
     assert mismatch.value.code == "holder_birth_date_mismatch"
     form["child.birth_date"] = "2026-10-20"
-    holder = resolve_holder(CHILD, form=form, party_name="王芳", party_id=MOTHER_ID, party_type="person",
-                            today=date(2026, 12, 7))
+    holder = resolve_holder(
+        CHILD, form=form, party_name="王芳", party_id=MOTHER_ID, party_type="person", today=date(2026, 12, 7)
+    )
     assert (holder.id, holder.applicant_id) == (CHILD_ID, MOTHER_ID)

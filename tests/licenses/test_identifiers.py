@@ -34,7 +34,12 @@ def test_parse_round_trip_and_normalises() -> None:
     ident = licence_identifier(type_code=TYPE, issuer_code=ISSUER, serial=123, version=1)
     parsed = parse_identifier("  " + ident.lower() + " ")
     assert (parsed.text, parsed.type_code, parsed.issuer_code, parsed.serial, parsed.version) == (
-        ident, TYPE, ISSUER, 123, 1)
+        ident,
+        TYPE,
+        ISSUER,
+        123,
+        1,
+    )
 
 
 def test_wrong_check_character_is_named() -> None:
@@ -55,23 +60,26 @@ def test_any_single_substitution_in_serial_or_version_is_caught(position: int, r
     i = editable[position % len(editable)]
     if ident[i] == replacement:
         return
-    changed = ident[:i] + replacement + ident[i + 1:]
+    changed = ident[:i] + replacement + ident[i + 1 :]
     with pytest.raises(DomainError) as exc:
         parse_identifier(changed)
     assert exc.value.code in ("licence_id_bad_check", "licence_id_bad_version")
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("", "licence_id_empty"),
-    ("1.2.156.9999.2.X", "licence_id_bad_prefix"),
-    (f"{PREFIX}.{TYPE}.{ISSUER}.1", "licence_id_bad_format"),
-    (f"{PREFIX}.11100000000013127X001.{ISSUER}.00000001.1.A", "licence_type_code_bad_uscc"),
-    (f"{PREFIX}.111000000000131.{ISSUER}.00000001.1.A", "licence_type_code_bad_format"),
-    (f"{PREFIX}.{TYPE}.12345.00000001.1.A", "licence_issuer_code_bad"),
-    (f"{PREFIX}.{TYPE}.{ISSUER}.0000000X.1.A", "licence_id_bad_serial"),
-    (f"{PREFIX}.{TYPE}.{ISSUER}.00000001.01.A", "licence_id_bad_version"),
-    (f"{PREFIX}.{TYPE}.{ISSUER}.00000001.1.AB", "licence_id_bad_check"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("", "licence_id_empty"),
+        ("1.2.156.9999.2.X", "licence_id_bad_prefix"),
+        (f"{PREFIX}.{TYPE}.{ISSUER}.1", "licence_id_bad_format"),
+        (f"{PREFIX}.11100000000013127X001.{ISSUER}.00000001.1.A", "licence_type_code_bad_uscc"),
+        (f"{PREFIX}.111000000000131.{ISSUER}.00000001.1.A", "licence_type_code_bad_format"),
+        (f"{PREFIX}.{TYPE}.12345.00000001.1.A", "licence_issuer_code_bad"),
+        (f"{PREFIX}.{TYPE}.{ISSUER}.0000000X.1.A", "licence_id_bad_serial"),
+        (f"{PREFIX}.{TYPE}.{ISSUER}.00000001.01.A", "licence_id_bad_version"),
+        (f"{PREFIX}.{TYPE}.{ISSUER}.00000001.1.AB", "licence_id_bad_check"),
+    ],
+)
 def test_malformed_identifiers_are_refused_clearly(text: str, code: str) -> None:
     with pytest.raises(DomainError) as exc:
         parse_identifier(text)
@@ -79,15 +87,24 @@ def test_malformed_identifiers_are_refused_clearly(text: str, code: str) -> None
     assert exc.value.detail.zh and exc.value.detail.en
 
 
-@pytest.mark.parametrize(("kwargs", "code"), [
-    ({"serial": 0}, "licence_serial_bad"),
-    ({"version": 0}, "licence_version_bad"),
-    ({"type_code": "11100000000013127D"}, "licence_type_code_bad_format"),
-    ({"type_code": "11100000MB0135458E001"}, "licence_type_code_bad_uscc"),  # wrong USCC check character
-    ({"issuer_code": "91140524MA0K1234W"}, "licence_issuer_code_bad"),  # 17 characters
-])
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"serial": 0}, "licence_serial_bad"),
+        ({"version": 0}, "licence_version_bad"),
+        ({"type_code": "11100000000013127D"}, "licence_type_code_bad_format"),
+        ({"type_code": "11100000MB0135458E001"}, "licence_type_code_bad_uscc"),  # wrong USCC check character
+        ({"issuer_code": "91140524MA0K1234W"}, "licence_issuer_code_bad"),  # 17 characters
+    ],
+)
 def test_identifier_refuses_bad_parts(kwargs: dict[str, object], code: str) -> None:
-    values: dict[str, object] = {"type_code": TYPE, "issuer_code": ISSUER, "serial": 1, "version": 1, **kwargs}
+    values: dict[str, object] = {
+        "type_code": TYPE,
+        "issuer_code": ISSUER,
+        "serial": 1,
+        "version": 1,
+        **kwargs,
+    }
     with pytest.raises(DomainError) as exc:
         licence_identifier(**values)  # type: ignore[arg-type]
     assert exc.value.code == code

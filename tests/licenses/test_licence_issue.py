@@ -30,14 +30,20 @@ from .conftest import TODAY
 pytestmark = pytest.mark.django_db
 
 
-def test_issue_signs_a_verifiable_licence(issue: Callable[..., License], civil: Department, key_dir: Path) -> None:
+def test_issue_signs_a_verifiable_licence(
+    issue: Callable[..., License], civil: Department, key_dir: Path
+) -> None:
     # when
     licence = issue()
     # then
     parsed = parse_identifier(licence.identifier)
     identity = IssuerIdentity.objects.get(department=civil)
     assert (parsed.type_code, parsed.issuer_code, parsed.serial, parsed.version) == (
-        "11100000000013127D001", identity.uscc, 1, 1)
+        "11100000000013127D001",
+        identity.uscc,
+        1,
+        1,
+    )
     assert licence.issuer_name == "陵川县民政部门" and licence.holder_id == MOTHER_ID
     assert licence.digest == crypto.digest_of(licence.canonical_fields())
     key = SigningKey.objects.get(department=civil, retired_at__isnull=True)  # created on the first issue
@@ -45,8 +51,17 @@ def test_issue_signs_a_verifiable_licence(issue: Callable[..., License], civil: 
     assert crypto.verify(licence.digest, licence.signature, key.public_key)
     result = licence_verify(identifier=licence.identifier, today=TODAY)
     assert result.ok, result.problems
-    assert [c.name for c in result.checks] == ["identifier", "registry", "digest", "signature", "status", "validity"]
-    assert list(LicenceEvent.objects.filter(licence=licence).values_list("event_type", flat=True)) == ["issued"]
+    assert [c.name for c in result.checks] == [
+        "identifier",
+        "registry",
+        "digest",
+        "signature",
+        "status",
+        "validity",
+    ]
+    assert list(LicenceEvent.objects.filter(licence=licence).values_list("event_type", flat=True)) == [
+        "issued"
+    ]
 
 
 def test_serials_count_per_type_and_issuer(issue: Callable[..., License], police: Department) -> None:
@@ -56,19 +71,27 @@ def test_serials_count_per_type_and_issuer(issue: Callable[..., License], police
     assert len({first.identifier, second.identifier, card.identifier}) == 3
 
 
-@pytest.mark.parametrize(("changes", "code", "field"), [
-    ({"holder_id": MOTHER_ID[:-1] + ("0" if MOTHER_ID[-1] != "0" else "1")}, "id_number_bad_check_digit", "holder_id"),
-    ({"holder_id": "91140524MA0K1234W", "holder_id_type": "001"}, "uscc_bad_length", "holder_id"),
-    ({"holder_id_type": "999"}, "licence_holder_id_type_bad", "holder_id_type"),
-    ({"holder_name": " "}, "licence_holder_name_bad", "holder_name"),
-    ({"surface": {"面积": 1.5}}, "licence_surface_bad_value", "surface.面积"),
-    ({"surface": ["not", "a", "dict"]}, "licence_surface_bad", "surface"),
-    ({"surface": {"备注": "长" * 2000}}, "licence_surface_too_long", "surface.备注"),
-    ({"valid_to": date(2019, 1, 1)}, "licence_validity_bad", "valid_to"),
-    ({"licence_type": "no_such_type"}, "licence_type_unknown", "licence_type"),
-])
-def test_issue_refuses_bad_input_naming_the_field(issue: Callable[..., License], changes: dict[str, object],
-                                                  code: str, field: str) -> None:
+@pytest.mark.parametrize(
+    ("changes", "code", "field"),
+    [
+        (
+            {"holder_id": MOTHER_ID[:-1] + ("0" if MOTHER_ID[-1] != "0" else "1")},
+            "id_number_bad_check_digit",
+            "holder_id",
+        ),
+        ({"holder_id": "91140524MA0K1234W", "holder_id_type": "001"}, "uscc_bad_length", "holder_id"),
+        ({"holder_id_type": "999"}, "licence_holder_id_type_bad", "holder_id_type"),
+        ({"holder_name": " "}, "licence_holder_name_bad", "holder_name"),
+        ({"surface": {"面积": 1.5}}, "licence_surface_bad_value", "surface.面积"),
+        ({"surface": ["not", "a", "dict"]}, "licence_surface_bad", "surface"),
+        ({"surface": {"备注": "长" * 2000}}, "licence_surface_too_long", "surface.备注"),
+        ({"valid_to": date(2019, 1, 1)}, "licence_validity_bad", "valid_to"),
+        ({"licence_type": "no_such_type"}, "licence_type_unknown", "licence_type"),
+    ],
+)
+def test_issue_refuses_bad_input_naming_the_field(
+    issue: Callable[..., License], changes: dict[str, object], code: str, field: str
+) -> None:
     with pytest.raises(DomainError) as exc:
         issue(**changes)
     assert (exc.value.code, exc.value.detail.field) == (code, field)
@@ -76,11 +99,13 @@ def test_issue_refuses_bad_input_naming_the_field(issue: Callable[..., License],
     assert not License.objects.exists()
 
 
-def test_a_type_without_a_valid_code_cannot_be_issued(issue: Callable[..., License],
-                                                      types: dict[str, LicenceType]) -> None:
+def test_a_type_without_a_valid_code_cannot_be_issued(
+    issue: Callable[..., License], types: dict[str, LicenceType]
+) -> None:
     LicenceType.objects.create(code="no_code", name="无代码证", issuer_kind="civil_affairs", type_code="")
-    LicenceType.objects.create(code="bad_code", name="错代码证", issuer_kind="civil_affairs",
-                               type_code="11100000MB0135458E001")
+    LicenceType.objects.create(
+        code="bad_code", name="错代码证", issuer_kind="civil_affairs", type_code="11100000MB0135458E001"
+    )
     with pytest.raises(DomainError) as exc:
         issue(licence_type="no_code")
     assert exc.value.code == "licence_type_no_code"
@@ -103,7 +128,9 @@ def test_supersede_makes_a_new_version_and_marks_the_old(issue: Callable[..., Li
     assert exc.value.code == "licence_not_current"
 
 
-def test_revoke_needs_a_reason_and_the_right_actor(issue: Callable[..., License], users: dict[str, object]) -> None:
+def test_revoke_needs_a_reason_and_the_right_actor(
+    issue: Callable[..., License], users: dict[str, object]
+) -> None:
     licence = issue()
     with pytest.raises(DomainError) as exc:
         licence_revoke(licence=licence, reason=" ", actor=users["admin"])  # type: ignore[arg-type]
@@ -118,9 +145,13 @@ def test_revoke_needs_a_reason_and_the_right_actor(issue: Callable[..., License]
     assert exc.value.code == "licence_not_revocable"
 
 
-def test_keys_are_created_once_and_a_lost_key_is_replaced(civil: Department, police: Department,
-                                                          types: dict[str, LicenceType], key_dir: Path,
-                                                          issue: Callable[..., License]) -> None:
+def test_keys_are_created_once_and_a_lost_key_is_replaced(
+    civil: Department,
+    police: Department,
+    types: dict[str, LicenceType],
+    key_dir: Path,
+    issue: Callable[..., License],
+) -> None:
     reports = signing_keys_ensure()
     assert sorted(r.action for r in reports) == ["created", "created"]
     assert [r.action for r in signing_keys_ensure()] == ["kept", "kept"]

@@ -69,14 +69,31 @@ def test_a_tampered_offline_document_fails(issue: Callable[..., License], name: 
     assert "signature_invalid" in again.codes
 
 
-@pytest.mark.parametrize("column", ["holder_name", "holder_id", "type_code", "type_name", "issuer_code",
-                                    "issuer_name", "issue_date", "valid_from", "valid_to", "surface", "version",
-                                    "identifier"])
+@pytest.mark.parametrize(
+    "column",
+    [
+        "holder_name",
+        "holder_id",
+        "type_code",
+        "type_name",
+        "issuer_code",
+        "issuer_name",
+        "issue_date",
+        "valid_from",
+        "valid_to",
+        "surface",
+        "version",
+        "identifier",
+    ],
+)
 def test_a_row_altered_in_the_database_fails(issue: Callable[..., License], column: str) -> None:
     licence = issue()
-    value = licence.canonical_fields()[{"holder_name": "holder", "type_code": "type", "issuer_code": "issuer"}
-                                       .get(column, column)]
-    changed = TAMPER[{"holder_name": "holder", "type_code": "type", "issuer_code": "issuer"}.get(column, column)](value)
+    value = licence.canonical_fields()[
+        {"holder_name": "holder", "type_code": "type", "issuer_code": "issuer"}.get(column, column)
+    ]
+    changed = TAMPER[
+        {"holder_name": "holder", "type_code": "type", "issuer_code": "issuer"}.get(column, column)
+    ](value)
     if column in ("issue_date", "valid_from", "valid_to"):
         changed = date.fromisoformat(changed)
     License.objects.filter(pk=licence.pk).update(**{column: changed})
@@ -96,17 +113,28 @@ def test_an_altered_signature_or_digest_is_named(issue: Callable[..., License]) 
     assert licence_verify(document=document, today=TODAY).codes == ["signature_invalid"]
 
 
-def test_a_signature_by_another_departments_key_is_refused(issue: Callable[..., License], police: Department,
-                                                           types: dict[str, Any]) -> None:
+def test_a_signature_by_another_departments_key_is_refused(
+    issue: Callable[..., License], police: Department, types: dict[str, Any]
+) -> None:
     licence = issue()
-    card = licence_issue(licence_type="id_card", holder_name="王芳", holder_id=licence.holder_id,
-                         holder_id_type="111", issuer=police, surface={}, valid_from=date(2020, 1, 1),
-                         valid_to=None, actor=None)
+    card = licence_issue(
+        licence_type="id_card",
+        holder_name="王芳",
+        holder_id=licence.holder_id,
+        holder_id_type="111",
+        issuer=police,
+        surface={},
+        valid_from=date(2020, 1, 1),
+        valid_to=None,
+        actor=None,
+    )
     # the police's key signs the civil-affairs licence's digest: a valid SM2 signature, by the wrong issuer
     pair = crypto.load_private_key(card.key.key_id)
     assert pair is not None
     document = offline_document(licence)
-    document["signature"] = crypto.sign(licence.digest, private_key=pair.private_key, public_key=pair.public_key)
+    document["signature"] = crypto.sign(
+        licence.digest, private_key=pair.private_key, public_key=pair.public_key
+    )
     document["key_id"] = card.key.key_id
     assert licence_verify(document=document, today=TODAY).codes == ["signature_invalid"]
     # and a document that carries a key of its own is not trusted for it

@@ -31,7 +31,9 @@ def sent(outbox: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in outbox.read_text().splitlines()] if outbox.exists() else []
 
 
-def test_reminded_once_within_the_window(issue: Callable[..., License], users: dict[str, Any], outbox: Path) -> None:
+def test_reminded_once_within_the_window(
+    issue: Callable[..., License], users: dict[str, Any], outbox: Path
+) -> None:
     soon = issue(valid_to=TODAY + timedelta(days=20))
     issue(valid_to=TODAY + timedelta(days=40))  # outside the 30 days
     issue(valid_to=None)  # long-term
@@ -43,14 +45,17 @@ def test_reminded_once_within_the_window(issue: Callable[..., License], users: d
     # then
     [notice] = sent(outbox)
     assert notice["event"] == "licence.renewal_reminder" and notice["reference"] == soon.identifier
-    assert notice["phone"] == "13800138000" and notice["name"] == "王芳"  # the holder's contact from their profile
+    assert (
+        notice["phone"] == "13800138000" and notice["name"] == "王芳"
+    )  # the holder's contact from their profile
     assert "结婚证" in notice["body_zh"] and str(soon.valid_to) in notice["body_en"]
     assert MOTHER_ID not in notice["body_zh"]  # masked
     assert LicenceEvent.objects.filter(licence=soon, event_type="renewal_reminder").count() == 1
 
 
-def test_days_can_be_given_and_a_new_version_is_reminded_again(issue: Callable[..., License],
-                                                               outbox: Path) -> None:
+def test_days_can_be_given_and_a_new_version_is_reminded_again(
+    issue: Callable[..., License], outbox: Path
+) -> None:
     licence = issue(valid_to=TODAY + timedelta(days=40))
     assert renewal_reminders(today=TODAY, days=10) == 0
     assert renewal_reminders(today=TODAY, days=45) == 1

@@ -41,7 +41,9 @@ def test_beat_runs_the_daily_task() -> None:
     assert app.conf.timezone == "Asia/Shanghai" or str(app.conf.timezone) == "Asia/Shanghai"
 
 
-def test_the_task_expires_and_reminds(issue: Callable[..., License], users: dict[str, Any], settings: Any) -> None:
+def test_the_task_expires_and_reminds(
+    issue: Callable[..., License], users: dict[str, Any], settings: Any
+) -> None:
     settings.RENEWAL_REMINDER_DAYS = 30
     old = issue(valid_from=TODAY - timedelta(days=400), valid_to=TODAY - timedelta(days=1))
     soon = issue(valid_to=TODAY + timedelta(days=10))
@@ -53,7 +55,9 @@ def test_the_task_expires_and_reminds(issue: Callable[..., License], users: dict
     assert LicenceEvent.objects.get(event_type="renewal_reminder").licence == soon
 
 
-def test_the_runner_runs_it_once_a_day(issue: Callable[..., License], users: dict[str, Any], settings: Any) -> None:
+def test_the_runner_runs_it_once_a_day(
+    issue: Callable[..., License], users: dict[str, Any], settings: Any
+) -> None:
     settings.RENEWAL_REMINDER_DAYS = 30
     only_daily = JobRegistry()
     only_daily.register(jobs.get("licences-daily"))
@@ -73,4 +77,7 @@ def test_the_runner_runs_it_once_a_day(issue: Callable[..., License], users: dic
     assert reminders() == 1
     with clock.frozen(at(TODAY + timedelta(days=1), 8) + timedelta(minutes=30)):
         assert runner.run_due() == {"licences-daily": True}
-    assert reminders() == 2 and LicenceEvent.objects.filter(licence=later, event_type="renewal_reminder").exists()
+    assert (
+        reminders() == 2
+        and LicenceEvent.objects.filter(licence=later, event_type="renewal_reminder").exists()
+    )

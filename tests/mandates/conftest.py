@@ -31,13 +31,20 @@ def user() -> Callable[[str], User]:
 @pytest.fixture
 def granted(newborn: None, user: Callable[[str], User]) -> Callable[..., Mandate]:  # noqa: F811 - imported above
     """mother → father, the newborn bundle, apply and follow, 30 days (override any term)."""
-    def make(principal: str = "mother", **terms: Any) -> Mandate:
-        args: dict[str, Any] = {"agent_id_number": FATHER_ID, "agent_name": "李强", "scope": "bundles",
-                                "bundle_codes": [BUNDLE], "abilities": ["apply", "follow"], "valid_to": days(30),
-                                **terms}
-        return mandate_grant(actor=user(principal), **args)
-    return make
 
+    def make(principal: str = "mother", **terms: Any) -> Mandate:
+        args: dict[str, Any] = {
+            "agent_id_number": FATHER_ID,
+            "agent_name": "李强",
+            "scope": "bundles",
+            "bundle_codes": [BUNDLE],
+            "abilities": ["apply", "follow"],
+            "valid_to": days(30),
+            **terms,
+        }
+        return mandate_grant(actor=user(principal), **args)
+
+    return make
 
 
 @pytest.fixture
@@ -53,4 +60,5 @@ def notices(settings: Any, tmp_path: Any) -> Callable[[], list[dict[str, Any]]]:
         if not settings.NOTIFY_FILE.exists():
             return []
         return [json.loads(x) for x in settings.NOTIFY_FILE.read_text(encoding="utf-8").splitlines()]
+
     return read

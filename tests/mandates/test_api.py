@@ -19,9 +19,18 @@ UNTIL = days(30).isoformat()
 
 
 def grant(client: APIClient, **extra: Any) -> Any:
-    return client.post("/api/mandates/", {"agent": {"id_number": FATHER_ID, "name": "李强"}, "scope": "bundles",
-                                          "bundles": [BUNDLE], "abilities": ["apply"], "valid_to": UNTIL, **extra},
-                       format="json")
+    return client.post(
+        "/api/mandates/",
+        {
+            "agent": {"id_number": FATHER_ID, "name": "李强"},
+            "scope": "bundles",
+            "bundles": [BUNDLE],
+            "abilities": ["apply"],
+            "valid_to": UNTIL,
+            **extra,
+        },
+        format="json",
+    )
 
 
 def test_grant_list_detail_and_revoke(newborn: None, as_user: Clients) -> None:
@@ -29,9 +38,16 @@ def test_grant_list_detail_and_revoke(newborn: None, as_user: Clients) -> None:
     created = grant(mother)
     assert created.status_code == 201, created.content
     body = created.json()
-    assert body["status"] == "active" and body["status_label"] == {"code": "active", "zh": "有效", "en": "active"}
-    assert body["principal"] == {"party_type": "person", "id": MOTHER_ID[:3] + "*" * 13 + MOTHER_ID[-2:],
-                                 "name": "王芳"}
+    assert body["status"] == "active" and body["status_label"] == {
+        "code": "active",
+        "zh": "有效",
+        "en": "active",
+    }
+    assert body["principal"] == {
+        "party_type": "person",
+        "id": MOTHER_ID[:3] + "*" * 13 + MOTHER_ID[-2:],
+        "name": "王芳",
+    }
     assert MOTHER_ID not in created.content.decode() and FATHER_ID not in created.content.decode()
     assert body["agent"] == {"kind": "person", "name": "李强", "service_point": None}
     assert body["valid_until"] == UNTIL and [e["type"] for e in body["events"]] == ["created"]
@@ -46,16 +62,24 @@ def test_grant_list_detail_and_revoke(newborn: None, as_user: Clients) -> None:
     assert forbidden.status_code == 403 and forbidden.json()["code"] == "forbidden"
     stale = mother.post(f"/api/mandates/{number}/revoke/", {"expected_version": 5}, format="json")
     assert stale.status_code == 409 and stale.json()["code"] == "stale_version"
-    revoked = mother.post(f"/api/mandates/{number}/revoke/", {"expected_version": 1, "reason": "不再需要"},
-                          format="json")
+    revoked = mother.post(
+        f"/api/mandates/{number}/revoke/", {"expected_version": 1, "reason": "不再需要"}, format="json"
+    )
     assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
     assert revoked.json()["events"][-1]["reason"] == "不再需要"
 
 
 def test_request_then_refuse(newborn: None, as_user: Clients) -> None:
-    asked = as_user("father").post("/api/mandates/requests/", {
-        "principal": {"id_number": MOTHER_ID, "name": "王芳"}, "scope": "all", "abilities": ["follow"],
-        "valid_to": UNTIL}, format="json")
+    asked = as_user("father").post(
+        "/api/mandates/requests/",
+        {
+            "principal": {"id_number": MOTHER_ID, "name": "王芳"},
+            "scope": "all",
+            "abilities": ["follow"],
+            "valid_to": UNTIL,
+        },
+        format="json",
+    )
     assert asked.status_code == 201 and asked.json()["status"] == "requested"
     number = asked.json()["number"]
     refused = as_user("mother").post(f"/api/mandates/{number}/refuse/", {"reason": "不同意"}, format="json")
@@ -65,9 +89,16 @@ def test_request_then_refuse(newborn: None, as_user: Clients) -> None:
 
 
 def test_record_at_the_window(newborn: None, as_user: Clients) -> None:
-    body = {"principal": {"id_number": MOTHER_ID, "name": "王芳"}, "agent": {"id_number": FATHER_ID, "name": "李强"},
-            "verification": "paper_authorisation", "evidence": "委托书扫描件 WT-001", "scope": "bundles",
-            "bundles": [BUNDLE], "abilities": ["apply"], "valid_to": UNTIL}
+    body = {
+        "principal": {"id_number": MOTHER_ID, "name": "王芳"},
+        "agent": {"id_number": FATHER_ID, "name": "李强"},
+        "verification": "paper_authorisation",
+        "evidence": "委托书扫描件 WT-001",
+        "scope": "bundles",
+        "bundles": [BUNDLE],
+        "abilities": ["apply"],
+        "valid_to": UNTIL,
+    }
     done = as_user("clerk").post("/api/mandates/window/", body, format="json")
     assert done.status_code == 201, done.content
     assert done.json()["method"] == "window" and done.json()["evidence"]["clerk"]["username"] == "clerk"
@@ -88,7 +119,13 @@ def test_errors_are_structured_and_bilingual(newborn: None, as_user: Clients) ->
 
 def test_the_openapi_schema_documents_them(newborn: None, client: Client) -> None:
     doc = json.loads(client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content)
-    for path in ("/api/mandates/", "/api/mandates/requests/", "/api/mandates/window/", "/api/mandates/{number}/",
-                 "/api/mandates/{number}/confirm/", "/api/mandates/{number}/refuse/",
-                 "/api/mandates/{number}/revoke/"):
+    for path in (
+        "/api/mandates/",
+        "/api/mandates/requests/",
+        "/api/mandates/window/",
+        "/api/mandates/{number}/",
+        "/api/mandates/{number}/confirm/",
+        "/api/mandates/{number}/refuse/",
+        "/api/mandates/{number}/revoke/",
+    ):
         assert path in doc["paths"], path

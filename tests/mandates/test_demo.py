@@ -17,13 +17,19 @@ from yijianshi.mandates.models import Mandate
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_mandate_lets_the_father_apply_for_the_mother(newborn: None,
-                                                               as_user: Callable[[str], APIClient]) -> None:
+def test_the_demo_mandate_lets_the_father_apply_for_the_mother(
+    newborn: None, as_user: Callable[[str], APIClient]
+) -> None:
     [number] = seed_demo_mandates()
     assert seed_demo_mandates() == [number]  # idempotent
     m = Mandate.objects.get()
     assert (m.number, m.status, m.method, m.principal_id, m.agent_user.username) == (  # type: ignore[union-attr]
-        number, "active", "window", MOTHER_ID, "father")
+        number,
+        "active",
+        "window",
+        MOTHER_ID,
+        "father",
+    )
     assert m.bundle_codes == [BUNDLE] and m.evidence["clerk"]["username"] == "clerk"
     response = attack(as_user("father"))
     assert response.status_code == 201, response.content

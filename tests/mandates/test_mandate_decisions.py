@@ -24,19 +24,31 @@ Users = Callable[[str], User]
 
 @pytest.fixture
 def asked(newborn: None, user: Users) -> Mandate:
-    return mandate_request(actor=user("father"), principal_type="person", principal_id_number=MOTHER_ID,
-                           principal_name="王芳", scope="bundles", bundle_codes=[BUNDLE], abilities=["apply"],
-                           valid_to=days(10))
+    return mandate_request(
+        actor=user("father"),
+        principal_type="person",
+        principal_id_number=MOTHER_ID,
+        principal_name="王芳",
+        scope="bundles",
+        bundle_codes=[BUNDLE],
+        abilities=["apply"],
+        valid_to=days(10),
+    )
 
 
-def test_confirm_makes_it_active_and_tells_the_agent(asked: Mandate, user: Users, notices: Any,
-                                                     django_capture_on_commit_callbacks: Any) -> None:
+def test_confirm_makes_it_active_and_tells_the_agent(
+    asked: Mandate, user: Users, notices: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         m = mandate_confirm(mandate=asked, actor=user("mother"), expected_version=1)
     assert (m.status, m.version) == ("active", 2) and m.decided_at is not None and m.ended_at is None
     event = m.events.order_by("pk").last()
     assert event is not None and (event.type, event.actor, event.old, event.new) == (
-        "confirmed", user("mother"), {"status": "requested"}, {"status": "active"})
+        "confirmed",
+        user("mother"),
+        {"status": "requested"},
+        {"status": "active"},
+    )
     assert [(n["event"], n["name"]) for n in notices()] == [("mandate.confirmed", "李强")]
 
 
@@ -48,9 +60,9 @@ def test_refuse_ends_the_request_with_the_reason(asked: Mandate, user: Users) ->
     assert caught.value.code == "transition_not_allowed"
 
 
-def test_revoke_ends_an_active_mandate_and_tells_the_agent(granted: Callable[..., Mandate], user: Users,
-                                                           notices: Any,
-                                                           django_capture_on_commit_callbacks: Any) -> None:
+def test_revoke_ends_an_active_mandate_and_tells_the_agent(
+    granted: Callable[..., Mandate], user: Users, notices: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     m = granted()
     with django_capture_on_commit_callbacks(execute=True):
         revoked = mandate_revoke(mandate=m, actor=user("mother"), reason="已自行办理", expected_version=1)
@@ -68,8 +80,9 @@ def test_a_request_is_refused_not_revoked(asked: Mandate, user: Users) -> None:
 
 
 @pytest.mark.parametrize("decide", [mandate_confirm, mandate_refuse, mandate_revoke])
-def test_only_the_principal_decides(asked: Mandate, granted: Callable[..., Mandate], user: Users,
-                                    decide: Callable[..., Mandate]) -> None:
+def test_only_the_principal_decides(
+    asked: Mandate, granted: Callable[..., Mandate], user: Users, decide: Callable[..., Mandate]
+) -> None:
     target = granted() if decide is mandate_revoke else asked
     with pytest.raises(MandateForbidden):  # the agent sees it: 403
         decide(mandate=target, actor=user("father"))

@@ -19,13 +19,23 @@ pytestmark = pytest.mark.django_db
 
 
 def test_past_their_last_day_active_and_requested_ones_expire(
-        granted: Callable[..., Mandate], user: Callable[[str], User], notices: Any,
-        django_capture_on_commit_callbacks: Any) -> None:
+    granted: Callable[..., Mandate],
+    user: Callable[[str], User],
+    notices: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     short, long_, revoked = granted(valid_to=days(1)), granted(valid_to=days(30)), granted(valid_to=days(1))
     mandate_revoke(mandate=revoked, actor=user("mother"))
-    asked = mandate_request(actor=user("father"), principal_type="person", principal_id_number=MOTHER_ID,
-                            principal_name="王芳", scope="bundles", bundle_codes=[BUNDLE], abilities=["apply"],
-                            valid_to=days(1))
+    asked = mandate_request(
+        actor=user("father"),
+        principal_type="person",
+        principal_id_number=MOTHER_ID,
+        principal_name="王芳",
+        scope="bundles",
+        bundle_codes=[BUNDLE],
+        abilities=["apply"],
+        valid_to=days(1),
+    )
     assert mandate_expire() == {"expired": 0, "skipped": 0}  # nothing is due yet
     later = clock.now() + timedelta(days=3)
     with django_capture_on_commit_callbacks(execute=True):

@@ -22,12 +22,17 @@ Users = Callable[[str], User]
 
 
 def test_the_principal_comes_from_the_account_and_the_agent_is_told(
-        granted: Callable[..., Mandate], user: Users, notices: Any, django_capture_on_commit_callbacks: Any) -> None:
+    granted: Callable[..., Mandate], user: Users, notices: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         m = granted()
     assert m.status == "active" and m.version == 1 and m.method == "granted" and m.number.startswith("WT")
     assert (m.principal_type, m.principal_id, m.principal_name, m.principal_user) == (
-        "person", MOTHER_ID, "王芳", user("mother"))
+        "person",
+        MOTHER_ID,
+        "王芳",
+        user("mother"),
+    )
     assert m.agent_user == user("father") and m.agent_kind == "person" and m.agent_name == "李强"
     assert m.bundle_codes == [BUNDLE] and m.abilities == ["apply", "follow"] and m.item_refs == []
     assert m.evidence == {"granted_by": {"user_id": user("mother").pk, "username": "mother"}}
@@ -48,7 +53,11 @@ def test_validity_is_whole_days_in_beijing_time(granted: Callable[..., Mandate])
 
 def test_an_enterprise_grants_for_itself(granted: Callable[..., Mandate]) -> None:
     m = granted(principal="enterprise")
-    assert (m.principal_type, m.principal_id, m.principal_name) == ("enterprise", ENTERPRISE_USCC, "陵川县示例餐饮有限公司")
+    assert (m.principal_type, m.principal_id, m.principal_name) == (
+        "enterprise",
+        ENTERPRISE_USCC,
+        "陵川县示例餐饮有限公司",
+    )
 
 
 def test_a_service_point_can_be_the_agent(granted: Callable[..., Mandate], user: Users) -> None:
@@ -60,25 +69,29 @@ def test_a_service_point_can_be_the_agent(granted: Callable[..., Mandate], user:
     assert m.agent_user is None and m.agent_service_point == hall and m.agent_name == hall.name
 
 
-@pytest.mark.parametrize(("terms", "code", "field"), [
-    ({"agent_name": "李四"}, "agent_unknown", "agent.id_number"),  # the number and the name must match
-    ({"agent_id_number": MOTHER_ID, "agent_name": "王芳"}, "agent_is_principal", "agent"),
-    ({"agent_id_number": "123"}, "id_number_bad_length", "agent.id_number"),
-    ({"agent_kind": "robot"}, "invalid_choice", "agent.kind"),
-    ({"scope": "some"}, "invalid_choice", "scope"),
-    ({"bundle_codes": []}, "bundles_required", "bundles"),
-    ({"bundle_codes": ["140524-99"]}, "unknown_bundle", "bundles"),
-    ({"scope": "items", "item_refs": []}, "items_required", "items"),
-    ({"scope": "items", "item_refs": ["no_such_item"]}, "unknown_item", "items"),
-    ({"abilities": []}, "invalid_abilities", "abilities"),
-    ({"abilities": ["apply", "sign"]}, "invalid_abilities", "abilities"),
-    ({"valid_to": None}, "required", "valid_to"),
-    ({"valid_from": days(-1)}, "valid_from_past", "valid_from"),
-    ({"valid_from": days(5), "valid_to": days(4)}, "valid_to_before_valid_from", "valid_to"),
-    ({"valid_to": days(3 * 366)}, "too_long", "valid_to"),
-])
+@pytest.mark.parametrize(
+    ("terms", "code", "field"),
+    [
+        ({"agent_name": "李四"}, "agent_unknown", "agent.id_number"),  # the number and the name must match
+        ({"agent_id_number": MOTHER_ID, "agent_name": "王芳"}, "agent_is_principal", "agent"),
+        ({"agent_id_number": "123"}, "id_number_bad_length", "agent.id_number"),
+        ({"agent_kind": "robot"}, "invalid_choice", "agent.kind"),
+        ({"scope": "some"}, "invalid_choice", "scope"),
+        ({"bundle_codes": []}, "bundles_required", "bundles"),
+        ({"bundle_codes": ["140524-99"]}, "unknown_bundle", "bundles"),
+        ({"scope": "items", "item_refs": []}, "items_required", "items"),
+        ({"scope": "items", "item_refs": ["no_such_item"]}, "unknown_item", "items"),
+        ({"abilities": []}, "invalid_abilities", "abilities"),
+        ({"abilities": ["apply", "sign"]}, "invalid_abilities", "abilities"),
+        ({"valid_to": None}, "required", "valid_to"),
+        ({"valid_from": days(-1)}, "valid_from_past", "valid_from"),
+        ({"valid_from": days(5), "valid_to": days(4)}, "valid_to_before_valid_from", "valid_to"),
+        ({"valid_to": days(3 * 366)}, "too_long", "valid_to"),
+    ],
+)
 def test_bad_terms_are_refused_naming_the_field_and_nothing_is_written(
-        granted: Callable[..., Mandate], terms: dict[str, Any], code: str, field: str) -> None:
+    granted: Callable[..., Mandate], terms: dict[str, Any], code: str, field: str
+) -> None:
     with pytest.raises(DomainError) as caught:
         granted(**terms)
     assert (caught.value.code, caught.value.detail.field) == (code, field)
@@ -89,6 +102,12 @@ def test_bad_terms_are_refused_naming_the_field_and_nothing_is_written(
 @pytest.mark.parametrize("who", ["clerk", "officer_health", "admin", "auditor"])
 def test_only_an_applicant_grants(newborn: None, user: Users, who: str) -> None:
     with pytest.raises(MandateForbidden) as caught:
-        mandate_grant(actor=user(who), agent_id_number=FATHER_ID, agent_name="李强", scope="all",
-                      abilities=["apply"], valid_to=today())
+        mandate_grant(
+            actor=user(who),
+            agent_id_number=FATHER_ID,
+            agent_name="李强",
+            scope="all",
+            abilities=["apply"],
+            valid_to=today(),
+        )
     assert caught.value.status == 403 and caught.value.code == "forbidden_role"

@@ -26,15 +26,25 @@ Users = Callable[[str], User]
 
 def record(actor: User, **terms: Any) -> Mandate:
     args: dict[str, Any] = {
-        "principal_type": "person", "principal_id_number": MOTHER_ID, "principal_name": "王芳",
-        "verification": "id_card_read", "evidence": "读卡器核验通过，流水号 R-0001", "agent_id_number": FATHER_ID,
-        "agent_name": "李强", "scope": "bundles", "bundle_codes": [BUNDLE], "abilities": ["apply", "receive"],
-        "valid_to": days(60), **terms}
+        "principal_type": "person",
+        "principal_id_number": MOTHER_ID,
+        "principal_name": "王芳",
+        "verification": "id_card_read",
+        "evidence": "读卡器核验通过，流水号 R-0001",
+        "agent_id_number": FATHER_ID,
+        "agent_name": "李强",
+        "scope": "bundles",
+        "bundle_codes": [BUNDLE],
+        "abilities": ["apply", "receive"],
+        "valid_to": days(60),
+        **terms,
+    }
     return mandate_record_at_window(actor=actor, **args)
 
 
-def test_recorded_with_the_clerk_the_place_and_the_evidence(newborn: None, user: Users, notices: Any,
-                                                            django_capture_on_commit_callbacks: Any) -> None:
+def test_recorded_with_the_clerk_the_place_and_the_evidence(
+    newborn: None, user: Users, notices: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     clerk = user("clerk")
     hall = Profile.objects.get(user=clerk).service_point
     with django_capture_on_commit_callbacks(execute=True):
@@ -55,8 +65,13 @@ def test_recorded_with_the_clerk_the_place_and_the_evidence(newborn: None, user:
 
 def test_a_principal_without_an_account_finds_it_once_signed_up(newborn: None, user: Users) -> None:
     elder = make_resident_id("140524", date(1986, 6, 1), 27)
-    m = record(user("clerk_town"), principal_id_number=elder, principal_name="李秀兰",
-               verification="paper_authorisation", evidence="授权委托书扫描件 WT-2026-0042")
+    m = record(
+        user("clerk_town"),
+        principal_id_number=elder,
+        principal_name="李秀兰",
+        verification="paper_authorisation",
+        evidence="授权委托书扫描件 WT-2026-0042",
+    )
     assert m.principal_user is None
     newcomer = User.objects.create(username="lixiulan")
     Profile.objects.create(user=newcomer, role=Role.APPLICANT, name="李秀兰", id_number=elder)
@@ -68,16 +83,21 @@ def test_the_service_point_as_agent_defaults_to_the_clerk_s_own(newborn: None, u
     assert m.agent_service_point == Profile.objects.get(user__username="clerk_town").service_point
 
 
-@pytest.mark.parametrize(("terms", "code", "field"), [
-    ({"verification": "phone_call"}, "invalid_choice", "verification"),
-    ({"evidence": "  "}, "required", "evidence"),
-    ({"evidence": "x" * 1001}, "max_length", "evidence"),
-    ({"evidence": "ok\u202e"}, "invalid_characters", "evidence"),
-    ({"principal_id_number": MOTHER_ID[:-1] + "0"}, "id_number_bad_check_digit", "principal.id_number"),
-    ({"principal_name": ""}, "required", "principal.name"),
-    ({"agent_name": "张三"}, "agent_unknown", "agent.id_number"),
-])
-def test_bad_records_are_refused(newborn: None, user: Users, terms: dict[str, Any], code: str, field: str) -> None:
+@pytest.mark.parametrize(
+    ("terms", "code", "field"),
+    [
+        ({"verification": "phone_call"}, "invalid_choice", "verification"),
+        ({"evidence": "  "}, "required", "evidence"),
+        ({"evidence": "x" * 1001}, "max_length", "evidence"),
+        ({"evidence": "ok\u202e"}, "invalid_characters", "evidence"),
+        ({"principal_id_number": MOTHER_ID[:-1] + "0"}, "id_number_bad_check_digit", "principal.id_number"),
+        ({"principal_name": ""}, "required", "principal.name"),
+        ({"agent_name": "张三"}, "agent_unknown", "agent.id_number"),
+    ],
+)
+def test_bad_records_are_refused(
+    newborn: None, user: Users, terms: dict[str, Any], code: str, field: str
+) -> None:
     with pytest.raises(DomainError) as caught:
         record(user("clerk"), **terms)
     assert (caught.value.code, caught.value.detail.field) == (code, field)

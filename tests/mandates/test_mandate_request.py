@@ -21,14 +21,22 @@ Users = Callable[[str], User]
 
 
 def ask(actor: User, **terms: Any) -> Mandate:
-    args: dict[str, Any] = {"principal_type": "person", "principal_id_number": MOTHER_ID, "principal_name": "王芳",
-                            "scope": "bundles", "bundle_codes": [BUNDLE], "abilities": ["apply"],
-                            "valid_to": days(10), **terms}
+    args: dict[str, Any] = {
+        "principal_type": "person",
+        "principal_id_number": MOTHER_ID,
+        "principal_name": "王芳",
+        "scope": "bundles",
+        "bundle_codes": [BUNDLE],
+        "abilities": ["apply"],
+        "valid_to": days(10),
+        **terms,
+    }
     return mandate_request(actor=actor, **args)
 
 
-def test_a_request_awaits_the_principal_who_is_told(newborn: None, user: Users, notices: Any,
-                                                    django_capture_on_commit_callbacks: Any) -> None:
+def test_a_request_awaits_the_principal_who_is_told(
+    newborn: None, user: Users, notices: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         m = ask(user("father"), agent_kind="village_assistant")
     assert (m.status, m.method, m.decided_at) == ("requested", "requested", None)
@@ -40,21 +48,38 @@ def test_a_request_awaits_the_principal_who_is_told(newborn: None, user: Users, 
 
 
 def test_an_enterprise_can_be_asked(newborn: None, user: Users) -> None:
-    m = ask(user("father"), principal_type="enterprise", principal_id_number="", principal_uscc=ENTERPRISE_USCC,
-            principal_name="陵川县示例餐饮有限公司", agent_kind="enterprise_staff")
-    assert (m.principal_type, m.principal_id, m.principal_user) == ("enterprise", ENTERPRISE_USCC, user("enterprise"))
+    m = ask(
+        user("father"),
+        principal_type="enterprise",
+        principal_id_number="",
+        principal_uscc=ENTERPRISE_USCC,
+        principal_name="陵川县示例餐饮有限公司",
+        agent_kind="enterprise_staff",
+    )
+    assert (m.principal_type, m.principal_id, m.principal_user) == (
+        "enterprise",
+        ENTERPRISE_USCC,
+        user("enterprise"),
+    )
 
 
-@pytest.mark.parametrize(("terms", "code"), [
-    ({"principal_name": "王芳芳"}, "principal_unknown"),  # the number and the name must belong together
-    ({"principal_id_number": make_resident_id("140524", date(1986, 4, 5), 33)}, "principal_unknown"),  # no account
-    ({"principal_id_number": FATHER_ID, "principal_name": "李强"}, "agent_is_principal"),
-    ({"principal_type": "alien"}, "invalid_choice"),
-    ({"agent_kind": "service_point"}, "invalid_choice"),
-    ({"abilities": []}, "invalid_abilities"),
-])
-def test_bad_requests_are_refused_and_nothing_is_written(newborn: None, user: Users, terms: dict[str, Any],
-                                                         code: str) -> None:
+@pytest.mark.parametrize(
+    ("terms", "code"),
+    [
+        ({"principal_name": "王芳芳"}, "principal_unknown"),  # the number and the name must belong together
+        (
+            {"principal_id_number": make_resident_id("140524", date(1986, 4, 5), 33)},
+            "principal_unknown",
+        ),  # no account
+        ({"principal_id_number": FATHER_ID, "principal_name": "李强"}, "agent_is_principal"),
+        ({"principal_type": "alien"}, "invalid_choice"),
+        ({"agent_kind": "service_point"}, "invalid_choice"),
+        ({"abilities": []}, "invalid_abilities"),
+    ],
+)
+def test_bad_requests_are_refused_and_nothing_is_written(
+    newborn: None, user: Users, terms: dict[str, Any], code: str
+) -> None:
     with pytest.raises(DomainError) as caught:
         ask(user("father"), **terms)
     assert caught.value.code == code
@@ -67,5 +92,8 @@ def test_the_same_answer_whether_the_number_or_the_name_is_wrong(newborn: None, 
         ask(user("father"), principal_name="王芳芳")
     with pytest.raises(DomainError) as no_account:
         ask(user("father"), principal_id_number=stranger)
-    assert wrong_name.value.detail.zh.replace(MOTHER_ID[:3], "") .count("实名账号") == 1
-    assert (wrong_name.value.code, wrong_name.value.detail.field) == (no_account.value.code, no_account.value.detail.field)
+    assert wrong_name.value.detail.zh.replace(MOTHER_ID[:3], "").count("实名账号") == 1
+    assert (wrong_name.value.code, wrong_name.value.detail.field) == (
+        no_account.value.code,
+        no_account.value.detail.field,
+    )

@@ -24,8 +24,13 @@ Users = Callable[[str], User]
 
 
 def require(agent: User, **what: Any) -> Mandate:
-    args: dict[str, Any] = {"party_type": "person", "party_id": MOTHER_ID, "bundle_code": BUNDLE, "ability": "apply",
-                            **what}
+    args: dict[str, Any] = {
+        "party_type": "person",
+        "party_id": MOTHER_ID,
+        "bundle_code": BUNDLE,
+        "ability": "apply",
+        **what,
+    }
     return mandate_require(agent_user=agent, **args)
 
 
@@ -37,13 +42,24 @@ def reason(agent: User, **what: Any) -> str:
     return str(caught.value.details[0].code)
 
 
-def test_the_covering_mandate_is_found_and_every_gap_is_named(granted: Callable[..., Mandate], user: Users) -> None:
+def test_the_covering_mandate_is_found_and_every_gap_is_named(
+    granted: Callable[..., Mandate], user: Users
+) -> None:
     father = user("father")
     assert reason(father) == "mandate_none"
     m = granted()
     assert require(father) == m
-    assert mandate_covering(agent_user=father, party_type="person", party_id=MOTHER_ID, bundle_code=BUNDLE,
-                            ability="apply", at=clock.now()) == m
+    assert (
+        mandate_covering(
+            agent_user=father,
+            party_type="person",
+            party_id=MOTHER_ID,
+            bundle_code=BUNDLE,
+            ability="apply",
+            at=clock.now(),
+        )
+        == m
+    )
     assert reason(father, ability="receive") == "mandate_ability"
     assert reason(father, bundle_code="140524-01") == "mandate_out_of_scope"
     assert reason(user("enterprise")) == "mandate_none"  # someone else's mandate is no one else's
@@ -70,14 +86,19 @@ def test_a_service_point_s_mandate_covers_its_clerks(granted: Callable[..., Mand
     m = granted(agent_kind="service_point", agent_service_point=hall.code)
     assert require(user("clerk")) == m
     assert reason(user("clerk_town")) == "mandate_none"
-    assert list(mandates_of_agent(user=user("clerk"))) == [m] and not mandates_of_agent(user=user("clerk_town"))
+    assert list(mandates_of_agent(user=user("clerk"))) == [m] and not mandates_of_agent(
+        user=user("clerk_town")
+    )
 
 
-def test_the_selectors_list_each_side(granted: Callable[..., Mandate], user: Users,
-                                      django_assert_max_num_queries: Any) -> None:
+def test_the_selectors_list_each_side(
+    granted: Callable[..., Mandate], user: Users, django_assert_max_num_queries: Any
+) -> None:
     ms = [granted(), granted(abilities=["follow"])]
     with django_assert_max_num_queries(1):
-        assert [m.agent_name for m in mandates_of_principal(party_type="person", party_id=MOTHER_ID)] == ["李强"] * 2
+        assert [m.agent_name for m in mandates_of_principal(party_type="person", party_id=MOTHER_ID)] == [
+            "李强"
+        ] * 2
     assert set(mandates_of_agent(user=user("father"))) == set(ms)
     assert not mandates_of_agent(user=user("mother"))
     father = user("father")
@@ -85,20 +106,28 @@ def test_the_selectors_list_each_side(granted: Callable[..., Mandate], user: Use
         require(father)
 
 
-def test_a_use_is_recorded_and_the_principal_told(granted: Callable[..., Mandate], user: Users, notices: Any,
-                                                  django_capture_on_commit_callbacks: Any) -> None:
+def test_a_use_is_recorded_and_the_principal_told(
+    granted: Callable[..., Mandate], user: Users, notices: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     m = granted()
     with django_capture_on_commit_callbacks(execute=True):
-        mandate_use(mandate=m, actor=user("father"), ability="apply", bundle_code=BUNDLE, item_refs=["b", "a"])
+        mandate_use(
+            mandate=m, actor=user("father"), ability="apply", bundle_code=BUNDLE, item_refs=["b", "a"]
+        )
     event = m.events.order_by("pk").last()
     assert event is not None and (event.type, event.actor, event.new) == (
-        "used", user("father"), {"ability": "apply", "bundle": BUNDLE, "items": ["a", "b"]})
+        "used",
+        user("father"),
+        {"ability": "apply", "bundle": BUNDLE, "items": ["a", "b"]},
+    )
     [told] = notices()
     assert (told["event"], told["name"], told["reference"]) == ("mandate.used", "王芳", m.number)
     assert "李强" in told["body_zh"] and "谁查看了我的数据" in told["body_zh"]
 
 
-def test_a_revocation_between_the_check_and_the_use_wins(granted: Callable[..., Mandate], user: Users) -> None:
+def test_a_revocation_between_the_check_and_the_use_wins(
+    granted: Callable[..., Mandate], user: Users
+) -> None:
     m = granted()
     found = require(user("father"))
     mandate_revoke(mandate=m, actor=user("mother"))

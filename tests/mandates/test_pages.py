@@ -23,15 +23,26 @@ def signed_in() -> Clients:
         client = Client()
         client.force_login(User.objects.get(username=username))
         return client
+
     return client_for
 
 
 def grant_form(**extra: str | list[str]) -> dict[str, str | list[str]]:
-    return {"agent_kind": "person", "agent_id_number": FATHER_ID, "agent_name": "李强", "scope": "bundles",
-            "bundles": [BUNDLE], "abilities": ["apply", "follow"], "valid_to": days(30).isoformat(), **extra}
+    return {
+        "agent_kind": "person",
+        "agent_id_number": FATHER_ID,
+        "agent_name": "李强",
+        "scope": "bundles",
+        "bundles": [BUNDLE],
+        "abilities": ["apply", "follow"],
+        "valid_to": days(30).isoformat(),
+        **extra,
+    }
 
 
-def test_grant_see_on_both_sides_and_revoke_after_a_confirmation_step(newborn: None, signed_in: Clients) -> None:
+def test_grant_see_on_both_sides_and_revoke_after_a_confirmation_step(
+    newborn: None, signed_in: Clients
+) -> None:
     mother, father = signed_in("mother"), signed_in("father")
     page = mother.get("/me/mandates/")
     assert page.status_code == 200 and "我的授权" in page.content.decode()
@@ -49,7 +60,10 @@ def test_grant_see_on_both_sides_and_revoke_after_a_confirmation_step(newborn: N
     assert Mandate.objects.get().status == "active"
     assert father.post(f"/me/mandates/{m.number}/revoke/", {"version": "1"}).status_code == 403
     assert signed_in("enterprise").get(f"/me/mandates/{m.number}/revoke/").status_code == 404
-    assert mother.post(f"/me/mandates/{m.number}/revoke/", {"version": "1", "reason": "不需要了"}).status_code == 302
+    assert (
+        mother.post(f"/me/mandates/{m.number}/revoke/", {"version": "1", "reason": "不需要了"}).status_code
+        == 302
+    )
     assert Mandate.objects.get().status == "revoked"
 
 
@@ -63,21 +77,38 @@ def test_a_refused_grant_shows_the_error_next_to_the_field(newborn: None, signed
 
 def test_confirm_and_refuse_a_request(newborn: None, signed_in: Clients) -> None:
     mother = signed_in("mother")
-    asked = signed_in("father").post("/me/mandates/request/", {
-        "principal_type": "person", "principal_id_number": MOTHER_ID, "principal_name": "王芳",
-        "agent_kind": "person", "scope": "all", "abilities": ["follow"], "valid_to": days(10).isoformat()})
+    asked = signed_in("father").post(
+        "/me/mandates/request/",
+        {
+            "principal_type": "person",
+            "principal_id_number": MOTHER_ID,
+            "principal_name": "王芳",
+            "agent_kind": "person",
+            "scope": "all",
+            "abilities": ["follow"],
+            "valid_to": days(10).isoformat(),
+        },
+    )
     assert asked.status_code == 302
     first = Mandate.objects.get()
     assert f'action="/me/mandates/{first.number}/confirm/"' in mother.get("/me/mandates/").content.decode()
     assert mother.post(f"/me/mandates/{first.number}/confirm/", {"version": "1"}).status_code == 302
-    second = mandate_request(actor=User.objects.get(username="father"), principal_type="person",
-                             principal_id_number=MOTHER_ID, principal_name="王芳", scope="all",
-                             abilities=["apply"], valid_to=days(10))
+    second = mandate_request(
+        actor=User.objects.get(username="father"),
+        principal_type="person",
+        principal_id_number=MOTHER_ID,
+        principal_name="王芳",
+        scope="all",
+        abilities=["apply"],
+        valid_to=days(10),
+    )
     assert mother.post(f"/me/mandates/{second.number}/refuse/", {"version": "1"}).status_code == 302
     stale = mother.post(f"/me/mandates/{first.number}/revoke/", {"version": "1"})
     assert stale.status_code == 409 and "请刷新" in stale.content.decode()
-    assert dict(Mandate.objects.values_list("number", "status")) == {first.number: "active",
-                                                                      second.number: "refused"}
+    assert dict(Mandate.objects.values_list("number", "status")) == {
+        first.number: "active",
+        second.number: "refused",
+    }
 
 
 def test_only_applicants_have_these_pages(newborn: None, signed_in: Clients) -> None:
@@ -89,10 +120,20 @@ def test_a_clerk_records_a_mandate_at_the_window(newborn: None, signed_in: Clien
     clerk = signed_in("clerk")
     form = clerk.get("/workbench/window/mandates/")
     assert form.status_code == 200 and 'id="mandate-form"' in form.content.decode()
-    post = {"principal_type": "person", "principal_id_number": MOTHER_ID, "principal_name": "王芳",
-            "verification": "id_card_read", "evidence": "读卡通过", "agent_kind": "person",
-            "agent_id_number": FATHER_ID, "agent_name": "李强", "scope": "bundles", "bundles": [BUNDLE],
-            "abilities": ["apply"], "valid_to": days(30).isoformat()}
+    post = {
+        "principal_type": "person",
+        "principal_id_number": MOTHER_ID,
+        "principal_name": "王芳",
+        "verification": "id_card_read",
+        "evidence": "读卡通过",
+        "agent_kind": "person",
+        "agent_id_number": FATHER_ID,
+        "agent_name": "李强",
+        "scope": "bundles",
+        "bundles": [BUNDLE],
+        "abilities": ["apply"],
+        "valid_to": days(30).isoformat(),
+    }
     wrong = clerk.post("/workbench/window/mandates/", {**post, "agent_name": "李四"})
     assert wrong.status_code == 400 and "实名账号" in wrong.content.decode() and not Mandate.objects.exists()
     missing = clerk.post("/workbench/window/mandates/", {**post, "evidence": ""})

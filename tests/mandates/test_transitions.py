@@ -49,7 +49,9 @@ def test_only_the_principal_s_confirmation_makes_a_request_active() -> None:
     into_active = [(s, a) for (s, a), t in MANDATE_TRANSITIONS.items() if t == MandateStatus.ACTIVE]
     assert into_active == [(MandateStatus.REQUESTED, MandateAction.CONFIRM)]
     assert INITIAL_STATUS[Establishment.REQUESTED] == MandateStatus.REQUESTED
-    assert INITIAL_STATUS[Establishment.GRANTED] == INITIAL_STATUS[Establishment.WINDOW] == MandateStatus.ACTIVE
+    assert (
+        INITIAL_STATUS[Establishment.GRANTED] == INITIAL_STATUS[Establishment.WINDOW] == MandateStatus.ACTIVE
+    )
 
 
 def test_every_open_state_expires_and_every_state_is_reachable() -> None:
@@ -67,8 +69,16 @@ def test_every_open_state_expires_and_every_state_is_reachable() -> None:
 
 
 def test_every_word_has_a_chinese_and_an_english_label() -> None:
-    for enum in (MandateStatus, MandateAction, Establishment, Scope, Ability, AgentKind, Verification,
-                 MandateEventType):
+    for enum in (
+        MandateStatus,
+        MandateAction,
+        Establishment,
+        Scope,
+        Ability,
+        AgentKind,
+        Verification,
+        MandateEventType,
+    ):
         for member in enum:
             zh, en = label(member)
             assert zh and en and zh != en, member

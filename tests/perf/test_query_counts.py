@@ -65,8 +65,9 @@ def flat(client: APIClient, path: str, grow: Callable[[], None], expect_after: i
     return len(one.captured_queries), len(many.captured_queries)
 
 
-def test_my_applications_cost_the_same_for_1_and_30(submitted: Application,
-                                                    django_assert_max_num_queries: Any) -> None:
+def test_my_applications_cost_the_same_for_1_and_30(
+    submitted: Application, django_assert_max_num_queries: Any
+) -> None:
     mother = api_client("mother")
     with CaptureQueriesContext(connection) as one:
         assert len(mother.get("/api/applications/").json()["results"]) == 1
@@ -76,8 +77,9 @@ def test_my_applications_cost_the_same_for_1_and_30(submitted: Application,
     assert len(page["results"]) == 30 and page["count"] == 30
 
 
-def test_the_intake_queue_costs_the_same_for_1_and_30(submitted: Application,
-                                                      django_assert_max_num_queries: Any) -> None:
+def test_the_intake_queue_costs_the_same_for_1_and_30(
+    submitted: Application, django_assert_max_num_queries: Any
+) -> None:
     clerk = api_client("clerk")
     with CaptureQueriesContext(connection) as one:
         assert len(clerk.get("/api/intake-queue/").json()["results"]) == 1
@@ -87,9 +89,12 @@ def test_the_intake_queue_costs_the_same_for_1_and_30(submitted: Application,
     assert len(page["results"]) == 30 and page["count"] == 30
 
 
-def test_a_department_queue_costs_the_same_for_1_and_30_applications(submitted: Application,
-                                                                    django_assert_max_num_queries: Any) -> None:
-    received = services.application_intake(application=submitted, actor=actor_of(User.objects.get(username="clerk")))
+def test_a_department_queue_costs_the_same_for_1_and_30_applications(
+    submitted: Application, django_assert_max_num_queries: Any
+) -> None:
+    received = services.application_intake(
+        application=submitted, actor=actor_of(User.objects.get(username="clerk"))
+    )
     assert received.status == "received", received.status
     assert ItemCase.objects.filter(application=submitted).count() == 5
     police = api_client("officer_police")  # one item per newborn application: household registration
@@ -111,7 +116,9 @@ def test_lists_are_paginated_with_limit_and_offset(submitted: Application) -> No
     assert not {a["number"] for a in first["results"]} & {a["number"] for a in rest["results"]}
 
 
-SUBMIT_BUDGET = 22  # measured 22 on SQLite and on PostgreSQL (2026-12-06, fourth session: the child found before any
+SUBMIT_BUDGET = (
+    22  # measured 22 on SQLite and on PostgreSQL (2026-12-06, fourth session: the child found before any
+)
 # record is read, so her records and the birth record come in one query); 23 before, 30 before the records read
 # ahead, 55 before the ledger batch, the actor scope and the licence query (bench/profile_submit.py counts every
 # connection)
@@ -131,8 +138,12 @@ def test_a_submission_over_http_has_a_query_budget(django_assert_max_num_queries
     mother = api_client("mother")
     guide = mother.get("/api/bundles/140524-09/").json()
     needed = to_hand_in(guide)
-    body = {"bundle": "140524-09", "materials": needed, "answers": {},
-            "form": sample_form(guide["form"], overrides={"mother.id_number": MOTHER_ID, "mother.name": "王芳"})}
+    body = {
+        "bundle": "140524-09",
+        "materials": needed,
+        "answers": {},
+        "form": sample_form(guide["form"], overrides={"mother.id_number": MOTHER_ID, "mother.name": "王芳"}),
+    }
     with django_assert_max_num_queries(SUBMIT_BUDGET), CaptureQueriesContext(connection) as done:
         response = mother.post("/api/applications/", body, format="json", HTTP_IDEMPOTENCY_KEY="budget-1")
     assert response.status_code == 201, response.content
@@ -162,7 +173,7 @@ def test_an_api_token_brings_its_user_and_profile_in_one_query() -> None:
     assert response.status_code == 200, response.content
     sql = [q["sql"] for q in done.captured_queries]
     assert sum('FROM "accounts_apitoken"' in s and '"accounts_profile"' in s for s in sql) == 1, sql
-    assert not [s for s in sql if s.startswith('SELECT') and 'FROM "accounts_profile"' in s], sql
+    assert not [s for s in sql if s.startswith("SELECT") and 'FROM "accounts_profile"' in s], sql
 
 
 def test_an_unknown_token_or_an_inactive_user_is_refused() -> None:
@@ -183,7 +194,8 @@ def test_an_unknown_token_or_an_inactive_user_is_refused() -> None:
 
 
 def test_an_answers_fields_are_worked_out_once_per_class_and_copied_for_each_instance(
-        submitted: Application, monkeypatch: pytest.MonkeyPatch) -> None:
+    submitted: Application, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """core.serializers.FieldsBuiltOnce: DRF's ModelSerializer introspects the model for every instance; the
     answers' serializers do it once per class. Each instance still gets fields of its own (bound to it)."""
     from rest_framework import serializers as drf

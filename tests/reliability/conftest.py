@@ -9,4 +9,3 @@ def postgres_only() -> None:
     """These tests need real row locks and concurrent connections: PostgreSQL (CI runs the suite on it)."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (the CI's PostgreSQL run executes it)")
-

@@ -45,15 +45,20 @@ def test_a_submission_while_the_broker_is_down(newborn: None, broker_down: Path)
     mother = APIClient(raise_request_exception=False)
     mother.force_authenticate(User.objects.get(username="mother"))
     g = guide(mother)
-    body = {"bundle": "140524-09", "form": sample_form(g["form"], overrides={"mother.id_number": MOTHER_ID}),
-            "materials": to_hand_in(g)}
+    body = {
+        "bundle": "140524-09",
+        "form": sample_form(g["form"], overrides={"mother.id_number": MOTHER_ID}),
+        "materials": to_hand_in(g),
+    }
     started = time.monotonic()
     response = mother.post("/api/applications/", body, format="json", HTTP_IDEMPOTENCY_KEY="broker-down-1")
     took = time.monotonic() - started
     assert response.status_code == 201, response.content
     number = response.json()["number"]
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not (broker_down.exists() and broker_down.stat().st_size):  # created, then written
+    while time.monotonic() < deadline and not (
+        broker_down.exists() and broker_down.stat().st_size
+    ):  # created, then written
         time.sleep(0.05)
     sent = [json.loads(line) for line in broker_down.read_text().splitlines()]
     assert [n["reference"] for n in sent] == [number]

@@ -22,7 +22,9 @@ NOBODY = "redis://127.0.0.1:9/0"  # the discard port: nothing answers there
 def cache_down(settings: Any) -> Iterator[None]:
     from yijianshi.accounts import services
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": NOBODY}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": NOBODY}
+    }
     yield
     services._counters_local.clear()  # what this test counted in the process's own counters
     services._shared.reset()
@@ -42,4 +44,6 @@ def test_sign_in_while_the_shared_cache_is_down(newborn: None, cache_down: None)
         wrong = sign_in(client, "guess")
         assert wrong.status_code == 400, wrong.content
     blocked = sign_in(client, DEMO_PASSWORD)
-    assert blocked.status_code == 429 and blocked.json()["code"] == "too_many_signin_attempts", blocked.content
+    assert blocked.status_code == 429 and blocked.json()["code"] == "too_many_signin_attempts", (
+        blocked.content
+    )

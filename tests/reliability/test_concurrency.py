@@ -37,12 +37,16 @@ def more_officers() -> dict[int, list[User]]:
         assert dept is not None
         by_department[dept] = [profile.user]
         for n in range(1, OFFICERS_PER_DEPARTMENT):
-            user = OfficerFactory(username=f"{profile.user.username}_{n}", profile__department=profile.department)
+            user = OfficerFactory(
+                username=f"{profile.user.username}_{n}", profile__department=profile.department
+            )
             by_department[dept].append(user)
     return by_department
 
 
-def race(case: ItemCase, contenders: list[tuple[User, str]], version: int) -> list[tuple[str, int, dict[str, Any]]]:
+def race(
+    case: ItemCase, contenders: list[tuple[User, str]], version: int
+) -> list[tuple[str, int, dict[str, Any]]]:
     """All contenders post their transition with the same expected version at once, each on its own connection."""
     barrier = threading.Barrier(len(contenders))
     results: list[tuple[str, int, dict[str, Any]]] = []
@@ -84,8 +88,9 @@ def check_one_winner(case: ItemCase, results: list[tuple[str, int, dict[str, Any
 
 
 @pytest.mark.django_db(transaction=True)
-def test_officers_racing_on_the_same_item_cases_one_wins_each_race(postgres_only: None, newborn: None,
-                                                                    as_user: Clients) -> None:
+def test_officers_racing_on_the_same_item_cases_one_wins_each_race(
+    postgres_only: None, newborn: None, as_user: Clients
+) -> None:
     numbers = [received(as_user("mother"), as_user("clerk")) for _ in range(APPLICATIONS)]
     officers = more_officers()
     admin = User.objects.get(username="admin")
@@ -106,7 +111,12 @@ def test_officers_racing_on_the_same_item_cases_one_wins_each_race(postgres_only
     decided = Counter[str]()
     for case in ItemCase.objects.filter(pk__in=[c.pk for c in cases], status="accepted"):
         team = officers[case.department_id]
-        contenders = [(team[0], "approve"), (team[1], "deny"), (team[2], "request_correction"), (admin, "approve")]
+        contenders = [
+            (team[0], "approve"),
+            (team[1], "deny"),
+            (team[2], "request_correction"),
+            (admin, "approve"),
+        ]
         decided[check_one_winner(case, race(case, contenders, version=case.version))] += 1
     assert sum(decided.values()) >= 1
 
@@ -117,6 +127,10 @@ def test_officers_racing_on_the_same_item_cases_one_wins_each_race(postgres_only
 
     # each won race wrote exactly one history row for its case (plus system cascades, which are checked below)
     by_officers = CaseEvent.objects.filter(item_case__in=cases).exclude(actor_role="system").count()
-    assert by_officers == sum(winners.values()) + sum(decided.values()) + ItemCase.objects.filter(
-        pk__in=[c.pk for c in cases], events__type="resumed").count()
+    assert (
+        by_officers
+        == sum(winners.values())
+        + sum(decided.values())
+        + ItemCase.objects.filter(pk__in=[c.pk for c in cases], events__type="resumed").count()
+    )
     assert history_violations() == []

@@ -26,18 +26,29 @@ def terminate_this_connections_backend() -> None:
     connection.ensure_connection()
     pid = connection.connection.info.backend_pid
     s = connection.settings_dict
-    with psycopg.connect(host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"] or "postgres",
-                         password=s["PASSWORD"] or None, dbname=s["NAME"], autocommit=True) as other:
+    with psycopg.connect(
+        host=s["HOST"] or "127.0.0.1",
+        port=s["PORT"] or 5432,
+        user=s["USER"] or "postgres",
+        password=s["PASSWORD"] or None,
+        dbname=s["NAME"],
+        autocommit=True,
+    ) as other:
         assert other.execute("SELECT pg_terminate_backend(%s)", [pid]).fetchone() == (True,)
 
 
 def test_a_lost_database_connection_is_a_503_to_retry_not_a_500(postgres_only: None, newborn: None) -> None:
     user = User.objects.get(username="mother")
-    mother = APIClient(raise_request_exception=False)  # answered as a server answers, not re-raised in the test
+    mother = APIClient(
+        raise_request_exception=False
+    )  # answered as a server answers, not re-raised in the test
     mother.force_authenticate(user)
     g = guide(mother)
-    body = {"bundle": "140524-09", "form": sample_form(g["form"], overrides={"mother.id_number": MOTHER_ID}),
-            "materials": to_hand_in(g)}
+    body = {
+        "bundle": "140524-09",
+        "form": sample_form(g["form"], overrides={"mother.id_number": MOTHER_ID}),
+        "materials": to_hand_in(g),
+    }
 
     def submit() -> Any:
         return mother.post("/api/applications/", body, format="json", HTTP_IDEMPOTENCY_KEY="outage-1")

@@ -34,10 +34,30 @@ def test_sigkilled_web_and_celery_workers_lose_and_double_nothing(tmp_path: Path
         pytest.skip("the production shape runs on PostgreSQL (the CI's PostgreSQL run executes this test)")
     out = tmp_path / "faults.json"
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench/faults.py"), "--database-url", faults_database_url(),
-         "--submissions", str(SUBMISSIONS), "--clients", "4", "--applicants", "30", "--faults-at", *FAULTS_AT,
-         "--workdir", str(tmp_path / "processes"), "--json-out", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
+        [
+            sys.executable,
+            str(ROOT / "bench/faults.py"),
+            "--database-url",
+            faults_database_url(),
+            "--submissions",
+            str(SUBMISSIONS),
+            "--clients",
+            "4",
+            "--applicants",
+            "30",
+            "--faults-at",
+            *FAULTS_AT,
+            "--workdir",
+            str(tmp_path / "processes"),
+            "--json-out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     assert out.exists(), done.stdout[-3000:] + done.stderr[-3000:]
     result = json.loads(out.read_text())
     counts = result["counts"]

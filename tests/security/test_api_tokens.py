@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 
 def obtain(username: str = "mother") -> str:
-    response = APIClient().post("/api/auth/token/", {"username": username, "password": DEMO_PASSWORD}, format="json")
+    response = APIClient().post(
+        "/api/auth/token/", {"username": username, "password": DEMO_PASSWORD}, format="json"
+    )
     assert response.status_code == 200, response.content
     return str(response.json()["token"])
 

@@ -22,11 +22,13 @@ def no_store(response: object) -> bool:
     return "no-store" in value and "public" not in value
 
 
-def test_personal_pages_and_api_answers_are_never_stored(newborn: None, signed_in: Callable[[str], Client],
-                                                         as_user: Callable[[str], APIClient]) -> None:
+def test_personal_pages_and_api_answers_are_never_stored(
+    newborn: None, signed_in: Callable[[str], Client], as_user: Callable[[str], APIClient]
+) -> None:
     mother, clerk, admin = signed_in("mother"), signed_in("clerk"), signed_in("admin")
     answers = {
-        "/me/": mother.get("/me/"), "/me/licences/": mother.get("/me/licences/"),
+        "/me/": mother.get("/me/"),
+        "/me/licences/": mother.get("/me/licences/"),
         "/me/data-reads/": mother.get("/me/data-reads/"),
         "/workbench/window/": clerk.get("/workbench/window/"),
         "/accounts/login/": Client().get("/accounts/login/"),
@@ -38,16 +40,28 @@ def test_personal_pages_and_api_answers_are_never_stored(newborn: None, signed_i
         "/api/licences/": as_user("mother").get("/api/licences/"),
         "/api/me/file/": as_user("mother").get("/api/me/file/"),
         "/api/bundles/140524-09/ signed in": as_user("mother").get("/api/bundles/140524-09/"),
-        "/api/auth/token/": APIClient().post("/api/auth/token/", {"username": "mother", "password": DEMO_PASSWORD},
-                                             format="json"),
+        "/api/auth/token/": APIClient().post(
+            "/api/auth/token/", {"username": "mother", "password": DEMO_PASSWORD}, format="json"
+        ),
     }
-    stored = {k: (r.status_code, r.headers.get("Cache-Control")) for k, r in answers.items() if not no_store(r)}
+    stored = {
+        k: (r.status_code, r.headers.get("Cache-Control")) for k, r in answers.items() if not no_store(r)
+    }
     assert stored == {}
 
 
 def test_public_pages_stay_cacheable(newborn: None) -> None:
     anonymous = Client()
-    for path in ("/", "/bundles/140524-09/", "/figures/", "/search/?q=出生", "/api/bundles/",
-                 "/api/bundles/140524-09/"):
+    for path in (
+        "/",
+        "/bundles/140524-09/",
+        "/figures/",
+        "/search/?q=出生",
+        "/api/bundles/",
+        "/api/bundles/140524-09/",
+    ):
         response = anonymous.get(path)
-        assert response.status_code == 200 and not no_store(response), (path, response.headers.get("Cache-Control"))
+        assert response.status_code == 200 and not no_store(response), (
+            path,
+            response.headers.get("Cache-Control"),
+        )

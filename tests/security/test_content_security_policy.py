@@ -27,12 +27,26 @@ def directives(header: str) -> dict[str, list[str]]:
     return out
 
 
-def test_pages_and_api_answers_carry_a_strict_policy(newborn: None, signed_in: Callable[[str], Client]) -> None:
+def test_pages_and_api_answers_carry_a_strict_policy(
+    newborn: None, signed_in: Callable[[str], Client]
+) -> None:
     anonymous = Client()
-    answers = [anonymous.get(p) for p in ("/", "/bundles/140524-09/", "/accounts/login/", "/licences/verify/",
-                                          "/api/bundles/", "/no-such-page/")]
-    answers += [signed_in("mother").get("/me/"), signed_in("clerk").get("/workbench/window/"),
-                signed_in("mother").get("/bundles/140524-09/apply/")]
+    answers = [
+        anonymous.get(p)
+        for p in (
+            "/",
+            "/bundles/140524-09/",
+            "/accounts/login/",
+            "/licences/verify/",
+            "/api/bundles/",
+            "/no-such-page/",
+        )
+    ]
+    answers += [
+        signed_in("mother").get("/me/"),
+        signed_in("clerk").get("/workbench/window/"),
+        signed_in("mother").get("/bundles/140524-09/apply/"),
+    ]
     for response in answers:
         header = response.get("Content-Security-Policy", "")
         assert header, (response.request["PATH_INFO"], response.status_code)

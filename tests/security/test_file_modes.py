@@ -64,7 +64,17 @@ def test_the_test_database_itself_is_private() -> None:
 
 def test_the_notification_log_is_created_private(tmp_path: Path, settings: Any, open_umask: None) -> None:
     settings.NOTIFY_FILE = tmp_path / "notifications.jsonl"
-    [delivery] = notify(Notice(event="application.received", reference="YJS1", subject_zh="收件", subject_en="Received",
-                               body_zh="已收件", body_en="Received", phone="13800000000"), channels=["file"])
+    [delivery] = notify(
+        Notice(
+            event="application.received",
+            reference="YJS1",
+            subject_zh="收件",
+            subject_en="Received",
+            body_zh="已收件",
+            body_en="Received",
+            phone="13800000000",
+        ),
+        channels=["file"],
+    )
     assert delivery.ok, delivery
     assert settings.NOTIFY_FILE.exists() and mode(settings.NOTIFY_FILE) == 0o600

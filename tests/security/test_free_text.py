@@ -33,14 +33,18 @@ ZERO_WIDTH = "\u200b"
 
 # --- every free-text field has the normaliser --------------------------------------------------------------
 
+
 def request_modules() -> list[str]:
     """Every part's `api` and `serializers` module (each part owns its own), so a new part cannot be forgotten."""
     import pkgutil
 
     import yijianshi
 
-    return [m.name for m in pkgutil.walk_packages(yijianshi.__path__, "yijianshi.")
-            if m.name.rsplit(".", 1)[-1] in ("api", "serializers")]
+    return [
+        m.name
+        for m in pkgutil.walk_packages(yijianshi.__path__, "yijianshi.")
+        if m.name.rsplit(".", 1)[-1] in ("api", "serializers")
+    ]
 
 
 def request_serializers() -> Iterator[type[serializers.Serializer[Any]]]:
@@ -49,8 +53,12 @@ def request_serializers() -> Iterator[type[serializers.Serializer[Any]]]:
     for name in request_modules():
         module = importlib.import_module(name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
-            if (issubclass(cls, serializers.Serializer) and not issubclass(cls, serializers.ModelSerializer)
-                    and cls.__module__ == name and not cls.__name__.endswith("Out")):
+            if (
+                issubclass(cls, serializers.Serializer)
+                and not issubclass(cls, serializers.ModelSerializer)
+                and cls.__module__ == name
+                and not cls.__name__.endswith("Out")
+            ):
                 yield cls
 
 
@@ -74,7 +82,11 @@ def test_every_free_text_field_of_the_api_is_clean_text() -> None:
                 found.append(path)
                 if not isinstance(f, CleanText):
                     plain.append(path)
-    assert "WithdrawRequest.reason" in found and "OnBehalfOf.name" in found and "ObjectionRequest.reason" in found
+    assert (
+        "WithdrawRequest.reason" in found
+        and "OnBehalfOf.name" in found
+        and "ObjectionRequest.reason" in found
+    )
     assert plain == [], "free-text fields without the normaliser (yijianshi/core/fields.py CleanText)"
 
 
@@ -98,15 +110,21 @@ def every_form() -> Iterator[django_forms.Form]:
 def test_every_free_text_field_of_the_forms_is_clean_text(newborn: None) -> None:
     from yijianshi.core.fields import CleanTextField
 
-    plain = [f"{type(form).__name__}.{name}" for form in every_form() for name, field in form.fields.items()
-             if isinstance(field, django_forms.CharField) and not isinstance(field, CleanTextField)]
+    plain = [
+        f"{type(form).__name__}.{name}"
+        for form in every_form()
+        for name, field in form.fields.items()
+        if isinstance(field, django_forms.CharField) and not isinstance(field, CleanTextField)
+    ]
     assert plain == [], "form fields without the normaliser (yijianshi/core/fields.py CleanTextField)"
 
 
 # --- the normaliser itself -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("bad", ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\u202a", "\u202e", "\u2066", "\u2069"])
+@pytest.mark.parametrize(
+    "bad", ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\u202a", "\u202e", "\u2066", "\u2069"]
+)
 def test_clean_text_refuses_controls_and_direction_overrides(bad: str) -> None:
     from yijianshi.core.fields import CleanText, CleanTextField
 
@@ -122,7 +140,9 @@ def test_clean_text_refuses_controls_and_direction_overrides(bad: str) -> None:
 def test_names_refuse_zero_width_characters(invisible: str) -> None:
     from yijianshi.core.fields import CleanText, CleanTextField
 
-    assert CleanText().run_validation(f"a{invisible}b") == f"a{invisible}b"  # free text: as typed (emoji need ZWJ)
+    assert (
+        CleanText().run_validation(f"a{invisible}b") == f"a{invisible}b"
+    )  # free text: as typed (emoji need ZWJ)
     with pytest.raises(serializers.ValidationError) as refused:
         CleanText(name=True).run_validation(f"王{invisible}芳")
     assert refused.value.detail[0].code == "invisible_characters"
@@ -151,7 +171,10 @@ def png() -> bytes:
 
 def put(body: dict[str, Any], path: str, value: str) -> dict[str, Any]:
     """`body` with `value` at the dotted `path` (`on_behalf_of.name`, `materials.0`, `answers.q`)."""
-    body = {k: (dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v) for k, v in body.items()}
+    body = {
+        k: (dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v)
+        for k, v in body.items()
+    }
     head, _, rest = path.partition(".")
     if not rest:
         body[head] = value
@@ -166,26 +189,66 @@ def api_cases(number: str) -> list[tuple[str, str, str, dict[str, Any], list[str
     """(user, method path, body before the bad value, free-text fields, multipart?)"""
     submit = {"bundle": "140524-09", "form": {}}
     return [
-        ("mother", "/api/applications/", "json", submit,
-         ["bundle", "service_point", "materials.0", "tolerated.0", "commitments.0", "answers.birth.place",
-          "on_behalf_of.name", "on_behalf_of.id_number", "on_behalf_of.uscc", "on_behalf_of.phone",
-          "on_behalf_of.authorisation"], False),
+        (
+            "mother",
+            "/api/applications/",
+            "json",
+            submit,
+            [
+                "bundle",
+                "service_point",
+                "materials.0",
+                "tolerated.0",
+                "commitments.0",
+                "answers.birth.place",
+                "on_behalf_of.name",
+                "on_behalf_of.id_number",
+                "on_behalf_of.uscc",
+                "on_behalf_of.phone",
+                "on_behalf_of.authorisation",
+            ],
+            False,
+        ),
         ("clerk", f"/api/applications/{number}/intake/", "json", {}, ["problems.0"], False),
         ("mother", f"/api/applications/{number}/withdraw/", "json", {}, ["reason"], False),
         ("mother", f"/api/applications/{number}/supplement/", "json", {}, ["materials.0"], False),
-        ("clerk", f"/api/applications/{number}/deliver/", "json", {"method": "post"},
-         ["tracking_number", "address"], False),
+        (
+            "clerk",
+            f"/api/applications/{number}/deliver/",
+            "json",
+            {"method": "post"},
+            ["tracking_number", "address"],
+            False,
+        ),
         ("clerk", f"/api/applications/{number}/tolerated/", "json", {}, ["code"], False),
-        ("officer_health", "/api/item-cases/1/transitions/", "json", {"action": "reject", "expected_version": 1},
-         ["reason", "corrections.0"], False),
+        (
+            "officer_health",
+            "/api/item-cases/1/transitions/",
+            "json",
+            {"action": "reject", "expected_version": 1},
+            ["reason", "corrections.0"],
+            False,
+        ),
         ("officer_health", "/api/commitments/1/post-check/", "json", {"kept": False}, ["note"], False),
-        ("mother", "/api/objections/", "json", {"claimed_value": "王芳芳", "reason": "姓名有误", "key": "mother.name"},
-         ["key", "application", "source", "reason"], False),
+        (
+            "mother",
+            "/api/objections/",
+            "json",
+            {"claimed_value": "王芳芳", "reason": "姓名有误", "key": "mother.name"},
+            ["key", "application", "source", "reason"],
+            False,
+        ),
         ("admin", "/api/objections/1/resolve/", "json", {"outcome": "confirmed"}, ["note"], False),
         ("admin", "/api/licences/1/revoke/", "json", {}, ["reason"], False),
         ("anonymous", "/api/licences/verify/", "json", {}, ["identifier"], False),
-        ("mother", "/api/uploads/", "multipart", {"bundle": "140524-09", "material": "child.birth_vaccination_record"},
-         ["bundle", "material", "application"], True),
+        (
+            "mother",
+            "/api/uploads/",
+            "multipart",
+            {"bundle": "140524-09", "material": "child.birth_vaccination_record"},
+            ["bundle", "material", "application"],
+            True,
+        ),
     ]
 
 
@@ -195,13 +258,17 @@ def named(body: dict[str, Any], field: str) -> bool:
 
 
 def test_each_free_text_field_of_each_endpoint_refuses_nul_and_overrides(
-        newborn: None, as_user: Callable[[str], APIClient]) -> None:
+    newborn: None, as_user: Callable[[str], APIClient]
+) -> None:
     number = submit_online("mother").number
     wrong = []
     for username, path, kind, base, fields, multipart in api_cases(number):
         client = APIClient() if username == "anonymous" else as_user(username)
         for field in fields:
-            for label, bad in (*BAD.items(), *((("zero_width", ZERO_WIDTH),) if field.endswith("name") else ())):
+            for label, bad in (
+                *BAD.items(),
+                *((("zero_width", ZERO_WIDTH),) if field.endswith("name") else ()),
+            ):
                 body = put(base, field, f"甲{bad}乙")
                 if multipart:
                     response = client.post(path, {**body, "file": io.BytesIO(png())}, format="multipart")
@@ -214,7 +281,9 @@ def test_each_free_text_field_of_each_endpoint_refuses_nul_and_overrides(
     assert wrong == []
 
 
-def test_query_fields_of_the_figures_refuse_overrides(newborn: None, as_user: Callable[[str], APIClient]) -> None:
+def test_query_fields_of_the_figures_refuse_overrides(
+    newborn: None, as_user: Callable[[str], APIClient]
+) -> None:
     for field in ("region", "bundle"):
         response = as_user("admin").get("/api/figures/applications/", {field: "14\u202e0524"})
         assert response.status_code == 400 and named(response.json(), field), response.content
@@ -223,13 +292,15 @@ def test_query_fields_of_the_figures_refuse_overrides(newborn: None, as_user: Ca
 # --- the pages --------------------------------------------------------------------------------------------
 
 
-def test_the_portal_withdraw_reason_refuses_nul_and_overrides(newborn: None,
-                                                              signed_in: Callable[[str], Client]) -> None:
+def test_the_portal_withdraw_reason_refuses_nul_and_overrides(
+    newborn: None, signed_in: Callable[[str], Client]
+) -> None:
     app = submit_online("mother")
     mother = signed_in("mother")
     for bad in BAD.values():
-        response = mother.post(f"/me/applications/{app.number}/withdraw/", {"reason": f"不办了{bad}",
-                                                                           "version": app.version})
+        response = mother.post(
+            f"/me/applications/{app.number}/withdraw/", {"reason": f"不办了{bad}", "version": app.version}
+        )
         assert response.status_code == 400, response.status_code
         assert response.context["errors"]["withdraw"].field == "reason"
     app.refresh_from_db()
@@ -245,17 +316,24 @@ def test_the_portal_dispute_form_names_its_fields() -> None:
             assert not form.is_valid() and field in form.errors, (field, form.errors)
 
 
-def test_the_workbench_refuses_overrides_and_names_the_field(newborn: None,
-                                                             signed_in: Callable[[str], Client]) -> None:
+def test_the_workbench_refuses_overrides_and_names_the_field(
+    newborn: None, signed_in: Callable[[str], Client]
+) -> None:
     app = submit_online("mother")
     clerk = signed_in("clerk")
-    start = clerk.post("/workbench/window/counter/", {"id_number": "140524199001010011", "bundle": "140524-09",
-                                                      "name": f"王{ZERO_WIDTH}芳"})
+    start = clerk.post(
+        "/workbench/window/counter/",
+        {"id_number": "140524199001010011", "bundle": "140524-09", "name": f"王{ZERO_WIDTH}芳"},
+    )
     assert start.status_code == 400 and "name" in start.context["form"].errors, start.status_code
     for bad in BAD.values():
-        intake = clerk.post(f"/workbench/window/applications/{app.number}/intake/", {
-            "decision": "deficient", "problems": f"照片不清{bad}", "expected_version": app.version})
-        assert intake.status_code == 400 and "problems" in intake.context["intake_form"].errors, intake.status_code
+        intake = clerk.post(
+            f"/workbench/window/applications/{app.number}/intake/",
+            {"decision": "deficient", "problems": f"照片不清{bad}", "expected_version": app.version},
+        )
+        assert intake.status_code == 400 and "problems" in intake.context["intake_form"].errors, (
+            intake.status_code
+        )
 
 
 @pytest.mark.parametrize("field", ["reason", "corrections", "result_summary", "result_number"])

@@ -50,6 +50,7 @@ def as_user() -> Clients:
         client = APIClient()
         client.force_authenticate(User.objects.get(username=username))
         return client
+
     return client_for
 
 
@@ -94,16 +95,22 @@ def test_a_victim_with_no_account_gets_none_made_either(family: None, as_user: C
 
 def grant(principal: APIClient, **extra: Any) -> dict[str, Any]:
     until = (clock.local(clock.now()) + timedelta(days=30)).date().isoformat()
-    body = {"agent": {"id_number": FATHER_ID, "name": "李强"}, "scope": "bundles", "bundles": [BUNDLE],
-            "abilities": ["apply", "follow"], "valid_to": until, **extra}
+    body = {
+        "agent": {"id_number": FATHER_ID, "name": "李强"},
+        "scope": "bundles",
+        "bundles": [BUNDLE],
+        "abilities": ["apply", "follow"],
+        "valid_to": until,
+        **extra,
+    }
     response = principal.post("/api/mandates/", body, format="json")
     assert response.status_code == 201, response.content
     return dict(response.json())
 
 
 def test_with_an_active_mandate_the_agent_applies_and_every_read_names_agent_and_principal(
-        family: None, as_user: Clients, settings: Any, tmp_path: Path,
-        django_capture_on_commit_callbacks: Any) -> None:
+    family: None, as_user: Clients, settings: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
     settings.NOTIFY_CHANNELS = ["file"]
     settings.NOTIFY_FILE = tmp_path / "notices.jsonl"
     mother, father = as_user("mother"), as_user("father")
@@ -144,8 +151,9 @@ def test_an_expired_mandate_is_refused_naming_the_expiry(family: None, as_user: 
 def test_a_revoked_mandate_is_refused_naming_the_revocation(family: None, as_user: Clients) -> None:
     mother = as_user("mother")
     mandate = grant(mother)
-    revoked = mother.post(f"/api/mandates/{mandate['number']}/revoke/", {"expected_version": mandate["version"]},
-                          format="json")
+    revoked = mother.post(
+        f"/api/mandates/{mandate['number']}/revoke/", {"expected_version": mandate["version"]}, format="json"
+    )
     assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
     before = LedgerEntry.objects.count()
     body = refused_before_anything_is_read(attack(as_user("father")), before, "revoked")
@@ -159,7 +167,9 @@ def test_a_mandate_for_another_bundle_is_refused_naming_the_bundle(family: None,
     assert BUNDLE in body["message"]["zh-hans"] and BUNDLE in body["message"]["en"]
 
 
-def test_a_mandate_without_the_ability_to_apply_is_refused_naming_the_ability(family: None, as_user: Clients) -> None:
+def test_a_mandate_without_the_ability_to_apply_is_refused_naming_the_ability(
+    family: None, as_user: Clients
+) -> None:
     grant(as_user("mother"), abilities=["follow", "receive"])
     before = LedgerEntry.objects.count()
     body = refused_before_anything_is_read(attack(as_user("father")), before, "ability")
@@ -169,9 +179,16 @@ def test_a_mandate_without_the_ability_to_apply_is_refused_naming_the_ability(fa
 def test_a_request_the_principal_has_not_confirmed_is_refused(family: None, as_user: Clients) -> None:
     father = as_user("father")
     until = (clock.local(clock.now()) + timedelta(days=30)).date().isoformat()
-    requested = father.post("/api/mandates/requests/", {
-        "principal": {"party_type": "person", "id_number": MOTHER_ID, "name": "王芳"}, "scope": "all",
-        "abilities": ["apply"], "valid_to": until}, format="json")
+    requested = father.post(
+        "/api/mandates/requests/",
+        {
+            "principal": {"party_type": "person", "id_number": MOTHER_ID, "name": "王芳"},
+            "scope": "all",
+            "abilities": ["apply"],
+            "valid_to": until,
+        },
+        format="json",
+    )
     assert requested.status_code == 201, requested.content
     assert requested.json()["status"] == "requested"
     before = LedgerEntry.objects.count()
@@ -179,7 +196,10 @@ def test_a_request_the_principal_has_not_confirmed_is_refused(family: None, as_u
     assert "确认" in body["message"]["zh-hans"] and "confirm" in body["message"]["en"]
     # once she confirms it, the same request goes through
     mother = as_user("mother")
-    confirmed = mother.post(f"/api/mandates/{requested.json()['number']}/confirm/",
-                            {"expected_version": requested.json()["version"]}, format="json")
+    confirmed = mother.post(
+        f"/api/mandates/{requested.json()['number']}/confirm/",
+        {"expected_version": requested.json()["version"]},
+        format="json",
+    )
     assert confirmed.status_code == 200 and confirmed.json()["status"] == "active"
     assert attack(father).status_code == 201

@@ -38,8 +38,15 @@ def list_endpoints() -> list[str]:
 
 def test_the_lists_are_found() -> None:
     lists = list_endpoints()
-    assert {"/api/applications/", "/api/item-cases/", "/api/licences/", "/api/objections/",
-            "/api/intake-queue/", "/api/me/data-reads/", "/api/licences/keys/"} <= set(lists), lists
+    assert {
+        "/api/applications/",
+        "/api/item-cases/",
+        "/api/licences/",
+        "/api/objections/",
+        "/api/intake-queue/",
+        "/api/me/data-reads/",
+        "/api/licences/keys/",
+    } <= set(lists), lists
 
 
 @pytest.fixture
@@ -48,9 +55,11 @@ def lists(family: None) -> None:  # noqa: F811 - the fixture imported above
     number = submit("mother", None)
     advance(number, client_for("clerk"), "received")
     submit("mother", None)  # another one, left in the intake queue
-    raised = client_for("mother").post("/api/objections/", {"application": number, "key": "mother.name",
-                                                            "claimed_value": "王芳芳", "reason": "姓名有误"},
-                                       format="json")
+    raised = client_for("mother").post(
+        "/api/objections/",
+        {"application": number, "key": "mother.name", "claimed_value": "王芳芳", "reason": "姓名有误"},
+        format="json",
+    )
     assert raised.status_code == 201, raised.content
     from datetime import timedelta
 
@@ -59,10 +68,15 @@ def lists(family: None) -> None:  # noqa: F811 - the fixture imported above
     from yijianshi.core import clock
     from yijianshi.mandates.services import mandate_grant
 
-    mandate_grant(actor=User.objects.get(username="mother"), agent_kind="service_point",  # a mandate in the list
-                  agent_service_point=ServicePoint.objects.order_by("code").first().code,  # type: ignore[union-attr]
-                  scope="bundles", bundle_codes=["140524-09"], abilities=["apply"],
-                  valid_to=clock.local(clock.now()).date() + timedelta(days=30))
+    mandate_grant(
+        actor=User.objects.get(username="mother"),
+        agent_kind="service_point",  # a mandate in the list
+        agent_service_point=ServicePoint.objects.order_by("code").first().code,  # type: ignore[union-attr]
+        scope="bundles",
+        bundle_codes=["140524-09"],
+        abilities=["apply"],
+        valid_to=clock.local(clock.now()).date() + timedelta(days=30),
+    )
 
 
 def reader(path: str, as_user: Callable[[str], APIClient]) -> APIClient:
@@ -78,11 +92,19 @@ def reader(path: str, as_user: Callable[[str], APIClient]) -> APIClient:
 
 
 @pytest.mark.parametrize("path", list_endpoints())
-def test_huge_limits_and_offsets_are_cut_not_a_500(path: str, lists: None,
-                                                    as_user: Callable[[str], APIClient]) -> None:
+def test_huge_limits_and_offsets_are_cut_not_a_500(
+    path: str, lists: None, as_user: Callable[[str], APIClient]
+) -> None:
     client = reader(path, as_user)
-    for query in (f"limit={HUGE}", f"limit={10**30}", f"offset={HUGE}", f"limit={HUGE}&offset={HUGE}",
-                  f"page={HUGE}", "page=-1", "page=abc"):
+    for query in (
+        f"limit={HUGE}",
+        f"limit={10**30}",
+        f"offset={HUGE}",
+        f"limit={HUGE}&offset={HUGE}",
+        f"page={HUGE}",
+        "page=-1",
+        "page=abc",
+    ):
         response = client.get(f"{path}?{query}")
         assert response.status_code == 200, (query, response.status_code, response.content[:300])
     from yijianshi.api.pagination import MAX_LIMIT
@@ -97,12 +119,20 @@ def test_huge_limits_and_offsets_are_cut_not_a_500(path: str, lists: None,
 
 
 @pytest.mark.parametrize("path", list_endpoints())
-def test_garbage_limits_and_offsets_are_400_naming_the_parameter(path: str, lists: None,
-                                                                  as_user: Callable[[str], APIClient]) -> None:
+def test_garbage_limits_and_offsets_are_400_naming_the_parameter(
+    path: str, lists: None, as_user: Callable[[str], APIClient]
+) -> None:
     client = reader(path, as_user)
-    for name, value in (("limit", "-1"), ("limit", "0"), ("limit", "abc"), ("limit", "1.5"),
-                        ("offset", "-1"), ("offset", "abc"), ("offset", "1e3"),
-                        ("offset", "٣")):  # an Arabic-Indic digit: int() takes it, a page parameter does not
+    for name, value in (
+        ("limit", "-1"),
+        ("limit", "0"),
+        ("limit", "abc"),
+        ("limit", "1.5"),
+        ("offset", "-1"),
+        ("offset", "abc"),
+        ("offset", "1e3"),
+        ("offset", "٣"),
+    ):  # an Arabic-Indic digit: int() takes it, a page parameter does not
         response = client.get(f"{path}?{name}={value}")
         assert response.status_code == 400, (name, value, response.status_code, response.content[:300])
         body = response.json()

@@ -14,8 +14,12 @@ from django.test import Client
 
 pytestmark = pytest.mark.django_db
 N = 3
-FACES = [("GET", "/verify/documents/YJS1405242026010100001-SJ01"), ("GET", "/licences/verify/NOT-A-LICENCE"),
-         ("GET", "/api/licences/verify/NOT-A-LICENCE/"), ("POST", "/api/licences/verify/")]
+FACES = [
+    ("GET", "/verify/documents/YJS1405242026010100001-SJ01"),
+    ("GET", "/licences/verify/NOT-A-LICENCE"),
+    ("GET", "/api/licences/verify/NOT-A-LICENCE/"),
+    ("POST", "/api/licences/verify/"),
+]
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ from yijianshi.cases.samples import sample_form
 
 def api_endpoints() -> Iterator[tuple[str, str]]:
     """(route, METHOD) of every view under /api/, read from the URL resolver."""
+
     def walk(patterns: list[Any], prefix: str) -> Iterator[tuple[str, Any]]:
         for p in patterns:
             if isinstance(p, URLResolver):
@@ -29,7 +30,9 @@ def api_endpoints() -> Iterator[tuple[str, str]]:
         if not route.startswith("api/"):
             continue
         view = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
-        methods = [m for m in ("get", "post", "put", "patch", "delete") if view is not None and hasattr(view, m)]
+        methods = [
+            m for m in ("get", "post", "put", "patch", "delete") if view is not None and hasattr(view, m)
+        ]
         for method in methods or ["get"]:
             yield route, method.upper()
 
@@ -38,11 +41,22 @@ def submit(username: str, point: str | None) -> str:
     client = api_client(username)
     g = guide(client)
     own_id = MOTHER_ID if username == "mother" else FATHER_ID
-    form = sample_form(g["form"], overrides={"mother.id_number": MOTHER_ID, "father.id_number": FATHER_ID,
-                                             "applicant.id_number": own_id})
+    form = sample_form(
+        g["form"],
+        overrides={
+            "mother.id_number": MOTHER_ID,
+            "father.id_number": FATHER_ID,
+            "applicant.id_number": own_id,
+        },
+    )
     needed = to_hand_in(g, skip=("child.birth_vaccination_record", "birth.first_issue_form"))
-    body = {"bundle": "140524-09", "form": form, "materials": needed,
-            "tolerated": ["child.birth_vaccination_record"], "commitments": ["birth.first_issue_form"]}
+    body = {
+        "bundle": "140524-09",
+        "form": form,
+        "materials": needed,
+        "tolerated": ["child.birth_vaccination_record"],
+        "commitments": ["birth.first_issue_form"],
+    }
     if point:
         body["service_point"] = point
     response = client.post("/api/applications/", body, format="json")
@@ -54,15 +68,21 @@ def advance(number: str, clerk: APIClient, to: str) -> None:
     if to == "submitted":
         return
     if to == "deficient":
-        assert clerk.post(f"/api/applications/{number}/intake/", {"problems": ["字迹不清"]}, format="json").json()[
-            "status"] == "deficient"
+        assert (
+            clerk.post(
+                f"/api/applications/{number}/intake/", {"problems": ["字迹不清"]}, format="json"
+            ).json()["status"]
+            == "deficient"
+        )
         return
     assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "received"
     if to == "received":
         return
     admin = api_client("admin")
     tolerated = Application.objects.get(number=number)
-    clerk.post(f"/api/applications/{number}/tolerated/", {"code": "child.birth_vaccination_record"}, format="json")
+    clerk.post(
+        f"/api/applications/{number}/tolerated/", {"code": "child.birth_vaccination_record"}, format="json"
+    )
     for _ in range(3):  # prerequisites first: repeat until everything is decided
         for case in cases_by_ref(admin, number).values():
             if case["status"] == "pending_acceptance":
@@ -71,5 +91,9 @@ def advance(number: str, clerk: APIClient, to: str) -> None:
                 act(admin, case, "approve")
     assert Application.objects.get(pk=tolerated.pk).status == "completed"
     if to == "delivered":
-        assert clerk.post(f"/api/applications/{number}/deliver/", {"method": "pickup"}, format="json").json()[
-            "status"] == "delivered"
+        assert (
+            clerk.post(f"/api/applications/{number}/deliver/", {"method": "pickup"}, format="json").json()[
+                "status"
+            ]
+            == "delivered"
+        )

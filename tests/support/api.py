@@ -38,7 +38,12 @@ def results(body: Any) -> list[dict[str, Any]]:
 def structured(body: Any) -> bool:
     """The structured bilingual error body of yijianshi/api/errors.py:
     {"code": str, "message": {"zh-hans": str, "en": str}, "field"?: str}."""
-    return (isinstance(body, dict) and isinstance(body.get("code"), str) and body["code"] != ""
-            and isinstance(body.get("message"), dict) and isinstance(body["message"].get("zh-hans"), str)
-            and isinstance(body["message"].get("en"), str)
-            and (body.get("field") is None or isinstance(body["field"], str)))
+    return (
+        isinstance(body, dict)
+        and isinstance(body.get("code"), str)
+        and body["code"] != ""
+        and isinstance(body.get("message"), dict)
+        and isinstance(body["message"].get("zh-hans"), str)
+        and isinstance(body["message"].get("en"), str)
+        and (body.get("field") is None or isinstance(body["field"], str))
+    )

@@ -155,10 +155,12 @@ class ProfileFactory(DjangoModelFactory):
             enterprise_name=factory.Sequence(lambda n: f"陵川县示例企业{n}有限公司"),
             enterprise_uscc=factory.Sequence(lambda n: make_credit_code("9", "1140524", f"MA{n:07d}")),
         )
-        clerk = factory.Trait(role=Role.CLERK, name="", id_number="",
-                              service_point=factory.SubFactory(ServicePointFactory))
-        officer = factory.Trait(role=Role.OFFICER, name="", id_number="",
-                                department=factory.SubFactory(DepartmentFactory))
+        clerk = factory.Trait(
+            role=Role.CLERK, name="", id_number="", service_point=factory.SubFactory(ServicePointFactory)
+        )
+        officer = factory.Trait(
+            role=Role.OFFICER, name="", id_number="", department=factory.SubFactory(DepartmentFactory)
+        )
         admin = factory.Trait(role=Role.ADMIN, name="", id_number="")
         auditor = factory.Trait(role=Role.AUDITOR, name="", id_number="")
 
@@ -223,9 +225,14 @@ class LicenceFactory(factory.Factory):
     holder_id = MOTHER_ID
     holder_id_type = HolderIdType.IDENTITY_NUMBER
     issuer = factory.LazyFunction(lambda: Department.objects.get(region__code=COUNTY, code="civil_affairs"))
-    surface = factory.LazyFunction(lambda: {
-        "登记日期": "2019-10-01", "结婚证字号": "J140524-2019-000123",
-        "男方": {"姓名": "李强", "身份证件号": FATHER_ID}, "女方": {"姓名": "王芳", "身份证件号": MOTHER_ID}})
+    surface = factory.LazyFunction(
+        lambda: {
+            "登记日期": "2019-10-01",
+            "结婚证字号": "J140524-2019-000123",
+            "男方": {"姓名": "李强", "身份证件号": FATHER_ID},
+            "女方": {"姓名": "王芳", "身份证件号": MOTHER_ID},
+        }
+    )
     valid_from = date(2019, 10, 1)
     valid_to = None
     actor = None
@@ -248,8 +255,13 @@ def _actor(user: str | User) -> Actor:
     return actor_of(User.objects.get(username=user) if isinstance(user, str) else user)
 
 
-def submitted_application(applicant: str | User = "mother", *, service_point: str | None = None,
-                          complete: bool = True, every_material: bool = False) -> Application:
+def submitted_application(
+    applicant: str | User = "mother",
+    *,
+    service_point: str | None = None,
+    complete: bool = True,
+    every_material: bool = False,
+) -> Application:
     """A newborn application of the demo mother's family submitted through `application_submit` (as the portal
     and the API submit it), with every required material handed in (waived or not) unless not `complete`,
     or every material of the bundle with `every_material`. Needs the bundle and the demo accounts loaded."""
@@ -259,11 +271,18 @@ def submitted_application(applicant: str | User = "mother", *, service_point: st
         materials = [m["code"] for m in snap["materials"]]
     else:
         materials = [m["code"] for m in snap["materials"] if m["required"]] if complete else []
-    return services.application_submit(actor=_actor(applicant), bundle_code=NEWBORN, form=form,
-                                       materials=materials, service_point=service_point).application
+    return services.application_submit(
+        actor=_actor(applicant),
+        bundle_code=NEWBORN,
+        form=form,
+        materials=materials,
+        service_point=service_point,
+    ).application
 
 
-def received_application(*, at: datetime | None = None, clerk: str | User = "clerk", **submit: Any) -> Application:
+def received_application(
+    *, at: datetime | None = None, clerk: str | User = "clerk", **submit: Any
+) -> Application:
     """A `submitted_application` taken in by the clerk (`application_intake`: receipt and item cases), both at
     the moment `at` when given."""
     with clock.frozen(at) if at is not None else contextlib.nullcontext():
@@ -279,5 +298,6 @@ def item_cases_approved(application: Application | str, actor: str | User = "adm
     for case in ItemCase.objects.filter(application__number=number).order_by("position"):
         for action in ("accept", "approve"):
             case.refresh_from_db()
-            services.item_case_transition(item_case=case, actor=acting, action=action,
-                                          expected_version=case.version)
+            services.item_case_transition(
+                item_case=case, actor=acting, action=action, expected_version=case.version
+            )

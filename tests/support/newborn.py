@@ -24,14 +24,20 @@ def guide(client: APIClient, **answers: str) -> dict[str, Any]:
 def to_hand_in(guide_or_snapshot: dict[str, Any], *, skip: Iterable[str] = ()) -> list[str]:
     """The codes of the required materials that nothing waives (less `skip`): what the applicant hands in."""
     left_out = set(skip)
-    return [m["code"] for m in guide_or_snapshot["materials"]
-            if m["required"] and not m["waiver"] and m["code"] not in left_out]
+    return [
+        m["code"]
+        for m in guide_or_snapshot["materials"]
+        if m["required"] and not m["waiver"] and m["code"] not in left_out
+    ]
 
 
 def act(client: APIClient, case: dict[str, Any], action: str, **extra: Any) -> Any:
     """Post a transition of an item case (as last read by the caller: its id and version)."""
-    return client.post(f"/api/item-cases/{case['id']}/transitions/",
-                       {"action": action, "expected_version": case["version"], **extra}, format="json")
+    return client.post(
+        f"/api/item-cases/{case['id']}/transitions/",
+        {"action": action, "expected_version": case["version"], **extra},
+        format="json",
+    )
 
 
 def cases_by_ref(client: APIClient, number: str) -> dict[str, dict[str, Any]]:
@@ -45,8 +51,11 @@ def received(mother: APIClient, clerk: APIClient, **extra: Any) -> str:
     g = guide(mother)
     form = sample_form(g["form"], overrides={"mother.id_number": MOTHER_ID})
     skip = set(extra.get("tolerated", [])) | set(extra.get("commitments", []))
-    response = mother.post("/api/applications/", {"bundle": NEWBORN, "form": form, "materials": to_hand_in(g, skip=skip),
-                                                  **extra}, format="json")
+    response = mother.post(
+        "/api/applications/",
+        {"bundle": NEWBORN, "form": form, "materials": to_hand_in(g, skip=skip), **extra},
+        format="json",
+    )
     assert response.status_code == 201, response.content
     number = response.json()["number"]
     assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "received"
@@ -59,7 +68,8 @@ def submit_with_prefill(applicant: APIClient, *, changes: dict[str, Any] | None 
     offered = {k: v["value"] for k, v in g["prefill"].items()}
     form = sample_form(g["form"], overrides={**offered, **(changes or {})})
     materials = to_hand_in(g)
-    created = applicant.post("/api/applications/", {"bundle": NEWBORN, "form": form, "materials": materials},
-                             format="json")
+    created = applicant.post(
+        "/api/applications/", {"bundle": NEWBORN, "form": form, "materials": materials}, format="json"
+    )
     assert created.status_code == 201, created.content
     return {"guide": g, "application": created.json(), "form": form, "materials": materials}

@@ -22,27 +22,45 @@ PASSWORD = "provider-pass-1"  # noqa: S105 - the test provider's users
 
 USERS: dict[str, dict[str, Any]] = {
     # a person, real-name by face
-    "sunli": {"password": PASSWORD, "claims": {"id_number": PERSON_ID, "name": "孙丽", "acr": "realname:face"}},
+    "sunli": {
+        "password": PASSWORD,
+        "claims": {"id_number": PERSON_ID, "name": "孙丽", "acr": "realname:face"},
+    },
     # the legal representative of the test enterprise, real-name by document
-    "zhouqiang": {"password": PASSWORD,
-                  "claims": {"id_number": REPRESENTATIVE_ID, "name": "周强", "acr": "realname:document"},
-                  "enterprise": {**ENTERPRISE, "enterprise_role": "legal_representative"}},
+    "zhouqiang": {
+        "password": PASSWORD,
+        "claims": {"id_number": REPRESENTATIVE_ID, "name": "周强", "acr": "realname:document"},
+        "enterprise": {**ENTERPRISE, "enterprise_role": "legal_representative"},
+    },
     # a staff member of the enterprise (经办人): lets in only once the representative names her
-    "chenjing": {"password": PASSWORD, "claims": {"id_number": STAFF_ID, "name": "陈静", "acr": "realname:document"},
-                 "enterprise": {**ENTERPRISE, "enterprise_role": "staff"}},
+    "chenjing": {
+        "password": PASSWORD,
+        "claims": {"id_number": STAFF_ID, "name": "陈静", "acr": "realname:document"},
+        "enterprise": {**ENTERPRISE, "enterprise_role": "staff"},
+    },
     # the service vouches for nonsense
-    "badnumber": {"password": PASSWORD,
-                  "claims": {"id_number": "140524199104122199", "name": "错号", "acr": "realname:document"}},
-    "oddlevel": {"password": PASSWORD, "claims": {"id_number": PERSON_ID, "name": "孙丽", "acr": "loa:unheard-of"}},
+    "badnumber": {
+        "password": PASSWORD,
+        "claims": {"id_number": "140524199104122199", "name": "错号", "acr": "realname:document"},
+    },
+    "oddlevel": {
+        "password": PASSWORD,
+        "claims": {"id_number": PERSON_ID, "name": "孙丽", "acr": "loa:unheard-of"},
+    },
     # personal claims only from the userinfo endpoint
-    "quiet": {"password": PASSWORD, "userinfo_only": True,
-              "claims": {"id_number": QUIET_ID, "name": "秦悦", "acr": "realname:face"}},
+    "quiet": {
+        "password": PASSWORD,
+        "userinfo_only": True,
+        "claims": {"id_number": QUIET_ID, "name": "秦悦", "acr": "realname:face"},
+    },
 }
 
 
 def start(client: Client, acting_as: str = "person", next_path: str = "") -> str:
     """Press the real-name button: the provider's authorisation URL the platform redirects to."""
-    answer = client.get("/accounts/oidc/start/", {"acting_as": acting_as, **({"next": next_path} if next_path else {})})
+    answer = client.get(
+        "/accounts/oidc/start/", {"acting_as": acting_as, **({"next": next_path} if next_path else {})}
+    )
     assert answer.status_code == 302, answer.content[:400]
     return str(answer["Location"])
 

@@ -28,16 +28,32 @@ def pdf_material(codes: list[str]) -> str:
 
 def upload_status(client: APIClient, material: str, **extra: Any) -> int:
     """POST a one-page PDF for `material` (and `extra` fields); the status code."""
-    return int(client.post("/api/uploads/", {"bundle": NEWBORN, "material": material,
-                                             "file": SimpleUploadedFile("a.pdf", pdf_bytes()), **extra},
-                           format="multipart").status_code)
+    return int(
+        client.post(
+            "/api/uploads/",
+            {
+                "bundle": NEWBORN,
+                "material": material,
+                "file": SimpleUploadedFile("a.pdf", pdf_bytes()),
+                **extra,
+            },
+            format="multipart",
+        ).status_code
+    )
 
 
 def upload(client: APIClient, material: str, **extra: Any) -> Any:
     """POST a one-page PDF for `material` (and `extra` fields), which must be stored; the answer."""
-    response = client.post("/api/uploads/", {"bundle": NEWBORN, "material": material,
-                                             "file": SimpleUploadedFile("证明.pdf", pdf_bytes()), **extra},
-                           format="multipart")
+    response = client.post(
+        "/api/uploads/",
+        {
+            "bundle": NEWBORN,
+            "material": material,
+            "file": SimpleUploadedFile("证明.pdf", pdf_bytes()),
+            **extra,
+        },
+        format="multipart",
+    )
     assert response.status_code == 201, response.content
     return response.json()
 
@@ -51,9 +67,17 @@ def submitted_without_a_pdf(applicant: APIClient) -> tuple[str, str]:
     return str(number), chosen
 
 
-def submit_with_uploads(client: APIClient, materials: list[str], uploads: list[str], key: str | None = None) -> Any:
+def submit_with_uploads(
+    client: APIClient, materials: list[str], uploads: list[str], key: str | None = None
+) -> Any:
     """Submit the demo mother's application handing in `materials` and attaching `uploads`; the response."""
-    form = sample_form(guide(client)["form"], overrides={"mother.id_number": MOTHER_ID, "mother.name": "王芳"})
+    form = sample_form(
+        guide(client)["form"], overrides={"mother.id_number": MOTHER_ID, "mother.name": "王芳"}
+    )
     headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
-    return client.post("/api/applications/", {"bundle": NEWBORN, "form": form, "materials": materials,
-                                              "uploads": uploads}, format="json", **headers)
+    return client.post(
+        "/api/applications/",
+        {"bundle": NEWBORN, "form": form, "materials": materials, "uploads": uploads},
+        format="json",
+        **headers,
+    )

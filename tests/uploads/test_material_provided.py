@@ -16,11 +16,15 @@ from yijianshi.cases.models import Application, CaseEvent, EventType
 pytestmark = pytest.mark.django_db
 
 
-def test_a_clerks_scan_is_in_the_history_of_the_application(newborn: None, media: Path, as_user: Clients) -> None:
+def test_a_clerks_scan_is_in_the_history_of_the_application(
+    newborn: None, media: Path, as_user: Clients
+) -> None:
     # given: a deficient application, the chosen material missing
     mother, clerk = as_user("mother"), as_user("clerk")
     number, chosen = submitted_without_a_pdf(mother)
-    assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "deficient"
+    assert (
+        clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "deficient"
+    )
     version = Application.objects.get(number=number).version
     # when: the clerk scans the paper material at the window
     scan = upload(clerk, chosen, application=number)

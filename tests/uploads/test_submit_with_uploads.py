@@ -28,7 +28,9 @@ from yijianshi.uploads.services import uploads_sweep
 pytestmark = pytest.mark.django_db
 
 
-def test_an_upload_submitted_counts_as_provided_and_is_listed(newborn: None, media: Path, as_user: Clients) -> None:
+def test_an_upload_submitted_counts_as_provided_and_is_listed(
+    newborn: None, media: Path, as_user: Clients
+) -> None:
     mother, clerk = as_user("mother"), as_user("clerk")
     needed = needed_materials(mother)
     chosen = pdf_material(needed)
@@ -38,12 +40,16 @@ def test_an_upload_submitted_counts_as_provided_and_is_listed(newborn: None, med
     body = response.json()
     assert chosen in body["materials_provided"]
     assert [(u["id"], u["material"], u["content_type"]) for u in body["uploads"]] == [
-        (up["id"], chosen, "application/pdf")]
+        (up["id"], chosen, "application/pdf")
+    ]
     assert body["uploads"][0]["content_url"] == f"/api/uploads/{up['id']}/content"
     row = Upload.objects.get(pk=up["id"])
     assert row.application is not None and row.application.number == body["number"]
     # complete: the clerk's intake check finds nothing missing
-    assert clerk.post(f"/api/applications/{body['number']}/intake/", {}, format="json").json()["status"] == "received"
+    assert (
+        clerk.post(f"/api/applications/{body['number']}/intake/", {}, format="json").json()["status"]
+        == "received"
+    )
     # the clerk of the service point and the mother can read it; it cannot be deleted any more
     for client in (mother, clerk):
         content = client.get(f"/api/uploads/{up['id']}/content")
@@ -54,7 +60,8 @@ def test_an_upload_submitted_counts_as_provided_and_is_listed(newborn: None, med
     # the clerk's read is in the access ledger, seen by the mother under "who read my data"; her own is not
     reads = [r for r in mother.get("/api/me/data-reads/").json()["results"] if r["source"] == "uploads"]
     assert [(r["actor"], r["fields"], r["purpose"]["reference"]) for r in reads] == [
-        ("clerk", [chosen], body["number"])]
+        ("clerk", [chosen], body["number"])
+    ]
     gone = mother.delete(f"/api/uploads/{up['id']}/")
     assert gone.status_code == 409 and gone.json()["code"] == "upload_attached"
 
@@ -70,7 +77,9 @@ def test_replay_with_the_same_key_returns_the_original(newborn: None, media: Pat
     assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
     assert again.json()["number"] == first.json()["number"] and Application.objects.count() == 1
     other = upload(mother, chosen)
-    changed = submit_with_uploads(mother, rest, [other["id"]], key="k-up")  # same key, different uploads: a different request
+    changed = submit_with_uploads(
+        mother, rest, [other["id"]], key="k-up"
+    )  # same key, different uploads: a different request
     assert changed.status_code == 409 and changed.json()["code"] == "idempotency_key_reused"
     reused = submit_with_uploads(mother, rest, [up["id"]])  # already part of the first application
     assert reused.status_code == 409 and reused.json()["code"] == "upload_attached"
@@ -103,15 +112,20 @@ def test_out_of_scope_reads_answer_404(newborn: None, media: Path, as_user: Clie
         assert client.delete(f"/api/uploads/{up['id']}/").status_code == 404
     assert father.get("/api/uploads/00000000-0000-0000-0000-000000000000/").status_code == 404
     assert father.get("/api/uploads/../../etc/passwd/").status_code == 404
-    number = submit_with_uploads(mother, [c for c in needed if c != up["material"]], [up["id"]]).json()["number"]
-    assert as_user("clerk").get(f"/api/uploads/{up['id']}/").status_code == 200  # the application's service point
+    number = submit_with_uploads(mother, [c for c in needed if c != up["material"]], [up["id"]]).json()[
+        "number"
+    ]
+    assert (
+        as_user("clerk").get(f"/api/uploads/{up['id']}/").status_code == 200
+    )  # the application's service point
     assert as_user("clerk_town").get(f"/api/uploads/{up['id']}/").status_code == 404
     assert father.get(f"/api/uploads/{up['id']}/content").status_code == 404
     assert father.get(f"/api/applications/{number}/").status_code == 404
 
 
-def test_discard_before_submission_removes_row_and_file(newborn: None, media: Path, as_user: Clients,
-                                                       django_capture_on_commit_callbacks: Any) -> None:
+def test_discard_before_submission_removes_row_and_file(
+    newborn: None, media: Path, as_user: Clients, django_capture_on_commit_callbacks: Any
+) -> None:
     mother = as_user("mother")
     up = upload(mother, pdf_material(needed_materials(mother)))
     assert len(stored_files(media)) == 1
@@ -120,8 +134,9 @@ def test_discard_before_submission_removes_row_and_file(newborn: None, media: Pa
     assert Upload.objects.count() == 0 and stored_files(media) == []
 
 
-def test_clerk_scans_for_a_deficient_application_then_supplement(newborn: None, media: Path,
-                                                                 as_user: Clients) -> None:
+def test_clerk_scans_for_a_deficient_application_then_supplement(
+    newborn: None, media: Path, as_user: Clients
+) -> None:
     mother, clerk = as_user("mother"), as_user("clerk")
     number, chosen = submitted_without_a_pdf(mother)
     deficient = clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()
@@ -142,7 +157,9 @@ def test_clerk_scans_for_a_deficient_application_then_supplement(newborn: None, 
 def test_applicant_supplements_with_an_upload(newborn: None, media: Path, as_user: Clients) -> None:
     mother, clerk = as_user("mother"), as_user("clerk")
     number, chosen = submitted_without_a_pdf(mother)
-    assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "deficient"
+    assert (
+        clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "deficient"
+    )
     up = upload(mother, chosen)
     back = mother.post(f"/api/applications/{number}/supplement/", {"uploads": [up["id"]]}, format="json")
     assert back.status_code == 200, back.content
@@ -152,8 +169,9 @@ def test_applicant_supplements_with_an_upload(newborn: None, media: Path, as_use
     assert closed == 201  # still open (received): a correction may need a file
 
 
-def test_abandoned_uploads_are_swept_submitted_ones_stay(newborn: None, media: Path, as_user: Clients,
-                                                        django_capture_on_commit_callbacks: Any) -> None:
+def test_abandoned_uploads_are_swept_submitted_ones_stay(
+    newborn: None, media: Path, as_user: Clients, django_capture_on_commit_callbacks: Any
+) -> None:
     mother = as_user("mother")
     needed = needed_materials(mother)
     chosen = pdf_material(needed)

@@ -45,7 +45,9 @@ def png_chunk(kind: bytes, payload: bytes) -> bytes:
 def png_with_size(width: int, height: int) -> bytes:
     ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])  # 8-bit greyscale
     idat = zlib.compress(b"\0" * 1000)
-    return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b"")
+    )
 
 
 def hand_pdf(*objects: bytes) -> bytes:
@@ -109,14 +111,20 @@ def test_a_pdf_with_script_or_automatic_actions_is_refused() -> None:
     assert check_content(hand_pdf(b"<</Type/Catalog/Pages 2 0 R>>", *PAGES)).pages == 1  # the same, harmless
     launch = hand_pdf(b"<</Type/Catalog/Pages 2 0 R/OpenAction<</S/Launch/F(calc.exe)>>>>", *PAGES)
     assert refused(launch).code == "pdf_active_content"
-    embedded = hand_pdf(b"<</Type/Catalog/Pages 2 0 R/Names<</EmbeddedFiles 4 0 R>>>>", *PAGES, b"<</Names[]>>")
+    embedded = hand_pdf(
+        b"<</Type/Catalog/Pages 2 0 R/Names<</EmbeddedFiles 4 0 R>>>>", *PAGES, b"<</Names[]>>"
+    )
     assert refused(embedded).code == "pdf_active_content"
 
 
 def test_a_pdf_with_a_disguised_script_name_is_refused() -> None:
     # "/J#61vaScript" is "/JavaScript" with a hex escape: invisible to a byte search, caught on the parsed objects
-    body = hand_pdf(b"<</Type/Catalog/Pages 2 0 R/Names<</J#61vaScript 4 0 R>>>>", *PAGES,
-                    b"<</Names[(a) 5 0 R]>>", b"<</S/J#61vaScript/J#53(app.alert(1))>>")
+    body = hand_pdf(
+        b"<</Type/Catalog/Pages 2 0 R/Names<</J#61vaScript 4 0 R>>>>",
+        *PAGES,
+        b"<</Names[(a) 5 0 R]>>",
+        b"<</S/J#61vaScript/J#53(app.alert(1))>>",
+    )
     assert b"/JavaScript" not in body
     assert refused(body).code == "pdf_active_content"
 
@@ -167,25 +175,31 @@ def test_size_limit_while_reading() -> None:
     assert refused(b"%PDF-" + b"x" * 100, limits=Limits(max_bytes=50)).code == "file_too_large"
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("../../etc/passwd", "passwd"),
-    ("a/b.pdf", "b.pdf"),
-    ("C:\\fakepath\\出生证明.pdf", "出生证明.pdf"),
-    ("  ..hidden.pdf  ", "hidden.pdf"),
-    ("..", "file"),
-    ("", "file"),
-    ("e\u0301.pdf", "\u00e9.pdf"),  # NFC
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("a/b.pdf", "b.pdf"),
+        ("C:\\fakepath\\出生证明.pdf", "出生证明.pdf"),
+        ("  ..hidden.pdf  ", "hidden.pdf"),
+        ("..", "file"),
+        ("", "file"),
+        ("e\u0301.pdf", "\u00e9.pdf"),  # NFC
+    ],
+)
 def test_names_are_cleaned(raw: str, expected: str) -> None:
     assert clean_name(raw) == expected
 
 
-@pytest.mark.parametrize(("raw", "code"), [
-    ("a\x00.pdf", "invalid_file_name"),
-    ("invoice\u202efdp.exe", "invalid_file_name"),
-    ("bad\nname.pdf", "invalid_file_name"),
-    ("x" * 300 + ".pdf", "file_name_too_long"),
-])
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("a\x00.pdf", "invalid_file_name"),
+        ("invoice\u202efdp.exe", "invalid_file_name"),
+        ("bad\nname.pdf", "invalid_file_name"),
+        ("x" * 300 + ".pdf", "file_name_too_long"),
+    ],
+)
 def test_hostile_names_are_refused(raw: str, code: str) -> None:
     with pytest.raises(DomainError) as caught:
         clean_name(raw)

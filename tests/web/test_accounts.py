@@ -12,36 +12,50 @@ from yijianshi.accounts.models import Profile
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("username", "landing"), [
-    ("mother", "/me/"), ("enterprise", "/me/"), ("clerk", "/workbench/window/"),
-    ("officer_health", "/workbench/department/"), ("admin", "/workbench/admin/"), ("auditor", "/workbench/admin/"),
-])
+@pytest.mark.parametrize(
+    ("username", "landing"),
+    [
+        ("mother", "/me/"),
+        ("enterprise", "/me/"),
+        ("clerk", "/workbench/window/"),
+        ("officer_health", "/workbench/department/"),
+        ("admin", "/workbench/admin/"),
+        ("auditor", "/workbench/admin/"),
+    ],
+)
 def test_sign_in_lands_by_role(newborn: None, username: str, landing: str) -> None:
     client = Client(enforce_csrf_checks=True)
     page = client.get("/accounts/login/")
     token = page.cookies["csrftoken"].value
-    answer = client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD,
-                                              "csrfmiddlewaretoken": token})
+    answer = client.post(
+        "/accounts/login/", {"username": username, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token}
+    )
     assert answer.status_code == 302 and answer["Location"] == landing
 
 
 def test_sign_in_without_csrf_token_is_refused(newborn: None) -> None:
     client = Client(enforce_csrf_checks=True)
-    assert client.post("/accounts/login/", {"username": "mother", "password": DEMO_PASSWORD}).status_code == 403
+    assert (
+        client.post("/accounts/login/", {"username": "mother", "password": DEMO_PASSWORD}).status_code == 403
+    )
 
 
 def test_enterprise_representative_shows_the_enterprise_in_the_header(newborn: None, client: Client) -> None:
-    wrong = client.post("/accounts/login/", {"username": "mother", "password": DEMO_PASSWORD,
-                                             "acting_as": "enterprise"})
+    wrong = client.post(
+        "/accounts/login/", {"username": "mother", "password": DEMO_PASSWORD, "acting_as": "enterprise"}
+    )
     body = wrong.content.decode()
     assert wrong.status_code == 400 and "未登记为企业经办人" in body and 'value="mother"' in body
-    ok = client.post("/accounts/login/", {"username": "enterprise", "password": DEMO_PASSWORD,
-                                          "acting_as": "enterprise"})
+    ok = client.post(
+        "/accounts/login/", {"username": "enterprise", "password": DEMO_PASSWORD, "acting_as": "enterprise"}
+    )
     assert ok.status_code == 302
     assert "陵川县示例餐饮有限公司" in client.get("/").content.decode()
 
 
-def test_wrong_password_error_is_next_to_the_field_and_keeps_the_username(newborn: None, client: Client) -> None:
+def test_wrong_password_error_is_next_to_the_field_and_keeps_the_username(
+    newborn: None, client: Client
+) -> None:
     answer = client.post("/accounts/login/", {"username": "mother", "password": "nope"})
     body = answer.content.decode()
     assert answer.status_code == 400 and 'id="err_password"' in body and "用户名或密码不正确" in body
@@ -55,13 +69,17 @@ def test_sixth_attempt_is_429_even_with_the_right_password(newborn: None, client
     assert blocked.status_code == 429 and "登录失败次数过多" in blocked.content.decode()
     # another account from another address is not affected
     other = Client(REMOTE_ADDR="10.0.0.9")
-    assert other.post("/accounts/login/", {"username": "father", "password": DEMO_PASSWORD}).status_code == 302
+    assert (
+        other.post("/accounts/login/", {"username": "father", "password": DEMO_PASSWORD}).status_code == 302
+    )
 
 
 def test_a_success_clears_the_account_counter(newborn: None, client: Client) -> None:
     for _ in range(4):
         client.post("/accounts/login/", {"username": "mother", "password": "wrong"})
-    assert client.post("/accounts/login/", {"username": "mother", "password": DEMO_PASSWORD}).status_code == 302
+    assert (
+        client.post("/accounts/login/", {"username": "mother", "password": DEMO_PASSWORD}).status_code == 302
+    )
     fresh = Client()
     for _ in range(4):
         assert fresh.post("/accounts/login/", {"username": "mother", "password": "wrong"}).status_code == 400
@@ -74,7 +92,9 @@ def test_api_token_endpoint_shares_the_limit(newborn: None) -> None:
     blocked = client.post("/api/auth/token/", {"username": "father", "password": DEMO_PASSWORD})
     assert blocked.status_code == 429
     assert blocked.json()["message"]["en"].startswith("Too many failed sign-in attempts")
-    ok = Client(REMOTE_ADDR="10.0.0.7").post("/api/auth/token/", {"username": "mother", "password": DEMO_PASSWORD})
+    ok = Client(REMOTE_ADDR="10.0.0.7").post(
+        "/api/auth/token/", {"username": "mother", "password": DEMO_PASSWORD}
+    )
     assert ok.status_code == 200 and ok.json()["token"]
 
 

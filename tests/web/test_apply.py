@@ -35,13 +35,27 @@ def form_values(html: str) -> dict[str, str]:
 
 
 def fill_missing(values: dict[str, str]) -> dict[str, str]:
-    typed = {"child.name": "李小宝", "child.residence_address": "山西省晋城市陵川县崇文镇示例路 1 号",
-             "mother.phone": "13800138000", "child.ethnicity": "汉族", "child.guardian_relationship": "母亲",
-             "household.relation_to_head": "子", "delivery.method": "电子送达", "medical_enrolment.category": "新生儿",
-             "medical_enrolment.contribution_year": "2026", "child.gender": "男", "child.birth_date": "2026-11-01",
-             "child.birth_time": "08:30", "child.birth_place": "陵川县人民医院", "child.birth_hospital": "陵川县人民医院",
-             "child.birth_weight_g": "3300", "child.gestational_weeks": "39", "household.head_name": "李强",
-             "household.number": "140524000001", "child.household_address": "山西省晋城市陵川县崇文镇示例路 1 号"}
+    typed = {
+        "child.name": "李小宝",
+        "child.residence_address": "山西省晋城市陵川县崇文镇示例路 1 号",
+        "mother.phone": "13800138000",
+        "child.ethnicity": "汉族",
+        "child.guardian_relationship": "母亲",
+        "household.relation_to_head": "子",
+        "delivery.method": "电子送达",
+        "medical_enrolment.category": "新生儿",
+        "medical_enrolment.contribution_year": "2026",
+        "child.gender": "男",
+        "child.birth_date": "2026-11-01",
+        "child.birth_time": "08:30",
+        "child.birth_place": "陵川县人民医院",
+        "child.birth_hospital": "陵川县人民医院",
+        "child.birth_weight_g": "3300",
+        "child.gestational_weeks": "39",
+        "household.head_name": "李强",
+        "household.number": "140524000001",
+        "child.household_address": "山西省晋城市陵川县崇文镇示例路 1 号",
+    }
     return {k: (v or typed.get(k, "")) for k, v in values.items()}
 
 
@@ -50,9 +64,13 @@ def test_the_demo_mother_applies_from_situations_to_the_receipt(family: None, si
     # step 1: situations
     page = mother.get(APPLY)
     assert page.status_code == 200 and "新生儿是否未满1周岁" in page.content.decode()
-    bad = mother.post(APPLY, {"step": "situation", "under_one": "maybe", "in_wedlock": "yes", "local_household": "yes"})
+    bad = mother.post(
+        APPLY, {"step": "situation", "under_one": "maybe", "in_wedlock": "yes", "local_household": "yes"}
+    )
     assert bad.status_code == 400 and 'id="err_under_one"' in bad.content.decode()
-    step = mother.post(APPLY, {"step": "situation", "under_one": "yes", "in_wedlock": "yes", "local_household": "yes"})
+    step = mother.post(
+        APPLY, {"step": "situation", "under_one": "yes", "in_wedlock": "yes", "local_household": "yes"}
+    )
     assert step.status_code == 302 and step["Location"].endswith("?step=form")
     # step 2: the form, prefilled with sources marked (every read in the access ledger)
     form = mother.get(APPLY + "?step=form").content.decode()
@@ -74,14 +92,22 @@ def test_the_demo_mother_applies_from_situations_to_the_receipt(family: None, si
     assert "以电子证照" in materials and "免提交" in materials
     missing = mother.post(APPLY + "?step=materials", {"step": "materials"})
     assert missing.status_code == 400 and "请上传该材料" in missing.content.decode()
-    uploaded = mother.post(APPLY + "?step=materials", {
-        "step": "materials", "file:birth.first_issue_form": png_file("vaccination.png"),
-        "choice:child.birth_vaccination_record": "tolerated"})
+    uploaded = mother.post(
+        APPLY + "?step=materials",
+        {
+            "step": "materials",
+            "file:birth.first_issue_form": png_file("vaccination.png"),
+            "choice:child.birth_vaccination_record": "tolerated",
+        },
+    )
     assert uploaded.status_code == 302, uploaded.content.decode()[:3000]
     # step 4: commitments: the declaration must be signed
     unsigned = mother.post(APPLY + "?step=commitments", {"step": "commitments"})
     assert unsigned.status_code == 400 and 'id="err_declaration"' in unsigned.content.decode()
-    assert mother.post(APPLY + "?step=commitments", {"step": "commitments", "sign": ["declaration"]}).status_code == 302
+    assert (
+        mother.post(APPLY + "?step=commitments", {"step": "commitments", "sign": ["declaration"]}).status_code
+        == 302
+    )
     # step 5: review and submit twice with the same token: one application
     review = mother.get(APPLY + "?step=review").content.decode()
     token = re.search(r'name="token" value="([^"]+)"', review).group(1)  # type: ignore[union-attr]
@@ -109,10 +135,18 @@ def test_the_demo_mother_applies_from_situations_to_the_receipt(family: None, si
     assert father.get(f"/me/documents/{doc.number}.pdf").status_code == 404
     assert father.post(f"/me/applications/{app.number}/withdraw/").status_code == 404
     # withdraw (with the version shown on the page; a stale one is a conflict)
-    stale = mother.post(f"/me/applications/{app.number}/withdraw/", {"reason": "测试撤回", "version": app.version})
-    assert stale.status_code == 409 and "已被他人更新" in stale.content.decode() and 'value="测试撤回"' in stale.content.decode()
+    stale = mother.post(
+        f"/me/applications/{app.number}/withdraw/", {"reason": "测试撤回", "version": app.version}
+    )
+    assert (
+        stale.status_code == 409
+        and "已被他人更新" in stale.content.decode()
+        and 'value="测试撤回"' in stale.content.decode()
+    )
     app.refresh_from_db()
-    done = mother.post(f"/me/applications/{app.number}/withdraw/", {"reason": "测试撤回", "version": app.version})
+    done = mother.post(
+        f"/me/applications/{app.number}/withdraw/", {"reason": "测试撤回", "version": app.version}
+    )
     assert done.status_code == 302
     app.refresh_from_db()
     assert app.status == "withdrawn"
@@ -120,7 +154,9 @@ def test_the_demo_mother_applies_from_situations_to_the_receipt(family: None, si
 
 def test_a_prefilled_value_can_be_disputed(family: None, signed_in: Clients) -> None:
     mother = signed_in("mother")
-    mother.post(APPLY, {"step": "situation", "under_one": "yes", "in_wedlock": "yes", "local_household": "yes"})
+    mother.post(
+        APPLY, {"step": "situation", "under_one": "yes", "in_wedlock": "yes", "local_household": "yes"}
+    )
     mother.get(APPLY + "?step=form")
     url = APPLY + "dispute/mother.name/"
     empty = mother.post(url, {"claimed_value": "", "reason": ""})
@@ -156,7 +192,9 @@ def test_wallet_and_who_read_my_data(family: None, signed_in: Clients) -> None:
     mother = signed_in("mother")
     wallet = mother.get("/me/licences/").content.decode()
     assert "<svg" in wallet and "/licences/verify/" in wallet and "居民身份证" in wallet
-    mother.post(APPLY, {"step": "situation", "under_one": "yes", "in_wedlock": "yes", "local_household": "yes"})
+    mother.post(
+        APPLY, {"step": "situation", "under_one": "yes", "in_wedlock": "yes", "local_household": "yes"}
+    )
     mother.get(APPLY + "?step=form")
     reads = mother.get("/me/data-reads/").content.decode()
     assert "人口基础信息库" in reads and "mother" in reads or "王芳" in reads
@@ -166,21 +204,37 @@ def test_a_parent_disputes_a_value_about_their_child(family: None, signed_in: Cl
     """Issue 17, finding 9: a value the platform prefilled about someone it found through the applicant's own
     records (her child, her spouse) can be disputed by her; before, objection_not_allowed."""
     mother = signed_in("mother")
-    mother.post(APPLY, {"step": "situation", "under_one": "yes", "in_wedlock": "yes", "local_household": "yes"})
+    mother.post(
+        APPLY, {"step": "situation", "under_one": "yes", "in_wedlock": "yes", "local_household": "yes"}
+    )
     mother.get(APPLY + "?step=form")
     prefill = mother.session[f"apply:{BUNDLE_CODE}"]["prefill"]
-    related = sorted(k for k, v in prefill.items() if v["source"] != "application" and v["subject_id"] != MOTHER_ID
-                     and k.startswith("child.") and "date" not in k)
+    related = sorted(
+        k
+        for k, v in prefill.items()
+        if v["source"] != "application"
+        and v["subject_id"] != MOTHER_ID
+        and k.startswith("child.")
+        and "date" not in k
+    )
     assert related, prefill
     raised = mother.post(APPLY + f"dispute/{related[0]}/", {"claimed_value": "更正值", "reason": "登记有误"})
     assert raised.status_code == 302, raised.content.decode()[-2000:]
     objection = Objection.objects.get()
-    assert objection.subject_id == prefill[related[0]]["subject_id"] and objection.raised_by.username == "mother"
+    assert (
+        objection.subject_id == prefill[related[0]]["subject_id"] and objection.raised_by.username == "mother"
+    )
     # a value about someone the platform did not find through her records stays refused (a made-up subject)
     from yijianshi.core.errors import DomainError
     from yijianshi.datahub.services import objection_raise
 
     with pytest.raises(DomainError) as refused:
-        objection_raise(subject_id=FATHER_ID, source="population", key="father.name", claimed_value="x",
-                        reason="y", actor=User.objects.get(username="enterprise"))
+        objection_raise(
+            subject_id=FATHER_ID,
+            source="population",
+            key="father.name",
+            claimed_value="x",
+            reason="y",
+            actor=User.objects.get(username="enterprise"),
+        )
     assert refused.value.code == "objection_not_allowed"

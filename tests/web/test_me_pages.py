@@ -26,14 +26,24 @@ def test_deficiency_notice_then_supplement_upload(newborn: None, signed_in: Clie
     page = mother.get(f"/me/applications/{app.number}/").content.decode()
     assert "一次性告知" in page and "缺少材料" in page and 'name="file:birth.first_issue_form"' in page
     # a file of a type the material does not accept: refused next to its field, nothing changes
-    bad = mother.post(f"/me/applications/{app.number}/supplement/", {
-        "version": app.version, "file:birth.first_issue_form": SimpleUploadedFile("x.exe", b"MZ\x90\x00" * 10)})
+    bad = mother.post(
+        f"/me/applications/{app.number}/supplement/",
+        {
+            "version": app.version,
+            "file:birth.first_issue_form": SimpleUploadedFile("x.exe", b"MZ\x90\x00" * 10),
+        },
+    )
     assert bad.status_code == 400 and "field-error" in bad.content.decode()
     app.refresh_from_db()
     assert app.status == "deficient"
-    ok = mother.post(f"/me/applications/{app.number}/supplement/", {
-        "version": app.version, "file:birth.first_issue_form": png_file(),
-        "file:child.birth_vaccination_record": png_file("vaccination.png")})
+    ok = mother.post(
+        f"/me/applications/{app.number}/supplement/",
+        {
+            "version": app.version,
+            "file:birth.first_issue_form": png_file(),
+            "file:child.birth_vaccination_record": png_file("vaccination.png"),
+        },
+    )
     assert ok.status_code == 302, ok.content.decode()[:2000]
     app.refresh_from_db()
     assert app.status == "submitted" and "birth.first_issue_form" in app.materials_provided

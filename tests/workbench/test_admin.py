@@ -26,14 +26,15 @@ def test_overdue_and_escalated_across_departments(newborn: None, signed_in: Clie
     html = admin.content.decode()
     assert admin.status_code == 200 and auditor.status_code == 200
     overdue = list(late.item_cases.all())
-    assert overdue and all(c.overdue and c.escalation_level >= 1 for c in
-                           (type(c).objects.get(pk=c.pk) for c in overdue))
+    assert overdue and all(
+        c.overdue and c.escalation_level >= 1 for c in (type(c).objects.get(pk=c.pk) for c in overdue)
+    )
     for case in overdue:
         assert f"/workbench/department/cases/{case.pk}/" in html
     for case in on_time.item_cases.all():
         assert f"/workbench/department/cases/{case.pk}/" not in html
     departments = {c.department.name for c in overdue}
-    table = html[html.index('id="per-department"'):html.index('id="overdue-cases"')]
+    table = html[html.index('id="per-department"') : html.index('id="overdue-cases"')]
     assert all(name in table for name in departments)
     for name in departments:
         count = sum(1 for c in overdue if c.department.name == name)

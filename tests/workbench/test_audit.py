@@ -17,14 +17,22 @@ def _opened(clerk: User, people: int, at: datetime) -> list[str]:
     subjects = [make_resident_id("140524", date(1980, 1, 1 + i), 7) for i in range(people)]
     with clock.frozen(at):
         for subject in subjects:
-            ledger_append(actor=clerk, actor_role="clerk", subject_id=subject, source="population",
-                          purpose=Purpose("intake", "counter-20261205-abcd-id_card_read"), fields=["person.name"],
-                          mode="query", outcome="ok")
+            ledger_append(
+                actor=clerk,
+                actor_role="clerk",
+                subject_id=subject,
+                source="population",
+                purpose=Purpose("intake", "counter-20261205-abcd-id_card_read"),
+                fields=["person.name"],
+                mode="query",
+                outcome="ok",
+            )
     return subjects
 
 
 def test_files_opened_without_applications_and_reads_at_night_are_listed(
-        newborn: None, signed_in: Clients, settings: object) -> None:
+    newborn: None, signed_in: Clients, settings: object
+) -> None:
     clerk = User.objects.get(username="clerk")
     # Saturday 5 December 2026, 23:30 Beijing time: a non-working day, outside office hours
     subjects = _opened(clerk, 7, datetime(2026, 12, 5, 15, 30, tzinfo=UTC))
@@ -34,7 +42,9 @@ def test_files_opened_without_applications_and_reads_at_night_are_listed(
         body = page.content.decode()
         assert "查询个人数据而未提交申请" in body and "工作时间以外查询" in body
         assert mask(subjects[0]) in body and subjects[0] not in body  # identifiers masked
-        assert signed_in("clerk").get("/workbench/audit/").status_code == 403  # auditors and administrators only
+        assert (
+            signed_in("clerk").get("/workbench/audit/").status_code == 403
+        )  # auditors and administrators only
 
 
 def test_a_quiet_week_shows_nothing(newborn: None, signed_in: Clients) -> None:

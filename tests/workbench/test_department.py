@@ -29,7 +29,9 @@ def health_case(app: Application) -> ItemCase:
 
 
 def test_queue_by_deadline_overdue_first_and_flagged(newborn: None, signed_in: Clients) -> None:
-    older = received_application(at=datetime(2026, 11, 16, 2, 0, tzinfo=UTC))  # Monday: acceptance due Tuesday
+    older = received_application(
+        at=datetime(2026, 11, 16, 2, 0, tzinfo=UTC)
+    )  # Monday: acceptance due Tuesday
     newer = received_application(at=datetime(2026, 11, 18, 2, 0, tzinfo=UTC))  # Wednesday: due Thursday
     with clock.frozen(datetime(2026, 11, 18, 3, 0, tzinfo=UTC)):  # Wednesday 11:00
         services.deadlines_sweep()
@@ -39,7 +41,10 @@ def test_queue_by_deadline_overdue_first_and_flagged(newborn: None, signed_in: C
     first, second = health_case(older), health_case(newer)
     assert first.overdue and not second.overdue
     assert html.index(f'data-case="{first.pk}"') < html.index(f'data-case="{second.pk}"')
-    assert f'data-case="{first.pk}" data-overdue="1"' in html and f'data-case="{second.pk}" data-overdue="0"' in html
+    assert (
+        f'data-case="{first.pk}" data-overdue="1"' in html
+        and f'data-case="{second.pk}" data-overdue="0"' in html
+    )
     assert "wb-row-overdue" in html and "督办" in html
     assert MOTHER_ID not in html and mask(MOTHER_ID) in html
     # only the health department's cases
@@ -63,7 +68,9 @@ def test_accept_then_approve_through_the_pages(newborn: None, signed_in: Clients
     # only the actions the table allows while pending acceptance
     assert 'data-action="accept"' in page and 'data-action="reject"' in page
     assert 'data-action="approve"' not in page and 'data-action="progress"' not in page
-    assert officer.post(url + "act/", {"action": "accept", "expected_version": case.version}).status_code == 302
+    assert (
+        officer.post(url + "act/", {"action": "accept", "expected_version": case.version}).status_code == 302
+    )
     case.refresh_from_db()
     assert case.status == "accepted"
     page = officer.get(url).content.decode()
@@ -71,14 +78,28 @@ def test_accept_then_approve_through_the_pages(newborn: None, signed_in: Clients
     # refusing without a reason: the error next to the field, the typed values kept
     deny = officer.post(url + "act/", {"action": "deny", "expected_version": case.version, "reason": ""})
     assert deny.status_code == 400 and "请说明理由" in deny.content.decode()
-    correction = officer.post(url + "act/", {"action": "request_correction", "expected_version": case.version,
-                                             "reason": "请补正", "corrections": ""})
+    correction = officer.post(
+        url + "act/",
+        {
+            "action": "request_correction",
+            "expected_version": case.version,
+            "reason": "请补正",
+            "corrections": "",
+        },
+    )
     assert correction.status_code == 400 and "请列出需补正的内容" in correction.content.decode()
     assert 'value="请补正"' in correction.content.decode() or ">请补正<" in correction.content.decode()
     case.refresh_from_db()
     assert case.status == "accepted"
-    done = officer.post(url + "act/", {"action": "approve", "expected_version": case.version,
-                                       "result_summary": "出生医学证明已签发", "result_number": "Q140524001"})
+    done = officer.post(
+        url + "act/",
+        {
+            "action": "approve",
+            "expected_version": case.version,
+            "result_summary": "出生医学证明已签发",
+            "result_number": "Q140524001",
+        },
+    )
     assert done.status_code == 302
     case.refresh_from_db()
     assert case.status == "approved" and case.result["summary"] == "出生医学证明已签发"
@@ -91,12 +112,17 @@ def test_accept_then_approve_through_the_pages(newborn: None, signed_in: Clients
     app.refresh_from_db()
     window = f"/workbench/window/applications/{app.number}/"
     assert 'id="deliver-form"' in clerk.get(window).content.decode()
-    by_post = clerk.post(window + "deliver/", {"method": "post", "address": "陵川县崇文镇示例路1号",
-                                               "expected_version": app.version})
+    by_post = clerk.post(
+        window + "deliver/",
+        {"method": "post", "address": "陵川县崇文镇示例路1号", "expected_version": app.version},
+    )
     assert by_post.status_code == 400 and "邮寄送达须填写快递单号" in by_post.content.decode()
     assert by_post.context["deliver_form"]["tracking_number"].errors
     assert "陵川县崇文镇示例路1号" in by_post.content.decode()  # the typed address kept
-    assert clerk.post(window + "deliver/", {"method": "pickup", "expected_version": app.version}).status_code == 302
+    assert (
+        clerk.post(window + "deliver/", {"method": "pickup", "expected_version": app.version}).status_code
+        == 302
+    )
     case.refresh_from_db()
     assert case.status == "delivered"
 
@@ -105,9 +131,15 @@ def test_stale_version_is_a_409_with_a_plain_message(newborn: None, signed_in: C
     case = health_case(received_application(at=clock.now()))
     url = f"/workbench/department/cases/{case.pk}/act/"
     stale_version = case.version
-    assert signed_in("officer_health").post(url, {"action": "accept", "expected_version": stale_version}).status_code == 302
-    again = signed_in("officer_health").post(url, {"action": "reject", "expected_version": stale_version,
-                                                   "reason": "不符合条件"})
+    assert (
+        signed_in("officer_health")
+        .post(url, {"action": "accept", "expected_version": stale_version})
+        .status_code
+        == 302
+    )
+    again = signed_in("officer_health").post(
+        url, {"action": "reject", "expected_version": stale_version, "reason": "不符合条件"}
+    )
     assert again.status_code == 409
     assert "已被他人处理，请刷新" in again.content.decode()
     case.refresh_from_db()
@@ -122,12 +154,16 @@ def test_manual_progress_for_a_department_with_its_own_system(newborn: None, sig
     assert case is not None
     officer = signed_in("officer_police")
     url = f"/workbench/department/cases/{case.pk}/"
-    assert officer.post(url + "act/", {"action": "accept", "expected_version": case.version}).status_code == 302
+    assert (
+        officer.post(url + "act/", {"action": "accept", "expected_version": case.version}).status_code == 302
+    )
     case.refresh_from_db()
     page = officer.get(url).content.decode()
     assert 'data-action="progress"' in page and "无对接系统，人工更新进度" in page
-    done = officer.post(url + "act/", {"action": "progress", "expected_version": case.version,
-                                       "reason": "户籍系统已录入，待审核"})
+    done = officer.post(
+        url + "act/",
+        {"action": "progress", "expected_version": case.version, "reason": "户籍系统已录入，待审核"},
+    )
     assert done.status_code == 302
     case.refresh_from_db()
     assert case.progress_note == "户籍系统已录入，待审核" and case.status in ("accepted", "pre_review")
@@ -138,15 +174,24 @@ def test_scope_other_departments_and_roles_get_404(newborn: None, signed_in: Cli
     url = f"/workbench/department/cases/{case.pk}/"
     for user in ("officer_police", "clerk", "mother", "father"):
         assert signed_in(user).get(url).status_code == 404, user
-        assert signed_in(user).post(url + "act/", {"action": "accept",
-                                                   "expected_version": case.version}).status_code == 404, user
+        assert (
+            signed_in(user)
+            .post(url + "act/", {"action": "accept", "expected_version": case.version})
+            .status_code
+            == 404
+        ), user
     case.refresh_from_db()
     assert case.status == "pending_acceptance"
     assert signed_in("mother").get("/workbench/department/").status_code == 403
     # the auditor reads but may not act
     auditor = signed_in("auditor")
-    assert auditor.get(url).status_code == 200 and 'data-action="accept"' not in auditor.get(url).content.decode()
-    assert auditor.post(url + "act/", {"action": "accept", "expected_version": case.version}).status_code == 403
+    assert (
+        auditor.get(url).status_code == 200
+        and 'data-action="accept"' not in auditor.get(url).content.decode()
+    )
+    assert (
+        auditor.post(url + "act/", {"action": "accept", "expected_version": case.version}).status_code == 403
+    )
     case.refresh_from_db()
     assert case.status == "pending_acceptance"
 
@@ -156,8 +201,13 @@ def test_commitment_post_check_from_the_case_page(newborn: None, signed_in: Clie
         snap_app = submitted_application(complete=False)
     materials = to_hand_in(snap_app.snapshot, skip=["birth.first_issue_form"])
     mother = User.objects.get(username="mother")
-    app = services.application_submit(actor=actor_of(mother), bundle_code="140524-09", form=snap_app.form_data,
-                                      materials=materials, commitments=["birth.first_issue_form"]).application
+    app = services.application_submit(
+        actor=actor_of(mother),
+        bundle_code="140524-09",
+        form=snap_app.form_data,
+        materials=materials,
+        commitments=["birth.first_issue_form"],
+    ).application
     app = services.application_intake(application=app, actor=actor_of(User.objects.get(username="clerk")))
     case = app.item_cases.get(commitments__code="birth.first_issue_form")
     commitment = case.commitments.get()
@@ -172,8 +222,12 @@ def test_commitment_post_check_from_the_case_page(newborn: None, signed_in: Clie
     assert no_reason.status_code == 400 and "认定承诺不实须说明理由" in no_reason.content.decode()
     commitment.refresh_from_db()
     assert commitment.outcome == "pending"
-    assert signed_in("officer_police" if case.department.code != "public_security" else "officer_health").post(
-        check, {"outcome": "kept"}).status_code == 404
+    assert (
+        signed_in("officer_police" if case.department.code != "public_security" else "officer_health")
+        .post(check, {"outcome": "kept"})
+        .status_code
+        == 404
+    )
     assert officer.post(check, {"outcome": "false", "note": "登记表系伪造"}).status_code == 302
     commitment.refresh_from_db()
     case.refresh_from_db()
@@ -205,8 +259,12 @@ def test_near_the_deadline_is_flagged_and_english_is_available(newborn: None, si
     monday = datetime(2026, 11, 16, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
     case = health_case(received_application(at=monday))
     with clock.frozen(monday):
-        case = services.item_case_transition(item_case=case, actor=actor_of(User.objects.get(username="officer_health")),
-                                             action="accept", expected_version=case.version)
+        case = services.item_case_transition(
+            item_case=case,
+            actor=actor_of(User.objects.get(username="officer_health")),
+            action="accept",
+            expected_version=case.version,
+        )
     assert case.decide_deadline is not None
     officer = signed_in("officer_health")
     with clock.frozen(case.decide_deadline - timedelta(hours=3)):
@@ -214,9 +272,13 @@ def test_near_the_deadline_is_flagged_and_english_is_available(newborn: None, si
     with clock.frozen(monday):
         far = officer.get("/workbench/department/").content.decode()
     row = f'data-case="{case.pk}"'
-    assert row in near and "wb-row-near" in near[near.index("<tbody>"):] and "临近" in near
-    assert row in far and "wb-row-near" not in far[far.index("<tbody>"):]
+    assert row in near and "wb-row-near" in near[near.index("<tbody>") :] and "临近" in near
+    assert row in far and "wb-row-near" not in far[far.index("<tbody>") :]
     officer.post("/i18n/setlang/", {"language": "en", "next": "/workbench/department/"})
     with clock.frozen(case.decide_deadline - timedelta(hours=3)):
         english = officer.get("/workbench/department/").content.decode()
-    assert "This department's cases, by deadline" in english and "Due soon" in english and "3 h 0 min left" in english
+    assert (
+        "This department's cases, by deadline" in english
+        and "Due soon" in english
+        and "3 h 0 min left" in english
+    )

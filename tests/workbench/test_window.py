@@ -59,14 +59,20 @@ def test_intake_accept_prints_the_receipt(newborn: None, signed_in: Clients) -> 
     clerk = signed_in("clerk")
     page = clerk.get(f"/workbench/window/applications/{app.number}/").content.decode()
     assert "必需材料齐全" in page and 'name="csrfmiddlewaretoken"' in page
-    response = clerk.post(f"/workbench/window/applications/{app.number}/intake/",
-                          {"decision": "accept", "expected_version": app.version})
+    response = clerk.post(
+        f"/workbench/window/applications/{app.number}/intake/",
+        {"decision": "accept", "expected_version": app.version},
+    )
     assert response.status_code == 302
     app.refresh_from_db()
     assert app.status == "received" and app.item_cases.count() >= 3
     receipt = Document.objects.get(application=app, kind="receipt")
     pdf = clerk.get(f"/workbench/documents/{receipt.number}.pdf")
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and bytes(pdf.content)[:4] == b"%PDF"
+    assert (
+        pdf.status_code == 200
+        and pdf["Content-Type"] == "application/pdf"
+        and bytes(pdf.content)[:4] == b"%PDF"
+    )
 
 
 def test_deficiency_notice_lists_what_is_missing(newborn: None, signed_in: Clients) -> None:
@@ -81,13 +87,17 @@ def test_deficiency_notice_lists_what_is_missing(newborn: None, signed_in: Clien
     refused = clerk.post(url + "intake/", {"decision": "accept", "expected_version": app.version})
     assert refused.status_code == 400 and "材料不齐全，不能收件" in refused.content.decode()
     # no decision chosen: the error is next to the field, the typed text kept
-    empty = clerk.post(url + "intake/", {"problems": "出生医学证明复印件不清晰", "expected_version": app.version})
+    empty = clerk.post(
+        url + "intake/", {"problems": "出生医学证明复印件不清晰", "expected_version": app.version}
+    )
     assert empty.status_code == 400 and "必填 / Required" in empty.content.decode()
     assert "出生医学证明复印件不清晰" in empty.content.decode()
     app.refresh_from_db()
     assert app.status == "submitted"
-    done = clerk.post(url + "intake/", {"decision": "deficient", "problems": "出生医学证明复印件不清晰",
-                                        "expected_version": app.version})
+    done = clerk.post(
+        url + "intake/",
+        {"decision": "deficient", "problems": "出生医学证明复印件不清晰", "expected_version": app.version},
+    )
     assert done.status_code == 302
     app.refresh_from_db()
     assert app.status == "deficient"
@@ -101,12 +111,16 @@ def test_deficiency_notice_lists_what_is_missing(newborn: None, signed_in: Clien
     # the applicant comes back with everything: supplemented at the counter, then received
     page = clerk.get(url).content.decode()
     assert 'id="supplement-form"' in page and 'id="intake-form"' not in page
-    back = clerk.post(url + "supplement/", {"materials": [m["code"] for m in missing],
-                                            "expected_version": app.version})
+    back = clerk.post(
+        url + "supplement/", {"materials": [m["code"] for m in missing], "expected_version": app.version}
+    )
     assert back.status_code == 302
     app.refresh_from_db()
     assert app.status == "submitted" and set(app.materials_provided) >= {m["code"] for m in missing}
-    assert clerk.post(url + "intake/", {"decision": "accept", "expected_version": app.version}).status_code == 302
+    assert (
+        clerk.post(url + "intake/", {"decision": "accept", "expected_version": app.version}).status_code
+        == 302
+    )
     app.refresh_from_db()
     assert app.status == "received"
 
@@ -117,8 +131,12 @@ def test_other_service_points_and_roles_get_404(newborn: None, signed_in: Client
     assert signed_in("clerk").get(url).status_code == 200
     for user in ("clerk_town", "officer_health", "mother", "father"):
         assert signed_in(user).get(url).status_code == 404, user
-    assert signed_in("clerk_town").post(url + "intake/", {"decision": "accept",
-                                                          "expected_version": 1}).status_code == 404
+    assert (
+        signed_in("clerk_town")
+        .post(url + "intake/", {"decision": "accept", "expected_version": 1})
+        .status_code
+        == 404
+    )
     app.refresh_from_db()
     assert app.status == "submitted"
     assert signed_in("clerk").get("/workbench/window/applications/NOPE/").status_code == 404
@@ -129,17 +147,29 @@ def test_counter_intake_on_behalf_of_the_demo_mother(newborn: None, signed_in: C
     seed_demo_licences()
     clerk = signed_in("clerk")
     # a bad identity number: the error next to the field, the values kept
-    bad = clerk.post("/workbench/window/counter/", {"id_number": "140524199403150000", "name": "王芳",
-                                                    "bundle": "140524-09"})
+    bad = clerk.post(
+        "/workbench/window/counter/",
+        {"id_number": "140524199403150000", "name": "王芳", "bundle": "140524-09"},
+    )
     body = bad.content.decode()
     assert bad.status_code == 400 and "公民身份号码" in body and 'value="王芳"' in body
     # nothing is read before the clerk records how the walk-in was verified (issue 17, finding 6)
-    unverified = clerk.post("/workbench/window/counter/", {"id_number": MOTHER_ID, "name": "王芳", "bundle": "140524-09"})
+    unverified = clerk.post(
+        "/workbench/window/counter/", {"id_number": MOTHER_ID, "name": "王芳", "bundle": "140524-09"}
+    )
     assert unverified.status_code == 400 and "verified" in unverified.context["form"].errors
     assert clerk.get("/workbench/window/counter/form/").status_code == 302  # no walk-in: back to the start
     assert not LedgerEntry.objects.filter(subject_id=MOTHER_ID, purpose_kind="intake").exists()
-    start = clerk.post("/workbench/window/counter/", {"id_number": MOTHER_ID, "name": "王芳", "phone": "13800138000",
-                                                      "bundle": "140524-09", "verified": "id_card_read"})
+    start = clerk.post(
+        "/workbench/window/counter/",
+        {
+            "id_number": MOTHER_ID,
+            "name": "王芳",
+            "phone": "13800138000",
+            "bundle": "140524-09",
+            "verified": "id_card_read",
+        },
+    )
     assert start.status_code == 302 and start["Location"].endswith("/workbench/window/counter/form/")
     form_page = clerk.get("/workbench/window/counter/form/")
     assert form_page.status_code == 200
@@ -156,17 +186,22 @@ def test_counter_intake_on_behalf_of_the_demo_mother(newborn: None, signed_in: C
     assert any(m["waiver"]["kind"] == "licence" for m in waived)  # the marriage certificate, from the wallet
     post = {f"f.{k}": ("true" if v is True else "false" if v is False else v) for k, v in values.items()}
     # a letter of authorisation without its reference: the error next to that field, nothing submitted
-    missing_ref = clerk.post("/workbench/window/counter/form/", {**post, "materials": needed,
-                                                                  "authorisation": "letter"})
+    missing_ref = clerk.post(
+        "/workbench/window/counter/form/", {**post, "materials": needed, "authorisation": "letter"}
+    )
     assert missing_ref.status_code == 400 and "请填写授权委托书编号" in missing_ref.content.decode()
     assert Application.objects.count() == 0
     # a field the service refuses comes back next to that field, with the other values kept
-    wrong = clerk.post("/workbench/window/counter/form/", {**post, "f.mother.phone": "12", "materials": needed,
-                                                            "authorisation": "in_person"})
+    wrong = clerk.post(
+        "/workbench/window/counter/form/",
+        {**post, "f.mother.phone": "12", "materials": needed, "authorisation": "in_person"},
+    )
     assert wrong.status_code == 400 and "电话号码格式不正确" in wrong.content.decode()
     assert wrong.context["form"]["f.mother.phone"].errors and Application.objects.count() == 0
-    done = clerk.post("/workbench/window/counter/form/", {**post, "materials": needed, "authorisation": "letter",
-                                                           "authorisation_ref": "WT-2026-001"})
+    done = clerk.post(
+        "/workbench/window/counter/form/",
+        {**post, "materials": needed, "authorisation": "letter", "authorisation_ref": "WT-2026-001"},
+    )
     assert done.status_code == 302, done.content.decode()[:3000]
     app = Application.objects.get()
     assert app.channel == "window" and app.agent is not None and app.agent.username == "clerk"
@@ -174,8 +209,10 @@ def test_counter_intake_on_behalf_of_the_demo_mother(newborn: None, signed_in: C
     assert app.authorisation["text"] == "授权委托书：WT-2026-001（本人到场，身份证读卡核验）"
     assert reads.first().purpose_reference.endswith("id_card_read")  # type: ignore[union-attr]
     assert done["Location"].endswith(f"/workbench/window/applications/{app.number}/")
-    accepted = clerk.post(f"/workbench/window/applications/{app.number}/intake/",
-                          {"decision": "accept", "expected_version": app.version})
+    accepted = clerk.post(
+        f"/workbench/window/applications/{app.number}/intake/",
+        {"decision": "accept", "expected_version": app.version},
+    )
     assert accepted.status_code == 302
     app.refresh_from_db()
     assert app.status == "received"
@@ -201,21 +238,26 @@ def test_posts_need_the_csrf_token(newborn: None) -> None:
     assert app.status == "submitted"
     page = client.get(url)
     token = page.cookies["csrftoken"].value
-    ok = client.post(url + "intake/", {"decision": "accept", "expected_version": app.version,
-                                       "csrfmiddlewaretoken": token})
+    ok = client.post(
+        url + "intake/", {"decision": "accept", "expected_version": app.version, "csrfmiddlewaretoken": token}
+    )
     assert ok.status_code == 302
     app.refresh_from_db()
     assert app.status == "received"
 
 
 def test_a_supplement_that_changes_who_the_child_is_goes_back_to_the_clerk_highlighted(
-        newborn: None, signed_in: Clients, as_user: Any) -> None:
+    newborn: None, signed_in: Clients, as_user: Any
+) -> None:
     """Issue 17 point 5: a supplement that changes a subject's identity fields goes back to the clerk's intake
     with the changes highlighted (the history row names them)."""
     mother, clerk = as_user("mother"), signed_in("clerk")
     app = submitted_application("mother", complete=False)
     api_clerk = as_user("clerk")
-    assert api_clerk.post(f"/api/applications/{app.number}/intake/", {}, format="json").json()["status"] == "deficient"
+    assert (
+        api_clerk.post(f"/api/applications/{app.number}/intake/", {}, format="json").json()["status"]
+        == "deficient"
+    )
     changed = {"child.name": "李大宝"}
     back = mother.post(f"/api/applications/{app.number}/supplement/", {"form": changed}, format="json").json()
     assert back["status"] == "submitted"

@@ -25,17 +25,28 @@ from .otp import totp_code_check
 from .roles import needs_second_factor
 from .services import TooManyAttempts, api_token_issue, client_ip, signin_attempt_check, signin_attempt_record
 
-TOKEN_IN = inline_serializer("TokenIn", {
-    "username": serializers.CharField(), "password": serializers.CharField(),
-    "otp_token": serializers.CharField(required=False, help_text="staff: the current code of their authenticator")})
+TOKEN_IN = inline_serializer(
+    "TokenIn",
+    {
+        "username": serializers.CharField(),
+        "password": serializers.CharField(),
+        "otp_token": serializers.CharField(
+            required=False, help_text="staff: the current code of their authenticator"
+        ),
+    },
+)
 
 
 class TokenObtainApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes: list[Any] = []  # the sign-in rate limit (services.signin_attempt_check) instead
 
-    @extend_schema(request=TOKEN_IN, responses=inline_serializer(
-        "TokenOut", {"token": serializers.CharField(help_text="shown once: keep it; it expires")}))
+    @extend_schema(
+        request=TOKEN_IN,
+        responses=inline_serializer(
+            "TokenOut", {"token": serializers.CharField(help_text="shown once: keep it; it expires")}
+        ),
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         username = str(request.data.get("username") or "")[:150]
         ip = client_ip(request._request)

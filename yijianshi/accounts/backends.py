@@ -16,8 +16,9 @@ from .services import realname_signin_record
 
 
 class RealNameBackend(BaseBackend):
-    def authenticate(self, request: HttpRequest | None, realname_claims: RealNameClaims | None = None,
-                     **kwargs: Any) -> User | None:
+    def authenticate(
+        self, request: HttpRequest | None, realname_claims: RealNameClaims | None = None, **kwargs: Any
+    ) -> User | None:
         if not isinstance(realname_claims, RealNameClaims):
             return None
         return realname_signin_record(claims=realname_claims)

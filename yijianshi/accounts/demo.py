@@ -47,22 +47,49 @@ def create_demo_accounts(region: str = "140524") -> list[tuple[str, str, str]]:
             TOTPDevice.objects.create(user=user, name=DEMO_DEVICE, confirmed=True)
         out.append((username, role, description))
 
-    profile("mother", Role.APPLICANT, "申请人 王芳（新生儿母亲）", name="王芳", id_number=MOTHER_ID,
-            phone="13800138000", email="wangfang@example.cn")
-    profile("father", Role.APPLICANT, "申请人 李强（新生儿父亲）", name="李强", id_number=FATHER_ID, phone="13900139000")
-    profile("enterprise", Role.APPLICANT, "企业法定代表人 赵敏（陵川县示例餐饮有限公司）", name="赵敏",
-            id_number=make_resident_id("140524", date(1988, 5, 20), 44), party_type=PartyType.ENTERPRISE,
-            enterprise_name="陵川县示例餐饮有限公司", enterprise_uscc=ENTERPRISE_USCC, phone="13700137000",
-            enterprise_role=EnterpriseRole.LEGAL_REPRESENTATIVE)
+    profile(
+        "mother",
+        Role.APPLICANT,
+        "申请人 王芳（新生儿母亲）",
+        name="王芳",
+        id_number=MOTHER_ID,
+        phone="13800138000",
+        email="wangfang@example.cn",
+    )
+    profile(
+        "father",
+        Role.APPLICANT,
+        "申请人 李强（新生儿父亲）",
+        name="李强",
+        id_number=FATHER_ID,
+        phone="13900139000",
+    )
+    profile(
+        "enterprise",
+        Role.APPLICANT,
+        "企业法定代表人 赵敏（陵川县示例餐饮有限公司）",
+        name="赵敏",
+        id_number=make_resident_id("140524", date(1988, 5, 20), 44),
+        party_type=PartyType.ENTERPRISE,
+        enterprise_name="陵川县示例餐饮有限公司",
+        enterprise_uscc=ENTERPRISE_USCC,
+        phone="13700137000",
+        enterprise_role=EnterpriseRole.LEGAL_REPRESENTATIVE,
+    )
     hall = ServicePoint.objects.filter(region__code=region, kind="hall").order_by("code").first()
     town = ServicePoint.objects.filter(region__code=region, kind="town_centre").order_by("code").first()
     if hall:
         profile("clerk", Role.CLERK, f"窗口工作人员（{hall.name}）", name="张敏", service_point=hall)
     if town:
         profile("clerk_town", Role.CLERK, f"窗口工作人员（{town.name}）", name="刘洋", service_point=town)
-    for code, username in (("health", "officer_health"), ("public_security", "officer_police"),
-                           ("hrss", "officer_hrss"), ("medical_security", "officer_medical"),
-                           ("civil_affairs", "officer_civil"), ("approval", "officer_approval")):
+    for code, username in (
+        ("health", "officer_health"),
+        ("public_security", "officer_police"),
+        ("hrss", "officer_hrss"),
+        ("medical_security", "officer_medical"),
+        ("civil_affairs", "officer_civil"),
+        ("approval", "officer_approval"),
+    ):
         dept = Department.objects.filter(region__code=region, code=code).first()
         if dept:
             profile(username, Role.OFFICER, f"部门审批人员（{dept.name}）", department=dept)

@@ -49,19 +49,26 @@ class Profile(models.Model):
     id_number = models.CharField(_("公民身份号码"), max_length=18, blank=True, db_index=True)
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
     email = models.EmailField(_("电子邮箱"), blank=True)
-    party_type = models.CharField(_("办事主体"), max_length=12, choices=PartyType.choices, default=PartyType.PERSON)
+    party_type = models.CharField(
+        _("办事主体"), max_length=12, choices=PartyType.choices, default=PartyType.PERSON
+    )
     enterprise_name = models.CharField(_("企业名称"), max_length=100, blank=True)
     enterprise_uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
-    enterprise_role = models.CharField(_("企业身份"), max_length=24, choices=EnterpriseRole.choices, blank=True)
+    enterprise_role = models.CharField(
+        _("企业身份"), max_length=24, choices=EnterpriseRole.choices, blank=True
+    )
     # real-name sign-in (docs/identity.md): the level of the last sign-in the identity service vouched for
-    assurance = models.CharField(_("认证等级"), max_length=12, choices=AssuranceLevel.choices,
-                                 default=AssuranceLevel.PASSWORD)
+    assurance = models.CharField(
+        _("认证等级"), max_length=12, choices=AssuranceLevel.choices, default=AssuranceLevel.PASSWORD
+    )
     realname_at = models.DateTimeField(_("最近实名登录时间"), null=True, blank=True)
     # staff: where the role applies
-    department = models.ForeignKey("catalog.Department", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="officers")
-    service_point = models.ForeignKey("catalog.ServicePoint", null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="clerks")
+    department = models.ForeignKey(
+        "catalog.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="officers"
+    )
+    service_point = models.ForeignKey(
+        "catalog.ServicePoint", null=True, blank=True, on_delete=models.PROTECT, related_name="clerks"
+    )
     is_department_head = models.BooleanField(_("部门负责人"), default=False)
     # 适老化 display preferences, remembered per user (the portal's header toggles)
     large_type = models.BooleanField(_("大字版"), default=False)
@@ -71,10 +78,14 @@ class Profile(models.Model):
         verbose_name = _("用户角色")
         verbose_name_plural = _("用户角色")
         constraints = [
-            models.CheckConstraint(condition=~models.Q(role="officer") | models.Q(department__isnull=False),
-                                   name="officer_has_department"),
-            models.CheckConstraint(condition=~models.Q(role="clerk") | models.Q(service_point__isnull=False),
-                                   name="clerk_has_service_point"),
+            models.CheckConstraint(
+                condition=~models.Q(role="officer") | models.Q(department__isnull=False),
+                name="officer_has_department",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="clerk") | models.Q(service_point__isnull=False),
+                name="clerk_has_service_point",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -95,8 +106,9 @@ class ApiToken(models.Model):
 
     digest = models.CharField(_("摘要"), max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("前缀"), max_length=8, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
-                             verbose_name=_("用户"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("用户")
+    )
     created = models.DateTimeField(_("签发时间"), default=timezone.now)
 
     class Meta:
@@ -114,19 +126,27 @@ class EnterpriseStaff(models.Model):
     enterprise_uscc = models.CharField(_("统一社会信用代码"), max_length=18)
     id_number = models.CharField(_("公民身份号码"), max_length=18)
     name = models.CharField(_("姓名"), max_length=50)
-    named_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("指定人"))
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("指定人")
+    )
     named_at = models.DateTimeField(_("指定时间"))
     active = models.BooleanField(_("有效"), default=True)
-    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("撤销人"))
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("撤销人"),
+    )
     removed_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("企业经办人")
         verbose_name_plural = _("企业经办人")
-        constraints = [models.UniqueConstraint(fields=["enterprise_uscc", "id_number"],
-                                               name="enterprise_staff_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise_uscc", "id_number"], name="enterprise_staff_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.enterprise_uscc})"

@@ -74,11 +74,17 @@ def _client_for(frozen: str) -> DjangoOAuth2App:
     discovery = c.get("discovery_url") or c["issuer"].rstrip("/") + "/.well-known/openid-configuration"
     oauth = OAuth()
     client: DjangoOAuth2App = oauth.register(
-        NAME, client_id=c["client_id"], client_secret=c.get("client_secret") or None,
+        NAME,
+        client_id=c["client_id"],
+        client_secret=c.get("client_secret") or None,
         server_metadata_url=None if explicit else discovery,
-        client_kwargs={"scope": c.get("scopes") or "openid", "code_challenge_method": "S256",
-                       "default_timeout": float(c.get("timeout") or 10)},
-        **metadata)
+        client_kwargs={
+            "scope": c.get("scopes") or "openid",
+            "code_challenge_method": "S256",
+            "default_timeout": float(c.get("timeout") or 10),
+        },
+        **metadata,
+    )
     return client
 
 
@@ -89,8 +95,11 @@ def client() -> DjangoOAuth2App:
 
 
 def _unavailable() -> ServiceUnavailable:
-    return ServiceUnavailable("identity_service_unavailable", "统一身份认证服务暂时无法访问，请稍后再试或使用账号密码登录",
-                              "The identity service cannot be reached just now; try again later")
+    return ServiceUnavailable(
+        "identity_service_unavailable",
+        "统一身份认证服务暂时无法访问，请稍后再试或使用账号密码登录",
+        "The identity service cannot be reached just now; try again later",
+    )
 
 
 def signin_redirect(request: HttpRequest, *, acting_as: str, next_url: str) -> HttpResponse:
@@ -118,29 +127,42 @@ def signin_complete(request: HttpRequest) -> Callback:
     state = request.GET.get("state") or ""
     started = app.framework.get_state_data(request.session, state) if state else None
     if not started:
-        raise DomainError("oidc_state_mismatch", "登录请求已失效或不是从本站发起的，请重新登录",
-                       "This sign-in was not started here or has expired; please sign in again")
+        raise DomainError(
+            "oidc_state_mismatch",
+            "登录请求已失效或不是从本站发起的，请重新登录",
+            "This sign-in was not started here or has expired; please sign in again",
+        )
     if request.GET.get("error"):
         app.framework.clear_state_data(request.session, state)
         raise DomainError("oidc_denied", "统一身份认证未完成登录", "The identity service did not sign you in")
-    checks = {"iss": {"essential": True, "values": [c["issuer"]]},
-              "aud": {"essential": True, "values": [c["client_id"]]}}
+    checks = {
+        "iss": {"essential": True, "values": [c["issuer"]]},
+        "aud": {"essential": True, "values": [c["client_id"]]},
+    }
     try:
         token = app.authorize_access_token(request, claims_options=checks)
         raw = dict(token.get("userinfo") or {})
         if not raw:
-            raise DomainError("oidc_no_id_token", "统一身份认证未返回身份令牌", "The identity service sent no ID token")
+            raise DomainError(
+                "oidc_no_id_token", "统一身份认证未返回身份令牌", "The identity service sent no ID token"
+            )
         if not raw.get(claim_names(c)["id_number"]) and app.load_server_metadata().get("userinfo_endpoint"):
             more = dict(app.userinfo(token=token))
             if more.get("sub") != raw.get("sub"):
-                raise DomainError("oidc_subject_mismatch", "统一身份认证返回的用户信息不属于登录者",
-                               "The identity service's user information is about someone else")
+                raise DomainError(
+                    "oidc_subject_mismatch",
+                    "统一身份认证返回的用户信息不属于登录者",
+                    "The identity service's user information is about someone else",
+                )
             raw = {**more, **raw}
     except (requests.ConnectionError, requests.Timeout):
         raise _unavailable() from None
     except (AuthlibBaseError, JoseError, requests.RequestException, ValueError, KeyError):
-        raise DomainError("oidc_token_invalid", "统一身份认证的身份令牌未通过校验，请重新登录",
-                       "The identity service's answer did not pass our checks; please sign in again") from None
+        raise DomainError(
+            "oidc_token_invalid",
+            "统一身份认证的身份令牌未通过校验，请重新登录",
+            "The identity service's answer did not pass our checks; please sign in again",
+        ) from None
     acting_as = str(started.get("acting_as") or PartyType.PERSON)
     claims = realname_claims_parse(raw, acting_as=acting_as, config=c)
     return Callback(claims=claims, acting_as=acting_as, next=str(started.get("next") or ""))

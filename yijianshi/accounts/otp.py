@@ -46,7 +46,9 @@ def totp_device_of(user: AbstractBaseUser | AnonymousUser) -> TOTPDevice | None:
     """The user's confirmed TOTP device (the newest, should there be several)."""
     if not user.is_authenticated:
         return None
-    device: TOTPDevice | None = TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).order_by("-pk").first()
+    device: TOTPDevice | None = (
+        TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).order_by("-pk").first()
+    )
     return device
 
 
@@ -64,13 +66,16 @@ def second_factor_required(view: Callable[..., HttpResponse]) -> Callable[..., H
         if second_factor_missing(request.user):
             return HttpResponseRedirect(second_factor_url(request, request.get_full_path()))
         return view(request, *args, **kwargs)
+
     return inner
 
 
 def _code(value: str) -> str:
     code = "".join((value or "").split())
     if not code:
-        raise DomainError("required", "请输入动态验证码", "Enter the code from your authenticator app", field="otp_token")
+        raise DomainError(
+            "required", "请输入动态验证码", "Enter the code from your authenticator app", field="otp_token"
+        )
     if not code.isdigit() or len(code) not in (6, 8):
         raise DomainError("otp_invalid", "动态验证码应为 6 位数字", "The code is 6 digits", field="otp_token")
     return code
@@ -79,8 +84,12 @@ def _code(value: str) -> str:
 def _throttled(device: TOTPDevice) -> None:
     allowed, _ = device.verify_is_allowed()
     if not allowed:
-        raise TooManyAttempts("otp_throttled", "验证码错误次数过多，请稍候再试",
-                              "Too many wrong codes; wait a moment and try again", field="otp_token")
+        raise TooManyAttempts(
+            "otp_throttled",
+            "验证码错误次数过多，请稍候再试",
+            "Too many wrong codes; wait a moment and try again",
+            field="otp_token",
+        )
 
 
 def totp_code_check(*, user: User, code: str) -> TOTPDevice:
@@ -88,15 +97,22 @@ def totp_code_check(*, user: User, code: str) -> TOTPDevice:
     TooManyAttempts (429) while the device is throttled after wrong codes."""
     device = totp_device_of(user)
     if device is None:
-        raise DomainError("second_factor_not_enrolled", "尚未设置动态验证码，请先在网页登录并完成设置",
-                          "No authenticator is set up yet: sign in on the web and set one up first",
-                          field="otp_token")
+        raise DomainError(
+            "second_factor_not_enrolled",
+            "尚未设置动态验证码，请先在网页登录并完成设置",
+            "No authenticator is set up yet: sign in on the web and set one up first",
+            field="otp_token",
+        )
     token = _code(code)
     _throttled(device)
     verified = django_otp.verify_token(user, device.persistent_id, token)
     if verified is None:
-        raise DomainError("otp_invalid", "动态验证码不正确或已使用", "The code is wrong or was already used",
-                          field="otp_token")
+        raise DomainError(
+            "otp_invalid",
+            "动态验证码不正确或已使用",
+            "The code is wrong or was already used",
+            field="otp_token",
+        )
     return verified
 
 
@@ -114,8 +130,11 @@ def totp_enrolment_device(*, user: User) -> TOTPDevice:
     """The device being set up (unconfirmed, made once); refused when the user already has a confirmed one: a
     password alone never adds a second device."""
     if totp_device_of(user) is not None:
-        raise DomainError("second_factor_enrolled", "已设置动态验证码；如需更换，请联系管理员",
-                          "An authenticator is already set up; ask an administrator to reset it")
+        raise DomainError(
+            "second_factor_enrolled",
+            "已设置动态验证码；如需更换，请联系管理员",
+            "An authenticator is already set up; ask an administrator to reset it",
+        )
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="default", confirmed=False)
@@ -130,8 +149,12 @@ def totp_enrolment_confirm(request: HttpRequest, *, code: str) -> None:
     token = _code(code)
     _throttled(device)
     if not device.verify_token(token):  # a failure is counted (the throttle) and kept
-        raise DomainError("otp_invalid", "动态验证码不正确，请核对手机时间后重试",
-                          "The code is wrong; check the phone's clock and try again", field="otp_token")
+        raise DomainError(
+            "otp_invalid",
+            "动态验证码不正确，请核对手机时间后重试",
+            "The code is wrong; check the phone's clock and try again",
+            field="otp_token",
+        )
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     django_otp.login(request, device)

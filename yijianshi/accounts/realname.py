@@ -25,9 +25,9 @@ from .models import AssuranceLevel, PartyType
 
 # our name -> the claim the service sends (the defaults are the names our test provider uses)
 CLAIMS = {
-    "id_number": "id_number",              # 公民身份号码
-    "name": "name",                        # 姓名
-    "assurance": "acr",                    # 认证等级 (OpenID Connect's Authentication Context Class Reference)
+    "id_number": "id_number",  # 公民身份号码
+    "name": "name",  # 姓名
+    "assurance": "acr",  # 认证等级 (OpenID Connect's Authentication Context Class Reference)
     "enterprise_uscc": "enterprise_uscc",  # 统一社会信用代码 of the enterprise the person signs in for
     "enterprise_name": "enterprise_name",  # 企业名称
     "enterprise_role": "enterprise_role",  # "legal_representative" when the person is the legal representative
@@ -77,12 +77,17 @@ def _text(raw: Mapping[str, Any], claim: str) -> str:
 
 
 def _missing(what_zh: str, what_en: str, claim: str) -> SignInRefused:
-    return SignInRefused("realname_claim_missing", f"统一身份认证未提供{what_zh}（{claim}），无法登录",
-                         f"The identity service did not send the {what_en} ({claim}); you cannot be signed in",
-                         field=claim)
+    return SignInRefused(
+        "realname_claim_missing",
+        f"统一身份认证未提供{what_zh}（{claim}），无法登录",
+        f"The identity service did not send the {what_en} ({claim}); you cannot be signed in",
+        field=claim,
+    )
 
 
-def realname_claims_parse(raw: Mapping[str, Any], *, acting_as: str, config: Mapping[str, Any]) -> RealNameClaims:
+def realname_claims_parse(
+    raw: Mapping[str, Any], *, acting_as: str, config: Mapping[str, Any]
+) -> RealNameClaims:
     """Our claims from the service's, checked; `acting_as` is the kind of sign-in the person chose (person or
     enterprise): enterprise claims are used only when asked for, and required then."""
     names = claim_names(config)
@@ -95,35 +100,55 @@ def realname_claims_parse(raw: Mapping[str, Any], *, acting_as: str, config: Map
     try:
         id_number = resident_id(number_raw, field=names["id_number"])
     except DomainError as exc:
-        raise SignInRefused("realname_id_number_invalid", f"统一身份认证提供的身份证号无效：{exc.detail.zh}",
-                            f"The identity number from the identity service is not valid: {exc.detail.en}",
-                            field=names["id_number"]) from None
+        raise SignInRefused(
+            "realname_id_number_invalid",
+            f"统一身份认证提供的身份证号无效：{exc.detail.zh}",
+            f"The identity number from the identity service is not valid: {exc.detail.en}",
+            field=names["id_number"],
+        ) from None
     name = _text(raw, names["name"])
     if not name:
         raise _missing("姓名", "name", names["name"])
     if len(name) > 50:
-        raise SignInRefused("realname_name_invalid", "统一身份认证提供的姓名过长",
-                            "The name from the identity service is too long", field=names["name"])
+        raise SignInRefused(
+            "realname_name_invalid",
+            "统一身份认证提供的姓名过长",
+            "The name from the identity service is too long",
+            field=names["name"],
+        )
     level_raw = _text(raw, names["assurance"])
     level = assurance_map(config).get(level_raw)
     if level is None:
-        raise SignInRefused("realname_assurance_unknown", f"未知的实名认证等级“{level_raw[:40]}”，无法登录",
-                            f"Unknown real-name assurance level '{level_raw[:40]}'; you cannot be signed in",
-                            field=names["assurance"])
+        raise SignInRefused(
+            "realname_assurance_unknown",
+            f"未知的实名认证等级“{level_raw[:40]}”，无法登录",
+            f"Unknown real-name assurance level '{level_raw[:40]}'; you cannot be signed in",
+            field=names["assurance"],
+        )
     enterprise = None
     if acting_as == PartyType.ENTERPRISE:
         uscc_raw = _text(raw, names["enterprise_uscc"])
         if not uscc_raw:
-            raise SignInRefused("not_a_representative", "统一身份认证未确认您可代表企业办事，请以个人身份登录",
-                                "The identity service did not confirm that you act for an enterprise; sign in as "
-                                "a person", field=names["enterprise_uscc"])
+            raise SignInRefused(
+                "not_a_representative",
+                "统一身份认证未确认您可代表企业办事，请以个人身份登录",
+                "The identity service did not confirm that you act for an enterprise; sign in as a person",
+                field=names["enterprise_uscc"],
+            )
         try:
             uscc = credit_code(uscc_raw, field=names["enterprise_uscc"])
         except DomainError as exc:
-            raise SignInRefused("realname_uscc_invalid", f"统一身份认证提供的统一社会信用代码无效：{exc.detail.zh}",
-                                f"The credit code from the identity service is not valid: {exc.detail.en}",
-                                field=names["enterprise_uscc"]) from None
+            raise SignInRefused(
+                "realname_uscc_invalid",
+                f"统一身份认证提供的统一社会信用代码无效：{exc.detail.zh}",
+                f"The credit code from the identity service is not valid: {exc.detail.en}",
+                field=names["enterprise_uscc"],
+            ) from None
         enterprise = EnterpriseClaims(
-            uscc=uscc, name=_text(raw, names["enterprise_name"])[:100],
-            legal_representative=_text(raw, names["enterprise_role"]) == LEGAL_REPRESENTATIVE)
-    return RealNameClaims(subject=subject, id_number=id_number, name=name, assurance=level, enterprise=enterprise)
+            uscc=uscc,
+            name=_text(raw, names["enterprise_name"])[:100],
+            legal_representative=_text(raw, names["enterprise_role"]) == LEGAL_REPRESENTATIVE,
+        )
+    return RealNameClaims(
+        subject=subject, id_number=id_number, name=name, assurance=level, enterprise=enterprise
+    )

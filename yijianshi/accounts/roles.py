@@ -25,8 +25,19 @@ from yijianshi.core.actor import STAFF_ROLES, Actor, Party
 
 from .models import PartyType, Profile, Role
 
-__all__ = ["STAFF_ROLES", "Actor", "ActorScopeMiddleware", "Party", "actor_of", "actor_scope", "needs_second_factor",
-           "party_of", "profile_of", "remember_profile", "second_factor_missing"]
+__all__ = [
+    "STAFF_ROLES",
+    "Actor",
+    "ActorScopeMiddleware",
+    "Party",
+    "actor_of",
+    "actor_scope",
+    "needs_second_factor",
+    "party_of",
+    "profile_of",
+    "remember_profile",
+    "second_factor_missing",
+]
 
 
 def party_of(profile: Profile) -> Party | None:
@@ -102,9 +113,15 @@ def actor_of(user: AbstractBaseUser | AnonymousUser | None) -> Actor:
     profile = profile_of(user.pk)
     if profile is None:
         return Actor(user_id=user.pk, role=None, user=user)
-    return Actor(user_id=user.pk, role=profile.role, department_id=profile.department_id,
-                 service_point_id=profile.service_point_id, is_department_head=profile.is_department_head,
-                 party=party_of(profile) if profile.role == Role.APPLICANT else None, user=user)
+    return Actor(
+        user_id=user.pk,
+        role=profile.role,
+        department_id=profile.department_id,
+        service_point_id=profile.service_point_id,
+        is_department_head=profile.is_department_head,
+        party=party_of(profile) if profile.role == Role.APPLICANT else None,
+        user=user,
+    )
 
 
 class ActorScopeMiddleware:

@@ -53,7 +53,9 @@ WINDOW_SECONDS = int(getattr(settings, "SIGNIN_WINDOW_SECONDS", 15 * 60))
 T = TypeVar("T")
 
 _shared = Quiet("the shared cache (sign-in counters)")
-_counters_local = LocMemCache("yijianshi-signin-local", {})  # this process's counters while the shared one is down
+_counters_local = LocMemCache(
+    "yijianshi-signin-local", {}
+)  # this process's counters while the shared one is down
 
 
 class TooManyAttempts(DomainError):
@@ -103,7 +105,8 @@ def signin_attempt_check(*, username: str, ip: str) -> None:
             "too_many_signin_attempts",
             f"登录失败次数过多，请 {minutes} 分钟后再试",
             f"Too many failed sign-in attempts; try again in {minutes} minutes",
-            field="username")
+            field="username",
+        )
 
 
 def signin_attempt_record(*, username: str, ip: str, succeeded: bool) -> None:
@@ -127,7 +130,9 @@ def signin_attempt_record(*, username: str, ip: str, succeeded: bool) -> None:
 
 # --- API tokens ---------------------------------------------------------------------------------------------
 
-TOKENS_PER_USER = 10  # a user's newest tokens (one per device or script); signing in again past that drops the oldest
+TOKENS_PER_USER = (
+    10  # a user's newest tokens (one per device or script); signing in again past that drops the oldest
+)
 
 
 def api_token_issue(*, user: AbstractBaseUser) -> str:
@@ -139,7 +144,9 @@ def api_token_issue(*, user: AbstractBaseUser) -> str:
     with transaction.atomic():
         ApiToken.objects.filter(user_id=user.pk, created__lte=expired).delete()
         ApiToken.objects.create(user_id=user.pk, digest=token_digest(raw), prefix=raw[:8])
-        kept = ApiToken.objects.filter(user_id=user.pk).order_by("-created", "-pk").values_list("pk", flat=True)
+        kept = (
+            ApiToken.objects.filter(user_id=user.pk).order_by("-created", "-pk").values_list("pk", flat=True)
+        )
         ApiToken.objects.filter(user_id=user.pk).exclude(pk__in=list(kept[:TOKENS_PER_USER])).delete()
     return raw
 
@@ -159,19 +166,33 @@ def realname_signin_record(*, claims: RealNameClaims) -> User:
         enterprise_role = ""
     else:
         party = {"party_type": PartyType.ENTERPRISE, "enterprise_uscc": enterprise.uscc}
-        enterprise_role = EnterpriseRole.LEGAL_REPRESENTATIVE if enterprise.legal_representative \
-            else EnterpriseRole.STAFF
-        if not enterprise.legal_representative and not EnterpriseStaff.objects.filter(
-                enterprise_uscc=enterprise.uscc, id_number=claims.id_number, active=True).exists():
+        enterprise_role = (
+            EnterpriseRole.LEGAL_REPRESENTATIVE if enterprise.legal_representative else EnterpriseRole.STAFF
+        )
+        if (
+            not enterprise.legal_representative
+            and not EnterpriseStaff.objects.filter(
+                enterprise_uscc=enterprise.uscc, id_number=claims.id_number, active=True
+            ).exists()
+        ):
             raise SignInRefused(
-                "enterprise_staff_not_named", "您不是该企业的法定代表人，也未被其指定为经办人，不能代表该企业办事",
+                "enterprise_staff_not_named",
+                "您不是该企业的法定代表人，也未被其指定为经办人，不能代表该企业办事",
                 "You are neither the enterprise's legal representative nor a staff member the representative has "
-                "named; you cannot act for this enterprise", field="enterprise_uscc")
-    matches = list(Profile.objects.select_for_update().select_related("user").filter(
-        role=Role.APPLICANT, id_number=claims.id_number, **party)[:2])
+                "named; you cannot act for this enterprise",
+                field="enterprise_uscc",
+            )
+    matches = list(
+        Profile.objects.select_for_update()
+        .select_related("user")
+        .filter(role=Role.APPLICANT, id_number=claims.id_number, **party)[:2]
+    )
     if len(matches) > 1:
-        raise SignInRefused("account_ambiguous", "该身份对应多个账户，请联系管理员",
-                            "More than one account has this identity; please contact the administrator")
+        raise SignInRefused(
+            "account_ambiguous",
+            "该身份对应多个账户，请联系管理员",
+            "More than one account has this identity; please contact the administrator",
+        )
     if matches:
         profile = matches[0]
         user = profile.user
@@ -199,16 +220,29 @@ def _legal_representative(actor: Actor) -> Profile:
     profile = None
     if actor.user_id is not None and actor.role == Role.APPLICANT:
         profile = Profile.objects.filter(user_id=actor.user_id).first()
-    if profile is None or profile.party_type != PartyType.ENTERPRISE or not profile.enterprise_uscc \
-            or profile.enterprise_role != EnterpriseRole.LEGAL_REPRESENTATIVE:
-        raise NotPermitted("not_legal_representative", "只有企业的法定代表人可以指定或撤销经办人",
-                            "Only the enterprise's legal representative can name or remove staff members")
+    if (
+        profile is None
+        or profile.party_type != PartyType.ENTERPRISE
+        or not profile.enterprise_uscc
+        or profile.enterprise_role != EnterpriseRole.LEGAL_REPRESENTATIVE
+    ):
+        raise NotPermitted(
+            "not_legal_representative",
+            "只有企业的法定代表人可以指定或撤销经办人",
+            "Only the enterprise's legal representative can name or remove staff members",
+        )
     return profile
 
 
 def _staff_accounts(uscc: str, id_number: str) -> list[int]:
-    return list(Profile.objects.filter(party_type=PartyType.ENTERPRISE, enterprise_uscc=uscc, id_number=id_number,
-                                       enterprise_role=EnterpriseRole.STAFF).values_list("user_id", flat=True))
+    return list(
+        Profile.objects.filter(
+            party_type=PartyType.ENTERPRISE,
+            enterprise_uscc=uscc,
+            id_number=id_number,
+            enterprise_role=EnterpriseRole.STAFF,
+        ).values_list("user_id", flat=True)
+    )
 
 
 @transaction.atomic
@@ -223,14 +257,25 @@ def enterprise_staff_name(*, actor: Actor, id_number: str, name: str) -> Enterpr
     if len(name) > 50:
         raise DomainError("too_long", "姓名最多 50 个字", "The name is at most 50 characters", field="name")
     if number == representative.id_number:
-        raise DomainError("already_representative", "法定代表人无需指定为经办人",
-                          "The legal representative needs no naming", field="id_number")
+        raise DomainError(
+            "already_representative",
+            "法定代表人无需指定为经办人",
+            "The legal representative needs no naming",
+            field="id_number",
+        )
     now = timezone.now()
     record, created = EnterpriseStaff.objects.select_for_update().get_or_create(
-        enterprise_uscc=representative.enterprise_uscc, id_number=number,
-        defaults={"name": name, "named_by_id": representative.user_id, "named_at": now})
+        enterprise_uscc=representative.enterprise_uscc,
+        id_number=number,
+        defaults={"name": name, "named_by_id": representative.user_id, "named_at": now},
+    )
     if not created:
-        record.name, record.named_by_id, record.named_at, record.active = name, representative.user_id, now, True
+        record.name, record.named_by_id, record.named_at, record.active = (
+            name,
+            representative.user_id,
+            now,
+            True,
+        )
         record.removed_by, record.removed_at = None, None
         record.save()
     User.objects.filter(pk__in=_staff_accounts(record.enterprise_uscc, number)).update(is_active=True)
@@ -242,11 +287,16 @@ def enterprise_staff_remove(*, actor: Actor, staff_id: int) -> EnterpriseStaff:
     """The legal representative removes a staff member they named: the staff member's account for the enterprise
     is switched off at once."""
     representative = _legal_representative(actor)
-    record = EnterpriseStaff.objects.select_for_update().filter(
-        pk=staff_id, enterprise_uscc=representative.enterprise_uscc, active=True).first()
+    record = (
+        EnterpriseStaff.objects.select_for_update()
+        .filter(pk=staff_id, enterprise_uscc=representative.enterprise_uscc, active=True)
+        .first()
+    )
     if record is None:
         raise NotFound("not_found", "没有这位经办人", "No such staff member", field="staff")
     record.active, record.removed_by_id, record.removed_at = False, representative.user_id, timezone.now()
     record.save()
-    User.objects.filter(pk__in=_staff_accounts(record.enterprise_uscc, record.id_number)).update(is_active=False)
+    User.objects.filter(pk__in=_staff_accounts(record.enterprise_uscc, record.id_number)).update(
+        is_active=False
+    )
     return record

@@ -49,8 +49,13 @@ from .services import (
 
 ASSURANCE_SESSION_KEY = "assurance"  # the level of this session's sign-in (AssuranceLevel)
 
-LANDING = {Role.APPLICANT: "/me/", Role.CLERK: "/workbench/window/", Role.OFFICER: "/workbench/department/",
-           Role.ADMIN: "/workbench/admin/", Role.AUDITOR: "/workbench/admin/"}
+LANDING = {
+    Role.APPLICANT: "/me/",
+    Role.CLERK: "/workbench/window/",
+    Role.OFFICER: "/workbench/department/",
+    Role.ADMIN: "/workbench/admin/",
+    Role.AUDITOR: "/workbench/admin/",
+}
 
 
 def landing_for(request: HttpRequest) -> str:
@@ -58,8 +63,9 @@ def landing_for(request: HttpRequest) -> str:
 
 
 def _safe_next(request: HttpRequest, value: str) -> str | None:
-    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return value
     return None
 
@@ -70,8 +76,11 @@ def signin(request: HttpRequest) -> HttpResponse:
     errors: dict[str, DomainError] = {}
     status = 200
     if request.method == "POST":
-        values = {"username": request.POST.get("username", "").strip()[:150],
-                  "acting_as": request.POST.get("acting_as", ""), "next": request.POST.get("next", "")}
+        values = {
+            "username": request.POST.get("username", "").strip()[:150],
+            "acting_as": request.POST.get("acting_as", ""),
+            "next": request.POST.get("next", ""),
+        }
         password = request.POST.get("password", "")
         ip = client_ip(request)
         try:
@@ -83,19 +92,33 @@ def signin(request: HttpRequest) -> HttpResponse:
             user = authenticate(request, username=values["username"], password=password)
             signin_attempt_record(username=values["username"], ip=ip, succeeded=user is not None)
             if user is None:
-                raise DomainError("invalid_credentials", "用户名或密码不正确", "Wrong username or password",
-                                  field="password")
+                raise DomainError(
+                    "invalid_credentials",
+                    "用户名或密码不正确",
+                    "Wrong username or password",
+                    field="password",
+                )
             profile = Profile.objects.filter(user=user).first()
             if values["acting_as"] == PartyType.ENTERPRISE and (
-                    profile is None or profile.party_type != PartyType.ENTERPRISE):
-                raise DomainError("not_a_representative", "该账户未登记为企业经办人，请以个人身份登录",
-                                  "This account does not represent an enterprise; sign in as a person",
-                                  field="acting_as")
-            if values["acting_as"] == PartyType.PERSON and profile is not None \
-                    and profile.party_type == PartyType.ENTERPRISE:
-                raise DomainError("enterprise_account", "该账户是企业经办人账户，请选择“企业经办人”",
-                                  "This is an enterprise representative's account; choose 'enterprise'",
-                                  field="acting_as")
+                profile is None or profile.party_type != PartyType.ENTERPRISE
+            ):
+                raise DomainError(
+                    "not_a_representative",
+                    "该账户未登记为企业经办人，请以个人身份登录",
+                    "This account does not represent an enterprise; sign in as a person",
+                    field="acting_as",
+                )
+            if (
+                values["acting_as"] == PartyType.PERSON
+                and profile is not None
+                and profile.party_type == PartyType.ENTERPRISE
+            ):
+                raise DomainError(
+                    "enterprise_account",
+                    "该账户是企业经办人账户，请选择“企业经办人”",
+                    "This is an enterprise representative's account; choose 'enterprise'",
+                    field="acting_as",
+                )
             _login(request, user, profile, assurance=AssuranceLevel.PASSWORD)
             next_url = _safe_next(request, values["next"]) or ""
             if needs_second_factor(user):  # staff: the code before anything else
@@ -107,9 +130,12 @@ def signin(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             errors[exc.detail.field or "username"] = exc
             status = 400
-    return render(request, "accounts/login.html", {
-        "values": values, "errors": {k: v.detail for k, v in errors.items()}, "realname": oidc.enabled()},
-        status=status)
+    return render(
+        request,
+        "accounts/login.html",
+        {"values": values, "errors": {k: v.detail for k, v in errors.items()}, "realname": oidc.enabled()},
+        status=status,
+    )
 
 
 def _login(request: HttpRequest, user: User, profile: Profile | None, *, assurance: str) -> None:
@@ -123,7 +149,9 @@ def _login(request: HttpRequest, user: User, profile: Profile | None, *, assuran
 
 
 def _refused(request: HttpRequest, exc: DomainError, *, sign_in: bool = True) -> HttpResponse:
-    return render(request, "accounts/refused.html", {"error": exc.detail, "sign_in": sign_in}, status=exc.status)
+    return render(
+        request, "accounts/refused.html", {"error": exc.detail, "sign_in": sign_in}, status=exc.status
+    )
 
 
 # ------------------------------------------------------------------------------------------------ real-name sign-in
@@ -134,10 +162,13 @@ def oidc_start(request: HttpRequest) -> HttpResponse:
     """To the identity service: ?acting_as=person|enterprise, ?next= (a path of this site)."""
     if not oidc.enabled():
         raise Http404("real-name sign-in is not configured")
-    acting_as = PartyType.ENTERPRISE if request.GET.get("acting_as") == PartyType.ENTERPRISE else PartyType.PERSON
+    acting_as = (
+        PartyType.ENTERPRISE if request.GET.get("acting_as") == PartyType.ENTERPRISE else PartyType.PERSON
+    )
     try:
-        return oidc.signin_redirect(request, acting_as=acting_as,
-                                    next_url=_safe_next(request, request.GET.get("next", "")) or "")
+        return oidc.signin_redirect(
+            request, acting_as=acting_as, next_url=_safe_next(request, request.GET.get("next", "")) or ""
+        )
     except DomainError as exc:
         return _refused(request, exc)
 
@@ -152,7 +183,9 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
         done = oidc.signin_complete(request)
         user = authenticate(request, realname_claims=done.claims)
         if user is None:  # no backend took the claims: a settings mistake, said plainly rather than a 500
-            raise DomainError("realname_backend_missing", "实名登录未启用", "Real-name sign-in is not enabled")
+            raise DomainError(
+                "realname_backend_missing", "实名登录未启用", "Real-name sign-in is not enabled"
+            )
     except DomainError as exc:
         return _refused(request, exc)
     _login(request, user, Profile.objects.filter(user=user).first(), assurance=done.claims.assurance)
@@ -163,8 +196,9 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
 
 
 def _after_second_factor(request: HttpRequest) -> HttpResponse:
-    return HttpResponseRedirect(_safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
-                                or landing_for(request))
+    return HttpResponseRedirect(
+        _safe_next(request, request.POST.get("next") or request.GET.get("next", "")) or landing_for(request)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -184,9 +218,17 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             return _after_second_factor(request)
         except DomainError as exc:
             error, status = exc.detail, exc.status
-    return render(request, "accounts/otp_verify.html", {
-        "error": error, "next": request.POST.get("next") or request.GET.get("next", ""),
-        "demo": device.name == DEMO_DEVICE, "username": request.user.get_username()}, status=status)
+    return render(
+        request,
+        "accounts/otp_verify.html",
+        {
+            "error": error,
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+            "demo": device.name == DEMO_DEVICE,
+            "username": request.user.get_username(),
+        },
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -209,10 +251,17 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             error, status = exc.detail, exc.status
     device = totp_enrolment_device(user=user)
     secret = _base32(device.bin_key)
-    return render(request, "accounts/otp_setup.html", {
-        "error": error, "next": request.POST.get("next") or request.GET.get("next", ""),
-        "qr": segno.make(device.config_url, error="m").svg_inline(scale=4, title="TOTP"),
-        "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))}, status=status)
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "error": error,
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+            "qr": segno.make(device.config_url, error="m").svg_inline(scale=4, title="TOTP"),
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        },
+        status=status,
+    )
 
 
 def _base32(key: bytes) -> str:
@@ -230,9 +279,15 @@ def enterprise_staff(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     profile = Profile.objects.filter(user=user).first()
     if profile is None or profile.enterprise_role != EnterpriseRole.LEGAL_REPRESENTATIVE:
-        return _refused(request, NotPermitted("not_legal_representative", "只有企业的法定代表人可以管理经办人",
-                                              "Only the enterprise's legal representative manages its staff members"),
-                        sign_in=False)
+        return _refused(
+            request,
+            NotPermitted(
+                "not_legal_representative",
+                "只有企业的法定代表人可以管理经办人",
+                "Only the enterprise's legal representative manages its staff members",
+            ),
+            sign_in=False,
+        )
     errors: dict[str, Any] = {}
     values = {"id_number": "", "name": ""}
     status = 200
@@ -245,18 +300,29 @@ def enterprise_staff(request: HttpRequest) -> HttpResponse:
                     staff_id = 0
                 enterprise_staff_remove(actor=actor_of(user), staff_id=staff_id)
             else:
-                values = {"id_number": request.POST.get("id_number", "").strip()[:30],
-                          "name": request.POST.get("name", "").strip()[:60]}
-                enterprise_staff_name(actor=actor_of(user), id_number=values["id_number"], name=values["name"])
+                values = {
+                    "id_number": request.POST.get("id_number", "").strip()[:30],
+                    "name": request.POST.get("name", "").strip()[:60],
+                }
+                enterprise_staff_name(
+                    actor=actor_of(user), id_number=values["id_number"], name=values["name"]
+                )
             return HttpResponseRedirect(request.path)
         except DomainError as exc:
             errors[exc.detail.field or "form"] = exc.detail
             status = exc.status
-    staff = [{"pk": s.pk, "name": s.name, "id_number": mask(s.id_number), "named_at": s.named_at}
-             for s in EnterpriseStaff.objects.filter(enterprise_uscc=profile.enterprise_uscc, active=True)
-             .order_by("named_at")]
-    return render(request, "accounts/enterprise_staff.html", {
-        "profile": profile, "staff": staff, "errors": errors, "values": values}, status=status)
+    staff = [
+        {"pk": s.pk, "name": s.name, "id_number": mask(s.id_number), "named_at": s.named_at}
+        for s in EnterpriseStaff.objects.filter(
+            enterprise_uscc=profile.enterprise_uscc, active=True
+        ).order_by("named_at")
+    ]
+    return render(
+        request,
+        "accounts/enterprise_staff.html",
+        {"profile": profile, "staff": staff, "errors": errors, "values": values},
+        status=status,
+    )
 
 
 @require_POST

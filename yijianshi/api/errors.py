@@ -45,8 +45,9 @@ _DRF_MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def _body(code: str, zh: str, en: str, field: str | None = None, errors: list[dict[str, Any]] | None = None
-          ) -> dict[str, Any]:
+def _body(
+    code: str, zh: str, en: str, field: str | None = None, errors: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     body: dict[str, Any] = {"code": code, "message": {"zh-hans": zh, "en": en}}
     if field:
         body["field"] = field
@@ -94,12 +95,22 @@ _VALIDATION: dict[str, tuple[str, str]] = {
     "empty": ("不能为空", "May not be empty"),
     "null_characters_not_allowed": ("不能含有空字符", "May not contain NUL"),
     "surrogate_characters_not_allowed": ("不能含有孤立代理项字符", "May not contain lone surrogates"),
-    "invalid_characters": ("不能含有控制字符或文字方向控制字符", "May not contain control or text-direction characters"),
-    "invisible_characters": ("姓名不能含有零宽或不可见的格式字符",
-                             "A name may not contain zero-width or invisible formatting characters"),
+    "invalid_characters": (
+        "不能含有控制字符或文字方向控制字符",
+        "May not contain control or text-direction characters",
+    ),
+    "invisible_characters": (
+        "姓名不能含有零宽或不可见的格式字符",
+        "A name may not contain zero-width or invisible formatting characters",
+    ),
 }
-_LIMITED = {"max_length": ("最多", "at most"), "min_length": ("至少", "at least"), "max_value": ("最大", "at most"),
-            "min_value": ("最小", "at least"), "max_digits": ("最多", "at most")}
+_LIMITED = {
+    "max_length": ("最多", "at most"),
+    "min_length": ("至少", "at least"),
+    "max_value": ("最大", "at most"),
+    "min_value": ("最小", "at least"),
+    "max_digits": ("最多", "at most"),
+}
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
@@ -116,13 +127,23 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(exc.as_dict(), status=exc.status)
     if isinstance(exc, RequestDataTooBig):  # raised by Django when the view first reads the body
         mib = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024):g}"
-        return Response(_body("request_too_large", f"请求内容超过 {mib} MB 上限，未处理",
-                              f"The request body is larger than the {mib} MiB limit; nothing was done"),
-                        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        return Response(
+            _body(
+                "request_too_large",
+                f"请求内容超过 {mib} MB 上限，未处理",
+                f"The request body is larger than the {mib} MiB limit; nothing was done",
+            ),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
-        return Response(_body("request_too_large", "请求包含的字段或文件过多，未处理",
-                              "The request has too many fields or files; nothing was done"),
-                        status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            _body(
+                "request_too_large",
+                "请求包含的字段或文件过多，未处理",
+                "The request has too many fields or files; nothing was done",
+            ),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -133,12 +154,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         errors = _flatten(exc.detail)
         first = errors[0] if errors else _body("invalid", "输入有误", "Invalid input")
-        response.data = _body("invalid_input", "请求内容有误：" + first["message"]["zh-hans"],
-                              "Invalid input: " + first["message"]["en"], first.get("field"), errors)
+        response.data = _body(
+            "invalid_input",
+            "请求内容有误：" + first["message"]["zh-hans"],
+            "Invalid input: " + first["message"]["en"],
+            first.get("field"),
+            errors,
+        )
         response.status_code = status.HTTP_400_BAD_REQUEST
         return response
     code = exc.default_code if isinstance(exc, exceptions.APIException) else "error"
-    specific = getattr(getattr(exc, "detail", None), "code", None)  # e.g. token_expired, raised with its own code
+    specific = getattr(
+        getattr(exc, "detail", None), "code", None
+    )  # e.g. token_expired, raised with its own code
     if specific in _DRF_MESSAGES:
         code = specific
     zh, en = _DRF_MESSAGES.get(str(code), ("请求有误", str(getattr(exc, "detail", "Bad request"))))
@@ -146,7 +174,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-def error_response(code: str, zh: str, en: str, *, field: str | None = None, status: int = 400) -> JsonResponse:
+def error_response(
+    code: str, zh: str, en: str, *, field: str | None = None, status: int = 400
+) -> JsonResponse:
     """The structured body outside DRF (Django's handlers, middleware)."""
     return JsonResponse(_body(code, zh, en, field), status=status, json_dumps_params={"ensure_ascii": False})
 
@@ -162,9 +192,11 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 RETRY_AFTER_SECONDS = 5
-_UNAVAILABLE = ("服务暂时不可用（数据库无响应），本次请求未保存任何内容，请稍后重试",
-                "The service is briefly unavailable (the database did not answer); nothing of this request was "
-                "saved: try again shortly")
+_UNAVAILABLE = (
+    "服务暂时不可用（数据库无响应），本次请求未保存任何内容，请稍后重试",
+    "The service is briefly unavailable (the database did not answer); nothing of this request was "
+    "saved: try again shortly",
+)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -174,11 +206,19 @@ def server_error(request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/api/"):
             response: HttpResponse = error_response("database_unavailable", zh, en, status=503)
         else:
-            response = HttpResponse(f'<!doctype html><html lang="zh-hans"><title>503</title><p>{zh}</p>'
-                                    f'<p lang="en">{en}</p></html>', status=503, content_type="text/html; charset=utf-8")
+            response = HttpResponse(
+                f'<!doctype html><html lang="zh-hans"><title>503</title><p>{zh}</p>'
+                f'<p lang="en">{en}</p></html>',
+                status=503,
+                content_type="text/html; charset=utf-8",
+            )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     if request.path.startswith("/api/"):
-        return error_response("server_error", "服务器内部错误，已记录，请稍后重试",
-                              "Internal server error; it was logged: try again later", status=500)
+        return error_response(
+            "server_error",
+            "服务器内部错误，已记录，请稍后重试",
+            "Internal server error; it was logged: try again later",
+            status=500,
+        )
     return defaults.server_error(request)

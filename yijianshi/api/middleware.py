@@ -42,5 +42,9 @@ class NulRefusalMiddleware:
             return self.get_response(request)
         if not request.path.startswith("/api/"):
             return defaults.bad_request(request, SuspiciousOperation(f"NUL in {name}"))
-        return error_response("invalid_characters", f"“{name}”含有空字符（U+0000）", f"'{name}' contains NUL (U+0000)",
-                              field=name)
+        return error_response(
+            "invalid_characters",
+            f"“{name}”含有空字符（U+0000）",
+            f"'{name}' contains NUL (U+0000)",
+            field=name,
+        )

@@ -28,8 +28,12 @@ def _whole(request: Request, name: str, *, least: int, most: int) -> int | None:
     if text is None or text == "":
         return None
     if not (text.isascii() and text.isdigit()) or (len(text) < _DIGITS and int(text) < least):
-        raise DomainError("invalid_page_parameter", f"分页参数“{name}”应为不小于 {least} 的整数",
-                          f"The paging parameter '{name}' must be a whole number of at least {least}", field=name)
+        raise DomainError(
+            "invalid_page_parameter",
+            f"分页参数“{name}”应为不小于 {least} 的整数",
+            f"The paging parameter '{name}' must be a whole number of at least {least}",
+            field=name,
+        )
     return most if len(text) >= _DIGITS else min(int(text), most)
 
 

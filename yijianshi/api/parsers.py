@@ -29,8 +29,12 @@ def _path(parent: str, key: object) -> str:
 
 
 def _too_deep(path: str) -> DomainError:
-    return DomainError("too_deep", f"请求内容嵌套超过 {MAX_DEPTH} 层", f"The body nests deeper than {MAX_DEPTH} levels",
-                       field=path or None)
+    return DomainError(
+        "too_deep",
+        f"请求内容嵌套超过 {MAX_DEPTH} 层",
+        f"The body nests deeper than {MAX_DEPTH} levels",
+        field=path or None,
+    )
 
 
 def _check(data: Any) -> None:
@@ -39,13 +43,20 @@ def _check(data: Any) -> None:
         path, value, depth = stack.pop()
         if isinstance(value, str):
             if unstorable(value):
-                raise DomainError("invalid_characters", "含有无法保存的字符（空字符或孤立代理项）",
-                                  "contains a character that cannot be stored (NUL or a lone surrogate)",
-                                  field=path or None)
+                raise DomainError(
+                    "invalid_characters",
+                    "含有无法保存的字符（空字符或孤立代理项）",
+                    "contains a character that cannot be stored (NUL or a lone surrogate)",
+                    field=path or None,
+                )
             continue
         if isinstance(value, float) and not math.isfinite(value):
-            raise DomainError("invalid_number", "数值超出范围", "The number is out of range (not finite)",
-                              field=path or None)
+            raise DomainError(
+                "invalid_number",
+                "数值超出范围",
+                "The number is out of range (not finite)",
+                field=path or None,
+            )
         if not isinstance(value, (Mapping, list)):
             continue
         if depth >= MAX_DEPTH:
@@ -53,17 +64,21 @@ def _check(data: Any) -> None:
         if isinstance(value, Mapping):
             for key, item in value.items():
                 if unstorable(key):
-                    raise DomainError("invalid_characters", "字段名含有无法保存的字符（空字符或孤立代理项）",
-                                      "A key contains a character that cannot be stored (NUL or a lone surrogate)",
-                                      field=_path(path, key))
+                    raise DomainError(
+                        "invalid_characters",
+                        "字段名含有无法保存的字符（空字符或孤立代理项）",
+                        "A key contains a character that cannot be stored (NUL or a lone surrogate)",
+                        field=_path(path, key),
+                    )
                 stack.append((_path(path, key), item, depth + 1))
         else:
             stack.extend((_path(path, i), item, depth + 1) for i, item in enumerate(value))
 
 
 class JSONParser(parsers.JSONParser):
-    def parse(self, stream: IO[Any], media_type: str | None = None,
-              parser_context: Mapping[str, Any] | None = None) -> Any:
+    def parse(
+        self, stream: IO[Any], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
+    ) -> Any:
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:  # the decoder's own stack, on a body like [[[[…]]]]

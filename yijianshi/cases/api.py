@@ -54,8 +54,14 @@ def _application(request: Request, number: str) -> Application:
     return get_object_or_404(visible_applications(_actor(request)), number=number)
 
 
-def _detail(request: Request, app: Application, code: int = status.HTTP_200_OK, *, fresh: bool = False,
-            uploads: bool = True) -> Response:
+def _detail(
+    request: Request,
+    app: Application,
+    code: int = status.HTTP_200_OK,
+    *,
+    fresh: bool = False,
+    uploads: bool = True,
+) -> Response:
     """The application as ApplicationOut. `fresh`: the instance the service has just created and saved (its
     bundle and service point attached) is serialised as it is — it has no item cases yet (they are made at
     intake), and its uploads are read only if the request attached some (`uploads`); otherwise it is read
@@ -68,8 +74,11 @@ def _detail(request: Request, app: Application, code: int = status.HTTP_200_OK, 
             known["uploads"] = Upload.objects.none()
         app.__dict__.setdefault("_prefetched_objects_cache", {}).update(known)
     else:
-        app = Application.objects.select_related("bundle", "service_point").prefetch_related(
-            "item_cases__department", "uploads").get(pk=app.pk)
+        app = (
+            Application.objects.select_related("bundle", "service_point")
+            .prefetch_related("item_cases__department", "uploads")
+            .get(pk=app.pk)
+        )
     scope = application_scope(_actor(request), app)
     return Response(s.ApplicationOut(app, context={"scope": scope}).data, status=code)
 
@@ -83,22 +92,41 @@ class ApplicationListApi(GenericAPIView[Application]):
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(s.ApplicationListOut(page, many=True).data)
 
-    @extend_schema(request=s.SubmitRequest, responses={201: s.ApplicationOut},
-                   parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)])
+    @extend_schema(
+        request=s.SubmitRequest,
+        responses={201: s.ApplicationOut},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+    )
     def post(self, request: Request) -> Response:
         actor = _actor(request)
         if actor.role not in (Role.APPLICANT, Role.CLERK):  # 403 before the body is judged
-            raise Forbidden("forbidden_role", "只有申请人或窗口工作人员可以提交申请",
-                            "Only applicants and window clerks can submit applications")
+            raise Forbidden(
+                "forbidden_role",
+                "只有申请人或窗口工作人员可以提交申请",
+                "Only applicants and window clerks can submit applications",
+            )
         data = _parse(s.SubmitRequest, request)
         result = services.application_submit(
-            actor=actor, bundle_code=data["bundle"], form=data["form"], answers=data.get("answers"),
-            channel=Channel.WINDOW if actor.role == Role.CLERK else data["channel"], service_point=data.get("service_point") or None,
-            materials=data.get("materials", []), tolerated=data.get("tolerated", []),
-            commitments=data.get("commitments", []), on_behalf_of=data.get("on_behalf_of"),
-            idempotency_key=request.headers.get("Idempotency-Key"), uploads=data.get("uploads", []))
-        response = _detail(request, result.application, status.HTTP_201_CREATED, fresh=not result.replayed,
-                           uploads=bool(data.get("uploads")))
+            actor=actor,
+            bundle_code=data["bundle"],
+            form=data["form"],
+            answers=data.get("answers"),
+            channel=Channel.WINDOW if actor.role == Role.CLERK else data["channel"],
+            service_point=data.get("service_point") or None,
+            materials=data.get("materials", []),
+            tolerated=data.get("tolerated", []),
+            commitments=data.get("commitments", []),
+            on_behalf_of=data.get("on_behalf_of"),
+            idempotency_key=request.headers.get("Idempotency-Key"),
+            uploads=data.get("uploads", []),
+        )
+        response = _detail(
+            request,
+            result.application,
+            status.HTTP_201_CREATED,
+            fresh=not result.replayed,
+            uploads=bool(data.get("uploads")),
+        )
         if result.replayed:
             response["Idempotent-Replayed"] = "true"
         return response
@@ -122,9 +150,12 @@ class ApplicationIntakeApi(APIView):
     @extend_schema(request=s.IntakeRequest, responses=s.ApplicationOut)
     def post(self, request: Request, number: str) -> Response:
         data = _parse(s.IntakeRequest, request)
-        app = services.application_intake(application=_application(request, number), actor=_actor(request),
-                                          problems=data.get("problems", []),
-                                          expected_version=data.get("expected_version"))
+        app = services.application_intake(
+            application=_application(request, number),
+            actor=_actor(request),
+            problems=data.get("problems", []),
+            expected_version=data.get("expected_version"),
+        )
         return _detail(request, app)
 
 
@@ -132,10 +163,14 @@ class ApplicationSupplementApi(APIView):
     @extend_schema(request=s.SupplementRequest, responses=s.ApplicationOut)
     def post(self, request: Request, number: str) -> Response:
         data = _parse(s.SupplementRequest, request)
-        app = services.application_supplement(application=_application(request, number), actor=_actor(request),
-                                              form=data.get("form"), materials=data.get("materials", []),
-                                              expected_version=data.get("expected_version"),
-                                              uploads=data.get("uploads", []))
+        app = services.application_supplement(
+            application=_application(request, number),
+            actor=_actor(request),
+            form=data.get("form"),
+            materials=data.get("materials", []),
+            expected_version=data.get("expected_version"),
+            uploads=data.get("uploads", []),
+        )
         return _detail(request, app)
 
 
@@ -143,8 +178,12 @@ class ApplicationWithdrawApi(APIView):
     @extend_schema(request=s.WithdrawRequest, responses=s.ApplicationOut)
     def post(self, request: Request, number: str) -> Response:
         data = _parse(s.WithdrawRequest, request)
-        app = services.application_withdraw(application=_application(request, number), actor=_actor(request),
-                                            reason=data.get("reason", ""), expected_version=data.get("expected_version"))
+        app = services.application_withdraw(
+            application=_application(request, number),
+            actor=_actor(request),
+            reason=data.get("reason", ""),
+            expected_version=data.get("expected_version"),
+        )
         return _detail(request, app)
 
 
@@ -152,17 +191,25 @@ class ApplicationDeliverApi(APIView):
     @extend_schema(request=s.DeliverRequest, responses=s.ApplicationOut)
     def post(self, request: Request, number: str) -> Response:
         data = _parse(s.DeliverRequest, request)
-        app = services.application_deliver(application=_application(request, number), actor=_actor(request),
-                                           method=data["method"], tracking_number=data.get("tracking_number", ""),
-                                           address=data.get("address", ""), item_cases=data.get("item_cases"),
-                                           expected_version=data.get("expected_version"))
+        app = services.application_deliver(
+            application=_application(request, number),
+            actor=_actor(request),
+            method=data["method"],
+            tracking_number=data.get("tracking_number", ""),
+            address=data.get("address", ""),
+            item_cases=data.get("item_cases"),
+            expected_version=data.get("expected_version"),
+        )
         return _detail(request, app)
 
 
 class ApplicationArchiveApi(APIView):
     @extend_schema(request=None, responses=s.ApplicationOut)
     def post(self, request: Request, number: str) -> Response:
-        return _detail(request, services.application_archive(application=_application(request, number), actor=_actor(request)))
+        return _detail(
+            request,
+            services.application_archive(application=_application(request, number), actor=_actor(request)),
+        )
 
 
 class ToleratedReceiveApi(APIView):
@@ -202,16 +249,26 @@ class DocumentPdfApi(APIView):
 class ItemCaseListApi(GenericAPIView[ItemCase]):
     serializer_class = s.ItemCaseOut
 
-    @extend_schema(parameters=[OpenApiParameter("overdue", bool), OpenApiParameter(
-        "status", str, description="without it: the open item cases (the queue), overdue first, then by the running "
-        "deadline; a state (e.g. approved): those in it, by decision deadline; 'all': every one, newest first")],
-        responses=s.ItemCaseOut(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("overdue", bool),
+            OpenApiParameter(
+                "status",
+                str,
+                description="without it: the open item cases (the queue), overdue first, then by the running "
+                "deadline; a state (e.g. approved): those in it, by decision deadline; 'all': every one, newest first",
+            ),
+        ],
+        responses=s.ItemCaseOut(many=True),
+    )
     def get(self, request: Request) -> Response:
         """A department's item cases (selectors.item_cases_for)."""
         overdue = request.query_params.get("overdue")
-        qs = selectors.item_cases_for(_actor(request),
-                                      overdue=None if overdue is None else overdue.lower() in ("1", "true", "yes"),
-                                      status=request.query_params.get("status") or None)
+        qs = selectors.item_cases_for(
+            _actor(request),
+            overdue=None if overdue is None else overdue.lower() in ("1", "true", "yes"),
+            status=request.query_params.get("status") or None,
+        )
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(s.ItemCaseOut(page, many=True).data)
 
@@ -219,8 +276,9 @@ class ItemCaseListApi(GenericAPIView[ItemCase]):
 class ItemCaseDetailApi(APIView):
     @extend_schema(responses=s.ItemCaseOut)
     def get(self, request: Request, pk: int) -> Response:
-        case = get_object_or_404(visible_item_cases(_actor(request)).select_related("application", "department"),
-                                 pk=pk)
+        case = get_object_or_404(
+            visible_item_cases(_actor(request)).select_related("application", "department"), pk=pk
+        )
         return Response(s.ItemCaseOut(case).data)
 
 
@@ -229,10 +287,18 @@ class ItemCaseTransitionApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         data = _parse(s.TransitionRequest, request)
         case = get_object_or_404(visible_item_cases(_actor(request)), pk=pk)
-        case = services.item_case_transition(item_case=case, actor=_actor(request), action=data["action"],
-                                             expected_version=data["expected_version"], reason=data.get("reason", ""),
-                                             result=data.get("result"), corrections=data.get("corrections", []))
-        return Response(s.ItemCaseOut(ItemCase.objects.select_related("application", "department").get(pk=case.pk)).data)
+        case = services.item_case_transition(
+            item_case=case,
+            actor=_actor(request),
+            action=data["action"],
+            expected_version=data["expected_version"],
+            reason=data.get("reason", ""),
+            result=data.get("result"),
+            corrections=data.get("corrections", []),
+        )
+        return Response(
+            s.ItemCaseOut(ItemCase.objects.select_related("application", "department").get(pk=case.pk)).data
+        )
 
 
 class CommitmentPostCheckApi(APIView):
@@ -241,10 +307,14 @@ class CommitmentPostCheckApi(APIView):
         data = _parse(s.PostCheckRequest, request)
         cases = visible_item_cases(_actor(request))
         commitment = get_object_or_404(Commitment.objects.filter(item_case__in=cases), pk=pk)
-        row = services.commitment_post_check(commitment=commitment, actor=_actor(request), kept=data["kept"],
-                                             note=data.get("note", ""))
-        return Response(s.ItemCaseOut(ItemCase.objects.select_related("application", "department")
-                                      .get(pk=row.item_case_id)).data)
+        row = services.commitment_post_check(
+            commitment=commitment, actor=_actor(request), kept=data["kept"], note=data.get("note", "")
+        )
+        return Response(
+            s.ItemCaseOut(
+                ItemCase.objects.select_related("application", "department").get(pk=row.item_case_id)
+            ).data
+        )
 
 
 class BundleListApi(APIView):
@@ -256,8 +326,19 @@ class BundleListApi(APIView):
     def get(self, request: Request) -> Response:
         region = request.query_params.get("region")
         rows = published_versions(region=region or None).select_related("bundle__region")
-        return Response([{"code": v.bundle.code, "name": v.bundle.name, "region": v.bundle.region.code,
-                          "subject": v.bundle.subject, "stage": v.bundle.stage, "version": v.number} for v in rows])
+        return Response(
+            [
+                {
+                    "code": v.bundle.code,
+                    "name": v.bundle.name,
+                    "region": v.bundle.region.code,
+                    "subject": v.bundle.subject,
+                    "stage": v.bundle.stage,
+                    "version": v.number,
+                }
+                for v in rows
+            ]
+        )
 
 
 class BundleGuideApi(APIView):
@@ -274,8 +355,13 @@ class BundleGuideApi(APIView):
         asked = {q.code for q in bundle_definition(version).situations}
         answers = {k: v for k, v in request.query_params.items() if k in asked}
         party = actor.party if actor.role == Role.APPLICANT else None
-        guide = guide_compute(version=version, answers=answers, actor=actor, party=party,
-                              purpose=Purpose("prefill", code) if party else None)
+        guide = guide_compute(
+            version=version,
+            answers=answers,
+            actor=actor,
+            party=party,
+            purpose=Purpose("prefill", code) if party else None,
+        )
         return Response(guide.public())
 
 
@@ -286,14 +372,28 @@ class MyDataReadsApi(GenericAPIView[Any]):
     def get(self, request: Request) -> Response:
         actor = _actor(request)
         if actor.role != Role.APPLICANT:
-            raise NotFound("not_found", "仅申请人可查看本人数据的访问记录", "Only applicants have a data-access record")
+            raise NotFound(
+                "not_found", "仅申请人可查看本人数据的访问记录", "Only applicants have a data-access record"
+            )
         profile = Profile.objects.get(user_id=actor.user_id or 0)
         rows = ledger_entries_for_subject(profile.id_number, profile.enterprise_uscc)
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response([
-            {"seq": e.seq, "at": e.at, "actor": e.actor_name, "role": e.actor_role, "source": e.source,
-             "fields": e.fields, "mode": e.mode, "outcome": e.outcome,
-             "purpose": {"kind": e.purpose_kind, "reference": e.purpose_reference}} for e in page])
+        return self.get_paginated_response(
+            [
+                {
+                    "seq": e.seq,
+                    "at": e.at,
+                    "actor": e.actor_name,
+                    "role": e.actor_role,
+                    "source": e.source,
+                    "fields": e.fields,
+                    "mode": e.mode,
+                    "outcome": e.outcome,
+                    "purpose": {"kind": e.purpose_kind, "reference": e.purpose_reference},
+                }
+                for e in page
+            ]
+        )
 
 
 # ---------------------------------------------------------------------------------------------- uploads
@@ -306,17 +406,29 @@ class UploadCreateApi(APIView):
     def post(self, request: Request) -> Response:
         values = upload_request(request)
         actor = actor_of(request.user)
-        channel = values.get("channel") or (UploadChannel.COUNTER_SCAN if actor.role == Role.CLERK
-                                            else UploadChannel.ONLINE)
+        channel = values.get("channel") or (
+            UploadChannel.COUNTER_SCAN if actor.role == Role.CLERK else UploadChannel.ONLINE
+        )
         if values.get("application"):
-            application = get_object_or_404(visible_applications(actor).select_related("bundle"),
-                                            number=values["application"])
+            application = get_object_or_404(
+                visible_applications(actor).select_related("bundle"), number=values["application"]
+            )
             upload = materials.application_material_receive(
-                actor=request.user, application=application, bundle_code=values["bundle"],
-                material_key=values["material"], file=values["file"], channel=channel)
+                actor=request.user,
+                application=application,
+                bundle_code=values["bundle"],
+                material_key=values["material"],
+                file=values["file"],
+                channel=channel,
+            )
         else:
-            upload = upload_receive(actor=request.user, bundle_code=values["bundle"], material_key=values["material"],
-                                    file=values["file"], channel=channel)
+            upload = upload_receive(
+                actor=request.user,
+                bundle_code=values["bundle"],
+                material_key=values["material"],
+                file=values["file"],
+                channel=channel,
+            )
         return Response(UploadOut(upload).data, status=status.HTTP_201_CREATED)
 
 
@@ -351,10 +463,16 @@ class FiguresQuery(serializers.Serializer[Any]):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         for name in ("since", "until"):
             if attrs.get(name) is not None and not EARLIEST <= attrs[name] <= LATEST:
-                raise DomainError("date_out_of_range", "日期超出合理范围（1900–2100）", "The date is outside 1900–2100",
-                                  field=name)
+                raise DomainError(
+                    "date_out_of_range",
+                    "日期超出合理范围（1900–2100）",
+                    "The date is outside 1900–2100",
+                    field=name,
+                )
         if attrs.get("since") and attrs.get("until") and attrs["until"] < attrs["since"]:
-            raise DomainError("until_before_since", "结束日期早于开始日期", "until is before since", field="until")
+            raise DomainError(
+                "until_before_since", "结束日期早于开始日期", "until is before since", field="until"
+            )
         return attrs
 
 
@@ -366,15 +484,28 @@ class MeasuredFiguresApi(APIView):
     @extend_schema(parameters=[FiguresQuery], responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request) -> Response:
         if actor_of(request.user).role not in (Role.CLERK, Role.OFFICER, Role.ADMIN, Role.AUDITOR):
-            raise Forbidden("forbidden", "仅工作人员、管理员和审计员可查看实测成效",
-                            "Only staff, administrators and auditors see the measured figures")
+            raise Forbidden(
+                "forbidden",
+                "仅工作人员、管理员和审计员可查看实测成效",
+                "Only staff, administrators and auditors see the measured figures",
+            )
         query = FiguresQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         q = query.validated_data
         if q.get("region") and not Region.objects.filter(code=q["region"]).exists():
-            raise NotFound("unknown_region", f"未知区划代码 {q['region']}", f"Unknown region {q['region']}",
-                           field="region")
-        report = measured_figures(region=q.get("region"), bundle=q.get("bundle"), since=q.get("since"),
-                                  until=q.get("until"))
-        return Response({"applications": report.applications, "rows": [r.as_dict() for r in report.rows],
-                         "total": report.total.as_dict() if report.total else None})
+            raise NotFound(
+                "unknown_region",
+                f"未知区划代码 {q['region']}",
+                f"Unknown region {q['region']}",
+                field="region",
+            )
+        report = measured_figures(
+            region=q.get("region"), bundle=q.get("bundle"), since=q.get("since"), until=q.get("until")
+        )
+        return Response(
+            {
+                "applications": report.applications,
+                "rows": [r.as_dict() for r in report.rows],
+                "total": report.total.as_dict() if report.total else None,
+            }
+        )

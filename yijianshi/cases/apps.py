@@ -10,5 +10,11 @@ class CasesConfig(AppConfig):
         from yijianshi.core.jobs import Every, Job, registry
 
         # Overdue applications and item cases, and their escalation (services.deadlines_sweep).
-        registry.register(Job(name="sweep-deadlines", task="yijianshi.cases.tasks.sweep_deadlines",
-                              schedule=Every(60), expires=60))
+        registry.register(
+            Job(
+                name="sweep-deadlines",
+                task="yijianshi.cases.tasks.sweep_deadlines",
+                schedule=Every(60),
+                expires=60,
+            )
+        )

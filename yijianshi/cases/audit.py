@@ -42,8 +42,10 @@ class Finding:
 
     @property
     def labels(self) -> tuple[str, str]:
-        return {"opened_without_application": ("查询个人数据而未提交申请", "files opened without an application"),
-                "outside_office_hours": ("工作时间以外查询", "reads outside office hours")}[self.kind]
+        return {
+            "opened_without_application": ("查询个人数据而未提交申请", "files opened without an application"),
+            "outside_office_hours": ("工作时间以外查询", "reads outside office hours"),
+        }[self.kind]
 
 
 def _office_hours() -> tuple[time, time]:
@@ -56,8 +58,11 @@ def unusual_access(*, since: datetime, until: datetime) -> list[Finding]:
     threshold = int(getattr(settings, "AUDIT_OPENED_WITHOUT_APPLICATION", 5))
     opening, closing = _office_hours()
     calendar = work_calendar()
-    reads = (LedgerEntry.objects.filter(at__gte=since, at__lt=until, actor_role__in=STAFF_ROLES)
-             .only("at", "actor_id", "actor_name", "actor_role", "subject_id", "purpose_kind").order_by("at"))
+    reads = (
+        LedgerEntry.objects.filter(at__gte=since, at__lt=until, actor_role__in=STAFF_ROLES)
+        .only("at", "actor_id", "actor_name", "actor_role", "subject_id", "purpose_kind")
+        .order_by("at")
+    )
     opened: dict[tuple[int | None, str, date], set[str]] = defaultdict(set)
     findings: list[Finding] = []
     for entry in reads:
@@ -65,14 +70,32 @@ def unusual_access(*, since: datetime, until: datetime) -> list[Finding]:
         if entry.purpose_kind == "intake" and entry.actor_role == "clerk":
             opened[(entry.actor_id, entry.actor_name, local.date())].add(entry.subject_id)
         if not calendar.is_workday(local.date()) or not opening <= local.time() < closing:
-            findings.append(Finding("outside_office_hours", entry.actor_name, entry.actor_role, local.date(), 1,
-                                    f"{local:%H:%M} · {mask(entry.subject_id)}"))
+            findings.append(
+                Finding(
+                    "outside_office_hours",
+                    entry.actor_name,
+                    entry.actor_role,
+                    local.date(),
+                    1,
+                    f"{local:%H:%M} · {mask(entry.subject_id)}",
+                )
+            )
     for (actor_id, name, day), subjects in opened.items():
-        filed = set(Application.objects.filter(
-            Q(agent_id=actor_id), party_id__in=subjects,
-            submitted_at__date__gte=day).values_list("party_id", flat=True))
+        filed = set(
+            Application.objects.filter(
+                Q(agent_id=actor_id), party_id__in=subjects, submitted_at__date__gte=day
+            ).values_list("party_id", flat=True)
+        )
         unfiled = subjects - filed
         if len(unfiled) > threshold:
-            findings.append(Finding("opened_without_application", name, "clerk", day, len(unfiled),
-                                    "、".join(sorted(mask(s) for s in unfiled))[:300]))
+            findings.append(
+                Finding(
+                    "opened_without_application",
+                    name,
+                    "clerk",
+                    day,
+                    len(unfiled),
+                    "、".join(sorted(mask(s) for s in unfiled))[:300],
+                )
+            )
     return sorted(findings, key=lambda f: (f.day, f.kind, f.actor_name), reverse=True)

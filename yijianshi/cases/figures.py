@@ -66,10 +66,19 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def measure(*, snapshot: Mapping[str, Any], form_data: Mapping[str, Any], materials_provided: Sequence[str],
-            tolerated: Sequence[str], commitments: Sequence[str], definition: engine.BundleDef,
-            answers: Mapping[str, str], channel: str = "", delivery_method: str = "",
-            catalogue: engine.Figures | None = None) -> Measured:
+def measure(
+    *,
+    snapshot: Mapping[str, Any],
+    form_data: Mapping[str, Any],
+    materials_provided: Sequence[str],
+    tolerated: Sequence[str],
+    commitments: Sequence[str],
+    definition: engine.BundleDef,
+    answers: Mapping[str, str],
+    channel: str = "",
+    delivery_method: str = "",
+    catalogue: engine.Figures | None = None,
+) -> Measured:
     """One application's figures. Pure: everything comes from the arguments (`catalogue`, the catalogue's
     figures for the definition and answers, is computed when not given)."""
     form = snapshot.get("form") or []
@@ -140,7 +149,12 @@ class MeasuredRow:
     extra: Extra
 
     def as_dict(self) -> dict[str, Any]:
-        row: dict[str, Any] = {"region": self.region, "code": self.code, "name": self.name, **asdict(self.extra)}
+        row: dict[str, Any] = {
+            "region": self.region,
+            "code": self.code,
+            "name": self.name,
+            **asdict(self.extra),
+        }
         row.update({f"measured_{k}": v for k, v in asdict(self.measured).items()})
         row.update({f"measured_{r}": getattr(self.measured, r) for r in RATIOS})
         row.update({f"catalogue_{k}": v for k, v in asdict(self.catalogue).items()})
@@ -164,8 +178,13 @@ def _bounds(since: date | None, until: date | None) -> tuple[datetime | None, da
     return start, end
 
 
-def measured_applications(*, region: str | None = None, bundle: str | None = None, since: date | None = None,
-                          until: date | None = None) -> QuerySet[Application]:
+def measured_applications(
+    *,
+    region: str | None = None,
+    bundle: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[Application]:
     """The submitted applications measured: every application (each was submitted), optionally of one region,
     one bundle, and submitted within [since, until] (dates in Asia/Shanghai)."""
     qs = Application.objects.select_related("bundle", "region", "bundle_version")
@@ -181,8 +200,13 @@ def measured_applications(*, region: str | None = None, bundle: str | None = Non
     return qs.order_by("bundle__region__code", "bundle__seq", "pk")
 
 
-def measured_figures(*, region: str | None = None, bundle: str | None = None, since: date | None = None,
-                     until: date | None = None) -> MeasuredReport:
+def measured_figures(
+    *,
+    region: str | None = None,
+    bundle: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> MeasuredReport:
     """Per bundle and in total, the figures measured on the applications next to the catalogue's."""
     definitions: dict[int, engine.BundleDef] = {}
     catalogues: dict[tuple[int, tuple[tuple[str, str], ...]], engine.Figures] = {}
@@ -197,23 +221,46 @@ def measured_figures(*, region: str | None = None, bundle: str | None = None, si
         key = (app.bundle_version_id, tuple(sorted(answers.items())))
         if key not in catalogues:
             catalogues[key] = engine.compute(definition, answers).figures
-        by_bundle.setdefault(app.bundle.code, []).append(measure(
-            snapshot=app.snapshot or {}, form_data=app.form_data or {}, materials_provided=app.materials_provided,
-            tolerated=app.tolerated, commitments=app.commitments, definition=definition, answers=answers,
-            channel=app.channel, delivery_method=app.delivery_method, catalogue=catalogues[key]))
+        by_bundle.setdefault(app.bundle.code, []).append(
+            measure(
+                snapshot=app.snapshot or {},
+                form_data=app.form_data or {},
+                materials_provided=app.materials_provided,
+                tolerated=app.tolerated,
+                commitments=app.commitments,
+                definition=definition,
+                answers=answers,
+                channel=app.channel,
+                delivery_method=app.delivery_method,
+                catalogue=catalogues[key],
+            )
+        )
     rows = []
     for code, measured in by_bundle.items():
         extra = Extra()
         for m in measured:
             extra = extra + m.extra
-        rows.append(MeasuredRow(region=names[code][0], code=code, name=names[code][1],
-                                measured=add(m.measured for m in measured),
-                                catalogue=add(m.catalogue for m in measured), extra=extra))
+        rows.append(
+            MeasuredRow(
+                region=names[code][0],
+                code=code,
+                name=names[code][1],
+                measured=add(m.measured for m in measured),
+                catalogue=add(m.catalogue for m in measured),
+                extra=extra,
+            )
+        )
     if not rows:
         return MeasuredReport(rows=[], total=None)
     total_extra = Extra()
     for r in rows:
         total_extra = total_extra + r.extra
-    total = MeasuredRow(region=region or "*", code="*", name="合计", measured=add(r.measured for r in rows),
-                        catalogue=add(r.catalogue for r in rows), extra=total_extra)
+    total = MeasuredRow(
+        region=region or "*",
+        code="*",
+        name="合计",
+        measured=add(r.measured for r in rows),
+        catalogue=add(r.catalogue for r in rows),
+        extra=total_extra,
+    )
     return MeasuredReport(rows=rows, total=total)

@@ -33,7 +33,9 @@ def check_form(fields: Sequence[Mapping[str, Any]], data: Any) -> dict[str, Any]
     for key in data:
         if key not in known:
             name = clipped(str(key))
-            problems.append(_err(name, "unknown_field", f"表单中没有字段“{name}”", f"The form has no field '{name}'"))
+            problems.append(
+                _err(name, "unknown_field", f"表单中没有字段“{name}”", f"The form has no field '{name}'")
+            )
     for key, spec in known.items():
         value = data.get(key)
         label_zh, label_en = spec["label_zh"], spec["label_en"]
@@ -44,14 +46,23 @@ def check_form(fields: Sequence[Mapping[str, Any]], data: Any) -> dict[str, Any]
         try:
             clean[key] = _check_value(key, spec, value)
         except DomainError as exc:
-            problems.append(ErrorDetail(code=exc.code, zh=f"“{label_zh}”：{exc.detail.zh}",
-                                        en=f"'{label_en}': {exc.detail.en}", field=f"form.{key}"))
+            problems.append(
+                ErrorDetail(
+                    code=exc.code,
+                    zh=f"“{label_zh}”：{exc.detail.zh}",
+                    en=f"'{label_en}': {exc.detail.en}",
+                    field=f"form.{key}",
+                )
+            )
     if problems:
         first = problems[0]
-        raise DomainError(first.code if len(problems) == 1 else "invalid_form",
-                          f"表单有 {len(problems)} 处需要修改：{first.zh}",
-                          f"{len(problems)} problem(s) in the form: {first.en}",
-                          field=first.field, details=problems)
+        raise DomainError(
+            first.code if len(problems) == 1 else "invalid_form",
+            f"表单有 {len(problems)} 处需要修改：{first.zh}",
+            f"{len(problems)} problem(s) in the form: {first.en}",
+            field=first.field,
+            details=problems,
+        )
     return clean
 
 
@@ -88,11 +99,17 @@ def _check_value(key: str, spec: Mapping[str, Any], value: Any) -> Any:
         raise _bad("invalid_text", "应为文本", "must be text")
     text = value.strip()
     if len(text) > int(rules.get("max_length", MAX_TEXT)):
-        raise _bad("too_long", f"不能超过 {rules.get('max_length', MAX_TEXT)} 个字符",
-                   f"must be at most {rules.get('max_length', MAX_TEXT)} characters")
+        raise _bad(
+            "too_long",
+            f"不能超过 {rules.get('max_length', MAX_TEXT)} 个字符",
+            f"must be at most {rules.get('max_length', MAX_TEXT)} characters",
+        )
     if hidden_controls(text):  # docs/adr/0007-hostile-input-limits.md
-        raise _bad("invalid_characters", "含有不可见的控制字符或文字方向控制符",
-                   "contains control characters or bidirectional controls")
+        raise _bad(
+            "invalid_characters",
+            "含有不可见的控制字符或文字方向控制符",
+            "contains control characters or bidirectional controls",
+        )
     if kind == "id_number":
         return resident_id(text, field=f"form.{key}")
     if kind == "uscc":
@@ -119,8 +136,11 @@ def _check_value(key: str, spec: Mapping[str, Any], value: Any) -> Any:
     if kind == "postcode" and not POSTCODE.match(text):
         raise _bad("invalid_postcode", "邮政编码应为 6 位数字", "must be 6 digits")
     if kind == "choice" and rules.get("choices") and text not in rules["choices"]:
-        raise _bad("invalid_choice", f"应为以下之一：{'、'.join(rules['choices'])}",
-                   f"must be one of: {', '.join(rules['choices'])}")
+        raise _bad(
+            "invalid_choice",
+            f"应为以下之一：{'、'.join(rules['choices'])}",
+            f"must be one of: {', '.join(rules['choices'])}",
+        )
     if rules.get("pattern") and not re.fullmatch(str(rules["pattern"]), text):
         raise _bad("invalid_format", "格式不正确", "has the wrong format")
     return text

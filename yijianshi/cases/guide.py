@@ -95,36 +95,80 @@ class Guide:
             "bundle": {"code": bundle.code, "name": bundle.name, "version": self.version.number},
             "included": list(result.included),
             "excluded": list(result.excluded),
-            "form": [{"key": f.key, "label_zh": f.spec.label_zh, "label_en": f.spec.label_en, "type": f.spec.type,
-                      "required": f.spec.required, "validation": dict(f.spec.validation), "source": f.spec.source,
-                      "items": list(f.items)} for f in result.form.fields],
-            "materials": [{"code": m.code, "name": m.spec.name, "required": m.spec.required, "items": list(m.items),
-                           "tolerated": m.spec.tolerated, "commitment": m.spec.commitment,
-                           "commitment_text": m.spec.commitment_text or "",
-                           "waiver": ({"kind": m.waiver.kind, "ref": m.waiver.ref, "reason_zh": m.waiver.reason_zh,
-                                       "reason_en": m.waiver.reason_en} if m.waiver else None)}
-                          for m in result.materials.entries],
-            "items": [{"ref": it.ref, "name": it.name, "department": departments[it.ref],
-                       "promised_limit_days": it.promised_limit_days, "legal_limit_days": it.legal_limit_days,
-                       "requires": list(result.schedule.get(it.ref).requires)}
-                      for it in definition.items if it.ref in result.included],
-            "schedule": {"critical_path": list(result.schedule.critical_path),
-                         "total_days": result.schedule.total_days},
+            "form": [
+                {
+                    "key": f.key,
+                    "label_zh": f.spec.label_zh,
+                    "label_en": f.spec.label_en,
+                    "type": f.spec.type,
+                    "required": f.spec.required,
+                    "validation": dict(f.spec.validation),
+                    "source": f.spec.source,
+                    "items": list(f.items),
+                }
+                for f in result.form.fields
+            ],
+            "materials": [
+                {
+                    "code": m.code,
+                    "name": m.spec.name,
+                    "required": m.spec.required,
+                    "items": list(m.items),
+                    "tolerated": m.spec.tolerated,
+                    "commitment": m.spec.commitment,
+                    "commitment_text": m.spec.commitment_text or "",
+                    "waiver": (
+                        {
+                            "kind": m.waiver.kind,
+                            "ref": m.waiver.ref,
+                            "reason_zh": m.waiver.reason_zh,
+                            "reason_en": m.waiver.reason_en,
+                        }
+                        if m.waiver
+                        else None
+                    ),
+                }
+                for m in result.materials.entries
+            ],
+            "items": [
+                {
+                    "ref": it.ref,
+                    "name": it.name,
+                    "department": departments[it.ref],
+                    "promised_limit_days": it.promised_limit_days,
+                    "legal_limit_days": it.legal_limit_days,
+                    "requires": list(result.schedule.get(it.ref).requires),
+                }
+                for it in definition.items
+                if it.ref in result.included
+            ],
+            "schedule": {
+                "critical_path": list(result.schedule.critical_path),
+                "total_days": result.schedule.total_days,
+            },
         }
         if self.party is not None:
             snap["prefill"] = self.party.provenance()
             snap["prefill_failures"] = dict(self.party.prefill.failures)
-            snap["evidence"] = {"licences": sorted(self.party.evidence.licences or ()),
-                                "data_checks": sorted(self.party.evidence.data_checks or ())}
+            snap["evidence"] = {
+                "licences": sorted(self.party.evidence.licences or ()),
+                "data_checks": sorted(self.party.evidence.data_checks or ()),
+            }
         return snap
 
     def public(self) -> dict[str, Any]:
         """The guide as the API shows it: the snapshot with the situation questions and the answers."""
         snap: dict[str, Any] = dict(self.snapshot())
         snap["situations"] = [
-            {"code": q.code, "zh": q.question_zh, "en": q.question_en, "default": q.default,
-             "options": [{"value": o.value, "zh": o.label_zh, "en": o.label_en} for o in q.options]}
-            for q in self.definition.situations]
+            {
+                "code": q.code,
+                "zh": q.question_zh,
+                "en": q.question_en,
+                "default": q.default,
+                "options": [{"value": o.value, "zh": o.label_zh, "en": o.label_en} for o in q.options],
+            }
+            for q in self.definition.situations
+        ]
         snap["answers"] = dict(self.answers)
         snap.setdefault("prefill", {})
         snap.setdefault("prefill_failures", {})
@@ -139,14 +183,24 @@ def guide_version(code: str) -> BundleVersion:
     """The published version of a bundle (the one way every face finds it): 404 when there is none."""
     version = published_version(str(code))
     if version is None:
-        raise NotFound("unknown_bundle", f"“一件事”{code} 不存在或未发布", f"No published bundle '{code}'",
-                       field="bundle")
+        raise NotFound(
+            "unknown_bundle",
+            f"“一件事”{code} 不存在或未发布",
+            f"No published bundle '{code}'",
+            field="bundle",
+        )
     return version
 
 
-def guide_compute(*, version: BundleVersion, answers: dict[str, Any] | None, actor: Actor,
-                  party: Party | None = None, purpose: Purpose | None = None,
-                  evidence: engine.Evidence | None = None) -> Guide:
+def guide_compute(
+    *,
+    version: BundleVersion,
+    answers: dict[str, Any] | None,
+    actor: Actor,
+    party: Party | None = None,
+    purpose: Purpose | None = None,
+    evidence: engine.Evidence | None = None,
+) -> Guide:
     """The guide for these answers; with a party and a purpose, prefilled from what the government holds and
     with the materials their licences and data checks waive (each read in the access ledger as `actor`).
     `evidence` found by an earlier computation for the same party (the portal's wizard keeps it between its
@@ -156,7 +210,14 @@ def guide_compute(*, version: BundleVersion, answers: dict[str, Any] | None, act
     resolved = engine.resolve_answers(definition, {str(k): str(v) for k, v in (answers or {}).items()})
     data = None
     if party is not None and purpose is not None:
-        data = party_data(definition=definition, answers=resolved, party_type=party.type, party_id=party.id,
-                          purpose=purpose, actor=actor.user, actor_role=actor.history_role)
+        data = party_data(
+            definition=definition,
+            answers=resolved,
+            party_type=party.type,
+            party_id=party.id,
+            purpose=purpose,
+            actor=actor.user,
+            actor_role=actor.history_role,
+        )
     result = engine.compute(definition, resolved, evidence=data.evidence if data else evidence)
     return Guide(version=version, definition=definition, answers=resolved, result=result, party=data)

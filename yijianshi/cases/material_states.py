@@ -32,11 +32,17 @@ class MaterialState(Labelled):
     OPTIONAL = "optional"
 
 
-labels_set(MaterialState, {
-    "waived": ("免提交", "waived"), "provided": ("已提交", "provided"),
-    "tolerated": ("容缺（后补）", "tolerated (to follow)"), "committed": ("告知承诺", "signed commitment"),
-    "missing": ("缺少", "missing"), "optional": ("选交", "optional"),
-})
+labels_set(
+    MaterialState,
+    {
+        "waived": ("免提交", "waived"),
+        "provided": ("已提交", "provided"),
+        "tolerated": ("容缺（后补）", "tolerated (to follow)"),
+        "committed": ("告知承诺", "signed commitment"),
+        "missing": ("缺少", "missing"),
+        "optional": ("选交", "optional"),
+    },
+)
 
 
 @dataclass(frozen=True)
@@ -57,8 +63,9 @@ class MaterialRow:
         return {**self.spec, "state": self.state.value, "state_zh": self.state.zh, "state_en": self.state.en}
 
 
-def material_state(spec: dict[str, Any], *, provided: Iterable[str], tolerated: Iterable[str],
-                   committed: Iterable[str]) -> MaterialState:
+def material_state(
+    spec: dict[str, Any], *, provided: Iterable[str], tolerated: Iterable[str], committed: Iterable[str]
+) -> MaterialState:
     code = spec["code"]
     if spec.get("waiver"):
         return MaterialState.WAIVED
@@ -74,8 +81,12 @@ def material_state(spec: dict[str, Any], *, provided: Iterable[str], tolerated: 
 def material_states(app: Application) -> list[MaterialRow]:
     """Each material of the application with its state, in the guide's order."""
     provided, tolerated, committed = set(app.materials_provided), set(app.tolerated), set(app.commitments)
-    return [MaterialRow(spec=m, state=material_state(m, provided=provided, tolerated=tolerated, committed=committed))
-            for m in (app.snapshot or {}).get("materials", [])]
+    return [
+        MaterialRow(
+            spec=m, state=material_state(m, provided=provided, tolerated=tolerated, committed=committed)
+        )
+        for m in (app.snapshot or {}).get("materials", [])
+    ]
 
 
 def missing_materials(app: Application) -> list[MaterialRow]:

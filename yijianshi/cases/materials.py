@@ -49,11 +49,19 @@ OPEN_FOR_MATERIALS = frozenset({AppStatus.SUBMITTED, AppStatus.DEFICIENT, AppSta
 
 def _check_open(application: Application, material_key: str) -> None:
     if application.status not in OPEN_FOR_MATERIALS:
-        raise Conflict("application_closed", "该办件已办结、撤回或归档，不能再上传材料",
-                       "This application is finished, withdrawn or archived; no more materials", field="application")
+        raise Conflict(
+            "application_closed",
+            "该办件已办结、撤回或归档，不能再上传材料",
+            "This application is finished, withdrawn or archived; no more materials",
+            field="application",
+        )
     if material_key not in {m["code"] for m in application.snapshot["materials"]}:
-        raise DomainError("unknown_material", f"本件不需要材料“{material_key}”",
-                          f"'{material_key}' is not a material of this application", field="material")
+        raise DomainError(
+            "unknown_material",
+            f"本件不需要材料“{material_key}”",
+            f"'{material_key}' is not a material of this application",
+            field="material",
+        )
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,9 @@ class _OpenApplication:
         return self.application.bundle.code
 
     def check(self, *, actor: User, material_key: str) -> None:
-        permissions.require_owner_or_clerk(actor_of(actor), self.application)  # 404 out of scope, 403 not theirs
+        permissions.require_owner_or_clerk(
+            actor_of(actor), self.application
+        )  # 404 out of scope, 403 not theirs
         _check_open(self.application, material_key)
 
     def attach(self, *, upload: Upload, actor: User) -> int:
@@ -78,19 +88,36 @@ class _OpenApplication:
             app.materials_provided = provided
             app.version += 1
             app.save(update_fields=["materials_provided", "version"])
-        CaseEvent.objects.create(application=app, type=EventType.MATERIAL_PROVIDED, actor=actor,
-                                 actor_role=actor_of(actor).role or "", at=clock.now(),
-                                 data={"materials": [upload.material_key], "upload": str(upload.pk),
-                                       "channel": upload.channel})
+        CaseEvent.objects.create(
+            application=app,
+            type=EventType.MATERIAL_PROVIDED,
+            actor=actor,
+            actor_role=actor_of(actor).role or "",
+            at=clock.now(),
+            data={"materials": [upload.material_key], "upload": str(upload.pk), "channel": upload.channel},
+        )
         return app.pk
 
 
-def application_material_receive(*, actor: User, application: Application, bundle_code: str, material_key: str,
-                                  file: UploadedFile, channel: str = UploadChannel.ONLINE) -> Upload:
+def application_material_receive(
+    *,
+    actor: User,
+    application: Application,
+    bundle_code: str,
+    material_key: str,
+    file: UploadedFile,
+    channel: str = UploadChannel.ONLINE,
+) -> Upload:
     """Check, then store one material file for an open application, attached to it at once: the material is
     marked provided there and the history row written, in the transaction that stores the file."""
-    return upload_receive(actor=actor, bundle_code=bundle_code, material_key=material_key, file=file,
-                          channel=channel, attach_to=_OpenApplication(application))
+    return upload_receive(
+        actor=actor,
+        bundle_code=bundle_code,
+        material_key=material_key,
+        file=file,
+        channel=channel,
+        attach_to=_OpenApplication(application),
+    )
 
 
 # ------------------------------------------------------------------------------------------------ reads
@@ -106,8 +133,11 @@ def visible_uploads(actor: Actor) -> QuerySet[Upload]:
 
 
 def _officer_materials(actor: Actor, application: Application) -> set[str]:
-    refs = set(ItemCase.objects.filter(application=application, department_id=actor.department_id or 0)
-               .values_list("ref", flat=True))
+    refs = set(
+        ItemCase.objects.filter(application=application, department_id=actor.department_id or 0).values_list(
+            "ref", flat=True
+        )
+    )
     return {m["code"] for m in application.snapshot["materials"] if refs & set(m["items"])}
 
 
@@ -130,8 +160,11 @@ def upload_for_actor(*, actor: User, upload_id: Any) -> Upload:
     upload = visible_uploads(info).select_related("application").filter(pk=pk).first()
     if upload is None:
         raise permissions._not_found()
-    if (info.role == Role.OFFICER and upload.application is not None
-            and upload.material_key not in _officer_materials(info, upload.application)):
+    if (
+        info.role == Role.OFFICER
+        and upload.application is not None
+        and upload.material_key not in _officer_materials(info, upload.application)
+    ):
         raise permissions._not_found()
     return upload
 
@@ -143,8 +176,15 @@ def upload_content(*, actor: User, upload_id: Any) -> tuple[Upload, File]:
     upload = upload_for_actor(actor=actor, upload_id=upload_id)
     app = upload.application
     if app is not None and upload.owner_id != actor.pk:
-        ledger_append(actor=actor, actor_role=actor_of(actor).role or "", subject_id=app.party_id,
-                      source="uploads", purpose=Purpose(PurposeKind.APPLICATION, app.number),
-                      fields=[upload.material_key], mode=AccessMode.QUERY, outcome=Outcome.OK,
-                      detail=f"upload {upload.pk}")
+        ledger_append(
+            actor=actor,
+            actor_role=actor_of(actor).role or "",
+            subject_id=app.party_id,
+            source="uploads",
+            purpose=Purpose(PurposeKind.APPLICATION, app.number),
+            fields=[upload.material_key],
+            mode=AccessMode.QUERY,
+            outcome=Outcome.OK,
+            detail=f"upload {upload.pk}",
+        )
     return upload, upload.file.open("rb")

@@ -21,8 +21,10 @@ OPEN_STATES = sorted(s.value for s in OPEN_CASE_STATES)
 
 def running_deadline() -> models.Case:
     """The clock that is running on an item case: acceptance while pending acceptance, decision after."""
-    return models.Case(models.When(status=CaseStatus.PENDING_ACCEPTANCE.value, then=models.F("accept_deadline")),
-                       default=models.F("decide_deadline"))
+    return models.Case(
+        models.When(status=CaseStatus.PENDING_ACCEPTANCE.value, then=models.F("accept_deadline")),
+        default=models.F("decide_deadline"),
+    )
 
 
 def queue_order() -> tuple[models.OrderBy, models.Case, models.F]:
@@ -58,7 +60,9 @@ class NumberAllocation(models.Model):
 
 class Application(models.Model):
     number = models.CharField(_("办件编号"), max_length=40, unique=True)
-    bundle_version = models.ForeignKey("catalog.BundleVersion", on_delete=models.PROTECT, related_name="applications")
+    bundle_version = models.ForeignKey(
+        "catalog.BundleVersion", on_delete=models.PROTECT, related_name="applications"
+    )
     bundle = models.ForeignKey("catalog.Bundle", on_delete=models.PROTECT, related_name="applications")
     region = models.ForeignKey("catalog.Region", on_delete=models.PROTECT, related_name="applications")
     snapshot = models.JSONField(_("申请时快照"))
@@ -67,17 +71,28 @@ class Application(models.Model):
     materials_provided = models.JSONField(_("已提交材料"), default=list)
     tolerated = models.JSONField(_("申请容缺的材料"), default=list)
     commitments = models.JSONField(_("以告知承诺替代的材料"), default=list)
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+    )
     party_type = models.CharField(_("办事主体类型"), max_length=12, default="person")
     party_id = models.CharField(_("主体证件号码"), max_length=18)
     party_name = models.CharField(_("主体名称"), max_length=100)
-    agent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="applications_as_agent", verbose_name=_("代办人"))
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications_as_agent",
+        verbose_name=_("代办人"),
+    )
     authorisation = models.JSONField(_("授权信息"), default=dict, blank=True)
     channel = models.CharField(_("申请渠道"), max_length=10, choices=Channel.choices)
-    service_point = models.ForeignKey("catalog.ServicePoint", on_delete=models.PROTECT, related_name="applications")
-    status = models.CharField(_("状态"), max_length=12, choices=AppStatus.choices(),
-                              default=AppStatus.SUBMITTED)
+    service_point = models.ForeignKey(
+        "catalog.ServicePoint", on_delete=models.PROTECT, related_name="applications"
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=AppStatus.choices(), default=AppStatus.SUBMITTED
+    )
     version = models.PositiveIntegerField(default=1)
     idempotency_key = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001 - NULL = no key (partial unique index)
     request_digest = models.CharField(max_length=64, blank=True)
@@ -88,7 +103,9 @@ class Application(models.Model):
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
-    delivery_method = models.CharField(_("领取方式"), max_length=12, choices=DeliveryMethod.choices, blank=True)
+    delivery_method = models.CharField(
+        _("领取方式"), max_length=12, choices=DeliveryMethod.choices, blank=True
+    )
     delivery_address = models.CharField(_("邮寄地址"), max_length=200, blank=True)
     tracking_number = models.CharField(_("快递单号"), max_length=40, blank=True)
     overdue = models.BooleanField(default=False)
@@ -98,8 +115,11 @@ class Application(models.Model):
     class Meta:
         ordering = ["-submitted_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["applicant", "idempotency_key"], name="application_idempotency",
-                                    condition=models.Q(idempotency_key__isnull=False)),
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"],
+                name="application_idempotency",
+                condition=models.Q(idempotency_key__isnull=False),
+            ),
         ]
         indexes = [
             models.Index(fields=["applicant", "-submitted_at"], name="app_applicant_idx"),
@@ -120,8 +140,9 @@ class ItemCase(models.Model):
     department = models.ForeignKey("catalog.Department", on_delete=models.PROTECT, related_name="item_cases")
     position = models.PositiveSmallIntegerField(default=0)
     requires = models.JSONField(_("前置事项"), default=list)
-    status = models.CharField(_("状态"), max_length=20, choices=CaseStatus.choices(),
-                              default=CaseStatus.PENDING_ACCEPTANCE)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=CaseStatus.choices(), default=CaseStatus.PENDING_ACCEPTANCE
+    )
     resume_status = models.CharField(max_length=20, blank=True)  # where a correction returns to
     version = models.PositiveIntegerField(default=1)
     promised_limit_days = models.PositiveIntegerField()
@@ -140,9 +161,15 @@ class ItemCase(models.Model):
     class Meta:
         ordering = ["application", "position"]
         constraints = [models.UniqueConstraint(fields=["application", "ref"], name="item_case_unique_ref")]
-        indexes = [models.Index(fields=["department", "status", "decide_deadline"], name="case_dept_queue_idx"),
-                   models.Index(models.F("department"), *queue_order(), name="case_open_queue_idx",
-                                condition=models.Q(status__in=OPEN_STATES))]
+        indexes = [
+            models.Index(fields=["department", "status", "decide_deadline"], name="case_dept_queue_idx"),
+            models.Index(
+                models.F("department"),
+                *queue_order(),
+                name="case_open_queue_idx",
+                condition=models.Q(status__in=OPEN_STATES),
+            ),
+        ]
         verbose_name = _("子件")
         verbose_name_plural = _("子件")
 
@@ -183,53 +210,61 @@ class EventType(Labelled):
     MATERIAL_PROVIDED = "material_provided"  # a file attached to an open application
 
 
-labels_set(EventType, {
-    "submitted": ("提交申请", "submitted"),
-    "idempotent_replay": ("重复提交（幂等）", "repeated submission (idempotent)"),
-    "received": ("收件", "received"),
-    "deficient": ("一次告知", "deficiency notice"),
-    "supplemented": ("补齐补正", "supplemented"),
-    "fanned_out": ("推送联办部门", "sent to the departments"),
-    "accepted": ("受理", "accepted"),
-    "pre_review": ("容缺预审", "pre-review"),
-    "rejected": ("不予受理", "not accepted"),
-    "correction_requested": ("补正告知", "correction requested"),
-    "resumed": ("补正完成", "correction done"),
-    "prerequisite_ready": ("前置结果到达", "prerequisite result arrived"),
-    "approved": ("准予", "approved"),
-    "denied": ("不予", "denied"),
-    "terminated": ("终止", "terminated"),
-    "withdrawn": ("撤回", "withdrawn"),
-    "completed": ("办结", "completed"),
-    "delivered": ("送达", "delivered"),
-    "archived": ("归档", "archived"),
-    "progress": ("进度更新", "progress noted"),
-    "overdue": ("超期", "overdue"),
-    "escalated": ("督办", "escalated"),
-    "tolerated_received": ("容缺材料补交", "tolerated material handed in"),
-    "commitment_signed": ("签署告知承诺", "commitment signed"),
-    "post_check": ("承诺核查", "commitment checked"),
-    "revoked": ("撤销", "revoked"),
-    "notified": ("通知", "notified"),
-    "material_provided": ("材料已提供", "material provided"),
-})
+labels_set(
+    EventType,
+    {
+        "submitted": ("提交申请", "submitted"),
+        "idempotent_replay": ("重复提交（幂等）", "repeated submission (idempotent)"),
+        "received": ("收件", "received"),
+        "deficient": ("一次告知", "deficiency notice"),
+        "supplemented": ("补齐补正", "supplemented"),
+        "fanned_out": ("推送联办部门", "sent to the departments"),
+        "accepted": ("受理", "accepted"),
+        "pre_review": ("容缺预审", "pre-review"),
+        "rejected": ("不予受理", "not accepted"),
+        "correction_requested": ("补正告知", "correction requested"),
+        "resumed": ("补正完成", "correction done"),
+        "prerequisite_ready": ("前置结果到达", "prerequisite result arrived"),
+        "approved": ("准予", "approved"),
+        "denied": ("不予", "denied"),
+        "terminated": ("终止", "terminated"),
+        "withdrawn": ("撤回", "withdrawn"),
+        "completed": ("办结", "completed"),
+        "delivered": ("送达", "delivered"),
+        "archived": ("归档", "archived"),
+        "progress": ("进度更新", "progress noted"),
+        "overdue": ("超期", "overdue"),
+        "escalated": ("督办", "escalated"),
+        "tolerated_received": ("容缺材料补交", "tolerated material handed in"),
+        "commitment_signed": ("签署告知承诺", "commitment signed"),
+        "post_check": ("承诺核查", "commitment checked"),
+        "revoked": ("撤销", "revoked"),
+        "notified": ("通知", "notified"),
+        "material_provided": ("材料已提供", "material provided"),
+    },
+)
 
 
 class CaseEvent(models.Model):
     """Append-only history: who did what to which case, when, from which state to which, and why."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    item_case = models.ForeignKey(ItemCase, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    item_case = models.ForeignKey(
+        ItemCase, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
     type = models.CharField(max_length=24, choices=EventType.choices())
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_role = models.CharField(max_length=12, blank=True)  # "system" for sweeps and cascades
     at = models.DateTimeField()
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
-    document = models.ForeignKey("Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(
+        "Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["at", "pk"]
@@ -245,7 +280,9 @@ class Document(models.Model):
 
     number = models.CharField(max_length=40, unique=True)
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
-    item_case = models.ForeignKey(ItemCase, null=True, blank=True, on_delete=models.CASCADE, related_name="documents")
+    item_case = models.ForeignKey(
+        ItemCase, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
     kind = models.CharField(max_length=24, choices=DocumentKind.choices())
     issuer = models.CharField(max_length=200)
     issued_at = models.DateTimeField()
@@ -291,8 +328,9 @@ class Commitment(models.Model):
     check_method = models.CharField(max_length=100, default="data_check")
     check_due_at = models.DateTimeField()
     outcome = models.CharField(max_length=10, default="pending")  # pending | kept | false
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     checked_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
 

@@ -94,11 +94,19 @@ class ApplicationScope:
 
     def events(self, app: Application) -> QuerySet[CaseEvent]:
         qs = app.events.all()
-        return qs if self.refs is None else qs.filter(Q(item_case__isnull=True) | Q(item_case__ref__in=self.refs))
+        return (
+            qs
+            if self.refs is None
+            else qs.filter(Q(item_case__isnull=True) | Q(item_case__ref__in=self.refs))
+        )
 
     def documents(self, app: Application) -> QuerySet[Document]:
         qs = app.documents.all()
-        return qs if self.refs is None else qs.filter(Q(item_case__isnull=True) | Q(item_case__ref__in=self.refs))
+        return (
+            qs
+            if self.refs is None
+            else qs.filter(Q(item_case__isnull=True) | Q(item_case__ref__in=self.refs))
+        )
 
     def snapshot(self, app: Application) -> dict[str, Any]:
         """The application's snapshot as this actor may see it: an officer's holds their items' fields,
@@ -167,8 +175,10 @@ def require_owner_or_clerk(actor: Actor, app: Application) -> None:
         return
     if not visible_applications(actor).filter(pk=app.pk).exists():
         raise _not_found()
-    raise _forbid("只有申请人、代办人或本服务场所窗口可以操作", "Only the applicant, their agent or this service "
-                  "point's clerk can do this")
+    raise _forbid(
+        "只有申请人、代办人或本服务场所窗口可以操作",
+        "Only the applicant, their agent or this service point's clerk can do this",
+    )
 
 
 def require_department(actor: Actor, case: ItemCase) -> None:
@@ -178,4 +188,6 @@ def require_department(actor: Actor, case: ItemCase) -> None:
         return
     if not visible_item_cases(actor).filter(pk=case.pk).exists():
         raise _not_found()
-    raise _forbid("只有该事项所属部门的工作人员可以办理", "Only an officer of this item's department can decide it")
+    raise _forbid(
+        "只有该事项所属部门的工作人员可以办理", "Only an officer of this item's department can decide it"
+    )

@@ -9,9 +9,19 @@ from typing import Any
 
 from yijianshi.core.identifiers import make_resident_id
 
-_CANDIDATES = ["A123456789", "12:30", "2024", "2024-06", "123456789012", "ABCDE12345", "LSVAU2180N2183456",
-               "1234-567890-12-34-567890", "14052419900315002X21",
-               "1405241001001GB00001F0001000", "12345678"]
+_CANDIDATES = [
+    "A123456789",
+    "12:30",
+    "2024",
+    "2024-06",
+    "123456789012",
+    "ABCDE12345",
+    "LSVAU2180N2183456",
+    "1234-567890-12-34-567890",
+    "14052419900315002X21",
+    "1405241001001GB00001F0001000",
+    "12345678",
+]
 
 
 def sample_value(field: dict[str, Any], *, overrides: dict[str, Any] | None = None) -> Any:
@@ -51,11 +61,14 @@ def sample_value(field: dict[str, Any], *, overrides: dict[str, Any] | None = No
     return str(text)[:limit]
 
 
-def sample_form(form: list[dict[str, Any]], *, overrides: dict[str, Any] | None = None,
-                required_only: bool = False) -> dict[str, Any]:
+def sample_form(
+    form: list[dict[str, Any]], *, overrides: dict[str, Any] | None = None, required_only: bool = False
+) -> dict[str, Any]:
     """A value for each field; a person's identity number encodes the date of birth the form gives them
     (child.id_number and child.birth_date agree), as a real one does."""
-    values = {f["key"]: sample_value(f, overrides=overrides) for f in form if f["required"] or not required_only}
+    values = {
+        f["key"]: sample_value(f, overrides=overrides) for f in form if f["required"] or not required_only
+    }
     for key in list(values):
         subject, _, name = key.rpartition(".")
         born = values.get(f"{subject}.birth_date")

@@ -13,20 +13,28 @@ from .transitions import AppStatus
 
 
 def applications_for(actor: Actor, *, status: str | None = None) -> QuerySet[Application]:
-    qs = visible_applications(actor).select_related("bundle", "service_point").order_by("-submitted_at", "-pk")
+    qs = (
+        visible_applications(actor).select_related("bundle", "service_point").order_by("-submitted_at", "-pk")
+    )
     return qs.filter(status=status) if status else qs
 
 
 def intake_queue(actor: Actor) -> QuerySet[Application]:
     """Applications awaiting intake at the clerk's service point, by their 2-working-hour deadline."""
-    return (visible_applications(actor).filter(status=AppStatus.SUBMITTED)
-            .select_related("bundle", "service_point").order_by("intake_deadline", "pk"))
+    return (
+        visible_applications(actor)
+        .filter(status=AppStatus.SUBMITTED)
+        .select_related("bundle", "service_point")
+        .order_by("intake_deadline", "pk")
+    )
 
 
 ALL = "all"
 
 
-def item_cases_for(actor: Actor, *, overdue: bool | None = None, status: str | None = None) -> QuerySet[ItemCase]:
+def item_cases_for(
+    actor: Actor, *, overdue: bool | None = None, status: str | None = None
+) -> QuerySet[ItemCase]:
     """The item cases in the actor's scope (a department's, for an officer), three ways:
 
     - no `status`: the queue, i.e. the open item cases (pending acceptance, accepted, pre-review, correction):

@@ -24,8 +24,12 @@ class OnBehalfOf(serializers.Serializer[Any]):
     id_number = CleanText(max_length=40, required=False, allow_blank=True, help_text="a person's")
     uscc = CleanText(max_length=40, required=False, allow_blank=True, help_text="an enterprise's")
     phone = CleanText(max_length=20, required=False, allow_blank=True)
-    authorisation = CleanText(max_length=500, required=False, allow_blank=True,
-                                          help_text="the authorisation to apply for them (an applicant needs one)")
+    authorisation = CleanText(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="the authorisation to apply for them (an applicant needs one)",
+    )
 
 
 class SubmitRequest(serializers.Serializer[Any]):
@@ -38,8 +42,12 @@ class SubmitRequest(serializers.Serializer[Any]):
     tolerated = serializers.ListField(child=CleanText(max_length=80), required=False, max_length=200)
     commitments = serializers.ListField(child=CleanText(max_length=80), required=False, max_length=200)
     on_behalf_of = OnBehalfOf(required=False, help_text="applying for someone else")
-    uploads = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=200,
-                                    help_text="ids of the actor's uploads (POST /api/uploads/) to submit with it")
+    uploads = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        max_length=200,
+        help_text="ids of the actor's uploads (POST /api/uploads/) to submit with it",
+    )
 
 
 class VersionedRequest(serializers.Serializer[Any]):
@@ -47,8 +55,12 @@ class VersionedRequest(serializers.Serializer[Any]):
 
 
 class IntakeRequest(VersionedRequest):
-    problems = serializers.ListField(child=CleanText(max_length=300), required=False, max_length=100,
-                                     help_text="problems the clerk found beyond the automatic check")
+    problems = serializers.ListField(
+        child=CleanText(max_length=300),
+        required=False,
+        max_length=100,
+        help_text="problems the clerk found beyond the automatic check",
+    )
 
 
 class SupplementRequest(VersionedRequest):
@@ -65,7 +77,9 @@ class DeliverRequest(VersionedRequest):
     method = serializers.ChoiceField(choices=["pickup", "post", "electronic"])
     tracking_number = CleanText(max_length=40, required=False, allow_blank=True)
     address = CleanText(max_length=200, required=False, allow_blank=True)
-    item_cases = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=100)
+    item_cases = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=100
+    )
 
 
 class ToleratedRequest(serializers.Serializer[Any]):
@@ -73,8 +87,9 @@ class ToleratedRequest(serializers.Serializer[Any]):
 
 
 class TransitionRequest(serializers.Serializer[Any]):
-    action = serializers.ChoiceField(choices=["accept", "reject", "request_correction", "resume", "approve", "deny",
-                                              "progress"])
+    action = serializers.ChoiceField(
+        choices=["accept", "reject", "request_correction", "resume", "approve", "deny", "progress"]
+    )
     expected_version = serializers.IntegerField(min_value=1)
     reason = CleanText(max_length=2000, required=False, allow_blank=True)
     corrections = serializers.ListField(child=CleanText(max_length=300), required=False, max_length=100)
@@ -92,9 +107,27 @@ class ItemCaseOut(serializers.ModelSerializer[ItemCase]):
 
     class Meta:
         model = ItemCase
-        fields = ["id", "application", "ref", "name", "department", "status", "version", "requires",
-                  "accept_deadline", "accepted_at", "decide_deadline", "paused_at", "paused_workdays", "decided_at",
-                  "result", "delivered_at", "progress_note", "overdue", "escalation_level"]
+        fields = [
+            "id",
+            "application",
+            "ref",
+            "name",
+            "department",
+            "status",
+            "version",
+            "requires",
+            "accept_deadline",
+            "accepted_at",
+            "decide_deadline",
+            "paused_at",
+            "paused_workdays",
+            "decided_at",
+            "result",
+            "delivered_at",
+            "progress_note",
+            "overdue",
+            "escalation_level",
+        ]
 
 
 class ApplicationListOut(FieldsBuiltOnce, serializers.ModelSerializer[Application]):
@@ -104,8 +137,19 @@ class ApplicationListOut(FieldsBuiltOnce, serializers.ModelSerializer[Applicatio
 
     class Meta:
         model = Application
-        fields = ["number", "bundle", "bundle_name", "party_name", "party_id", "channel", "status", "version",
-                  "submitted_at", "intake_deadline", "overdue"]
+        fields = [
+            "number",
+            "bundle",
+            "bundle_name",
+            "party_name",
+            "party_id",
+            "channel",
+            "status",
+            "version",
+            "submitted_at",
+            "intake_deadline",
+            "overdue",
+        ]
 
     def get_party_id(self, obj: Application) -> str:
         return mask(obj.party_id)
@@ -115,14 +159,34 @@ class ApplicationOut(ApplicationListOut):
     item_cases = ItemCaseOut(many=True, read_only=True)
     service_point = serializers.CharField(source="service_point.name")
     snapshot = serializers.JSONField()
-    uploads = UploadOut(many=True, read_only=True, help_text="uploaded material files (metadata and content link)")
-    disputed = serializers.SerializerMethodField(help_text="fields with an open data objection (数据异议): the "
-                                                 "applicant's value is used meanwhile")
+    uploads = UploadOut(
+        many=True, read_only=True, help_text="uploaded material files (metadata and content link)"
+    )
+    disputed = serializers.SerializerMethodField(
+        help_text="fields with an open data objection (数据异议): the applicant's value is used meanwhile"
+    )
 
     class Meta(ApplicationListOut.Meta):
-        fields = [*ApplicationListOut.Meta.fields, "service_point", "answers", "form_data", "materials_provided",
-                  "tolerated", "commitments", "received_at", "completed_at", "delivered_at", "archived_at",
-                  "withdrawn_at", "delivery_method", "tracking_number", "snapshot", "item_cases", "uploads", "disputed"]
+        fields = [
+            *ApplicationListOut.Meta.fields,
+            "service_point",
+            "answers",
+            "form_data",
+            "materials_provided",
+            "tolerated",
+            "commitments",
+            "received_at",
+            "completed_at",
+            "delivered_at",
+            "archived_at",
+            "withdrawn_at",
+            "delivery_method",
+            "tracking_number",
+            "snapshot",
+            "item_cases",
+            "uploads",
+            "disputed",
+        ]
 
     def to_representation(self, instance: Application) -> dict[str, Any]:
         data: dict[str, Any] = super().to_representation(instance)
@@ -144,9 +208,15 @@ class ApplicationOut(ApplicationListOut):
     def get_disputed(self, obj: Application) -> list[dict[str, Any]]:
         from yijianshi.datahub.selectors import disputed_values
 
-        return [d.as_dict() for d in disputed_values(number=obj.number, party_id=obj.party_id,
-                                                     form_data=obj.form_data or {},
-                                                     prefill=(obj.snapshot or {}).get("prefill") or {})]
+        return [
+            d.as_dict()
+            for d in disputed_values(
+                number=obj.number,
+                party_id=obj.party_id,
+                form_data=obj.form_data or {},
+                prefill=(obj.snapshot or {}).get("prefill") or {},
+            )
+        ]
 
 
 class EventOut(serializers.ModelSerializer[CaseEvent]):
@@ -156,8 +226,19 @@ class EventOut(serializers.ModelSerializer[CaseEvent]):
 
     class Meta:
         model = CaseEvent
-        fields = ["id", "type", "at", "actor", "actor_role", "item_case", "from_status", "to_status", "reason",
-                  "data", "document"]
+        fields = [
+            "id",
+            "type",
+            "at",
+            "actor",
+            "actor_role",
+            "item_case",
+            "from_status",
+            "to_status",
+            "reason",
+            "data",
+            "document",
+        ]
 
 
 class DocumentOut(serializers.ModelSerializer[Document]):

@@ -45,15 +45,29 @@ class PartyData:
         return {key: value.as_dict() for key, value in self.prefill.values.items()}
 
 
-def party_data(*, definition: engine.BundleDef, answers: dict[str, str] | None, party_type: str, party_id: str,
-               purpose: Purpose, actor: User | None, actor_role: str) -> PartyData:
+def party_data(
+    *,
+    definition: engine.BundleDef,
+    answers: dict[str, str] | None,
+    party_type: str,
+    party_id: str,
+    purpose: Purpose,
+    actor: User | None,
+    actor_role: str,
+) -> PartyData:
     """Prefill the bundle's merged form for the party and collect the evidence that waives materials."""
     catalogue_view = engine.compute(definition, answers)
     keys = [(f.key, f.spec.source) for f in catalogue_view.form.fields]
     person = party_type != "enterprise"
-    filled = prefill(form_keys=keys, applicant_id=party_id if person else None,
-                     enterprise_uscc=None if person else party_id, purpose=purpose, actor=actor,
-                     actor_role=actor_role, earlier=earlier_entries)
+    filled = prefill(
+        form_keys=keys,
+        applicant_id=party_id if person else None,
+        enterprise_uscc=None if person else party_id,
+        purpose=purpose,
+        actor=actor,
+        actor_role=actor_role,
+        earlier=earlier_entries,
+    )
     today = clock.local(clock.now()).date()
     wanted = {m.spec.licence for m in catalogue_view.materials.entries if m.spec.licence}
     for entry in catalogue_view.materials.entries:
@@ -71,20 +85,27 @@ def earlier_entries(*, party_id: str, kind: str) -> list[EarlierEntry]:
     match = Q(party_id=party_id)
     if kind == "person":
         match |= Q(applicant__profile__id_number=party_id)
-    rows = (Application.objects.filter(match).order_by("-submitted_at", "-pk")
-            .values_list("number", "submitted_at", "form_data")[:EARLIER_APPLICATIONS])
-    return [EarlierEntry(reference=number, entered_at=submitted_at, form=form or {})
-            for number, submitted_at, form in rows]
+    rows = (
+        Application.objects.filter(match)
+        .order_by("-submitted_at", "-pk")
+        .values_list("number", "submitted_at", "form_data")[:EARLIER_APPLICATIONS]
+    )
+    return [
+        EarlierEntry(reference=number, entered_at=submitted_at, form=form or {})
+        for number, submitted_at, form in rows
+    ]
 
 
 def application_ref(application: Application) -> ApplicationRef:
     """What datahub needs to know of an application to raise an objection from it."""
     return ApplicationRef(
-        number=application.number, party_id=application.party_id,
+        number=application.number,
+        party_id=application.party_id,
         party_kind="enterprise" if application.party_type == PartyType.ENTERPRISE else "person",
         region_code=application.region.code,
         applicant_user_id=application.applicant_id,
-        prefill=(application.snapshot or {}).get("prefill") or {})
+        prefill=(application.snapshot or {}).get("prefill") or {},
+    )
 
 
 def application_for_objection(*, actor: User, number: str) -> ApplicationRef:
@@ -112,14 +133,24 @@ def licence_preview(*, case: ItemCase, application: Application) -> LicencePrevi
     if licence_type is None:
         return None
     try:
-        holder = resolve_holder(holder_rule(licence_type.code), form=application.form_data or {},
-                                party_name=application.party_name, party_id=application.party_id,
-                                party_type=application.party_type, today=clock.local(clock.now()).date())
+        holder = resolve_holder(
+            holder_rule(licence_type.code),
+            form=application.form_data or {},
+            party_name=application.party_name,
+            party_id=application.party_id,
+            party_type=application.party_type,
+            today=clock.local(clock.now()).date(),
+        )
     except DomainError as exc:
-        return LicencePreview(type_name=licence_type.name, holder_name="", holder_id="", applicant_name="",
-                              problem=exc.detail)
-    return LicencePreview(type_name=licence_type.name, holder_name=holder.name,
-                          holder_id=mask(holder.id) if holder.id else "", applicant_name=holder.applicant_name)
+        return LicencePreview(
+            type_name=licence_type.name, holder_name="", holder_id="", applicant_name="", problem=exc.detail
+        )
+    return LicencePreview(
+        type_name=licence_type.name,
+        holder_name=holder.name,
+        holder_id=mask(holder.id) if holder.id else "",
+        applicant_name=holder.applicant_name,
+    )
 
 
 def issue_result_licence(*, case: ItemCase, application: Application, actor: User | None) -> str | None:
@@ -136,13 +167,31 @@ def issue_result_licence(*, case: ItemCase, application: Application, actor: Use
             valid_to = today.replace(year=today.year + licence_type.validity_years)
         except ValueError:  # 29 February
             valid_to = today.replace(year=today.year + licence_type.validity_years, day=28)
-    holder = resolve_holder(holder_rule(licence_type.code), form=application.form_data or {},
-                            party_name=application.party_name, party_id=application.party_id,
-                            party_type=application.party_type, today=today)
+    holder = resolve_holder(
+        holder_rule(licence_type.code),
+        form=application.form_data or {},
+        party_name=application.party_name,
+        party_id=application.party_id,
+        party_type=application.party_type,
+        today=today,
+    )
     licence = licence_issue(
-        licence_type=licence_type.code, holder_name=holder.name, holder_id=holder.id, holder_id_type=holder.id_type,
-        applicant_name=holder.applicant_name, applicant_id=holder.applicant_id,
-        applicant_id_type=holder.applicant_id_type, issuer=case.department,
-        surface={"事项": case.name, "办理结果": str(case.result.get("summary", "")), "办件编号": application.number},
-        valid_from=today, valid_to=valid_to, actor=actor, source_reference=f"{application.number}:{case.ref}")
+        licence_type=licence_type.code,
+        holder_name=holder.name,
+        holder_id=holder.id,
+        holder_id_type=holder.id_type,
+        applicant_name=holder.applicant_name,
+        applicant_id=holder.applicant_id,
+        applicant_id_type=holder.applicant_id_type,
+        issuer=case.department,
+        surface={
+            "事项": case.name,
+            "办理结果": str(case.result.get("summary", "")),
+            "办件编号": application.number,
+        },
+        valid_from=today,
+        valid_to=valid_to,
+        actor=actor,
+        source_reference=f"{application.number}:{case.ref}",
+    )
     return str(licence.identifier)

@@ -27,9 +27,21 @@ from __future__ import annotations
 from yijianshi.core.labels import Labelled, labels_set
 from yijianshi.core.statemachine import Machine, TransitionNotAllowed
 
-__all__ = ["APPLICATION", "APPLICATION_TRANSITIONS", "CASE", "CASE_TRANSITIONS", "FINAL_CASE_STATES",
-           "OPEN_CASE_STATES", "AppAction", "AppStatus", "CaseAction", "CaseStatus",
-           "TransitionNotAllowed", "next_application_status", "next_case_status"]
+__all__ = [
+    "APPLICATION",
+    "APPLICATION_TRANSITIONS",
+    "CASE",
+    "CASE_TRANSITIONS",
+    "FINAL_CASE_STATES",
+    "OPEN_CASE_STATES",
+    "AppAction",
+    "AppStatus",
+    "CaseAction",
+    "CaseStatus",
+    "TransitionNotAllowed",
+    "next_application_status",
+    "next_case_status",
+]
 
 
 class AppStatus(Labelled):
@@ -42,13 +54,18 @@ class AppStatus(Labelled):
     WITHDRAWN = "withdrawn"
 
 
-labels_set(AppStatus, {
-    "submitted": ("已提交，待收件", "submitted, awaiting intake"),
-    "deficient": ("材料需补正（一次告知）", "materials to complete"),
-    "received": ("已收件，各部门办理中", "received; departments at work"),
-    "completed": ("已办结", "completed"), "delivered": ("已送达", "delivered"),
-    "archived": ("已归档", "archived"), "withdrawn": ("已撤回", "withdrawn"),
-})
+labels_set(
+    AppStatus,
+    {
+        "submitted": ("已提交，待收件", "submitted, awaiting intake"),
+        "deficient": ("材料需补正（一次告知）", "materials to complete"),
+        "received": ("已收件，各部门办理中", "received; departments at work"),
+        "completed": ("已办结", "completed"),
+        "delivered": ("已送达", "delivered"),
+        "archived": ("已归档", "archived"),
+        "withdrawn": ("已撤回", "withdrawn"),
+    },
+)
 
 
 class AppAction(Labelled):
@@ -62,11 +79,19 @@ class AppAction(Labelled):
     ARCHIVE = "archive"
 
 
-labels_set(AppAction, {
-    "intake_complete": ("收件", "Receive"), "intake_deficient": ("一次告知", "Deficiency notice"),
-    "supplement": ("补齐补正", "Supplement"), "withdraw": ("撤回申请", "Withdraw"), "complete": ("办结", "Complete"),
-    "deliver_partial": ("部分送达", "Deliver in part"), "deliver": ("送达", "Deliver"), "archive": ("归档", "Archive"),
-})
+labels_set(
+    AppAction,
+    {
+        "intake_complete": ("收件", "Receive"),
+        "intake_deficient": ("一次告知", "Deficiency notice"),
+        "supplement": ("补齐补正", "Supplement"),
+        "withdraw": ("撤回申请", "Withdraw"),
+        "complete": ("办结", "Complete"),
+        "deliver_partial": ("部分送达", "Deliver in part"),
+        "deliver": ("送达", "Deliver"),
+        "archive": ("归档", "Archive"),
+    },
+)
 
 
 class CaseStatus(Labelled):
@@ -83,13 +108,22 @@ class CaseStatus(Labelled):
     REVOKED = "revoked"
 
 
-labels_set(CaseStatus, {
-    "pending_acceptance": ("待受理", "pending acceptance"), "accepted": ("已受理，办理中", "accepted"),
-    "pre_review": ("容缺预审", "pre-review"), "correction": ("待补正", "correction requested"),
-    "approved": ("准予", "approved"), "denied": ("不予批准", "denied"), "rejected": ("不予受理", "rejected"),
-    "withdrawn": ("已撤回", "withdrawn"), "terminated": ("已终止", "terminated"),
-    "delivered": ("已送达", "delivered"), "revoked": ("已撤销", "revoked"),
-})
+labels_set(
+    CaseStatus,
+    {
+        "pending_acceptance": ("待受理", "pending acceptance"),
+        "accepted": ("已受理，办理中", "accepted"),
+        "pre_review": ("容缺预审", "pre-review"),
+        "correction": ("待补正", "correction requested"),
+        "approved": ("准予", "approved"),
+        "denied": ("不予批准", "denied"),
+        "rejected": ("不予受理", "rejected"),
+        "withdrawn": ("已撤回", "withdrawn"),
+        "terminated": ("已终止", "terminated"),
+        "delivered": ("已送达", "delivered"),
+        "revoked": ("已撤销", "revoked"),
+    },
+)
 
 
 class CaseAction(Labelled):
@@ -107,13 +141,23 @@ class CaseAction(Labelled):
     PROGRESS = "progress"
 
 
-labels_set(CaseAction, {
-    "accept": ("受理", "Accept"), "reject": ("不予受理", "Reject"),
-    "request_correction": ("告知补正", "Request correction"), "resume": ("补正完成，恢复计时", "Resume"),
-    "prerequisite_ready": ("前置结果已到", "Prerequisite ready"), "approve": ("准予（办结）", "Approve"),
-    "deny": ("不予批准", "Deny"), "withdraw": ("撤回", "Withdraw"), "terminate": ("终止", "Terminate"),
-    "deliver": ("送达", "Deliver"), "revoke": ("撤销", "Revoke"), "progress": ("更新办理进度", "Update progress"),
-})
+labels_set(
+    CaseAction,
+    {
+        "accept": ("受理", "Accept"),
+        "reject": ("不予受理", "Reject"),
+        "request_correction": ("告知补正", "Request correction"),
+        "resume": ("补正完成，恢复计时", "Resume"),
+        "prerequisite_ready": ("前置结果已到", "Prerequisite ready"),
+        "approve": ("准予（办结）", "Approve"),
+        "deny": ("不予批准", "Deny"),
+        "withdraw": ("撤回", "Withdraw"),
+        "terminate": ("终止", "Terminate"),
+        "deliver": ("送达", "Deliver"),
+        "revoke": ("撤销", "Revoke"),
+        "progress": ("更新办理进度", "Update progress"),
+    },
+)
 
 
 A, AA = AppStatus, AppAction
@@ -132,7 +176,9 @@ APPLICATION_TRANSITIONS: dict[tuple[AppStatus, AppAction], frozenset[AppStatus]]
 
 C, CA = CaseStatus, CaseAction
 OPEN_CASE_STATES = frozenset({C.PENDING_ACCEPTANCE, C.ACCEPTED, C.PRE_REVIEW, C.CORRECTION})
-FINAL_CASE_STATES = frozenset({C.APPROVED, C.DENIED, C.REJECTED, C.WITHDRAWN, C.TERMINATED, C.DELIVERED, C.REVOKED})
+FINAL_CASE_STATES = frozenset(
+    {C.APPROVED, C.DENIED, C.REJECTED, C.WITHDRAWN, C.TERMINATED, C.DELIVERED, C.REVOKED}
+)
 CASE_TRANSITIONS: dict[tuple[CaseStatus, CaseAction], frozenset[CaseStatus]] = {
     (C.PENDING_ACCEPTANCE, CA.ACCEPT): frozenset({C.ACCEPTED, C.PRE_REVIEW}),
     (C.PENDING_ACCEPTANCE, CA.REJECT): frozenset({C.REJECTED}),
@@ -156,7 +202,9 @@ APPLICATION: Machine[AppStatus, AppAction] = Machine("application", AppStatus, A
 CASE: Machine[CaseStatus, CaseAction] = Machine("item case", CaseStatus, CASE_TRANSITIONS)
 
 
-def next_application_status(state: AppStatus, action: AppAction, target: AppStatus | None = None) -> AppStatus:
+def next_application_status(
+    state: AppStatus, action: AppAction, target: AppStatus | None = None
+) -> AppStatus:
     return APPLICATION.next(state, action, target)
 
 

@@ -118,18 +118,31 @@ class ItemForm(forms.ModelForm):
         data = super().clean() or {}
         legal, promised = data.get("legal_limit_days"), data.get("promised_limit_days")
         if legal is not None and promised is not None and promised > legal:
-            raise ValidationError({"promised_limit_days": "承诺时限不得超过法定时限 / The promised limit must not "
-                                                          "exceed the legal limit"})
+            raise ValidationError(
+                {
+                    "promised_limit_days": "承诺时限不得超过法定时限 / The promised limit must not "
+                    "exceed the legal limit"
+                }
+            )
         region, dept = data.get("region"), data.get("department")
         if region and dept and dept.region_id != region.pk:
-            raise ValidationError({"department": "实施部门必须属于本地区 / The department must belong to the "
-                                                 "item's region"})
+            raise ValidationError(
+                {"department": "实施部门必须属于本地区 / The department must belong to the item's region"}
+            )
         return data
 
 
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "item_type", "department", "legal_limit_days", "promised_limit_days", "region"]
+    list_display = [
+        "name",
+        "code",
+        "item_type",
+        "department",
+        "legal_limit_days",
+        "promised_limit_days",
+        "region",
+    ]
     list_filter = ["region", "item_type", "department__kind"]
     search_fields = ["name", "code", "ref"]
     inlines = [ItemFieldInline, ItemMaterialInline]
@@ -170,8 +183,10 @@ class DependencyFormSet(forms.BaseInlineFormSet):
                 continue
             for bi in (item, requires):
                 if bi.version_id != version.pk:
-                    raise ValidationError(f"依赖关系引用了不属于本版本的事项“{bi.name}” / The dependency names "
-                                          f"'{bi.name}', which is not an item of this version")
+                    raise ValidationError(
+                        f"依赖关系引用了不属于本版本的事项“{bi.name}” / The dependency names "
+                        f"'{bi.name}', which is not an item of this version"
+                    )
             if item.pk == requires.pk:
                 raise ValidationError(f"事项“{item.name}”不能依赖自身 / An item cannot depend on itself")
             edges.setdefault(item.item.ref, []).append(requires.item.ref)
@@ -215,8 +230,16 @@ class BundleVersionAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: BundleVersion | None = None) -> list[str]:
         if obj is not None and obj.is_frozen:
-            return ["bundle", "number", "status", "effective_from", "effective_to", "regions", "published_at",
-                    "published_by"]
+            return [
+                "bundle",
+                "number",
+                "status",
+                "effective_from",
+                "effective_to",
+                "regions",
+                "published_at",
+                "published_by",
+            ]
         return list(self.readonly_fields)
 
     @admin.action(description="发布所选草稿版本 / Publish the selected drafts")
@@ -227,7 +250,9 @@ class BundleVersionAdmin(admin.ModelAdmin):
             except DomainError as exc:
                 self.message_user(request, f"{version}: {exc.detail.zh} / {exc.detail.en}", messages.ERROR)
             else:
-                self.message_user(request, f"{version.bundle} v{version.number} 已发布 / published", messages.SUCCESS)
+                self.message_user(
+                    request, f"{version.bundle} v{version.number} 已发布 / published", messages.SUCCESS
+                )
 
     @admin.action(description="基于所选版本新建草稿 / New draft from the selected versions")
     def new_draft(self, request: HttpRequest, queryset: QuerySet[BundleVersion]) -> None:
@@ -235,10 +260,13 @@ class BundleVersionAdmin(admin.ModelAdmin):
             try:
                 draft = bundle_version_new_draft(bundle=version.bundle, actor=request.user)  # type: ignore[arg-type]
             except DomainError as exc:
-                self.message_user(request, f"{version.bundle}: {exc.detail.zh} / {exc.detail.en}", messages.ERROR)
+                self.message_user(
+                    request, f"{version.bundle}: {exc.detail.zh} / {exc.detail.en}", messages.ERROR
+                )
             else:
-                self.message_user(request, f"{version.bundle} v{draft.number} 草稿已创建 / draft created",
-                                  messages.SUCCESS)
+                self.message_user(
+                    request, f"{version.bundle} v{draft.number} 草稿已创建 / draft created", messages.SUCCESS
+                )
 
 
 class BundleVersionInline(admin.TabularInline):

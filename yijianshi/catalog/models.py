@@ -26,7 +26,9 @@ class Region(models.Model):
     code = models.CharField(_("区划代码"), max_length=12, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     level = models.CharField(_("层级"), max_length=10, choices=RegionLevel.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
 
     class Meta:
         ordering = ["code"]
@@ -90,7 +92,9 @@ class DataSource(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
     provider_kind = models.CharField(_("提供部门类别"), max_length=40)
-    mode = models.CharField(_("共享方式"), max_length=10, choices=[("query", _("查询")), ("verify", _("核验"))])
+    mode = models.CharField(
+        _("共享方式"), max_length=10, choices=[("query", _("查询")), ("verify", _("核验"))]
+    )
 
     class Meta:
         ordering = ["code"]
@@ -126,7 +130,9 @@ class FieldKey(models.Model):
     label_en = models.CharField(_("英文名称"), max_length=100)
     type = models.CharField(_("类型"), max_length=20)
     validation = models.JSONField(_("校验规则"), default=dict, blank=True)
-    source = models.ForeignKey(DataSource, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("数据来源"))
+    source = models.ForeignKey(
+        DataSource, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("数据来源")
+    )
 
     class Meta:
         ordering = ["key"]
@@ -160,29 +166,37 @@ class Item(models.Model):
     name = models.CharField(_("事项名称"), max_length=300)
     item_type = models.CharField(_("事项类型"), max_length=2, choices=ItemType.choices)
     service_object = models.JSONField(_("服务对象"), default=list)
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="items", verbose_name=_("实施部门"))
-    level = models.CharField(_("实施层级"), max_length=10, choices=RegionLevel.choices, default=RegionLevel.COUNTY)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="items", verbose_name=_("实施部门")
+    )
+    level = models.CharField(
+        _("实施层级"), max_length=10, choices=RegionLevel.choices, default=RegionLevel.COUNTY
+    )
     legal_basis = models.TextField(_("设定依据"), blank=True)
     conditions = models.TextField(_("受理条件"), blank=True)
     legal_limit_days = models.PositiveIntegerField(_("法定办结时限（工作日）"))
     promised_limit_days = models.PositiveIntegerField(_("承诺办结时限（工作日）"))
     fee = models.CharField(_("收费"), max_length=200, blank=True, default="不收费")
     result = models.CharField(_("办理结果"), max_length=200, blank=True)
-    issues_licence = models.ForeignKey(LicenceType, null=True, blank=True, on_delete=models.PROTECT,
-                                       verbose_name=_("出具证照类型"))
+    issues_licence = models.ForeignKey(
+        LicenceType, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("出具证照类型")
+    )
     visits = models.PositiveSmallIntegerField(_("到办事现场次数"), default=1)
     steps = models.PositiveSmallIntegerField(_("办理环节数"), default=4)
     online_depth = models.PositiveSmallIntegerField(_("网办深度"), default=3)
     requires = models.JSONField(_("前置事项"), default=list, blank=True)
-    illustrative = models.JSONField(_("示例性要素"), default=list, blank=True,
-                                    help_text=_("未取自官方办事指南、仅作示例的要素"))
+    illustrative = models.JSONField(
+        _("示例性要素"), default=list, blank=True, help_text=_("未取自官方办事指南、仅作示例的要素")
+    )
 
     class Meta:
         ordering = ["region__code", "ref"]
         constraints = [
             models.UniqueConstraint(fields=["region", "ref"], name="item_unique_ref"),
-            models.CheckConstraint(condition=models.Q(promised_limit_days__lte=models.F("legal_limit_days")),
-                                   name="item_promised_within_legal"),
+            models.CheckConstraint(
+                condition=models.Q(promised_limit_days__lte=models.F("legal_limit_days")),
+                name="item_promised_within_legal",
+            ),
         ]
         verbose_name = _("政务服务事项")
         verbose_name_plural = _("政务服务事项")
@@ -223,13 +237,19 @@ class ItemMaterial(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="materials")
     code = models.CharField(_("材料编码"), max_length=80)
     name = models.CharField(_("材料名称"), max_length=300)
-    channel = models.CharField(_("来源渠道"), max_length=12, choices=Channel.choices, default=Channel.APPLICANT)
-    licence = models.ForeignKey(LicenceType, null=True, blank=True, on_delete=models.PROTECT,
-                                verbose_name=_("可替代的电子证照"))
-    data_check = models.ForeignKey(DataSource, null=True, blank=True, on_delete=models.PROTECT,
-                                   verbose_name=_("可替代的数据核验"))
+    channel = models.CharField(
+        _("来源渠道"), max_length=12, choices=Channel.choices, default=Channel.APPLICANT
+    )
+    licence = models.ForeignKey(
+        LicenceType, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("可替代的电子证照")
+    )
+    data_check = models.ForeignKey(
+        DataSource, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("可替代的数据核验")
+    )
     item_result = models.SlugField(_("可替代的前序事项结果"), max_length=80, blank=True)
-    form = models.CharField(_("材料形式"), max_length=12, choices=MaterialForm.choices, default=MaterialForm.EITHER)
+    form = models.CharField(
+        _("材料形式"), max_length=12, choices=MaterialForm.choices, default=MaterialForm.EITHER
+    )
     copies = models.PositiveSmallIntegerField(_("份数"), default=1)
     required = models.BooleanField(_("必需"), default=True)
     tolerated = models.BooleanField(_("可容缺"), default=False)
@@ -263,8 +283,9 @@ class Bundle(models.Model):
     subject = models.CharField(_("服务对象"), max_length=12, choices=Subject.choices)
     stage = models.CharField(_("生命周期阶段"), max_length=40, blank=True)
     tier = models.CharField(_("分组"), max_length=40, blank=True)
-    lead_department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="led_bundles",
-                                        verbose_name=_("牵头部门"))
+    lead_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="led_bundles", verbose_name=_("牵头部门")
+    )
 
     class Meta:
         ordering = ["region__code", "seq"]
@@ -285,22 +306,32 @@ class VersionStatus(models.TextChoices):
 class BundleVersion(models.Model):
     bundle = models.ForeignKey(Bundle, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("版本号"))
-    status = models.CharField(_("状态"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
     effective_from = models.DateField(_("生效日期"), null=True, blank=True)
     effective_to = models.DateField(_("失效日期"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     snapshot = models.JSONField(_("发布快照"), null=True, blank=True, editable=False)
-    published_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("发布人"))
-    regions = models.ManyToManyField(Region, blank=True, related_name="bundle_versions",
-                                     verbose_name=_("适用区划"))
+    published_by = models.ForeignKey(
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("发布人"),
+    )
+    regions = models.ManyToManyField(
+        Region, blank=True, related_name="bundle_versions", verbose_name=_("适用区划")
+    )
 
     class Meta:
         ordering = ["bundle", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["bundle", "number"], name="bundle_version_unique_number"),
-            models.UniqueConstraint(fields=["bundle"], condition=models.Q(status="published"),
-                                    name="bundle_one_published_version"),
+            models.UniqueConstraint(
+                fields=["bundle"], condition=models.Q(status="published"), name="bundle_one_published_version"
+            ),
         ]
         verbose_name = _("一件事版本")
         verbose_name_plural = _("一件事版本")
@@ -317,9 +348,12 @@ class BundleItem(models.Model):
     version = models.ForeignKey(BundleVersion, on_delete=models.CASCADE, related_name="items")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="bundle_items")
     name = models.CharField(_("清单中的事项名称"), max_length=300)
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="handled_bundle_items",
-                                   verbose_name=_("办理部门"))
-    departments = models.ManyToManyField(Department, related_name="bundle_items", verbose_name=_("责任部门（全部）"))
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="handled_bundle_items", verbose_name=_("办理部门")
+    )
+    departments = models.ManyToManyField(
+        Department, related_name="bundle_items", verbose_name=_("责任部门（全部）")
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -369,7 +403,9 @@ class SituationOption(models.Model):
     value = models.CharField(_("值"), max_length=60)
     label_zh = models.CharField(_("选项"), max_length=200)
     label_en = models.CharField(_("选项（英文）"), max_length=200)
-    excludes = models.ManyToManyField(BundleItem, blank=True, related_name="excluded_by", verbose_name=_("排除事项"))
+    excludes = models.ManyToManyField(
+        BundleItem, blank=True, related_name="excluded_by", verbose_name=_("排除事项")
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -400,7 +436,9 @@ class Delegation(models.Model):
 
     class Meta:
         ordering = ["region__code", "level", "seq"]
-        constraints = [models.UniqueConstraint(fields=["region", "level", "seq"], name="delegation_unique_seq")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "level", "seq"], name="delegation_unique_seq")
+        ]
         verbose_name = _("赋权事项")
         verbose_name_plural = _("赋权清单")
 

@@ -45,8 +45,17 @@ from yijianshi.core.workdays import BusinessHours
 from .engine.types import FIELD_TYPES
 
 ITEM_TYPES = {
-    "01": "行政许可", "02": "行政处罚", "03": "行政强制", "04": "行政征收", "05": "行政给付", "06": "行政检查",
-    "07": "行政确认", "08": "行政奖励", "09": "行政裁决", "10": "其他行政权力", "20": "公共服务",
+    "01": "行政许可",
+    "02": "行政处罚",
+    "03": "行政强制",
+    "04": "行政征收",
+    "05": "行政给付",
+    "06": "行政检查",
+    "07": "行政确认",
+    "08": "行政奖励",
+    "09": "行政裁决",
+    "10": "其他行政权力",
+    "20": "公共服务",
 }
 DEPARTMENT_KINDS = frozenset(
     """approval data_bureau market_regulation public_security traffic_police tax hrss housing_fund fire
@@ -126,7 +135,11 @@ def _illustrative(value: Any) -> Any:
     if value is True:
         return sorted(ILLUSTRATIVE_ELEMENTS)
     if not isinstance(value, list):
-        raise _problem("pack_bad_value", "illustrative 应为 true/false 或要素列表", "illustrative must be a boolean or a list")
+        raise _problem(
+            "pack_bad_value",
+            "illustrative 应为 true/false 或要素列表",
+            "illustrative must be a boolean or a list",
+        )
     return value
 
 
@@ -156,8 +169,11 @@ class PackModel(BaseModel):
         if not isinstance(data, dict):
             return data
         fields = cls.model_fields
-        return {k: v for k, v in data.items()
-                if not (k in fields and fields[k].is_required() and (v is None or v == ""))}
+        return {
+            k: v
+            for k, v in data.items()
+            if not (k in fields and fields[k].is_required() and (v is None or v == ""))
+        }
 
 
 # ------------------------------------------------------------------------------------------ common/
@@ -205,8 +221,11 @@ class VocabularyEntry(PackModel):
                 continue
             if self.type == "date":
                 if not _date_rule(value):
-                    raise _problem("pack_bad_value", f"日期字段的 {bound} 应为 today 或加引号的 \"YYYY-MM-DD\"",
-                                   f"a date field's {bound} must be today or a quoted \"YYYY-MM-DD\"")
+                    raise _problem(
+                        "pack_bad_value",
+                        f'日期字段的 {bound} 应为 today 或加引号的 "YYYY-MM-DD"',
+                        f'a date field\'s {bound} must be today or a quoted "YYYY-MM-DD"',
+                    )
             elif not isinstance(value, (int, float)) or isinstance(value, bool):
                 raise _problem("pack_bad_value", f"{bound} 应为数字", f"{bound} must be a number")
         return self
@@ -268,8 +287,10 @@ class ItemTemplateEntry(PackModel):
 
     name: Text
     item_type: ItemType
-    service_object: Annotated[list[Annotated[str, _one_of(SERVICE_OBJECTS, "服务对象", "service object")]],
-                              BeforeValidator(_one_or_many)]
+    service_object: Annotated[
+        list[Annotated[str, _one_of(SERVICE_OBJECTS, "服务对象", "service object")]],
+        BeforeValidator(_one_or_many),
+    ]
     department_kind: DepartmentKind
     level: Level = "county"
     legal_basis: str | None = None
@@ -283,15 +304,21 @@ class ItemTemplateEntry(PackModel):
     steps: Steps = 4
     online_depth: OnlineDepth = 3
     requires: OptionalCodes = []
-    illustrative: Annotated[list[Annotated[str, _one_of(ILLUSTRATIVE_ELEMENTS, "illustrative 要素", "element in illustrative")]],
-                            BeforeValidator(_illustrative)] = []
+    illustrative: Annotated[
+        list[Annotated[str, _one_of(ILLUSTRATIVE_ELEMENTS, "illustrative 要素", "element in illustrative")]],
+        BeforeValidator(_illustrative),
+    ] = []
     fields: Annotated[list[TemplateField], BeforeValidator(_none_is_empty)] = []
     materials: Annotated[list[MaterialEntry], BeforeValidator(_none_is_empty)] = []
 
     @model_validator(mode="after")
     def _limits(self) -> ItemTemplateEntry:
         if self.promised_limit_days > self.legal_limit_days:
-            raise _problem("pack_bad_value", "承诺时限不得超过法定时限", "the promised limit must not exceed the legal limit")
+            raise _problem(
+                "pack_bad_value",
+                "承诺时限不得超过法定时限",
+                "the promised limit must not exceed the legal limit",
+            )
         return self
 
 
@@ -381,8 +408,11 @@ class SituationEntry(PackModel):
         if len(set(values)) != len(values):
             raise _problem("pack_duplicate_code", "选项值重复", "an option value is used twice")
         if self.default is not None and self.default not in values:
-            raise _problem("pack_bad_value", f"默认回答“{self.default}”不是选项之一",
-                           f"default '{self.default}' is not one of the options")
+            raise _problem(
+                "pack_bad_value",
+                f"默认回答“{self.default}”不是选项之一",
+                f"default '{self.default}' is not one of the options",
+            )
         return self
 
 
@@ -424,8 +454,10 @@ class DelegationEntry(PackModel):
     item_type: ItemType
     item_type_label: str | None = None
     mode: str | None = None
-    scope: Annotated[list[Annotated[str, _one_of(SCOPES, "办理范围", "scope")]],
-                     BeforeValidator(lambda v: ["intake"] if v is None else v)] = ["intake"]
+    scope: Annotated[
+        list[Annotated[str, _one_of(SCOPES, "办理范围", "scope")]],
+        BeforeValidator(lambda v: ["intake"] if v is None else v),
+    ] = ["intake"]
     department_kind: DepartmentKind
     note: str | None = None
 
@@ -480,13 +512,23 @@ ENTRIES: dict[str, tuple[str, str]] = {
 }
 
 _ZH = {
-    "int_type": "应为整数", "int_parsing": "应为整数", "int_from_float": "应为整数",
-    "float_type": "应为数字", "float_parsing": "应为数字",
-    "string_type": "应为文字", "bool_type": "应为 true 或 false", "bool_parsing": "应为 true 或 false",
-    "list_type": "应为列表", "date_type": "应为日期（YYYY-MM-DD）", "date_parsing": "应为日期（YYYY-MM-DD）",
-    "string_too_short": "不得为空", "string_too_long": "过长（至多 {max_length} 个字符）",
-    "too_short": "至少需要 {min_length} 项", "string_pattern_mismatch": "格式不符",
-    "greater_than_equal": "不得小于 {ge}", "less_than_equal": "不得大于 {le}",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "string_type": "应为文字",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表",
+    "date_type": "应为日期（YYYY-MM-DD）",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "string_too_short": "不得为空",
+    "string_too_long": "过长（至多 {max_length} 个字符）",
+    "too_short": "至少需要 {min_length} 项",
+    "string_pattern_mismatch": "格式不符",
+    "greater_than_equal": "不得小于 {ge}",
+    "less_than_equal": "不得大于 {le}",
 }
 _SHAPE = {"model_type", "model_attributes_type", "dict_type"}
 
@@ -500,8 +542,14 @@ def _locate(where: str, raw: Any, loc: tuple[int | str, ...]) -> tuple[str, list
     while i < len(loc):
         part = loc[i]
         listed = node.get(part) if isinstance(node, dict) and isinstance(part, str) else None
-        if (isinstance(part, str) and part in ENTRIES and i + 1 < len(loc) and isinstance(loc[i + 1], int)
-                and isinstance(listed, list) and 0 <= int(loc[i + 1]) < len(listed)):
+        if (
+            isinstance(part, str)
+            and part in ENTRIES
+            and i + 1 < len(loc)
+            and isinstance(loc[i + 1], int)
+            and isinstance(listed, list)
+            and 0 <= int(loc[i + 1]) < len(listed)
+        ):
             label, key = ENTRIES[part]
             node = listed[int(loc[i + 1])]
             name = node.get(key) if isinstance(node, dict) else node
@@ -509,8 +557,15 @@ def _locate(where: str, raw: Any, loc: tuple[int | str, ...]) -> tuple[str, list
             rest, i = [], i + 2
             continue
         rest.append(str(part))
-        node = node.get(part) if isinstance(node, dict) else (
-            node[part] if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node) else None)
+        node = (
+            node.get(part)
+            if isinstance(node, dict)
+            else (
+                node[part]
+                if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+                else None
+            )
+        )
         i += 1
     return where, rest
 
@@ -528,8 +583,14 @@ def _translate(error: Any) -> tuple[str, str, str]:
     if kind in _SHAPE:
         prefix_zh, prefix_en = (f"“{path}”", f"{path} ") if path else ("", "")
         return "pack_shape", f"{prefix_zh}应为映射", f"{prefix_en}must be a mapping"
-    zh = _ZH.get(kind, "值无效（{msg}）").format(msg=error["msg"], **{k: v for k, v in ctx.items() if k != "msg"})
-    return "pack_bad_value", f"“{path}”{zh}" if path else zh, f"{path}: {error['msg']}" if path else error["msg"]
+    zh = _ZH.get(kind, "值无效（{msg}）").format(
+        msg=error["msg"], **{k: v for k, v in ctx.items() if k != "msg"}
+    )
+    return (
+        "pack_bad_value",
+        f"“{path}”{zh}" if path else zh,
+        f"{path}: {error['msg']}" if path else error["msg"],
+    )
 
 
 def check(model: type[M], raw: Any, where: str, errors: ErrorList) -> M | None:

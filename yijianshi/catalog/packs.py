@@ -129,10 +129,17 @@ def _freeze(value: Any) -> Any:
 
 def material_spec(raw: dict[str, Any]) -> MaterialSpec:
     return MaterialSpec(
-        code=raw["code"], name=raw["name"], channel=raw.get("channel", "applicant"),
-        licence=raw.get("licence"), data_check=raw.get("data_check"), item_result=raw.get("item_result"),
-        form=raw.get("form", "either"), copies=int(raw.get("copies", 1)), required=bool(raw.get("required", True)),
-        tolerated=bool(raw.get("tolerated", False)), commitment=bool(raw.get("commitment", False)),
+        code=raw["code"],
+        name=raw["name"],
+        channel=raw.get("channel", "applicant"),
+        licence=raw.get("licence"),
+        data_check=raw.get("data_check"),
+        item_result=raw.get("item_result"),
+        form=raw.get("form", "either"),
+        copies=int(raw.get("copies", 1)),
+        required=bool(raw.get("required", True)),
+        tolerated=bool(raw.get("tolerated", False)),
+        commitment=bool(raw.get("commitment", False)),
         commitment_text=raw.get("commitment_text"),
     )
 
@@ -168,10 +175,17 @@ def bundle_def(catalogue: Catalogue, region_code: str, bundle: dict[str, Any]) -
         dependencies=tuple((d["item"], r) for d in bundle.get("dependencies", ()) for r in d["requires"]),
         situations=tuple(
             Situation(
-                code=s["code"], question_zh=s["zh"], question_en=s["en"], default=str(s["default"]),
+                code=s["code"],
+                question_zh=s["zh"],
+                question_en=s["en"],
+                default=str(s["default"]),
                 options=tuple(
-                    SituationOption(value=str(o["value"]), label_zh=o["zh"], label_en=o["en"],
-                                    excludes=tuple(o.get("excludes", ())))
+                    SituationOption(
+                        value=str(o["value"]),
+                        label_zh=o["zh"],
+                        label_en=o["en"],
+                        excludes=tuple(o.get("excludes", ())),
+                    )
                     for o in s["options"]
                 ),
             )
@@ -250,8 +264,12 @@ class _Checker:
             if s is None:
                 self.broken.add(f"source:{code}")
             else:
-                self.cat.sources[str(code)] = {"name": s.name, "en": s.en or s.name,
-                                               "provider_kind": s.provider_kind, "mode": s.mode}
+                self.cat.sources[str(code)] = {
+                    "name": s.name,
+                    "en": s.en or s.name,
+                    "provider_kind": s.provider_kind,
+                    "mode": s.mode,
+                }
         lic = common / "licence_types.yaml"
         data = self.read(lic, LicenceTypesFile) if lic.exists() else {}
         for code, raw in _mapping(data, "licence_types").items():
@@ -259,9 +277,16 @@ class _Checker:
             if lt is None:
                 self.broken.add(f"licence:{code}")
             else:
-                self.cat.licence_types[str(code)] = {"name": lt.name, "en": lt.en or lt.name, "issuer_kind": lt.issuer_kind,
-                                                     "type_code": lt.type_code, "validity_years": lt.validity_years}
-        for path in sorted(common.glob("vocabulary*.yaml"), key=lambda p: (p.name != "vocabulary.yaml", p.name)):
+                self.cat.licence_types[str(code)] = {
+                    "name": lt.name,
+                    "en": lt.en or lt.name,
+                    "issuer_kind": lt.issuer_kind,
+                    "type_code": lt.type_code,
+                    "validity_years": lt.validity_years,
+                }
+        for path in sorted(
+            common.glob("vocabulary*.yaml"), key=lambda p: (p.name != "vocabulary.yaml", p.name)
+        ):
             for key, raw in _mapping(self.read(path, VocabularyFile), "fields").items():
                 self.vocabulary_entry(path, key, raw)
         for path in sorted((common / "items").glob("*.yaml")):
@@ -272,46 +297,78 @@ class _Checker:
             where = f"{self.cat.origin['template:' + ref]}: item {ref}"
             for req in tpl["requires"]:
                 if self.unknown("template", req, self.cat.templates):
-                    self.err(where, "pack_unknown_item", f"requires 引用了未知事项“{req}”",
-                             f"requires unknown item '{req}'")
+                    self.err(
+                        where,
+                        "pack_unknown_item",
+                        f"requires 引用了未知事项“{req}”",
+                        f"requires unknown item '{req}'",
+                    )
             for m in tpl["materials"]:
                 if m["item_result"] and self.unknown("template", m["item_result"], self.cat.templates):
-                    self.err(where, "pack_unknown_item", f"材料 {m['code']} 的 item_result 引用了未知事项“{m['item_result']}”",
-                             f"material {m['code']}: item_result names unknown item '{m['item_result']}'")
+                    self.err(
+                        where,
+                        "pack_unknown_item",
+                        f"材料 {m['code']} 的 item_result 引用了未知事项“{m['item_result']}”",
+                        f"material {m['code']}: item_result names unknown item '{m['item_result']}'",
+                    )
 
     def vocabulary_entry(self, path: Path, key: str, raw: Any) -> None:
         where = f"{self.rel(path)}: field {key}"
         if "field:" + key in self.cat.origin:
-            self.err(where, "pack_duplicate_code", f"字段键“{key}”重复定义（已在 {self.cat.origin['field:' + key]}）",
-                     f"field key '{key}' is declared twice (also in {self.cat.origin['field:' + key]})")
+            self.err(
+                where,
+                "pack_duplicate_code",
+                f"字段键“{key}”重复定义（已在 {self.cat.origin['field:' + key]}）",
+                f"field key '{key}' is declared twice (also in {self.cat.origin['field:' + key]})",
+            )
             return
         self.cat.origin["field:" + key] = self.rel(path)
         if not KEY_RE.match(str(key)):
-            self.err(where, "pack_bad_key", "字段键应为 subject.attribute 小写格式", "a field key must look like subject.attribute")
+            self.err(
+                where,
+                "pack_bad_key",
+                "字段键应为 subject.attribute 小写格式",
+                "a field key must look like subject.attribute",
+            )
         v = self.shape(VocabularyEntry, raw, where)
         if v is None:
             self.broken.add("field:" + key)
             return
         if v.source and self.unknown("source", v.source, self.cat.sources):
-            self.err(where, "pack_unknown_source", f"未知数据源“{v.source}”", f"unknown data source '{v.source}'")
+            self.err(
+                where, "pack_unknown_source", f"未知数据源“{v.source}”", f"unknown data source '{v.source}'"
+            )
         self.cat.vocabulary[key] = v.model_dump(exclude_none=True)
 
     def template(self, path: Path, ref: str, raw: Any) -> None:
         where = f"{self.rel(path)}: item {ref}"
         if "template:" + ref in self.cat.origin:
-            self.err(where, "pack_duplicate_code", f"事项“{ref}”重复定义（已在 {self.cat.origin['template:' + ref]}）",
-                     f"item '{ref}' is defined twice (also in {self.cat.origin['template:' + ref]})")
+            self.err(
+                where,
+                "pack_duplicate_code",
+                f"事项“{ref}”重复定义（已在 {self.cat.origin['template:' + ref]}）",
+                f"item '{ref}' is defined twice (also in {self.cat.origin['template:' + ref]})",
+            )
             return
         self.cat.origin["template:" + ref] = self.rel(path)
         if not REF_RE.match(str(ref)):
-            self.err(where, "pack_bad_key", "事项键应为小写字母、数字和下划线", "an item key must be lower_snake_case")
+            self.err(
+                where,
+                "pack_bad_key",
+                "事项键应为小写字母、数字和下划线",
+                "an item key must be lower_snake_case",
+            )
         t = self.shape(ItemTemplateEntry, raw, where)
         if t is None:
             self.broken.add("template:" + ref)
             return
         if t.issues_licence and self.unknown("licence", t.issues_licence, self.cat.licence_types):
-            self.err(where, "pack_unknown_licence", f"未知证照类型“{t.issues_licence}”",
-                     f"unknown licence type '{t.issues_licence}'")
+            self.err(
+                where,
+                "pack_unknown_licence",
+                f"未知证照类型“{t.issues_licence}”",
+                f"unknown licence type '{t.issues_licence}'",
+            )
         tpl = t.model_dump()
         tpl["fields"] = self.template_fields(where, t.fields)
         tpl["materials"] = self.template_materials(where, t.materials)
@@ -324,17 +381,29 @@ class _Checker:
             fw = f"{where}: field {f.key}"
             if f.key not in self.cat.vocabulary:
                 if self.unknown("field", f.key, self.cat.vocabulary):
-                    self.err(fw, "pack_unknown_field", f"字段键“{f.key}”不在词汇表中",
-                             f"field key '{f.key}' is not in the vocabulary")
+                    self.err(
+                        fw,
+                        "pack_unknown_field",
+                        f"字段键“{f.key}”不在词汇表中",
+                        f"field key '{f.key}' is not in the vocabulary",
+                    )
                 continue
             if f.key in seen:
-                self.err(fw, "pack_duplicate_code", f"字段“{f.key}”在同一事项中重复", f"field '{f.key}' is listed twice in one item")
+                self.err(
+                    fw,
+                    "pack_duplicate_code",
+                    f"字段“{f.key}”在同一事项中重复",
+                    f"field '{f.key}' is listed twice in one item",
+                )
                 continue
             declared = self.cat.vocabulary[f.key]["type"]
             if f.type and f.type != declared:
-                self.err(fw, "pack_field_type_conflict",
-                         f"字段“{f.key}”以两种类型使用：词汇表为 {declared}，此处为 {f.type}",
-                         f"field key '{f.key}' is used with two types: {declared} in the vocabulary, {f.type} here")
+                self.err(
+                    fw,
+                    "pack_field_type_conflict",
+                    f"字段“{f.key}”以两种类型使用：词汇表为 {declared}，此处为 {f.type}",
+                    f"field key '{f.key}' is used with two types: {declared} in the vocabulary, {f.type} here",
+                )
                 continue
             seen.add(f.key)
             out.append({"key": f.key, "required": f.required})
@@ -346,18 +415,33 @@ class _Checker:
         for material in materials:
             mw = f"{where}: material {material.code}"
             if material.code in seen:
-                self.err(mw, "pack_duplicate_code", "同一事项中材料编码重复", "material code listed twice in one item")
+                self.err(
+                    mw,
+                    "pack_duplicate_code",
+                    "同一事项中材料编码重复",
+                    "material code listed twice in one item",
+                )
                 continue
             seen.add(material.code)
             if material.licence and self.unknown("licence", material.licence, self.cat.licence_types):
-                self.err(mw, "pack_unknown_licence", f"未知证照类型“{material.licence}”",
-                         f"unknown licence type '{material.licence}'")
+                self.err(
+                    mw,
+                    "pack_unknown_licence",
+                    f"未知证照类型“{material.licence}”",
+                    f"unknown licence type '{material.licence}'",
+                )
             if material.data_check and self.unknown("source", material.data_check, self.cat.sources):
-                self.err(mw, "pack_unknown_source", f"未知数据源“{material.data_check}”",
-                         f"unknown data source '{material.data_check}'")
+                self.err(
+                    mw,
+                    "pack_unknown_source",
+                    f"未知数据源“{material.data_check}”",
+                    f"unknown data source '{material.data_check}'",
+                )
             m = material.model_dump()
             if m["commitment"] and not m["commitment_text"]:
-                m["commitment_text"] = f"本人承诺所提交的“{m['name']}”相关信息真实有效，如有虚假愿承担相应法律责任。"
+                m["commitment_text"] = (
+                    f"本人承诺所提交的“{m['name']}”相关信息真实有效，如有虚假愿承担相应法律责任。"
+                )
             out.append(m)
         return out
 
@@ -370,8 +454,12 @@ class _Checker:
         for code, region in self.cat.regions.items():
             for b in region["bundles"]:
                 if b["code"] in codes:
-                    self.err(self.cat.origin["bundle:" + b["code"]], "pack_duplicate_code",
-                             f"“一件事”编码“{b['code']}”重复", f"bundle code '{b['code']}' is used twice")
+                    self.err(
+                        self.cat.origin["bundle:" + b["code"]],
+                        "pack_duplicate_code",
+                        f"“一件事”编码“{b['code']}”重复",
+                        f"bundle code '{b['code']}' is used twice",
+                    )
                 codes[b["code"]] = code
 
     def region(self, folder: Path) -> None:
@@ -388,8 +476,12 @@ class _Checker:
             return
         code = r.code
         if code != folder.name:
-            self.err(where, "pack_bad_region", f"区划代码 {code} 与目录名 {folder.name} 不一致",
-                     f"region code {code} does not match its folder {folder.name}")
+            self.err(
+                where,
+                "pack_bad_region",
+                f"区划代码 {code} 与目录名 {folder.name} 不一致",
+                f"region code {code} does not match its folder {folder.name}",
+            )
         prev: RegionRef | None = None
         regions: list[dict[str, Any]] = []
         for ref in [*r.parents, RegionRef(code=code, name=r.name, level=r.level)]:
@@ -397,7 +489,14 @@ class _Checker:
             if problem:
                 self.err(f"{where} {ref.code}", "pack_bad_region", problem[0], problem[1])
                 return
-            regions.append({"code": ref.code, "name": ref.name, "level": ref.level, "parent": prev.code if prev else None})
+            regions.append(
+                {
+                    "code": ref.code,
+                    "name": ref.name,
+                    "level": ref.level,
+                    "parent": prev.code if prev else None,
+                }
+            )
             prev = ref
         for child in r.children:
             parent = _parent_code(child.code, child.level, {x["code"] for x in regions})
@@ -422,26 +521,51 @@ class _Checker:
                 continue
             preg = p.region or code
             if preg not in region_codes:
-                self.err(pw, "pack_bad_region", f"服务场所所在区划 {preg} 不在本包中", f"region {preg} is not in this pack")
-            points[str(pcode)] = {"name": p.name, "kind": p.kind, "region": preg, "address": p.address or "",
-                                  "hours": p.hours or "", "phone": p.phone or "", "lat": p.lat, "lng": p.lng}
+                self.err(
+                    pw,
+                    "pack_bad_region",
+                    f"服务场所所在区划 {preg} 不在本包中",
+                    f"region {preg} is not in this pack",
+                )
+            points[str(pcode)] = {
+                "name": p.name,
+                "kind": p.kind,
+                "region": preg,
+                "address": p.address or "",
+                "hours": p.hours or "",
+                "phone": p.phone or "",
+                "lat": p.lat,
+                "lng": p.lng,
+            }
         try:
             document = DocumentEntry.model_validate(data.get("document") or {}).model_dump()
         except ValidationError:
             document = {}  # reported by RegionFile
         pack: dict[str, Any] = {
-            "code": code, "name": r.name, "level": r.level, "regions": regions,
-            "document": document, "departments": departments,
-            "service_points": points, "bundles": [], "delegations": [], "folder": self.rel(folder),
+            "code": code,
+            "name": r.name,
+            "level": r.level,
+            "regions": regions,
+            "document": document,
+            "departments": departments,
+            "service_points": points,
+            "bundles": [],
+            "delegations": [],
+            "folder": self.rel(folder),
         }
         self.cat.regions[code] = pack
         for bpath in sorted(folder.glob("bundles*.yaml")):
             self.bundles_file(pack, bpath)
         for dpath in sorted(folder.glob("delegations*.yaml")):
             self.delegations_file(pack, dpath)
-        extra = sorted(p.name for p in folder.iterdir()
-                       if p.is_file() and p.suffix in (".yaml", ".yml") and p.name != "region.yaml"
-                       and not p.name.startswith(("bundles", "delegations")))
+        extra = sorted(
+            p.name
+            for p in folder.iterdir()
+            if p.is_file()
+            and p.suffix in (".yaml", ".yml")
+            and p.name != "region.yaml"
+            and not p.name.startswith(("bundles", "delegations"))
+        )
         for name in extra:
             self.err(f"{self.rel(folder)}/{name}", "pack_unknown_file", "未知的包文件", "unknown pack file")
 
@@ -455,15 +579,34 @@ class _Checker:
             if b is None:
                 continue
             if not re.fullmatch(rf"{pack['code']}-\d{{2,3}}", b.code):
-                self.err(where, "pack_bad_code", f"“一件事”编码应为 {pack['code']}-序号", f"a bundle code must be {pack['code']}-NN")
+                self.err(
+                    where,
+                    "pack_bad_code",
+                    f"“一件事”编码应为 {pack['code']}-序号",
+                    f"a bundle code must be {pack['code']}-NN",
+                )
             if b.code in seen_codes:
-                self.err(where, "pack_duplicate_code", f"“一件事”编码“{b.code}”重复", f"bundle code '{b.code}' is used twice")
+                self.err(
+                    where,
+                    "pack_duplicate_code",
+                    f"“一件事”编码“{b.code}”重复",
+                    f"bundle code '{b.code}' is used twice",
+                )
                 continue
             if b.seq in seen_seq:
-                self.err(where, "pack_duplicate_code", f"序号 {b.seq} 重复", f"sequence number {b.seq} is used twice")
+                self.err(
+                    where,
+                    "pack_duplicate_code",
+                    f"序号 {b.seq} 重复",
+                    f"sequence number {b.seq} is used twice",
+                )
             if self.unknown(f"department:{pack['code']}", b.lead, pack["departments"]):
-                self.err(where, "pack_unknown_department", f"牵头部门“{b.lead}”不是本地区的部门",
-                         f"lead department '{b.lead}' is not a department of this region")
+                self.err(
+                    where,
+                    "pack_unknown_department",
+                    f"牵头部门“{b.lead}”不是本地区的部门",
+                    f"lead department '{b.lead}' is not a department of this region",
+                )
             bundle = self.bundle_items(pack, where, b)
             if bundle is None:
                 continue
@@ -483,8 +626,12 @@ class _Checker:
                     self.err(iw, "pack_unknown_item", f"未知事项“{entry.ref}”", f"unknown item '{entry.ref}'")
                 ok = False
             if entry.ref in refs:
-                self.err(iw, "pack_duplicate_code", f"事项“{entry.ref}”在同一“一件事”中重复",
-                         f"item '{entry.ref}' is listed twice in one bundle")
+                self.err(
+                    iw,
+                    "pack_duplicate_code",
+                    f"事项“{entry.ref}”在同一“一件事”中重复",
+                    f"item '{entry.ref}' is listed twice in one bundle",
+                )
                 ok = False
             for d in entry.departments:
                 if d not in pack["departments"]:
@@ -497,9 +644,12 @@ class _Checker:
         for dep in b.dependencies:
             for name in [dep.item, *dep.requires]:
                 if name not in refs:
-                    self.err(f"{where}: dependency {dep.item}", "pack_unknown_dependency",
-                             f"依赖关系引用了不属于本“一件事”的事项“{name}”",
-                             f"dependency on '{name}', which is not an item of this bundle")
+                    self.err(
+                        f"{where}: dependency {dep.item}",
+                        "pack_unknown_dependency",
+                        f"依赖关系引用了不属于本“一件事”的事项“{name}”",
+                        f"dependency on '{name}', which is not an item of this bundle",
+                    )
                     ok = False
             deps.append({"item": dep.item, "requires": list(dep.requires)})
         situations: list[dict[str, Any]] = []
@@ -508,26 +658,48 @@ class _Checker:
             for o in s.options:
                 for x in o.excludes:
                     if x not in refs:
-                        self.err(sw, "pack_unknown_dependency", f"情形排除了不属于本“一件事”的事项“{x}”",
-                                 f"an option excludes '{x}', which is not an item of this bundle")
+                        self.err(
+                            sw,
+                            "pack_unknown_dependency",
+                            f"情形排除了不属于本“一件事”的事项“{x}”",
+                            f"an option excludes '{x}', which is not an item of this bundle",
+                        )
                         ok = False
             if any(x["code"] == s.code for x in situations):
                 self.err(sw, "pack_duplicate_code", "情形编码重复", "situation code used twice")
                 ok = False
-            situations.append({
-                "code": s.code, "zh": s.zh, "en": s.en, "default": s.default or s.options[0].value,
-                "options": [{"value": o.value, "zh": o.zh, "en": o.en, "excludes": list(o.excludes)} for o in s.options],
-            })
+            situations.append(
+                {
+                    "code": s.code,
+                    "zh": s.zh,
+                    "en": s.en,
+                    "default": s.default or s.options[0].value,
+                    "options": [
+                        {"value": o.value, "zh": o.zh, "en": o.en, "excludes": list(o.excludes)}
+                        for o in s.options
+                    ],
+                }
+            )
         if not ok:
             return None
         version = b.version or VersionEntry()
         bundle = {
-            "code": b.code, "seq": b.seq, "name": b.name, "subject": b.subject, "stage": b.stage or "",
-            "tier": b.tier or "", "lead": b.lead, "items": items, "dependencies": deps, "situations": situations,
+            "code": b.code,
+            "seq": b.seq,
+            "name": b.name,
+            "subject": b.subject,
+            "stage": b.stage or "",
+            "tier": b.tier or "",
+            "lead": b.lead,
+            "items": items,
+            "dependencies": deps,
+            "situations": situations,
             "en": b.en or "",
-            "version": {"number": version.number,
-                        "effective_from": version.effective_from or pack["document"].get("date"),
-                        "effective_to": version.effective_to},
+            "version": {
+                "number": version.number,
+                "effective_from": version.effective_from or pack["document"].get("date"),
+                "effective_to": version.effective_to,
+            },
         }
         # engine-level checks: cycles and merged-form conflicts over every item of the bundle
         definition = bundle_def(self.cat, pack["code"], bundle)
@@ -541,8 +713,12 @@ class _Checker:
             self.err(where, exc2.code, exc2.detail.zh, exc2.detail.en)
             return None
         for c in merge_form(definition.items).conflicts:
-            self.err(where, "pack_field_type_conflict", f"字段“{c.key}”在事项 {', '.join(c.items)} 间冲突：{c.detail}",
-                     f"field '{c.key}' conflicts between items {', '.join(c.items)}: {c.detail}")
+            self.err(
+                where,
+                "pack_field_type_conflict",
+                f"字段“{c.key}”在事项 {', '.join(c.items)} 间冲突：{c.detail}",
+                f"field '{c.key}' conflicts between items {', '.join(c.items)}: {c.detail}",
+            )
             ok = False
         return bundle if ok else None
 
@@ -551,8 +727,11 @@ class _Checker:
         kinds = {d["kind"] for d in pack["departments"].values()}
         seen: set[tuple[str, int]] = {(d["level"], d["seq"]) for d in pack["delegations"]}
         for raw in _sequence(data, "delegations"):
-            where = (f"{self.rel(path)}: delegation {raw.get('level')} {raw.get('seq')}" if isinstance(raw, dict)
-                     else f"{self.rel(path)}: delegation {raw}")
+            where = (
+                f"{self.rel(path)}: delegation {raw.get('level')} {raw.get('seq')}"
+                if isinstance(raw, dict)
+                else f"{self.rel(path)}: delegation {raw}"
+            )
             d = self.shape(DelegationEntry, raw, where)
             if d is None:
                 continue
@@ -560,15 +739,27 @@ class _Checker:
                 self.err(where, "pack_duplicate_code", "序号重复", "sequence number used twice")
                 continue
             if d.department_kind not in kinds:
-                self.err(where, "pack_unknown_department", f"本地区没有类别为“{d.department_kind}”的部门",
-                         f"no department of kind '{d.department_kind}' in this region")
+                self.err(
+                    where,
+                    "pack_unknown_department",
+                    f"本地区没有类别为“{d.department_kind}”的部门",
+                    f"no department of kind '{d.department_kind}' in this region",
+                )
                 continue
             seen.add((d.level, d.seq))
-            pack["delegations"].append({
-                "seq": d.seq, "level": d.level, "name": d.name, "item_type": d.item_type,
-                "item_type_label": d.item_type_label or ITEM_TYPES[d.item_type], "mode": d.mode or "",
-                "scope": list(d.scope), "department_kind": d.department_kind, "note": d.note or "",
-            })
+            pack["delegations"].append(
+                {
+                    "seq": d.seq,
+                    "level": d.level,
+                    "name": d.name,
+                    "item_type": d.item_type,
+                    "item_type_label": d.item_type_label or ITEM_TYPES[d.item_type],
+                    "mode": d.mode or "",
+                    "scope": list(d.scope),
+                    "department_kind": d.department_kind,
+                    "note": d.note or "",
+                }
+            )
 
 
 _LEVEL_DIGITS = {"province": 6, "city": 6, "county": 6, "town": 9, "village": 12}
@@ -579,8 +770,10 @@ def region_code_problem(code: str, level: str, parent: str | None) -> tuple[str,
     if level not in _LEVEL_DIGITS:
         return (f"未知区划层级“{level}”", f"unknown region level '{level}'")
     if not code.isdigit() or len(code) != _LEVEL_DIGITS[level]:
-        return (f"区划代码“{code}”应为 {_LEVEL_DIGITS[level]} 位数字（{level}）",
-                f"region code '{code}' must be {_LEVEL_DIGITS[level]} digits for a {level}")
+        return (
+            f"区划代码“{code}”应为 {_LEVEL_DIGITS[level]} 位数字（{level}）",
+            f"region code '{code}' must be {_LEVEL_DIGITS[level]} digits for a {level}",
+        )
     if code[:2] not in _PROVINCES:
         return (f"区划代码“{code}”的省级代码无效", f"region code '{code}' has no valid province part")
     shape = {
@@ -591,25 +784,68 @@ def region_code_problem(code: str, level: str, parent: str | None) -> tuple[str,
         "village": code[9:] != "000",
     }[level]
     if not shape:
-        return (f"区划代码“{code}”与层级 {level} 不符", f"region code '{code}' does not fit the level {level}")
+        return (
+            f"区划代码“{code}”与层级 {level} 不符",
+            f"region code '{code}' does not fit the level {level}",
+        )
     if parent is not None:
         prefix = {"province": 0, "city": 2, "county": 4, "town": 6, "village": 9}[level]
         if level == "county" and parent.endswith("0000"):
             prefix = 2  # a county directly under a province (e.g. 省直辖县)
         if not code.startswith(parent[:prefix]):
-            return (f"区划代码“{code}”不属于上级 {parent}", f"region code '{code}' does not belong to its parent {parent}")
+            return (
+                f"区划代码“{code}”不属于上级 {parent}",
+                f"region code '{code}' does not belong to its parent {parent}",
+            )
     return None
 
 
 def _parent_code(code: str, level: str, known: set[str]) -> str | None:
-    candidates = {"county": [code[:4] + "00", code[:2] + "0000"], "town": [code[:6]], "village": [code[:9]],
-                  "city": [code[:2] + "0000"], "province": []}.get(level, [])
+    candidates = {
+        "county": [code[:4] + "00", code[:2] + "0000"],
+        "town": [code[:6]],
+        "village": [code[:9]],
+        "city": [code[:2] + "0000"],
+        "province": [],
+    }.get(level, [])
     return next((c for c in candidates if c in known), candidates[0] if candidates else None)
 
 
 _PROVINCES = {
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43",
-    "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
+    "11",
+    "12",
+    "13",
+    "14",
+    "15",
+    "21",
+    "22",
+    "23",
+    "31",
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+    "37",
+    "41",
+    "42",
+    "43",
+    "44",
+    "45",
+    "46",
+    "50",
+    "51",
+    "52",
+    "53",
+    "54",
+    "61",
+    "62",
+    "63",
+    "64",
+    "65",
+    "71",
+    "81",
+    "82",
 }
 
 
@@ -621,7 +857,9 @@ def read_packs(root: Path | str = PACKS_DIR) -> Catalogue:
     checker = _Checker(root)
     checker.load_common()
     checker.load_regions()
-    checker.errors.raise_if_any("pack_invalid", "目录包有误，未加载任何内容", "the pack has errors; nothing was loaded")
+    checker.errors.raise_if_any(
+        "pack_invalid", "目录包有误，未加载任何内容", "the pack has errors; nothing was loaded"
+    )
     return checker.cat
 
 
@@ -640,8 +878,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     n_bundles = sum(len(r["bundles"]) for r in cat.regions.values())
     n_deleg = sum(len(r["delegations"]) for r in cat.regions.values())
-    print(f"ok: {len(cat.vocabulary)} field keys, {len(cat.templates)} item templates, {len(cat.regions)} regions, "
-          f"{n_bundles} bundles, {n_deleg} delegations")
+    print(
+        f"ok: {len(cat.vocabulary)} field keys, {len(cat.templates)} item templates, {len(cat.regions)} regions, "
+        f"{n_bundles} bundles, {n_deleg} delegations"
+    )
     return 0
 
 

@@ -31,8 +31,10 @@ from .models import (
 # another process within YIJIANSHI_CATALOGUE_CACHE_SECONDS (settings: 5 s unless set; 0: not kept). A published version
 # is frozen, so what is kept is only *which* one is current.
 _lookups: Remembered[Any] = Remembered(
-    "catalog.lookups", sources=(Region, Bundle, BundleVersion, ServicePoint),
-    ttl=lambda: float(settings.YIJIANSHI_CATALOGUE_CACHE_SECONDS))
+    "catalog.lookups",
+    sources=(Region, Bundle, BundleVersion, ServicePoint),
+    ttl=lambda: float(settings.YIJIANSHI_CATALOGUE_CACHE_SECONDS),
+)
 
 
 def _validation_pairs(validation: Mapping[str, Any]) -> tuple[tuple[str, object], ...]:
@@ -49,18 +51,30 @@ def item_def_from_row(item: Item, *, name: str, department: str) -> engine.ItemD
         visits=item.visits,
         steps=item.steps,
         fields=tuple(
-            engine.FieldSpec(key=f.key.key, label_zh=f.key.label_zh, label_en=f.key.label_en, type=f.key.type,
-                             required=f.required, validation=_validation_pairs(f.key.validation),
-                             source=f.key.source.code if f.key.source else None)
+            engine.FieldSpec(
+                key=f.key.key,
+                label_zh=f.key.label_zh,
+                label_en=f.key.label_en,
+                type=f.key.type,
+                required=f.required,
+                validation=_validation_pairs(f.key.validation),
+                source=f.key.source.code if f.key.source else None,
+            )
             for f in item.fields.all()
         ),
         materials=tuple(
             engine.MaterialSpec(
-                code=m.code, name=m.name, channel=m.channel,  # type: ignore[arg-type]
+                code=m.code,
+                name=m.name,
+                channel=m.channel,  # type: ignore[arg-type]
                 licence=m.licence.code if m.licence else None,
                 data_check=m.data_check.code if m.data_check else None,
-                item_result=m.item_result or None, form=m.form, copies=m.copies,  # type: ignore[arg-type]
-                required=m.required, tolerated=m.tolerated, commitment=m.commitment,
+                item_result=m.item_result or None,
+                form=m.form,  # type: ignore[arg-type]
+                copies=m.copies,
+                required=m.required,
+                tolerated=m.tolerated,
+                commitment=m.commitment,
                 commitment_text=m.commitment_text or None,
             )
             for m in item.materials.all()
@@ -72,10 +86,16 @@ def item_def_from_row(item: Item, *, name: str, department: str) -> engine.ItemD
 
 def _version_rows(version: BundleVersion) -> list[BundleItem]:
     return list(
-        version.items.select_related("item__issues_licence", "department").prefetch_related(
-            Prefetch("item__fields", queryset=ItemField.objects.select_related("key__source").order_by("position")),
-            "item__materials__licence", "item__materials__data_check", "departments",
-        ).order_by("position")
+        version.items.select_related("item__issues_licence", "department")
+        .prefetch_related(
+            Prefetch(
+                "item__fields", queryset=ItemField.objects.select_related("key__source").order_by("position")
+            ),
+            "item__materials__licence",
+            "item__materials__data_check",
+            "departments",
+        )
+        .order_by("position")
     )
 
 
@@ -88,18 +108,28 @@ def bundle_def_from_rows(version: BundleVersion) -> engine.BundleDef:
         name=version.bundle.name,
         items=tuple(item_def_from_row(bi.item, name=bi.name, department=bi.department.code) for bi in rows),
         dependencies=tuple(
-            (by_pk[d.item_id], by_pk[d.requires_id]) for d in version.dependencies.order_by("item__position", "requires__position")
+            (by_pk[d.item_id], by_pk[d.requires_id])
+            for d in version.dependencies.order_by("item__position", "requires__position")
         ),
         situations=tuple(
             engine.Situation(
-                code=s.code, question_zh=s.question_zh, question_en=s.question_en, default=s.default,
+                code=s.code,
+                question_zh=s.question_zh,
+                question_en=s.question_en,
+                default=s.default,
                 options=tuple(
-                    engine.SituationOption(value=o.value, label_zh=o.label_zh, label_en=o.label_en,
-                                           excludes=tuple(by_pk[x.pk] for x in o.excludes.order_by("position")))
+                    engine.SituationOption(
+                        value=o.value,
+                        label_zh=o.label_zh,
+                        label_en=o.label_en,
+                        excludes=tuple(by_pk[x.pk] for x in o.excludes.order_by("position")),
+                    )
                     for o in s.options.all()
                 ),
             )
-            for s in Situation.objects.filter(version=version).prefetch_related("options__excludes").order_by("position")
+            for s in Situation.objects.filter(version=version)
+            .prefetch_related("options__excludes")
+            .order_by("position")
         ),
     )
 
@@ -120,7 +150,9 @@ def version_guide(version: BundleVersion) -> dict[str, Any]:
                 "item_type": bi.item.item_type,
                 "item_type_label": bi.item.get_item_type_display(),
                 "department": bi.department.name,
-                "departments": [d.name for d in sorted(bi.departments.all(), key=lambda d: d.pk != bi.department_id)],
+                "departments": [
+                    d.name for d in sorted(bi.departments.all(), key=lambda d: d.pk != bi.department_id)
+                ],
                 "legal_basis": bi.item.legal_basis,
                 "conditions": bi.item.conditions,
                 "fee": bi.item.fee,
@@ -148,8 +180,14 @@ def bundle_definition(version: BundleVersion) -> engine.BundleDef:
     data = version.snapshot["definition"]
     if version.pk is None or version.published_at is None:
         return bundle_from_dict(data)
-    key = (version.pk, version.bundle_id, version.number, version.published_at, data.get("code"),
-           len(data.get("items") or ()))
+    key = (
+        version.pk,
+        version.bundle_id,
+        version.number,
+        version.published_at,
+        data.get("code"),
+        len(data.get("items") or ()),
+    )
     definition = _DEFINITIONS.get(key)
     if definition is None:
         if len(_DEFINITIONS) >= _DEFINITIONS_MAX:
@@ -181,18 +219,26 @@ def published_version(code: str) -> BundleVersion | None:
     """The published version of the bundle with this code, its bundle and region attached: `current_version`
     and the bundle in one query (what a submission looks up first), kept per process (`_lookups`). Callers
     must not change the instance: it is shared."""
-    return _lookups.get(("published", code), lambda: _newest_published(
-        BundleVersion.objects.filter(bundle__code=code).select_related("bundle__region")))
+    return _lookups.get(
+        ("published", code),
+        lambda: _newest_published(
+            BundleVersion.objects.filter(bundle__code=code).select_related("bundle__region")
+        ),
+    )
 
 
 def region_service_point(region_id: int, code: str | None) -> ServicePoint | None:
     """The service point of the region with this code; without a code the region's hall (its first point when
     it has no hall). Kept per process (`_lookups`); callers must not change the instance."""
+
     def load() -> ServicePoint | None:
         points = ServicePoint.objects.filter(region_id=region_id)
         if code:
             return points.filter(code=code).first()
-        return points.filter(kind=ServicePointKind.HALL).order_by("code").first() or points.order_by("code").first()
+        return (
+            points.filter(kind=ServicePointKind.HALL).order_by("code").first()
+            or points.order_by("code").first()
+        )
 
     return _lookups.get(("service_point", region_id, code or ""), load)
 
@@ -211,18 +257,29 @@ class BundleRow:
     def as_dict(self) -> dict[str, Any]:
         f = self.figures
         return {
-            "region": self.region, "region_name": self.region_name, "code": self.code, "name": self.name,
-            "subject": self.subject, "version": self.version,
+            "region": self.region,
+            "region_name": self.region_name,
+            "code": self.code,
+            "name": self.name,
+            "subject": self.subject,
+            "version": self.version,
             "items": self.items_total,  # the items of the bundle, as its document lists them
             "items_applicable": f.items,  # those that apply under the default situation answers (the figures' basis)
-            "fields_separate": f.fields_separate, "fields_merged": f.fields_merged, "fields_auto": f.fields_auto,
+            "fields_separate": f.fields_separate,
+            "fields_merged": f.fields_merged,
+            "fields_auto": f.fields_auto,
             "fields_auto_share": f.fields_auto_share,
-            "materials_separate": f.materials_separate, "materials_required": f.materials_required,
+            "materials_separate": f.materials_separate,
+            "materials_required": f.materials_required,
             "materials_reduction": f.materials_reduction,
-            "time_separate_days": f.time_separate_days, "time_bundle_days": f.time_bundle_days,
+            "time_separate_days": f.time_separate_days,
+            "time_bundle_days": f.time_bundle_days,
             "time_reduction": f.time_reduction,
-            "steps_separate": f.steps_separate, "steps_bundle": f.steps_bundle, "steps_reduction": f.steps_reduction,
-            "visits_separate": f.visits_separate, "visits_bundle": f.visits_bundle,
+            "steps_separate": f.steps_separate,
+            "steps_bundle": f.steps_bundle,
+            "steps_reduction": f.steps_reduction,
+            "visits_separate": f.visits_separate,
+            "visits_bundle": f.visits_bundle,
             "visits_reduction": f.visits_reduction,
         }
 
@@ -233,9 +290,18 @@ def bundle_rows(*, region: str | None = None) -> list[BundleRow]:
     for version in published_versions(region=region):
         definition = bundle_definition(version)
         result = engine.compute(definition)
-        rows.append(BundleRow(region=version.bundle.region.code, region_name=version.bundle.region.name,
-                              code=version.bundle.code, name=version.bundle.name, subject=version.bundle.subject,
-                              version=version.number, items_total=len(definition.items), figures=result.figures))
+        rows.append(
+            BundleRow(
+                region=version.bundle.region.code,
+                region_name=version.bundle.region.name,
+                code=version.bundle.code,
+                name=version.bundle.name,
+                subject=version.bundle.subject,
+                version=version.number,
+                items_total=len(definition.items),
+                figures=result.figures,
+            )
+        )
     return rows
 
 

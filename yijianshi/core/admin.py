@@ -30,9 +30,14 @@ class HolidayYearForm(forms.ModelForm):  # type: ignore[type-arg]
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("complete") and not (data.get("source") or "").strip():
-            raise ValidationError({"source": ValidationError(
-                "标记为已完整录入时，请填写依据的通知 / A year marked complete needs the notice it comes from",
-                code="complete_without_source")})
+            raise ValidationError(
+                {
+                    "source": ValidationError(
+                        "标记为已完整录入时，请填写依据的通知 / A year marked complete needs the notice it comes from",
+                        code="complete_without_source",
+                    )
+                }
+            )
         return data
 
 
@@ -60,9 +65,12 @@ class HolidayDateFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
                     code, zh, en = problem
                     form.add_error("date", ValidationError(f"{zh} / {en}", code=code))
         if parent.complete and holidays == 0:
-            problems.append(ValidationError(
-                "标记为已完整录入的年度至少要有一天放假 / A year marked complete needs its holidays",
-                code="complete_without_holidays"))
+            problems.append(
+                ValidationError(
+                    "标记为已完整录入的年度至少要有一天放假 / A year marked complete needs its holidays",
+                    code="complete_without_holidays",
+                )
+            )
         try:
             super().clean()
         except ValidationError as exc:
@@ -82,7 +90,15 @@ class HolidayDateInline(admin.TabularInline):  # type: ignore[type-arg]
 class HolidayYearAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = HolidayYearForm
     inlines = [HolidayDateInline]
-    list_display = ["year", "complete", "source", "holiday_count", "workday_count", "entered_by", "entered_at"]
+    list_display = [
+        "year",
+        "complete",
+        "source",
+        "holiday_count",
+        "workday_count",
+        "entered_by",
+        "entered_at",
+    ]
     readonly_fields = ["entered_by", "entered_at"]
     fields = ["year", "complete", "source", "entered_by", "entered_at"]
 
@@ -102,10 +118,15 @@ class HolidayYearAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         obj.entered_at = clock.now()
         super().save_model(request, obj, form, change)
         if obj.year in package_years():
-            messages.info(request, f"{obj.year}年的节假日 chinesecalendar 已有；此处录入的日期优先于它。 / "
-                                   f"chinesecalendar already knows {obj.year}; the dates entered here take precedence.")
+            messages.info(
+                request,
+                f"{obj.year}年的节假日 chinesecalendar 已有；此处录入的日期优先于它。 / "
+                f"chinesecalendar already knows {obj.year}; the dates entered here take precedence.",
+            )
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         for warning in calendar_status(clock.local(clock.now()).date())["warnings"]:
             messages.warning(request, f"{warning['zh']} / {warning['en']}")
         return super().changelist_view(request, extra_context)

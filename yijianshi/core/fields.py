@@ -24,9 +24,14 @@ from rest_framework.fields import empty
 from yijianshi.core.text import first_refused, free_text_normalised, free_text_problem
 
 MESSAGES = {
-    "invalid_characters": ("不能含有控制字符或文字方向控制字符", "may not contain control or text-direction characters"),
-    "invisible_characters": ("姓名不能含有零宽或不可见的格式字符", "a name may not contain zero-width or invisible "
-                             "formatting characters"),
+    "invalid_characters": (
+        "不能含有控制字符或文字方向控制字符",
+        "may not contain control or text-direction characters",
+    ),
+    "invisible_characters": (
+        "姓名不能含有零宽或不可见的格式字符",
+        "a name may not contain zero-width or invisible formatting characters",
+    ),
 }
 
 
@@ -50,7 +55,9 @@ class CleanText(serializers.CharField):
     def run_validation(self, data: Any = empty) -> Any:
         if isinstance(data, str):  # before DRF strips it or takes it as blank
             refused = _refusal(data, name=self.name)
-            if refused is not None:  # the API's handler words the other language from the code (api/errors.py)
+            if (
+                refused is not None
+            ):  # the API's handler words the other language from the code (api/errors.py)
                 raise serializers.ValidationError(refused[2], code=refused[0])
         return super().run_validation(data)
 
@@ -65,8 +72,10 @@ class CleanTextField(forms.CharField):
         self.name = name
         kwargs["error_messages"] = {
             "max_length": "最多 %(limit_value)d 个字符（现有 %(show_value)d 个） / "
-                          "At most %(limit_value)d characters (it has %(show_value)d)",
-            "required": "必填 / Required", **kwargs.get("error_messages", {})}
+            "At most %(limit_value)d characters (it has %(show_value)d)",
+            "required": "必填 / Required",
+            **kwargs.get("error_messages", {}),
+        }
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> str | None:

@@ -46,15 +46,21 @@ def _validate(module: Any, value: str, *, field: str, code: str, zh_name: str, e
             raise InvalidComponent()
     except (ValidationError, ValueError, KeyError, LookupError) as exc:
         problem, zh, en = _problem(exc)
-        raise DomainError(f"{code}_{problem}", f"{zh_name} {mask(raw)} {zh}",
-                          f"The {en_name} {mask(raw)} is not valid: {en}", field=field) from None
+        raise DomainError(
+            f"{code}_{problem}",
+            f"{zh_name} {mask(raw)} {zh}",
+            f"The {en_name} {mask(raw)} is not valid: {en}",
+            field=field,
+        ) from None
     return number
 
 
 def resident_id(value: str, *, field: str = "id_number") -> str:
     """A valid 18-character resident identity number (公民身份号码), normalised (ASCII digits — full-width ones are
     taken — and an upper-case X), born no later than today."""
-    return _validate(ric, value, field=field, code="id_number", zh_name="公民身份号码", en_name="identity number")
+    return _validate(
+        ric, value, field=field, code="id_number", zh_name="公民身份号码", en_name="identity number"
+    )
 
 
 def resident_id_birth_date(number: str) -> date:
@@ -64,8 +70,14 @@ def resident_id_birth_date(number: str) -> date:
 
 def credit_code(value: str, *, field: str = "uscc") -> str:
     """A valid 18-character unified social credit code (统一社会信用代码), normalised."""
-    return _validate(uscc, value, field=field, code="uscc", zh_name="统一社会信用代码",
-                     en_name="unified social credit code")
+    return _validate(
+        uscc,
+        value,
+        field=field,
+        code="uscc",
+        zh_name="统一社会信用代码",
+        en_name="unified social credit code",
+    )
 
 
 def is_resident_id(value: str) -> bool:

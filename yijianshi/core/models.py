@@ -19,17 +19,33 @@ class HolidayYear(models.Model):
     """One year's holiday arrangement; `complete` declares every holiday and make-up day of the notice entered."""
 
     year = models.PositiveSmallIntegerField(
-        _("年份 Year"), unique=True, validators=[MinValueValidator(1949), MaxValueValidator(2150)],
-        error_messages={"unique": _("这一年度已经存在 / This year already exists")})
+        _("年份 Year"),
+        unique=True,
+        validators=[MinValueValidator(1949), MaxValueValidator(2150)],
+        error_messages={"unique": _("这一年度已经存在 / This year already exists")},
+    )
     complete = models.BooleanField(
-        _("已完整录入 Complete"), default=False,
-        help_text=_("该年度通知中的放假日和调休上班日已全部录入；未勾选时，其余日期仍仅按周末计算。 / Every holiday "
-                    "and make-up working day of the notice is entered; until then the other dates count weekends only."))
+        _("已完整录入 Complete"),
+        default=False,
+        help_text=_(
+            "该年度通知中的放假日和调休上班日已全部录入；未勾选时，其余日期仍仅按周末计算。 / Every holiday "
+            "and make-up working day of the notice is entered; until then the other dates count weekends only."
+        ),
+    )
     source = models.CharField(
-        _("依据 Source"), max_length=200, blank=True,
-        help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知 / e.g. the State Council's notice"))
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=_("录入人 Entered by"))
+        _("依据 Source"),
+        max_length=200,
+        blank=True,
+        help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知 / e.g. the State Council's notice"),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("录入人 Entered by"),
+    )
     entered_at = models.DateTimeField(_("录入时间 Entered at"), default=clock.now)
 
     class Meta:
@@ -47,12 +63,18 @@ class HolidayKind(models.TextChoices):
 
 
 class HolidayDate(models.Model):
-    year = models.ForeignKey(HolidayYear, on_delete=models.CASCADE, related_name="dates",
-                             verbose_name=_("年度 Year"))
-    date = models.DateField(_("日期 Date"), unique=True,
-                            error_messages={"unique": _("这一天已经登记过 / This date is already entered")})
+    year = models.ForeignKey(
+        HolidayYear, on_delete=models.CASCADE, related_name="dates", verbose_name=_("年度 Year")
+    )
+    date = models.DateField(
+        _("日期 Date"),
+        unique=True,
+        error_messages={"unique": _("这一天已经登记过 / This date is already entered")},
+    )
     kind = models.CharField(_("类型 Kind"), max_length=10, choices=HolidayKind.choices)
-    name = models.CharField(_("名称 Name"), max_length=60, blank=True, help_text=_("如：春节 / e.g. Spring Festival"))
+    name = models.CharField(
+        _("名称 Name"), max_length=60, blank=True, help_text=_("如：春节 / e.g. Spring Festival")
+    )
 
     class Meta:
         ordering = ["date"]

@@ -42,5 +42,7 @@ def notice_send(notice: Notice) -> None:
         notify(notice)
         return
     data = asdict(notice)
-    if not broker.publish(lambda: send_notice.apply_async((data,), retry=False), what=f"a notice ({notice.event})"):
+    if not broker.publish(
+        lambda: send_notice.apply_async((data,), retry=False), what=f"a notice ({notice.event})"
+    ):
         threading.Thread(target=notify, args=(notice,), name="notice-fallback", daemon=True).start()

@@ -143,7 +143,10 @@ def config_problems(
     *, channels: Sequence[str] | None = None, registry: ChannelRegistry = registry
 ) -> dict[str, list[str]]:
     """For the admin health page: each configured channel and what is wrong with its configuration."""
-    return {code: registry.check_config(code) for code in (settings.NOTIFY_CHANNELS if channels is None else channels)}
+    return {
+        code: registry.check_config(code)
+        for code in (settings.NOTIFY_CHANNELS if channels is None else channels)
+    }
 
 
 # --- the built-in channels ----------------------------------------------------------------------------------

@@ -24,15 +24,25 @@ _instances: list[Remembered[Any]] = []
 
 
 class Remembered(Generic[V]):
-    def __init__(self, name: str, *, ttl: Callable[[], float], sources: Iterable[type[models.Model]],
-                 max_entries: int = 1024) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        ttl: Callable[[], float],
+        sources: Iterable[type[models.Model]],
+        max_entries: int = 1024,
+    ) -> None:
         self.name, self.ttl, self.max_entries = name, ttl, max_entries
         self._values: dict[Hashable, tuple[float, V]] = {}
         self._lock = threading.Lock()
         for signal in (post_save, post_delete):
             for model in sources:
-                signal.connect(self._changed, sender=model, weak=False,
-                               dispatch_uid=f"{name}.{signal is post_save}.{model._meta.label}")
+                signal.connect(
+                    self._changed,
+                    sender=model,
+                    weak=False,
+                    dispatch_uid=f"{name}.{signal is post_save}.{model._meta.label}",
+                )
         _instances.append(self)
 
     def get(self, key: Hashable, load: Callable[[], V]) -> V:

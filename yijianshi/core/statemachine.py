@@ -84,14 +84,25 @@ def lock(model: type[M], pk: Any) -> M:
 def check_version(obj: Versioned, expected: int | None) -> None:
     """A write made on what the client saw: a stale `expected_version` is a 409 that says what it is now."""
     if expected is not None and expected != obj.version:
-        raise Conflict("stale_version", f"该记录已被他人更新（当前版本 {obj.version}，状态 {obj.status}），请刷新后重试",
-                       f"This record was changed meanwhile (now version {obj.version}, status {obj.status}); "
-                       "reload and try again", field="expected_version")
+        raise Conflict(
+            "stale_version",
+            f"该记录已被他人更新（当前版本 {obj.version}，状态 {obj.status}），请刷新后重试",
+            f"This record was changed meanwhile (now version {obj.version}, status {obj.status}); "
+            "reload and try again",
+            field="expected_version",
+        )
 
 
-def transition(obj: Versioned, machine: Machine[S, A], action: A, *, target: S | None = None,
-               fields: Iterable[str] = (), history: Callable[[str, str], Any] | None = None,
-               save: bool = True) -> str:
+def transition(
+    obj: Versioned,
+    machine: Machine[S, A],
+    action: A,
+    *,
+    target: S | None = None,
+    fields: Iterable[str] = (),
+    history: Callable[[str, str], Any] | None = None,
+    save: bool = True,
+) -> str:
     """Move a locked row through `machine` by `action`: new status, version + 1, saved with `fields`, then the
     history row (`history(old, new)`). Returns the old status. `save=False` leaves the save to the caller
     (who changes more of the row afterwards) but still writes the history row."""

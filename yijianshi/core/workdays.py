@@ -44,8 +44,15 @@ from .errors import DomainError
 
 ONE_DAY = timedelta(days=1)
 _INSTANT = timedelta(microseconds=1)
-_WEEKDAYS = (("周一", "Monday"), ("周二", "Tuesday"), ("周三", "Wednesday"), ("周四", "Thursday"),
-             ("周五", "Friday"), ("周六", "Saturday"), ("周日", "Sunday"))
+_WEEKDAYS = (
+    ("周一", "Monday"),
+    ("周二", "Tuesday"),
+    ("周三", "Wednesday"),
+    ("周四", "Thursday"),
+    ("周五", "Friday"),
+    ("周六", "Saturday"),
+    ("周日", "Sunday"),
+)
 
 # --- the chinesecalendar package -----------------------------------------------------------------------------
 
@@ -79,16 +86,32 @@ def _package_is_workday(day: date) -> bool | None:
 # --- business hours ------------------------------------------------------------------------------------------
 
 EXAMPLE_HOURS = "09:00-12:00,13:00-17:30"
-_NORMALISE = str.maketrans({"：": ":", "，": ",", "；": ",", ";": ",", "、": ",", "–": "-", "—": "-", "－": "-",
-                            "~": "-", "～": "-", "至": "-", "到": "-"})
+_NORMALISE = str.maketrans(
+    {
+        "：": ":",
+        "，": ",",
+        "；": ",",
+        ";": ",",
+        "、": ",",
+        "–": "-",
+        "—": "-",
+        "－": "-",
+        "~": "-",
+        "～": "-",
+        "至": "-",
+        "到": "-",
+    }
+)
 _PERIOD = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
 
 
 def _bad_hours(text: str, zh: str, en: str) -> DomainError:
-    return DomainError("bad_business_hours",
-                       f"办公时间“{text}”有误：{zh}（应写作如“{EXAMPLE_HOURS}”）",
-                       f"The business hours '{text}' are not valid: {en} (write e.g. '{EXAMPLE_HOURS}')",
-                       field="hours")
+    return DomainError(
+        "bad_business_hours",
+        f"办公时间“{text}”有误：{zh}（应写作如“{EXAMPLE_HOURS}”）",
+        f"The business hours '{text}' are not valid: {en} (write e.g. '{EXAMPLE_HOURS}')",
+        field="hours",
+    )
 
 
 def _periods_problem(periods: tuple[tuple[time, time], ...]) -> tuple[str, str] | None:
@@ -100,8 +123,10 @@ def _periods_problem(periods: tuple[tuple[time, time], ...]) -> tuple[str, str] 
             return "时段应为两个不带时区的时间", "a period is two times of day without a time zone"
         opens, closes = period
         if opens >= closes:
-            return f"{opens:%H:%M}-{closes:%H:%M} 结束时间不晚于开始时间", \
-                f"{opens:%H:%M}-{closes:%H:%M} does not end after it starts"
+            return (
+                f"{opens:%H:%M}-{closes:%H:%M} 结束时间不晚于开始时间",
+                f"{opens:%H:%M}-{closes:%H:%M} does not end after it starts",
+            )
         if previous_end is not None and opens < previous_end:
             return "时段重叠或未按时间先后排列", "the periods overlap or are out of order"
         previous_end = closes
@@ -121,7 +146,7 @@ class BusinessHours:
 
     @classmethod
     def parse(cls, text: str) -> BusinessHours:
-        """"09:00-12:00,13:00-17:30" (full-width punctuation, "~" or "至" and 9:00 are accepted too); an empty
+        """ "09:00-12:00,13:00-17:30" (full-width punctuation, "~" or "至" and 9:00 are accepted too); an empty
         text gives the default hours; anything else raises DomainError "bad_business_hours"."""
         cleaned = re.sub(r"\s+", "", (text or "").translate(_NORMALISE))
         cleaned = re.sub(r"-+", "-", cleaned)
@@ -160,7 +185,9 @@ class BusinessHours:
 
 def _plain(day: date) -> date:
     if isinstance(day, datetime):
-        raise TypeError("a date is needed, not a datetime: take the local date with clock.local(moment).date()")
+        raise TypeError(
+            "a date is needed, not a datetime: take the local date with clock.local(moment).date()"
+        )
     return day
 
 
@@ -188,7 +215,9 @@ def weekday_names(day: date) -> tuple[str, str]:
 class WorkCalendar:
     """Chinese working days: an administrator's entries, else chinesecalendar, else Monday to Friday."""
 
-    def __init__(self, overrides: Mapping[date, bool] | None = None, covered_years: Iterable[int] = ()) -> None:
+    def __init__(
+        self, overrides: Mapping[date, bool] | None = None, covered_years: Iterable[int] = ()
+    ) -> None:
         # overrides: date -> True (a working day, e.g. a make-up Saturday) / False (a holiday);
         # covered_years: the years whose overrides an administrator declared complete (the State Council's notice)
         self._overrides: dict[date, bool] = {_plain(d): bool(v) for d, v in (overrides or {}).items()}
@@ -226,9 +255,14 @@ class WorkCalendar:
         year = d.year
         known = package_years()
         if known and year < known.start:
-            return f"无{year}年节假日数据：仅按周末计算", f"no holiday data for {year}: counting weekends only"
-        return (f"{year}年节假日安排尚未公布：暂按周末计算",
-                f"holidays for {year} not published yet: counting weekends only")
+            return (
+                f"无{year}年节假日数据：仅按周末计算",
+                f"no holiday data for {year}: counting weekends only",
+            )
+        return (
+            f"{year}年节假日安排尚未公布：暂按周末计算",
+            f"holidays for {year} not published yet: counting weekends only",
+        )
 
     def next_workday(self, d: date) -> date:
         """The first working day strictly after `d`."""
@@ -309,13 +343,17 @@ def holiday_entry_problem(year: int, day: date, *, workday: bool) -> tuple[str, 
     """(code, zh, en) when an administrator's entry for `year` makes no sense, else None. A holiday may fall on a
     weekend (it is then simply confirmed) and a make-up working day must: a weekday is a working day anyway."""
     if day.year != year:
-        return ("date_outside_year",
-                f"{day.isoformat()} 不在 {year} 年内（通知中上一年的调休日请录入上一年度）",
-                f"{day.isoformat()} is not in {year} (enter a date of another year under that year)")
+        return (
+            "date_outside_year",
+            f"{day.isoformat()} 不在 {year} 年内（通知中上一年的调休日请录入上一年度）",
+            f"{day.isoformat()} is not in {year} (enter a date of another year under that year)",
+        )
     if workday and day.weekday() < 5:
         zh_day, en_day = weekday_names(day)
-        return ("pointless_workday",
-                f"{day.isoformat()} 是{zh_day}，本来就是工作日：只有周六、周日才能登记为调休上班日",
-                f"{day.isoformat()} is a {en_day}, a working day anyway: only a Saturday or Sunday can be a "
-                f"make-up working day")
+        return (
+            "pointless_workday",
+            f"{day.isoformat()} 是{zh_day}，本来就是工作日：只有周六、周日才能登记为调休上班日",
+            f"{day.isoformat()} is a {en_day}, a working day anyway: only a Saturday or Sunday can be a "
+            f"make-up working day",
+        )
     return None

@@ -24,8 +24,18 @@ class SourceConnectionForm(forms.ModelForm):
 
     class Meta:
         model = SourceConnection
-        fields = ["source", "connector", "url", "lookup_url", "mapping", "timeout", "retries", "breaker_threshold",
-                  "breaker_seconds", "active"]
+        fields = [
+            "source",
+            "connector",
+            "url",
+            "lookup_url",
+            "mapping",
+            "timeout",
+            "retries",
+            "breaker_threshold",
+            "breaker_seconds",
+            "active",
+        ]
 
 
 @admin.register(SourceConnection)
@@ -43,9 +53,16 @@ class SourceConnectionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("配置检查"))
     def problems(self, obj: SourceConnection) -> str:
-        config = ConnectionConfig(source=obj.source.code, connector=obj.connector, url=obj.url,
-                                  lookup_url=obj.lookup_url, mapping=dict(obj.mapping or {}), timeout=obj.timeout,
-                                  retries=obj.retries, source_id=obj.source_id)
+        config = ConnectionConfig(
+            source=obj.source.code,
+            connector=obj.connector,
+            url=obj.url,
+            lookup_url=obj.lookup_url,
+            mapping=dict(obj.mapping or {}),
+            timeout=obj.timeout,
+            retries=obj.retries,
+            source_id=obj.source_id,
+        )
         return "；".join(registry.check_config(config)) or "✓"
 
     @admin.action(description=_("关闭熔断（立即重试）"))
@@ -67,7 +84,9 @@ class SourceRecordAdmin(admin.ModelAdmin):
         return mask(obj.subject_id)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # records come from the provider's files (yijianshi datahub load) or a resolved objection
+        return (
+            False  # records come from the provider's files (yijianshi datahub load) or a resolved objection
+        )
 
 
 @admin.register(Consent)

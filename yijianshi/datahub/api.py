@@ -89,8 +89,9 @@ class PartyFileOut(serializers.Serializer[Any]):
 
 
 class PartyRequest(serializers.Serializer[Any]):
-    party = serializers.ChoiceField(choices=["person", "enterprise"], required=False,
-                                    help_text="default: the account's own kind of party")
+    party = serializers.ChoiceField(
+        choices=["person", "enterprise"], required=False, help_text="default: the account's own kind of party"
+    )
 
 
 class ConsentOut(serializers.ModelSerializer[Consent]):
@@ -109,8 +110,11 @@ class ConsentOut(serializers.ModelSerializer[Consent]):
 
 
 class ObjectionRequest(serializers.Serializer[Any]):
-    key = CleanText(max_length=80, help_text="with `application`: the form field (mother.name); "
-                                "without: the party-file key (person.name), with `source`")
+    key = CleanText(
+        max_length=80,
+        help_text="with `application`: the form field (mother.name); "
+        "without: the party-file key (person.name), with `source`",
+    )
     application = CleanText(max_length=40, required=False, allow_blank=True)
     source = CleanText(max_length=60, required=False, allow_blank=True)
     claimed_value = serializers.JSONField(help_text="the value the applicant claims is right")
@@ -118,7 +122,9 @@ class ObjectionRequest(serializers.Serializer[Any]):
 
 
 class ResolveRequest(serializers.Serializer[Any]):
-    outcome = serializers.ChoiceField(choices=[ObjectionStatus.CORRECTED.value, ObjectionStatus.CONFIRMED.value])
+    outcome = serializers.ChoiceField(
+        choices=[ObjectionStatus.CORRECTED.value, ObjectionStatus.CONFIRMED.value]
+    )
     note = CleanText(max_length=2000, required=False, allow_blank=True, default="")
     corrected_value = serializers.JSONField(required=False, help_text="default: the claimed value")
 
@@ -131,9 +137,26 @@ class ObjectionOut(serializers.ModelSerializer[Objection]):
 
     class Meta:
         model = Objection
-        fields = ["id", "number", "subject", "source", "source_name", "key", "form_key", "held_value",
-                  "claimed_value", "reason", "application_number", "department", "status", "raised_at",
-                  "resolved_at", "resolution_note", "corrected_value", "source_updated"]
+        fields = [
+            "id",
+            "number",
+            "subject",
+            "source",
+            "source_name",
+            "key",
+            "form_key",
+            "held_value",
+            "claimed_value",
+            "reason",
+            "application_number",
+            "department",
+            "status",
+            "raised_at",
+            "resolved_at",
+            "resolution_note",
+            "corrected_value",
+            "source_updated",
+        ]
 
     def get_subject(self, obj: Objection) -> str:
         return mask(obj.subject_id)
@@ -159,31 +182,51 @@ def _party_id(profile: Profile, party: str | None) -> str:
     kind = party or (PartyType.ENTERPRISE if profile.party_type == PartyType.ENTERPRISE else PartyType.PERSON)
     value = profile.enterprise_uscc if kind == PartyType.ENTERPRISE else profile.id_number
     if not value:
-        raise DomainError("party_unknown", "账户未登记该类主体的证件号码" if kind == PartyType.PERSON
-                          else "账户未关联企业", "The account has no identity number" if kind == PartyType.PERSON
-                          else "The account represents no enterprise", field="party")
+        raise DomainError(
+            "party_unknown",
+            "账户未登记该类主体的证件号码" if kind == PartyType.PERSON else "账户未关联企业",
+            "The account has no identity number"
+            if kind == PartyType.PERSON
+            else "The account represents no enterprise",
+            field="party",
+        )
     return value
 
 
 def _file_body(file: Any) -> dict[str, Any]:
     keys = {v.key for v in file.values} | {v.key for v in file.earlier}
-    labels = {k: (zh, en) for k, zh, en in FieldKey.objects.filter(key__in=keys)
-              .values_list("key", "label_zh", "label_en")}
+    labels = {
+        k: (zh, en)
+        for k, zh, en in FieldKey.objects.filter(key__in=keys).values_list("key", "label_zh", "label_en")
+    }
     names = dict(DataSource.objects.filter(code__in=file.sources).values_list("code", "name"))
     providers = selectors.source_providers(codes=file.sources, subject_id=file.subject_id)
 
     def row(v: Any) -> dict[str, Any]:
         zh, en = labels.get(v.key, (v.key, v.key))
         dept = providers.get(v.source)
-        return {"key": v.key, "label_zh": zh, "label_en": en, "value": v.value, "source": v.source,
-                "source_name": names.get(v.source, "此前的申报" if v.source == "application" else v.source),
-                "provider": {"code": dept.code, "name": dept.name} if dept else None,
-                "fetched_at": v.fetched_at, "reference": v.reference}
+        return {
+            "key": v.key,
+            "label_zh": zh,
+            "label_en": en,
+            "value": v.value,
+            "source": v.source,
+            "source_name": names.get(v.source, "此前的申报" if v.source == "application" else v.source),
+            "provider": {"code": dept.code, "name": dept.name} if dept else None,
+            "fetched_at": v.fetched_at,
+            "reference": v.reference,
+        }
 
-    return {"subject": file.subject, "kind": file.kind, "consent": file.consent,
-            "values": [row(v) for v in file.values], "earlier": [row(v) for v in file.earlier],
-            "related": [{"role": r.role, "source": r.source, "subject": r.subject} for r in file.related],
-            "failures": dict(file.failures), "sources": list(file.sources)}
+    return {
+        "subject": file.subject,
+        "kind": file.kind,
+        "consent": file.consent,
+        "values": [row(v) for v in file.values],
+        "earlier": [row(v) for v in file.earlier],
+        "related": [{"role": r.role, "source": r.source, "subject": r.subject} for r in file.related],
+        "failures": dict(file.failures),
+        "sources": list(file.sources),
+    }
 
 
 # ---------------------------------------------------------------------------------------------- party file
@@ -192,17 +235,25 @@ def _file_body(file: Any) -> dict[str, Any]:
 class MyPartyFileApi(APIView):
     """一人一档 / 一企一档 of the signed-in applicant (each read in the access ledger, purpose ``party_file``)."""
 
-    earlier: EarlierEntries | None = None  # the reader of earlier applications, handed in by `as_view(earlier=…)`
+    earlier: EarlierEntries | None = (
+        None  # the reader of earlier applications, handed in by `as_view(earlier=…)`
+    )
 
-    @extend_schema(parameters=[OpenApiParameter("party", str, enum=["person", "enterprise"])],
-                   responses=PartyFileOut)
+    @extend_schema(
+        parameters=[OpenApiParameter("party", str, enum=["person", "enterprise"])], responses=PartyFileOut
+    )
     def get(self, request: Request) -> Response:
         profile = _applicant_profile(request, "仅申请人可查看本人档案", "Only applicants have a party file")
         query = PartyRequest(data=request.query_params)
         query.is_valid(raise_exception=True)
         party_id = _party_id(profile, query.validated_data.get("party"))
-        file = services.party_file(subject_id=party_id, purpose=Purpose("party_file", f"self:{request.user.pk}"),
-                                   actor=request.user, actor_role=Role.APPLICANT, earlier=self.earlier)
+        file = services.party_file(
+            subject_id=party_id,
+            purpose=Purpose("party_file", f"self:{request.user.pk}"),
+            actor=request.user,
+            actor_role=Role.APPLICANT,
+            earlier=self.earlier,
+        )
         return Response(PartyFileOut(_file_body(file)).data)
 
 
@@ -234,7 +285,8 @@ class MyConsentRevokeApi(APIView):
         profile = _applicant_profile(request, "仅申请人有数据复用授权", "Only applicants give consent")
         party_id = _party_id(profile, _parse(PartyRequest, request).get("party"))
         consent = services.consent_revoke(party_id=party_id, actor=request.user) or selectors.consent_of(
-            party_id=party_id)
+            party_id=party_id
+        )
         if consent is None:
             raise NotFound("consent_none", "您尚未授权复用数据", "You have not given consent")
         return Response(ConsentOut(consent).data)
@@ -251,15 +303,22 @@ class ObjectionListApi(GenericAPIView[Objection]):
     serializer_class = ObjectionOut
     find_application: FindApplication | None = None  # handed in by `as_view(find_application=…)`
 
-    @extend_schema(parameters=[OpenApiParameter("status", str, enum=ObjectionStatus.values),
-                               OpenApiParameter("application", str)], responses=ObjectionOut(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=ObjectionStatus.values),
+            OpenApiParameter("application", str),
+        ],
+        responses=ObjectionOut(many=True),
+    )
     def get(self, request: Request) -> Response:
         """An applicant's own objections; an officer's department's queue; everything for admin and auditor."""
         qs = selectors.objections_visible_to(actor_of(request.user))
         wanted = request.query_params.get("status")
         if wanted:
             if wanted not in ObjectionStatus.values:
-                raise DomainError("invalid_status", f"未知的状态 {wanted}", f"Unknown status {wanted}", field="status")
+                raise DomainError(
+                    "invalid_status", f"未知的状态 {wanted}", f"Unknown status {wanted}", field="status"
+                )
             qs = qs.filter(status=wanted)
         if request.query_params.get("application"):
             qs = qs.filter(application_number=request.query_params["application"])
@@ -275,18 +334,32 @@ class ObjectionListApi(GenericAPIView[Objection]):
             if self.find_application is None:
                 raise NotFound("not_found", "对象不存在", "Not found")
             app = self.find_application(actor=request.user, number=data["application"])
-            obj = services.objection_raise_on_field(application=app, form_key=data["key"],
-                                                    claimed_value=data["claimed_value"], reason=data["reason"],
-                                                    actor=request.user)
+            obj = services.objection_raise_on_field(
+                application=app,
+                form_key=data["key"],
+                claimed_value=data["claimed_value"],
+                reason=data["reason"],
+                actor=request.user,
+            )
         else:
             if not data.get("source"):
-                raise DomainError("objection_source_required", "未指明办件时须指明数据源",
-                                  "Without an application, name the source", field="source")
-            profile = _applicant_profile(request, "仅申请人可对本人数据提出异议",
-                                         "Only applicants dispute their own data")
-            obj = services.objection_raise(subject_id=_party_id(profile, None), source=data["source"],
-                                           key=data["key"], claimed_value=data["claimed_value"],
-                                           reason=data["reason"], actor=request.user)
+                raise DomainError(
+                    "objection_source_required",
+                    "未指明办件时须指明数据源",
+                    "Without an application, name the source",
+                    field="source",
+                )
+            profile = _applicant_profile(
+                request, "仅申请人可对本人数据提出异议", "Only applicants dispute their own data"
+            )
+            obj = services.objection_raise(
+                subject_id=_party_id(profile, None),
+                source=data["source"],
+                key=data["key"],
+                claimed_value=data["claimed_value"],
+                reason=data["reason"],
+                actor=request.user,
+            )
         return Response(ObjectionOut(_objection(request, obj.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -302,7 +375,11 @@ class ObjectionResolveApi(APIView):
     @extend_schema(request=ResolveRequest, responses=ObjectionOut)
     def post(self, request: Request, pk: int) -> Response:
         data = _parse(ResolveRequest, request)
-        obj = services.objection_resolve(objection=_objection(request, pk), actor=request.user,
-                                         outcome=data["outcome"], note=data.get("note", ""),
-                                         corrected_value=data.get("corrected_value"))
+        obj = services.objection_resolve(
+            objection=_objection(request, pk),
+            actor=request.user,
+            outcome=data["outcome"],
+            note=data.get("note", ""),
+            corrected_value=data.get("corrected_value"),
+        )
         return Response(ObjectionOut(_objection(request, obj.pk)).data)

@@ -134,8 +134,9 @@ class LocalConnector(SourceConnector):
     def fetch(self, subject_id: str, fields: Sequence[str]) -> dict[str, Any]:
         from .models import SourceRecord
 
-        found = SourceRecord.objects.filter(source_id=self.config.source_id, subject_id=subject_id).values_list(
-            "data", flat=True)[:1]
+        found = SourceRecord.objects.filter(
+            source_id=self.config.source_id, subject_id=subject_id
+        ).values_list("data", flat=True)[:1]
         return self.select(next(iter(found), None), fields)
 
     @staticmethod
@@ -152,8 +153,9 @@ class LocalConnector(SourceConnector):
         for subject_id, source_ids in by_subject.items():
             which |= Q(subject_id=subject_id, source_id__in=source_ids)
         held: dict[tuple[int, str], dict[str, Any]] = {}
-        for source_id, subject_id, data in SourceRecord.objects.filter(which).values_list("source_id", "subject_id",
-                                                                                           "data"):
+        for source_id, subject_id, data in SourceRecord.objects.filter(which).values_list(
+            "source_id", "subject_id", "data"
+        ):
             held.setdefault((source_id, subject_id), data)
         return held
 
@@ -169,8 +171,11 @@ class LocalConnector(SourceConnector):
     def lookup(self, role: str, party_id: str) -> list[str]:
         from .models import SourceLink
 
-        return list(SourceLink.objects.filter(source_id=self.config.source_id, role=role, party_id=party_id)
-                    .order_by("-record__effective_date", "-record_id").values_list("record__subject_id", flat=True))
+        return list(
+            SourceLink.objects.filter(source_id=self.config.source_id, role=role, party_id=party_id)
+            .order_by("-record__effective_date", "-record_id")
+            .values_list("record__subject_id", flat=True)
+        )
 
     def check_config(self) -> list[str]:
         from .models import SourceRecord
@@ -212,8 +217,8 @@ class HttpConnector(SourceConnector):
         if urlsplit(url).scheme not in ("http", "https"):
             raise SourceUnavailable("not_configured", "the url must be http or https")
         opener = urllib.request.build_opener(_NoRedirect())
-        request = urllib.request.Request(url, headers={  # noqa: S310 - the scheme is checked above
-            "Accept": "application/json", "User-Agent": USER_AGENT})
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        request = urllib.request.Request(url, headers=headers)  # noqa: S310 - the scheme is checked above
         last: SourceUnavailable | None = None
         for _attempt in range(1 + max(0, self.config.retries)):
             try:
@@ -227,13 +232,17 @@ class HttpConnector(SourceConnector):
                     break  # our request is wrong: asking again will not help
                 continue
             except TimeoutError as exc:
-                last = SourceUnavailable("timeout", f"no answer from {self._host(url)} within "
-                                                    f"{self.config.timeout:g}s ({type(exc).__name__})")
+                last = SourceUnavailable(
+                    "timeout",
+                    f"no answer from {self._host(url)} within "
+                    f"{self.config.timeout:g}s ({type(exc).__name__})",
+                )
                 continue
             except urllib.error.URLError as exc:
                 if isinstance(exc.reason, TimeoutError):
-                    last = SourceUnavailable("timeout", f"no answer from {self._host(url)} within "
-                                                        f"{self.config.timeout:g}s")
+                    last = SourceUnavailable(
+                        "timeout", f"no answer from {self._host(url)} within {self.config.timeout:g}s"
+                    )
                 else:
                     last = SourceUnavailable("unreachable", f"{self._host(url)}: {exc.reason}")
                 continue
@@ -245,7 +254,9 @@ class HttpConnector(SourceConnector):
             try:
                 return json.loads(body.decode("utf-8"))
             except (UnicodeDecodeError, json.JSONDecodeError):
-                raise SourceUnavailable("bad_response", f"answer from {self._host(url)} is not JSON") from None
+                raise SourceUnavailable(
+                    "bad_response", f"answer from {self._host(url)} is not JSON"
+                ) from None
         assert last is not None
         raise last
 
@@ -275,7 +286,8 @@ class HttpConnector(SourceConnector):
         if not self.config.lookup_url:
             return super().lookup(role, party_id)
         url = self.config.lookup_url.replace("{role}", quote(role, safe="")).replace(
-            "{party}", quote(party_id, safe=""))
+            "{party}", quote(party_id, safe="")
+        )
         payload = self._get(url)
         if payload is None:
             return []

@@ -26,15 +26,28 @@ from yijianshi.core.identifiers import mask
 class SourceConnection(models.Model):
     """How one data source is reached. A source without a row is read with the ``local`` connector."""
 
-    source = models.OneToOneField("catalog.DataSource", on_delete=models.CASCADE, related_name="connection",
-                                  verbose_name=_("数据源"))
+    source = models.OneToOneField(
+        "catalog.DataSource", on_delete=models.CASCADE, related_name="connection", verbose_name=_("数据源")
+    )
     connector = models.CharField(_("连接方式"), max_length=30, default="local")
-    url = models.CharField(_("查询地址"), max_length=500, blank=True,
-                           help_text=_("含 {subject} 占位符，如 https://rk.example.gov.cn/api/persons/{subject}"))
-    lookup_url = models.CharField(_("关联查询地址"), max_length=500, blank=True,
-                                  help_text=_("含 {role} 与 {party} 占位符；返回记录标识的 JSON 数组（可选）"))
-    mapping = models.JSONField(_("字段映射"), default=dict, blank=True,
-                               help_text=_("{我方语义键: 对方 JSON 路径}，路径以点分隔，如 data.xm"))
+    url = models.CharField(
+        _("查询地址"),
+        max_length=500,
+        blank=True,
+        help_text=_("含 {subject} 占位符，如 https://rk.example.gov.cn/api/persons/{subject}"),
+    )
+    lookup_url = models.CharField(
+        _("关联查询地址"),
+        max_length=500,
+        blank=True,
+        help_text=_("含 {role} 与 {party} 占位符；返回记录标识的 JSON 数组（可选）"),
+    )
+    mapping = models.JSONField(
+        _("字段映射"),
+        default=dict,
+        blank=True,
+        help_text=_("{我方语义键: 对方 JSON 路径}，路径以点分隔，如 data.xm"),
+    )
     timeout = models.FloatField(_("超时（秒）"), default=3.0)
     retries = models.PositiveSmallIntegerField(_("重试次数"), default=1)
     breaker_threshold = models.PositiveSmallIntegerField(_("熔断阈值（连续失败次数）"), default=5)
@@ -59,12 +72,17 @@ class SourceConnection(models.Model):
 class SourceRecord(models.Model):
     """One record of a source held locally, about one subject (a person, an enterprise, a birth...)."""
 
-    source = models.ForeignKey("catalog.DataSource", on_delete=models.PROTECT, related_name="records",
-                               verbose_name=_("数据源"))
+    source = models.ForeignKey(
+        "catalog.DataSource", on_delete=models.PROTECT, related_name="records", verbose_name=_("数据源")
+    )
     subject_id = models.CharField(_("主体标识"), max_length=40)
     data = models.JSONField(_("数据"), default=dict)
-    effective_date = models.DateField(_("业务日期"), null=True, blank=True,
-                                      help_text=_("出生、登记或成立日期；同一关联人的多条记录按此取最新"))
+    effective_date = models.DateField(
+        _("业务日期"),
+        null=True,
+        blank=True,
+        help_text=_("出生、登记或成立日期；同一关联人的多条记录按此取最新"),
+    )
     batch = models.CharField(_("导入批次"), max_length=60, blank=True)
     updated_at = models.DateTimeField(_("更新时间"))
 
@@ -88,9 +106,13 @@ class SourceLink(models.Model):
     party_id = models.CharField(_("关联人标识"), max_length=40)
 
     class Meta:
-        indexes = [models.Index(fields=["source", "role", "party_id"], name="source_link_lookup_idx"),
-                   models.Index(fields=["party_id"], name="source_link_party_idx")]
-        constraints = [models.UniqueConstraint(fields=["record", "role", "party_id"], name="source_link_unique")]
+        indexes = [
+            models.Index(fields=["source", "role", "party_id"], name="source_link_lookup_idx"),
+            models.Index(fields=["party_id"], name="source_link_party_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "role", "party_id"], name="source_link_unique")
+        ]
         verbose_name = _("关联人")
         verbose_name_plural = _("关联人")
 
@@ -103,16 +125,26 @@ class Consent(models.Model):
 
     party_id = models.CharField(_("当事人证件号码"), max_length=18, db_index=True)
     granted_at = models.DateTimeField(_("同意时间"))
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("授权人"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("授权人")
+    )
     revoked_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("撤回人"))
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("撤回人"),
+    )
 
     class Meta:
         ordering = ["-granted_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["party_id"], condition=models.Q(revoked_at__isnull=True),
-                                               name="consent_one_active")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party_id"], condition=models.Q(revoked_at__isnull=True), name="consent_one_active"
+            )
+        ]
         verbose_name = _("数据复用授权")
         verbose_name_plural = _("数据复用授权")
 
@@ -131,24 +163,43 @@ class Objection(models.Model):
 
     number = models.CharField(_("异议编号"), max_length=30, unique=True)
     subject_id = models.CharField(_("主体标识"), max_length=40, db_index=True)
-    source = models.ForeignKey("catalog.DataSource", on_delete=models.PROTECT, related_name="objections",
-                               verbose_name=_("数据源"))
+    source = models.ForeignKey(
+        "catalog.DataSource", on_delete=models.PROTECT, related_name="objections", verbose_name=_("数据源")
+    )
     key = models.CharField(_("语义键"), max_length=80)
-    form_key = models.CharField(_("表单字段"), max_length=80, blank=True,
-                                help_text=_("从办件提出时：被质疑的表单字段（如 mother.name），办件详情据此标记"))
+    form_key = models.CharField(
+        _("表单字段"),
+        max_length=80,
+        blank=True,
+        help_text=_("从办件提出时：被质疑的表单字段（如 mother.name），办件详情据此标记"),
+    )
     held_value = models.JSONField(_("原值"), null=True, blank=True)
     claimed_value = models.JSONField(_("申请人主张的值"))
     reason = models.TextField(_("异议理由"))
     application_number = models.CharField(_("办件编号"), max_length=40, blank=True, db_index=True)
-    department = models.ForeignKey("catalog.Department", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="objections", verbose_name=_("数据提供部门"))
-    status = models.CharField(_("状态"), max_length=10, choices=ObjectionStatus.choices,
-                              default=ObjectionStatus.OPEN)
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("提出人"))
+    department = models.ForeignKey(
+        "catalog.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="objections",
+        verbose_name=_("数据提供部门"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提出人")
+    )
     raised_at = models.DateTimeField(_("提出时间"))
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("处理人"))
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("处理人"),
+    )
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     resolution_note = models.TextField(_("处理意见"), blank=True)
     corrected_value = models.JSONField(_("更正后的值"), null=True, blank=True)
@@ -157,10 +208,15 @@ class Objection(models.Model):
     class Meta:
         ordering = ["-raised_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["subject_id", "source", "key"], condition=models.Q(status="open"),
-                                    name="objection_one_open_per_value"),
+            models.UniqueConstraint(
+                fields=["subject_id", "source", "key"],
+                condition=models.Q(status="open"),
+                name="objection_one_open_per_value",
+            ),
         ]
-        indexes = [models.Index(fields=["department", "status", "raised_at"], name="objection_dept_queue_idx")]
+        indexes = [
+            models.Index(fields=["department", "status", "raised_at"], name="objection_dept_queue_idx")
+        ]
         verbose_name = _("数据异议")
         verbose_name_plural = _("数据异议")
 

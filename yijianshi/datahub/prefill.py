@@ -40,7 +40,9 @@ class Role(StrEnum):
     CHILD = "child"  # the birth record
     CHILD_PERSON = "child_person"  # the child as a registered person
     ENTERPRISE = "enterprise"
-    PARTY = "party"  # the applicant, or the enterprise when only the enterprise is known (decided by the caller)
+    PARTY = (
+        "party"  # the applicant, or the enterprise when only the enterprise is known (decided by the caller)
+    )
 
 
 # the order subjects are resolved in: a later role may need a value read for an earlier one
@@ -147,7 +149,11 @@ def canonical_key(key: str, *, party_kind: str, party_sex: str | None) -> str | 
         return key if prefix in ("enterprise", "legal_rep", "contact", "delivery") else None
     if prefix in SELF_PREFIXES:
         return person_key(attribute)
-    if prefix in ("mother", "father") and party_sex is not None and (prefix == "mother") == (party_sex == "female"):
+    if (
+        prefix in ("mother", "father")
+        and party_sex is not None
+        and (prefix == "mother") == (party_sex == "female")
+    ):
         return person_key(attribute)
     if prefix == "delivery":
         return key

@@ -67,9 +67,14 @@ class PrefilledValue:
 
     def as_dict(self) -> dict[str, Any]:
         """The provenance to store with the application and show the applicant (subject masked)."""
-        return {"value": self.value, "source": self.source, "subject": self.subject,
-                "fetched_at": self.fetched_at.isoformat(), "record_key": self.record_key,
-                "reference": self.reference}
+        return {
+            "value": self.value,
+            "source": self.source,
+            "subject": self.subject,
+            "fetched_at": self.fetched_at.isoformat(),
+            "record_key": self.record_key,
+            "reference": self.reference,
+        }
 
 
 @dataclass(frozen=True)
@@ -153,4 +158,6 @@ class ApplicationRef:
     party_kind: str  # "person" | "enterprise"
     region_code: str | None  # where it is handled: the provider department is looked for there
     applicant_user_id: int | None  # the applicant's account: they may dispute its values
-    prefill: Mapping[str, Any] = field(default_factory=dict)  # provenance of its prefilled values, by form key
+    prefill: Mapping[str, Any] = field(
+        default_factory=dict
+    )  # provenance of its prefilled values, by form key

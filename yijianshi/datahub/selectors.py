@@ -30,9 +30,11 @@ EARLIER_APPLICATIONS = 50  # how many of the party's newest applications are sea
 def connected_sources() -> list[DataSource]:
     """Sources that can be read: those with an active connection, and those we hold records of locally."""
     held = SourceRecord.objects.filter(source=OuterRef("pk"))
-    return list(DataSource.objects.select_related("connection")
-                .filter(Q(connection__active=True) | Q(Exists(held), connection__isnull=True))
-                .order_by("code"))
+    return list(
+        DataSource.objects.select_related("connection")
+        .filter(Q(connection__active=True) | Q(Exists(held), connection__isnull=True))
+        .order_by("code")
+    )
 
 
 def consent_active(*, party_id: str) -> bool:
@@ -55,8 +57,13 @@ def earlier_values(entries: Iterable[EarlierEntry], *, party_id: str, kind: str)
                 continue
             canonical = routing.canonical_key(key, party_kind=kind, party_sex=sex)
             if canonical is not None and canonical not in out:
-                out[canonical] = HeldValue(key=canonical, value=value, source="application",
-                                           fetched_at=entry.entered_at, reference=entry.reference)
+                out[canonical] = HeldValue(
+                    key=canonical,
+                    value=value,
+                    source="application",
+                    fetched_at=entry.entered_at,
+                    reference=entry.reference,
+                )
     return out
 
 
@@ -87,21 +94,44 @@ def source_health(*, registry: SourceConnectorRegistry = default_registry) -> li
     out = []
     for ds in DataSource.objects.select_related("connection").order_by("code"):
         conn: SourceConnection | None = getattr(ds, "connection", None)
-        config = ConnectionConfig(source=ds.code, source_id=ds.pk) if conn is None else ConnectionConfig(
-            source=ds.code, connector=conn.connector, url=conn.url, lookup_url=conn.lookup_url,
-            mapping=dict(conn.mapping or {}), timeout=conn.timeout, retries=conn.retries, source_id=ds.pk)
+        config = (
+            ConnectionConfig(source=ds.code, source_id=ds.pk)
+            if conn is None
+            else ConnectionConfig(
+                source=ds.code,
+                connector=conn.connector,
+                url=conn.url,
+                lookup_url=conn.lookup_url,
+                mapping=dict(conn.mapping or {}),
+                timeout=conn.timeout,
+                retries=conn.retries,
+                source_id=ds.pk,
+            )
+        )
         problems = registry.check_config(config)
-        out.append(SourceHealth(
-            code=ds.code, name=ds.name, provider_kind=ds.provider_kind, mode=ds.mode, connector=config.connector,
-            active=conn.active if conn else True, records=counts.get(ds.pk, 0), problems=problems,
-            failures=conn.failures if conn else 0, open_until=conn.open_until if conn else None,
-            last_error=conn.last_error if conn else "", last_error_at=conn.last_error_at if conn else None,
-            last_ok_at=conn.last_ok_at if conn else None))
+        out.append(
+            SourceHealth(
+                code=ds.code,
+                name=ds.name,
+                provider_kind=ds.provider_kind,
+                mode=ds.mode,
+                connector=config.connector,
+                active=conn.active if conn else True,
+                records=counts.get(ds.pk, 0),
+                problems=problems,
+                failures=conn.failures if conn else 0,
+                open_until=conn.open_until if conn else None,
+                last_error=conn.last_error if conn else "",
+                last_error_at=conn.last_error_at if conn else None,
+                last_ok_at=conn.last_ok_at if conn else None,
+            )
+        )
     return out
 
 
-def objections_for_department(*, department: Department, status: str | None = ObjectionStatus.OPEN
-                              ) -> QuerySet[Objection]:
+def objections_for_department(
+    *, department: Department, status: str | None = ObjectionStatus.OPEN
+) -> QuerySet[Objection]:
     """The provider department's queue of objections, oldest first."""
     qs = Objection.objects.filter(department=department).select_related("source", "raised_by")
     if status:
@@ -115,7 +145,9 @@ def objections_for_subject(*, subject_id: str) -> QuerySet[Objection]:
 
 def objections_for_application(*, application_number: str, open_only: bool = False) -> QuerySet[Objection]:
     """The objections raised from one application: the keys whose applicant value is flagged meanwhile."""
-    qs = Objection.objects.filter(application_number=application_number).select_related("source", "department")
+    qs = Objection.objects.filter(application_number=application_number).select_related(
+        "source", "department"
+    )
     return qs.filter(status=ObjectionStatus.OPEN) if open_only else qs
 
 
@@ -132,8 +164,14 @@ def objections_visible_to(actor: Actor) -> QuerySet[Objection]:
     if actor.user_id is None:
         return qs.none()
     if actor.role == Role.APPLICANT:
-        ids = [v for v in Profile.objects.filter(user_id=actor.user_id).values_list("id_number", "enterprise_uscc")
-               .first() or () if v]
+        ids = [
+            v
+            for v in Profile.objects.filter(user_id=actor.user_id)
+            .values_list("id_number", "enterprise_uscc")
+            .first()
+            or ()
+            if v
+        ]
         return qs.filter(Q(raised_by_id=actor.user_id) | Q(subject_id__in=ids))
     if actor.role == Role.CLERK:
         return qs.filter(raised_by_id=actor.user_id)
@@ -152,18 +190,29 @@ class DisputedValue:
     held_value: Any  # what the source held when the objection was raised
 
     def as_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "objection": self.objection, "status": self.status, "source": self.source,
-                "applicant_value": self.applicant_value, "held_value": self.held_value}
+        return {
+            "key": self.key,
+            "objection": self.objection,
+            "status": self.status,
+            "source": self.source,
+            "applicant_value": self.applicant_value,
+            "held_value": self.held_value,
+        }
 
 
-def disputed_values(*, number: str, party_id: str, form_data: dict[str, Any], prefill: dict[str, Any]
-                    ) -> list[DisputedValue]:
+def disputed_values(
+    *, number: str, party_id: str, form_data: dict[str, Any], prefill: dict[str, Any]
+) -> list[DisputedValue]:
     """The fields of an application with an open objection: those raised from this application (by form key),
     and those raised elsewhere (e.g. from the party file) about the party's own value that prefilled a field
     (matched by source and record key, the subject being the party)."""
-    open_ = list(Objection.objects.filter(Q(application_number=number) | Q(subject_id=party_id),
-                                          status=ObjectionStatus.OPEN).select_related("source")
-                 .order_by("raised_at", "pk"))
+    open_ = list(
+        Objection.objects.filter(
+            Q(application_number=number) | Q(subject_id=party_id), status=ObjectionStatus.OPEN
+        )
+        .select_related("source")
+        .order_by("raised_at", "pk")
+    )
     if not open_:
         return []
     sex = routing.sex_of(party_id)
@@ -175,14 +224,28 @@ def disputed_values(*, number: str, party_id: str, form_data: dict[str, Any], pr
 
     out: dict[str, DisputedValue] = {}
     for obj in open_:
-        keys = [obj.form_key] if obj.application_number == number and obj.form_key else [
-            k for k, p in prefill.items() if isinstance(p, dict) and p.get("source") == obj.source.code
-            and p.get("record_key") == obj.key and about_the_party(k, obj.source.code)]
+        keys = (
+            [obj.form_key]
+            if obj.application_number == number and obj.form_key
+            else [
+                k
+                for k, p in prefill.items()
+                if isinstance(p, dict)
+                and p.get("source") == obj.source.code
+                and p.get("record_key") == obj.key
+                and about_the_party(k, obj.source.code)
+            ]
+        )
         for key in keys:
             if key and key not in out:
-                out[key] = DisputedValue(key=key, objection=obj.number, status=obj.status, source=obj.source.code,
-                                         applicant_value=form_data.get(key, obj.claimed_value),
-                                         held_value=obj.held_value)
+                out[key] = DisputedValue(
+                    key=key,
+                    objection=obj.number,
+                    status=obj.status,
+                    source=obj.source.code,
+                    applicant_value=form_data.get(key, obj.claimed_value),
+                    held_value=obj.held_value,
+                )
     return [out[k] for k in sorted(out)]
 
 
@@ -192,5 +255,7 @@ def source_providers(*, codes: list[str], subject_id: str) -> dict[str, Departme
     from .services import provider_department, subject_region
 
     region = subject_region(subject_id)
-    return {ds.code: provider_department(source=ds, region_code=region)
-            for ds in DataSource.objects.filter(code__in=codes)}
+    return {
+        ds.code: provider_department(source=ds, region_code=region)
+        for ds in DataSource.objects.filter(code__in=codes)
+    }

@@ -24,19 +24,29 @@ class DocumentKind(Labelled):
         return CODES[self]
 
 
-labels_set(DocumentKind, {
-    "receipt": ("收件回执", "Receipt"),
-    "deficiency_notice": ("一次告知通知书", "Notice of Missing Materials"),
-    "acceptance_notice": ("受理通知书", "Notice of Acceptance"),
-    "rejection_decision": ("不予受理决定书", "Decision Not to Accept"),
-    "correction_notice": ("补正通知书", "Notice to Correct"),
-    "approval_decision": ("准予决定书", "Decision to Approve"),
-    "denial_decision": ("不予决定书", "Decision to Deny"),
-    "withdrawal_notice": ("撤回申请通知书", "Notice of Withdrawal"),
-    "delivery_receipt": ("送达回证", "Proof of Service"),
-})
+labels_set(
+    DocumentKind,
+    {
+        "receipt": ("收件回执", "Receipt"),
+        "deficiency_notice": ("一次告知通知书", "Notice of Missing Materials"),
+        "acceptance_notice": ("受理通知书", "Notice of Acceptance"),
+        "rejection_decision": ("不予受理决定书", "Decision Not to Accept"),
+        "correction_notice": ("补正通知书", "Notice to Correct"),
+        "approval_decision": ("准予决定书", "Decision to Approve"),
+        "denial_decision": ("不予决定书", "Decision to Deny"),
+        "withdrawal_notice": ("撤回申请通知书", "Notice of Withdrawal"),
+        "delivery_receipt": ("送达回证", "Proof of Service"),
+    },
+)
 
-CODES = {DocumentKind.RECEIPT: "SJ", DocumentKind.DEFICIENCY_NOTICE: "GZ", DocumentKind.ACCEPTANCE_NOTICE: "SL",
-         DocumentKind.REJECTION_DECISION: "BSL", DocumentKind.CORRECTION_NOTICE: "BZ",
-         DocumentKind.APPROVAL_DECISION: "ZY", DocumentKind.DENIAL_DECISION: "BY",
-         DocumentKind.WITHDRAWAL_NOTICE: "CH", DocumentKind.DELIVERY_RECEIPT: "SD"}
+CODES = {
+    DocumentKind.RECEIPT: "SJ",
+    DocumentKind.DEFICIENCY_NOTICE: "GZ",
+    DocumentKind.ACCEPTANCE_NOTICE: "SL",
+    DocumentKind.REJECTION_DECISION: "BSL",
+    DocumentKind.CORRECTION_NOTICE: "BZ",
+    DocumentKind.APPROVAL_DECISION: "ZY",
+    DocumentKind.DENIAL_DECISION: "BY",
+    DocumentKind.WITHDRAWAL_NOTICE: "CH",
+    DocumentKind.DELIVERY_RECEIPT: "SD",
+}

@@ -109,7 +109,8 @@ _REMEDY = (
 
 KINDS: dict[str, _Kind] = {
     "receipt": _Kind(
-        "receipt", "已收取的材料",
+        "receipt",
+        "已收取的材料",
         "Materials received",
         notes=(
             (
@@ -120,7 +121,8 @@ KINDS: dict[str, _Kind] = {
         ),
     ),
     "deficiency_notice": _Kind(
-        "deficiency_notice", "需补齐或更正的全部内容",
+        "deficiency_notice",
+        "需补齐或更正的全部内容",
         "Everything to supply or correct",
         notes=(
             (
@@ -130,7 +132,8 @@ KINDS: dict[str, _Kind] = {
         ),
     ),
     "acceptance_notice": _Kind(
-        "acceptance_notice", "说明",
+        "acceptance_notice",
+        "说明",
         "Notes",
         notes=(
             (
@@ -140,12 +143,14 @@ KINDS: dict[str, _Kind] = {
         ),
     ),
     "rejection_decision": _Kind(
-        "rejection_decision", "不予受理的理由",
+        "rejection_decision",
+        "不予受理的理由",
         "Reasons",
         notes=(_REMEDY,),
     ),
     "correction_notice": _Kind(
-        "correction_notice", "需补正的内容",
+        "correction_notice",
+        "需补正的内容",
         "To be corrected",
         notes=(
             (
@@ -154,15 +159,12 @@ KINDS: dict[str, _Kind] = {
             ),
         ),
     ),
-    "approval_decision": _Kind(
-        "approval_decision", "办理结果", "Results"),
-    "denial_decision": _Kind(
-        "denial_decision", "不予准予的理由", "Reasons", notes=(_REMEDY,)),
-    "delivery_receipt": _Kind(
-        "delivery_receipt", "送达的文书", "Documents served", signatures=True
-    ),
+    "approval_decision": _Kind("approval_decision", "办理结果", "Results"),
+    "denial_decision": _Kind("denial_decision", "不予准予的理由", "Reasons", notes=(_REMEDY,)),
+    "delivery_receipt": _Kind("delivery_receipt", "送达的文书", "Documents served", signatures=True),
     "withdrawal_notice": _Kind(
-        "withdrawal_notice", "已终止办理的事项",
+        "withdrawal_notice",
+        "已终止办理的事项",
         "Items closed",
         notes=(
             (

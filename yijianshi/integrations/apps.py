@@ -11,5 +11,11 @@ class IntegrationsConfig(AppConfig):
 
         # The outbox's safety net: a commit that wrote messages wakes the delivery at once (outbox.py); this run
         # picks up retries whose backoff has passed and messages a process that died left behind.
-        registry.register(Job(name="deliver-outbox", task="yijianshi.integrations.tasks.deliver_outbox",
-                              schedule=Every(10), expires=10))
+        registry.register(
+            Job(
+                name="deliver-outbox",
+                task="yijianshi.integrations.tasks.deliver_outbox",
+                schedule=Every(10),
+                expires=10,
+            )
+        )

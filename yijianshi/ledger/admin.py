@@ -13,14 +13,39 @@ from django.utils.translation import gettext_lazy as _
 from .models import LedgerEntry
 
 # the detail page: every column, the subject masked (never `subject_id` itself)
-DETAIL = ("seq", "at", "actor_id", "actor_name", "actor_role", "subject", "source", "purpose_kind",
-          "purpose_reference", "fields", "mode", "outcome", "detail", "prev_hash", "hash")
+DETAIL = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor_name",
+    "actor_role",
+    "subject",
+    "source",
+    "purpose_kind",
+    "purpose_reference",
+    "fields",
+    "mode",
+    "outcome",
+    "detail",
+    "prev_hash",
+    "hash",
+)
 
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(admin.ModelAdmin):
-    list_display = ["seq", "at", "actor_name", "actor_role", "subject", "source", "purpose_kind",
-                    "purpose_reference", "mode", "outcome"]
+    list_display = [
+        "seq",
+        "at",
+        "actor_name",
+        "actor_role",
+        "subject",
+        "source",
+        "purpose_kind",
+        "purpose_reference",
+        "mode",
+        "outcome",
+    ]
     list_filter = ["outcome", "mode", "purpose_kind", "source"]
     search_fields = ["=subject_id", "purpose_reference", "actor_name"]
     date_hierarchy = "at"

@@ -49,8 +49,19 @@ from typing import Any, Literal
 GENESIS = "0" * 64
 ENCODING_VERSION = 1
 CONTENT_KEYS = (
-    "seq", "at", "actor_id", "actor_name", "actor_role", "subject_id", "source", "purpose_kind",
-    "purpose_reference", "fields", "mode", "outcome", "detail",
+    "seq",
+    "at",
+    "actor_id",
+    "actor_name",
+    "actor_role",
+    "subject_id",
+    "source",
+    "purpose_kind",
+    "purpose_reference",
+    "fields",
+    "mode",
+    "outcome",
+    "detail",
 )
 
 ProblemKind = Literal["altered", "removed", "inserted"]
@@ -89,8 +100,9 @@ def canonical(row: Mapping[str, Any]) -> bytes:
     """The canonical encoding of `row` (see the module docstring): sorted keys, no whitespace, UTF-8,
     datetimes as ISO 8601 in UTC with microseconds. Raises ValueError for values it cannot encode
     (floats, naive datetimes, other types)."""
-    text = json.dumps(_plain(row, ""), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+    text = json.dumps(
+        _plain(row, ""), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
     return text.encode("utf-8")
 
 
@@ -148,16 +160,28 @@ class VerifyResult:
 def _problem(seq: int, kind: ProblemKind, reason: str) -> Problem:
     zh, en = {
         "duplicate_seq": ("序号重复，有一行是插入的", "this seq appears twice: a row was inserted"),
-        "out_of_order": ("序号小于应有值，有一行是插入的", "this seq is lower than expected: a row was inserted"),
+        "out_of_order": (
+            "序号小于应有值，有一行是插入的",
+            "this seq is lower than expected: a row was inserted",
+        ),
         "seq_gap": ("此序号缺失，有一行被删除", "this seq is missing: a row was removed"),
-        "interloper": ("其前后两行直接相链，此行是插入的",
-                       "the rows before and after it are chained to each other: this row was inserted"),
-        "broken_link": ("前一哈希指向一条已不存在的记录，之前有一行被删除或替换",
-                        "its prev_hash names a row that is no longer there: a row before it was removed or replaced"),
-        "hash_mismatch": ("哈希与内容不符，此行被篡改", "its hash does not match its content: this row was altered"),
+        "interloper": (
+            "其前后两行直接相链，此行是插入的",
+            "the rows before and after it are chained to each other: this row was inserted",
+        ),
+        "broken_link": (
+            "前一哈希指向一条已不存在的记录，之前有一行被删除或替换",
+            "its prev_hash names a row that is no longer there: a row before it was removed or replaced",
+        ),
+        "hash_mismatch": (
+            "哈希与内容不符，此行被篡改",
+            "its hash does not match its content: this row was altered",
+        ),
         "anchor_missing": ("锚定的记录不存在，此行被删除", "the anchored row is not there: it was removed"),
-        "anchor_mismatch": ("锚定的哈希与此行不符，此行或之前的记录被改写",
-                            "the anchored hash differs: this row or one before it was rewritten"),
+        "anchor_mismatch": (
+            "锚定的哈希与此行不符，此行或之前的记录被改写",
+            "the anchored hash differs: this row or one before it was rewritten",
+        ),
     }[reason]
     return Problem(seq=seq, kind=kind, reason=reason, zh=f"第{seq}行：{zh}", en=f"row #{seq}: {en}")
 
@@ -172,8 +196,9 @@ def verify_chain(rows: Iterable[StoredRow], *, anchor: tuple[int, str] | None = 
     anchored_hash: str | None = None
 
     def fail(problem: Problem) -> VerifyResult:
-        return VerifyResult(ok=False, rows=count, head_seq=prev.seq if prev else 0, head_hash=expected_prev,
-                            problem=problem)
+        return VerifyResult(
+            ok=False, rows=count, head_seq=prev.seq if prev else 0, head_hash=expected_prev, problem=problem
+        )
 
     for row in rows:
         count += 1
@@ -199,9 +224,19 @@ def verify_chain(rows: Iterable[StoredRow], *, anchor: tuple[int, str] | None = 
     head_seq = prev.seq if prev is not None else 0
     if anchor is not None:
         if anchored_hash is None:
-            return VerifyResult(ok=False, rows=count, head_seq=head_seq, head_hash=expected_prev,
-                                problem=_problem(anchor[0], "removed", "anchor_missing"))
+            return VerifyResult(
+                ok=False,
+                rows=count,
+                head_seq=head_seq,
+                head_hash=expected_prev,
+                problem=_problem(anchor[0], "removed", "anchor_missing"),
+            )
         if anchored_hash != anchor[1].strip().lower():
-            return VerifyResult(ok=False, rows=count, head_seq=head_seq, head_hash=expected_prev,
-                                problem=_problem(anchor[0], "altered", "anchor_mismatch"))
+            return VerifyResult(
+                ok=False,
+                rows=count,
+                head_seq=head_seq,
+                head_hash=expected_prev,
+                problem=_problem(anchor[0], "altered", "anchor_mismatch"),
+            )
     return VerifyResult(ok=True, rows=count, head_seq=head_seq, head_hash=expected_prev)

@@ -72,8 +72,17 @@ class LedgerEntry(models.Model):
     def content(self) -> dict[str, object]:
         """The row as it is hashed (chain.CONTENT_KEYS)."""
         return {
-            "seq": self.seq, "at": self.at, "actor_id": self.actor_id, "actor_name": self.actor_name,
-            "actor_role": self.actor_role, "subject_id": self.subject_id, "source": self.source,
-            "purpose_kind": self.purpose_kind, "purpose_reference": self.purpose_reference,
-            "fields": list(self.fields), "mode": self.mode, "outcome": self.outcome, "detail": self.detail,
+            "seq": self.seq,
+            "at": self.at,
+            "actor_id": self.actor_id,
+            "actor_name": self.actor_name,
+            "actor_role": self.actor_role,
+            "subject_id": self.subject_id,
+            "source": self.source,
+            "purpose_kind": self.purpose_kind,
+            "purpose_reference": self.purpose_reference,
+            "fields": list(self.fields),
+            "mode": self.mode,
+            "outcome": self.outcome,
+            "detail": self.detail,
         }

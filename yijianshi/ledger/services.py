@@ -65,7 +65,13 @@ from .chain import GENESIS, StoredRow, VerifyResult, canonical, row_hash, verify
 from .models import AccessMode, LedgerEntry, Outcome, PurposeKind
 
 __all__ = [
-    "LOCK_KEY", "Purpose", "VerifyResult", "canonical", "ledger_append", "ledger_batch", "ledger_connection_close",
+    "LOCK_KEY",
+    "Purpose",
+    "VerifyResult",
+    "canonical",
+    "ledger_append",
+    "ledger_batch",
+    "ledger_connection_close",
     "ledger_verify",
 ]
 
@@ -100,20 +106,32 @@ def _text(value: Any, *, field: str, zh_name: str, max_length: int, required: bo
     if required and not text:
         raise _bad(f"ledger_{field}_required", field, f"缺少{zh_name}", f"The {field} is missing")
     if len(text) > max_length:
-        raise _bad("ledger_too_long", field, f"{zh_name}超过{max_length}个字符",
-                   f"The {field} is longer than {max_length} characters")
+        raise _bad(
+            "ledger_too_long",
+            field,
+            f"{zh_name}超过{max_length}个字符",
+            f"The {field} is longer than {max_length} characters",
+        )
     if "\x00" in text:
-        raise _bad("ledger_nul_character", field, f"{zh_name}含有空字符", f"The {field} contains a NUL character")
+        raise _bad(
+            "ledger_nul_character", field, f"{zh_name}含有空字符", f"The {field} contains a NUL character"
+        )
     return text
 
 
 def _fields(fields: Any) -> list[str]:
     if isinstance(fields, str | bytes) or not isinstance(fields, Sequence | set | frozenset):
-        raise _bad("ledger_bad_fields", "fields", "字段必须是字段键的列表", "The fields must be a list of field keys")
+        raise _bad(
+            "ledger_bad_fields", "fields", "字段必须是字段键的列表", "The fields must be a list of field keys"
+        )
     keys = sorted({_text(f, field="fields", zh_name="字段键", max_length=MAX_FIELD_KEY) for f in fields})
     if len(keys) > MAX_FIELDS:
-        raise _bad("ledger_too_many_fields", "fields", f"字段超过{MAX_FIELDS}个",
-                   f"More than {MAX_FIELDS} fields in one read")
+        raise _bad(
+            "ledger_too_many_fields",
+            "fields",
+            f"字段超过{MAX_FIELDS}个",
+            f"More than {MAX_FIELDS} fields in one read",
+        )
     return keys
 
 
@@ -122,7 +140,9 @@ def _detail(detail: Any) -> str:
     return text if len(text) <= MAX_DETAIL else text[: MAX_DETAIL - 1] + "…"
 
 
-def _refusal(actor: User | None, actor_role: str, purpose: Purpose | None, subject: str) -> DomainError | None:
+def _refusal(
+    actor: User | None, actor_role: str, purpose: Purpose | None, subject: str
+) -> DomainError | None:
     """Why this read must be refused (recorded, then raised), or None."""
     who = mask(subject)
     if purpose is None:
@@ -131,23 +151,30 @@ def _refusal(actor: User | None, actor_role: str, purpose: Purpose | None, subje
             f"读取共享数据须说明用途（办件、收件、核验等）；对 {who} 的本次读取已拒绝并记录",
             f"Shared data is read only for a stated purpose (an application, an intake, a verification); "
             f"this read about {who} was refused and recorded",
-            field="purpose")
-    if (not isinstance(purpose, Purpose) or purpose.kind not in PurposeKind.values
-            or not isinstance(purpose.reference, str) or not purpose.reference.strip()
-            or len(purpose.reference.strip()) > 128):
+            field="purpose",
+        )
+    if (
+        not isinstance(purpose, Purpose)
+        or purpose.kind not in PurposeKind.values
+        or not isinstance(purpose.reference, str)
+        or not purpose.reference.strip()
+        or len(purpose.reference.strip()) > 128
+    ):
         return DomainError(
             "purpose_invalid",
             f"用途无效：须为{'、'.join(PurposeKind.values)}之一，并注明依据（如办件编号）；对 {who} 的本次读取已拒绝并记录",
             f"The purpose is not valid: its kind must be one of {', '.join(PurposeKind.values)} and it needs a "
             f"reference (e.g. the application number); this read about {who} was refused and recorded",
-            field="purpose")
+            field="purpose",
+        )
     if not actor_role or (actor is None and actor_role != SYSTEM_ROLE):
         return DomainError(
             "actor_required",
             f"读取共享数据须注明操作人（或角色为 system 的系统任务）；对 {who} 的本次读取已拒绝并记录",
             f"Shared data is read only by a named actor (or a task with the role 'system'); this read about "
             f"{who} was refused and recorded",
-            field="actor")
+            field="actor",
+        )
     return None
 
 
@@ -174,16 +201,26 @@ def ledger_append(
     "actor_required") is raised. Malformed arguments (an unknown mode, an empty subject …) raise a
     `DomainError` and record nothing: they are bugs of the caller, not reads."""
     if mode not in AccessMode.values:
-        raise _bad("ledger_bad_mode", "mode", f"访问方式须为{'/'.join(AccessMode.values)}",
-                   f"The mode must be one of {', '.join(AccessMode.values)}")
+        raise _bad(
+            "ledger_bad_mode",
+            "mode",
+            f"访问方式须为{'/'.join(AccessMode.values)}",
+            f"The mode must be one of {', '.join(AccessMode.values)}",
+        )
     if outcome not in Outcome.values:
-        raise _bad("ledger_bad_outcome", "outcome", f"结果须为{'/'.join(Outcome.values)}",
-                   f"The outcome must be one of {', '.join(Outcome.values)}")
+        raise _bad(
+            "ledger_bad_outcome",
+            "outcome",
+            f"结果须为{'/'.join(Outcome.values)}",
+            f"The outcome must be one of {', '.join(Outcome.values)}",
+        )
     subject = _text(subject_id, field="subject_id", zh_name="数据主体标识", max_length=64)
     values: dict[str, Any] = {
         "actor_id": actor.pk if actor is not None else None,
         "actor_name": actor.get_username() if actor is not None else "",
-        "actor_role": _text(actor_role or "", field="actor_role", zh_name="角色", max_length=32, required=False),
+        "actor_role": _text(
+            actor_role or "", field="actor_role", zh_name="角色", max_length=32, required=False
+        ),
         "subject_id": subject,
         "source": _text(source, field="source", zh_name="数据源", max_length=60),
         "purpose_kind": "",
@@ -199,7 +236,9 @@ def ledger_append(
         values["purpose_reference"] = str(getattr(purpose, "reference", "")).strip()[:128].replace("\x00", "")
     if refusal is not None:
         values["outcome"] = Outcome.REFUSED
-        values["detail"] = _detail(f"{refusal.code}: {values['detail']}" if values["detail"] else refusal.code)
+        values["detail"] = _detail(
+            f"{refusal.code}: {values['detail']}" if values["detail"] else refusal.code
+        )
     queued = getattr(_batch, "rows", None)
     if queued is not None and refusal is None:
         entry = LedgerEntry(**values)  # written when the batch ends (ledger_batch)
@@ -224,8 +263,9 @@ def _in_callers_transaction(conn: BaseDatabaseWrapper) -> bool:
 def _append(rows: list[dict[str, Any]]) -> list[LedgerEntry]:
     conn = connections[DEFAULT_DB_ALIAS]
     if conn.vendor not in ("postgresql", "sqlite"):
-        raise ImproperlyConfigured(f"the access ledger serialises appends on PostgreSQL and SQLite only, "
-                                   f"not on {conn.vendor}")
+        raise ImproperlyConfigured(
+            f"the access ledger serialises appends on PostgreSQL and SQLite only, not on {conn.vendor}"
+        )
     if conn.vendor == "postgresql" and _in_callers_transaction(conn):
         return _append_autonomously(rows)
     with transaction.atomic(using=DEFAULT_DB_ALIAS):
@@ -300,12 +340,17 @@ def _insert(conn: BaseDatabaseWrapper, cursor: Any, entries: list[LedgerEntry], 
     values = ", ".join([row] * len(entries))
     table, pk = quote(LedgerEntry._meta.db_table), quote(str(LedgerEntry._meta.pk.column))
     sql = f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING {pk}"  # noqa: S608 - our own table and columns
-    cursor.execute(sql + then, [f.get_db_prep_save(getattr(entry, f.attname), connection=conn)
-                                for entry in entries for f in fields])
+    cursor.execute(
+        sql + then,
+        [f.get_db_prep_save(getattr(entry, f.attname), connection=conn) for entry in entries for f in fields],
+    )
     ids = [r[0] for r in cursor.fetchall()]  # the INSERT's result (with `then`, the first of the two)
     for entry, pk in zip(entries, ids, strict=True):
         entry.pk = pk
-        entry._state.adding, entry._state.db = False, DEFAULT_DB_ALIAS  # the ledger lives in the default database
+        entry._state.adding, entry._state.db = (
+            False,
+            DEFAULT_DB_ALIAS,
+        )  # the ledger lives in the default database
 
 
 _batch = threading.local()  # (values, entry) of each append queued in one `ledger_batch` block (this thread)
@@ -340,7 +385,13 @@ def _flush_batch() -> None:
     _batch.rows = []
     written = _append([values for values, _ in queued])
     for (_, entry), row in zip(queued, written, strict=True):  # the entries returned earlier get their place
-        entry.pk, entry.seq, entry.at, entry.prev_hash, entry.hash = row.pk, row.seq, row.at, row.prev_hash, row.hash
+        entry.pk, entry.seq, entry.at, entry.prev_hash, entry.hash = (
+            row.pk,
+            row.seq,
+            row.at,
+            row.prev_hash,
+            row.hash,
+        )
         entry._state.adding, entry._state.db = False, row._state.db
 
 
@@ -354,7 +405,9 @@ class _Own:
         self.wrapper, self.pid = wrapper, os.getpid()
 
     def __del__(self) -> None:
-        if self.pid == os.getpid() and self.wrapper.connection is not None:  # not a socket inherited by fork()
+        if (
+            self.pid == os.getpid() and self.wrapper.connection is not None
+        ):  # not a socket inherited by fork()
             with suppress(Exception):
                 self.wrapper.connection.close()
 
@@ -422,8 +475,9 @@ def _append_autonomously(rows: list[dict[str, Any]]) -> list[LedgerEntry]:
     return entries
 
 
-def _append_in_two_round_trips(own: BaseDatabaseWrapper, rows: list[dict[str, Any]], *,
-                               reused: bool) -> list[LedgerEntry]:
+def _append_in_two_round_trips(
+    own: BaseDatabaseWrapper, rows: list[dict[str, Any]], *, reused: bool
+) -> list[LedgerEntry]:
     began = False
     with own.cursor() as cursor:
         try:
@@ -442,8 +496,23 @@ def _append_in_two_round_trips(own: BaseDatabaseWrapper, rows: list[dict[str, An
 
 # --- verifying ----------------------------------------------------------------------------------------------
 
-_COLUMNS = ("seq", "prev_hash", "hash", "at", "actor_id", "actor_name", "actor_role", "subject_id", "source",
-            "purpose_kind", "purpose_reference", "fields", "mode", "outcome", "detail")
+_COLUMNS = (
+    "seq",
+    "prev_hash",
+    "hash",
+    "at",
+    "actor_id",
+    "actor_name",
+    "actor_role",
+    "subject_id",
+    "source",
+    "purpose_kind",
+    "purpose_reference",
+    "fields",
+    "mode",
+    "outcome",
+    "detail",
+)
 
 
 def _stored_rows() -> Any:

@@ -29,8 +29,16 @@ class ReadOnly(admin.ModelAdmin):
 
 @admin.register(License)
 class LicenseAdmin(ReadOnly):
-    list_display = ["identifier", "type_name", "holder_name", "masked_holder_id", "issuer_name", "version", "status",
-                    "valid_to"]
+    list_display = [
+        "identifier",
+        "type_name",
+        "holder_name",
+        "masked_holder_id",
+        "issuer_name",
+        "version",
+        "status",
+        "valid_to",
+    ]
     list_filter = ["status", "licence_type", "issuer"]
     search_fields = ["identifier", "holder_id", "source_reference"]
     exclude = ["holder_id", "applicant_id"]

@@ -11,5 +11,11 @@ class LicensesConfig(AppConfig):
 
         # `licence expire` then `licence remind` (无感续证), once a day at 08:30 Beijing time
         # (services.licences_daily); a run not sent within 6 h is dropped, the next day's does it.
-        registry.register(Job(name="licences-daily", task="yijianshi.licenses.tasks.licences_daily_task",
-                              schedule=DailyAt(8, 30), expires=6 * 3600))
+        registry.register(
+            Job(
+                name="licences-daily",
+                task="yijianshi.licenses.tasks.licences_daily_task",
+                schedule=DailyAt(8, 30),
+                expires=6 * 3600,
+            )
+        )

@@ -62,8 +62,9 @@ _DEFAULT_ID = b"1234567812345678"  # GM/T 0009 default user ID
 def _z(public_key: str) -> bytes:
     """Z_A = SM3(ENTL || ID || a || b || xG || yG || xA || yA) (GB/T 32918.2), as gmssl computes it."""
     entl = (len(_DEFAULT_ID) * 8).to_bytes(2, "big")
-    return bytes.fromhex(sm3_hex(entl + _DEFAULT_ID + bytes.fromhex(_CURVE["a"] + _CURVE["b"] + _CURVE["g"]
-                                                                      + public_key)))
+    return bytes.fromhex(
+        sm3_hex(entl + _DEFAULT_ID + bytes.fromhex(_CURVE["a"] + _CURVE["b"] + _CURVE["g"] + public_key))
+    )
 
 
 def _e(public_key: str, message: bytes) -> bytes:
@@ -73,7 +74,9 @@ def _e(public_key: str, message: bytes) -> bytes:
 
 def canonical_bytes(fields: dict[str, Any]) -> bytes:
     """The canonical encoding: sorted-key compact JSON, UTF-8 (see the module docstring)."""
-    return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    return json.dumps(
+        fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    ).encode()
 
 
 def digest_of(fields: dict[str, Any]) -> str:
@@ -189,8 +192,16 @@ def store_private_key(pair: KeyPair, *, label: str) -> Path:
     folder = key_dir()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = private_key_path(pair.key_id)
-    body = json.dumps({"algorithm": ALGORITHM, "key_id": pair.key_id, "label": label,
-                       "private_key": pair.private_key, "public_key": pair.public_key}, ensure_ascii=False)
+    body = json.dumps(
+        {
+            "algorithm": ALGORITHM,
+            "key_id": pair.key_id,
+            "label": label,
+            "private_key": pair.private_key,
+            "public_key": pair.public_key,
+        },
+        ensure_ascii=False,
+    )
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(body + "\n")
@@ -217,8 +228,11 @@ def load_private_key(key_id: str) -> KeyPair | None:
         logger.error("licence key file %s cannot be read", path)
         return None
     if stat.S_IMODE(info.st_mode) & 0o077:
-        logger.warning("licence key file %s is readable by others than its owner (mode %o)", path,
-                       stat.S_IMODE(info.st_mode))
+        logger.warning(
+            "licence key file %s is readable by others than its owner (mode %o)",
+            path,
+            stat.S_IMODE(info.st_mode),
+        )
     pair = KeyPair(private_key=str(data.get("private_key", "")), public_key=str(data.get("public_key", "")))
     try:
         if public_key_of(pair.private_key) != normalise_public_key(pair.public_key) or pair.key_id != key_id:

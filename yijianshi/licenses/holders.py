@@ -43,8 +43,9 @@ class HolderRule:
 
 
 PARTY = HolderRule()
-CHILD = HolderRule("subject", name_key="child.name", id_key="child.id_number", birth_key="child.birth_date",
-                   under_years=18)
+CHILD = HolderRule(
+    "subject", name_key="child.name", id_key="child.id_number", birth_key="child.birth_date", under_years=18
+)
 DECEASED = HolderRule("subject", name_key="deceased.name", id_key="deceased.id_number")
 
 HOLDER_RULES: dict[str, HolderRule] = {
@@ -82,17 +83,32 @@ def _check_subject(rule: HolderRule, number: str, form: Mapping[str, Any], today
     born = resident_id_birth_date(number)
     given = _text(form.get(rule.birth_key)) if rule.birth_key else ""
     if given and given != born.isoformat():
-        raise DomainError("holder_birth_date_mismatch", f"持证人身份号码中的出生日期（{born.isoformat()}）与填写的出生日期"
-                          f"（{given}）不一致，不能签发电子证照", f"The holder's identity number encodes {born.isoformat()}, "
-                          f"not the date of birth given ({given}): the licence cannot be issued", field=rule.id_key)
+        raise DomainError(
+            "holder_birth_date_mismatch",
+            f"持证人身份号码中的出生日期（{born.isoformat()}）与填写的出生日期"
+            f"（{given}）不一致，不能签发电子证照",
+            f"The holder's identity number encodes {born.isoformat()}, "
+            f"not the date of birth given ({given}): the licence cannot be issued",
+            field=rule.id_key,
+        )
     if rule.under_years and today is not None and _years_between(born, today) >= rule.under_years:
-        raise DomainError("holder_not_a_minor", "持证人身份号码属于成年人，不是申请中的子女，不能签发电子证照",
-                          "The holder's identity number is an adult's, not the child's: the licence cannot be issued",
-                          field=rule.id_key)
+        raise DomainError(
+            "holder_not_a_minor",
+            "持证人身份号码属于成年人，不是申请中的子女，不能签发电子证照",
+            "The holder's identity number is an adult's, not the child's: the licence cannot be issued",
+            field=rule.id_key,
+        )
 
 
-def resolve_holder(rule: HolderRule, *, form: Mapping[str, Any], party_name: str, party_id: str,
-                   party_type: str, today: date | None = None) -> Holder:
+def resolve_holder(
+    rule: HolderRule,
+    *,
+    form: Mapping[str, Any],
+    party_name: str,
+    party_id: str,
+    party_type: str,
+    today: date | None = None,
+) -> Holder:
     """The holder of a licence issued on an application: the subject the form names (their number checked
     against what the form says of them, and a child's against `today`), or the party."""
     party_id_type = ENTERPRISE if party_type == "enterprise" else PERSON
@@ -110,5 +126,11 @@ def resolve_holder(rule: HolderRule, *, form: Mapping[str, Any], party_name: str
         return party  # the party applied for themself
     if number:
         _check_subject(rule, number, form, today)
-    return Holder(name=name, id=number, id_type=PERSON if number else NONE_YET, applicant_name=party_name,
-                  applicant_id=party_id, applicant_id_type=party_id_type)
+    return Holder(
+        name=name,
+        id=number,
+        id_type=PERSON if number else NONE_YET,
+        applicant_name=party_name,
+        applicant_id=party_id,
+        applicant_id_type=party_id_type,
+    )

@@ -58,15 +58,22 @@ def validate_type_code(type_code: str, *, field: str = "type_code") -> str:
     """A licence type code: a valid unified social credit code followed by a 3-digit sequence."""
     code = (type_code or "").strip().upper()
     if not _TYPE_CODE.match(code):
-        raise DomainError("licence_type_code_bad_format", f"证照类型代码“{code}”格式不正确：应为18位统一社会信用代码加3位顺序码",
-                          f"The licence type code '{code}' is malformed: it is the defining body's 18-character "
-                          "unified social credit code followed by a 3-digit sequence", field=field)
+        raise DomainError(
+            "licence_type_code_bad_format",
+            f"证照类型代码“{code}”格式不正确：应为18位统一社会信用代码加3位顺序码",
+            f"The licence type code '{code}' is malformed: it is the defining body's 18-character "
+            "unified social credit code followed by a 3-digit sequence",
+            field=field,
+        )
     try:
         credit_code(code[:18], field=field)
     except DomainError as exc:
-        raise DomainError("licence_type_code_bad_uscc", f"证照类型代码“{code}”中的统一社会信用代码无效：{exc.detail.zh}",
-                          f"The unified social credit code in the licence type code '{code}' is not valid: "
-                          f"{exc.detail.en}", field=field) from None
+        raise DomainError(
+            "licence_type_code_bad_uscc",
+            f"证照类型代码“{code}”中的统一社会信用代码无效：{exc.detail.zh}",
+            f"The unified social credit code in the licence type code '{code}' is not valid: {exc.detail.en}",
+            field=field,
+        ) from None
     return code
 
 
@@ -75,8 +82,12 @@ def validate_issuer_code(issuer_code: str, *, field: str = "issuer_code") -> str
     try:
         return credit_code(code, field=field)
     except DomainError as exc:
-        raise DomainError("licence_issuer_code_bad", f"颁发机构代码无效：{exc.detail.zh}",
-                          f"The issuer code is not valid: {exc.detail.en}", field=field) from None
+        raise DomainError(
+            "licence_issuer_code_bad",
+            f"颁发机构代码无效：{exc.detail.zh}",
+            f"The issuer code is not valid: {exc.detail.en}",
+            field=field,
+        ) from None
 
 
 def licence_identifier(*, type_code: str, issuer_code: str, serial: int, version: int = 1) -> str:
@@ -84,11 +95,19 @@ def licence_identifier(*, type_code: str, issuer_code: str, serial: int, version
     tcode = validate_type_code(type_code)
     icode = validate_issuer_code(issuer_code)
     if isinstance(serial, bool) or not isinstance(serial, int) or serial < 1 or serial >= 10**18:
-        raise DomainError("licence_serial_bad", "证照流水号应为1至18位的正整数",
-                          "The licence serial number must be a positive integer of at most 18 digits", field="serial")
+        raise DomainError(
+            "licence_serial_bad",
+            "证照流水号应为1至18位的正整数",
+            "The licence serial number must be a positive integer of at most 18 digits",
+            field="serial",
+        )
     if isinstance(version, bool) or not isinstance(version, int) or version < 1 or version >= 10**6:
-        raise DomainError("licence_version_bad", "证照版本号应为正整数", "The licence version must be a positive integer",
-                          field="version")
+        raise DomainError(
+            "licence_version_bad",
+            "证照版本号应为正整数",
+            "The licence version must be a positive integer",
+            field="version",
+        )
     body = f"{PREFIX}.{tcode}.{icode}.{serial:0{SERIAL_DIGITS}d}.{version}"
     return f"{body}.{_check_character(body)}"
 
@@ -103,35 +122,61 @@ def parse_identifier(text: str) -> ParsedIdentifier:
     raw = (text or "").strip().upper()
     field = "identifier"
     if not raw:
-        raise DomainError("licence_id_empty", "请填写电子证照标识", "The licence identifier is empty", field=field)
+        raise DomainError(
+            "licence_id_empty", "请填写电子证照标识", "The licence identifier is empty", field=field
+        )
     if not raw.startswith(PREFIX + "."):
-        raise DomainError("licence_id_bad_prefix", f"电子证照标识应以 {PREFIX}. 开头",
-                          f"A licence identifier starts with {PREFIX}.", field=field)
-    parts = raw[len(PREFIX) + 1:].split(".")
+        raise DomainError(
+            "licence_id_bad_prefix",
+            f"电子证照标识应以 {PREFIX}. 开头",
+            f"A licence identifier starts with {PREFIX}.",
+            field=field,
+        )
+    parts = raw[len(PREFIX) + 1 :].split(".")
     if len(parts) != 5:
-        raise DomainError("licence_id_bad_format",
-                          "电子证照标识格式不正确：应为 1.2.156.3005.2.类型代码.颁发机构代码.流水号.版本号.校验位",
-                          "The licence identifier is malformed: expected "
-                          "1.2.156.3005.2.{type code}.{issuer code}.{serial}.{version}.{check}", field=field)
+        raise DomainError(
+            "licence_id_bad_format",
+            "电子证照标识格式不正确：应为 1.2.156.3005.2.类型代码.颁发机构代码.流水号.版本号.校验位",
+            "The licence identifier is malformed: expected "
+            "1.2.156.3005.2.{type code}.{issuer code}.{serial}.{version}.{check}",
+            field=field,
+        )
     tcode, icode, serial, version, check = parts
     validate_type_code(tcode, field=field)
     validate_issuer_code(icode, field=field)
     if not _DIGITS.match(serial):
-        raise DomainError("licence_id_bad_serial", "电子证照标识中的流水号应为数字",
-                          "The serial number in the licence identifier must be digits", field=field)
+        raise DomainError(
+            "licence_id_bad_serial",
+            "电子证照标识中的流水号应为数字",
+            "The serial number in the licence identifier must be digits",
+            field=field,
+        )
     if not _DIGITS.match(version) or version.startswith("0"):
-        raise DomainError("licence_id_bad_version", "电子证照标识中的版本号应为不以0开头的数字",
-                          "The version in the licence identifier must be a number without leading zeros", field=field)
+        raise DomainError(
+            "licence_id_bad_version",
+            "电子证照标识中的版本号应为不以0开头的数字",
+            "The version in the licence identifier must be a number without leading zeros",
+            field=field,
+        )
     if len(check) != 1 or check not in _ALPHABET:
-        raise DomainError("licence_id_bad_check", "电子证照标识的校验位应为一位数字或字母",
-                          "The check character of the licence identifier must be one letter or digit", field=field)
+        raise DomainError(
+            "licence_id_bad_check",
+            "电子证照标识的校验位应为一位数字或字母",
+            "The check character of the licence identifier must be one letter or digit",
+            field=field,
+        )
     body = raw[: -len(check) - 1]
     if _check_character(body) != check:
-        raise DomainError("licence_id_bad_check", f"电子证照标识 {raw} 的校验位错误，请核对是否录入有误",
-                          f"The check character of the licence identifier {raw} is wrong: the identifier was "
-                          "mistyped or altered", field=field)
-    return ParsedIdentifier(text=raw, type_code=tcode, issuer_code=icode, serial=int(serial),
-                            version=int(version), check=check)
+        raise DomainError(
+            "licence_id_bad_check",
+            f"电子证照标识 {raw} 的校验位错误，请核对是否录入有误",
+            f"The check character of the licence identifier {raw} is wrong: the identifier was "
+            "mistyped or altered",
+            field=field,
+        )
+    return ParsedIdentifier(
+        text=raw, type_code=tcode, issuer_code=icode, serial=int(serial), version=int(version), check=check
+    )
 
 
 # --- issuer codes for departments without a registered one ------------------------------------------------------

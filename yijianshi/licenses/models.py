@@ -35,11 +35,15 @@ class LicenceStatus(models.TextChoices):
 class IssuerIdentity(models.Model):
     """The unified social credit code a department issues licences under (颁发机构代码)."""
 
-    department = models.OneToOneField("catalog.Department", on_delete=models.PROTECT, related_name="issuer_identity",
-                                      verbose_name=_("部门"))
+    department = models.OneToOneField(
+        "catalog.Department", on_delete=models.PROTECT, related_name="issuer_identity", verbose_name=_("部门")
+    )
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
-    derived = models.BooleanField(_("系统推导"), default=True,
-                                  help_text=_("未登记真实代码时由区划代码与部门编码推导，可改为真实代码（仅影响此后签发的证照）"))
+    derived = models.BooleanField(
+        _("系统推导"),
+        default=True,
+        help_text=_("未登记真实代码时由区划代码与部门编码推导，可改为真实代码（仅影响此后签发的证照）"),
+    )
 
     class Meta:
         verbose_name = _("颁发机构代码")
@@ -52,8 +56,9 @@ class IssuerIdentity(models.Model):
 class SigningKey(models.Model):
     """A department's SM2 public key. The private key is a file under settings.LICENCE_KEY_DIR, never here."""
 
-    department = models.ForeignKey("catalog.Department", on_delete=models.PROTECT, related_name="signing_keys",
-                                   verbose_name=_("部门"))
+    department = models.ForeignKey(
+        "catalog.Department", on_delete=models.PROTECT, related_name="signing_keys", verbose_name=_("部门")
+    )
     key_id = models.CharField(_("密钥标识"), max_length=16, unique=True)
     algorithm = models.CharField(_("算法"), max_length=20, default="SM2-SM3")
     public_key = models.CharField(_("公钥"), max_length=128)
@@ -62,8 +67,13 @@ class SigningKey(models.Model):
 
     class Meta:
         ordering = ["department", "-created_at"]
-        constraints = [models.UniqueConstraint(fields=["department"], condition=models.Q(retired_at__isnull=True),
-                                               name="signing_key_one_active_per_department")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department"],
+                condition=models.Q(retired_at__isnull=True),
+                name="signing_key_one_active_per_department",
+            )
+        ]
         verbose_name = _("签章密钥")
         verbose_name_plural = _("签章密钥")
 
@@ -73,12 +83,17 @@ class SigningKey(models.Model):
 
 class License(models.Model):
     identifier = models.CharField(_("证照标识"), max_length=80, unique=True)
-    licence_type = models.ForeignKey("catalog.LicenceType", on_delete=models.PROTECT, related_name="licences",
-                                     verbose_name=_("证照类型"))
+    licence_type = models.ForeignKey(
+        "catalog.LicenceType", on_delete=models.PROTECT, related_name="licences", verbose_name=_("证照类型")
+    )
     type_code = models.CharField(_("证照类型代码"), max_length=21)
     type_name = models.CharField(_("证照名称"), max_length=100)
-    issuer = models.ForeignKey("catalog.Department", on_delete=models.PROTECT, related_name="issued_licences",
-                               verbose_name=_("颁发机构"))
+    issuer = models.ForeignKey(
+        "catalog.Department",
+        on_delete=models.PROTECT,
+        related_name="issued_licences",
+        verbose_name=_("颁发机构"),
+    )
     issuer_code = models.CharField(_("颁发机构代码"), max_length=18)
     issuer_name = models.CharField(_("颁发机构名称"), max_length=200)
     serial = models.PositiveBigIntegerField(_("流水号"))
@@ -90,7 +105,9 @@ class License(models.Model):
     # relative): signed with the licence, and it shows in their wallet and stands in for their materials
     # (docs/adr/0006-licence-holder-rule.md). Blank when the holder applied themself.
     applicant_name = models.CharField(_("申领人"), max_length=100, blank=True)
-    applicant_id_type = models.CharField(_("申领人代码类型"), max_length=3, choices=HolderIdType.choices, blank=True)
+    applicant_id_type = models.CharField(
+        _("申领人代码类型"), max_length=3, choices=HolderIdType.choices, blank=True
+    )
     applicant_id = models.CharField(_("申领人代码"), max_length=18, db_index=True, blank=True)
     issue_date = models.DateField(_("颁证日期"))
     valid_from = models.DateField(_("有效期起始"))
@@ -98,22 +115,39 @@ class License(models.Model):
     surface = models.JSONField(_("照面信息"), default=dict)
     digest = models.CharField(_("SM3 摘要"), max_length=64)
     signature = models.CharField(_("SM2 签名"), max_length=128)
-    key = models.ForeignKey(SigningKey, on_delete=models.PROTECT, related_name="licences", verbose_name=_("签章密钥"))
-    status = models.CharField(_("状态"), max_length=12, choices=LicenceStatus.choices, default=LicenceStatus.VALID)
-    supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="superseded_by", verbose_name=_("替代的版本"))
+    key = models.ForeignKey(
+        SigningKey, on_delete=models.PROTECT, related_name="licences", verbose_name=_("签章密钥")
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=LicenceStatus.choices, default=LicenceStatus.VALID
+    )
+    supersedes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        verbose_name=_("替代的版本"),
+    )
     revoked_at = models.DateTimeField(_("注销时间"), null=True, blank=True)
     revoked_reason = models.CharField(_("注销原因"), max_length=300, blank=True)
     source_reference = models.CharField(_("来源"), max_length=100, blank=True, help_text=_("如办件编号"))
     issued_at = models.DateTimeField(_("签发时间"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+", verbose_name=_("签发人"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("签发人"),
+    )
 
     class Meta:
         ordering = ["-issued_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["type_code", "issuer_code", "serial", "version"],
-                                    name="licence_unique_serial_version"),
+            models.UniqueConstraint(
+                fields=["type_code", "issuer_code", "serial", "version"], name="licence_unique_serial_version"
+            ),
         ]
         indexes = [models.Index(fields=["holder_id", "licence_type", "status"], name="licence_holder_type")]
         verbose_name = _("电子证照")
@@ -125,11 +159,23 @@ class License(models.Model):
     def canonical_fields(self) -> dict[str, Any]:
         """What is digested and signed (crypto.canonical_bytes); also what an offline verifier recomputes."""
         return canonical_fields(
-            identifier=self.identifier, type=self.type_code, type_name=self.type_name,
-            holder=self.holder_name, holder_id_type=self.holder_id_type, holder_id=self.holder_id,
-            issuer=self.issuer_code, issuer_name=self.issuer_name, issue_date=self.issue_date,
-            valid_from=self.valid_from, valid_to=self.valid_to, surface=self.surface, version=self.version,
-            applicant=self.applicant_name, applicant_id_type=self.applicant_id_type, applicant_id=self.applicant_id)
+            identifier=self.identifier,
+            type=self.type_code,
+            type_name=self.type_name,
+            holder=self.holder_name,
+            holder_id_type=self.holder_id_type,
+            holder_id=self.holder_id,
+            issuer=self.issuer_code,
+            issuer_name=self.issuer_name,
+            issue_date=self.issue_date,
+            valid_from=self.valid_from,
+            valid_to=self.valid_to,
+            surface=self.surface,
+            version=self.version,
+            applicant=self.applicant_name,
+            applicant_id_type=self.applicant_id_type,
+            applicant_id=self.applicant_id,
+        )
 
     def effective_status(self, today: date) -> str:
         if self.status == LicenceStatus.VALID and self.valid_to is not None and self.valid_to < today:
@@ -137,21 +183,66 @@ class License(models.Model):
         return str(self.status)
 
 
-CANONICAL_KEYS = ("identifier", "type", "type_name", "holder", "holder_id_type", "holder_id", "issuer",
-                  "issuer_name", "issue_date", "valid_from", "valid_to", "surface", "version")
-APPLICANT_KEYS = ("applicant", "applicant_id_type", "applicant_id")  # signed too, present only when there is one
+CANONICAL_KEYS = (
+    "identifier",
+    "type",
+    "type_name",
+    "holder",
+    "holder_id_type",
+    "holder_id",
+    "issuer",
+    "issuer_name",
+    "issue_date",
+    "valid_from",
+    "valid_to",
+    "surface",
+    "version",
+)
+APPLICANT_KEYS = (
+    "applicant",
+    "applicant_id_type",
+    "applicant_id",
+)  # signed too, present only when there is one
 
 
-def canonical_fields(*, identifier: str, type: str, type_name: str, holder: str, holder_id_type: str,
-                     holder_id: str, issuer: str, issuer_name: str, issue_date: date, valid_from: date,
-                     valid_to: date | None, surface: dict[str, Any], version: int, applicant: str = "",
-                     applicant_id_type: str = "", applicant_id: str = "") -> dict[str, Any]:
-    fields = {"identifier": identifier, "type": type, "type_name": type_name, "holder": holder,
-              "holder_id_type": holder_id_type, "holder_id": holder_id, "issuer": issuer, "issuer_name": issuer_name,
-              "issue_date": issue_date.isoformat(), "valid_from": valid_from.isoformat(),
-              "valid_to": valid_to.isoformat() if valid_to else None, "surface": surface, "version": version}
+def canonical_fields(
+    *,
+    identifier: str,
+    type: str,
+    type_name: str,
+    holder: str,
+    holder_id_type: str,
+    holder_id: str,
+    issuer: str,
+    issuer_name: str,
+    issue_date: date,
+    valid_from: date,
+    valid_to: date | None,
+    surface: dict[str, Any],
+    version: int,
+    applicant: str = "",
+    applicant_id_type: str = "",
+    applicant_id: str = "",
+) -> dict[str, Any]:
+    fields = {
+        "identifier": identifier,
+        "type": type,
+        "type_name": type_name,
+        "holder": holder,
+        "holder_id_type": holder_id_type,
+        "holder_id": holder_id,
+        "issuer": issuer,
+        "issuer_name": issuer_name,
+        "issue_date": issue_date.isoformat(),
+        "valid_from": valid_from.isoformat(),
+        "valid_to": valid_to.isoformat() if valid_to else None,
+        "surface": surface,
+        "version": version,
+    }
     if applicant_id:  # licences the holder applied for themself keep the encoding they were signed with
-        fields.update({"applicant": applicant, "applicant_id_type": applicant_id_type, "applicant_id": applicant_id})
+        fields.update(
+            {"applicant": applicant, "applicant_id_type": applicant_id_type, "applicant_id": applicant_id}
+        )
     return fields
 
 
@@ -169,8 +260,14 @@ class LicenceEvent(models.Model):
 
     licence = models.ForeignKey(License, on_delete=models.PROTECT, related_name="events")
     event_type = models.CharField(_("事件"), max_length=20, choices=LicenceEventType.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+", verbose_name=_("操作人"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
     at = models.DateTimeField(_("时间"))
     data = models.JSONField(_("内容"), default=dict, blank=True)
 
@@ -178,8 +275,11 @@ class LicenceEvent(models.Model):
         ordering = ["licence", "at", "pk"]
         constraints = [
             # 无感续证: one reminder per licence version, even with two reminder jobs running at once
-            models.UniqueConstraint(fields=["licence"], condition=models.Q(event_type="renewal_reminder"),
-                                    name="licence_one_renewal_reminder"),
+            models.UniqueConstraint(
+                fields=["licence"],
+                condition=models.Q(event_type="renewal_reminder"),
+                name="licence_one_renewal_reminder",
+            ),
         ]
         verbose_name = _("证照事件")
         verbose_name_plural = _("证照事件")

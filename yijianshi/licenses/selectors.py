@@ -24,10 +24,14 @@ def _with_related(qs: QuerySet[License]) -> QuerySet[License]:
 def valid_first(qs: QuerySet[License], today: date | None = None) -> QuerySet[License]:
     """Licences valid today first, then the others; newest first within each."""
     today = today or local_today()
-    current = Q(status=LicenceStatus.VALID) & Q(valid_from__lte=today) & (Q(valid_to__isnull=True)
-                                                                          | Q(valid_to__gte=today))
-    return qs.annotate(rank=Case(When(current, then=Value(0)), default=Value(1), output_field=IntegerField())
-                       ).order_by("rank", "-issued_at", "-pk")
+    current = (
+        Q(status=LicenceStatus.VALID)
+        & Q(valid_from__lte=today)
+        & (Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    )
+    return qs.annotate(
+        rank=Case(When(current, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by("rank", "-issued_at", "-pk")
 
 
 def wallet(*, holder_id: str, today: date | None = None) -> QuerySet[License]:
@@ -36,7 +40,9 @@ def wallet(*, holder_id: str, today: date | None = None) -> QuerySet[License]:
     if not party:
         return License.objects.none()
     # what they hold, and what they applied for as 申领人 for someone else (their newborn's certificates)
-    return valid_first(_with_related(License.objects.filter(Q(holder_id=party) | Q(applicant_id=party))), today)
+    return valid_first(
+        _with_related(License.objects.filter(Q(holder_id=party) | Q(applicant_id=party))), today
+    )
 
 
 def holder_ids_of(actor: Actor) -> list[str]:
@@ -46,7 +52,11 @@ def holder_ids_of(actor: Actor) -> list[str]:
     profile = Profile.objects.filter(user_id=actor.user_id).first()
     if profile is None:
         return []
-    return [value.strip().upper() for value in (profile.id_number, profile.enterprise_uscc) if value and value.strip()]
+    return [
+        value.strip().upper()
+        for value in (profile.id_number, profile.enterprise_uscc)
+        if value and value.strip()
+    ]
 
 
 def licences_visible_to(actor: Actor) -> QuerySet[License]:
@@ -71,10 +81,13 @@ def licences_with_related(qs: QuerySet[License]) -> QuerySet[License]:
 
 
 def licence_by_identifier(identifier: str) -> License | None:
-    return licences_with_related(License.objects.filter(identifier=(identifier or "").strip().upper())).first()
+    return licences_with_related(
+        License.objects.filter(identifier=(identifier or "").strip().upper())
+    ).first()
 
 
 def public_keys() -> QuerySet[SigningKey]:
     """Every signing key, active and retired: an offline verifier's trust list."""
     return SigningKey.objects.select_related("department__region", "department__issuer_identity").order_by(
-        "department__region__code", "department__code", "-created_at")
+        "department__region__code", "department__code", "-created_at"
+    )

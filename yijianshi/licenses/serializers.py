@@ -19,18 +19,43 @@ def masked_name(name: str) -> str:
 class LicenceOut(serializers.ModelSerializer[License]):
     type = serializers.CharField(source="licence_type.code")
     holder_id = serializers.SerializerMethodField()
-    applicant_id = serializers.SerializerMethodField(help_text="申领人 (masked): who applied for a licence someone "
-                                                     "else holds, e.g. a newborn's parent; blank otherwise")
+    applicant_id = serializers.SerializerMethodField(
+        help_text="申领人 (masked): who applied for a licence someone "
+        "else holds, e.g. a newborn's parent; blank otherwise"
+    )
     key_id = serializers.CharField(source="key.key_id")
     superseded_by = serializers.SerializerMethodField()
     valid_today = serializers.SerializerMethodField()
 
     class Meta:
         model = License
-        fields = ["id", "identifier", "type", "type_code", "type_name", "issuer_code", "issuer_name", "serial",
-                  "version", "holder_name", "holder_id_type", "holder_id", "applicant_name", "applicant_id_type",
-                  "applicant_id", "issue_date", "valid_from", "valid_to", "status", "valid_today", "superseded_by",
-                  "revoked_at", "revoked_reason", "key_id", "issued_at"]
+        fields = [
+            "id",
+            "identifier",
+            "type",
+            "type_code",
+            "type_name",
+            "issuer_code",
+            "issuer_name",
+            "serial",
+            "version",
+            "holder_name",
+            "holder_id_type",
+            "holder_id",
+            "applicant_name",
+            "applicant_id_type",
+            "applicant_id",
+            "issue_date",
+            "valid_from",
+            "valid_to",
+            "status",
+            "valid_today",
+            "superseded_by",
+            "revoked_at",
+            "revoked_reason",
+            "key_id",
+            "issued_at",
+        ]
 
     def get_holder_id(self, obj: License) -> str:
         return mask(obj.holder_id)
@@ -46,8 +71,11 @@ class LicenceOut(serializers.ModelSerializer[License]):
         from .selectors import local_today
 
         today = local_today()
-        return (obj.status == LicenceStatus.VALID and obj.valid_from <= today
-                and (obj.valid_to is None or obj.valid_to >= today))
+        return (
+            obj.status == LicenceStatus.VALID
+            and obj.valid_from <= today
+            and (obj.valid_to is None or obj.valid_to >= today)
+        )
 
 
 class LicenceDetailOut(LicenceOut):
@@ -110,7 +138,9 @@ class VerificationOut(serializers.Serializer[Any]):
 
 class VerifyRequest(serializers.Serializer[Any]):
     identifier = CleanText(required=False, max_length=120)
-    document = serializers.DictField(required=False, help_text="the offline document (what the QR code carries)")
+    document = serializers.DictField(
+        required=False, help_text="the offline document (what the QR code carries)"
+    )
 
 
 class RevokeRequest(serializers.Serializer[Any]):
@@ -123,7 +153,15 @@ class SigningKeyOut(serializers.ModelSerializer[SigningKey]):
 
     class Meta:
         model = SigningKey
-        fields = ["key_id", "algorithm", "public_key", "department", "issuer_code", "created_at", "retired_at"]
+        fields = [
+            "key_id",
+            "algorithm",
+            "public_key",
+            "department",
+            "issuer_code",
+            "created_at",
+            "retired_at",
+        ]
 
     def get_department(self, obj: SigningKey) -> str:
         return f"{obj.department.region.code}/{obj.department.code} {obj.department.name}"

@@ -59,16 +59,34 @@ from .models import (
 from .selectors import licence_by_identifier, licences_with_related, local_today, wallet
 
 __all__ = [
-    "Forbidden", "KeyReport", "Problem", "Verification", "WaiverCheck", "issuer_identity_ensure", "licence_issue",
-    "licence_supersede", "licence_revoke", "licence_verify", "licence_for_waiver", "licence_waiver_check",
+    "Forbidden",
+    "KeyReport",
+    "Problem",
+    "Verification",
+    "WaiverCheck",
+    "issuer_identity_ensure",
+    "licence_issue",
+    "licence_supersede",
+    "licence_revoke",
+    "licence_verify",
+    "licence_for_waiver",
+    "licence_waiver_check",
     "licence_waiver_checks",
-    "licences_daily", "licences_expire", "offline_document", "qr_code", "renewal_reminders", "signing_keys_ensure", "wallet",
+    "licences_daily",
+    "licences_expire",
+    "offline_document",
+    "qr_code",
+    "renewal_reminders",
+    "signing_keys_ensure",
+    "wallet",
 ]
 
 logger = logging.getLogger(__name__)
 
 DOCUMENT_FORMAT = "yijianshi-licence/1"
-MAX_CANONICAL_BYTES = 2048  # so that the offline document still fits one QR code (version 40, level L: 2953 bytes)
+MAX_CANONICAL_BYTES = (
+    2048  # so that the offline document still fits one QR code (version 40, level L: 2953 bytes)
+)
 
 
 # ------------------------------------------------------------------------------------------------ issuers and keys
@@ -92,9 +110,13 @@ def issuer_identity_ensure(*, department: Department) -> IssuerIdentity:
         identity = IssuerIdentity.objects.filter(department=department).first()
         if identity is not None:  # created meanwhile by another transaction
             return identity
-        raise DomainError("issuer_code_taken", f"部门“{department}”推导出的颁发机构代码 {code} 已被其他部门使用，请在管理后台登记其真实代码",
-                          f"The issuer code {code} derived for '{department}' is already used by another "
-                          "department; register its real code in the admin", field="issuer") from None
+        raise DomainError(
+            "issuer_code_taken",
+            f"部门“{department}”推导出的颁发机构代码 {code} 已被其他部门使用，请在管理后台登记其真实代码",
+            f"The issuer code {code} derived for '{department}' is already used by another "
+            "department; register its real code in the admin",
+            field="issuer",
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -107,12 +129,19 @@ class KeyReport:
 def _create_key(department: Department) -> SigningKey:
     pair = crypto.generate_keypair()
     crypto.store_private_key(pair, label=f"{department.region.code}/{department.code} {department.name}")
-    return SigningKey.objects.create(department=department, key_id=pair.key_id, public_key=pair.public_key,
-                                     algorithm=crypto.ALGORITHM, created_at=clock.now())
+    return SigningKey.objects.create(
+        department=department,
+        key_id=pair.key_id,
+        public_key=pair.public_key,
+        algorithm=crypto.ALGORITHM,
+        created_at=clock.now(),
+    )
 
 
 def _ensure_key(department: Department) -> KeyReport:
-    active = SigningKey.objects.select_for_update().filter(department=department, retired_at__isnull=True).first()
+    active = (
+        SigningKey.objects.select_for_update().filter(department=department, retired_at__isnull=True).first()
+    )
     label = f"{department.region.code}/{department.code}"
     if active is not None and crypto.load_private_key(active.key_id) is not None:
         return KeyReport(label, active.key_id, "kept")
@@ -125,8 +154,9 @@ def _ensure_key(department: Department) -> KeyReport:
     return KeyReport(label, _create_key(department).key_id, action)
 
 
-def signing_keys_ensure(*, departments: Iterable[Department] | None = None, actor: User | None = None
-                        ) -> list[KeyReport]:
+def signing_keys_ensure(
+    *, departments: Iterable[Department] | None = None, actor: User | None = None
+) -> list[KeyReport]:
     """Give every issuing department (by default: those whose kind issues some licence type) an SM2 key pair.
 
     A department whose active key's private file is missing gets a new key; the old one is retired and stays
@@ -151,9 +181,13 @@ def _signing_pair(department: Department) -> tuple[SigningKey, crypto.KeyPair]:
         logger.info("licence key %s created for %s on its first issue", active.key_id, department)
     pair = crypto.load_private_key(active.key_id)
     if pair is None:
-        raise DomainError("licence_key_missing", f"“{department}”的签章私钥文件缺失，请运行 yijianshi licence keys 更换密钥",
-                          f"The private signing key of '{department}' is missing; run `yijianshi licence keys` to "
-                          "replace it", field="issuer")
+        raise DomainError(
+            "licence_key_missing",
+            f"“{department}”的签章私钥文件缺失，请运行 yijianshi licence keys 更换密钥",
+            f"The private signing key of '{department}' is missing; run `yijianshi licence keys` to "
+            "replace it",
+            field="issuer",
+        )
     return active, pair
 
 
@@ -163,8 +197,12 @@ def _signing_pair(department: Department) -> tuple[SigningKey, crypto.KeyPair]:
 def _clean_value(value: Any, path: str) -> Any:
     if value is None or isinstance(value, bool | int | str):
         if isinstance(value, str) and len(value) > 500:
-            raise DomainError("licence_surface_too_long", f"照面信息“{path}”过长（最多500字）",
-                              f"Surface field '{path}' is too long (at most 500 characters)", field=f"surface.{path}")
+            raise DomainError(
+                "licence_surface_too_long",
+                f"照面信息“{path}”过长（最多500字）",
+                f"Surface field '{path}' is too long (at most 500 characters)",
+                field=f"surface.{path}",
+            )
         return value
     if isinstance(value, list):
         return [_clean_value(v, f"{path}[{i}]") for i, v in enumerate(value)]
@@ -172,20 +210,29 @@ def _clean_value(value: Any, path: str) -> Any:
         return {str(k): _clean_value(v, f"{path}.{k}") for k, v in value.items()}
     if isinstance(value, date):
         return value.isoformat()
-    raise DomainError("licence_surface_bad_value", f"照面信息“{path}”的值类型不受支持（只能是文字、整数、是否、列表或对象）",
-                      f"Surface field '{path}' has an unsupported type ({type(value).__name__}): use text, "
-                      "integers, booleans, lists or objects", field=f"surface.{path}")
+    raise DomainError(
+        "licence_surface_bad_value",
+        f"照面信息“{path}”的值类型不受支持（只能是文字、整数、是否、列表或对象）",
+        f"Surface field '{path}' has an unsupported type ({type(value).__name__}): use text, "
+        "integers, booleans, lists or objects",
+        field=f"surface.{path}",
+    )
 
 
 def _clean_surface(surface: Any) -> dict[str, Any]:
     if not isinstance(surface, dict):
-        raise DomainError("licence_surface_bad", "照面信息应为键值对象", "Surface data must be an object",
-                          field="surface")
+        raise DomainError(
+            "licence_surface_bad", "照面信息应为键值对象", "Surface data must be an object", field="surface"
+        )
     cleaned: dict[str, Any] = {}
     for key, value in surface.items():
         if not isinstance(key, str) or not key.strip():
-            raise DomainError("licence_surface_bad_key", "照面信息的字段名应为非空文字",
-                              "Surface field names must be non-empty text", field="surface")
+            raise DomainError(
+                "licence_surface_bad_key",
+                "照面信息的字段名应为非空文字",
+                "Surface field names must be non-empty text",
+                field="surface",
+            )
         cleaned[key] = _clean_value(value, key)
     return cleaned
 
@@ -193,17 +240,25 @@ def _clean_surface(surface: Any) -> dict[str, Any]:
 def _clean_holder(holder_name: str, holder_id: str, holder_id_type: str) -> tuple[str, str, str]:
     name = (holder_name or "").strip()
     if not name or len(name) > 100:
-        raise DomainError("licence_holder_name_bad", "持证主体名称应为1至100字", "The holder's name must be 1 to 100 "
-                          "characters", field="holder_name")
+        raise DomainError(
+            "licence_holder_name_bad",
+            "持证主体名称应为1至100字",
+            "The holder's name must be 1 to 100 characters",
+            field="holder_name",
+        )
     if holder_id_type == HolderIdType.IDENTITY_NUMBER:
         return name, resident_id(holder_id, field="holder_id"), holder_id_type
     if holder_id_type == HolderIdType.USCC:
         return name, credit_code(holder_id, field="holder_id"), holder_id_type
     if holder_id_type == HolderIdType.NONE_YET and not (holder_id or "").strip():
         return name, "", holder_id_type
-    raise DomainError("licence_holder_id_type_bad", "持证主体代码类型应为 111（公民身份号码）、001（统一社会信用代码）或 999（尚无证件号码，号码留空）",
-                      "The holder identifier type must be 111 (identity number), 001 (unified social credit "
-                      "code) or 999 (none yet, with no number)", field="holder_id_type")
+    raise DomainError(
+        "licence_holder_id_type_bad",
+        "持证主体代码类型应为 111（公民身份号码）、001（统一社会信用代码）或 999（尚无证件号码，号码留空）",
+        "The holder identifier type must be 111 (identity number), 001 (unified social credit "
+        "code) or 999 (none yet, with no number)",
+        field="holder_id_type",
+    )
 
 
 def _clean_applicant(name: str, applicant_id: str, id_type: str) -> tuple[str, str, str]:
@@ -211,29 +266,45 @@ def _clean_applicant(name: str, applicant_id: str, id_type: str) -> tuple[str, s
     if not (applicant_id or "").strip():
         return "", "", ""
     if id_type not in (HolderIdType.IDENTITY_NUMBER, HolderIdType.USCC):
-        raise DomainError("licence_applicant_id_type_bad", "申领人代码类型应为 111 或 001",
-                          "The applicant identifier type must be 111 or 001", field="applicant_id_type")
+        raise DomainError(
+            "licence_applicant_id_type_bad",
+            "申领人代码类型应为 111 或 001",
+            "The applicant identifier type must be 111 or 001",
+            field="applicant_id_type",
+        )
     try:
         cleaned = _clean_holder(name, applicant_id, id_type)
     except DomainError as exc:
-        raise DomainError(exc.code, exc.detail.zh, exc.detail.en,
-                          field=(exc.detail.field or "").replace("holder", "applicant")) from None
+        raise DomainError(
+            exc.code,
+            exc.detail.zh,
+            exc.detail.en,
+            field=(exc.detail.field or "").replace("holder", "applicant"),
+        ) from None
     return cleaned
 
 
 def _check_validity(valid_from: date, valid_to: date | None) -> None:
     if valid_to is not None and valid_to < valid_from:
-        raise DomainError("licence_validity_bad", "有效期截止日期早于起始日期", "The validity ends before it begins",
-                          field="valid_to")
+        raise DomainError(
+            "licence_validity_bad",
+            "有效期截止日期早于起始日期",
+            "The validity ends before it begins",
+            field="valid_to",
+        )
 
 
 def _sign_and_save(licence: License, pair: crypto.KeyPair) -> License:
     fields = licence.canonical_fields()
     encoded = crypto.canonical_bytes(fields)
     if len(encoded) > MAX_CANONICAL_BYTES:
-        raise DomainError("licence_too_large", f"证照内容过多（{len(encoded)} 字节，上限 {MAX_CANONICAL_BYTES}），无法放入二维码",
-                          f"The licence is too large ({len(encoded)} bytes, at most {MAX_CANONICAL_BYTES}) to fit "
-                          "its QR code", field="surface")
+        raise DomainError(
+            "licence_too_large",
+            f"证照内容过多（{len(encoded)} 字节，上限 {MAX_CANONICAL_BYTES}），无法放入二维码",
+            f"The licence is too large ({len(encoded)} bytes, at most {MAX_CANONICAL_BYTES}) to fit "
+            "its QR code",
+            field="surface",
+        )
     licence.digest = crypto.sm3_hex(encoded)
     licence.signature = crypto.sign(licence.digest, private_key=pair.private_key, public_key=pair.public_key)
     licence.save()
@@ -241,47 +312,93 @@ def _sign_and_save(licence: License, pair: crypto.KeyPair) -> License:
 
 
 def _event(licence: License, event_type: str, *, actor: User | None, **data: Any) -> LicenceEvent:
-    return LicenceEvent.objects.create(licence=licence, event_type=event_type, actor=actor, at=clock.now(),
-                                       data=data)
+    return LicenceEvent.objects.create(
+        licence=licence, event_type=event_type, actor=actor, at=clock.now(), data=data
+    )
 
 
-def licence_issue(*, licence_type: str, holder_name: str, holder_id: str, holder_id_type: str,
-                  issuer: Department, surface: dict[str, Any], valid_from: date, valid_to: date | None,
-                  actor: User | None, source_reference: str = "", applicant_name: str = "",
-                  applicant_id: str = "", applicant_id_type: str = "") -> License:
+def licence_issue(
+    *,
+    licence_type: str,
+    holder_name: str,
+    holder_id: str,
+    holder_id_type: str,
+    issuer: Department,
+    surface: dict[str, Any],
+    valid_from: date,
+    valid_to: date | None,
+    actor: User | None,
+    source_reference: str = "",
+    applicant_name: str = "",
+    applicant_id: str = "",
+    applicant_id_type: str = "",
+) -> License:
     """Issue version 1 of a new licence, signed by `issuer`'s key. `applicant_*` name who applied for a licence
     someone else holds (holders.py); a holder without a number yet (type 999) needs one."""
     lt = LicenceType.objects.filter(code=licence_type).first()
     if lt is None:
-        raise NotFound("licence_type_unknown", f"未知的证照类型：{licence_type}", f"Unknown licence type: {licence_type}",
-                       field="licence_type")
+        raise NotFound(
+            "licence_type_unknown",
+            f"未知的证照类型：{licence_type}",
+            f"Unknown licence type: {licence_type}",
+            field="licence_type",
+        )
     if not lt.type_code:
-        raise DomainError("licence_type_no_code", f"证照类型“{lt.name}”没有证照类型代码，无法签发",
-                          f"The licence type '{lt.name}' has no type code; it cannot be issued", field="licence_type")
+        raise DomainError(
+            "licence_type_no_code",
+            f"证照类型“{lt.name}”没有证照类型代码，无法签发",
+            f"The licence type '{lt.name}' has no type code; it cannot be issued",
+            field="licence_type",
+        )
     type_code = validate_type_code(lt.type_code, field="licence_type")
     name, holder, id_type = _clean_holder(holder_name, holder_id, holder_id_type)
     applicant = _clean_applicant(applicant_name, applicant_id, applicant_id_type)
     if not holder and not applicant[1]:
-        raise DomainError("licence_applicant_required", "持证主体尚无证件号码时须登记申领人",
-                          "A holder without an identifier needs the applicant who applied for it",
-                          field="applicant_id")
+        raise DomainError(
+            "licence_applicant_required",
+            "持证主体尚无证件号码时须登记申领人",
+            "A holder without an identifier needs the applicant who applied for it",
+            field="applicant_id",
+        )
     cleaned = _clean_surface(surface)
     _check_validity(valid_from, valid_to)
     with transaction.atomic():
         issuer_identity_ensure(department=issuer)
         identity = IssuerIdentity.objects.select_for_update().get(department=issuer)  # serialises serials
         key, pair = _signing_pair(issuer)
-        last = License.objects.filter(type_code=type_code, issuer_code=identity.uscc).aggregate(m=Max("serial"))["m"]
+        last = License.objects.filter(type_code=type_code, issuer_code=identity.uscc).aggregate(
+            m=Max("serial")
+        )["m"]
         serial = (last or 0) + 1
         now = clock.now()
         licence = License(
-            identifier=licence_identifier(type_code=type_code, issuer_code=identity.uscc, serial=serial, version=1),
-            licence_type=lt, type_code=type_code, type_name=lt.name, issuer=issuer, issuer_code=identity.uscc,
-            issuer_name=_issuer_name(issuer), serial=serial, version=1, holder_name=name, holder_id_type=id_type,
-            holder_id=holder, applicant_name=applicant[0], applicant_id=applicant[1], applicant_id_type=applicant[2],
-            issue_date=clock.local(now).date(), valid_from=valid_from, valid_to=valid_to,
-            surface=cleaned, key=key, status=LicenceStatus.VALID, source_reference=(source_reference or "")[:100],
-            issued_at=now, issued_by=actor)
+            identifier=licence_identifier(
+                type_code=type_code, issuer_code=identity.uscc, serial=serial, version=1
+            ),
+            licence_type=lt,
+            type_code=type_code,
+            type_name=lt.name,
+            issuer=issuer,
+            issuer_code=identity.uscc,
+            issuer_name=_issuer_name(issuer),
+            serial=serial,
+            version=1,
+            holder_name=name,
+            holder_id_type=id_type,
+            holder_id=holder,
+            applicant_name=applicant[0],
+            applicant_id=applicant[1],
+            applicant_id_type=applicant[2],
+            issue_date=clock.local(now).date(),
+            valid_from=valid_from,
+            valid_to=valid_to,
+            surface=cleaned,
+            key=key,
+            status=LicenceStatus.VALID,
+            source_reference=(source_reference or "")[:100],
+            issued_at=now,
+            issued_by=actor,
+        )
         _sign_and_save(licence, pair)
         _event(licence, LicenceEventType.ISSUED, actor=actor, source_reference=licence.source_reference)
     return licence
@@ -290,36 +407,69 @@ def licence_issue(*, licence_type: str, holder_name: str, holder_id: str, holder
 def _lock(licence: License) -> License:
     # of=("self",): the licence row only, not its issuer's, region's and type's (FOR UPDATE on a department
     # would block every insert that references it)
-    return License.objects.select_for_update(of=("self",)).select_related("issuer__region", "licence_type").get(
-        pk=licence.pk)
+    return (
+        License.objects.select_for_update(of=("self",))
+        .select_related("issuer__region", "licence_type")
+        .get(pk=licence.pk)
+    )
 
 
-def licence_supersede(*, licence: License, surface: dict[str, Any], actor: User | None,
-                      validity: tuple[date, date | None] | None = None) -> License:
+def licence_supersede(
+    *,
+    licence: License,
+    surface: dict[str, Any],
+    actor: User | None,
+    validity: tuple[date, date | None] | None = None,
+) -> License:
     """Issue the next version of `licence` with new surface data (and, for a renewal, a new validity)."""
     cleaned = _clean_surface(surface)
     if validity is not None:
         _check_validity(*validity)
     with transaction.atomic():
-        IssuerIdentity.objects.select_for_update().filter(department_id=licence.issuer_id).first()  # as issue does
+        IssuerIdentity.objects.select_for_update().filter(
+            department_id=licence.issuer_id
+        ).first()  # as issue does
         old = _lock(licence)
         if old.status not in (LicenceStatus.VALID, LicenceStatus.EXPIRED):
-            raise Conflict("licence_not_current", f"证照 {old.identifier} 状态为“{old.get_status_display()}”，不能换发新版本",
-                           f"Licence {old.identifier} is {old.status}; it cannot get a new version", field="licence")
+            raise Conflict(
+                "licence_not_current",
+                f"证照 {old.identifier} 状态为“{old.get_status_display()}”，不能换发新版本",
+                f"Licence {old.identifier} is {old.status}; it cannot get a new version",
+                field="licence",
+            )
         key, pair = _signing_pair(old.issuer)
         version = old.version + 1
         now = clock.now()
         valid_from, valid_to = validity if validity is not None else (old.valid_from, old.valid_to)
         new = License(
-            identifier=licence_identifier(type_code=old.type_code, issuer_code=old.issuer_code, serial=old.serial,
-                                          version=version),
-            licence_type=old.licence_type, type_code=old.type_code, type_name=old.type_name, issuer=old.issuer,
-            issuer_code=old.issuer_code, issuer_name=old.issuer_name, serial=old.serial, version=version,
-            holder_name=old.holder_name, holder_id_type=old.holder_id_type, holder_id=old.holder_id,
-            applicant_name=old.applicant_name, applicant_id_type=old.applicant_id_type, applicant_id=old.applicant_id,
-            issue_date=clock.local(now).date(), valid_from=valid_from, valid_to=valid_to, surface=cleaned, key=key,
-            status=LicenceStatus.VALID, supersedes=old, source_reference=old.source_reference, issued_at=now,
-            issued_by=actor)
+            identifier=licence_identifier(
+                type_code=old.type_code, issuer_code=old.issuer_code, serial=old.serial, version=version
+            ),
+            licence_type=old.licence_type,
+            type_code=old.type_code,
+            type_name=old.type_name,
+            issuer=old.issuer,
+            issuer_code=old.issuer_code,
+            issuer_name=old.issuer_name,
+            serial=old.serial,
+            version=version,
+            holder_name=old.holder_name,
+            holder_id_type=old.holder_id_type,
+            holder_id=old.holder_id,
+            applicant_name=old.applicant_name,
+            applicant_id_type=old.applicant_id_type,
+            applicant_id=old.applicant_id,
+            issue_date=clock.local(now).date(),
+            valid_from=valid_from,
+            valid_to=valid_to,
+            surface=cleaned,
+            key=key,
+            status=LicenceStatus.VALID,
+            supersedes=old,
+            source_reference=old.source_reference,
+            issued_at=now,
+            issued_by=actor,
+        )
         old.status = LicenceStatus.SUPERSEDED
         old.save(update_fields=["status"])
         _sign_and_save(new, pair)
@@ -339,16 +489,27 @@ def licence_revoke(*, licence: License, reason: str, actor: User | None) -> Lice
     """注销: the licence stops being valid at once; only an administrator or the issuing department may."""
     text = (reason or "").strip()
     if not text:
-        raise DomainError("licence_revoke_reason_required", "请填写注销原因", "Give the reason for the revocation",
-                          field="reason")
+        raise DomainError(
+            "licence_revoke_reason_required",
+            "请填写注销原因",
+            "Give the reason for the revocation",
+            field="reason",
+        )
     with transaction.atomic():
         current = _lock(licence)
         if not _may_revoke(actor, current):
-            raise Forbidden("forbidden", "只有管理员或发证部门可以注销该证照",
-                            "Only an administrator or the issuing department may revoke this licence")
+            raise Forbidden(
+                "forbidden",
+                "只有管理员或发证部门可以注销该证照",
+                "Only an administrator or the issuing department may revoke this licence",
+            )
         if current.status not in (LicenceStatus.VALID, LicenceStatus.EXPIRED):
-            raise Conflict("licence_not_revocable", f"证照 {current.identifier} 状态为“{current.get_status_display()}”，不能注销",
-                           f"Licence {current.identifier} is {current.status}; it cannot be revoked", field="licence")
+            raise Conflict(
+                "licence_not_revocable",
+                f"证照 {current.identifier} 状态为“{current.get_status_display()}”，不能注销",
+                f"Licence {current.identifier} is {current.status}; it cannot be revoked",
+                field="licence",
+            )
         current.status = LicenceStatus.REVOKED
         current.revoked_at = clock.now()
         current.revoked_reason = text[:300]
@@ -361,10 +522,16 @@ def licences_expire(*, today: date | None = None, actor: User | None = None) -> 
     """Mark valid licences whose validity ended before `today` as expired (verification does not wait for it)."""
     today = today or local_today()
     count = 0
-    for pk in License.objects.filter(status=LicenceStatus.VALID, valid_to__lt=today).values_list("pk", flat=True):
+    for pk in License.objects.filter(status=LicenceStatus.VALID, valid_to__lt=today).values_list(
+        "pk", flat=True
+    ):
         with transaction.atomic():
             licence = License.objects.select_for_update().get(pk=pk)
-            if licence.status == LicenceStatus.VALID and licence.valid_to is not None and licence.valid_to < today:
+            if (
+                licence.status == LicenceStatus.VALID
+                and licence.valid_to is not None
+                and licence.valid_to < today
+            ):
                 licence.status = LicenceStatus.EXPIRED
                 licence.save(update_fields=["status"])
                 _event(licence, LicenceEventType.EXPIRED, actor=actor, valid_to=licence.valid_to.isoformat())
@@ -417,11 +584,17 @@ class Verification:
         return [p["code"] for p in self.problems]
 
 
-_SIG_BAD = Problem("signature_invalid", "签名无效：该证照不是由所示发证部门的密钥签发，或签名已被改动",
-                   "The signature is not valid: the licence was not signed by the issuer's key, or the signature "
-                   "was altered")
-_ALTERED = Problem("surface_altered", "证照内容与签发时不一致：照面或持证信息已被改动",
-                   "The licence's content differs from what was signed: its surface or holder data was altered")
+_SIG_BAD = Problem(
+    "signature_invalid",
+    "签名无效：该证照不是由所示发证部门的密钥签发，或签名已被改动",
+    "The signature is not valid: the licence was not signed by the issuer's key, or the signature "
+    "was altered",
+)
+_ALTERED = Problem(
+    "surface_altered",
+    "证照内容与签发时不一致：照面或持证信息已被改动",
+    "The licence's content differs from what was signed: its surface or holder data was altered",
+)
 
 
 def _check_identifier(result: Verification, text: str) -> bool:
@@ -431,42 +604,73 @@ def _check_identifier(result: Verification, text: str) -> bool:
         code = "bad_check_character" if exc.code == "licence_id_bad_check" else "bad_identifier"
         result.failed("identifier", Problem(code, exc.detail.zh, exc.detail.en))
         return False
-    result.passed("identifier", "证照标识格式与校验位正确", "The identifier is well formed and its check character is right")
+    result.passed(
+        "identifier",
+        "证照标识格式与校验位正确",
+        "The identifier is well formed and its check character is right",
+    )
     return True
 
 
 def _check_dates(result: Verification, valid_from: date, valid_to: date | None, today: date) -> None:
     if valid_from > today:
-        result.failed("validity", Problem("not_yet_valid", f"证照自 {valid_from} 起生效，目前尚未生效",
-                                          f"The licence is valid from {valid_from}; not yet"))
+        result.failed(
+            "validity",
+            Problem(
+                "not_yet_valid",
+                f"证照自 {valid_from} 起生效，目前尚未生效",
+                f"The licence is valid from {valid_from}; not yet",
+            ),
+        )
     elif valid_to is not None and valid_to < today:
-        result.failed("validity", Problem("expired", f"证照已于 {valid_to} 到期", f"The licence expired on {valid_to}"))
+        result.failed(
+            "validity", Problem("expired", f"证照已于 {valid_to} 到期", f"The licence expired on {valid_to}")
+        )
     else:
         until = str(valid_to) if valid_to else "长期"
-        result.passed("validity", f"在有效期内（{valid_from} 至 {until}）",
-                      f"Within its validity ({valid_from} to {valid_to or 'no end date'})")
+        result.passed(
+            "validity",
+            f"在有效期内（{valid_from} 至 {until}）",
+            f"Within its validity ({valid_from} to {valid_to or 'no end date'})",
+        )
 
 
 def _check_status(result: Verification, licence: License, today: date) -> None:
     if licence.status == LicenceStatus.REVOKED:
         when = clock.local(licence.revoked_at).date() if licence.revoked_at else ""
-        result.failed("status", Problem("revoked", f"证照已于 {when} 注销：{licence.revoked_reason}",
-                                        f"The licence was revoked on {when}: {licence.revoked_reason}"))
+        result.failed(
+            "status",
+            Problem(
+                "revoked",
+                f"证照已于 {when} 注销：{licence.revoked_reason}",
+                f"The licence was revoked on {when}: {licence.revoked_reason}",
+            ),
+        )
     elif licence.status == LicenceStatus.SUPERSEDED:
         newer = getattr(licence, "superseded_by", None)
         newer_id = newer.identifier if newer is not None else ""
-        result.failed("status", Problem("superseded", f"证照已被新版本替代：{newer_id}",
-                                        f"The licence was superseded by a newer version: {newer_id}"))
+        result.failed(
+            "status",
+            Problem(
+                "superseded",
+                f"证照已被新版本替代：{newer_id}",
+                f"The licence was superseded by a newer version: {newer_id}",
+            ),
+        )
     else:
         result.passed("status", "未注销、未被替代", "Not revoked, not superseded")
     _check_dates(result, licence.valid_from, licence.valid_to, today)
 
 
-def _check_signature(result: Verification, digest: str, signature: str, key: SigningKey | None,
-                     issuer_ok: bool) -> None:
+def _check_signature(
+    result: Verification, digest: str, signature: str, key: SigningKey | None, issuer_ok: bool
+) -> None:
     if key is not None and issuer_ok and crypto.verify(digest, signature, key.public_key):
-        result.passed("signature", f"SM2 签名有效（密钥 {key.key_id}，{key.department}）",
-                      f"The SM2 signature is valid (key {key.key_id}, {key.department})")
+        result.passed(
+            "signature",
+            f"SM2 签名有效（密钥 {key.key_id}，{key.department}）",
+            f"The SM2 signature is valid (key {key.key_id}, {key.department})",
+        )
     else:
         result.failed("signature", _SIG_BAD)
 
@@ -476,11 +680,16 @@ def _verify_row(result: Verification, licence: License, today: date) -> None:
     result.fields = licence.canonical_fields()
     result.passed("registry", "本平台签发的证照", "A licence issued on this platform")
     if crypto.digest_of(result.fields) == licence.digest:
-        result.passed("digest", "证照内容与签发时一致（SM3 摘要相符）", "The content is as signed (the SM3 digest matches)")
+        result.passed(
+            "digest",
+            "证照内容与签发时一致（SM3 摘要相符）",
+            "The content is as signed (the SM3 digest matches)",
+        )
     else:
         result.failed("digest", _ALTERED)
-    _check_signature(result, licence.digest, licence.signature, licence.key,
-                     licence.key.department_id == licence.issuer_id)
+    _check_signature(
+        result, licence.digest, licence.signature, licence.key, licence.key.department_id == licence.issuer_id
+    )
     _check_status(result, licence, today)
 
 
@@ -489,7 +698,10 @@ def _document_fields(document: Any) -> tuple[dict[str, Any], str, str, str] | No
         return None
     fields = document.get("licence")
     digest, signature, key_id = document.get("digest"), document.get("signature"), document.get("key_id")
-    if not isinstance(fields, dict) or set(fields) not in (set(CANONICAL_KEYS), {*CANONICAL_KEYS, *APPLICANT_KEYS}):
+    if not isinstance(fields, dict) or set(fields) not in (
+        set(CANONICAL_KEYS),
+        {*CANONICAL_KEYS, *APPLICANT_KEYS},
+    ):
         return None
     if not all(isinstance(v, str) for v in (digest, signature, key_id)):
         return None
@@ -506,10 +718,18 @@ def _parse_date(value: Any) -> date | None:
 def _verify_document(result: Verification, document: dict[str, Any], today: date) -> None:
     parsed = _document_fields(document)
     if parsed is None:
-        result.failed("document", Problem(
-            "bad_document", "离线证照文件不完整：应含 licence（" + "、".join(CANONICAL_KEYS) + "）、digest、signature、key_id",
-            "The offline document is incomplete: it needs licence (" + ", ".join(CANONICAL_KEYS)
-            + "), digest, signature and key_id"))
+        result.failed(
+            "document",
+            Problem(
+                "bad_document",
+                "离线证照文件不完整：应含 licence（"
+                + "、".join(CANONICAL_KEYS)
+                + "）、digest、signature、key_id",
+                "The offline document is incomplete: it needs licence ("
+                + ", ".join(CANONICAL_KEYS)
+                + "), digest, signature and key_id",
+            ),
+        )
         return
     fields, digest, signature, key_id = parsed
     result.fields = fields
@@ -520,12 +740,18 @@ def _verify_document(result: Verification, document: dict[str, Any], today: date
     except (TypeError, ValueError):
         recomputed = ""
     if recomputed and recomputed == digest.strip().lower():
-        result.passed("digest", "证照内容与所附摘要一致（SM3）", "The content matches the digest it carries (SM3)")
+        result.passed(
+            "digest", "证照内容与所附摘要一致（SM3）", "The content matches the digest it carries (SM3)"
+        )
     else:
         result.failed("digest", _ALTERED)
     key = SigningKey.objects.select_related("department").filter(key_id=key_id.strip().lower()).first()
     carried = document.get("public_key")
-    if key is not None and isinstance(carried, str) and crypto.normalise_public_key(carried) != key.public_key:
+    if (
+        key is not None
+        and isinstance(carried, str)
+        and crypto.normalise_public_key(carried) != key.public_key
+    ):
         key = None  # a document that brings its own key is not trusted for it
     licence = licence_by_identifier(result.identifier) if result.identifier else None
     if key is None:
@@ -537,8 +763,14 @@ def _verify_document(result: Verification, document: dict[str, Any], today: date
         issuer_ok = identity is not None and identity.uscc == fields.get("issuer")
     _check_signature(result, digest.strip().lower(), signature, key, issuer_ok)
     if licence is None:
-        result.failed("registry", Problem("unknown_licence", "本平台未签发该标识的证照", "No licence with this "
-                                          "identifier was issued on this platform"))
+        result.failed(
+            "registry",
+            Problem(
+                "unknown_licence",
+                "本平台未签发该标识的证照",
+                "No licence with this identifier was issued on this platform",
+            ),
+        )
         start, end = _parse_date(fields.get("valid_from")), _parse_date(fields.get("valid_to"))
         if start is not None:
             _check_dates(result, start, end, today)
@@ -551,8 +783,9 @@ def _verify_document(result: Verification, document: dict[str, Any], today: date
     _check_status(result, licence, today)
 
 
-def licence_verify(*, identifier: str | None = None, document: dict[str, Any] | None = None,
-                   today: date | None = None) -> Verification:
+def licence_verify(
+    *, identifier: str | None = None, document: dict[str, Any] | None = None, today: date | None = None
+) -> Verification:
     """Check a licence by its identifier (online) or from its offline document; never raises on bad input."""
     today = today or local_today()
     if document is not None:
@@ -565,8 +798,14 @@ def licence_verify(*, identifier: str | None = None, document: dict[str, Any] | 
         return result
     licence = licence_by_identifier(text)
     if licence is None:
-        result.failed("registry", Problem("unknown_licence", "本平台未签发该标识的证照", "No licence with this "
-                                          "identifier was issued on this platform"))
+        result.failed(
+            "registry",
+            Problem(
+                "unknown_licence",
+                "本平台未签发该标识的证照",
+                "No licence with this identifier was issued on this platform",
+            ),
+        )
         return result
     _verify_row(result, licence, today)
     return result
@@ -586,8 +825,9 @@ def licence_waiver_check(*, holder_id: str, licence_type: str, today: date | Non
     return licence_waiver_checks(holder_id=holder_id, licence_types=[licence_type], today=today)[licence_type]
 
 
-def licence_waiver_checks(*, holder_id: str, licence_types: Iterable[str], today: date | None = None
-                          ) -> dict[str, WaiverCheck]:
+def licence_waiver_checks(
+    *, holder_id: str, licence_types: Iterable[str], today: date | None = None
+) -> dict[str, WaiverCheck]:
     """`licence_waiver_check` for each of `licence_types` at once: the holder's candidates of all those types
     are read in one query and each is verified as `licence_verify` does (identifier, digest, signature,
     status, validity); a licence that fails is recorded as refused for a waiver."""
@@ -599,11 +839,16 @@ def licence_waiver_checks(*, holder_id: str, licence_types: Iterable[str], today
         return checks
     # the party's own licences and those they applied for as 申领人 (their newborn's birth certificate); most
     # parties hold none of these types, so the ids come first and the rows with what verifying needs after
-    held = list(License.objects.filter(Q(holder_id=party) | Q(applicant_id=party), licence_type__code__in=types
-                                       ).values_list("pk", flat=True))
+    held = list(
+        License.objects.filter(
+            Q(holder_id=party) | Q(applicant_id=party), licence_type__code__in=types
+        ).values_list("pk", flat=True)
+    )
     if not held:
         return checks
-    candidates = licences_with_related(License.objects.filter(pk__in=held)).order_by("-issued_at", "-version", "-pk")
+    candidates = licences_with_related(License.objects.filter(pk__in=held)).order_by(
+        "-issued_at", "-version", "-pk"
+    )
     for licence in candidates:
         check = checks[licence.licence_type.code]
         if check.licence is not None:
@@ -616,10 +861,18 @@ def licence_waiver_checks(*, holder_id: str, licence_types: Iterable[str], today
             continue
         check.refused.append((licence.identifier, result.problems))
         if licence.status != LicenceStatus.SUPERSEDED:  # an old version being superseded is no news
-            _event(licence, LicenceEventType.WAIVER_REFUSED, actor=None, today=today.isoformat(),
-                   problems=result.problems)
-            logger.info("licence %s refused for a waiver: %s", licence.identifier,
-                        ", ".join(p["code"] for p in result.problems))
+            _event(
+                licence,
+                LicenceEventType.WAIVER_REFUSED,
+                actor=None,
+                today=today.isoformat(),
+                problems=result.problems,
+            )
+            logger.info(
+                "licence %s refused for a waiver: %s",
+                licence.identifier,
+                ", ".join(p["code"] for p in result.problems),
+            )
     return checks
 
 
@@ -634,20 +887,26 @@ def licence_for_waiver(*, holder_id: str, licence_type: str, today: date) -> Lic
 def _contact(holder_id: str) -> Profile | None:
     if not holder_id:
         return None
-    return (Profile.objects.filter(id_number=holder_id).first()
-            or Profile.objects.filter(enterprise_uscc=holder_id).first())
+    return (
+        Profile.objects.filter(id_number=holder_id).first()
+        or Profile.objects.filter(enterprise_uscc=holder_id).first()
+    )
 
 
 def _reminder(licence: License) -> Notice:
     profile = _contact(licence.holder_id) or _contact(licence.applicant_id)  # a child's licence: the parent
     until = licence.valid_to.isoformat() if licence.valid_to else ""
     return Notice(
-        event="licence.renewal_reminder", reference=licence.identifier,
-        subject_zh=f"【一件事】{licence.type_name}即将到期", subject_en=f"[yijianshi] Your {licence.type_name} expires soon",
+        event="licence.renewal_reminder",
+        reference=licence.identifier,
+        subject_zh=f"【一件事】{licence.type_name}即将到期",
+        subject_en=f"[yijianshi] Your {licence.type_name} expires soon",
         body_zh=f"您的{licence.type_name}（持证主体代码 {mask(licence.holder_id)}）将于 {until} 到期，请在到期前办理续证。",
         body_en=f"Your {licence.type_name} (holder {mask(licence.holder_id)}) expires on {until}; renew it before then.",
-        phone=profile.phone if profile else "", email=profile.email if profile else "",
-        name=profile.name if profile and profile.name else licence.holder_name)
+        phone=profile.phone if profile else "",
+        email=profile.email if profile else "",
+        name=profile.name if profile and profile.name else licence.holder_name,
+    )
 
 
 def renewal_reminders(*, today: date, days: int | None = None) -> int:
@@ -657,19 +916,30 @@ def renewal_reminders(*, today: date, days: int | None = None) -> int:
     so a second run, or two runs at once, never send it twice. Returns how many were sent.
     """
     horizon = today + timedelta(days=settings.RENEWAL_REMINDER_DAYS if days is None else days)
-    due = (License.objects.filter(status=LicenceStatus.VALID, valid_to__isnull=False, valid_to__gte=today,
-                                  valid_to__lte=horizon)
-           .exclude(events__event_type=LicenceEventType.RENEWAL_REMINDER).values_list("pk", flat=True))
+    due = (
+        License.objects.filter(
+            status=LicenceStatus.VALID, valid_to__isnull=False, valid_to__gte=today, valid_to__lte=horizon
+        )
+        .exclude(events__event_type=LicenceEventType.RENEWAL_REMINDER)
+        .values_list("pk", flat=True)
+    )
     sent = 0
     for pk in list(due):
         try:
             with transaction.atomic():
                 licence = License.objects.select_for_update().get(pk=pk)
-                if licence.status != LicenceStatus.VALID or licence.events.filter(
-                        event_type=LicenceEventType.RENEWAL_REMINDER).exists():
+                if (
+                    licence.status != LicenceStatus.VALID
+                    or licence.events.filter(event_type=LicenceEventType.RENEWAL_REMINDER).exists()
+                ):
                     continue
-                _event(licence, LicenceEventType.RENEWAL_REMINDER, actor=None, today=today.isoformat(),
-                       valid_to=licence.valid_to.isoformat() if licence.valid_to else None)
+                _event(
+                    licence,
+                    LicenceEventType.RENEWAL_REMINDER,
+                    actor=None,
+                    today=today.isoformat(),
+                    valid_to=licence.valid_to.isoformat() if licence.valid_to else None,
+                )
                 notice = _reminder(licence)
                 notice_send_on_commit(notice)
         except IntegrityError:  # another run recorded it first
@@ -696,13 +966,21 @@ def licences_daily(*, today: date | None = None) -> dict[str, int]:
 def offline_document(licence: License) -> dict[str, Any]:
     """What the licence's QR code carries: enough for a verifier to recompute the digest and check the signature
     (the public key comes from the verifier's trust list, `GET /api/licences/keys/`, by its key id)."""
-    return {"format": DOCUMENT_FORMAT, "licence": licence.canonical_fields(), "digest": licence.digest,
-            "signature": licence.signature, "key_id": licence.key.key_id, "algorithm": licence.key.algorithm,
-            "verify_url": f"{settings.PUBLIC_URL}/licences/verify/{licence.identifier}"}
+    return {
+        "format": DOCUMENT_FORMAT,
+        "licence": licence.canonical_fields(),
+        "digest": licence.digest,
+        "signature": licence.signature,
+        "key_id": licence.key.key_id,
+        "algorithm": licence.key.algorithm,
+        "verify_url": f"{settings.PUBLIC_URL}/licences/verify/{licence.identifier}",
+    }
 
 
 def document_bytes(licence: License) -> bytes:
-    return json.dumps(offline_document(licence), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return json.dumps(
+        offline_document(licence), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    ).encode()
 
 
 def qr_code(licence: License, *, kind: str = "svg", scale: int = 3) -> bytes:
@@ -710,9 +988,10 @@ def qr_code(licence: License, *, kind: str = "svg", scale: int = 3) -> bytes:
     data = document_bytes(licence)
     try:
         qr = segno.make(data, error="m", boost_error=False)
-    except segno.DataOverflowError:  # a large licence: the lowest error correction still fits (MAX_CANONICAL_BYTES)
+    except (
+        segno.DataOverflowError
+    ):  # a large licence: the lowest error correction still fits (MAX_CANONICAL_BYTES)
         qr = segno.make(data, error="l", boost_error=False)
     buffer = io.BytesIO()
     qr.save(buffer, kind=kind, scale=scale, border=4)
     return buffer.getvalue()
-

@@ -35,11 +35,17 @@ from .models import License, SigningKey
 
 
 def _verification_body(result: services.Verification) -> dict[str, Any]:
-    return dict(s.VerificationOut({
-        "identifier": result.identifier, "ok": result.ok, "problems": result.problems,
-        "checks": [{"name": c.name, "ok": c.ok, "zh": c.zh, "en": c.en} for c in result.checks],
-        "licence": result.licence,
-    }).data)
+    return dict(
+        s.VerificationOut(
+            {
+                "identifier": result.identifier,
+                "ok": result.ok,
+                "problems": result.problems,
+                "checks": [{"name": c.name, "ok": c.ok, "zh": c.zh, "en": c.en} for c in result.checks],
+                "licence": result.licence,
+            }
+        ).data
+    )
 
 
 def _visible(request: Request, pk: int) -> License:
@@ -49,8 +55,14 @@ def _visible(request: Request, pk: int) -> License:
 class LicenceListApi(GenericAPIView[License]):
     serializer_class = s.LicenceOut
 
-    @extend_schema(parameters=[OpenApiParameter("holder_id", str), OpenApiParameter("type", str),
-                               OpenApiParameter("status", str)], responses=s.LicenceOut(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("holder_id", str),
+            OpenApiParameter("type", str),
+            OpenApiParameter("status", str),
+        ],
+        responses=s.LicenceOut(many=True),
+    )
     def get(self, request: Request) -> Response:
         qs = selectors.licences_visible_to(actor_of(request.user))
         params = request.query_params
@@ -87,8 +99,9 @@ class LicenceRevokeApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         ser = s.RevokeRequest(data=request.data)
         ser.is_valid(raise_exception=True)
-        licence = services.licence_revoke(licence=_visible(request, pk), reason=ser.validated_data["reason"],
-                                          actor=request.user)
+        licence = services.licence_revoke(
+            licence=_visible(request, pk), reason=ser.validated_data["reason"], actor=request.user
+        )
         return Response(s.LicenceOut(licence).data)
 
 
@@ -124,8 +137,12 @@ class LicenceDocumentVerifyApi(APIView):
             elif ser.validated_data.get("identifier"):
                 result = services.licence_verify(identifier=ser.validated_data["identifier"])
             else:
-                raise DomainError("verify_nothing", "请提供证照标识或离线证照文件",
-                                  "Give a licence identifier or the offline document", field="document")
+                raise DomainError(
+                    "verify_nothing",
+                    "请提供证照标识或离线证照文件",
+                    "Give a licence identifier or the offline document",
+                    field="document",
+                )
         return Response(_verification_body(result), status=status.HTTP_200_OK)
 
 
@@ -141,7 +158,12 @@ class SigningKeyListApi(GenericAPIView[SigningKey]):
 # --- the public page ------------------------------------------------------------------------------------------
 
 
-STATUS_EN = {"valid": "valid", "revoked": "revoked", "expired": "expired", "superseded": "superseded by a newer version"}
+STATUS_EN = {
+    "valid": "valid",
+    "revoked": "revoked",
+    "expired": "expired",
+    "superseded": "superseded by a newer version",
+}
 ID_TYPE_EN = {"111": "identity number", "001": "unified social credit code", "999": "none yet"}
 
 
@@ -157,11 +179,19 @@ def verify_page(request: HttpRequest, identifier: str = "") -> HttpResponse:
     result = services.licence_verify(identifier=identifier)
     licence = result.licence
     english = (get_language() or "").startswith("en")
-    context = {"asked": True, "result": result, "licence": licence,
-               "holder": s.masked_name(licence.holder_name) if licence else "",
-               "holder_id": mask(licence.holder_id) if licence else "",
-               "status": (STATUS_EN.get(licence.status, licence.status) if english
-                          else licence.get_status_display()) if licence else "",
-               "id_type": (ID_TYPE_EN.get(licence.holder_id_type, "") if english
-                           else licence.get_holder_id_type_display()) if licence else ""}
+    context = {
+        "asked": True,
+        "result": result,
+        "licence": licence,
+        "holder": s.masked_name(licence.holder_name) if licence else "",
+        "holder_id": mask(licence.holder_id) if licence else "",
+        "status": (STATUS_EN.get(licence.status, licence.status) if english else licence.get_status_display())
+        if licence
+        else "",
+        "id_type": (
+            ID_TYPE_EN.get(licence.holder_id_type, "") if english else licence.get_holder_id_type_display()
+        )
+        if licence
+        else "",
+    }
     return render(request, "licenses/verify.html", context, status=200 if licence is not None else 404)

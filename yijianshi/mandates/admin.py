@@ -18,7 +18,16 @@ class MandateEventInline(admin.TabularInline):
     model = MandateEvent
     extra = 0
     can_delete = False
-    fields = readonly_fields = ("at", "type", "actor", "actor_role", "from_status", "to_status", "reason", "new")
+    fields = readonly_fields = (
+        "at",
+        "type",
+        "actor",
+        "actor_role",
+        "from_status",
+        "to_status",
+        "reason",
+        "new",
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -26,7 +35,16 @@ class MandateEventInline(admin.TabularInline):
 
 @admin.register(Mandate)
 class MandateAdmin(admin.ModelAdmin):
-    list_display = ["number", "status", "principal_name", "principal", "agent_name", "scope", "method", "valid_to"]
+    list_display = [
+        "number",
+        "status",
+        "principal_name",
+        "principal",
+        "agent_name",
+        "scope",
+        "method",
+        "valid_to",
+    ]
     list_filter = ["status", "method", "scope", "agent_kind"]
     search_fields = ["number", "principal_name", "agent_name"]
     inlines = [MandateEventInline]

@@ -46,7 +46,11 @@ def _mandate(request: Request, number: str) -> Mandate:
 
 
 def _detail(mandate: Mandate, code: int = status.HTTP_200_OK) -> Response:
-    fresh = Mandate.objects.select_related("agent_service_point").prefetch_related("events__actor").get(pk=mandate.pk)
+    fresh = (
+        Mandate.objects.select_related("agent_service_point")
+        .prefetch_related("events__actor")
+        .get(pk=mandate.pk)
+    )
     return Response(s.MandateDetailOut(fresh).data, status=code)
 
 
@@ -57,20 +61,34 @@ def _only(request: Request, role: str, zh: str, en: str) -> None:
 
 
 def _terms(data: dict[str, Any]) -> dict[str, Any]:
-    return {"scope": data["scope"], "bundle_codes": data.get("bundles", []), "item_refs": data.get("items", []),
-            "abilities": data["abilities"], "valid_from": data.get("valid_from"), "valid_to": data["valid_to"]}
+    return {
+        "scope": data["scope"],
+        "bundle_codes": data.get("bundles", []),
+        "item_refs": data.get("items", []),
+        "abilities": data["abilities"],
+        "valid_from": data.get("valid_from"),
+        "valid_to": data["valid_to"],
+    }
 
 
 def _principal(data: dict[str, Any]) -> dict[str, Any]:
     p = data["principal"]
-    return {"principal_type": p["party_type"], "principal_id_number": p.get("id_number", ""),
-            "principal_uscc": p.get("uscc", ""), "principal_name": p["name"]}
+    return {
+        "principal_type": p["party_type"],
+        "principal_id_number": p.get("id_number", ""),
+        "principal_uscc": p.get("uscc", ""),
+        "principal_name": p["name"],
+    }
 
 
 def _agent(data: dict[str, Any]) -> dict[str, Any]:
     a = data["agent"]
-    return {"agent_kind": a["kind"], "agent_id_number": a.get("id_number", ""), "agent_name": a.get("name", ""),
-            "agent_service_point": a.get("service_point", "")}
+    return {
+        "agent_kind": a["kind"],
+        "agent_id_number": a.get("id_number", ""),
+        "agent_name": a.get("name", ""),
+        "agent_service_point": a.get("service_point", ""),
+    }
 
 
 class MandateListApi(GenericAPIView[Mandate]):
@@ -96,8 +114,9 @@ class MandateRequestApi(APIView):
         """代理人申请授权 (the agent is the signed-in applicant); nothing is granted until the principal confirms."""
         _only(request, Role.APPLICANT, "只有申请人可以申请代办授权", "Only applicants can request a mandate")
         data = _parse(s.RequestIn, request)
-        mandate = services.mandate_request(actor=request.user, agent_kind=data["agent_kind"],
-                                           **_principal(data), **_terms(data))
+        mandate = services.mandate_request(
+            actor=request.user, agent_kind=data["agent_kind"], **_principal(data), **_terms(data)
+        )
         return _detail(mandate, status.HTTP_201_CREATED)
 
 
@@ -108,8 +127,13 @@ class MandateWindowRecordApi(APIView):
         _only(request, Role.CLERK, "只有窗口工作人员可以登记授权", "Only window clerks can record a mandate")
         data = _parse(s.WindowRecordIn, request)
         mandate = services.mandate_record_at_window(
-            actor=request.user, verification=data["verification"], evidence=data["evidence"],
-            **_principal(data), **_agent(data), **_terms(data))
+            actor=request.user,
+            verification=data["verification"],
+            evidence=data["evidence"],
+            **_principal(data),
+            **_agent(data),
+            **_terms(data),
+        )
         return _detail(mandate, status.HTTP_201_CREATED)
 
 
@@ -123,23 +147,38 @@ class MandateConfirmApi(APIView):
     @extend_schema(request=s.DecisionIn, responses=s.MandateDetailOut)
     def post(self, request: Request, number: str) -> Response:
         data = _parse(s.DecisionIn, request)
-        return _detail(services.mandate_confirm(mandate=_mandate(request, number), actor=request.user,
-                                                expected_version=data.get("expected_version")))
+        return _detail(
+            services.mandate_confirm(
+                mandate=_mandate(request, number),
+                actor=request.user,
+                expected_version=data.get("expected_version"),
+            )
+        )
 
 
 class MandateRefuseApi(APIView):
     @extend_schema(request=s.DecisionIn, responses=s.MandateDetailOut)
     def post(self, request: Request, number: str) -> Response:
         data = _parse(s.DecisionIn, request)
-        return _detail(services.mandate_refuse(mandate=_mandate(request, number), actor=request.user,
-                                               reason=data.get("reason", ""),
-                                               expected_version=data.get("expected_version")))
+        return _detail(
+            services.mandate_refuse(
+                mandate=_mandate(request, number),
+                actor=request.user,
+                reason=data.get("reason", ""),
+                expected_version=data.get("expected_version"),
+            )
+        )
 
 
 class MandateRevokeApi(APIView):
     @extend_schema(request=s.DecisionIn, responses=s.MandateDetailOut)
     def post(self, request: Request, number: str) -> Response:
         data = _parse(s.DecisionIn, request)
-        return _detail(services.mandate_revoke(mandate=_mandate(request, number), actor=request.user,
-                                               reason=data.get("reason", ""),
-                                               expected_version=data.get("expected_version")))
+        return _detail(
+            services.mandate_revoke(
+                mandate=_mandate(request, number),
+                actor=request.user,
+                reason=data.get("reason", ""),
+                expected_version=data.get("expected_version"),
+            )
+        )

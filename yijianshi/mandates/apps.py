@@ -12,5 +12,11 @@ class MandatesConfig(AppConfig):
     def ready(self) -> None:
         from yijianshi.core.jobs import DailyAt, Job, registry
 
-        registry.register(Job(name="mandates-expire", task="yijianshi.mandates.tasks.expire_mandates",
-                              schedule=DailyAt(0, 10), expires=6 * 3600))
+        registry.register(
+            Job(
+                name="mandates-expire",
+                task="yijianshi.mandates.tasks.expire_mandates",
+                schedule=DailyAt(0, 10),
+                expires=6 * 3600,
+            )
+        )

@@ -22,17 +22,35 @@ DEMO_BUNDLE = "140524-09"
 
 def seed_demo_mandates() -> list[str]:
     """Create the demo mandate once (when the accounts and the bundle are there); return the numbers in force."""
-    held = Mandate.objects.filter(principal_id=MOTHER_ID, agent_user__username="father", status=MandateStatus.ACTIVE,
-                                  valid_to__gt=clock.now())
+    held = Mandate.objects.filter(
+        principal_id=MOTHER_ID,
+        agent_user__username="father",
+        status=MandateStatus.ACTIVE,
+        valid_to__gt=clock.now(),
+    )
     if held.exists():
         return list(held.values_list("number", flat=True))
     clerk = User.objects.filter(username="clerk").first()
-    if clerk is None or not User.objects.filter(username="father").exists() or published_version(DEMO_BUNDLE) is None:
+    if (
+        clerk is None
+        or not User.objects.filter(username="father").exists()
+        or published_version(DEMO_BUNDLE) is None
+    ):
         return []
     today = clock.local(clock.now()).date()
     mandate = mandate_record_at_window(
-        actor=clerk, principal_type="person", principal_id_number=MOTHER_ID, principal_name="王芳",
-        verification=Verification.ID_CARD_READ, evidence="二代身份证读卡器核验通过（演示数据）",
-        agent_id_number=FATHER_ID, agent_name="李强", scope="bundles", bundle_codes=[DEMO_BUNDLE],
-        abilities=["apply", "follow", "receive"], valid_from=today, valid_to=today + timedelta(days=365))
+        actor=clerk,
+        principal_type="person",
+        principal_id_number=MOTHER_ID,
+        principal_name="王芳",
+        verification=Verification.ID_CARD_READ,
+        evidence="二代身份证读卡器核验通过（演示数据）",
+        agent_id_number=FATHER_ID,
+        agent_name="李强",
+        scope="bundles",
+        bundle_codes=[DEMO_BUNDLE],
+        abilities=["apply", "follow", "receive"],
+        valid_from=today,
+        valid_to=today + timedelta(days=365),
+    )
     return [mandate.number]

@@ -29,14 +29,32 @@ class Mandate(models.Model):
     principal_type = models.CharField(_("委托人类型"), max_length=12, choices=PartyType.choices)
     principal_id = models.CharField(_("委托人证件号码"), max_length=18)
     principal_name = models.CharField(_("委托人名称"), max_length=100)
-    principal_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                       related_name="mandates_given", verbose_name=_("委托人账号"))
+    principal_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mandates_given",
+        verbose_name=_("委托人账号"),
+    )
     # the agent: who acts — a person's account, or a service point
     agent_kind = models.CharField(_("代理人类型"), max_length=20, choices=choices(AgentKind))
-    agent_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="mandates_held", verbose_name=_("代理人账号"))
-    agent_service_point = models.ForeignKey("catalog.ServicePoint", null=True, blank=True, on_delete=models.PROTECT,
-                                            related_name="mandates_held", verbose_name=_("代理服务场所"))
+    agent_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mandates_held",
+        verbose_name=_("代理人账号"),
+    )
+    agent_service_point = models.ForeignKey(
+        "catalog.ServicePoint",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mandates_held",
+        verbose_name=_("代理服务场所"),
+    )
     agent_name = models.CharField(_("代理人"), max_length=200)
     # what for, and until when
     scope = models.CharField(_("授权范围"), max_length=8, choices=choices(Scope))
@@ -48,8 +66,14 @@ class Mandate(models.Model):
     # how it was established
     method = models.CharField(_("建立方式"), max_length=12, choices=choices(Establishment))
     evidence = models.JSONField(_("核验依据"), default=dict, blank=True)
-    recorded_at_point = models.ForeignKey("catalog.ServicePoint", null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="mandates_recorded", verbose_name=_("登记窗口"))
+    recorded_at_point = models.ForeignKey(
+        "catalog.ServicePoint",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mandates_recorded",
+        verbose_name=_("登记窗口"),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("建立时间"))
     decided_at = models.DateTimeField(_("确认或拒绝时间"), null=True, blank=True)
@@ -58,15 +82,21 @@ class Mandate(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(agent_user__isnull=False, agent_service_point__isnull=True)
-                                   | models.Q(agent_user__isnull=True, agent_service_point__isnull=False),
-                                   name="mandate_one_agent"),
-            models.CheckConstraint(condition=models.Q(valid_to__gt=models.F("valid_from")),
-                                   name="mandate_valid_to_after_valid_from"),
+            models.CheckConstraint(
+                condition=models.Q(agent_user__isnull=False, agent_service_point__isnull=True)
+                | models.Q(agent_user__isnull=True, agent_service_point__isnull=False),
+                name="mandate_one_agent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__gt=models.F("valid_from")),
+                name="mandate_valid_to_after_valid_from",
+            ),
         ]
-        indexes = [models.Index(fields=["principal_type", "principal_id"], name="mandate_principal_idx"),
-                   models.Index(fields=["agent_user", "principal_id"], name="mandate_agent_idx"),
-                   models.Index(fields=["status", "valid_to"], name="mandate_expiry_idx")]
+        indexes = [
+            models.Index(fields=["principal_type", "principal_id"], name="mandate_principal_idx"),
+            models.Index(fields=["agent_user", "principal_id"], name="mandate_agent_idx"),
+            models.Index(fields=["status", "valid_to"], name="mandate_expiry_idx"),
+        ]
         verbose_name = _("授权委托")
         verbose_name_plural = _("授权委托")
 
@@ -74,9 +104,16 @@ class Mandate(models.Model):
         return f"{self.number} ({self.status})"
 
     def terms(self) -> Terms:
-        return Terms(number=self.number, status=self.status, scope=self.scope,
-                     bundle_codes=frozenset(self.bundle_codes or ()), item_refs=frozenset(self.item_refs or ()),
-                     abilities=frozenset(self.abilities or ()), valid_from=self.valid_from, valid_to=self.valid_to)
+        return Terms(
+            number=self.number,
+            status=self.status,
+            scope=self.scope,
+            bundle_codes=frozenset(self.bundle_codes or ()),
+            item_refs=frozenset(self.item_refs or ()),
+            abilities=frozenset(self.abilities or ()),
+            valid_from=self.valid_from,
+            valid_to=self.valid_to,
+        )
 
     @property
     def valid_until(self) -> str:
@@ -89,8 +126,9 @@ class MandateEvent(models.Model):
 
     mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(_("类型"), max_length=12, choices=choices(MandateEventType))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_role = models.CharField(_("角色"), max_length=16)
     at = models.DateTimeField(_("时间"))
     from_status = models.CharField(max_length=12, blank=True)

@@ -36,8 +36,13 @@ class MandateRequired(DomainError):
 
     def __init__(self, gap: Gap, *, field: str = "on_behalf_of") -> None:
         reason = ErrorDetail(code=f"mandate_{gap.reason}", zh=gap.zh, en=gap.en, field=field)
-        super().__init__("mandate_required", f"须有委托人的有效授权：{gap.zh}",
-                         f"An active mandate from the principal is needed: {gap.en}", field=field, details=[reason])
+        super().__init__(
+            "mandate_required",
+            f"须有委托人的有效授权：{gap.zh}",
+            f"An active mandate from the principal is needed: {gap.en}",
+            field=field,
+            details=[reason],
+        )
         self.gap = gap
 
 
@@ -61,8 +66,9 @@ def visible_mandates(actor: Actor) -> QuerySet[Mandate]:
             mine |= Q(principal_type=party[0], principal_id=party[1])
         return qs.filter(mine)
     if actor.role == Role.CLERK and actor.service_point_id:
-        return qs.filter(Q(agent_service_point_id=actor.service_point_id)
-                         | Q(recorded_at_point_id=actor.service_point_id))
+        return qs.filter(
+            Q(agent_service_point_id=actor.service_point_id) | Q(recorded_at_point_id=actor.service_point_id)
+        )
     return qs.none()
 
 
@@ -76,22 +82,39 @@ def require_principal(user: User, mandate: Mandate) -> None:
         return
     if not visible_mandates(actor_of(user)).filter(pk=mandate.pk).exists():
         raise NotFound("not_found", "对象不存在", "Not found")
-    raise MandateForbidden("forbidden", "只有委托人本人可以确认、拒绝或撤销授权",
-                           "Only the principal can confirm, refuse or revoke a mandate")
+    raise MandateForbidden(
+        "forbidden",
+        "只有委托人本人可以确认、拒绝或撤销授权",
+        "Only the principal can confirm, refuse or revoke a mandate",
+    )
 
 
-def mandate_require(*, agent_user: User, party_type: str, party_id: str, bundle_code: str, ability: str,
-                    at: datetime | None = None, item_refs: Any = (), field: str = "on_behalf_of") -> Mandate:
+def mandate_require(
+    *,
+    agent_user: User,
+    party_type: str,
+    party_id: str,
+    bundle_code: str,
+    ability: str,
+    at: datetime | None = None,
+    item_refs: Any = (),
+    field: str = "on_behalf_of",
+) -> Mandate:
     """The mandate that lets `agent_user` do `ability` for the party on `bundle_code` now; else
     `MandateRequired` (403) naming what is missing. Reads the register only: call it before anything else is
     read or written for the party."""
     from .selectors import mandate_gap
 
-    mandate, gap = mandate_gap(agent_user=agent_user, party_type=party_type, party_id=party_id,
-                               bundle_code=bundle_code, ability=ability, at=at or clock.now(),
-                               item_refs=tuple(item_refs))
+    mandate, gap = mandate_gap(
+        agent_user=agent_user,
+        party_type=party_type,
+        party_id=party_id,
+        bundle_code=bundle_code,
+        ability=ability,
+        at=at or clock.now(),
+        item_refs=tuple(item_refs),
+    )
     if mandate is None:
         assert gap is not None  # noqa: S101 - mandate_gap returns one of the two
         raise MandateRequired(gap, field=field)
     return mandate
-

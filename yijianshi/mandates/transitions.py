@@ -100,7 +100,10 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
     },
     Establishment: {
         Establishment.GRANTED: ("委托人在线授权", "granted online by the principal"),
-        Establishment.REQUESTED: ("代理人申请、委托人确认", "requested by the agent, confirmed by the principal"),
+        Establishment.REQUESTED: (
+            "代理人申请、委托人确认",
+            "requested by the agent, confirmed by the principal",
+        ),
         Establishment.WINDOW: ("窗口当面核验后登记", "recorded at a window after an in-person check"),
     },
     Scope: {
@@ -122,7 +125,10 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
     Verification: {
         Verification.ID_CARD_READ: ("身份证读卡核验", "ID card read"),
         Verification.FACE_CHECK: ("人脸识别核验", "face check"),
-        Verification.PAPER_AUTHORISATION: ("纸质授权委托书（已扫描）", "paper letter of authorisation, scanned"),
+        Verification.PAPER_AUTHORISATION: (
+            "纸质授权委托书（已扫描）",
+            "paper letter of authorisation, scanned",
+        ),
     },
     MandateEventType: {
         MandateEventType.CREATED: ("建立授权", "created"),
@@ -170,15 +176,19 @@ class MandateTransitionNotAllowed(Conflict):
     def __init__(self, state: MandateStatus, action: MandateAction) -> None:
         state_zh, state_en = label(state)
         action_zh, action_en = label(action)
-        super().__init__("transition_not_allowed", f"授权当前为“{state_zh}”，不能{action_zh}",
-                         f"Cannot {action_en} a mandate that is {state_en} ('{action}' while '{state}')",
-                         field="action")
+        super().__init__(
+            "transition_not_allowed",
+            f"授权当前为“{state_zh}”，不能{action_zh}",
+            f"Cannot {action_en} a mandate that is {state_en} ('{action}' while '{state}')",
+            field="action",
+        )
         self.state = state
         self.action = action
 
 
 MANDATE: Machine[MandateStatus, MandateAction] = Machine(
-    "mandate", MandateStatus, {pair: frozenset({to}) for pair, to in MANDATE_TRANSITIONS.items()})
+    "mandate", MandateStatus, {pair: frozenset({to}) for pair, to in MANDATE_TRANSITIONS.items()}
+)
 
 
 def next_mandate_status(state: MandateStatus, action: MandateAction) -> MandateStatus:

@@ -28,12 +28,22 @@ BODY_OVERHEAD = 64 * 1024  # multipart boundaries and the other fields
 class UploadRequest(serializers.Serializer[Any]):
     bundle = CleanText(max_length=40, help_text="bundle code, e.g. 140524-09")
     material = CleanText(max_length=80, help_text="material code of the bundle's material set")
-    file = serializers.FileField(allow_empty_file=True, use_url=False,
-                                 help_text="PDF, JPEG or PNG (checked from the content); at most UPLOAD_MAX_BYTES")
-    application = CleanText(max_length=40, required=False, allow_blank=True,
-                                        help_text="application number: attach at once (clerk scan, supplement)")
-    channel = serializers.ChoiceField(choices=UploadChannel.values, required=False,
-                                      help_text="online (default for applicants) or counter_scan (default for clerks)")
+    file = serializers.FileField(
+        allow_empty_file=True,
+        use_url=False,
+        help_text="PDF, JPEG or PNG (checked from the content); at most UPLOAD_MAX_BYTES",
+    )
+    application = CleanText(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text="application number: attach at once (clerk scan, supplement)",
+    )
+    channel = serializers.ChoiceField(
+        choices=UploadChannel.values,
+        required=False,
+        help_text="online (default for applicants) or counter_scan (default for clerks)",
+    )
 
 
 class UploadOut(serializers.ModelSerializer[Upload]):
@@ -45,8 +55,21 @@ class UploadOut(serializers.ModelSerializer[Upload]):
 
     class Meta:
         model = Upload
-        fields = ["id", "bundle", "material", "name", "content_type", "size", "sha256", "pages", "channel",
-                  "application", "created_at", "attached_at", "content_url"]
+        fields = [
+            "id",
+            "bundle",
+            "material",
+            "name",
+            "content_type",
+            "size",
+            "sha256",
+            "pages",
+            "channel",
+            "application",
+            "created_at",
+            "attached_at",
+            "content_url",
+        ]
 
     def get_content_url(self, obj: Upload) -> str:
         return f"/api/uploads/{obj.pk}/content"
@@ -60,8 +83,12 @@ def upload_request(request: Request) -> dict[str, Any]:
     try:
         data = request.data  # parses the body; a file past the limit is dropped while it streams
     except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
-        raise DomainError("request_too_large", "请求包含的字段或文件过多、过大", "The request has too many or too "
-                          "large fields or files", field="file") from None
+        raise DomainError(
+            "request_too_large",
+            "请求包含的字段或文件过多、过大",
+            "The request has too many or too large fields or files",
+            field="file",
+        ) from None
     if oversize_fields(request._request):
         raise too_large(settings.UPLOAD_MAX_BYTES)
     ser = UploadRequest(data=data)
@@ -71,8 +98,12 @@ def upload_request(request: Request) -> dict[str, Any]:
 
 def upload_download(upload: Upload, content: File) -> FileResponse:
     """The file itself: always an attachment, with its sniffed type, `nosniff` and a sandboxing CSP."""
-    response = FileResponse(content, content_type=upload.content_type, as_attachment=True,
-                            filename=download_name(upload.original_name, upload.content_type))
+    response = FileResponse(
+        content,
+        content_type=upload.content_type,
+        as_attachment=True,
+        filename=download_name(upload.original_name, upload.content_type),
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"

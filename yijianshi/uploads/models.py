@@ -18,27 +18,40 @@ class UploadChannel(models.TextChoices):
 
 class Upload(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploads",
-                              verbose_name=_("上传人"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploads", verbose_name=_("上传人")
+    )
     material_key = models.CharField(_("材料编码"), max_length=80)
     bundle_code = models.CharField(_("一件事编码"), max_length=40)
-    application = models.ForeignKey("cases.Application", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="uploads", verbose_name=_("所属办件"))
+    application = models.ForeignKey(
+        "cases.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="uploads",
+        verbose_name=_("所属办件"),
+    )
     original_name = models.CharField(_("原文件名（仅显示）"), max_length=255)
     file = models.FileField(_("存储文件"), max_length=200)
     content_type = models.CharField(_("内容类型（按内容识别）"), max_length=40)
     size = models.PositiveBigIntegerField(_("字节数"))
     sha256 = models.CharField(max_length=64)
     pages = models.PositiveIntegerField(_("PDF 页数"), null=True, blank=True)
-    channel = models.CharField(_("渠道"), max_length=16, choices=UploadChannel.choices, default=UploadChannel.ONLINE)
+    channel = models.CharField(
+        _("渠道"), max_length=16, choices=UploadChannel.choices, default=UploadChannel.ONLINE
+    )
     created_at = models.DateTimeField(_("上传时间"))
     attached_at = models.DateTimeField(_("关联办件时间"), null=True, blank=True)
-    attached_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["owner", "application"]), models.Index(fields=["application", "created_at"])]
+        indexes = [
+            models.Index(fields=["owner", "application"]),
+            models.Index(fields=["application", "created_at"]),
+        ]
         verbose_name = _("上传材料")
         verbose_name_plural = _("上传材料")
 

@@ -55,8 +55,11 @@ class AttachTo(Protocol):
 
 
 def limits() -> Limits:
-    return Limits(max_bytes=settings.UPLOAD_MAX_BYTES, max_pixels=settings.UPLOAD_MAX_PIXELS,
-                  max_pdf_pages=settings.UPLOAD_MAX_PDF_PAGES)
+    return Limits(
+        max_bytes=settings.UPLOAD_MAX_BYTES,
+        max_pixels=settings.UPLOAD_MAX_PIXELS,
+        max_pdf_pages=settings.UPLOAD_MAX_PDF_PAGES,
+    )
 
 
 def bundle_materials(bundle_code: str) -> dict[str, str]:
@@ -64,35 +67,63 @@ def bundle_materials(bundle_code: str) -> dict[str, str]:
     bundle = Bundle.objects.filter(code=str(bundle_code)[:40]).first()
     version = current_version(bundle) if bundle else None
     if bundle is None or version is None:
-        raise NotFound("unknown_bundle", f"“一件事”{bundle_code} 不存在或未发布", f"No published bundle '{bundle_code}'",
-                       field="bundle")
+        raise NotFound(
+            "unknown_bundle",
+            f"“一件事”{bundle_code} 不存在或未发布",
+            f"No published bundle '{bundle_code}'",
+            field="bundle",
+        )
     return {m.code: m.name for item in bundle_definition(version).items for m in item.materials}
 
 
 def _may_upload(actor: User, channel: str) -> None:
     info = actor_of(actor)
     if channel not in UploadChannel.values:
-        raise DomainError("invalid_channel", "上传渠道无效", f"Unknown upload channel '{channel}'", field="channel")
+        raise DomainError(
+            "invalid_channel", "上传渠道无效", f"Unknown upload channel '{channel}'", field="channel"
+        )
     if info.role not in (Role.APPLICANT, Role.CLERK):
-        raise Forbidden("forbidden_role", "只有申请人或窗口工作人员可以上传材料",
-                        "Only applicants and window clerks can upload materials")
+        raise Forbidden(
+            "forbidden_role",
+            "只有申请人或窗口工作人员可以上传材料",
+            "Only applicants and window clerks can upload materials",
+        )
     if channel == UploadChannel.COUNTER_SCAN and info.role != Role.CLERK:
-        raise Forbidden("forbidden", "只有窗口工作人员可以上传窗口扫描件", "Only window clerks upload counter scans",
-                        field="channel")
+        raise Forbidden(
+            "forbidden",
+            "只有窗口工作人员可以上传窗口扫描件",
+            "Only window clerks upload counter scans",
+            field="channel",
+        )
 
 
-def upload_receive(*, actor: User, bundle_code: str, material_key: str, file: UploadedFile,
-                   channel: str = UploadChannel.ONLINE, attach_to: AttachTo | None = None) -> Upload:
+def upload_receive(
+    *,
+    actor: User,
+    bundle_code: str,
+    material_key: str,
+    file: UploadedFile,
+    channel: str = UploadChannel.ONLINE,
+    attach_to: AttachTo | None = None,
+) -> Upload:
     """Check, then store one material file; attached at once to `attach_to` when given (cases/materials.py
     `application_material_receive`)."""
     material_key = str(material_key)
     materials = bundle_materials(bundle_code)
     if material_key not in materials:
-        raise DomainError("unknown_material", f"“一件事”{bundle_code} 不需要材料“{material_key[:80]}”",
-                          f"'{material_key[:80]}' is not a material of bundle '{bundle_code}'", field="material")
+        raise DomainError(
+            "unknown_material",
+            f"“一件事”{bundle_code} 不需要材料“{material_key[:80]}”",
+            f"'{material_key[:80]}' is not a material of bundle '{bundle_code}'",
+            field="material",
+        )
     if attach_to is not None and attach_to.bundle_code != bundle_code:
-        raise DomainError("wrong_bundle", "该办件不属于所选“一件事”", "The application is not of this bundle",
-                          field="application")
+        raise DomainError(
+            "wrong_bundle",
+            "该办件不属于所选“一件事”",
+            "The application is not of this bundle",
+            field="application",
+        )
     _may_upload(actor, channel)
     if attach_to is not None:
         attach_to.check(actor=actor, material_key=material_key)
@@ -107,9 +138,19 @@ def upload_receive(*, actor: User, bundle_code: str, material_key: str, file: Up
     stored: str | None = None
     try:
         with transaction.atomic():
-            upload = Upload(id=uuid.uuid4(), owner=actor, material_key=material_key, bundle_code=bundle_code,
-                            original_name=name, content_type=checked.content_type, size=checked.size,
-                            sha256=checked.sha256, pages=checked.pages, channel=channel, created_at=now)
+            upload = Upload(
+                id=uuid.uuid4(),
+                owner=actor,
+                material_key=material_key,
+                bundle_code=bundle_code,
+                original_name=name,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                pages=checked.pages,
+                channel=channel,
+                created_at=now,
+            )
             if attach_to is not None:
                 upload.application_id = attach_to.attach(upload=upload, actor=actor)
                 upload.attached_at, upload.attached_by = now, actor
@@ -132,11 +173,17 @@ def upload_discard(*, actor: User, upload: Upload) -> None:
         if row is None:
             raise NotFound("not_found", "对象不存在", "Not found")
         if row.owner_id != actor.pk:
-            raise Forbidden("forbidden", "只有上传人可以删除未提交的材料",
-                            "Only the uploader can delete an unsubmitted upload")
+            raise Forbidden(
+                "forbidden",
+                "只有上传人可以删除未提交的材料",
+                "Only the uploader can delete an unsubmitted upload",
+            )
         if row.application_id is not None:
-            raise Conflict("upload_attached", "该材料已随申请提交，不能删除",
-                           "This upload is part of a submitted application; it cannot be deleted")
+            raise Conflict(
+                "upload_attached",
+                "该材料已随申请提交，不能删除",
+                "This upload is part of a submitted application; it cannot be deleted",
+            )
         name = row.file.name or ""
         row.delete()
         if name:
@@ -146,8 +193,9 @@ def upload_discard(*, actor: User, upload: Upload) -> None:
 # ------------------------------------------------------------------------------------------------ submission
 
 
-def uploads_claim(*, actor: User, bundle_code: str, upload_ids: Iterable[Any],
-                  materials: Mapping[str, Any]) -> list[Upload]:
+def uploads_claim(
+    *, actor: User, bundle_code: str, upload_ids: Iterable[Any], materials: Mapping[str, Any]
+) -> list[Upload]:
     """For a submission (inside its transaction): lock the actor's unattached uploads of this bundle whose
     material the application asks for. Anything else is refused, naming the field `uploads`."""
     ids: list[uuid.UUID] = []
@@ -155,26 +203,43 @@ def uploads_claim(*, actor: User, bundle_code: str, upload_ids: Iterable[Any],
         try:
             ids.append(raw if isinstance(raw, uuid.UUID) else uuid.UUID(str(raw)))
         except ValueError:
-            raise DomainError("invalid_upload", "上传材料编号格式有误", "An upload id is not a valid id",
-                              field="uploads") from None
+            raise DomainError(
+                "invalid_upload", "上传材料编号格式有误", "An upload id is not a valid id", field="uploads"
+            ) from None
     if len(set(ids)) != len(ids):
-        raise DomainError("duplicate_upload", "同一上传材料不能重复提交", "An upload is listed twice", field="uploads")
+        raise DomainError(
+            "duplicate_upload", "同一上传材料不能重复提交", "An upload is listed twice", field="uploads"
+        )
     if not ids:
         return []
     rows = {u.pk: u for u in Upload.objects.select_for_update().filter(pk__in=ids, owner=actor)}
     for pk in ids:
         row = rows.get(pk)
         if row is None:
-            raise DomainError("unknown_upload", "上传材料不存在或不属于您", "No such upload of yours", field="uploads")
+            raise DomainError(
+                "unknown_upload", "上传材料不存在或不属于您", "No such upload of yours", field="uploads"
+            )
         if row.application_id is not None:
-            raise Conflict("upload_attached", "该上传材料已随另一份申请提交", "This upload already belongs to an "
-                           "application", field="uploads")
+            raise Conflict(
+                "upload_attached",
+                "该上传材料已随另一份申请提交",
+                "This upload already belongs to an application",
+                field="uploads",
+            )
         if row.bundle_code != bundle_code:
-            raise DomainError("upload_wrong_bundle", "该上传材料不是为本“一件事”上传的",
-                              "This upload was made for another bundle", field="uploads")
+            raise DomainError(
+                "upload_wrong_bundle",
+                "该上传材料不是为本“一件事”上传的",
+                "This upload was made for another bundle",
+                field="uploads",
+            )
         if row.material_key not in materials:
-            raise DomainError("unknown_material", f"本件不需要材料“{row.material_key}”",
-                              f"'{row.material_key}' is not a material of this application", field="uploads")
+            raise DomainError(
+                "unknown_material",
+                f"本件不需要材料“{row.material_key}”",
+                f"'{row.material_key}' is not a material of this application",
+                field="uploads",
+            )
     return [rows[pk] for pk in ids]
 
 
@@ -184,8 +249,9 @@ def uploads_attach(*, uploads: Iterable[Upload], application_id: int, actor: Use
     now = clock.now()
     ids = [u.pk for u in uploads]
     if ids:
-        Upload.objects.filter(pk__in=ids, application__isnull=True).update(application_id=application_id,
-                                                                          attached_at=now, attached_by=actor)
+        Upload.objects.filter(pk__in=ids, application__isnull=True).update(
+            application_id=application_id, attached_at=now, attached_by=actor
+        )
 
 
 def uploads_sweep(*, older_than_days: int = 7, now: datetime | None = None) -> int:
@@ -194,8 +260,11 @@ def uploads_sweep(*, older_than_days: int = 7, now: datetime | None = None) -> i
     number removed."""
     cutoff = (now or clock.now()) - timedelta(days=max(0, older_than_days))
     with transaction.atomic():
-        rows = list(Upload.objects.select_for_update(skip_locked=True)
-                    .filter(application__isnull=True, created_at__lt=cutoff)[:1000])
+        rows = list(
+            Upload.objects.select_for_update(skip_locked=True).filter(
+                application__isnull=True, created_at__lt=cutoff
+            )[:1000]
+        )
         names = [r.file.name for r in rows if r.file.name]
         Upload.objects.filter(pk__in=[r.pk for r in rows], application__isnull=True).delete()
         transaction.on_commit(lambda: _delete_files(names))

@@ -36,19 +36,41 @@ DISPLAY_NAME_CHARS = 100  # kept for display, extension preserved
 MAX_IMAGE_SIDE = 30_000
 
 ARCHIVES: tuple[tuple[int, bytes, str], ...] = (
-    (0, b"PK\x03\x04", "zip"), (0, b"PK\x05\x06", "zip"), (0, b"PK\x07\x08", "zip"),
-    (0, b"\x1f\x8b", "gzip"), (0, b"Rar!\x1a\x07", "rar"), (0, b"7z\xbc\xaf\x27\x1c", "7z"),
-    (0, b"BZh", "bzip2"), (0, b"\xfd7zXZ\x00", "xz"), (0, b"\x28\xb5\x2f\xfd", "zstd"),
-    (0, b"MSCF", "cab"), (0, b"\x1f\x9d", "compress"), (257, b"ustar", "tar"),
+    (0, b"PK\x03\x04", "zip"),
+    (0, b"PK\x05\x06", "zip"),
+    (0, b"PK\x07\x08", "zip"),
+    (0, b"\x1f\x8b", "gzip"),
+    (0, b"Rar!\x1a\x07", "rar"),
+    (0, b"7z\xbc\xaf\x27\x1c", "7z"),
+    (0, b"BZh", "bzip2"),
+    (0, b"\xfd7zXZ\x00", "xz"),
+    (0, b"\x28\xb5\x2f\xfd", "zstd"),
+    (0, b"MSCF", "cab"),
+    (0, b"\x1f\x9d", "compress"),
+    (257, b"ustar", "tar"),
 )
 
 # PDF names that make a viewer run or open something by itself, or carry other files
-ACTIVE_PDF_NAMES: frozenset[str] = frozenset({
-    "/JavaScript", "/JS", "/OpenAction", "/AA", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia",
-    "/XFA", "/SubmitForm", "/ImportData", "/GoToE",
-})
-_RAW_ACTIVE = re.compile(rb"/(JavaScript|JS|OpenAction|AA|Launch|EmbeddedFiles?|RichMedia|XFA|SubmitForm|"
-                         rb"ImportData|GoToE)(?![A-Za-z0-9])")
+ACTIVE_PDF_NAMES: frozenset[str] = frozenset(
+    {
+        "/JavaScript",
+        "/JS",
+        "/OpenAction",
+        "/AA",
+        "/Launch",
+        "/EmbeddedFile",
+        "/EmbeddedFiles",
+        "/RichMedia",
+        "/XFA",
+        "/SubmitForm",
+        "/ImportData",
+        "/GoToE",
+    }
+)
+_RAW_ACTIVE = re.compile(
+    rb"/(JavaScript|JS|OpenAction|AA|Launch|EmbeddedFiles?|RichMedia|XFA|SubmitForm|"
+    rb"ImportData|GoToE)(?![A-Za-z0-9])"
+)
 _MAX_PDF_OBJECTS = 200_000
 
 # names: C0/C1 controls (NUL included), and the bidirectional overrides that disguise an extension
@@ -87,8 +109,12 @@ def refuse(code: str, zh: str, en: str, *, status: int = 400) -> DomainError:
 
 def too_large(limit: int) -> DomainError:
     mib = f"{limit / (1024 * 1024):g}"
-    return refuse("file_too_large", f"文件超过大小上限 {mib} MB，未保存", f"The file is larger than the {mib} MiB "
-                  "limit; nothing was stored", status=413)
+    return refuse(
+        "file_too_large",
+        f"文件超过大小上限 {mib} MB，未保存",
+        f"The file is larger than the {mib} MiB limit; nothing was stored",
+        status=413,
+    )
 
 
 # ------------------------------------------------------------------------------------------------ names
@@ -100,13 +126,19 @@ def clean_name(raw: str) -> str:
     longer than 255 characters; the rest is normalised (NFC), trimmed and shortened for display."""
     name = str(raw or "")
     if len(name) > MAX_NAME_CHARS:
-        raise refuse("file_name_too_long", f"文件名过长（超过 {MAX_NAME_CHARS} 个字符）",
-                     f"The file name is longer than {MAX_NAME_CHARS} characters")
+        raise refuse(
+            "file_name_too_long",
+            f"文件名过长（超过 {MAX_NAME_CHARS} 个字符）",
+            f"The file name is longer than {MAX_NAME_CHARS} characters",
+        )
     if any(unicodedata.category(c) == "Cc" for c in name):
         raise refuse("invalid_file_name", "文件名含有控制字符", "The file name contains control characters")
     if any(c in _BIDI for c in name):
-        raise refuse("invalid_file_name", "文件名含有改变文字方向的字符（可能伪装扩展名）",
-                     "The file name contains text-direction overrides (which can disguise its extension)")
+        raise refuse(
+            "invalid_file_name",
+            "文件名含有改变文字方向的字符（可能伪装扩展名）",
+            "The file name contains text-direction overrides (which can disguise its extension)",
+        )
     name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
     name = " ".join(name.split()).strip(" .")
     if name in ("", ".", ".."):
@@ -154,7 +186,7 @@ def sniff(data: bytes) -> str | None:
 
 def archive_kind(data: bytes) -> str | None:
     for offset, magic, kind in ARCHIVES:
-        if data[offset:offset + len(magic)] == magic:
+        if data[offset : offset + len(magic)] == magic:
             return kind
     return None
 
@@ -169,18 +201,27 @@ def check_content(data: bytes, *, accept: Iterable[str] = ALL_TYPES, limits: Lim
         raise too_large(limits.max_bytes)
     kind = archive_kind(data)
     if kind is not None:
-        raise refuse("archive_refused", f"不接受压缩包（{kind}），请直接上传 PDF 或图片",
-                     f"Archives ({kind}) are not accepted — they are never unpacked; upload the PDF or image itself")
+        raise refuse(
+            "archive_refused",
+            f"不接受压缩包（{kind}），请直接上传 PDF 或图片",
+            f"Archives ({kind}) are not accepted — they are never unpacked; upload the PDF or image itself",
+        )
     content_type = sniff(data)
     names = "、".join(LABELS[t] for t in sorted(accepted))
     if content_type is None:
-        raise refuse("unsupported_type", f"无法识别的文件类型，本材料只接受 {names}（按文件内容判断，而非文件名）",
-                     f"Unrecognised file type; this material accepts {', '.join(LABELS[t] for t in sorted(accepted))}"
-                     " (judged from the content, not the name)")
+        raise refuse(
+            "unsupported_type",
+            f"无法识别的文件类型，本材料只接受 {names}（按文件内容判断，而非文件名）",
+            f"Unrecognised file type; this material accepts {', '.join(LABELS[t] for t in sorted(accepted))}"
+            " (judged from the content, not the name)",
+        )
     if content_type not in accepted:
-        raise refuse("type_not_accepted", f"本材料不接受 {LABELS[content_type]} 文件，只接受 {names}",
-                     f"This material does not accept {LABELS[content_type]}; it accepts "
-                     f"{', '.join(LABELS[t] for t in sorted(accepted))}")
+        raise refuse(
+            "type_not_accepted",
+            f"本材料不接受 {LABELS[content_type]} 文件，只接受 {names}",
+            f"This material does not accept {LABELS[content_type]}; it accepts "
+            f"{', '.join(LABELS[t] for t in sorted(accepted))}",
+        )
     digest = hashlib.sha256(data).hexdigest()
     if content_type == PDF:
         pages = _check_pdf(data, limits)
@@ -196,17 +237,23 @@ def _check_pdf(data: bytes, limits: Limits) -> int:
     from pypdf import PdfReader
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
-    tail = data[data.rfind(b"%%EOF") + 5:] if b"%%EOF" in data else b"?"
+    tail = data[data.rfind(b"%%EOF") + 5 :] if b"%%EOF" in data else b"?"
     if tail.strip(b"\r\n\t \x00"):
-        raise refuse("invalid_pdf", "PDF 文件不完整或在结尾之后附加了其他数据",
-                     "The PDF is truncated or has other data appended after its end")
+        raise refuse(
+            "invalid_pdf",
+            "PDF 文件不完整或在结尾之后附加了其他数据",
+            "The PDF is truncated or has other data appended after its end",
+        )
     if _RAW_ACTIVE.search(data):
         raise _active_pdf()
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
-            raise refuse("encrypted_pdf", "不接受加密或设置了密码的 PDF，请去除密码后再上传",
-                         "Encrypted or password-protected PDFs are not accepted; remove the password and upload again")
+            raise refuse(
+                "encrypted_pdf",
+                "不接受加密或设置了密码的 PDF，请去除密码后再上传",
+                "Encrypted or password-protected PDFs are not accepted; remove the password and upload again",
+            )
         pages = len(reader.pages)
         seen: set[tuple[int, int]] = set()
         stack: list[Any] = [reader.trailer]
@@ -233,19 +280,30 @@ def _check_pdf(data: bytes, limits: Limits) -> int:
                 raise _active_pdf()
     except DomainError:
         raise
-    except (Exception, RecursionError):  # pypdf raises many types on hostile input; all mean "not a sound PDF"
-        raise refuse("invalid_pdf", "PDF 文件已损坏或无法解析", "The PDF is damaged or cannot be parsed") from None
+    except (
+        Exception,
+        RecursionError,
+    ):  # pypdf raises many types on hostile input; all mean "not a sound PDF"
+        raise refuse(
+            "invalid_pdf", "PDF 文件已损坏或无法解析", "The PDF is damaged or cannot be parsed"
+        ) from None
     if pages < 1:
         raise refuse("invalid_pdf", "PDF 文件没有页面", "The PDF has no pages")
     if pages > limits.max_pdf_pages:
-        raise refuse("too_many_pages", f"PDF 页数超过上限 {limits.max_pdf_pages} 页",
-                     f"The PDF has more than {limits.max_pdf_pages} pages")
+        raise refuse(
+            "too_many_pages",
+            f"PDF 页数超过上限 {limits.max_pdf_pages} 页",
+            f"The PDF has more than {limits.max_pdf_pages} pages",
+        )
     return pages
 
 
 def _active_pdf() -> DomainError:
-    return refuse("pdf_active_content", "PDF 含有脚本、自动动作、启动程序或嵌入文件，不予接受",
-                  "The PDF contains JavaScript, automatic actions, launch actions or embedded files; not accepted")
+    return refuse(
+        "pdf_active_content",
+        "PDF 含有脚本、自动动作、启动程序或嵌入文件，不予接受",
+        "The PDF contains JavaScript, automatic actions, launch actions or embedded files; not accepted",
+    )
 
 
 # --- images
@@ -257,15 +315,19 @@ def _png_end(data: bytes) -> int:
 
     pos, first = 8, True
     while pos + 12 <= len(data):
-        length = int.from_bytes(data[pos:pos + 4], "big")
-        kind = data[pos + 4:pos + 8]
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind = data[pos + 4 : pos + 8]
         end = pos + 12 + length
         if length > 0x7FFFFFFF or end > len(data) or not kind.isalpha():
             break
         if first and kind != b"IHDR":
             break
-        if zlib.crc32(data[pos + 4:pos + 8 + length]) != int.from_bytes(data[end - 4:end], "big"):
-            raise refuse("invalid_image", "PNG 图片已损坏（校验和不符）", "The PNG image is damaged (checksum mismatch)")
+        if zlib.crc32(data[pos + 4 : pos + 8 + length]) != int.from_bytes(data[end - 4 : end], "big"):
+            raise refuse(
+                "invalid_image",
+                "PNG 图片已损坏（校验和不符）",
+                "The PNG image is damaged (checksum mismatch)",
+            )
         first = False
         if kind == b"IEND":
             return end
@@ -281,28 +343,47 @@ def _check_image(data: bytes, content_type: str, limits: Limits) -> tuple[int, i
     else:
         trimmed = data.rstrip(b"\x00\r\n\t ")
         if not trimmed.endswith(b"\xff\xd9"):
-            raise refuse("invalid_image", "JPEG 图片不完整或在结尾之后附加了其他数据",
-                         "The JPEG image is truncated or has other data appended after its end")
+            raise refuse(
+                "invalid_image",
+                "JPEG 图片不完整或在结尾之后附加了其他数据",
+                "The JPEG image is truncated or has other data appended after its end",
+            )
         end = len(trimmed)
     if data[end:].strip(b"\x00\r\n\t "):
-        raise refuse("invalid_image", "图片结尾之后附加了其他数据", "The image has other data appended after its end")
+        raise refuse(
+            "invalid_image", "图片结尾之后附加了其他数据", "The image has other data appended after its end"
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data), formats=["PNG" if content_type == PNG else "JPEG"])
         with img:
             width, height = img.size
-            if (width < 1 or height < 1 or width > MAX_IMAGE_SIDE or height > MAX_IMAGE_SIDE
-                    or width * height > limits.max_pixels):
-                raise refuse("image_too_large", f"图片尺寸异常（{width}×{height} 像素），超过上限",
-                             f"The image's dimensions ({width}×{height} pixels) exceed the limit")
+            if (
+                width < 1
+                or height < 1
+                or width > MAX_IMAGE_SIDE
+                or height > MAX_IMAGE_SIDE
+                or width * height > limits.max_pixels
+            ):
+                raise refuse(
+                    "image_too_large",
+                    f"图片尺寸异常（{width}×{height} 像素），超过上限",
+                    f"The image's dimensions ({width}×{height} pixels) exceed the limit",
+                )
             if content_type == JPEG:
-                img.draft(img.mode, (max(1, width // 8), max(1, height // 8)))  # decode every block, at 1/8 scale
+                img.draft(
+                    img.mode, (max(1, width // 8), max(1, height // 8))
+                )  # decode every block, at 1/8 scale
             img.load()
     except DomainError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise refuse("image_too_large", "图片尺寸异常，超过上限", "The image's dimensions exceed the limit") from None
+        raise refuse(
+            "image_too_large", "图片尺寸异常，超过上限", "The image's dimensions exceed the limit"
+        ) from None
     except (Exception, RecursionError):  # Pillow raises OSError, SyntaxError, ValueError … on malformed data
-        raise refuse("invalid_image", "图片已损坏或无法解码", "The image is damaged or cannot be decoded") from None
+        raise refuse(
+            "invalid_image", "图片已损坏或无法解码", "The image is damaged or cannot be decoded"
+        ) from None
     return width, height

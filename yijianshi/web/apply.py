@@ -43,8 +43,13 @@ from yijianshi.uploads.services import upload_receive
 from .forms import DisputeForm, form_errors
 from .prefs import profile_of
 
-STEPS = (("situation", "情形", "Situation"), ("form", "填表", "Form"), ("materials", "材料", "Materials"),
-         ("commitments", "承诺", "Commitments"), ("review", "确认提交", "Review"))
+STEPS = (
+    ("situation", "情形", "Situation"),
+    ("form", "填表", "Form"),
+    ("materials", "材料", "Materials"),
+    ("commitments", "承诺", "Commitments"),
+    ("review", "确认提交", "Review"),
+)
 STEP_NAMES = [s[0] for s in STEPS]
 DECLARATION = "declaration"
 
@@ -69,7 +74,7 @@ def errors_by_field(exc: DomainError, prefix: str = "") -> dict[str, ErrorDetail
     for d in exc.details:
         name = d.field or ""
         if prefix and name.startswith(prefix):
-            name = name[len(prefix):]
+            name = name[len(prefix) :]
         out.setdefault(name, d)
     return out
 
@@ -81,14 +86,32 @@ def _load(request: HttpRequest, code: str) -> Wizard:
         raise Http404("no such bundle")
     profile = profile_of(request)
     if profile is None or profile.role != Role.APPLICANT:
-        raise DomainError("applicants_only", "只有申请人账户可以在线申请（工作人员请在窗口工作台代办）",
-                          "Only applicants apply online (staff use the window workbench)", field="actor")
+        raise DomainError(
+            "applicants_only",
+            "只有申请人账户可以在线申请（工作人员请在窗口工作台代办）",
+            "Only applicants apply online (staff use the window workbench)",
+            field="actor",
+        )
     state = request.session.get(f"apply:{code}") or {}
     if state.get("version") != version.pk:  # a new catalogue version: start again
-        state = {"version": version.pk, "answers": {}, "form": {}, "prefill": None, "disputed": {},
-                 "uploads": {}, "choices": {}, "signed": [], "token": secrets.token_urlsafe(24)}
-    return Wizard(bundle=bundle, version=version, definition=bundle_definition(version), state=state,
-                  actor=actor_of(request.user))
+        state = {
+            "version": version.pk,
+            "answers": {},
+            "form": {},
+            "prefill": None,
+            "disputed": {},
+            "uploads": {},
+            "choices": {},
+            "signed": [],
+            "token": secrets.token_urlsafe(24),
+        }
+    return Wizard(
+        bundle=bundle,
+        version=version,
+        definition=bundle_definition(version),
+        state=state,
+        actor=actor_of(request.user),
+    )
 
 
 def _save(request: HttpRequest, wiz: Wizard) -> None:
@@ -99,15 +122,24 @@ def _save(request: HttpRequest, wiz: Wizard) -> None:
 def _prefill(request: HttpRequest, wiz: Wizard) -> dict[str, Any]:
     """Read the shared data once per wizard (every read in the access ledger, purpose 'prefill')."""
     if wiz.state.get("prefill") is None:
-        data = guide_compute(version=wiz.version, answers=wiz.state["answers"], actor=wiz.actor,
-                             party=wiz.actor.party, purpose=Purpose("prefill", wiz.bundle.code)).party
+        data = guide_compute(
+            version=wiz.version,
+            answers=wiz.state["answers"],
+            actor=wiz.actor,
+            party=wiz.actor.party,
+            purpose=Purpose("prefill", wiz.bundle.code),
+        ).party
         if data is None:  # no identifier on the profile to prefill with: everything is typed
             wiz.state.update(prefill={}, evidence=None, failures={})
             _save(request, wiz)
             return {}
-        wiz.state["prefill"] = {k: {**v.as_dict(), "subject_id": v.subject_id} for k, v in data.prefill.values.items()}
-        wiz.state["evidence"] = {"licences": sorted(data.evidence.licences or ()),
-                                 "data_checks": sorted(data.evidence.data_checks or ())}
+        wiz.state["prefill"] = {
+            k: {**v.as_dict(), "subject_id": v.subject_id} for k, v in data.prefill.values.items()
+        }
+        wiz.state["evidence"] = {
+            "licences": sorted(data.evidence.licences or ()),
+            "data_checks": sorted(data.evidence.data_checks or ()),
+        }
         wiz.state["failures"] = dict(data.prefill.failures)
         for key, value in data.prefill.values.items():
             wiz.state["form"].setdefault(key, "" if value.value is None else str(value.value))
@@ -118,14 +150,18 @@ def _prefill(request: HttpRequest, wiz: Wizard) -> dict[str, Any]:
 def _guide(wiz: Wizard) -> Guide:
     """The guide for the wizard's answers, with the waivers the party's data gave at the first read."""
     ev = wiz.state.get("evidence")
-    evidence = engine.Evidence(licences=frozenset(ev["licences"]), data_checks=frozenset(ev["data_checks"])) \
-        if ev else None
-    return guide_compute(version=wiz.version, answers=wiz.state["answers"], actor=wiz.actor, evidence=evidence)
+    evidence = (
+        engine.Evidence(licences=frozenset(ev["licences"]), data_checks=frozenset(ev["data_checks"]))
+        if ev
+        else None
+    )
+    return guide_compute(
+        version=wiz.version, answers=wiz.state["answers"], actor=wiz.actor, evidence=evidence
+    )
 
 
 def _compute(wiz: Wizard) -> engine.Computation:
     return _guide(wiz).result
-
 
 
 def _commit_materials(result: engine.Computation, wiz: Wizard) -> list[MaterialEntry]:
@@ -133,12 +169,23 @@ def _commit_materials(result: engine.Computation, wiz: Wizard) -> list[MaterialE
 
 
 def _steps(wiz: Wizard, current: str) -> list[dict[str, Any]]:
-    return [{"name": n, "zh": zh, "en": en, "n": i + 1, "current": n == current} for i, (n, zh, en) in enumerate(STEPS)]
+    return [
+        {"name": n, "zh": zh, "en": en, "n": i + 1, "current": n == current}
+        for i, (n, zh, en) in enumerate(STEPS)
+    ]
 
 
-def _render(request: HttpRequest, wiz: Wizard, step: str, ctx: dict[str, Any], status: int = 200) -> HttpResponse:
-    base: dict[str, Any] = {"bundle": wiz.bundle, "wizard": wiz.state, "step": step, "steps": _steps(wiz, step),
-            "errors": {}, "top_errors": []}
+def _render(
+    request: HttpRequest, wiz: Wizard, step: str, ctx: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    base: dict[str, Any] = {
+        "bundle": wiz.bundle,
+        "wizard": wiz.state,
+        "step": step,
+        "steps": _steps(wiz, step),
+        "errors": {},
+        "top_errors": [],
+    }
     base.update(ctx)
     errors = base["errors"]
     base["top_errors"] = [e for k, e in errors.items() if k == ""] + list(base["top_errors"])
@@ -155,13 +202,22 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     try:
         wiz = _load(request, code)
     except DomainError as exc:
-        return render(request, "web/message.html", {"title_zh": "不能在线申请", "title_en": "Cannot apply online",
-                                                    "error": exc.detail}, status=403)
+        return render(
+            request,
+            "web/message.html",
+            {"title_zh": "不能在线申请", "title_en": "Cannot apply online", "error": exc.detail},
+            status=403,
+        )
     step = request.POST.get("step") or request.GET.get("step") or "situation"
     if step not in STEP_NAMES:
         step = "situation"
-    handler = {"situation": _situation, "form": _form, "materials": _materials, "commitments": _commitments,
-               "review": _review}[step]
+    handler = {
+        "situation": _situation,
+        "form": _form,
+        "materials": _materials,
+        "commitments": _commitments,
+        "review": _review,
+    }[step]
     return handler(request, wiz)
 
 
@@ -176,8 +232,12 @@ def _situation(request: HttpRequest, wiz: Wizard) -> HttpResponse:
         answers = {s.code: request.POST.get(s.code, "") for s in situations}
         for s in situations:
             if s.option(answers[s.code]) is None:
-                errors[s.code] = ErrorDetail("invalid_answer", f"请选择：{s.question_zh}",
-                                             f"Choose an answer: {s.question_en}", field=s.code)
+                errors[s.code] = ErrorDetail(
+                    "invalid_answer",
+                    f"请选择：{s.question_zh}",
+                    f"Choose an answer: {s.question_en}",
+                    field=s.code,
+                )
         if not errors:
             try:
                 engine.compute(wiz.definition, answers)
@@ -189,24 +249,42 @@ def _situation(request: HttpRequest, wiz: Wizard) -> HttpResponse:
             _save(request, wiz)
             return _redirect(wiz.bundle.code, "form")
     result = engine.compute(wiz.definition, answers if not errors else None)
-    return _render(request, wiz, "situation", {
-        "situations": situations, "answers": answers, "errors": errors,
-        "included": [it for it in wiz.definition.items if it.ref in result.included],
-        "excluded": [it for it in wiz.definition.items if it.ref in result.excluded]}, status=400 if errors else 200)
+    return _render(
+        request,
+        wiz,
+        "situation",
+        {
+            "situations": situations,
+            "answers": answers,
+            "errors": errors,
+            "included": [it for it in wiz.definition.items if it.ref in result.included],
+            "excluded": [it for it in wiz.definition.items if it.ref in result.excluded],
+        },
+        status=400 if errors else 200,
+    )
 
 
-def _form_rows(wiz: Wizard, result: engine.Computation, prefill: dict[str, Any], values: dict[str, Any]
-               ) -> list[dict[str, Any]]:
+def _form_rows(
+    wiz: Wizard, result: engine.Computation, prefill: dict[str, Any], values: dict[str, Any]
+) -> list[dict[str, Any]]:
     names = dict(DataSource.objects.values_list("code", "name"))
     rows = []
     for f in result.form.fields:
         p = prefill.get(f.key)
         rule = f.spec.validation_dict()
-        rows.append({"key": f.key, "id": "f_" + f.key.replace(".", "__"), "spec": f.spec, "value": values.get(f.key, ""),
-                     "choices": list(rule.get("choices") or ()),  # type: ignore[call-overload]
-                     "prefilled": p, "source_name": names.get(p["source"], p["source"]) if p else "",
-                     "changed": p is not None and str(values.get(f.key, "")) != str(p["value"]),
-                     "disputed": wiz.state["disputed"].get(f.key)})
+        rows.append(
+            {
+                "key": f.key,
+                "id": "f_" + f.key.replace(".", "__"),
+                "spec": f.spec,
+                "value": values.get(f.key, ""),
+                "choices": list(rule.get("choices") or ()),  # type: ignore[call-overload]
+                "prefilled": p,
+                "source_name": names.get(p["source"], p["source"]) if p else "",
+                "changed": p is not None and str(values.get(f.key, "")) != str(p["value"]),
+                "disputed": wiz.state["disputed"].get(f.key),
+            }
+        )
     return rows
 
 
@@ -229,9 +307,17 @@ def _form(request: HttpRequest, wiz: Wizard) -> HttpResponse:
         _save(request, wiz)
         if not errors:
             return _redirect(wiz.bundle.code, "materials")
-    return _render(request, wiz, "form", {
-        "rows": _form_rows(wiz, result, prefill, values), "errors": errors,
-        "failures": wiz.state.get("failures") or {}}, status=400 if errors else 200)
+    return _render(
+        request,
+        wiz,
+        "form",
+        {
+            "rows": _form_rows(wiz, result, prefill, values),
+            "errors": errors,
+            "failures": wiz.state.get("failures") or {},
+        },
+        status=400 if errors else 200,
+    )
 
 
 def _typed(fields: Sequence[Mapping[str, Any]], values: dict[str, Any]) -> dict[str, Any]:
@@ -252,30 +338,49 @@ def dispute(request: HttpRequest, code: str, key: str) -> HttpResponse:
     try:
         wiz = _load(request, code)
     except DomainError as exc:
-        return render(request, "web/message.html", {"title_zh": "不能在线申请", "title_en": "Cannot apply online",
-                                                    "error": exc.detail}, status=403)
+        return render(
+            request,
+            "web/message.html",
+            {"title_zh": "不能在线申请", "title_en": "Cannot apply online", "error": exc.detail},
+            status=403,
+        )
     prefilled = (wiz.state.get("prefill") or {}).get(key)
-    if prefilled is None or prefilled["source"] == "application":  # what she typed herself is corrected in the form
+    if (
+        prefilled is None or prefilled["source"] == "application"
+    ):  # what she typed herself is corrected in the form
         raise Http404("no prefilled value for this field")
     result = _compute(wiz)
     label = next((f for f in result.form.fields if f.key == key), None)
     values = {"claimed_value": wiz.state["form"].get(key, ""), "reason": ""}
     errors: dict[str, ErrorDetail] = {}
     if request.method == "POST":
-        values = {"claimed_value": request.POST.get("claimed_value", "").strip(),
-                  "reason": request.POST.get("reason", "").strip()}
+        values = {
+            "claimed_value": request.POST.get("claimed_value", "").strip(),
+            "reason": request.POST.get("reason", "").strip(),
+        }
         form = DisputeForm(request.POST)
         if not form.is_valid():  # control or direction-override characters: named next to the field
             errors = form_errors(form)
         else:
-            values = {"claimed_value": form.cleaned_data["claimed_value"], "reason": form.cleaned_data["reason"]}
+            values = {
+                "claimed_value": form.cleaned_data["claimed_value"],
+                "reason": form.cleaned_data["reason"],
+            }
             try:
                 objection = objection_raise(
-                    subject_id=prefilled["subject_id"], source=prefilled["source"],
-                    key=prefilled.get("record_key") or key, claimed_value=values["claimed_value"],
-                    reason=values["reason"], form_key=key, actor=request.user,  # type: ignore[arg-type]
-                    reached=frozenset(v["subject_id"] for v in (wiz.state.get("prefill") or {}).values()
-                                      if v.get("subject_id")))
+                    subject_id=prefilled["subject_id"],
+                    source=prefilled["source"],
+                    key=prefilled.get("record_key") or key,
+                    claimed_value=values["claimed_value"],
+                    reason=values["reason"],
+                    form_key=key,
+                    actor=request.user,  # type: ignore[arg-type]
+                    reached=frozenset(
+                        v["subject_id"]
+                        for v in (wiz.state.get("prefill") or {}).values()
+                        if v.get("subject_id")
+                    ),
+                )
             except DomainError as exc:
                 errors = errors_by_field(exc)
             else:
@@ -285,16 +390,35 @@ def dispute(request: HttpRequest, code: str, key: str) -> HttpResponse:
                 _save(request, wiz)
                 return _redirect(wiz.bundle.code, "form")
     names = dict(DataSource.objects.values_list("code", "name"))
-    return render(request, "web/dispute.html", {
-        "bundle": wiz.bundle, "key": key, "label": label.spec if label else None, "prefilled": prefilled,
-        "source_name": names.get(prefilled["source"], prefilled["source"]), "values": values, "errors": errors,
-        "top_errors": [e for k, e in errors.items() if k not in ("claimed_value", "reason")]},
-        status=(409 if any(e.code == "objection_already_open" for e in errors.values()) else 400) if errors else 200)
+    return render(
+        request,
+        "web/dispute.html",
+        {
+            "bundle": wiz.bundle,
+            "key": key,
+            "label": label.spec if label else None,
+            "prefilled": prefilled,
+            "source_name": names.get(prefilled["source"], prefilled["source"]),
+            "values": values,
+            "errors": errors,
+            "top_errors": [e for k, e in errors.items() if k not in ("claimed_value", "reason")],
+        },
+        status=(409 if any(e.code == "objection_already_open" for e in errors.values()) else 400)
+        if errors
+        else 200,
+    )
 
 
 def _material_rows(wiz: Wizard, result: engine.Computation) -> list[dict[str, Any]]:
-    return [{"m": m, "id": "m_" + m.code.replace(".", "__"), "upload": wiz.state["uploads"].get(m.code),
-             "choice": wiz.state["choices"].get(m.code, "upload")} for m in result.materials.entries]
+    return [
+        {
+            "m": m,
+            "id": "m_" + m.code.replace(".", "__"),
+            "upload": wiz.state["uploads"].get(m.code),
+            "choice": wiz.state["choices"].get(m.code, "upload"),
+        }
+        for m in result.materials.entries
+    ]
 
 
 def _materials(request: HttpRequest, wiz: Wizard) -> HttpResponse:
@@ -306,34 +430,56 @@ def _materials(request: HttpRequest, wiz: Wizard) -> HttpResponse:
             if m.waiver:
                 continue
             choice = request.POST.get(f"choice:{m.code}", "upload")
-            if (choice == "tolerated" and not m.spec.tolerated) or (choice == "commitment" and not m.spec.commitment):
-                errors[m.code] = ErrorDetail("choice_not_allowed", "该材料不能这样处理", "Not allowed for this material",
-                                             field=m.code)
+            if (choice == "tolerated" and not m.spec.tolerated) or (
+                choice == "commitment" and not m.spec.commitment
+            ):
+                errors[m.code] = ErrorDetail(
+                    "choice_not_allowed", "该材料不能这样处理", "Not allowed for this material", field=m.code
+                )
                 continue
             wiz.state["choices"][m.code] = choice
             file = request.FILES.get(f"file:{m.code}")
             if file is not None and choice == "upload":
                 try:
-                    upload = upload_receive(actor=request.user, bundle_code=wiz.bundle.code,  # type: ignore[arg-type]
-                                            material_key=m.code, file=file)
+                    upload = upload_receive(
+                        actor=request.user,  # type: ignore[arg-type]
+                        bundle_code=wiz.bundle.code,
+                        material_key=m.code,
+                        file=file,
+                    )
                 except DomainError as exc:
                     errors[m.code] = exc.detail
                     continue
-                wiz.state["uploads"][m.code] = {"id": str(upload.pk), "name": upload.original_name,
-                                                "size": upload.size}
+                wiz.state["uploads"][m.code] = {
+                    "id": str(upload.pk),
+                    "name": upload.original_name,
+                    "size": upload.size,
+                }
             if request.POST.get(f"remove:{m.code}") and choice == "upload" and file is None:
                 wiz.state["uploads"].pop(m.code, None)
             if m.spec.required and choice == "upload" and m.code not in wiz.state["uploads"]:
                 errors[m.code] = ErrorDetail(
-                    "material_missing", "请上传该材料" + ("，或选择容缺后补/告知承诺" if m.spec.tolerated
-                                                           or m.spec.commitment else ""),
-                    "Upload this material" + (", or choose to provide it later / a commitment"
-                                              if m.spec.tolerated or m.spec.commitment else ""), field=m.code)
+                    "material_missing",
+                    "请上传该材料"
+                    + ("，或选择容缺后补/告知承诺" if m.spec.tolerated or m.spec.commitment else ""),
+                    "Upload this material"
+                    + (
+                        ", or choose to provide it later / a commitment"
+                        if m.spec.tolerated or m.spec.commitment
+                        else ""
+                    ),
+                    field=m.code,
+                )
         _save(request, wiz)
         if not errors:
             return _redirect(wiz.bundle.code, "commitments")
-    return _render(request, wiz, "materials", {"materials": _material_rows(wiz, result), "errors": errors},
-                   status=400 if errors else 200)
+    return _render(
+        request,
+        wiz,
+        "materials",
+        {"materials": _material_rows(wiz, result), "errors": errors},
+        status=400 if errors else 200,
+    )
 
 
 def _commitments(request: HttpRequest, wiz: Wizard) -> HttpResponse:
@@ -345,17 +491,30 @@ def _commitments(request: HttpRequest, wiz: Wizard) -> HttpResponse:
         signed = set(request.POST.getlist("sign"))
         for code in [DECLARATION] + [m.code for m in chosen]:
             if code not in signed:
-                errors[code] = ErrorDetail("not_signed", "请阅读并勾选签署", "Read and tick to sign", field=code)
+                errors[code] = ErrorDetail(
+                    "not_signed", "请阅读并勾选签署", "Read and tick to sign", field=code
+                )
         wiz.state["signed"] = sorted(signed)
         _save(request, wiz)
         if not errors:
             return _redirect(wiz.bundle.code, "review")
-    return _render(request, wiz, "commitments", {"chosen": chosen, "signed": signed, "errors": errors},
-                   status=400 if errors else 200)
+    return _render(
+        request,
+        wiz,
+        "commitments",
+        {"chosen": chosen, "signed": signed, "errors": errors},
+        status=400 if errors else 200,
+    )
 
 
-STEP_OF_FIELD = (("form.", "form"), ("tolerated", "materials"), ("commitments", "commitments"),
-                 ("materials", "materials"), ("uploads", "materials"), ("answers", "situation"))
+STEP_OF_FIELD = (
+    ("form.", "form"),
+    ("tolerated", "materials"),
+    ("commitments", "commitments"),
+    ("materials", "materials"),
+    ("uploads", "materials"),
+    ("answers", "situation"),
+)
 
 
 def _review(request: HttpRequest, wiz: Wizard) -> HttpResponse:
@@ -368,23 +527,39 @@ def _review(request: HttpRequest, wiz: Wizard) -> HttpResponse:
     result, snapshot = guide.result, guide.snapshot()
     top: list[ErrorDetail] = []
     if request.method == "POST":
-        missing = [s for s in [DECLARATION] + [m.code for m in _commit_materials(result, wiz)]
-                   if s not in wiz.state["signed"]]
+        missing = [
+            s
+            for s in [DECLARATION] + [m.code for m in _commit_materials(result, wiz)]
+            if s not in wiz.state["signed"]
+        ]
         if token != wiz.state["token"]:
-            top.append(ErrorDetail("stale_form", "表单已过期，请核对后再次提交", "This form is out of date; check and "
-                                   "submit again", field="token"))
+            top.append(
+                ErrorDetail(
+                    "stale_form",
+                    "表单已过期，请核对后再次提交",
+                    "This form is out of date; check and submit again",
+                    field="token",
+                )
+            )
         elif missing:
             return _redirect(wiz.bundle.code, "commitments")
         else:
             choices = wiz.state["choices"]
             try:
                 submission = application_submit(
-                    actor=wiz.actor, bundle_code=wiz.bundle.code,
-                    form=_typed(snapshot["form"], wiz.state["form"]), answers=wiz.state["answers"],
+                    actor=wiz.actor,
+                    bundle_code=wiz.bundle.code,
+                    form=_typed(snapshot["form"], wiz.state["form"]),
+                    answers=wiz.state["answers"],
                     tolerated=[c for c, v in choices.items() if v == "tolerated"],
                     commitments=[c for c, v in choices.items() if v == "commitment"],
-                    uploads=[u["id"] for c, u in wiz.state["uploads"].items() if choices.get(c, "upload") == "upload"],
-                    idempotency_key=wiz.state["token"])
+                    uploads=[
+                        u["id"]
+                        for c, u in wiz.state["uploads"].items()
+                        if choices.get(c, "upload") == "upload"
+                    ],
+                    idempotency_key=wiz.state["token"],
+                )
             except DomainError as exc:
                 where = next((s for p, s in STEP_OF_FIELD if (exc.detail.field or "").startswith(p)), None)
                 if where == "form":
@@ -396,15 +571,35 @@ def _review(request: HttpRequest, wiz: Wizard) -> HttpResponse:
                 request.session.pop(wiz.key, None)
                 return HttpResponseRedirect(f"/me/applications/{number}/receipt/")
     names = dict(DataSource.objects.values_list("code", "name"))
-    return _render(request, wiz, "review", {
-        "situations": [(s, s.option(wiz.state["answers"].get(s.code, s.default))) for s in wiz.definition.situations],
-        "rows": _form_rows(wiz, result, prefill, wiz.state["form"]), "materials": _material_rows(wiz, result),
-        "items": [it for it in wiz.definition.items if it.ref in result.included], "names": names,
-        "top_errors": top, "total_days": result.schedule.total_days}, status=400 if top else 200)
+    return _render(
+        request,
+        wiz,
+        "review",
+        {
+            "situations": [
+                (s, s.option(wiz.state["answers"].get(s.code, s.default))) for s in wiz.definition.situations
+            ],
+            "rows": _form_rows(wiz, result, prefill, wiz.state["form"]),
+            "materials": _material_rows(wiz, result),
+            "items": [it for it in wiz.definition.items if it.ref in result.included],
+            "names": names,
+            "top_errors": top,
+            "total_days": result.schedule.total_days,
+        },
+        status=400 if top else 200,
+    )
 
 
 def _form_after_submit(request: HttpRequest, wiz: Wizard, exc: DomainError) -> HttpResponse:
     result = _compute(wiz)
-    return _render(request, wiz, "form", {
-        "rows": _form_rows(wiz, result, wiz.state.get("prefill") or {}, wiz.state["form"]),
-        "errors": errors_by_field(exc, "form."), "failures": wiz.state.get("failures") or {}}, status=400)
+    return _render(
+        request,
+        wiz,
+        "form",
+        {
+            "rows": _form_rows(wiz, result, wiz.state.get("prefill") or {}, wiz.state["form"]),
+            "errors": errors_by_field(exc, "form."),
+            "failures": wiz.state.get("failures") or {},
+        },
+        status=400,
+    )

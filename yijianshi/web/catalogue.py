@@ -82,7 +82,16 @@ def search_index() -> list[SearchDoc]:
         definition = bundle_definition(version)
         standard = [g.get("standard_name", "") for g in bundle_guide(version)["items"].values()]
         names = dict.fromkeys([it.name for it in definition.items] + [n for n in standard if n])
-        docs.append(SearchDoc(code=bundle.code, name=bundle.name, region=bundle.region.code, subject=bundle.subject,
-                              stage=bundle.stage, name_en=bundle.name_en, items=tuple(names)))
+        docs.append(
+            SearchDoc(
+                code=bundle.code,
+                name=bundle.name,
+                region=bundle.region.code,
+                subject=bundle.subject,
+                stage=bundle.stage,
+                name_en=bundle.name_en,
+                items=tuple(names),
+            )
+        )
     _index = (stamp, docs)
     return docs

@@ -34,16 +34,26 @@ def reductions_chart(figures: Figures, *, width: int = 640) -> str:
         y = top + i * (bar_h + gap)
         met = value >= target
         colour = "#1f7a3a" if met else "#b3261e"
-        parts.append(f'<text x="{left - 10}" y="{y + bar_h * 0.68}" text-anchor="end" font-size="14">'
-                     f'{escape(tr(zh, en))}</text>')
+        parts.append(
+            f'<text x="{left - 10}" y="{y + bar_h * 0.68}" text-anchor="end" font-size="14">'
+            f"{escape(tr(zh, en))}</text>"
+        )
         parts.append(f'<rect x="{left}" y="{y}" width="{scale}" height="{bar_h}" fill="#eceff3"/>')
-        parts.append(f'<rect x="{left}" y="{y}" width="{max(0.0, value) * scale:.1f}" height="{bar_h}" '
-                     f'fill="{colour}"><title>{value * 100:.1f}%</title></rect>')
+        parts.append(
+            f'<rect x="{left}" y="{y}" width="{max(0.0, value) * scale:.1f}" height="{bar_h}" '
+            f'fill="{colour}"><title>{value * 100:.1f}%</title></rect>'
+        )
         tx = left + target * scale
-        parts.append(f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{y - 4}" y2="{y + bar_h + 4}" stroke="#111" '
-                     f'stroke-width="2" stroke-dasharray="4 2"/>')
-        parts.append(f'<text x="{left + scale + 6}" y="{y + bar_h * 0.68}" font-size="13">{value * 100:.0f}%</text>')
-        parts.append(f'<text x="{tx + 3:.1f}" y="{y - 6}" font-size="11">{escape(tr("目标", "target"))} '
-                     f'{target * 100:.0f}%</text>')
+        parts.append(
+            f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{y - 4}" y2="{y + bar_h + 4}" stroke="#111" '
+            f'stroke-width="2" stroke-dasharray="4 2"/>'
+        )
+        parts.append(
+            f'<text x="{left + scale + 6}" y="{y + bar_h * 0.68}" font-size="13">{value * 100:.0f}%</text>'
+        )
+        parts.append(
+            f'<text x="{tx + 3:.1f}" y="{y - 6}" font-size="11">{escape(tr("目标", "target"))} '
+            f"{target * 100:.0f}%</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)

@@ -15,7 +15,10 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     profile = profile_of(request)
     acting = None
     if profile is not None and profile.role == "applicant":
-        acting = {"enterprise": profile.party_type == PartyType.ENTERPRISE, "name": profile.name,
-                  "enterprise_name": profile.enterprise_name}
+        acting = {
+            "enterprise": profile.party_type == PartyType.ENTERPRISE,
+            "name": profile.name,
+            "enterprise_name": profile.enterprise_name,
+        }
     role = profile.role if profile else ("admin" if getattr(request.user, "is_superuser", False) else "")
     return {"display": display_of(request), "acting": acting, "portal_role": role, "portal_profile": profile}

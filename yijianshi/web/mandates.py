@@ -34,10 +34,13 @@ from .prefs import profile_of
 
 PERSON_AGENTS = (AgentKind.PERSON, AgentKind.ENTERPRISE_STAFF, AgentKind.VILLAGE_ASSISTANT)
 DONE_KEY = "mandate_done"  # what the last POST did, shown once on the list (kept in the session, not the URL)
-DONE = {"granted": ("已授权", "Mandate granted"), "requested": ("已发出授权申请，待对方确认", "Request sent; it awaits "
-                                                                                   "their confirmation"),
-        "confirm": ("已确认授权", "Mandate confirmed"), "refuse": ("已拒绝授权申请", "Request refused"),
-        "revoke": ("已撤销授权，代理人不能再代您办理", "Mandate revoked; the agent can no longer act for you")}
+DONE = {
+    "granted": ("已授权", "Mandate granted"),
+    "requested": ("已发出授权申请，待对方确认", "Request sent; it awaits their confirmation"),
+    "confirm": ("已确认授权", "Mandate confirmed"),
+    "refuse": ("已拒绝授权申请", "Request refused"),
+    "revoke": ("已撤销授权，代理人不能再代您办理", "Mandate revoked; the agent can no longer act for you"),
+}
 
 
 def _user(request: HttpRequest) -> User:
@@ -53,36 +56,54 @@ def _date(value: str, field: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise DomainError("invalid_date", "日期格式应为 YYYY-MM-DD", "A date is written YYYY-MM-DD", field=field) from None
+        raise DomainError(
+            "invalid_date", "日期格式应为 YYYY-MM-DD", "A date is written YYYY-MM-DD", field=field
+        ) from None
 
 
 def _terms(post: Any) -> dict[str, Any]:
-    return {"scope": post.get("scope", ""), "bundle_codes": post.getlist("bundles"),
-            "item_refs": [r for r in (post.get("items") or "").replace(",", " ").split() if r],
-            "abilities": post.getlist("abilities"), "valid_from": _date(post.get("valid_from", ""), "valid_from"),
-            "valid_to": _date(post.get("valid_to", ""), "valid_to")}
+    return {
+        "scope": post.get("scope", ""),
+        "bundle_codes": post.getlist("bundles"),
+        "item_refs": [r for r in (post.get("items") or "").replace(",", " ").split() if r],
+        "abilities": post.getlist("abilities"),
+        "valid_from": _date(post.get("valid_from", ""), "valid_from"),
+        "valid_to": _date(post.get("valid_to", ""), "valid_to"),
+    }
 
 
 def _row(mandate: Mandate) -> dict[str, Any]:
-    return {"m": mandate, "status": label(MandateStatus(mandate.status)), "scope": label(Scope(mandate.scope)),
-            "abilities": [label(Ability(a)) for a in mandate.abilities],
-            "agent_kind": label(AgentKind(mandate.agent_kind))}
+    return {
+        "m": mandate,
+        "status": label(MandateStatus(mandate.status)),
+        "scope": label(Scope(mandate.scope)),
+        "abilities": [label(Ability(a)) for a in mandate.abilities],
+        "agent_kind": label(AgentKind(mandate.agent_kind)),
+    }
 
 
 def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     party = party_of(profile_of(request))
     given = mandates_of_principal(party_type=party[0], party_id=party[1]) if party else Mandate.objects.none()
     return {
-        "given": [_row(m) for m in given], "held": [_row(m) for m in mandates_of_agent(user=_user(request))],
+        "given": [_row(m) for m in given],
+        "held": [_row(m) for m in mandates_of_agent(user=_user(request))],
         "bundles": [(v.bundle.code, v.bundle.name) for v in published_versions().select_related("bundle")],
-        "abilities": [(a.value, *label(a)) for a in Ability], "scopes": [(s.value, *label(s)) for s in Scope],
+        "abilities": [(a.value, *label(a)) for a in Ability],
+        "scopes": [(s.value, *label(s)) for s in Scope],
         "agent_kinds": [(k.value, *label(k)) for k in PERSON_AGENTS],
-        "errors": {"grant": {}, "request": {}, "": None}, "values": {"grant": {}, "request": {}}, **extra}
+        "errors": {"grant": {}, "request": {}, "": None},
+        "values": {"grant": {}, "request": {}},
+        **extra,
+    }
 
 
 def _values(post: Any) -> dict[str, Any]:
-    return {**{k: post.get(k, "") for k in post}, "bundles": post.getlist("bundles"),
-            "abilities": post.getlist("abilities")}
+    return {
+        **{k: post.get(k, "") for k in post},
+        "bundles": post.getlist("bundles"),
+        "abilities": post.getlist("abilities"),
+    }
 
 
 def _failed(request: HttpRequest, form: str, exc: DomainError) -> HttpResponse:
@@ -96,8 +117,11 @@ def _failed(request: HttpRequest, form: str, exc: DomainError) -> HttpResponse:
 @applicant_required
 def my_mandates(request: HttpRequest) -> HttpResponse:
     done = request.session.pop(DONE_KEY, None)
-    return render(request, "web/me_mandates.html", _context(request, done=DONE.get(done[0]) if done else None,
-                                                            done_number=done[1] if done else ""))
+    return render(
+        request,
+        "web/me_mandates.html",
+        _context(request, done=DONE.get(done[0]) if done else None, done_number=done[1] if done else ""),
+    )
 
 
 @require_POST
@@ -105,9 +129,13 @@ def my_mandates(request: HttpRequest) -> HttpResponse:
 def grant(request: HttpRequest) -> HttpResponse:
     post = request.POST
     try:
-        mandate = services.mandate_grant(actor=_user(request), agent_kind=post.get("agent_kind", AgentKind.PERSON),
-                                         agent_id_number=post.get("agent_id_number", ""),
-                                         agent_name=post.get("agent_name", ""), **_terms(post))
+        mandate = services.mandate_grant(
+            actor=_user(request),
+            agent_kind=post.get("agent_kind", AgentKind.PERSON),
+            agent_id_number=post.get("agent_id_number", ""),
+            agent_name=post.get("agent_name", ""),
+            **_terms(post),
+        )
     except DomainError as exc:
         return _failed(request, "grant", exc)
     return _done(request, "granted", mandate)
@@ -119,10 +147,14 @@ def ask(request: HttpRequest) -> HttpResponse:
     post = request.POST
     try:
         mandate = services.mandate_request(
-            actor=_user(request), principal_type=post.get("principal_type", "person"),
-            principal_id_number=post.get("principal_id_number", ""), principal_uscc=post.get("principal_uscc", ""),
-            principal_name=post.get("principal_name", ""), agent_kind=post.get("agent_kind", AgentKind.PERSON),
-            **_terms(post))
+            actor=_user(request),
+            principal_type=post.get("principal_type", "person"),
+            principal_id_number=post.get("principal_id_number", ""),
+            principal_uscc=post.get("principal_uscc", ""),
+            principal_name=post.get("principal_name", ""),
+            agent_kind=post.get("agent_kind", AgentKind.PERSON),
+            **_terms(post),
+        )
     except DomainError as exc:
         return _failed(request, "request", exc)
     return _done(request, "requested", mandate)
@@ -151,13 +183,23 @@ def _decide(request: HttpRequest, number: str, action: str) -> HttpResponse:
     mandate = _visible(request, number)
     try:
         if action == "confirm":
-            services.mandate_confirm(mandate=mandate, actor=_user(request), expected_version=_version(request))
+            services.mandate_confirm(
+                mandate=mandate, actor=_user(request), expected_version=_version(request)
+            )
         elif action == "refuse":
-            services.mandate_refuse(mandate=mandate, actor=_user(request), reason=request.POST.get("reason", ""),
-                                    expected_version=_version(request))
+            services.mandate_refuse(
+                mandate=mandate,
+                actor=_user(request),
+                reason=request.POST.get("reason", ""),
+                expected_version=_version(request),
+            )
         else:
-            services.mandate_revoke(mandate=mandate, actor=_user(request), reason=request.POST.get("reason", ""),
-                                    expected_version=_version(request))
+            services.mandate_revoke(
+                mandate=mandate,
+                actor=_user(request),
+                reason=request.POST.get("reason", ""),
+                expected_version=_version(request),
+            )
     except DomainError as exc:
         ctx = _context(request)
         ctx["errors"][""] = ErrorDetail(code=exc.code, zh=exc.detail.zh, en=exc.detail.en)
@@ -184,5 +226,11 @@ def revoke(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST":
         return _decide(request, number, "revoke")
     mandate = _visible(request, number)
-    return render(request, "web/me_mandate_revoke.html", {
-        "row": _row(mandate), "history": [(e, label(MandateEventType(e.type))) for e in mandate_history(mandate)]})
+    return render(
+        request,
+        "web/me_mandate_revoke.html",
+        {
+            "row": _row(mandate),
+            "history": [(e, label(MandateEventType(e.type))) for e in mandate_history(mandate)],
+        },
+    )

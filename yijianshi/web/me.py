@@ -43,6 +43,7 @@ PAGE_SIZE = 10
 
 def applicant_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Signed in (else to the sign-in page); the pages answer only for applicants (others: 404)."""
+
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -50,6 +51,7 @@ def applicant_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         if profile is None or profile.role != Role.APPLICANT:
             raise Http404("only applicants have these pages")
         return view(request, *args, **kwargs)
+
     return wrapper
 
 
@@ -63,8 +65,12 @@ def _mine(request: HttpRequest, number: str) -> Application:
 @require_GET
 @applicant_required
 def my_applications(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.applications_for(actor_of(request.user)), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "web/me_list.html", {"page": page, "labels": {s.value: (s.zh, s.en) for s in AppStatus}})
+    page = Paginator(selectors.applications_for(actor_of(request.user)), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "web/me_list.html", {"page": page, "labels": {s.value: (s.zh, s.en) for s in AppStatus}}
+    )
 
 
 def _timeline(app: Application) -> list[dict[str, Any]]:
@@ -72,10 +78,15 @@ def _timeline(app: Application) -> list[dict[str, Any]]:
     cases = list(app.item_cases.select_related("department").order_by("position", "pk"))
     rows = []
     for case in cases:
-        rows.append({"case": case, "status": CaseStatus.of(case.status),
-                     "events": [e for e in history if e.item_case_id == case.pk],
-                     "deadline": case.decide_deadline or case.accept_deadline,
-                     "documents": [d for d in app.documents.all() if d.item_case_id == case.pk]})
+        rows.append(
+            {
+                "case": case,
+                "status": CaseStatus.of(case.status),
+                "events": [e for e in history if e.item_case_id == case.pk],
+                "deadline": case.decide_deadline or case.accept_deadline,
+                "documents": [d for d in app.documents.all() if d.item_case_id == case.pk],
+            }
+        )
     return rows
 
 
@@ -83,13 +94,19 @@ def _detail_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     history = list(selectors.application_history(app))
     deficiency = next((e for e in reversed(history) if e.type == EventType.DEFICIENT), None)
     return {
-        "app": app, "status": AppStatus.of(app.status), "timeline": _timeline(app),
+        "app": app,
+        "status": AppStatus.of(app.status),
+        "timeline": _timeline(app),
         "app_events": [e for e in history if e.item_case_id is None],
         "event_labels": {e.value: e.label(get_language() or "zh-hans") for e in EventType},
-        "documents": [{"doc": d, "label": DocumentKind.of(d.kind)} for d in app.documents.order_by("issued_at", "pk")],
-        "deficiency": deficiency, "missing_materials": [m.spec for m in missing_materials(app)],
+        "documents": [
+            {"doc": d, "label": DocumentKind.of(d.kind)} for d in app.documents.order_by("issued_at", "pk")
+        ],
+        "deficiency": deficiency,
+        "missing_materials": [m.spec for m in missing_materials(app)],
         "can_withdraw": app.status in ("submitted", "deficient", "received"),
-        "errors": {}, "values": {},
+        "errors": {},
+        "values": {},
     }
 
 
@@ -103,8 +120,11 @@ def my_application(request: HttpRequest, number: str) -> HttpResponse:
 @applicant_required
 def receipt(request: HttpRequest, number: str) -> HttpResponse:
     app = _mine(request, number)
-    return render(request, "web/receipt.html", {
-        "app": app, "receipt": app.documents.filter(kind="receipt").order_by("-issued_at").first()})
+    return render(
+        request,
+        "web/receipt.html",
+        {"app": app, "receipt": app.documents.filter(kind="receipt").order_by("-issued_at").first()},
+    )
 
 
 @require_POST
@@ -114,12 +134,19 @@ def withdraw(request: HttpRequest, number: str) -> HttpResponse:
     form = WithdrawForm(request.POST)
     if not form.is_valid():  # control or direction-override characters, or too long: named next to the field
         ctx = _detail_context(request, app)
-        ctx.update(errors={"withdraw": form_errors(form)["reason"]}, values={"reason": request.POST.get("reason", "")})
+        ctx.update(
+            errors={"withdraw": form_errors(form)["reason"]},
+            values={"reason": request.POST.get("reason", "")},
+        )
         return render(request, "web/me_detail.html", ctx, status=400)
     reason = form.cleaned_data["reason"]
     try:
-        application_withdraw(application=app, actor=actor_of(request.user), reason=reason,
-                             expected_version=_int(request.POST.get("version")))
+        application_withdraw(
+            application=app,
+            actor=actor_of(request.user),
+            reason=reason,
+            expected_version=_int(request.POST.get("version")),
+        )
     except DomainError as exc:
         ctx = _detail_context(request, app)
         ctx.update(errors={"withdraw": exc.detail}, values={"reason": reason})
@@ -146,14 +173,26 @@ def supplement(request: HttpRequest, number: str) -> HttpResponse:
         if file is None:
             continue
         try:
-            ids.append(str(upload_receive(actor=request.user, bundle_code=app.bundle.code,  # type: ignore[arg-type]
-                                          material_key=m["code"], file=file).pk))
+            ids.append(
+                str(
+                    upload_receive(
+                        actor=request.user,  # type: ignore[arg-type]
+                        bundle_code=app.bundle.code,
+                        material_key=m["code"],
+                        file=file,
+                    ).pk
+                )
+            )
         except DomainError as exc:
             errors[m["code"]] = exc.detail
     if not errors:
         try:
-            application_supplement(application=app, actor=actor_of(request.user), uploads=ids,
-                                   expected_version=_int(request.POST.get("version")))
+            application_supplement(
+                application=app,
+                actor=actor_of(request.user),
+                uploads=ids,
+                expected_version=_int(request.POST.get("version")),
+            )
         except DomainError as exc:
             errors = errors_by_field(exc) or {"": exc.detail}
     if errors:
@@ -194,8 +233,11 @@ def my_data_reads(request: HttpRequest) -> HttpResponse:
     assert profile is not None  # noqa: S101 - applicant_required
     rows = ledger_entries_for_subject(profile.id_number, profile.enterprise_uscc)
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    return render(request, "web/me_reads.html", {
-        "page": page, "sources": dict(DataSource.objects.values_list("code", "name"))})
+    return render(
+        request,
+        "web/me_reads.html",
+        {"page": page, "sources": dict(DataSource.objects.values_list("code", "name"))},
+    )
 
 
 def _party_id(request: HttpRequest) -> str:
@@ -215,11 +257,25 @@ def my_file(request: HttpRequest) -> HttpResponse:
         elif request.POST.get("consent") == "revoke":
             consent_revoke(party_id=party_id, actor=request.user)  # type: ignore[arg-type]
         return HttpResponseRedirect("/me/file/")
-    file = party_file(subject_id=party_id, purpose=Purpose("party_file", f"self:{request.user.pk}"),
-                      actor=request.user, actor_role=Role.APPLICANT, earlier=earlier_entries)  # type: ignore[arg-type]
+    file = party_file(
+        subject_id=party_id,
+        purpose=Purpose("party_file", f"self:{request.user.pk}"),
+        actor=request.user,  # type: ignore[arg-type]
+        actor_role=Role.APPLICANT,
+        earlier=earlier_entries,
+    )
     names = dict(DataSource.objects.values_list("code", "name"))
     labels = dict(FieldKey.objects.values_list("key", "label_zh"))
-    return render(request, "web/me_file.html", {
-        "file": file, "names": names, "labels": labels,
-        "by_source": [(names.get(code, code), [(labels.get(k, k), v) for k, v in values.items()])
-                      for code, values in file.by_source().items()]})
+    return render(
+        request,
+        "web/me_file.html",
+        {
+            "file": file,
+            "names": names,
+            "labels": labels,
+            "by_source": [
+                (names.get(code, code), [(labels.get(k, k), v) for k, v in values.items()])
+                for code, values in file.by_source().items()
+            ],
+        },
+    )

@@ -19,7 +19,9 @@ class Display:
 
     @property
     def html_classes(self) -> str:
-        return " ".join(c for c, on in (("large-type", self.large_type), ("high-contrast", self.high_contrast)) if on)
+        return " ".join(
+            c for c, on in (("large-type", self.large_type), ("high-contrast", self.high_contrast)) if on
+        )
 
 
 def profile_of(request: HttpRequest) -> Profile | None:

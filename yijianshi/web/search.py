@@ -26,8 +26,37 @@ USER_DICT = HERE / "userdict.txt"
 Tokenizer = Callable[[str], list[str]]
 
 # words that say nothing about which bundle is meant
-STOP = frozenset({"我", "我要", "我想", "想", "要", "办", "办理", "怎么", "怎么办", "如何", "的", "了", "一件", "事",
-                  "一件事", "需要", "什么", "哪里", "在", "去", "给", "请问", "手续", "材料", "吗", "呢", "和"})
+STOP = frozenset(
+    {
+        "我",
+        "我要",
+        "我想",
+        "想",
+        "要",
+        "办",
+        "办理",
+        "怎么",
+        "怎么办",
+        "如何",
+        "的",
+        "了",
+        "一件",
+        "事",
+        "一件事",
+        "需要",
+        "什么",
+        "哪里",
+        "在",
+        "去",
+        "给",
+        "请问",
+        "手续",
+        "材料",
+        "吗",
+        "呢",
+        "和",
+    }
+)
 
 WEIGHT_NAME = 10.0
 WEIGHT_STAGE = 5.0
@@ -70,7 +99,12 @@ def terms_of(query: str, tokenize: Tokenizer, synonyms: Mapping[str, Sequence[st
     compact = q.replace(" ", "")
     for token in tokenize(q):
         token = token.strip()
-        if not token or token in STOP or (len(token) < 2 and not token.isascii()) or (token.isascii() and len(token) < 3):
+        if (
+            not token
+            or token in STOP
+            or (len(token) < 2 and not token.isascii())
+            or (token.isascii() and len(token) < 3)
+        ):
             continue
         terms.setdefault(token.lower() if token.isascii() else token, 1.0)
     if terms:  # the whole query too, unless it is nothing but stop words
@@ -112,8 +146,14 @@ def rank(docs: Iterable[SearchDoc], terms: Mapping[str, float], *, limit: int = 
     return hits[:limit]
 
 
-def search(query: str, docs: Iterable[SearchDoc], *, tokenize: Tokenizer | None = None,
-           synonyms: Mapping[str, Sequence[str]] | None = None, limit: int = 30) -> list[Hit]:
+def search(
+    query: str,
+    docs: Iterable[SearchDoc],
+    *,
+    tokenize: Tokenizer | None = None,
+    synonyms: Mapping[str, Sequence[str]] | None = None,
+    limit: int = 30,
+) -> list[Hit]:
     terms = terms_of(query, tokenize or tokenizer(), synonyms if synonyms is not None else default_synonyms())
     return rank(docs, terms, limit=limit)
 

@@ -52,13 +52,21 @@ def home(request: HttpRequest) -> HttpResponse:
         placed.update(b.code for b in mine)
         if mine:
             events.append({"event": event, "bundles": mine})
-    others = {"person": [b for b in bundles if b.code not in placed and b.subject == "person"],
-              "enterprise": [b for b in bundles if b.code not in placed and b.subject != "person"]}
-    return render(request, "web/home.html", {
-        "region": region, "regions": regions_with_bundles(), "others": others,
-        "person_events": [e for e in events if e["event"].subject == "person"],
-        "enterprise_events": [e for e in events if e["event"].subject == "enterprise"],
-    })
+    others = {
+        "person": [b for b in bundles if b.code not in placed and b.subject == "person"],
+        "enterprise": [b for b in bundles if b.code not in placed and b.subject != "person"],
+    }
+    return render(
+        request,
+        "web/home.html",
+        {
+            "region": region,
+            "regions": regions_with_bundles(),
+            "others": others,
+            "person_events": [e for e in events if e["event"].subject == "person"],
+            "enterprise_events": [e for e in events if e["event"].subject == "enterprise"],
+        },
+    )
 
 
 @require_GET
@@ -68,7 +76,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     hits = []
     if query:
         docs = search_index()
-        hits = search(query, [d for d in docs if region is None or d.region == region.code]) or search(query, docs)
+        hits = search(query, [d for d in docs if region is None or d.region == region.code]) or search(
+            query, docs
+        )
     return render(request, "web/search.html", {"q": query, "hits": hits, "region": region})
 
 
@@ -94,24 +104,45 @@ def bundle_page(request: HttpRequest, code: str) -> HttpResponse:
         error = exc.detail
         answers = {}
     # the waivers the signed-in applicant's licences and data checks earn (reads in the ledger)
-    computed = guide_compute(version=version, answers=answers, actor=actor, party=who,
-                             purpose=Purpose("prefill", code) if who else None)
+    computed = guide_compute(
+        version=version,
+        answers=answers,
+        actor=actor,
+        party=who,
+        purpose=Purpose("prefill", code) if who else None,
+    )
     result, chosen, party = computed.result, computed.answers, computed.party
     guide = bundle_guide(version)
     items = [
         {"def": it, "guide": guide["items"].get(it.ref, {}), "plan": result.schedule.get(it.ref)}
-        for it in definition.items if it.ref in result.included
+        for it in definition.items
+        if it.ref in result.included
     ]
     excluded = [it for it in definition.items if it.ref in result.excluded]
     url = f"{settings.PUBLIC_URL}/bundles/{bundle.code}/"
-    return render(request, "web/bundle.html", {
-        "bundle": bundle, "version": version, "definition": definition, "result": result, "items": items,
-        "excluded": excluded, "answers": chosen, "error": error, "guide": guide,
-        "names": {it.ref: it.name for it in definition.items}, "simple": request.GET.get("view") == "simple",
-        "personal": party is not None, "qr": qr_svg(url), "url": url,
-        "points": ServicePoint.objects.filter(region=bundle.region).order_by("kind", "code"),
-        "fees": sorted({i["guide"].get("fee") or "不收费" for i in items}),
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "web/bundle.html",
+        {
+            "bundle": bundle,
+            "version": version,
+            "definition": definition,
+            "result": result,
+            "items": items,
+            "excluded": excluded,
+            "answers": chosen,
+            "error": error,
+            "guide": guide,
+            "names": {it.ref: it.name for it in definition.items},
+            "simple": request.GET.get("view") == "simple",
+            "personal": party is not None,
+            "qr": qr_svg(url),
+            "url": url,
+            "points": ServicePoint.objects.filter(region=bundle.region).order_by("kind", "code"),
+            "fees": sorted({i["guide"].get("fee") or "不收费" for i in items}),
+        },
+        status=400 if error else 200,
+    )
 
 
 @require_POST
@@ -119,7 +150,9 @@ def display_toggle_view(request: HttpRequest) -> HttpResponse:
     """The header's 大字版 / 高对比 buttons (a plain form post; back to the page it came from)."""
     flag = request.POST.get("toggle", "")
     if flag not in FLAGS:
-        return HttpResponse("未知的显示选项 / unknown display option", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            "未知的显示选项 / unknown display option", status=400, content_type="text/plain; charset=utf-8"
+        )
     display_toggle(request, flag)
     target = request.POST.get("next", "/")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -137,14 +170,20 @@ def figures(request: HttpRequest) -> HttpResponse:
     rows = bundle_rows(region=region)
     total = totals(rows) if rows else None
     chart = reductions_chart(total) if total else ""
-    return render(request, "web/figures.html", {
-        "rows": rows, "total": total, "chart": chart, "targets": TARGETS, "region": region,
-        "measured": measured_figures(region=region),  # the same figures measured on real applications
-        "regions": Region.objects.filter(bundles__isnull=False).distinct().order_by("code"),
-        "met": {
-            k: sum(1 for r in rows if getattr(r.figures, k) >= t) for k, t in TARGETS.items()
+    return render(
+        request,
+        "web/figures.html",
+        {
+            "rows": rows,
+            "total": total,
+            "chart": chart,
+            "targets": TARGETS,
+            "region": region,
+            "measured": measured_figures(region=region),  # the same figures measured on real applications
+            "regions": Region.objects.filter(bundles__isnull=False).distinct().order_by("code"),
+            "met": {k: sum(1 for r in rows if getattr(r.figures, k) >= t) for k, t in TARGETS.items()},
         },
-    })
+    )
 
 
 @require_GET
@@ -157,7 +196,13 @@ def verify_document(request: HttpRequest, number: str) -> HttpResponse:
     doc = Document.objects.select_related("application").filter(number=number).first()
     if doc is None:
         return render(request, "web/verify.html", {"found": False, "number": number}, status=404)
-    return render(request, "web/verify.html", {
-        "found": True, "doc": doc, "party": mask(doc.application.party_id),
-        "applicant": doc.application.party_name[:1] + "*" * max(0, len(doc.application.party_name) - 1),
-    })
+    return render(
+        request,
+        "web/verify.html",
+        {
+            "found": True,
+            "doc": doc,
+            "party": mask(doc.application.party_id),
+            "applicant": doc.application.party_name[:1] + "*" * max(0, len(doc.application.party_name) - 1),
+        },
+    )

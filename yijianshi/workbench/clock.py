@@ -40,11 +40,15 @@ class Clock:
 
     @property
     def text_zh(self) -> str:
-        return self._text(day=" 天 ", hour=" 小时 ", minute=" 分", alone=" 分钟", overdue="已超期 {}", left="剩余 {}")
+        return self._text(
+            day=" 天 ", hour=" 小时 ", minute=" 分", alone=" 分钟", overdue="已超期 {}", left="剩余 {}"
+        )
 
     @property
     def text_en(self) -> str:
-        return self._text(day=" d ", hour=" h ", minute=" min", alone=" min", overdue="overdue by {}", left="{} left")
+        return self._text(
+            day=" d ", hour=" h ", minute=" min", alone=" min", overdue="overdue by {}", left="{} left"
+        )
 
 
 def business_hours(point: ServicePoint) -> BusinessHours:

@@ -22,8 +22,11 @@ BAD_NUMBER = {"required": "必填 / Required", "invalid": "应为整数 / Must b
 VERIFICATIONS = [
     ("id_card_read", "本人到场，身份证读卡核验 / In person, ID card read"),
     ("face_check", "本人到场，人脸识别核验 / In person, face check"),
-    ("paper_authorisation", "代办人持授权委托书及委托人身份证件 / An agent with a letter of authorisation and the "
-                            "principal's ID card"),
+    (
+        "paper_authorisation",
+        "代办人持授权委托书及委托人身份证件 / An agent with a letter of authorisation and the "
+        "principal's ID card",
+    ),
 ]
 
 AUTHORISATIONS = [
@@ -37,12 +40,21 @@ def _lines(text: str) -> list[str]:
 
 
 class IntakeForm(forms.Form):
-    decision = forms.ChoiceField(label="收件决定 / Decision", error_messages=REQUIRED, choices=[
-        ("accept", "材料齐全，收件并出具回执 / Complete: receive and print the receipt"),
-        ("deficient", "出具一次告知书 / Issue the deficiency notice"),
-    ], widget=forms.RadioSelect)
-    problems = CleanTextField(label="需补正的其他内容（每行一项） / Other things to correct (one per line)",
-                               required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    decision = forms.ChoiceField(
+        label="收件决定 / Decision",
+        error_messages=REQUIRED,
+        choices=[
+            ("accept", "材料齐全，收件并出具回执 / Complete: receive and print the receipt"),
+            ("deficient", "出具一次告知书 / Issue the deficiency notice"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    problems = CleanTextField(
+        label="需补正的其他内容（每行一项） / Other things to correct (one per line)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, error_messages=BAD_NUMBER, min_value=1)
 
     def clean_problems(self) -> list[str]:
@@ -51,9 +63,14 @@ class IntakeForm(forms.Form):
 
 class UploadForm(forms.Form):
     material = forms.ChoiceField(label="材料 / Material", error_messages=REQUIRED)
-    file = forms.FileField(label="扫描件 / Scanned file", error_messages={
-        "required": "请选择文件 / Choose a file", "empty": "文件为空 / The file is empty",
-        "invalid": "不是文件 / Not a file"})
+    file = forms.FileField(
+        label="扫描件 / Scanned file",
+        error_messages={
+            "required": "请选择文件 / Choose a file",
+            "empty": "文件为空 / The file is empty",
+            "invalid": "不是文件 / Not a file",
+        },
+    )
 
     def __init__(self, *args: Any, materials: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,8 +80,11 @@ class UploadForm(forms.Form):
 
 
 class SupplementForm(forms.Form):
-    materials = forms.MultipleChoiceField(label="申请人已补交的材料 / Materials now handed in", required=False,
-                                          widget=forms.CheckboxSelectMultiple)
+    materials = forms.MultipleChoiceField(
+        label="申请人已补交的材料 / Materials now handed in",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, error_messages=BAD_NUMBER, min_value=1)
 
     def __init__(self, *args: Any, materials: list[dict[str, Any]], **kwargs: Any) -> None:
@@ -75,15 +95,27 @@ class SupplementForm(forms.Form):
 
 
 class CounterStartForm(forms.Form):
-    id_number = CleanTextField(label="公民身份号码 / Identity number", max_length=18, error_messages=REQUIRED,
-                                widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}))
-    name = CleanTextField(name=True, label="姓名（与身份证一致） / Name (as on the ID card)", max_length=50,
-                           error_messages=REQUIRED)
+    id_number = CleanTextField(
+        label="公民身份号码 / Identity number",
+        max_length=18,
+        error_messages=REQUIRED,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+    name = CleanTextField(
+        name=True,
+        label="姓名（与身份证一致） / Name (as on the ID card)",
+        max_length=50,
+        error_messages=REQUIRED,
+    )
     phone = CleanTextField(label="联系电话 / Phone", max_length=20, required=False)
     bundle = forms.ChoiceField(label="一件事 / Bundle", error_messages=REQUIRED)
-    verified = forms.ChoiceField(label="身份核验方式（查询共享数据前必填） / How the identity was verified (before any "
-                                 "shared data is read)", choices=VERIFICATIONS, error_messages=REQUIRED,
-                                 widget=forms.RadioSelect)
+    verified = forms.ChoiceField(
+        label="身份核验方式（查询共享数据前必填） / How the identity was verified (before any "
+        "shared data is read)",
+        choices=VERIFICATIONS,
+        error_messages=REQUIRED,
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args: Any, bundles: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -101,10 +133,15 @@ class CounterStartForm(forms.Form):
 class CounterApplyForm(forms.Form):
     """The merged form (fields `f.<key>`), the paper materials received, 容缺 and 告知承诺, and the authorisation."""
 
-    authorisation = forms.ChoiceField(label="授权方式 / Authorisation", choices=AUTHORISATIONS,
-                                      error_messages=REQUIRED, widget=forms.RadioSelect)
-    authorisation_ref = CleanTextField(label="授权委托书编号或说明 / Letter reference", max_length=200,
-                                        required=False)
+    authorisation = forms.ChoiceField(
+        label="授权方式 / Authorisation",
+        choices=AUTHORISATIONS,
+        error_messages=REQUIRED,
+        widget=forms.RadioSelect,
+    )
+    authorisation_ref = CleanTextField(
+        label="授权委托书编号或说明 / Letter reference", max_length=200, required=False
+    )
 
     def __init__(self, *args: Any, snapshot: Mapping[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -113,28 +150,47 @@ class CounterApplyForm(forms.Form):
             label = f"{f['label_zh']} / {f['label_en']}"
             attrs = {"aria-required": "true"} if f["required"] else {}
             if f["type"] == "boolean":
-                field: forms.Field = forms.ChoiceField(label=label, required=False, choices=[
-                    ("", "—"), ("true", "是 / Yes"), ("false", "否 / No")])
+                field: forms.Field = forms.ChoiceField(
+                    label=label,
+                    required=False,
+                    choices=[("", "—"), ("true", "是 / Yes"), ("false", "否 / No")],
+                )
             elif f["type"] == "choice" and f["validation"].get("choices"):
-                field = forms.ChoiceField(label=label, required=False, choices=[("", "—")] + [
-                    (c, c) for c in f["validation"]["choices"]])
+                field = forms.ChoiceField(
+                    label=label,
+                    required=False,
+                    choices=[("", "—")] + [(c, c) for c in f["validation"]["choices"]],
+                )
             else:
                 kind = {"date": "date", "phone": "tel", "email": "email"}.get(f["type"], "text")
-                field = CleanTextField(label=label, required=False, max_length=5000, name=f["key"].endswith(".name"),
-                                        widget=forms.TextInput(attrs={**attrs, "type": kind}))
+                field = CleanTextField(
+                    label=label,
+                    required=False,
+                    max_length=5000,
+                    name=f["key"].endswith(".name"),
+                    widget=forms.TextInput(attrs={**attrs, "type": kind}),
+                )
             field.widget.attrs.update(attrs)
             self.fields[f"f.{f['key']}"] = field
         open_materials = [m for m in snapshot["materials"] if not m["waiver"]]
         self.fields["materials"] = forms.MultipleChoiceField(
-            label="已当场收取的材料 / Materials handed in", required=False, widget=forms.CheckboxSelectMultiple,
-            choices=[(m["code"], m["name"]) for m in open_materials])
-        self.fields["tolerated"] = forms.MultipleChoiceField(
-            label="容缺受理（后补） / Tolerated (to follow)", required=False, widget=forms.CheckboxSelectMultiple,
-            choices=[(m["code"], m["name"]) for m in open_materials if m["tolerated"]])
-        self.fields["commitments"] = forms.MultipleChoiceField(
-            label="以告知承诺替代 / Replaced by a signed commitment", required=False,
+            label="已当场收取的材料 / Materials handed in",
+            required=False,
             widget=forms.CheckboxSelectMultiple,
-            choices=[(m["code"], m["name"]) for m in open_materials if m["commitment"]])
+            choices=[(m["code"], m["name"]) for m in open_materials],
+        )
+        self.fields["tolerated"] = forms.MultipleChoiceField(
+            label="容缺受理（后补） / Tolerated (to follow)",
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            choices=[(m["code"], m["name"]) for m in open_materials if m["tolerated"]],
+        )
+        self.fields["commitments"] = forms.MultipleChoiceField(
+            label="以告知承诺替代 / Replaced by a signed commitment",
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            choices=[(m["code"], m["name"]) for m in open_materials if m["commitment"]],
+        )
 
     def form_field_names(self) -> list[str]:
         return [f"f.{f['key']}" for f in self.snapshot["form"]]
@@ -151,7 +207,9 @@ class CounterApplyForm(forms.Form):
             value = self.cleaned_data.get(f"f.{f['key']}")
             if value in (None, ""):
                 continue
-            out[f["key"]] = {"true": True, "false": False}.get(value, value) if f["type"] == "boolean" else value
+            out[f["key"]] = (
+                {"true": True, "false": False}.get(value, value) if f["type"] == "boolean" else value
+            )
         return out
 
     def authorisation_text(self) -> str:
@@ -169,14 +227,35 @@ class CounterApplyForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    action = forms.ChoiceField(label="操作 / Action", error_messages=REQUIRED, choices=[
-        (a.value, a.value) for a in (CaseAction.ACCEPT, CaseAction.REJECT, CaseAction.REQUEST_CORRECTION,
-                                     CaseAction.RESUME, CaseAction.APPROVE, CaseAction.DENY, CaseAction.PROGRESS)])
+    action = forms.ChoiceField(
+        label="操作 / Action",
+        error_messages=REQUIRED,
+        choices=[
+            (a.value, a.value)
+            for a in (
+                CaseAction.ACCEPT,
+                CaseAction.REJECT,
+                CaseAction.REQUEST_CORRECTION,
+                CaseAction.RESUME,
+                CaseAction.APPROVE,
+                CaseAction.DENY,
+                CaseAction.PROGRESS,
+            )
+        ],
+    )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, error_messages=BAD_NUMBER, min_value=1)
-    reason = CleanTextField(label="理由 / 进度说明 · Reason / progress note", required=False, max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 3}))
-    corrections = CleanTextField(label="需补正的内容（每行一项） / What to correct (one per line)", required=False,
-                                  max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = CleanTextField(
+        label="理由 / 进度说明 · Reason / progress note",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    corrections = CleanTextField(
+        label="需补正的内容（每行一项） / What to correct (one per line)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     result_summary = CleanTextField(label="办理结果 / Result", required=False, max_length=300)
     result_number = CleanTextField(label="证照或文书编号 / Certificate number", required=False, max_length=60)
 
@@ -192,16 +271,26 @@ class TransitionForm(forms.Form):
 
 class PostCheckForm(forms.Form):
     commitment_id: int | None = None  # which commitment a bound form was posted for
-    outcome = forms.ChoiceField(label="核查结论 / Outcome", error_messages=REQUIRED, widget=forms.RadioSelect,
-                                choices=[("kept", "承诺属实 / Kept"), ("false", "承诺不实 / False")])
-    note = CleanTextField(label="核查说明 / Note", required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.ChoiceField(
+        label="核查结论 / Outcome",
+        error_messages=REQUIRED,
+        widget=forms.RadioSelect,
+        choices=[("kept", "承诺属实 / Kept"), ("false", "承诺不实 / False")],
+    )
+    note = CleanTextField(
+        label="核查说明 / Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DeliverForm(forms.Form):
-    method = forms.ChoiceField(label="领取方式 / Delivery", error_messages=REQUIRED, widget=forms.RadioSelect,
-                               choices=[(m.value, f"{m.label}") for m in DeliveryMethod])
-    tracking_number = CleanTextField(label="快递单号（邮寄时必填） / Tracking number (for post)", required=False,
-                                      max_length=40)
+    method = forms.ChoiceField(
+        label="领取方式 / Delivery",
+        error_messages=REQUIRED,
+        widget=forms.RadioSelect,
+        choices=[(m.value, f"{m.label}") for m in DeliveryMethod],
+    )
+    tracking_number = CleanTextField(
+        label="快递单号（邮寄时必填） / Tracking number (for post)", required=False, max_length=40
+    )
     address = CleanTextField(label="邮寄地址 / Postal address", required=False, max_length=200)
     expected_version = forms.IntegerField(widget=forms.HiddenInput, error_messages=BAD_NUMBER, min_value=1)

@@ -21,7 +21,9 @@ urlpatterns = [
     path("department/", views.department_queue, name="department-queue"),
     path("department/cases/<int:pk>/", views.department_case, name="department-case"),
     path("department/cases/<int:pk>/act/", views.department_case_act, name="department-case-act"),
-    path("department/commitments/<int:pk>/check/", views.department_commitment_check, name="commitment-check"),
+    path(
+        "department/commitments/<int:pk>/check/", views.department_commitment_check, name="commitment-check"
+    ),
     path("admin/", views.admin_overview, name="admin"),
     path("audit/", views.audit, name="audit"),
 ]

@@ -59,13 +59,22 @@ from .clock import case_clock, intake_clock
 STALE_ZH = "已被他人处理，请刷新"
 STALE_EN = "Someone else handled this meanwhile; please reload"
 PAGE_SIZE = 25
-OFFICER_ACTIONS = (CaseAction.ACCEPT, CaseAction.REJECT, CaseAction.REQUEST_CORRECTION, CaseAction.RESUME,
-                   CaseAction.APPROVE, CaseAction.DENY, CaseAction.PROGRESS)
+OFFICER_ACTIONS = (
+    CaseAction.ACCEPT,
+    CaseAction.REJECT,
+    CaseAction.REQUEST_CORRECTION,
+    CaseAction.RESUME,
+    CaseAction.APPROVE,
+    CaseAction.DENY,
+    CaseAction.PROGRESS,
+)
 
 # ------------------------------------------------------------------------------------------------ plumbing
 
 
-def staff(*roles: str, hide: bool = False) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def staff(
+    *roles: str, hide: bool = False
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Signed in (else to the sign-in page), past the second factor (else to the code page: accounts/otp.py) and
     one of these roles: else 403 for a list page, 404 for a page about one object (`hide`), so that no one learns
     whether it exists."""
@@ -79,11 +88,23 @@ def staff(*roles: str, hide: bool = False) -> Callable[[Callable[..., HttpRespon
             if actor.role not in roles and hide:
                 raise Http404("not found")
             if actor.role not in roles:
-                return render(request, "workbench/error.html", {"error": ErrorDetail(
-                    "forbidden_role", "您的角色不能使用此工作台", "Your role cannot use this workbench")}, status=403)
+                return render(
+                    request,
+                    "workbench/error.html",
+                    {
+                        "error": ErrorDetail(
+                            "forbidden_role",
+                            "您的角色不能使用此工作台",
+                            "Your role cannot use this workbench",
+                        )
+                    },
+                    status=403,
+                )
             request.actor = actor  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
+
         return inner
+
     return wrap
 
 
@@ -102,9 +123,16 @@ def _actor(request: HttpRequest) -> Actor:
 def _error(exc: DomainError) -> dict[str, Any]:
     """A domain error for the page: the stale-version conflict gets the plain words officers expect."""
     stale = exc.code == "stale_version"
-    return {"code": exc.code, "zh": STALE_ZH if stale else exc.detail.zh, "en": STALE_EN if stale else exc.detail.en,
-            "detail_zh": exc.detail.zh if stale else "", "detail_en": exc.detail.en if stale else "",
-            "status": exc.status, "field": exc.detail.field, "details": exc.details}
+    return {
+        "code": exc.code,
+        "zh": STALE_ZH if stale else exc.detail.zh,
+        "en": STALE_EN if stale else exc.detail.en,
+        "detail_zh": exc.detail.zh if stale else "",
+        "detail_en": exc.detail.en if stale else "",
+        "status": exc.status,
+        "field": exc.detail.field,
+        "details": exc.details,
+    }
 
 
 def _place(form: Any, exc: DomainError, **fields: str) -> dict[str, Any] | None:
@@ -118,8 +146,10 @@ def _place(form: Any, exc: DomainError, **fields: str) -> dict[str, Any] | None:
 
 
 def _app_for_clerk(request: HttpRequest, number: str) -> Application:
-    return get_object_or_404(visible_applications(_actor(request)).select_related(
-        "bundle", "service_point", "applicant", "agent"), number=number)
+    return get_object_or_404(
+        visible_applications(_actor(request)).select_related("bundle", "service_point", "applicant", "agent"),
+        number=number,
+    )
 
 
 def _status(value: str) -> tuple[str, str]:
@@ -143,10 +173,18 @@ def _fields(app: Application, scope: ApplicationScope) -> list[dict[str, Any]]:
     supplemented = set((last.data or {}).get("changed", [])) if last else set()
     identity = set((last.data or {}).get("identity_changed", [])) if last else set()
     keys = scope.form_keys(app)
-    return [{**f, "value": app.form_data.get(f["key"], ""), "changed": f["key"] in changed,
-             "supplemented": f["key"] in supplemented, "identity_changed": f["key"] in identity,
-             "source": "" if f["key"] in changed else prefill.get(f["key"], {}).get("source", "")}
-            for f in app.snapshot["form"] if f["key"] in keys]
+    return [
+        {
+            **f,
+            "value": app.form_data.get(f["key"], ""),
+            "changed": f["key"] in changed,
+            "supplemented": f["key"] in supplemented,
+            "identity_changed": f["key"] in identity,
+            "source": "" if f["key"] in changed else prefill.get(f["key"], {}).get("source", ""),
+        }
+        for f in app.snapshot["form"]
+        if f["key"] in keys
+    ]
 
 
 def _uploads_available() -> bool:
@@ -171,14 +209,28 @@ def _uploads_for(app: Application, scope: ApplicationScope = WHOLE) -> list[Any]
 def window_queue(request: HttpRequest) -> HttpResponse:
     """The online applications awaiting intake at the clerk's service point, by their 2-working-hour clock."""
     now = clock.now()
-    rows = [{"app": app, "clock": intake_clock(app, now), "party": mask(app.party_id),
-             "status": _status(app.status)}
-            for app in selectors.intake_queue(_actor(request))[:200]]
+    rows = [
+        {
+            "app": app,
+            "clock": intake_clock(app, now),
+            "party": mask(app.party_id),
+            "status": _status(app.status),
+        }
+        for app in selectors.intake_queue(_actor(request))[:200]
+    ]
     deficient = selectors.applications_for(_actor(request), status="deficient")[:50]
     received = selectors.applications_for(_actor(request), status="received")[:20]
-    return render(request, "workbench/window_queue.html", {"section": "window",
-        "rows": rows, "deficient": [{"app": a, "party": mask(a.party_id)} for a in deficient],
-        "received": [{"app": a, "party": mask(a.party_id)} for a in received], "now": now})
+    return render(
+        request,
+        "workbench/window_queue.html",
+        {
+            "section": "window",
+            "rows": rows,
+            "deficient": [{"app": a, "party": mask(a.party_id)} for a in deficient],
+            "received": [{"app": a, "party": mask(a.party_id)} for a in received],
+            "now": now,
+        },
+    )
 
 
 @require_GET
@@ -188,33 +240,66 @@ def window_application(request: HttpRequest, number: str) -> HttpResponse:
     return _render_intake(request, app)
 
 
-def _render_intake(request: HttpRequest, app: Application, *, error: dict[str, Any] | None = None,
-                   intake_form: forms.IntakeForm | None = None, upload_form: Any = None,
-                   supplement_form: forms.SupplementForm | None = None,
-                   deliver_form: forms.DeliverForm | None = None, status: int = 200) -> HttpResponse:
+def _render_intake(
+    request: HttpRequest,
+    app: Application,
+    *,
+    error: dict[str, Any] | None = None,
+    intake_form: forms.IntakeForm | None = None,
+    upload_form: Any = None,
+    supplement_form: forms.SupplementForm | None = None,
+    deliver_form: forms.DeliverForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     materials = _materials(app)
     missing = [m for m in materials if m["state"] == MaterialState.MISSING]
     fields = _fields(app, WHOLE)
     uploadable = [m for m in materials if m["state"] in ("missing", "optional", "tolerated", "provided")]
     uploads_open = app.status in ("submitted", "deficient", "received")
-    return render(request, "workbench/window_application.html", {"section": "window",
-        "app": app, "party": mask(app.party_id), "materials": materials, "missing": missing, "fields": fields,
-        "clock": intake_clock(app, clock.now()) if app.status == "submitted" else None,
-        "status": _status(app.status), "documents": app.documents.order_by("issued_at", "pk"),
-        "events": selectors.application_history(app), "error": error,
-        "intake_form": intake_form or forms.IntakeForm(initial={"expected_version": app.version}),
-        "upload_form": upload_form or (forms.UploadForm(materials=uploadable)
-                                       if _uploads_available() and uploads_open else None),
-        "uploads": _uploads_for(app), "tolerated_open": [m for m in materials if m["state"] == "tolerated"],
-        "authorisation": app.authorisation, "item_cases": [{"c": c, "status": _status(c.status)} for c in app.item_cases.select_related("department")],
-        "can_intake": app.status == "submitted" and _actor(request).role in (Role.CLERK, Role.ADMIN),
-        "deliver_form": deliver_form or (forms.DeliverForm(initial={"expected_version": app.version})
-                                         if app.status in ("received", "completed")
-                                         and app.item_cases.filter(status="approved").exists() else None),
-        "supplement_form": supplement_form or (forms.SupplementForm(
-            materials=[m for m in materials if m["state"] != "waived"], initial={"expected_version": app.version})
-            if app.status == "deficient" else None),
-    }, status=status)
+    return render(
+        request,
+        "workbench/window_application.html",
+        {
+            "section": "window",
+            "app": app,
+            "party": mask(app.party_id),
+            "materials": materials,
+            "missing": missing,
+            "fields": fields,
+            "clock": intake_clock(app, clock.now()) if app.status == "submitted" else None,
+            "status": _status(app.status),
+            "documents": app.documents.order_by("issued_at", "pk"),
+            "events": selectors.application_history(app),
+            "error": error,
+            "intake_form": intake_form or forms.IntakeForm(initial={"expected_version": app.version}),
+            "upload_form": upload_form
+            or (forms.UploadForm(materials=uploadable) if _uploads_available() and uploads_open else None),
+            "uploads": _uploads_for(app),
+            "tolerated_open": [m for m in materials if m["state"] == "tolerated"],
+            "authorisation": app.authorisation,
+            "item_cases": [
+                {"c": c, "status": _status(c.status)} for c in app.item_cases.select_related("department")
+            ],
+            "can_intake": app.status == "submitted" and _actor(request).role in (Role.CLERK, Role.ADMIN),
+            "deliver_form": deliver_form
+            or (
+                forms.DeliverForm(initial={"expected_version": app.version})
+                if app.status in ("received", "completed")
+                and app.item_cases.filter(status="approved").exists()
+                else None
+            ),
+            "supplement_form": supplement_form
+            or (
+                forms.SupplementForm(
+                    materials=[m for m in materials if m["state"] != "waived"],
+                    initial={"expected_version": app.version},
+                )
+                if app.status == "deficient"
+                else None
+            ),
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -228,20 +313,36 @@ def window_intake(request: HttpRequest, number: str) -> HttpResponse:
     decision = form.cleaned_data["decision"]
     problems = form.cleaned_data["problems"]
     if decision == "accept" and problems:
-        form.add_error("problems", "收件时不应填写补正事项；如需一次告知请选择“出具一次告知书”"
-                       " / Leave this empty to accept; choose the deficiency notice to list problems")
+        form.add_error(
+            "problems",
+            "收件时不应填写补正事项；如需一次告知请选择“出具一次告知书”"
+            " / Leave this empty to accept; choose the deficiency notice to list problems",
+        )
         return _render_intake(request, app, intake_form=form, status=400)
     if decision == "accept" and [m for m in _materials(app) if m["state"] == "missing"]:
-        form.add_error("decision", "材料不齐全，不能收件：请出具一次告知书，或先上传缺少的材料 / "
-                       "Materials are missing: issue the deficiency notice, or attach what is missing first")
+        form.add_error(
+            "decision",
+            "材料不齐全，不能收件：请出具一次告知书，或先上传缺少的材料 / "
+            "Materials are missing: issue the deficiency notice, or attach what is missing first",
+        )
         return _render_intake(request, app, intake_form=form, status=400)
-    if decision == "deficient" and not problems and not [m for m in _materials(app) if m["state"] == "missing"]:
-        form.add_error("problems", "材料已齐全：出具一次告知书须写明需补正的内容 / "
-                       "Nothing is missing: list what must be corrected")
+    if (
+        decision == "deficient"
+        and not problems
+        and not [m for m in _materials(app) if m["state"] == "missing"]
+    ):
+        form.add_error(
+            "problems",
+            "材料已齐全：出具一次告知书须写明需补正的内容 / Nothing is missing: list what must be corrected",
+        )
         return _render_intake(request, app, intake_form=form, status=400)
     try:
-        app = services.application_intake(application=app, actor=_actor(request), problems=problems,
-                                          expected_version=form.cleaned_data["expected_version"])
+        app = services.application_intake(
+            application=app,
+            actor=_actor(request),
+            problems=problems,
+            expected_version=form.cleaned_data["expected_version"],
+        )
     except DomainError as exc:
         app.refresh_from_db()
         return _render_intake(request, app, error=_error(exc), intake_form=form, status=exc.status)
@@ -261,7 +362,9 @@ def window_upload(request: HttpRequest, number: str) -> HttpResponse:
     from yijianshi.uploads.services import limits  # type: ignore[import-not-found,unused-ignore]
     from yijianshi.uploads.validation import too_large  # type: ignore[import-not-found,unused-ignore]
 
-    uploadable = [m for m in _materials(app) if m["state"] in ("missing", "optional", "tolerated", "provided")]
+    uploadable = [
+        m for m in _materials(app) if m["state"] in ("missing", "optional", "tolerated", "provided")
+    ]
     form = forms.UploadForm(request.POST, request.FILES, materials=uploadable)
     if "file" in oversize_fields(request):  # dropped while streaming in: say why, not "no file"
         refused = too_large(limits().max_bytes)
@@ -272,19 +375,36 @@ def window_upload(request: HttpRequest, number: str) -> HttpResponse:
     if not form.is_valid():
         return _render_intake(request, app, upload_form=form, status=400)
     try:
-        application_material_receive(actor=_user(request), application=app, bundle_code=app.bundle.code,
-                                     material_key=form.cleaned_data["material"], file=form.cleaned_data["file"],
-                                     channel=UploadChannel.COUNTER_SCAN)
+        application_material_receive(
+            actor=_user(request),
+            application=app,
+            bundle_code=app.bundle.code,
+            material_key=form.cleaned_data["material"],
+            file=form.cleaned_data["file"],
+            channel=UploadChannel.COUNTER_SCAN,
+        )
     except DomainError as exc:
         app.refresh_from_db()
-        return _render_intake(request, app, error=_place(form, exc, material="material", file="file"),
-                              upload_form=form, status=exc.status)
+        return _render_intake(
+            request,
+            app,
+            error=_place(form, exc, material="material", file="file"),
+            upload_form=form,
+            status=exc.status,
+        )
     return redirect(reverse("workbench:window-application", args=[app.number]) + "?uploaded=1")
 
 
-def _window_command(request: HttpRequest, number: str, *, form_key: str, make_form: Callable[[Application], Any],
-                    run: Callable[[Application, dict[str, Any]], Application], done: str,
-                    fields: dict[str, str] | None = None) -> HttpResponse:
+def _window_command(
+    request: HttpRequest,
+    number: str,
+    *,
+    form_key: str,
+    make_form: Callable[[Application], Any],
+    run: Callable[[Application, dict[str, Any]], Application],
+    done: str,
+    fields: dict[str, str] | None = None,
+) -> HttpResponse:
     """A clerk's command on one application: bind the form, call the service, show its errors at their fields
     (or on the page), or go back to the application with what was done."""
     app = _app_for_clerk(request, number)
@@ -295,8 +415,9 @@ def _window_command(request: HttpRequest, number: str, *, form_key: str, make_fo
         app = run(app, form.cleaned_data)
     except DomainError as exc:
         app.refresh_from_db()
-        return _render_intake(request, app, error=_place(form, exc, **(fields or {})), status=exc.status,
-                              **{form_key: form})
+        return _render_intake(
+            request, app, error=_place(form, exc, **(fields or {})), status=exc.status, **{form_key: form}
+        )
     return redirect(reverse("workbench:window-application", args=[app.number]) + f"?done={done}")
 
 
@@ -305,12 +426,20 @@ def _window_command(request: HttpRequest, number: str, *, form_key: str, make_fo
 def window_supplement(request: HttpRequest, number: str) -> HttpResponse:
     """补齐补正 at the counter after the deficiency notice: back to intake with a fresh 2-working-hour clock."""
     return _window_command(
-        request, number, form_key="supplement_form", done="supplemented",
-        make_form=lambda app: forms.SupplementForm(request.POST, materials=[
-            m for m in _materials(app) if m["state"] != "waived"]),
+        request,
+        number,
+        form_key="supplement_form",
+        done="supplemented",
+        make_form=lambda app: forms.SupplementForm(
+            request.POST, materials=[m for m in _materials(app) if m["state"] != "waived"]
+        ),
         run=lambda app, data: services.application_supplement(
-            application=app, actor=_actor(request), materials=data["materials"],
-            expected_version=data["expected_version"]))
+            application=app,
+            actor=_actor(request),
+            materials=data["materials"],
+            expected_version=data["expected_version"],
+        ),
+    )
 
 
 @require_POST
@@ -318,12 +447,21 @@ def window_supplement(request: HttpRequest, number: str) -> HttpResponse:
 def window_deliver(request: HttpRequest, number: str) -> HttpResponse:
     """送达 of the approved results (all, or those decided so far): pickup, free post, electronic."""
     return _window_command(
-        request, number, form_key="deliver_form", done="delivered",
+        request,
+        number,
+        form_key="deliver_form",
+        done="delivered",
         fields={"method": "method", "tracking_number": "tracking_number"},
         make_form=lambda app: forms.DeliverForm(request.POST),
         run=lambda app, data: services.application_deliver(
-            application=app, actor=_actor(request), method=data["method"], tracking_number=data["tracking_number"],
-            address=data["address"], expected_version=data["expected_version"]))
+            application=app,
+            actor=_actor(request),
+            method=data["method"],
+            tracking_number=data["tracking_number"],
+            address=data["address"],
+            expected_version=data["expected_version"],
+        ),
+    )
 
 
 @require_POST
@@ -332,8 +470,9 @@ def window_tolerated(request: HttpRequest, number: str) -> HttpResponse:
     """A tolerated (容缺) material handed in at the counter after acceptance."""
     app = _app_for_clerk(request, number)
     try:
-        services.tolerated_material_receive(application=app, actor=_actor(request),
-                                            code=str(request.POST.get("code", ""))[:80])
+        services.tolerated_material_receive(
+            application=app, actor=_actor(request), code=str(request.POST.get("code", ""))[:80]
+        )
     except DomainError as exc:
         return _render_intake(request, app, error=_error(exc), status=exc.status)
     return redirect("workbench:window-application", number=app.number)
@@ -363,22 +502,35 @@ COUNTER_KEY = "workbench_counter"
 @staff(Role.CLERK)
 def counter_start(request: HttpRequest) -> HttpResponse:
     """A walk-in: the person's identity number and name (from their ID card) and the bundle they ask for."""
-    bundles = Bundle.objects.filter(region__service_points__pk=_actor(request).service_point_id or 0,
-                                    subject="person").order_by("seq").distinct()
+    bundles = (
+        Bundle.objects.filter(
+            region__service_points__pk=_actor(request).service_point_id or 0, subject="person"
+        )
+        .order_by("seq")
+        .distinct()
+    )
     choices = [(b.code, f"{b.code} {b.name}") for b in bundles if current_version(b) is not None]
     if request.method == "POST":
         form = forms.CounterStartForm(request.POST, bundles=choices)
         if form.is_valid():
             request.session[COUNTER_KEY] = {
-                "id_number": form.cleaned_data["id_number"], "name": form.cleaned_data["name"],
-                "phone": form.cleaned_data["phone"], "bundle": form.cleaned_data["bundle"],
+                "id_number": form.cleaned_data["id_number"],
+                "name": form.cleaned_data["name"],
+                "phone": form.cleaned_data["phone"],
+                "bundle": form.cleaned_data["bundle"],
                 "verified": form.cleaned_data["verified"],
                 "reference": f"counter-{clock.local(clock.now()):%Y%m%d}-{secrets.token_hex(4)}"
-                             f"-{form.cleaned_data['verified']}"}
+                f"-{form.cleaned_data['verified']}",
+            }
             return redirect("workbench:counter-form")
-        return render(request, "workbench/counter_start.html", {"form": form, "section": "counter"}, status=400)
-    return render(request, "workbench/counter_start.html", {"section": "counter",
-                  "form": forms.CounterStartForm(bundles=choices)})
+        return render(
+            request, "workbench/counter_start.html", {"form": form, "section": "counter"}, status=400
+        )
+    return render(
+        request,
+        "workbench/counter_start.html",
+        {"section": "counter", "form": forms.CounterStartForm(bundles=choices)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -396,33 +548,52 @@ def counter_form(request: HttpRequest) -> HttpResponse:
         raise Http404("bundle not published")
     definition = bundle_definition(version)
     source = request.POST if request.method == "POST" else request.GET
-    answers = {q.code: str(source[f"answer.{q.code}"]) for q in definition.situations if f"answer.{q.code}" in source}
+    answers = {
+        q.code: str(source[f"answer.{q.code}"]) for q in definition.situations if f"answer.{q.code}" in source
+    }
     error = None
     try:
         chosen = engine.resolve_answers(definition, answers)
     except DomainError as exc:
         error, chosen = _error(exc), engine.resolve_answers(definition, {})
-    guide = guide_compute(version=version, answers=chosen, actor=_actor(request),
-                          party=Party(type="person", id=walk_in["id_number"], name=walk_in["name"]),
-                          purpose=Purpose("intake", walk_in["reference"]))
+    guide = guide_compute(
+        version=version,
+        answers=chosen,
+        actor=_actor(request),
+        party=Party(type="person", id=walk_in["id_number"], name=walk_in["name"]),
+        purpose=Purpose("intake", walk_in["reference"]),
+    )
     snapshot = guide.snapshot()
     provenance = snapshot["prefill"]
     prefilled = guide.prefilled()
-    form = forms.CounterApplyForm(request.POST if request.method == "POST" else None, snapshot=snapshot,
-                                  initial={**{f"f.{k}": v for k, v in prefilled.items()}})
+    form = forms.CounterApplyForm(
+        request.POST if request.method == "POST" else None,
+        snapshot=snapshot,
+        initial={**{f"f.{k}": v for k, v in prefilled.items()}},
+    )
     status = 200
     if request.method == "POST" and error is None:
         if form.is_valid():
             data = form.cleaned_data
             try:
                 submission = services.application_submit(
-                    actor=_actor(request), bundle_code=bundle.code, form=form.form_values(), answers=chosen,
-                    channel=Channel.WINDOW, materials=data["materials"], tolerated=data["tolerated"],
+                    actor=_actor(request),
+                    bundle_code=bundle.code,
+                    form=form.form_values(),
+                    answers=chosen,
+                    channel=Channel.WINDOW,
+                    materials=data["materials"],
+                    tolerated=data["tolerated"],
                     commitments=data["commitments"],
-                    on_behalf_of={"name": walk_in["name"], "id_number": walk_in["id_number"],
-                                  "phone": walk_in["phone"], "party_type": "person",
-                                  "authorisation": f"{form.authorisation_text()}（{verified_label(walk_in)}）"},
-                    idempotency_key=f"{walk_in['reference']}")
+                    on_behalf_of={
+                        "name": walk_in["name"],
+                        "id_number": walk_in["id_number"],
+                        "phone": walk_in["phone"],
+                        "party_type": "person",
+                        "authorisation": f"{form.authorisation_text()}（{verified_label(walk_in)}）",
+                    },
+                    idempotency_key=f"{walk_in['reference']}",
+                )
             except DomainError as exc:
                 form.attach(exc)
                 error, status = (None if form.errors else _error(exc)), exc.status
@@ -433,14 +604,32 @@ def counter_form(request: HttpRequest) -> HttpResponse:
             status = 400
     elif error is not None:
         status = 400
-    return render(request, "workbench/counter_form.html", {"section": "counter",
-        "walk_in": {**walk_in, "masked": mask(walk_in["id_number"])}, "bundle": bundle, "form": form,
-        "situations": [{"q": q, "value": chosen.get(q.code)} for q in definition.situations],
-        "provenance": provenance, "failures": snapshot["prefill_failures"], "error": error,
-        "materials": snapshot["materials"], "items": snapshot["items"],
-        "form_rows": [{"field": form[name], "note": f"来源 / source: {provenance[name[2:]]['source']}"
-                       if name[2:] in provenance else ""} for name in form.form_field_names()],
-    }, status=status)
+    return render(
+        request,
+        "workbench/counter_form.html",
+        {
+            "section": "counter",
+            "walk_in": {**walk_in, "masked": mask(walk_in["id_number"])},
+            "bundle": bundle,
+            "form": form,
+            "situations": [{"q": q, "value": chosen.get(q.code)} for q in definition.situations],
+            "provenance": provenance,
+            "failures": snapshot["prefill_failures"],
+            "error": error,
+            "materials": snapshot["materials"],
+            "items": snapshot["items"],
+            "form_rows": [
+                {
+                    "field": form[name],
+                    "note": f"来源 / source: {provenance[name[2:]]['source']}"
+                    if name[2:] in provenance
+                    else "",
+                }
+                for name in form.form_field_names()
+            ],
+        },
+        status=status,
+    )
 
 
 def verified_label(walk_in: dict[str, Any]) -> str:
@@ -470,27 +659,59 @@ def department_queue(request: HttpRequest) -> HttpResponse:
     qs = selectors.item_cases_for(actor, status=state or None, overdue=True if overdue_only else None)
     page = Paginator(qs.select_related("application__bundle"), PAGE_SIZE).get_page(request.GET.get("page"))
     now = clock.now()
-    rows = [{"case": c, "clock": case_clock(c, now), "party": mask(c.application.party_id),
-             "status": _status(c.status)} for c in page.object_list]
-    integration = DepartmentIntegration.objects.filter(department_id=actor.department_id).first() \
-        if actor.department_id else None
-    return render(request, "workbench/department_queue.html", {"section": "department",
-        "rows": rows, "page": page, "state": state, "overdue_only": overdue_only,
-        "states": [(s.value, _status(s.value)) for s in CaseStatus], "integration": integration})
+    rows = [
+        {
+            "case": c,
+            "clock": case_clock(c, now),
+            "party": mask(c.application.party_id),
+            "status": _status(c.status),
+        }
+        for c in page.object_list
+    ]
+    integration = (
+        DepartmentIntegration.objects.filter(department_id=actor.department_id).first()
+        if actor.department_id
+        else None
+    )
+    return render(
+        request,
+        "workbench/department_queue.html",
+        {
+            "section": "department",
+            "rows": rows,
+            "page": page,
+            "state": state,
+            "overdue_only": overdue_only,
+            "states": [(s.value, _status(s.value)) for s in CaseStatus],
+            "integration": integration,
+        },
+    )
 
 
 def _case_for(request: HttpRequest, pk: int) -> ItemCase:
-    return get_object_or_404(visible_item_cases(_actor(request)).select_related(
-        "application__bundle", "application__service_point", "department", "item"), pk=pk)
+    return get_object_or_404(
+        visible_item_cases(_actor(request)).select_related(
+            "application__bundle", "application__service_point", "department", "item"
+        ),
+        pk=pk,
+    )
 
 
 def _allowed_actions(case: ItemCase) -> list[dict[str, Any]]:
-    return [{"value": a.value, "zh": a.zh, "en": a.en} for a in OFFICER_ACTIONS if CASE.allows(case.status, a)]
+    return [
+        {"value": a.value, "zh": a.zh, "en": a.en} for a in OFFICER_ACTIONS if CASE.allows(case.status, a)
+    ]
 
 
-def _render_case(request: HttpRequest, case: ItemCase, *, form: forms.TransitionForm | None = None,
-                 check_form: forms.PostCheckForm | None = None, error: dict[str, Any] | None = None,
-                 status: int = 200) -> HttpResponse:
+def _render_case(
+    request: HttpRequest,
+    case: ItemCase,
+    *,
+    form: forms.TransitionForm | None = None,
+    check_form: forms.PostCheckForm | None = None,
+    error: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     app = case.application
     scope = application_scope(_actor(request), app)
     if scope.whole:  # an administrator or an auditor reading one item case: that item's part
@@ -500,24 +721,48 @@ def _render_case(request: HttpRequest, case: ItemCase, *, form: forms.Transition
     siblings = {c.ref: c for c in app.item_cases.select_related("department")}
     integration = DepartmentIntegration.objects.filter(department_id=case.department_id).first()
     actions = _allowed_actions(case) if _actor(request).role in (Role.OFFICER, Role.ADMIN) else []
-    return render(request, "workbench/department_case.html", {"section": "department",
-        "case": case, "app": app, "party": mask(app.party_id), "fields": fields, "materials": materials,
-        "clock": case_clock(case, clock.now()), "status": _status(case.status),
-        "requires": [siblings[r] for r in case.requires if r in siblings],
-        "events": selectors.application_history(app, scope=scope),
-        "uploads": _uploads_for(app, scope),
-        "documents": case.documents.order_by("issued_at", "pk"), "actions": actions,
-        "form": form or forms.TransitionForm(initial={"expected_version": case.version}),
-        "error": error, "integration": integration,
-        "own_system": integration is not None and integration.mode in (IntegrationMode.MANUAL, IntegrationMode.WEBHOOK),
-        "tolerated": case.tolerated_materials.all(),
-        "commitments": [{"c": c, "form": check_form if check_form is not None and check_form.commitment_id == c.pk
-                         else forms.PostCheckForm(auto_id=f"c{c.pk}_%s")} for c in case.commitments.all()],
-        "read_only": _actor(request).role == Role.AUDITOR,
-        "licence": licence_preview(case=case, application=app),
-        "prerequisites_pending": [siblings[r] for r in case.requires if r in siblings
-                                  and siblings[r].status not in ("approved", "delivered")],
-    }, status=status)
+    return render(
+        request,
+        "workbench/department_case.html",
+        {
+            "section": "department",
+            "case": case,
+            "app": app,
+            "party": mask(app.party_id),
+            "fields": fields,
+            "materials": materials,
+            "clock": case_clock(case, clock.now()),
+            "status": _status(case.status),
+            "requires": [siblings[r] for r in case.requires if r in siblings],
+            "events": selectors.application_history(app, scope=scope),
+            "uploads": _uploads_for(app, scope),
+            "documents": case.documents.order_by("issued_at", "pk"),
+            "actions": actions,
+            "form": form or forms.TransitionForm(initial={"expected_version": case.version}),
+            "error": error,
+            "integration": integration,
+            "own_system": integration is not None
+            and integration.mode in (IntegrationMode.MANUAL, IntegrationMode.WEBHOOK),
+            "tolerated": case.tolerated_materials.all(),
+            "commitments": [
+                {
+                    "c": c,
+                    "form": check_form
+                    if check_form is not None and check_form.commitment_id == c.pk
+                    else forms.PostCheckForm(auto_id=f"c{c.pk}_%s"),
+                }
+                for c in case.commitments.all()
+            ],
+            "read_only": _actor(request).role == Role.AUDITOR,
+            "licence": licence_preview(case=case, application=app),
+            "prerequisites_pending": [
+                siblings[r]
+                for r in case.requires
+                if r in siblings and siblings[r].status not in ("approved", "delivered")
+            ],
+        },
+        status=status,
+    )
 
 
 @require_GET
@@ -532,21 +777,38 @@ def department_case_act(request: HttpRequest, pk: int) -> HttpResponse:
     """One action from the transition table, with the version the officer saw (a stale one → 409)."""
     case = _case_for(request, pk)
     if _actor(request).role == Role.AUDITOR:
-        return _render_case(request, case, error=_error(DomainError(
-            "read_only", "审计人员只读，不能办理", "Auditors read only; they cannot act")), status=403)
+        return _render_case(
+            request,
+            case,
+            error=_error(
+                DomainError("read_only", "审计人员只读，不能办理", "Auditors read only; they cannot act")
+            ),
+            status=403,
+        )
     form = forms.TransitionForm(request.POST)
     if not form.is_valid():
         return _render_case(request, case, form=form, status=400)
     data = form.cleaned_data
-    result = {"summary": data["result_summary"], "number": data["result_number"]} \
-        if data["action"] == CaseAction.APPROVE else None
+    result = (
+        {"summary": data["result_summary"], "number": data["result_number"]}
+        if data["action"] == CaseAction.APPROVE
+        else None
+    )
     try:
-        services.item_case_transition(item_case=case, actor=_actor(request), action=data["action"],
-                                      expected_version=data["expected_version"], reason=data["reason"],
-                                      result=result, corrections=data["corrections"])
+        services.item_case_transition(
+            item_case=case,
+            actor=_actor(request),
+            action=data["action"],
+            expected_version=data["expected_version"],
+            reason=data["reason"],
+            result=result,
+            corrections=data["corrections"],
+        )
     except DomainError as exc:
         case.refresh_from_db()
-        return _render_case(request, case, form=form, error=_place(form, exc, reason="reason"), status=exc.status)
+        return _render_case(
+            request, case, form=form, error=_place(form, exc, reason="reason"), status=exc.status
+        )
     return redirect(reverse("workbench:department-case", args=[case.pk]) + f"?done={data['action']}")
 
 
@@ -554,18 +816,26 @@ def department_case_act(request: HttpRequest, pk: int) -> HttpResponse:
 @staff(Role.OFFICER, Role.ADMIN, hide=True)
 def department_commitment_check(request: HttpRequest, pk: int) -> HttpResponse:
     """事后核查 of a signed commitment: kept, or false (with the reason: the result is revoked, a credit record)."""
-    commitment = get_object_or_404(Commitment.objects.filter(item_case__in=visible_item_cases(_actor(request))), pk=pk)
+    commitment = get_object_or_404(
+        Commitment.objects.filter(item_case__in=visible_item_cases(_actor(request))), pk=pk
+    )
     case = _case_for(request, commitment.item_case_id)
     form = forms.PostCheckForm(request.POST, auto_id=f"c{commitment.pk}_%s")
     form.commitment_id = commitment.pk
     if not form.is_valid():
         return _render_case(request, case, check_form=form, status=400)
     try:
-        services.commitment_post_check(commitment=commitment, actor=_actor(request),
-                                       kept=form.cleaned_data["outcome"] == "kept", note=form.cleaned_data["note"])
+        services.commitment_post_check(
+            commitment=commitment,
+            actor=_actor(request),
+            kept=form.cleaned_data["outcome"] == "kept",
+            note=form.cleaned_data["note"],
+        )
     except DomainError as exc:
         case.refresh_from_db()
-        return _render_case(request, case, check_form=form, error=_place(form, exc, note="note"), status=exc.status)
+        return _render_case(
+            request, case, check_form=form, error=_place(form, exc, note="note"), status=exc.status
+        )
     return redirect(reverse("workbench:department-case", args=[case.pk]) + "?done=post_check")
 
 
@@ -580,19 +850,44 @@ def admin_overview(request: HttpRequest) -> HttpResponse:
     open_only = request.GET.get("all") != "1"
     if open_only:
         qs = qs.filter(status__in=list(OPEN_CASE_STATES))
-    per_department = (qs.values("department__name", "department__region__name")
-                      .annotate(total=Count("pk"), escalated=Count("pk", filter=Q(escalation_level__gt=0)),
-                                supervised=Count("pk", filter=Q(escalation_level__gte=2)))
-                      .order_by("-total", "department__name"))
-    page = Paginator(qs.select_related("application", "department").order_by(
-        "-escalation_level", "decide_deadline", "accept_deadline", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    per_department = (
+        qs.values("department__name", "department__region__name")
+        .annotate(
+            total=Count("pk"),
+            escalated=Count("pk", filter=Q(escalation_level__gt=0)),
+            supervised=Count("pk", filter=Q(escalation_level__gte=2)),
+        )
+        .order_by("-total", "department__name")
+    )
+    page = Paginator(
+        qs.select_related("application", "department").order_by(
+            "-escalation_level", "decide_deadline", "accept_deadline", "pk"
+        ),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
     now = clock.now()
     overdue_intake = visible_applications(_actor(request)).filter(status="submitted", overdue=True).count()
-    return render(request, "workbench/admin_overview.html", {"section": "admin",
-        "per_department": per_department, "page": page, "open_only": open_only, "overdue_intake": overdue_intake,
-        "rows": [{"case": c, "clock": case_clock(c, now), "status": _status(c.status),
-                  "party": mask(c.application.party_id)} for c in page.object_list],
-        "read_only": _actor(request).role == Role.AUDITOR})
+    return render(
+        request,
+        "workbench/admin_overview.html",
+        {
+            "section": "admin",
+            "per_department": per_department,
+            "page": page,
+            "open_only": open_only,
+            "overdue_intake": overdue_intake,
+            "rows": [
+                {
+                    "case": c,
+                    "clock": case_clock(c, now),
+                    "status": _status(c.status),
+                    "party": mask(c.application.party_id),
+                }
+                for c in page.object_list
+            ],
+            "read_only": _actor(request).role == Role.AUDITOR,
+        },
+    )
 
 
 @require_GET
@@ -605,8 +900,17 @@ def audit(request: HttpRequest) -> HttpResponse:
         days = 7
     until = clock.now()
     findings = unusual_access(since=until - timedelta(days=days), until=until)
-    return render(request, "workbench/audit.html", {"section": "admin", "findings": findings, "days": days,
-        "threshold": settings.AUDIT_OPENED_WITHOUT_APPLICATION, "office_hours": settings.AUDIT_OFFICE_HOURS})
+    return render(
+        request,
+        "workbench/audit.html",
+        {
+            "section": "admin",
+            "findings": findings,
+            "days": days,
+            "threshold": settings.AUDIT_OPENED_WITHOUT_APPLICATION,
+            "office_hours": settings.AUDIT_OFFICE_HOURS,
+        },
+    )
 
 
 @require_GET
@@ -615,9 +919,17 @@ def audit(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """/workbench/: to the role's own workbench."""
     role = str(actor_of(request.user).role or "")
-    target = {"clerk": "workbench:window-queue", "officer": "workbench:department-queue",
-              "admin": "workbench:admin", "auditor": "workbench:admin"}.get(role)
+    target = {
+        "clerk": "workbench:window-queue",
+        "officer": "workbench:department-queue",
+        "admin": "workbench:admin",
+        "auditor": "workbench:admin",
+    }.get(role)
     if target is None:
-        return render(request, "workbench/error.html", {"error": ErrorDetail(
-            "forbidden_role", "工作台仅供工作人员使用", "The workbench is for staff")}, status=403)
+        return render(
+            request,
+            "workbench/error.html",
+            {"error": ErrorDetail("forbidden_role", "工作台仅供工作人员使用", "The workbench is for staff")},
+            status=403,
+        )
     return redirect(target)

@@ -28,8 +28,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 ROOT = Path(__file__).resolve().parents[3]
 CLIENT_ID = "yijianshi-test"
-REDIRECT_URIS = ["http://testserver/accounts/oidc/callback/", "http://127.0.0.1/accounts/oidc/callback/",
-                 "http://localhost/accounts/oidc/callback/"]
+REDIRECT_URIS = [
+    "http://testserver/accounts/oidc/callback/",
+    "http://127.0.0.1/accounts/oidc/callback/",
+    "http://localhost/accounts/oidc/callback/",
+]
 STARTUP_SECONDS = 90
 
 
@@ -47,18 +50,34 @@ class Provider:
     def start(self, workdir: Path) -> Provider:
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # made now, never kept
         key_file = workdir / "provider-key.pem"
-        key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                               serialization.NoEncryption()))
+        key_file.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
         config_file = workdir / "provider.json"
-        config_file.write_text(json.dumps({
-            "secret_key": secrets.token_urlsafe(32), "database": str(workdir / "provider.sqlite3"),
-            "private_key": str(key_file), "issuer": "", "users": self.users,
-            "client": {"id": CLIENT_ID, "secret": self.client_secret, "redirect_uris": REDIRECT_URIS}}))
+        config_file.write_text(
+            json.dumps(
+                {
+                    "secret_key": secrets.token_urlsafe(32),
+                    "database": str(workdir / "provider.sqlite3"),
+                    "private_key": str(key_file),
+                    "issuer": "",
+                    "users": self.users,
+                    "client": {"id": CLIENT_ID, "secret": self.client_secret, "redirect_uris": REDIRECT_URIS},
+                }
+            )
+        )
         env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
         log = (workdir / "provider.log").open("w")
         self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "tests.support.oidc_provider.serve", str(config_file)],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=log, text=True)
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
         timer = threading.Timer(STARTUP_SECONDS, self._process.kill)
         timer.start()
         try:
@@ -67,7 +86,9 @@ class Provider:
             timer.cancel()
         if not line.startswith("READY "):
             self.stop()
-            raise RuntimeError(f"the test OIDC provider did not start: {(workdir / 'provider.log').read_text()[-3000:]}")
+            raise RuntimeError(
+                f"the test OIDC provider did not start: {(workdir / 'provider.log').read_text()[-3000:]}"
+            )
         self.url = line.split()[1]
         return self
 
@@ -83,10 +104,22 @@ class Provider:
 
     def rp_settings(self, **overrides: Any) -> dict[str, Any]:
         """settings.YIJIANSHI_OIDC of a platform registered with this provider (endpoints by discovery)."""
-        return {"issuer": self.issuer, "client_id": CLIENT_ID, "client_secret": self.client_secret,
-                "discovery_url": "", "authorization_endpoint": "", "token_endpoint": "", "jwks_uri": "",
-                "userinfo_endpoint": "", "scopes": "openid profile", "enterprise_scope": "enterprise",
-                "claims": {}, "assurance": {}, "timeout": 10.0, **overrides}
+        return {
+            "issuer": self.issuer,
+            "client_id": CLIENT_ID,
+            "client_secret": self.client_secret,
+            "discovery_url": "",
+            "authorization_endpoint": "",
+            "token_endpoint": "",
+            "jwks_uri": "",
+            "userinfo_endpoint": "",
+            "scopes": "openid profile",
+            "enterprise_scope": "enterprise",
+            "claims": {},
+            "assurance": {},
+            "timeout": 10.0,
+            **overrides,
+        }
 
     def sign_in(self, authorize_url: str, username: str, password: str | None = None) -> str:
         """What the person's browser does at the provider: open the authorisation URL, log in, follow the
@@ -101,12 +134,21 @@ class Provider:
                 url = urljoin(url, answer.headers["Location"])
                 continue
             if answer.status_code == 200 and urlsplit(url).path == "/login/":
-                posted = browser.post(url, data={
-                    "username": username, "password": password or self.users[username]["password"],
-                    "next": dict(_query(url)).get("next", ""),
-                    "csrfmiddlewaretoken": browser.cookies.get("provider_csrftoken", "")},
-                    headers={"Referer": url}, allow_redirects=False, timeout=10)
-                assert posted.status_code == 302, f"the provider refused the log-in of {username}: {posted.text[:300]}"
+                posted = browser.post(
+                    url,
+                    data={
+                        "username": username,
+                        "password": password or self.users[username]["password"],
+                        "next": dict(_query(url)).get("next", ""),
+                        "csrfmiddlewaretoken": browser.cookies.get("provider_csrftoken", ""),
+                    },
+                    headers={"Referer": url},
+                    allow_redirects=False,
+                    timeout=10,
+                )
+                assert posted.status_code == 302, (
+                    f"the provider refused the log-in of {username}: {posted.text[:300]}"
+                )
                 url = urljoin(url, posted.headers["Location"])
                 continue
             raise AssertionError(f"the provider answered {answer.status_code} at {url}: {answer.text[:500]}")

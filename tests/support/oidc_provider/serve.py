@@ -35,10 +35,15 @@ def _seed(config: dict[str, Any]) -> None:
         User.objects.create_user(username, password=entry["password"])
     client = config["client"]
     Application.objects.create(
-        name="yijianshi", client_id=client["id"], client_secret=client["secret"],
-        client_type=Application.CLIENT_CONFIDENTIAL, authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
-        redirect_uris=" ".join(client["redirect_uris"]), algorithm=Application.RS256_ALGORITHM,
-        skip_authorization=True)
+        name="yijianshi",
+        client_id=client["id"],
+        client_secret=client["secret"],
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris=" ".join(client["redirect_uris"]),
+        algorithm=Application.RS256_ALGORITHM,
+        skip_authorization=True,
+    )
 
 
 def main() -> None:

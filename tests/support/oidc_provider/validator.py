@@ -19,14 +19,20 @@ def _user(username: str) -> dict[str, Any]:
 
 
 class ClaimsValidator(OAuth2Validator):
-    oidc_claim_scope = {**OAuth2Validator.oidc_claim_scope, "id_number": "profile", "acr": "openid",
-                        **{claim: "enterprise" for claim in ENTERPRISE}}
+    oidc_claim_scope = {
+        **OAuth2Validator.oidc_claim_scope,
+        "id_number": "profile",
+        "acr": "openid",
+        **{claim: "enterprise" for claim in ENTERPRISE},
+    }
 
     def get_additional_claims(self, request: Any) -> dict[str, Any]:
         entry = _user(request.user.username)
         return {**entry.get("claims", {}), **entry.get("enterprise", {})}
 
-    def get_id_token_dictionary(self, token: Any, token_handler: Any, request: Any) -> tuple[dict[str, Any], Any]:
+    def get_id_token_dictionary(
+        self, token: Any, token_handler: Any, request: Any
+    ) -> tuple[dict[str, Any], Any]:
         claims, expiration = super().get_id_token_dictionary(token, token_handler, request)
         if _user(request.user.username).get("userinfo_only"):
             claims = {k: v for k, v in claims.items() if k not in PERSONAL}

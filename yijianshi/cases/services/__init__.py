@@ -27,9 +27,24 @@ from .submission import Submission, application_submit
 from .sweep import _case_to_sweep, deadlines_sweep
 
 __all__ = [
-    "VERBS", "Submission", "_case_to_sweep", "application_archive", "application_deliver", "application_intake",
-    "application_submit", "application_supplement", "application_withdraw", "commitment_post_check",
-    "deadlines_sweep", "item_case_accept", "item_case_approve", "item_case_deny", "item_case_progress",
-    "item_case_reject", "item_case_request_correction", "item_case_resume", "item_case_transition",
+    "VERBS",
+    "Submission",
+    "_case_to_sweep",
+    "application_archive",
+    "application_deliver",
+    "application_intake",
+    "application_submit",
+    "application_supplement",
+    "application_withdraw",
+    "commitment_post_check",
+    "deadlines_sweep",
+    "item_case_accept",
+    "item_case_approve",
+    "item_case_deny",
+    "item_case_progress",
+    "item_case_reject",
+    "item_case_request_correction",
+    "item_case_resume",
+    "item_case_transition",
     "tolerated_material_receive",
 ]

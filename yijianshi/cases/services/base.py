@@ -26,58 +26,123 @@ from ..transitions import APPLICATION, AppAction, AppStatus, CaseStatus
 
 INTAKE_HOURS = 2  # 004 annex 3: online applications are checked within 2 working hours
 ACCEPT_DAYS = 1  # 004 annex 3: each department accepts or rejects within 1 working day
-POST_CHECK_DAYS = 30  # a commitment is checked within 30 working days of intake (illustrative; configurable later)
+POST_CHECK_DAYS = (
+    30  # a commitment is checked within 30 working days of intake (illustrative; configurable later)
+)
 DONE_FOR_DEPENDANTS = frozenset({CaseStatus.APPROVED, CaseStatus.DELIVERED})
 
-__all__ = ["ACCEPT_DAYS", "DONE_FOR_DEPENDANTS", "INTAKE_HOURS", "POST_CHECK_DAYS", "check_version",
-           "event_write", "document_issue", "hours_of", "lock_application", "notify_applicant", "set_app_status"]
+__all__ = [
+    "ACCEPT_DAYS",
+    "DONE_FOR_DEPENDANTS",
+    "INTAKE_HOURS",
+    "POST_CHECK_DAYS",
+    "check_version",
+    "event_write",
+    "document_issue",
+    "hours_of",
+    "lock_application",
+    "notify_applicant",
+    "set_app_status",
+]
 
 
-def event_write(application: Application, type: str, *, actor: Actor, item_case: ItemCase | None = None,
-                from_status: str = "", to_status: str = "", reason: str = "", data: dict[str, Any] | None = None,
-                document: Document | None = None) -> CaseEvent:
+def event_write(
+    application: Application,
+    type: str,
+    *,
+    actor: Actor,
+    item_case: ItemCase | None = None,
+    from_status: str = "",
+    to_status: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    document: Document | None = None,
+) -> CaseEvent:
     """The typed, append-only history row of a case, naming the actor (the system for sweeps and cascades)."""
-    return CaseEvent.objects.create(application=application, item_case=item_case, type=type, actor_id=actor.user_id,
-                                    actor_role=actor.history_role or "system", at=clock.now(),
-                                    from_status=from_status, to_status=to_status, reason=reason,
-                                    data=data or {}, document=document)
+    return CaseEvent.objects.create(
+        application=application,
+        item_case=item_case,
+        type=type,
+        actor_id=actor.user_id,
+        actor_role=actor.history_role or "system",
+        at=clock.now(),
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        data=data or {},
+        document=document,
+    )
 
 
 def hours_of(point: ServicePoint) -> BusinessHours:
     return BusinessHours.parse(point.hours.split(";")[0] if point.hours else "")
 
 
-def document_issue(application: Application, kind: DocumentKind, *, issuer: str,
-                   lines: Sequence[tuple[str, str]] = (), items: Sequence[str] = (),
-                   item_case: ItemCase | None = None) -> Document:
+def document_issue(
+    application: Application,
+    kind: DocumentKind,
+    *,
+    issuer: str,
+    lines: Sequence[tuple[str, str]] = (),
+    items: Sequence[str] = (),
+    item_case: ItemCase | None = None,
+) -> Document:
     """A notice or decision: rendered to PDF with the QR code that verifies it, stored with its digest."""
     count = Document.objects.filter(application=application, kind=kind).count()
     number = f"{application.number}-{kind.code}{count + 1:02d}"
     issued = clock.now()
-    content = {"kind": kind.value, "number": number, "application_number": application.number,
-               "issued_at": issued.isoformat(), "issuer": issuer, "applicant_name": application.party_name,
-               "bundle_name": application.snapshot["bundle"]["name"], "lines": [[str(a), str(b)] for a, b in lines],
-               "items": [str(x) for x in items]}
-    pdf = render_pdf(DocumentData(
-        kind=kind.value, number=number, application_number=application.number, issued_at=issued, issuer=issuer,
-        applicant_name=application.party_name, bundle_name=application.snapshot["bundle"]["name"],
-        lines=tuple((str(a), str(b)) for a, b in lines), items=tuple(items),
-        verify_url=f"{settings.PUBLIC_URL}/verify/documents/{number}",
-    ))
-    return Document.objects.create(number=number, application=application, item_case=item_case, kind=kind.value,
-                                   issuer=issuer, issued_at=issued, content=content, pdf=pdf,
-                                   digest=hashlib.sha256(pdf).hexdigest())
+    content = {
+        "kind": kind.value,
+        "number": number,
+        "application_number": application.number,
+        "issued_at": issued.isoformat(),
+        "issuer": issuer,
+        "applicant_name": application.party_name,
+        "bundle_name": application.snapshot["bundle"]["name"],
+        "lines": [[str(a), str(b)] for a, b in lines],
+        "items": [str(x) for x in items],
+    }
+    pdf = render_pdf(
+        DocumentData(
+            kind=kind.value,
+            number=number,
+            application_number=application.number,
+            issued_at=issued,
+            issuer=issuer,
+            applicant_name=application.party_name,
+            bundle_name=application.snapshot["bundle"]["name"],
+            lines=tuple((str(a), str(b)) for a, b in lines),
+            items=tuple(items),
+            verify_url=f"{settings.PUBLIC_URL}/verify/documents/{number}",
+        )
+    )
+    return Document.objects.create(
+        number=number,
+        application=application,
+        item_case=item_case,
+        kind=kind.value,
+        issuer=issuer,
+        issued_at=issued,
+        content=content,
+        pdf=pdf,
+        digest=hashlib.sha256(pdf).hexdigest(),
+    )
 
 
 def notify_applicant(application: Application, event: str, zh: str, en: str) -> None:
     """Tell the applicant, after the transaction commits (through the broker, or its fallback)."""
     profile = profile_of(application.applicant_id)
-    notice = Notice(event=event, reference=application.number,
-                    subject_zh=f"【一件事】{application.snapshot['bundle']['name']}", subject_en="[yijianshi] "
-                    + application.snapshot["bundle"]["name"], body_zh=f"办件 {application.number}：{zh}",
-                    body_en=f"Application {application.number}: {en}",
-                    phone=profile.phone if profile else "", email=profile.email if profile else "",
-                    name=application.party_name)
+    notice = Notice(
+        event=event,
+        reference=application.number,
+        subject_zh=f"【一件事】{application.snapshot['bundle']['name']}",
+        subject_en="[yijianshi] " + application.snapshot["bundle"]["name"],
+        body_zh=f"办件 {application.number}：{zh}",
+        body_en=f"Application {application.number}: {en}",
+        phone=profile.phone if profile else "",
+        email=profile.email if profile else "",
+        name=application.party_name,
+    )
     notice_send_on_commit(notice)
 
 

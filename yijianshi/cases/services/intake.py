@@ -39,7 +39,9 @@ from .base import (
     set_app_status,
 )
 
-IDENTITY_FIELDS = frozenset({"id_number", "name", "uscc", "birth_date"})  # who a subject is (issue 17 point 5)
+IDENTITY_FIELDS = frozenset(
+    {"id_number", "name", "uscc", "birth_date"}
+)  # who a subject is (issue 17 point 5)
 
 
 def _deficiencies(application: Application) -> list[str]:
@@ -47,8 +49,13 @@ def _deficiencies(application: Application) -> list[str]:
 
 
 @transaction.atomic
-def application_intake(*, application: Application, actor: Actor, problems: Sequence[str] = (),
-                       expected_version: int | None = None) -> Application:
+def application_intake(
+    *,
+    application: Application,
+    actor: Actor,
+    problems: Sequence[str] = (),
+    expected_version: int | None = None,
+) -> Application:
     """收件: complete → receipt and fan-out to the departments; incomplete → one notice listing everything."""
     app = lock_application(application)
     permissions.require_intake(actor, app)
@@ -58,24 +65,49 @@ def application_intake(*, application: Application, actor: Actor, problems: Sequ
     if found:
         old = set_app_status(app, AppAction.INTAKE_DEFICIENT)
         app.save(update_fields=["status", "version"])
-        doc = document_issue(app, DocumentKind.DEFICIENCY_NOTICE, issuer=point, items=found,
-                             lines=[("办件编号", app.number), ("告知事项数", str(len(found)))])
-        event_write(app, EventType.DEFICIENT, actor=actor, from_status=old, to_status=app.status,
-                    reason="；".join(found), data={"problems": found}, document=doc)
-        notify_applicant(app, "application.deficient", f"材料需补正，请一次补齐：{'；'.join(found)}",
-                         f"please supply everything listed at once ({len(found)} item(s)).")
+        doc = document_issue(
+            app,
+            DocumentKind.DEFICIENCY_NOTICE,
+            issuer=point,
+            items=found,
+            lines=[("办件编号", app.number), ("告知事项数", str(len(found)))],
+        )
+        event_write(
+            app,
+            EventType.DEFICIENT,
+            actor=actor,
+            from_status=old,
+            to_status=app.status,
+            reason="；".join(found),
+            data={"problems": found},
+            document=doc,
+        )
+        notify_applicant(
+            app,
+            "application.deficient",
+            f"材料需补正，请一次补齐：{'；'.join(found)}",
+            f"please supply everything listed at once ({len(found)} item(s)).",
+        )
         return app
     now = clock.now()
     old = set_app_status(app, AppAction.INTAKE_COMPLETE)
     app.received_at = now
     app.save(update_fields=["status", "version", "received_at"])
-    doc = document_issue(app, DocumentKind.RECEIPT, issuer=point,
-                         lines=[("办件编号", app.number), ("一件事", app.bundle.name)],
-                         items=[i["name"] for i in app.snapshot["items"]])
+    doc = document_issue(
+        app,
+        DocumentKind.RECEIPT,
+        issuer=point,
+        lines=[("办件编号", app.number), ("一件事", app.bundle.name)],
+        items=[i["name"] for i in app.snapshot["items"]],
+    )
     event_write(app, EventType.RECEIVED, actor=actor, from_status=old, to_status=app.status, document=doc)
     _fan_out(app, actor, now)
-    notify_applicant(app, "application.received", "材料齐全，已收件并推送各联办部门。",
-                     "complete; received and sent to the departments.")
+    notify_applicant(
+        app,
+        "application.received",
+        "材料齐全，已收件并推送各联办部门。",
+        "complete; received and sent to the departments.",
+    )
     return app
 
 
@@ -86,25 +118,49 @@ def _fan_out(app: Application, actor: Actor, now: datetime) -> None:
     materials = app.snapshot["materials"]
     for pos, spec in enumerate(app.snapshot["items"]):
         case = ItemCase.objects.create(
-            application=app, ref=spec["ref"], item=items[spec["ref"]], name=spec["name"],
-            department=departments[spec["department"]], position=pos, requires=spec["requires"],
+            application=app,
+            ref=spec["ref"],
+            item=items[spec["ref"]],
+            name=spec["name"],
+            department=departments[spec["department"]],
+            position=pos,
+            requires=spec["requires"],
             promised_limit_days=spec["promised_limit_days"],
-            accept_deadline=calendar.add_workdays(now, ACCEPT_DAYS))
+            accept_deadline=calendar.add_workdays(now, ACCEPT_DAYS),
+        )
         for m in materials:
             if spec["ref"] not in m["items"]:
                 continue
             if m["code"] in app.tolerated:
-                ToleratedMaterial.objects.create(item_case=case, code=m["code"], name=m["name"],
-                                                 due_at=calendar.add_workdays(now, max(1, spec["promised_limit_days"])))
+                ToleratedMaterial.objects.create(
+                    item_case=case,
+                    code=m["code"],
+                    name=m["name"],
+                    due_at=calendar.add_workdays(now, max(1, spec["promised_limit_days"])),
+                )
             if m["code"] in app.commitments:
-                Commitment.objects.create(item_case=case, code=m["code"], name=m["name"],
-                                          text=m["commitment_text"] or f"本人承诺“{m['name']}”真实有效。",
-                                          signed_by=app.agent or app.applicant, signed_at=now,
-                                          check_due_at=calendar.add_workdays(now, POST_CHECK_DAYS))
-                event_write(app, EventType.COMMITMENT_SIGNED, actor=actor, item_case=case,
-                            data={"material": m["code"]})
-        outbox_enqueue(topic="item_case.created", department=case.department,
-                       payload=_case_payload(case), idempotency_key=f"{app.number}:{case.ref}:created")
+                Commitment.objects.create(
+                    item_case=case,
+                    code=m["code"],
+                    name=m["name"],
+                    text=m["commitment_text"] or f"本人承诺“{m['name']}”真实有效。",
+                    signed_by=app.agent or app.applicant,
+                    signed_at=now,
+                    check_due_at=calendar.add_workdays(now, POST_CHECK_DAYS),
+                )
+                event_write(
+                    app,
+                    EventType.COMMITMENT_SIGNED,
+                    actor=actor,
+                    item_case=case,
+                    data={"material": m["code"]},
+                )
+        outbox_enqueue(
+            topic="item_case.created",
+            department=case.department,
+            payload=_case_payload(case),
+            idempotency_key=f"{app.number}:{case.ref}:created",
+        )
     event_write(app, EventType.FANNED_OUT, actor=actor, data={"item_cases": len(app.snapshot["items"])})
 
 
@@ -112,16 +168,28 @@ def _case_payload(case: ItemCase) -> dict[str, Any]:
     """What a department's system receives: its item's fields and materials, nothing of the other items."""
     app = case.application
     keys = {f["key"] for f in app.snapshot["form"] if case.ref in f["items"]}
-    return {"application": app.number, "item_case": case.pk, "item": case.ref, "name": case.name,
-            "accept_deadline": case.accept_deadline.isoformat(), "requires": case.requires,
-            "form": {k: v for k, v in app.form_data.items() if k in keys},
-            "materials": [m["code"] for m in app.snapshot["materials"] if case.ref in m["items"]]}
+    return {
+        "application": app.number,
+        "item_case": case.pk,
+        "item": case.ref,
+        "name": case.name,
+        "accept_deadline": case.accept_deadline.isoformat(),
+        "requires": case.requires,
+        "form": {k: v for k, v in app.form_data.items() if k in keys},
+        "materials": [m["code"] for m in app.snapshot["materials"] if case.ref in m["items"]],
+    }
 
 
 @transaction.atomic
-def application_supplement(*, application: Application, actor: Actor, form: Any = None,
-                           materials: Iterable[str] = (), expected_version: int | None = None,
-                           uploads: Iterable[uuid.UUID | str] = ()) -> Application:
+def application_supplement(
+    *,
+    application: Application,
+    actor: Actor,
+    form: Any = None,
+    materials: Iterable[str] = (),
+    expected_version: int | None = None,
+    uploads: Iterable[uuid.UUID | str] = (),
+) -> Application:
     """补齐补正 after a deficiency notice: back to the clerk's intake with a fresh 2-working-hour clock; the fields
     it changes are in the history row, a subject's identity fields apart, and shown to the clerk highlighted.
     Materials count as
@@ -138,10 +206,18 @@ def application_supplement(*, application: Application, actor: Actor, form: Any 
     extra = list(materials)
     for code in extra:
         if code not in codes:
-            raise DomainError("unknown_material", f"本件不需要材料“{code}”",
-                              f"'{code}' is not a material of this application", field="materials")
-    claimed = uploads_claim(actor=actor.user, bundle_code=app.bundle.code, upload_ids=uploads,
-                            materials={m["code"]: m for m in app.snapshot["materials"]})
+            raise DomainError(
+                "unknown_material",
+                f"本件不需要材料“{code}”",
+                f"'{code}' is not a material of this application",
+                field="materials",
+            )
+    claimed = uploads_claim(
+        actor=actor.user,
+        bundle_code=app.bundle.code,
+        upload_ids=uploads,
+        materials={m["code"]: m for m in app.snapshot["materials"]},
+    )
     uploads_attach(uploads=claimed, application_id=app.pk, actor=actor.user)
     extra += [u.material_key for u in claimed]
     extra += list(Upload.objects.filter(application=app).values_list("material_key", flat=True))
@@ -152,8 +228,20 @@ def application_supplement(*, application: Application, actor: Actor, form: Any 
     now = clock.now()
     app.intake_deadline = work_calendar().add_work_hours(now, INTAKE_HOURS, hours_of(app.service_point))
     app.overdue = False
-    app.save(update_fields=["status", "version", "form_data", "materials_provided", "intake_deadline", "overdue"])
-    event_write(app, EventType.SUPPLEMENTED, actor=actor, from_status=old, to_status=app.status,
-                data={"materials": sorted(set(extra)), "uploads": [str(u.pk) for u in claimed], "changed": changed,
-                      "identity_changed": [k for k in changed if k.rpartition(".")[2] in IDENTITY_FIELDS]})
+    app.save(
+        update_fields=["status", "version", "form_data", "materials_provided", "intake_deadline", "overdue"]
+    )
+    event_write(
+        app,
+        EventType.SUPPLEMENTED,
+        actor=actor,
+        from_status=old,
+        to_status=app.status,
+        data={
+            "materials": sorted(set(extra)),
+            "uploads": [str(u.pk) for u in claimed],
+            "changed": changed,
+            "identity_changed": [k for k in changed if k.rpartition(".")[2] in IDENTITY_FIELDS],
+        },
+    )
     return app

@@ -61,17 +61,39 @@ class Verb:
 
 
 VERBS: dict[CaseAction, Verb] = {
-    CaseAction.ACCEPT: Verb(EventType.ACCEPTED, DocumentKind.ACCEPTANCE_NOTICE, (
-        "item_case.accepted", "“{name}”已受理，办理时限开始计算。", "'{name}' accepted; its clock has started.")),
-    CaseAction.REJECT: Verb(EventType.REJECTED, DocumentKind.REJECTION_DECISION, (
-        "item_case.rejected", "“{name}”不予受理：{reason}", "'{name}' was not accepted."), reason_required=True),
-    CaseAction.REQUEST_CORRECTION: Verb(EventType.CORRECTION_REQUESTED, DocumentKind.CORRECTION_NOTICE, (
-        "item_case.correction", "“{name}”需补正：{reason}", "'{name}' needs a correction."), reason_required=True),
+    CaseAction.ACCEPT: Verb(
+        EventType.ACCEPTED,
+        DocumentKind.ACCEPTANCE_NOTICE,
+        (
+            "item_case.accepted",
+            "“{name}”已受理，办理时限开始计算。",
+            "'{name}' accepted; its clock has started.",
+        ),
+    ),
+    CaseAction.REJECT: Verb(
+        EventType.REJECTED,
+        DocumentKind.REJECTION_DECISION,
+        ("item_case.rejected", "“{name}”不予受理：{reason}", "'{name}' was not accepted."),
+        reason_required=True,
+    ),
+    CaseAction.REQUEST_CORRECTION: Verb(
+        EventType.CORRECTION_REQUESTED,
+        DocumentKind.CORRECTION_NOTICE,
+        ("item_case.correction", "“{name}”需补正：{reason}", "'{name}' needs a correction."),
+        reason_required=True,
+    ),
     CaseAction.RESUME: Verb(EventType.RESUMED, None, None),
-    CaseAction.APPROVE: Verb(EventType.APPROVED, DocumentKind.APPROVAL_DECISION, (
-        "item_case.approved", "“{name}”已办结（准予）。", "'{name}' approved.")),
-    CaseAction.DENY: Verb(EventType.DENIED, DocumentKind.DENIAL_DECISION, (
-        "item_case.denied", "“{name}”不予批准：{reason}", "'{name}' denied."), reason_required=True),
+    CaseAction.APPROVE: Verb(
+        EventType.APPROVED,
+        DocumentKind.APPROVAL_DECISION,
+        ("item_case.approved", "“{name}”已办结（准予）。", "'{name}' approved."),
+    ),
+    CaseAction.DENY: Verb(
+        EventType.DENIED,
+        DocumentKind.DENIAL_DECISION,
+        ("item_case.denied", "“{name}”不予批准：{reason}", "'{name}' denied."),
+        reason_required=True,
+    ),
     CaseAction.PROGRESS: Verb(EventType.PROGRESS, None, None, reason_required=True),
 }
 
@@ -90,8 +112,15 @@ def _prerequisites_done(case: ItemCase, siblings: dict[str, ItemCase]) -> bool:
     return all(siblings[r].status in DONE_FOR_DEPENDANTS for r in case.requires if r in siblings)
 
 
-def _decide(*, item_case: ItemCase, actor: Actor, action: CaseAction, expected_version: int | None, reason: str,
-            step: Callable[[Application, ItemCase, dict[str, ItemCase], str], _Decision]) -> ItemCase:
+def _decide(
+    *,
+    item_case: ItemCase,
+    actor: Actor,
+    action: CaseAction,
+    expected_version: int | None,
+    reason: str,
+    step: Callable[[Application, ItemCase, dict[str, ItemCase], str], _Decision],
+) -> ItemCase:
     verb = VERBS[action]
     app = lock_application(item_case.application_id)
     siblings = {c.ref: c for c in ItemCase.objects.select_for_update().filter(application=app)}
@@ -102,21 +131,40 @@ def _decide(*, item_case: ItemCase, actor: Actor, action: CaseAction, expected_v
     if verb.reason_required and not reason:
         raise DomainError("reason_required", "请说明理由", "A reason is required", field="reason")
     if len(reason) > MAX_REASON:
-        raise DomainError("too_long", "理由不能超过 2000 字", "The reason must be at most 2000 characters", field="reason")
+        raise DomainError(
+            "too_long", "理由不能超过 2000 字", "The reason must be at most 2000 characters", field="reason"
+        )
     old = case.status
     decision = step(app, case, siblings, reason)
     document: Document | None = None
     if verb.document is not None:
-        document = document_issue(app, verb.document, issuer=case.department.name, item_case=case,
-                                  lines=decision.lines, items=decision.items)
+        document = document_issue(
+            app,
+            verb.document,
+            issuer=case.department.name,
+            item_case=case,
+            lines=decision.lines,
+            items=decision.items,
+        )
     if verb.notice is not None:
         event, zh, en = verb.notice
         shown = "；".join(decision.items) if decision.items else reason
-        notify_applicant(app, event, zh.format(name=case.name, reason=shown), en.format(name=case.name, reason=shown))
+        notify_applicant(
+            app, event, zh.format(name=case.name, reason=shown), en.format(name=case.name, reason=shown)
+        )
     case.version += 1
     case.save()
-    event_write(app, decision.event or verb.event, actor=actor, item_case=case, from_status=old, to_status=case.status,
-                reason=reason, data=decision.data or {}, document=document)
+    event_write(
+        app,
+        decision.event or verb.event,
+        actor=actor,
+        item_case=case,
+        from_status=old,
+        to_status=case.status,
+        reason=reason,
+        data=decision.data or {},
+        document=document,
+    )
     if case.status == CaseStatus.APPROVED:
         _release_dependants(app, case, siblings)
     if case.status in (CaseStatus.DENIED, CaseStatus.REJECTED):
@@ -128,6 +176,7 @@ def _decide(*, item_case: ItemCase, actor: Actor, action: CaseAction, expected_v
 @transaction.atomic
 def item_case_accept(*, item_case: ItemCase, actor: Actor, expected_version: int | None) -> ItemCase:
     """受理: the item's clock starts; an item whose prerequisite's result is pending goes to pre-review."""
+
     def step(app: Application, case: ItemCase, siblings: dict[str, ItemCase], reason: str) -> _Decision:
         now = clock.now()
         target = CaseStatus.ACCEPTED if _prerequisites_done(case, siblings) else CaseStatus.PRE_REVIEW
@@ -135,40 +184,78 @@ def item_case_accept(*, item_case: ItemCase, actor: Actor, expected_version: int
         case.accepted_at = now
         case.decide_deadline = work_calendar().add_workdays(now, case.promised_limit_days)
         case.overdue = False
-        return _Decision(lines=[("事项", case.name), ("承诺办结时限", f"{case.promised_limit_days} 个工作日")], items=[],
-                         event=EventType.PRE_REVIEW if target == CaseStatus.PRE_REVIEW else None)
-    return _decide(item_case=item_case, actor=actor, action=CaseAction.ACCEPT, expected_version=expected_version,
-                   reason="", step=step)
+        return _Decision(
+            lines=[("事项", case.name), ("承诺办结时限", f"{case.promised_limit_days} 个工作日")],
+            items=[],
+            event=EventType.PRE_REVIEW if target == CaseStatus.PRE_REVIEW else None,
+        )
+
+    return _decide(
+        item_case=item_case,
+        actor=actor,
+        action=CaseAction.ACCEPT,
+        expected_version=expected_version,
+        reason="",
+        step=step,
+    )
 
 
 @transaction.atomic
-def item_case_reject(*, item_case: ItemCase, actor: Actor, expected_version: int | None, reason: str) -> ItemCase:
+def item_case_reject(
+    *, item_case: ItemCase, actor: Actor, expected_version: int | None, reason: str
+) -> ItemCase:
     """不予受理, with the reasons (printed in the decision)."""
+
     def step(app: Application, case: ItemCase, siblings: dict[str, ItemCase], reason: str) -> _Decision:
         case.status = CASE.next(case.status, CaseAction.REJECT)
         case.decided_at = clock.now()
         return _Decision(lines=[("事项", case.name)], items=[reason])
-    return _decide(item_case=item_case, actor=actor, action=CaseAction.REJECT, expected_version=expected_version,
-                   reason=reason, step=step)
+
+    return _decide(
+        item_case=item_case,
+        actor=actor,
+        action=CaseAction.REJECT,
+        expected_version=expected_version,
+        reason=reason,
+        step=step,
+    )
 
 
 @transaction.atomic
-def item_case_request_correction(*, item_case: ItemCase, actor: Actor, expected_version: int | None, reason: str,
-                                 corrections: Sequence[str] = ()) -> ItemCase:
+def item_case_request_correction(
+    *,
+    item_case: ItemCase,
+    actor: Actor,
+    expected_version: int | None,
+    reason: str,
+    corrections: Sequence[str] = (),
+) -> ItemCase:
     """补正: the clock stops until the applicant's correction is in."""
+
     def step(app: Application, case: ItemCase, siblings: dict[str, ItemCase], reason: str) -> _Decision:
         case.resume_status = case.status
         case.status = CASE.next(case.status, CaseAction.REQUEST_CORRECTION)
         case.paused_at = clock.now()
-        return _Decision(lines=[("事项", case.name)], items=[c for c in corrections if str(c).strip()] or [reason])
-    return _decide(item_case=item_case, actor=actor, action=CaseAction.REQUEST_CORRECTION,
-                   expected_version=expected_version, reason=reason, step=step)
+        return _Decision(
+            lines=[("事项", case.name)], items=[c for c in corrections if str(c).strip()] or [reason]
+        )
+
+    return _decide(
+        item_case=item_case,
+        actor=actor,
+        action=CaseAction.REQUEST_CORRECTION,
+        expected_version=expected_version,
+        reason=reason,
+        step=step,
+    )
 
 
 @transaction.atomic
-def item_case_resume(*, item_case: ItemCase, actor: Actor, expected_version: int | None, reason: str = ""
-                     ) -> ItemCase:
+def item_case_resume(
+    *, item_case: ItemCase, actor: Actor, expected_version: int | None, reason: str = ""
+) -> ItemCase:
     """The correction is in: the clock runs again, the deadline extended by the pause."""
+
     def step(app: Application, case: ItemCase, siblings: dict[str, ItemCase], reason: str) -> _Decision:
         now, calendar = clock.now(), work_calendar()
         back = CaseStatus(case.resume_status or CaseStatus.ACCEPTED)
@@ -182,87 +269,154 @@ def item_case_resume(*, item_case: ItemCase, actor: Actor, expected_version: int
         case.paused_at = None
         case.resume_status = ""
         return _Decision(lines=[], items=[])
-    return _decide(item_case=item_case, actor=actor, action=CaseAction.RESUME, expected_version=expected_version,
-                   reason=reason, step=step)
+
+    return _decide(
+        item_case=item_case,
+        actor=actor,
+        action=CaseAction.RESUME,
+        expected_version=expected_version,
+        reason=reason,
+        step=step,
+    )
 
 
 @transaction.atomic
-def item_case_approve(*, item_case: ItemCase, actor: Actor, expected_version: int | None, reason: str = "",
-                      result: dict[str, Any] | None = None) -> ItemCase:
+def item_case_approve(
+    *,
+    item_case: ItemCase,
+    actor: Actor,
+    expected_version: int | None,
+    reason: str = "",
+    result: dict[str, Any] | None = None,
+) -> ItemCase:
     """准予: the result, and the e-licence signed into the wallet when the item issues one."""
+
     def step(app: Application, case: ItemCase, siblings: dict[str, ItemCase], reason: str) -> _Decision:
         if case.status == CaseStatus.PRE_REVIEW:
-            pending = [siblings[r].name for r in case.requires if r in siblings
-                       and siblings[r].status not in DONE_FOR_DEPENDANTS]
-            raise Conflict("prerequisite_not_approved", f"前置事项尚未办结：{'、'.join(pending)}，暂不能作出决定",
-                           f"The prerequisite result is not there yet ({', '.join(pending)}); cannot decide",
-                           field="action")
+            pending = [
+                siblings[r].name
+                for r in case.requires
+                if r in siblings and siblings[r].status not in DONE_FOR_DEPENDANTS
+            ]
+            raise Conflict(
+                "prerequisite_not_approved",
+                f"前置事项尚未办结：{'、'.join(pending)}，暂不能作出决定",
+                f"The prerequisite result is not there yet ({', '.join(pending)}); cannot decide",
+                field="action",
+            )
         case.status = CASE.next(case.status, CaseAction.APPROVE)
         case.decided_at = clock.now()
-        case.result = {"summary": str((result or {}).get("summary") or case.item.result or case.name)[:300],
-                       "licence_type": case.item.issues_licence.code if case.item.issues_licence else None,
-                       "number": str((result or {}).get("number") or "")[:60]}
+        case.result = {
+            "summary": str((result or {}).get("summary") or case.item.result or case.name)[:300],
+            "licence_type": case.item.issues_licence.code if case.item.issues_licence else None,
+            "number": str((result or {}).get("number") or "")[:60],
+        }
         from ..shared import issue_result_licence
 
         licence = issue_result_licence(case=case, application=app, actor=actor.user)
         if licence:
             case.result["licence"] = licence
-        return _Decision(lines=[("事项", case.name), ("办理结果", case.result["summary"]), ("电子证照", licence or "—")],
-                         items=[], data={"result": case.result})
-    return _decide(item_case=item_case, actor=actor, action=CaseAction.APPROVE, expected_version=expected_version,
-                   reason=reason, step=step)
+        return _Decision(
+            lines=[("事项", case.name), ("办理结果", case.result["summary"]), ("电子证照", licence or "—")],
+            items=[],
+            data={"result": case.result},
+        )
+
+    return _decide(
+        item_case=item_case,
+        actor=actor,
+        action=CaseAction.APPROVE,
+        expected_version=expected_version,
+        reason=reason,
+        step=step,
+    )
 
 
 @transaction.atomic
-def item_case_deny(*, item_case: ItemCase, actor: Actor, expected_version: int | None, reason: str) -> ItemCase:
+def item_case_deny(
+    *, item_case: ItemCase, actor: Actor, expected_version: int | None, reason: str
+) -> ItemCase:
     """不予批准, with the reasons (printed in the decision, with the remedies)."""
+
     def step(app: Application, case: ItemCase, siblings: dict[str, ItemCase], reason: str) -> _Decision:
         case.status = CASE.next(case.status, CaseAction.DENY)
         case.decided_at = clock.now()
         return _Decision(lines=[("事项", case.name)], items=[reason])
-    return _decide(item_case=item_case, actor=actor, action=CaseAction.DENY, expected_version=expected_version,
-                   reason=reason, step=step)
+
+    return _decide(
+        item_case=item_case,
+        actor=actor,
+        action=CaseAction.DENY,
+        expected_version=expected_version,
+        reason=reason,
+        step=step,
+    )
 
 
 @transaction.atomic
-def item_case_progress(*, item_case: ItemCase, actor: Actor, expected_version: int | None, reason: str) -> ItemCase:
+def item_case_progress(
+    *, item_case: ItemCase, actor: Actor, expected_version: int | None, reason: str
+) -> ItemCase:
     """办理进度, noted by hand for a department without a connected system."""
+
     def step(app: Application, case: ItemCase, siblings: dict[str, ItemCase], reason: str) -> _Decision:
         CASE.next(case.status, CaseAction.PROGRESS, CaseStatus(case.status))
         case.progress_note = reason[:300]
         return _Decision(lines=[], items=[])
-    return _decide(item_case=item_case, actor=actor, action=CaseAction.PROGRESS, expected_version=expected_version,
-                   reason=reason, step=step)
+
+    return _decide(
+        item_case=item_case,
+        actor=actor,
+        action=CaseAction.PROGRESS,
+        expected_version=expected_version,
+        reason=reason,
+        step=step,
+    )
 
 
-def item_case_transition(*, item_case: ItemCase, actor: Actor, action: str, expected_version: int | None,
-                         reason: str = "", result: dict[str, Any] | None = None,
-                         corrections: Sequence[str] = ()) -> ItemCase:
+def item_case_transition(
+    *,
+    item_case: ItemCase,
+    actor: Actor,
+    action: str,
+    expected_version: int | None,
+    reason: str = "",
+    result: dict[str, Any] | None = None,
+    corrections: Sequence[str] = (),
+) -> ItemCase:
     """An officer's verb named by a face (accept, reject, request_correction, resume, approve, deny, progress),
     routed to its service. Stale `expected_version` → 409 with the current state."""
     try:
         act = CaseAction(action)
     except ValueError:
-        raise DomainError("unknown_action", f"未知操作“{action}”", f"Unknown action '{action}'", field="action") from None
+        raise DomainError(
+            "unknown_action", f"未知操作“{action}”", f"Unknown action '{action}'", field="action"
+        ) from None
     case, version = item_case, expected_version
     if act == CaseAction.ACCEPT:
         return item_case_accept(item_case=case, actor=actor, expected_version=version)
     if act == CaseAction.REJECT:
         return item_case_reject(item_case=case, actor=actor, expected_version=version, reason=reason)
     if act == CaseAction.REQUEST_CORRECTION:
-        return item_case_request_correction(item_case=case, actor=actor, expected_version=version, reason=reason,
-                                            corrections=corrections)
+        return item_case_request_correction(
+            item_case=case, actor=actor, expected_version=version, reason=reason, corrections=corrections
+        )
     if act == CaseAction.RESUME:
         return item_case_resume(item_case=case, actor=actor, expected_version=version, reason=reason)
     if act == CaseAction.APPROVE:
-        return item_case_approve(item_case=case, actor=actor, expected_version=version, reason=reason,
-                                 result=result)
+        return item_case_approve(
+            item_case=case, actor=actor, expected_version=version, reason=reason, result=result
+        )
     if act == CaseAction.DENY:
         return item_case_deny(item_case=case, actor=actor, expected_version=version, reason=reason)
     if act == CaseAction.PROGRESS:
         return item_case_progress(item_case=case, actor=actor, expected_version=version, reason=reason)
-    raise DomainError("action_not_for_officers", f"操作“{action}”由系统执行", f"'{action}' is done by the system",
-                      field="action")
+    raise DomainError(
+        "action_not_for_officers",
+        f"操作“{action}”由系统执行",
+        f"'{action}' is done by the system",
+        field="action",
+    )
 
 
 # ------------------------------------------------------------------------------------------------ what follows
@@ -271,16 +425,29 @@ def item_case_transition(*, item_case: ItemCase, actor: Actor, action: str, expe
 def _release_dependants(app: Application, done: ItemCase, siblings: dict[str, ItemCase]) -> None:
     """容缺预审 → decide at once: dependants in pre-review whose prerequisites are now all there."""
     for case in siblings.values():
-        if done.ref in case.requires and case.status == CaseStatus.PRE_REVIEW and _prerequisites_done(case, siblings):
+        if (
+            done.ref in case.requires
+            and case.status == CaseStatus.PRE_REVIEW
+            and _prerequisites_done(case, siblings)
+        ):
             old = case.status
             case.status = CASE.next(old, CaseAction.PREREQUISITE_READY)
             case.version += 1
             case.save(update_fields=["status", "version"])
-            event_write(app, EventType.PREREQUISITE_READY, actor=Actor.system(), item_case=case, from_status=old,
-                        to_status=case.status, data={"prerequisite": done.ref})
+            event_write(
+                app,
+                EventType.PREREQUISITE_READY,
+                actor=Actor.system(),
+                item_case=case,
+                from_status=old,
+                to_status=case.status,
+                data={"prerequisite": done.ref},
+            )
 
 
-def terminate_dependants(app: Application, failed: ItemCase, siblings: dict[str, ItemCase], reason: str) -> None:
+def terminate_dependants(
+    app: Application, failed: ItemCase, siblings: dict[str, ItemCase], reason: str
+) -> None:
     """A prerequisite that will never have a result ends every open item that needs it, transitively."""
     queue = [failed.ref]
     while queue:
@@ -291,7 +458,6 @@ def terminate_dependants(app: Application, failed: ItemCase, siblings: dict[str,
                 queue.append(case.ref)
 
 
-
 def end_case(app: Application, case: ItemCase, action: CaseAction, reason: str) -> None:
     """An open item case ends without a decision (withdrawn, terminated); its department is told."""
     old = case.status
@@ -299,21 +465,38 @@ def end_case(app: Application, case: ItemCase, action: CaseAction, reason: str) 
     case.decided_at = clock.now()
     case.version += 1
     case.save(update_fields=["status", "decided_at", "version"])
-    event_write(app, EventType.TERMINATED if action == CaseAction.TERMINATE else EventType.WITHDRAWN,
-                actor=Actor.system(), item_case=case, from_status=old, to_status=case.status, reason=reason)
+    event_write(
+        app,
+        EventType.TERMINATED if action == CaseAction.TERMINATE else EventType.WITHDRAWN,
+        actor=Actor.system(),
+        item_case=case,
+        from_status=old,
+        to_status=case.status,
+        reason=reason,
+    )
     topic = "item_case.terminated" if action == CaseAction.TERMINATE else "application.withdrawn"
-    outbox_enqueue(topic=topic, department=case.department,
-                   payload={"application": app.number, "item_case": case.pk, "item": case.ref, "reason": reason},
-                   idempotency_key=f"{app.number}:{case.ref}:{action.value}")
+    outbox_enqueue(
+        topic=topic,
+        department=case.department,
+        payload={"application": app.number, "item_case": case.pk, "item": case.ref, "reason": reason},
+        idempotency_key=f"{app.number}:{case.ref}:{action.value}",
+    )
 
 
 def complete_if_done(app: Application, siblings: dict[str, ItemCase]) -> None:
     """Every item decided: the application is complete (办结) and the applicant told to collect."""
-    if app.status == AppStatus.RECEIVED and siblings and all(c.status in FINAL_CASE_STATES for c in siblings.values()):
+    if (
+        app.status == AppStatus.RECEIVED
+        and siblings
+        and all(c.status in FINAL_CASE_STATES for c in siblings.values())
+    ):
         old = set_app_status(app, AppAction.COMPLETE)
         app.completed_at = clock.now()
         app.save(update_fields=["status", "version", "completed_at"])
         event_write(app, EventType.COMPLETED, actor=Actor.system(), from_status=old, to_status=app.status)
-        notify_applicant(app, "application.completed", "全部事项已办结，请按所选方式领取结果。",
-                         "every item is decided; collect the results as chosen.")
-
+        notify_applicant(
+            app,
+            "application.completed",
+            "全部事项已办结，请按所选方式领取结果。",
+            "every item is decided; collect the results as chosen.",
+        )

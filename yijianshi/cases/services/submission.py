@@ -54,14 +54,24 @@ class Submission:
 
 
 def _canonical(payload: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
 
 
 def application_submit(
-    *, actor: Actor, bundle_code: str, form: Any, answers: Any = None, channel: str = Channel.ONLINE,
-    service_point: str | None = None, materials: Iterable[str] = (), tolerated: Iterable[str] = (),
+    *,
+    actor: Actor,
+    bundle_code: str,
+    form: Any,
+    answers: Any = None,
+    channel: str = Channel.ONLINE,
+    service_point: str | None = None,
+    materials: Iterable[str] = (),
+    tolerated: Iterable[str] = (),
     commitments: Iterable[str] = (),
-    on_behalf_of: dict[str, Any] | None = None, idempotency_key: str | None = None,
+    on_behalf_of: dict[str, Any] | None = None,
+    idempotency_key: str | None = None,
     uploads: Iterable[uuid.UUID | str] = (),
 ) -> Submission:
     """一表申请: one application for one bundle. Replays the original for a repeated Idempotency-Key.
@@ -69,14 +79,25 @@ def application_submit(
     uploads are attached to the application in the same transaction. `channel` is the face's (an applicant
     cannot claim the window: only a clerk's counter is)."""
     if actor.role not in (Role.APPLICANT, Role.CLERK):
-        raise Forbidden("forbidden_role", "只有申请人或窗口工作人员可以提交申请",
-                        "Only applicants and window clerks can submit applications", field="actor")
+        raise Forbidden(
+            "forbidden_role",
+            "只有申请人或窗口工作人员可以提交申请",
+            "Only applicants and window clerks can submit applications",
+            field="actor",
+        )
     channel = _channel(actor, channel)
     materials, tolerated, commitments = list(materials), list(tolerated), list(commitments)
-    request = {"bundle": bundle_code, "form": form, "answers": answers or {}, "channel": channel,
-               "service_point": service_point, "materials": sorted(map(str, materials)),
-               "tolerated": sorted(map(str, tolerated)),
-               "commitments": sorted(map(str, commitments)), "on_behalf_of": on_behalf_of}
+    request = {
+        "bundle": bundle_code,
+        "form": form,
+        "answers": answers or {},
+        "channel": channel,
+        "service_point": service_point,
+        "materials": sorted(map(str, materials)),
+        "tolerated": sorted(map(str, tolerated)),
+        "commitments": sorted(map(str, commitments)),
+        "on_behalf_of": on_behalf_of,
+    }
     upload_ids = [str(u) for u in uploads]
     if upload_ids:
         request["uploads"] = sorted(upload_ids)
@@ -84,17 +105,33 @@ def application_submit(
     key = None
     if idempotency_key is not None:
         if not IDEMPOTENCY_KEY.fullmatch(idempotency_key):
-            raise DomainError("invalid_idempotency_key", "Idempotency-Key 应为 1–100 个可见 ASCII 字符（如 UUID）",
-                              "Idempotency-Key must be 1–100 visible ASCII characters (a UUID, say)",
-                              field="Idempotency-Key")
+            raise DomainError(
+                "invalid_idempotency_key",
+                "Idempotency-Key 应为 1–100 个可见 ASCII 字符（如 UUID）",
+                "Idempotency-Key must be 1–100 visible ASCII characters (a UUID, say)",
+                field="Idempotency-Key",
+            )
         key = f"{actor.user_id}:{idempotency_key}"  # a key is the sender's own: never collides with another's
         previous = _replay(actor, key, digest)
         if previous is not None:
             return previous
     try:
         with transaction.atomic():
-            application = _submit(actor, bundle_code, form, answers, channel, service_point, materials, tolerated,
-                                  commitments, on_behalf_of, key, digest, upload_ids)
+            application = _submit(
+                actor,
+                bundle_code,
+                form,
+                answers,
+                channel,
+                service_point,
+                materials,
+                tolerated,
+                commitments,
+                on_behalf_of,
+                key,
+                digest,
+                upload_ids,
+            )
     except IntegrityError:
         if key is not None:  # a concurrent request with the same key won the race
             previous = _replay(actor, key, digest)
@@ -110,25 +147,46 @@ def _channel(actor: Actor, channel: str) -> str:
     if channel not in Channel.values:
         raise DomainError("invalid_channel", "申请渠道无效", f"Unknown channel '{channel}'", field="channel")
     if channel not in APPLICANT_CHANNELS:
-        raise Forbidden("channel_not_allowed", "窗口渠道只能由窗口工作人员办理",
-                        "Only a clerk at a window files through the window channel", field="channel")
+        raise Forbidden(
+            "channel_not_allowed",
+            "窗口渠道只能由窗口工作人员办理",
+            "Only a clerk at a window files through the window channel",
+            field="channel",
+        )
     return channel
 
 
 def _replay(actor: Actor, key: str, digest: str) -> Submission | None:
-    previous = Application.objects.filter(Q(applicant_id=actor.user_id) | Q(agent_id=actor.user_id),
-                                          idempotency_key=key).first()
+    previous = Application.objects.filter(
+        Q(applicant_id=actor.user_id) | Q(agent_id=actor.user_id), idempotency_key=key
+    ).first()
     if previous is None:
         return None
     if previous.request_digest != digest:
-        raise Conflict("idempotency_key_reused", "该 Idempotency-Key 已用于另一份不同的申请",
-                       "This Idempotency-Key was already used for a different request", field="Idempotency-Key")
+        raise Conflict(
+            "idempotency_key_reused",
+            "该 Idempotency-Key 已用于另一份不同的申请",
+            "This Idempotency-Key was already used for a different request",
+            field="Idempotency-Key",
+        )
     return Submission(application=previous, replayed=True)
 
 
-def _submit(actor: Actor, bundle_code: str, form: Any, answers: Any, channel: str, service_point: str | None,
-            materials: list[str], tolerated: list[str], commitments: list[str], on_behalf_of: dict[str, Any] | None,
-            key: str | None, digest: str, upload_ids: Sequence[str] = ()) -> Application:
+def _submit(
+    actor: Actor,
+    bundle_code: str,
+    form: Any,
+    answers: Any,
+    channel: str,
+    service_point: str | None,
+    materials: list[str],
+    tolerated: list[str],
+    commitments: list[str],
+    on_behalf_of: dict[str, Any] | None,
+    key: str | None,
+    digest: str,
+    upload_ids: Sequence[str] = (),
+) -> Application:
     version = guide_version(str(bundle_code))
     bundle = version.bundle
     if answers is not None and not isinstance(answers, dict):
@@ -137,53 +195,103 @@ def _submit(actor: Actor, bundle_code: str, form: Any, answers: Any, channel: st
     snapshot = catalogue_view.snapshot()
     clean = check_form(snapshot["form"], form)
     by_code = {m["code"]: m for m in snapshot["materials"]}
-    for field, codes, flag in (("materials", materials, None), ("tolerated", tolerated, "tolerated"),
-                               ("commitments", commitments, "commitment")):
+    for field, codes, flag in (
+        ("materials", materials, None),
+        ("tolerated", tolerated, "tolerated"),
+        ("commitments", commitments, "commitment"),
+    ):
         for code in codes:
             if code not in by_code:
-                raise DomainError("unknown_material", f"本件不需要材料“{code}”", f"'{code}' is not a material of this "
-                                  "application", field=field)
+                raise DomainError(
+                    "unknown_material",
+                    f"本件不需要材料“{code}”",
+                    f"'{code}' is not a material of this application",
+                    field=field,
+                )
             if flag and not by_code[code].get(flag):
-                raise DomainError(f"{flag}_not_allowed", f"材料“{by_code[code]['name']}”不适用"
-                                  f"{'容缺受理' if flag == 'tolerated' else '告知承诺'}",
-                                  f"'{by_code[code]['name']}' does not allow {flag}", field=field)
+                raise DomainError(
+                    f"{flag}_not_allowed",
+                    f"材料“{by_code[code]['name']}”不适用{'容缺受理' if flag == 'tolerated' else '告知承诺'}",
+                    f"'{by_code[code]['name']}' does not allow {flag}",
+                    field=field,
+                )
     if set(tolerated) & set(commitments):
-        raise DomainError("tolerated_and_committed", "同一材料不能既容缺又承诺",
-                          "A material cannot be both tolerated and committed", field="commitments")
+        raise DomainError(
+            "tolerated_and_committed",
+            "同一材料不能既容缺又承诺",
+            "A material cannot be both tolerated and committed",
+            field="commitments",
+        )
     point = _service_point(actor, bundle, service_point)
-    applicant, agent, party, authorisation = _party(actor, on_behalf_of, bundle_code=bundle.code,
-                                                    item_refs=snapshot["included"])
-    claimed = uploads_claim(actor=actor.user, bundle_code=bundle.code, upload_ids=upload_ids, materials=by_code)
+    applicant, agent, party, authorisation = _party(
+        actor, on_behalf_of, bundle_code=bundle.code, item_refs=snapshot["included"]
+    )
+    claimed = uploads_claim(
+        actor=actor.user, bundle_code=bundle.code, upload_ids=upload_ids, materials=by_code
+    )
     if commitments:
         barred = set(CreditRecord.objects.filter(party_id=party.id).values_list("item_ref", flat=True))
         for code in commitments:
             if barred & set(by_code[code]["items"]):
-                raise DomainError("commitment_barred", "因存在虚假承诺的信用记录，该事项不能适用告知承诺",
-                                  "A record of a false commitment bars commitments for this item",
-                                  field="commitments")
+                raise DomainError(
+                    "commitment_barred",
+                    "因存在虚假承诺的信用记录，该事项不能适用告知承诺",
+                    "A record of a false commitment bars commitments for this item",
+                    field="commitments",
+                )
     now = clock.now()
     number = f"YJS{bundle.region.code}{clock.local(now):%Y%m%d}{NumberAllocation.objects.create().pk:07d}"
     # the party's data, read once the right to read it is established, under this application's purpose
-    guide = guide_compute(version=version, answers=catalogue_view.answers, actor=actor, party=party,
-                          purpose=Purpose("application", number))
+    guide = guide_compute(
+        version=version,
+        answers=catalogue_view.answers,
+        actor=actor,
+        party=party,
+        purpose=Purpose("application", number),
+    )
     pinned = guide.snapshot()
     provenance = pinned.get("prefill", {})
-    pinned["prefill_changed"] = sorted(k for k, v in provenance.items()
-                                       if k in clean and str(clean[k]) != str(v["value"]))
+    pinned["prefill_changed"] = sorted(
+        k for k, v in provenance.items() if k in clean and str(clean[k]) != str(v["value"])
+    )
     application = Application.objects.create(
-        number=number, bundle_version=version, bundle=bundle, region=bundle.region, snapshot=pinned,
-        answers=guide.answers, form_data=clean, materials_provided=sorted({*materials, *(u.material_key for u in claimed)}),
-        tolerated=sorted(set(tolerated)), commitments=sorted(set(commitments)), applicant=applicant,
-        party_type=party.type, party_id=party.id, party_name=party.name, agent=agent,
-        authorisation=authorisation, channel=channel, service_point=point,
-        idempotency_key=key, request_digest=digest, submitted_at=now,
+        number=number,
+        bundle_version=version,
+        bundle=bundle,
+        region=bundle.region,
+        snapshot=pinned,
+        answers=guide.answers,
+        form_data=clean,
+        materials_provided=sorted({*materials, *(u.material_key for u in claimed)}),
+        tolerated=sorted(set(tolerated)),
+        commitments=sorted(set(commitments)),
+        applicant=applicant,
+        party_type=party.type,
+        party_id=party.id,
+        party_name=party.name,
+        agent=agent,
+        authorisation=authorisation,
+        channel=channel,
+        service_point=point,
+        idempotency_key=key,
+        request_digest=digest,
+        submitted_at=now,
         intake_deadline=work_calendar().add_work_hours(now, INTAKE_HOURS, hours_of(point)),
     )
     uploads_attach(uploads=claimed, application_id=application.pk, actor=actor.user)
-    event_write(application, EventType.SUBMITTED, actor=actor, to_status=application.status,
-                data={"channel": channel, "bundle_version": version.number, "agent": bool(agent)})
-    notify_applicant(application, "application.submitted", "已提交，等待收件审查。",
-                     "submitted; awaiting the intake check.")
+    event_write(
+        application,
+        EventType.SUBMITTED,
+        actor=actor,
+        to_status=application.status,
+        data={"channel": channel, "bundle_version": version.number, "agent": bool(agent)},
+    )
+    notify_applicant(
+        application,
+        "application.submitted",
+        "已提交，等待收件审查。",
+        "submitted; awaiting the intake check.",
+    )
     return application
 
 
@@ -194,17 +302,28 @@ def _service_point(actor: Actor, bundle: Bundle, code: str | None) -> ServicePoi
     if actor.role == Role.CLERK:
         post = ServicePoint.objects.select_related("region").get(pk=actor.service_point_id or 0)
         if not _region_within(post.region_id, bundle.region_id):
-            raise Forbidden("outside_region", f"本服务场所不能受理其他地区的“一件事”（{bundle.region.name}）",
-                            f"This service point cannot take in another region's bundle ({bundle.region.name})",
-                            field="bundle")
+            raise Forbidden(
+                "outside_region",
+                f"本服务场所不能受理其他地区的“一件事”（{bundle.region.name}）",
+                f"This service point cannot take in another region's bundle ({bundle.region.name})",
+                field="bundle",
+            )
         return post
     point = region_service_point(bundle.region_id, code)
     if point is None and code:
-        raise DomainError("unknown_service_point", f"服务场所“{code}”不存在", f"No service point '{code}'",
-                          field="service_point")
+        raise DomainError(
+            "unknown_service_point",
+            f"服务场所“{code}”不存在",
+            f"No service point '{code}'",
+            field="service_point",
+        )
     if point is None:
-        raise DomainError("no_service_point", "该地区未设置服务场所", "This region has no service point",
-                          field="service_point")
+        raise DomainError(
+            "no_service_point",
+            "该地区未设置服务场所",
+            "This region has no service point",
+            field="service_point",
+        )
     return point
 
 
@@ -221,8 +340,9 @@ def _region_within(region_id: int, ancestor_id: int) -> bool:
     return False
 
 
-def _party(actor: Actor, on_behalf_of: dict[str, Any] | None, *, bundle_code: str, item_refs: Sequence[str]
-           ) -> tuple[User, User | None, Party, dict[str, Any]]:
+def _party(
+    actor: Actor, on_behalf_of: dict[str, Any] | None, *, bundle_code: str, item_refs: Sequence[str]
+) -> tuple[User, User | None, Party, dict[str, Any]]:
     """(applicant user, agent user, party, authorisation) — from the actor, never from the request alone: an
     applicant's own party; a party named in `on_behalf_of` only by a clerk (the walk-in verified at the
     counter) or by an agent holding an active mandate (授权委托) from them covering this bundle (or all of its
@@ -231,23 +351,40 @@ def _party(actor: Actor, on_behalf_of: dict[str, Any] | None, *, bundle_code: st
     naming what is missing). The free-text `authorisation` grants nothing."""
     if on_behalf_of:
         if not isinstance(on_behalf_of, dict):
-            raise DomainError("invalid_party", "代办对象格式有误", "on_behalf_of must be an object", field="on_behalf_of")
+            raise DomainError(
+                "invalid_party", "代办对象格式有误", "on_behalf_of must be an object", field="on_behalf_of"
+            )
         name = str(on_behalf_of.get("name") or "").strip()
         if not name or len(name) > 50:
-            raise DomainError("required", "请填写被代办人姓名", "The represented person's name is required",
-                              field="on_behalf_of.name")
+            raise DomainError(
+                "required",
+                "请填写被代办人姓名",
+                "The represented person's name is required",
+                field="on_behalf_of.name",
+            )
         if hidden_controls(name):
-            raise DomainError("invalid_characters", "被代办人姓名含有不可见的控制字符或文字方向控制符",
-                              "The represented party's name contains control or bidirectional characters",
-                              field="on_behalf_of.name")
+            raise DomainError(
+                "invalid_characters",
+                "被代办人姓名含有不可见的控制字符或文字方向控制符",
+                "The represented party's name contains control or bidirectional characters",
+                field="on_behalf_of.name",
+            )
         phone = str(on_behalf_of.get("phone") or "").strip()
         if phone and not PHONE.match(phone):
-            raise DomainError("invalid_phone", "被代办人电话号码格式不正确", "The represented party's phone number is "
-                              "not valid", field="on_behalf_of.phone")
+            raise DomainError(
+                "invalid_phone",
+                "被代办人电话号码格式不正确",
+                "The represented party's phone number is not valid",
+                field="on_behalf_of.phone",
+            )
         kind = on_behalf_of.get("party_type") or PartyType.PERSON
         if kind not in PartyType.values:
-            raise DomainError("invalid_choice", "代办对象类型应为个人或企业", "party_type must be person or enterprise",
-                              field="on_behalf_of.party_type")
+            raise DomainError(
+                "invalid_choice",
+                "代办对象类型应为个人或企业",
+                "party_type must be person or enterprise",
+                field="on_behalf_of.party_type",
+            )
         if kind == PartyType.ENTERPRISE:
             party_id = credit_code(str(on_behalf_of.get("uscc") or ""), field="on_behalf_of.uscc")
         else:
@@ -255,30 +392,50 @@ def _party(actor: Actor, on_behalf_of: dict[str, Any] | None, *, bundle_code: st
         authorisation = _right_to_act(actor, kind, party_id, bundle_code, item_refs, on_behalf_of)
         if "mandate" in authorisation:
             name = str(authorisation.pop("principal_name", name))
-        profile = Profile.objects.filter(role=Role.APPLICANT, id_number=party_id).select_related("user").first() \
-            if kind != PartyType.ENTERPRISE else Profile.objects.filter(
-                role=Role.APPLICANT, enterprise_uscc=party_id).select_related("user").first()
+        profile = (
+            Profile.objects.filter(role=Role.APPLICANT, id_number=party_id).select_related("user").first()
+            if kind != PartyType.ENTERPRISE
+            else Profile.objects.filter(role=Role.APPLICANT, enterprise_uscc=party_id)
+            .select_related("user")
+            .first()
+        )
         if profile is None:
             user = User.objects.create(username=f"party-{hashlib.sha256(party_id.encode()).hexdigest()[:20]}")
             user.set_unusable_password()
             user.save(update_fields=["password"])
             profile = Profile.objects.create(
-                user=user, role=Role.APPLICANT, name=name, party_type=kind,
+                user=user,
+                role=Role.APPLICANT,
+                name=name,
+                party_type=kind,
                 id_number=party_id if kind != PartyType.ENTERPRISE else "",
                 enterprise_uscc=party_id if kind == PartyType.ENTERPRISE else "",
                 enterprise_name=name if kind == PartyType.ENTERPRISE else "",
-                phone=phone)
+                phone=phone,
+            )
         return profile.user, actor.user, Party(type=kind, id=party_id, name=name), authorisation
     if actor.role != Role.APPLICANT:
-        raise DomainError("party_required", "工作人员代为申请时须指明申请人（on_behalf_of）",
-                          "Staff applying must name the applicant (on_behalf_of)", field="on_behalf_of")
+        raise DomainError(
+            "party_required",
+            "工作人员代为申请时须指明申请人（on_behalf_of）",
+            "Staff applying must name the applicant (on_behalf_of)",
+            field="on_behalf_of",
+        )
     if actor.party is None:
-        raise DomainError("no_profile", "账号没有申请人资料", "The account has no applicant profile", field="actor")
+        raise DomainError(
+            "no_profile", "账号没有申请人资料", "The account has no applicant profile", field="actor"
+        )
     return actor.user, None, actor.party, {}
 
 
-def _right_to_act(actor: Actor, party_type: str, party_id: str, bundle_code: str, item_refs: Sequence[str],
-                  on_behalf_of: dict[str, Any]) -> dict[str, Any]:
+def _right_to_act(
+    actor: Actor,
+    party_type: str,
+    party_id: str,
+    bundle_code: str,
+    item_refs: Sequence[str],
+    on_behalf_of: dict[str, Any],
+) -> dict[str, Any]:
     """Acting for someone needs a mandate (issue 17): a clerk at the counter acts for the walk-in they verified
     in person (their note is kept); an applicant only under an active mandate covering this bundle, used in
     this transaction (its history, the principal told). Refused before any source is read or any row written.
@@ -286,8 +443,15 @@ def _right_to_act(actor: Actor, party_type: str, party_id: str, bundle_code: str
     if actor.role == Role.CLERK:
         text = str(on_behalf_of.get("authorisation") or "").strip()
         return {"text": text[:500]} if text else {}
-    mandate = mandate_require(agent_user=actor.user, party_type=party_type, party_id=party_id,
-                              bundle_code=bundle_code, ability=Ability.APPLY, item_refs=item_refs)
-    mandate = mandate_use(mandate=mandate, actor=actor.user, ability=Ability.APPLY, bundle_code=bundle_code,
-                          item_refs=item_refs)
+    mandate = mandate_require(
+        agent_user=actor.user,
+        party_type=party_type,
+        party_id=party_id,
+        bundle_code=bundle_code,
+        ability=Ability.APPLY,
+        item_refs=item_refs,
+    )
+    mandate = mandate_use(
+        mandate=mandate, actor=actor.user, ability=Ability.APPLY, bundle_code=bundle_code, item_refs=item_refs
+    )
     return {"mandate": mandate.number, "method": mandate.method, "principal_name": mandate.principal_name}

@@ -31,14 +31,17 @@ def deadlines_sweep(*, now: datetime | None = None, batch: int = 500) -> dict[st
     now = now or clock.now()
     calendar = work_calendar()
     stats = {"overdue": 0, "escalated": 0, "expired": 0, "skipped": 0}
-    for pk in (_cases_to_sweep([CaseStatus.PENDING_ACCEPTANCE], "accept_deadline", now, batch)
-               + _cases_to_sweep([CaseStatus.ACCEPTED, CaseStatus.PRE_REVIEW], "decide_deadline", now, batch)):
+    for pk in _cases_to_sweep(
+        [CaseStatus.PENDING_ACCEPTANCE], "accept_deadline", now, batch
+    ) + _cases_to_sweep([CaseStatus.ACCEPTED, CaseStatus.PRE_REVIEW], "decide_deadline", now, batch):
         with transaction.atomic():
             case = _case_to_sweep(pk)
             if case is None:
                 stats["skipped"] += 1
                 continue
-            deadline = case.accept_deadline if case.status == CaseStatus.PENDING_ACCEPTANCE else case.decide_deadline
+            deadline = (
+                case.accept_deadline if case.status == CaseStatus.PENDING_ACCEPTANCE else case.decide_deadline
+            )
             if deadline is None or deadline >= now:
                 continue
             level = LAST_ESCALATION_LEVEL if calendar.workdays_between(deadline, now) >= 1 else 1
@@ -46,18 +49,29 @@ def deadlines_sweep(*, now: datetime | None = None, batch: int = 500) -> dict[st
             if not case.overdue:
                 case.overdue, changed = True, True
                 stats["overdue"] += 1
-                event_write(case.application, EventType.OVERDUE, actor=Actor.system(), item_case=case,
-                       data={"deadline": deadline.isoformat()})
+                event_write(
+                    case.application,
+                    EventType.OVERDUE,
+                    actor=Actor.system(),
+                    item_case=case,
+                    data={"deadline": deadline.isoformat()},
+                )
             if level > case.escalation_level:
                 to = case.department.name + "负责人" if level == 1 else _supervisor(case.department)
                 case.escalation_level, changed = level, True
                 stats["escalated"] += 1
-                event_write(case.application, EventType.ESCALATED, actor=Actor.system(), item_case=case,
-                       data={"level": level, "to": to, "deadline": deadline.isoformat()})
+                event_write(
+                    case.application,
+                    EventType.ESCALATED,
+                    actor=Actor.system(),
+                    item_case=case,
+                    data={"level": level, "to": to, "deadline": deadline.isoformat()},
+                )
             if changed:  # a case at level 1 waits for its working day: nothing to write until then
                 case.save(update_fields=["overdue", "escalation_level"])
-    for pk in Application.objects.filter(status=AppStatus.SUBMITTED, overdue=False,
-                                         intake_deadline__lt=now).values_list("pk", flat=True)[:500]:
+    for pk in Application.objects.filter(
+        status=AppStatus.SUBMITTED, overdue=False, intake_deadline__lt=now
+    ).values_list("pk", flat=True)[:500]:
         with transaction.atomic():
             app = Application.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
             if app is None:
@@ -69,11 +83,15 @@ def deadlines_sweep(*, now: datetime | None = None, batch: int = 500) -> dict[st
             app.escalation_level = 1
             app.save(update_fields=["overdue", "escalation_level"])
             stats["overdue"] += 1
-            event_write(app, EventType.OVERDUE, actor=Actor.system(), data={"deadline": app.intake_deadline.isoformat(),
-                                                              "stage": "intake"})
-    for pk in ToleratedMaterial.objects.filter(received_at__isnull=True, expired=False, due_at__lt=now,
-                                               item_case__status__in=list(OPEN_CASE_STATES)).values_list(
-            "pk", flat=True)[:500]:
+            event_write(
+                app,
+                EventType.OVERDUE,
+                actor=Actor.system(),
+                data={"deadline": app.intake_deadline.isoformat(), "stage": "intake"},
+            )
+    for pk in ToleratedMaterial.objects.filter(
+        received_at__isnull=True, expired=False, due_at__lt=now, item_case__status__in=list(OPEN_CASE_STATES)
+    ).values_list("pk", flat=True)[:500]:
         with transaction.atomic():
             row = ToleratedMaterial.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
             if row is None:
@@ -91,7 +109,12 @@ def deadlines_sweep(*, now: datetime | None = None, batch: int = 500) -> dict[st
                 end_case(app, case, CaseAction.TERMINATE, text)
                 terminate_dependants(app, case, siblings, f"前置事项“{case.name}”终止，本事项终止")
                 complete_if_done(app, siblings)
-                notify_applicant(app, "item_case.terminated", text, f"'{case.name}' ended: the tolerated material never came.")
+                notify_applicant(
+                    app,
+                    "item_case.terminated",
+                    text,
+                    f"'{case.name}' ended: the tolerated material never came.",
+                )
             stats["expired"] += 1
     return stats
 
@@ -100,20 +123,28 @@ def _cases_to_sweep(statuses: list[str], deadline: str, now: datetime, batch: in
     """The first `batch` overdue item cases the sweep still has something to do for: not marked overdue yet
     (first), or below the last escalation level (oldest deadline first: when it is not due for the next level,
     no later one is). Cases escalated as far as they go never fill the batch and hide the others."""
-    return list(ItemCase.objects.filter(status__in=statuses, **{f"{deadline}__lt": now})
-                .exclude(overdue=True, escalation_level__gte=LAST_ESCALATION_LEVEL)
-                .order_by("overdue", deadline, "pk").values_list("pk", flat=True)[:batch])
+    return list(
+        ItemCase.objects.filter(status__in=statuses, **{f"{deadline}__lt": now})
+        .exclude(overdue=True, escalation_level__gte=LAST_ESCALATION_LEVEL)
+        .order_by("overdue", deadline, "pk")
+        .values_list("pk", flat=True)[:batch]
+    )
 
 
 def _case_to_sweep(pk: int) -> ItemCase | None:
     """Item case `pk`, locked for the rest of the transaction; None when another transaction holds it. Only its
     own row is locked, not its application's nor its department's (`of`), so that a sweeper on another worker
     skips this case alone, not every case of the department and of the application."""
-    return ItemCase.objects.select_for_update(skip_locked=True, of=("self",)).filter(pk=pk).select_related(
-        "application", "department").first()
+    return (
+        ItemCase.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk=pk)
+        .select_related("application", "department")
+        .first()
+    )
 
 
 def _supervisor(department: Department) -> str:
-    bureau = Department.objects.filter(region_id=department.region_id, kind__in=["approval", "data_bureau"]).first()
+    bureau = Department.objects.filter(
+        region_id=department.region_id, kind__in=["approval", "data_bureau"]
+    ).first()
     return bureau.name if bureau else "本级政务服务管理机构"
-

@@ -25,10 +25,29 @@ from .types import (
 )
 
 __all__ = [
-    "TARGETS", "BundleDef", "Computation", "DependencyCycle", "Evidence", "FieldSpec", "Figures",
-    "FormConflicts", "InvalidAnswer", "ItemDef", "MaterialSpec", "Situation", "SituationOption",
-    "UnknownDependency", "compute", "dependency_edges", "figures", "find_cycle", "included_items",
-    "material_set", "merge_form", "resolve_answers", "schedule",
+    "TARGETS",
+    "BundleDef",
+    "Computation",
+    "DependencyCycle",
+    "Evidence",
+    "FieldSpec",
+    "Figures",
+    "FormConflicts",
+    "InvalidAnswer",
+    "ItemDef",
+    "MaterialSpec",
+    "Situation",
+    "SituationOption",
+    "UnknownDependency",
+    "compute",
+    "dependency_edges",
+    "figures",
+    "find_cycle",
+    "included_items",
+    "material_set",
+    "merge_form",
+    "resolve_answers",
+    "schedule",
 ]
 
 

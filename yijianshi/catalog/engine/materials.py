@@ -41,8 +41,11 @@ def material_set(
                     specs[code] = spec
             if item.ref not in serves[code]:
                 serves[code].append(item.ref)
-            for kind, ref in (("licence", spec.licence), ("data_check", spec.data_check),
-                              ("item_result", spec.item_result)):
+            for kind, ref in (
+                ("licence", spec.licence),
+                ("data_check", spec.data_check),
+                ("item_result", spec.item_result),
+            ):
                 if ref and ref not in stand_ins[code][kind]:
                     stand_ins[code][kind].append(ref)
     entries = []

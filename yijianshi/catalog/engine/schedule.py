@@ -30,9 +30,7 @@ def dependency_edges(bundle: BundleDef, included: Iterable[str] | None = None) -
         needs[it.ref].extend(r for r in it.requires if r in known)
         needs[it.ref].extend(m.item_result for m in it.materials if m.item_result in known)
     return {
-        r: tuple(p for p in dict.fromkeys(needs[r]) if p in present and p != r)
-        for r in refs
-        if r in present
+        r: tuple(p for p in dict.fromkeys(needs[r]) if p in present and p != r) for r in refs if r in present
     }
 
 
@@ -47,7 +45,7 @@ def find_cycle(edges: dict[str, tuple[str, ...]]) -> tuple[str, ...] | None:
         stack.append(node)
         for nxt in edges.get(node, ()):
             if colour.get(nxt, black) == grey:
-                return tuple(stack[stack.index(nxt):])
+                return tuple(stack[stack.index(nxt) :])
             if colour.get(nxt) == white:
                 found = visit(nxt)
                 if found:

@@ -27,12 +27,23 @@ def bundle_from_dict(data: dict[str, Any]) -> BundleDef:
         name=data["name"],
         items=tuple(
             ItemDef(
-                ref=i["ref"], name=i["name"], department=i["department"],
-                legal_limit_days=i["legal_limit_days"], promised_limit_days=i["promised_limit_days"],
-                visits=i["visits"], steps=i["steps"],
+                ref=i["ref"],
+                name=i["name"],
+                department=i["department"],
+                legal_limit_days=i["legal_limit_days"],
+                promised_limit_days=i["promised_limit_days"],
+                visits=i["visits"],
+                steps=i["steps"],
                 fields=tuple(
-                    FieldSpec(key=f["key"], label_zh=f["label_zh"], label_en=f["label_en"], type=f["type"],
-                              required=f["required"], validation=_validation(f["validation"]), source=f["source"])
+                    FieldSpec(
+                        key=f["key"],
+                        label_zh=f["label_zh"],
+                        label_en=f["label_en"],
+                        type=f["type"],
+                        required=f["required"],
+                        validation=_validation(f["validation"]),
+                        source=f["source"],
+                    )
                     for f in i["fields"]
                 ),
                 materials=tuple(MaterialSpec(**m) for m in i["materials"]),
@@ -44,10 +55,17 @@ def bundle_from_dict(data: dict[str, Any]) -> BundleDef:
         dependencies=tuple((a, b) for a, b in data["dependencies"]),
         situations=tuple(
             Situation(
-                code=s["code"], question_zh=s["question_zh"], question_en=s["question_en"], default=s["default"],
+                code=s["code"],
+                question_zh=s["question_zh"],
+                question_en=s["question_en"],
+                default=s["default"],
                 options=tuple(
-                    SituationOption(value=o["value"], label_zh=o["label_zh"], label_en=o["label_en"],
-                                    excludes=tuple(o["excludes"]))
+                    SituationOption(
+                        value=o["value"],
+                        label_zh=o["label_zh"],
+                        label_en=o["label_en"],
+                        excludes=tuple(o["excludes"]),
+                    )
                     for o in s["options"]
                 ),
             )

@@ -16,8 +16,20 @@ Channel = Literal["applicant", "government", "other"]
 MaterialForm = Literal["paper", "electronic", "either"]
 FIELD_TYPES = frozenset(
     {
-        "string", "text", "date", "id_number", "uscc", "phone", "email", "number", "money",
-        "boolean", "choice", "address", "postcode", "region_code",
+        "string",
+        "text",
+        "date",
+        "id_number",
+        "uscc",
+        "phone",
+        "email",
+        "number",
+        "money",
+        "boolean",
+        "choice",
+        "address",
+        "postcode",
+        "region_code",
     }
 )
 VALIDATION_KEYS = ("max_length", "min", "max", "pattern", "choices")

@@ -25,10 +25,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if os.environ.get("YIJIANSHI_ENV", "dev") == "production":
             raise CommandError("otp-code is for the local demo only")
-        device = TOTPDevice.objects.filter(user__username=options["username"], name=DEMO_DEVICE,
-                                           confirmed=True).first()
+        device = TOTPDevice.objects.filter(
+            user__username=options["username"], name=DEMO_DEVICE, confirmed=True
+        ).first()
         if device is None:
-            raise CommandError(f"{options['username']} has no demo authenticator (only the accounts `yijianshi demo` "
-                               "creates have one)")
+            raise CommandError(
+                f"{options['username']} has no demo authenticator (only the accounts `yijianshi demo` "
+                "creates have one)"
+            )
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
         self.stdout.write(f"{totp.token():0{device.digits}d}")

@@ -29,9 +29,12 @@ class Command(BaseCommand):
         action = options["action"]
         if action == "export":
             counts = catalog_export(Path(options["path"]))
-            self.stdout.write(self.style.SUCCESS(
-                f"exported {counts['regions']} regions, {counts['bundles']} bundles, "
-                f"{counts['templates']} item templates, {counts['delegations']} delegations to {options['path']}"))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"exported {counts['regions']} regions, {counts['bundles']} bundles, "
+                    f"{counts['templates']} item templates, {counts['delegations']} delegations to {options['path']}"
+                )
+            )
             return
         try:
             catalogue = read_packs(options["path"])
@@ -41,9 +44,12 @@ class Command(BaseCommand):
             raise CommandError(f"{len(exc.details)} error(s) in {options['path']}; nothing loaded") from None
         n_bundles = sum(len(r["bundles"]) for r in catalogue.regions.values())
         if action == "validate":
-            self.stdout.write(self.style.SUCCESS(
-                f"ok: {len(catalogue.vocabulary)} field keys, {len(catalogue.templates)} item templates, "
-                f"{len(catalogue.regions)} regions, {n_bundles} bundles"))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"ok: {len(catalogue.vocabulary)} field keys, {len(catalogue.templates)} item templates, "
+                    f"{len(catalogue.regions)} regions, {n_bundles} bundles"
+                )
+            )
             return
         try:
             result = catalog_load(catalogue=catalogue, actor=None)

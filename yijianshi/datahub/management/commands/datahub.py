@@ -32,10 +32,19 @@ def read_records(path: Path) -> list[dict[str, Any]]:
         with path.open(newline="", encoding="utf-8-sig") as f:
             for row in csv.DictReader(f):
                 links = {k.removeprefix("link:"): v for k, v in row.items() if k.startswith("link:") and v}
-                data = {k: v for k, v in row.items()
-                        if k not in ("subject_id", "effective_date") and not k.startswith("link:") and v != ""}
-                out.append({"subject_id": row.get("subject_id", ""), "data": data, "links": links,
-                            "effective_date": row.get("effective_date") or None})
+                data = {
+                    k: v
+                    for k, v in row.items()
+                    if k not in ("subject_id", "effective_date") and not k.startswith("link:") and v != ""
+                }
+                out.append(
+                    {
+                        "subject_id": row.get("subject_id", ""),
+                        "data": data,
+                        "links": links,
+                        "effective_date": row.get("effective_date") or None,
+                    }
+                )
         return out
     out = []
     with path.open(encoding="utf-8") as f:
@@ -64,27 +73,41 @@ class Command(BaseCommand):
         load = sub.add_parser("load", help="load a provider's file into a local source")
         load.add_argument("source")
         load.add_argument("file")
-        load.add_argument("--replace", action="store_true", help="remove the source's records not in the file")
+        load.add_argument(
+            "--replace", action="store_true", help="remove the source's records not in the file"
+        )
         sub.add_parser("status", help="connectors, configuration problems, circuit breakers, last errors")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         try:
             if action == "seed":
-                summary = demo_data_seed(persons=options["persons"], enterprises=options["enterprises"],
-                                         seed=options["seed"])
+                summary = demo_data_seed(
+                    persons=options["persons"], enterprises=options["enterprises"], seed=options["seed"]
+                )
                 per_source = ", ".join(f"{k} {v}" for k, v in sorted(summary.records.items()))
-                self.stdout.write(self.style.SUCCESS(
-                    f"seeded {summary.persons} persons, {summary.enterprises} enterprises: {summary.total} records "
-                    f"({per_source}), {summary.links} links in {summary.seconds:.1f}s"))
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"seeded {summary.persons} persons, {summary.enterprises} enterprises: {summary.total} records "
+                        f"({per_source}), {summary.links} links in {summary.seconds:.1f}s"
+                    )
+                )
             elif action == "load":
                 path = Path(options["file"])
                 if not path.is_file():
                     raise CommandError(f"{path}: no such file")
-                result = source_records_load(source=options["source"], records=read_records(path), actor=None,
-                                             batch=f"file:{path.name}"[:60], replace=options["replace"])
-                self.stdout.write(self.style.SUCCESS(
-                    f"{result.source}: {result.created} new, {result.updated} updated, {result.deleted} removed"))
+                result = source_records_load(
+                    source=options["source"],
+                    records=read_records(path),
+                    actor=None,
+                    batch=f"file:{path.name}"[:60],
+                    replace=options["replace"],
+                )
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"{result.source}: {result.created} new, {result.updated} updated, {result.deleted} removed"
+                    )
+                )
             else:
                 self._status()
         except DomainError as exc:
@@ -104,8 +127,11 @@ class Command(BaseCommand):
                 state = f"{h.failures} failure(s)"
             line = f"{h.code:<18} {h.mode:<6} {h.connector:<6} {h.records:>7} records  {state}"
             if h.last_error:
-                line += f"  last error {clock.local(h.last_error_at):%Y-%m-%d %H:%M} {h.last_error}" \
-                    if h.last_error_at else f"  last error {h.last_error}"
+                line += (
+                    f"  last error {clock.local(h.last_error_at):%Y-%m-%d %H:%M} {h.last_error}"
+                    if h.last_error_at
+                    else f"  last error {h.last_error}"
+                )
             self.stdout.write(line)
             for problem in h.problems:
                 self.stdout.write(f"{'':<18} ! {problem}")

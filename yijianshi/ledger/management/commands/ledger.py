@@ -25,22 +25,33 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        verify = sub.add_parser("verify", help="walk the chain; exit 1 at the first altered, removed or inserted row")
-        verify.add_argument("--anchor", metavar="SEQ:HASH",
-                            help="a head printed by an earlier run: that row must still be there with that hash")
+        verify = sub.add_parser(
+            "verify", help="walk the chain; exit 1 at the first altered, removed or inserted row"
+        )
+        verify.add_argument(
+            "--anchor",
+            metavar="SEQ:HASH",
+            help="a head printed by an earlier run: that row must still be there with that hash",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         anchor = None
         if options.get("anchor"):
             match = ANCHOR.match(options["anchor"].strip())
             if not match:
-                raise CommandError("--anchor must be SEQ:HASH (the seq and the 64 hex digits of an SM3 hash) / "
-                                   "锚点格式应为 序号:哈希")
+                raise CommandError(
+                    "--anchor must be SEQ:HASH (the seq and the 64 hex digits of an SM3 hash) / "
+                    "锚点格式应为 序号:哈希"
+                )
             anchor = (int(match.group(1)), match.group(2).lower())
         result = ledger_verify(anchor=anchor)
         if not result.ok:
             assert result.problem is not None
             problem = result.problem
-            raise CommandError(f"ledger broken at row #{problem.seq}: {problem.kind} ({problem.reason}) — "
-                               f"{problem.en} / {problem.zh}")
-        self.stdout.write(self.style.SUCCESS(f"ok: {result.rows} rows, head #{result.head_seq} {result.head_hash}"))
+            raise CommandError(
+                f"ledger broken at row #{problem.seq}: {problem.kind} ({problem.reason}) — "
+                f"{problem.en} / {problem.zh}"
+            )
+        self.stdout.write(
+            self.style.SUCCESS(f"ok: {result.rows} rows, head #{result.head_seq} {result.head_hash}")
+        )

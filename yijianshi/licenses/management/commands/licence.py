@@ -1,10 +1,10 @@
 """`yijianshi licence keys|verify|export|remind|expire` — electronic licences from the command line.
 
-    yijianshi licence keys [--department REGION/CODE ...]   create missing SM2 keys (replace ones whose file is gone)
-    yijianshi licence verify FILE|IDENTIFIER [--today DATE]  print every check; exit 1 if any fails
-    yijianshi licence export IDENTIFIER [-o FILE]            write the offline document (what the QR code carries)
-    yijianshi licence remind [--days N] [--today DATE]       renewal reminders (无感续证), once per licence version
-    yijianshi licence expire [--today DATE]                  mark licences past their validity as expired
+yijianshi licence keys [--department REGION/CODE ...]   create missing SM2 keys (replace ones whose file is gone)
+yijianshi licence verify FILE|IDENTIFIER [--today DATE]  print every check; exit 1 if any fails
+yijianshi licence export IDENTIFIER [-o FILE]            write the offline document (what the QR code carries)
+yijianshi licence remind [--days N] [--today DATE]       renewal reminders (无感续证), once per licence version
+yijianshi licence expire [--today DATE]                  mark licences past their validity as expired
 """
 
 from __future__ import annotations
@@ -36,9 +36,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         keys = sub.add_parser("keys", help="create the SM2 key pairs issuing departments are missing")
-        keys.add_argument("--department", action="append", default=[], metavar="REGION/CODE",
-                          help="only this department (repeatable); default: every department that issues a type")
-        verify = sub.add_parser("verify", help="verify a licence by identifier, or an offline document (JSON file)")
+        keys.add_argument(
+            "--department",
+            action="append",
+            default=[],
+            metavar="REGION/CODE",
+            help="only this department (repeatable); default: every department that issues a type",
+        )
+        verify = sub.add_parser(
+            "verify", help="verify a licence by identifier, or an offline document (JSON file)"
+        )
         verify.add_argument("target", metavar="FILE|ID")
         verify.add_argument("--today", type=_day, default=None)
         export = sub.add_parser("export", help="write a licence's offline document (JSON)")
@@ -62,7 +69,9 @@ class Command(BaseCommand):
             departments = []
             for ref in options["department"]:
                 region, _, code = ref.partition("/")
-                dept = Department.objects.select_related("region").filter(region__code=region, code=code).first()
+                dept = (
+                    Department.objects.select_related("region").filter(region__code=region, code=code).first()
+                )
                 if dept is None:
                     raise CommandError(f"no department {ref} (REGION/CODE, e.g. 140524/public_security)")
                 departments.append(dept)
@@ -82,7 +91,9 @@ class Command(BaseCommand):
             try:
                 document = json.loads(path.read_text(encoding="utf-8"))
             except FileNotFoundError:
-                raise CommandError(f"{target}: no such file, and not a licence identifier ({PREFIX}.…)") from None
+                raise CommandError(
+                    f"{target}: no such file, and not a licence identifier ({PREFIX}.…)"
+                ) from None
             except (OSError, ValueError) as exc:
                 raise CommandError(f"{target}: not a JSON document ({exc})") from None
             result = services.licence_verify(document=document, today=today)

@@ -31,5 +31,9 @@ class Command(BaseCommand):
         from yijianshi.mandates.demo import seed_demo_mandates
 
         self.stdout.write(f"demo mandates: {', '.join(seed_demo_mandates()) or '-'}")
-        self.stdout.write(f"demo accounts (password {DEMO_PASSWORD}): " + ", ".join(u for u, _, _ in accounts))
-        self.stdout.write(self.style.SUCCESS("demo ready: http://127.0.0.1:8000/  (admin: /admin/, API: /api/docs/)"))
+        self.stdout.write(
+            f"demo accounts (password {DEMO_PASSWORD}): " + ", ".join(u for u, _, _ in accounts)
+        )
+        self.stdout.write(
+            self.style.SUCCESS("demo ready: http://127.0.0.1:8000/  (admin: /admin/, API: /api/docs/)")
+        )
