@@ -27,6 +27,7 @@ run: $(STAMP)
 ## make test: install what the tests need and run the whole suite on SQLite, then on PostgreSQL
 test: $(STAMP)
 	$(BIN)/ruff check yijianshi tests bench
+	$(BIN)/ruff format --check yijianshi tests bench scripts
 	$(BIN)/mypy yijianshi
 	$(BIN)/lint-imports  # the direction of dependence (docs/architecture.md)
 	bash scripts/ensure_chromium.sh  # Debian's Chromium for tests/browser, installed when missing
@@ -47,6 +48,7 @@ test-postgres: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check yijianshi tests bench
+	$(BIN)/ruff format --check yijianshi tests bench scripts
 	$(BIN)/mypy yijianshi
 	$(BIN)/lint-imports
 
