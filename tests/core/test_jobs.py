@@ -87,6 +87,7 @@ def test_each_part_registers_its_jobs() -> None:
         ("deliver-outbox", "integrations.deliver_outbox", Every(10), 10),
         ("sweep-deadlines", "cases.sweep_deadlines", Every(60), 60),
         ("licences-daily", "licenses.daily", DailyAt(8, 30), 6 * 3600),
+        ("mandates-expire", "mandates.expire", DailyAt(0, 10), 6 * 3600),
     }
 
 

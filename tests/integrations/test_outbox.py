@@ -319,6 +319,7 @@ def test_the_celery_app_schedules_the_outbox_and_the_deadline_sweep():
     assert "integrations.deliver_outbox" in app.tasks  # the app is finalized: its beat schedule is built
     schedule = {entry["task"]: entry["schedule"] for entry in app.conf.beat_schedule.values()}
     daily = schedule.pop("licenses.daily")  # expiry and renewal reminders: tests/licenses/test_schedules.py
+    schedule.pop("mandates.expire")  # the mandates' daily tidy-up: tests/core/test_jobs.py
     assert schedule == {"integrations.deliver_outbox": 10.0, "cases.sweep_deadlines": 60.0}
     assert daily.hour == {8} and "licenses.daily" in app.tasks
     assert app.conf.task_acks_late is True

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from yijianshi.accounts.models import Role
 from yijianshi.accounts.roles import actor_of
 from yijianshi.cases import selectors
-from yijianshi.cases.material_states import missing_materials
+from yijianshi.cases.material_states import MaterialState, material_states
 from yijianshi.cases.models import Application, EventType
 from yijianshi.cases.permissions import visible_documents
 from yijianshi.cases.services import application_supplement, application_withdraw
@@ -90,6 +90,13 @@ def _timeline(app: Application) -> list[dict[str, Any]]:
     return rows
 
 
+def _supplement_materials(app: Application) -> list[dict[str, Any]]:
+    """What a supplement may bring (cases/material_states.py): the missing materials first, then those already
+    provided, which can be handed in again (a scan the clerk found unusable)."""
+    rows = [m for m in material_states(app) if m.state in (MaterialState.MISSING, MaterialState.PROVIDED)]
+    return [m.as_dict() for m in sorted(rows, key=lambda m: m.state != MaterialState.MISSING)]
+
+
 def _detail_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     history = list(selectors.application_history(app))
     deficiency = next((e for e in reversed(history) if e.type == EventType.DEFICIENT), None)
@@ -103,7 +110,7 @@ def _detail_context(request: HttpRequest, app: Application) -> dict[str, Any]:
             {"doc": d, "label": DocumentKind.of(d.kind)} for d in app.documents.order_by("issued_at", "pk")
         ],
         "deficiency": deficiency,
-        "missing_materials": [m.spec for m in missing_materials(app)],
+        "supplement_materials": _supplement_materials(app),
         "can_withdraw": app.status in ("submitted", "deficient", "received"),
         "errors": {},
         "values": {},
