@@ -440,7 +440,9 @@ def _create(
 
 def _lock(mandate: Mandate) -> Mandate:
     return (
-        Mandate.objects.select_for_update().select_related("agent_user", "principal_user").get(pk=mandate.pk)
+        Mandate.objects.select_for_update(of=("self",))
+        .select_related("agent_user", "principal_user")
+        .get(pk=mandate.pk)
     )
 
 
@@ -773,7 +775,7 @@ def mandate_expire(*, now: datetime | None = None, batch: int = 500) -> dict[str
     for pk in due:
         with transaction.atomic():
             row = (
-                Mandate.objects.select_for_update(skip_locked=True)
+                Mandate.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(pk=pk)
                 .select_related("agent_user", "principal_user")
                 .first()
