@@ -477,17 +477,15 @@ def check(tally: Tally, run_id: str, receiver: Any) -> tuple[dict[str, Any], lis
 
     close_old_connections()
     failures: list[str] = []
+    # a key is stored as its sender's own, "<sender id>:<key>" (cases/services/submission.py)
+    ours = Application.objects.filter(idempotency_key__contains=f":{run_id}")
     apps = {
-        a["idempotency_key"]: a
-        for a in Application.objects.filter(idempotency_key__startswith=run_id)
-        .annotate(cases=Count("item_cases"))
-        .values("idempotency_key", "number", "status", "cases", "snapshot")
-    }
-    keys_per_number = Counter(
-        Application.objects.filter(idempotency_key__startswith=run_id).values_list(
-            "idempotency_key", flat=True
+        a["idempotency_key"].partition(":")[2]: a
+        for a in ours.annotate(cases=Count("item_cases")).values(
+            "idempotency_key", "number", "status", "cases", "snapshot"
         )
-    )
+    }
+    keys_per_number = Counter(k.partition(":")[2] for k in ours.values_list("idempotency_key", flat=True))
     missing = [k for k in tally.ok if k not in apps]
     wrong_number = [k for k, n in tally.ok.items() if k in apps and apps[k]["number"] != n]
     doubled = [k for k, c in keys_per_number.items() if c > 1]
@@ -545,7 +543,7 @@ def check(tally: Tally, run_id: str, receiver: Any) -> tuple[dict[str, Any], lis
         "intake failed": len(tally.intake_failed),
         "applications with missing or extra item cases": len(partial),
         "received but not so in the database": len(not_received),
-        "item cases": ItemCase.objects.filter(application__idempotency_key__startswith=run_id).count(),
+        "item cases": ItemCase.objects.filter(application__idempotency_key__contains=f":{run_id}").count(),
         "item cases without their outbox message": cases_without_message,
         "outbox messages for no application": orphan_messages,
         "applications left without their number": orphan_events,
