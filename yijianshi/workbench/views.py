@@ -48,6 +48,7 @@ from yijianshi.catalog.models import Bundle
 from yijianshi.catalog.selectors import bundle_definition, current_version
 from yijianshi.core import clock
 from yijianshi.core.actor import Party
+from yijianshi.core.calendar import calendar_status
 from yijianshi.core.errors import DomainError, ErrorDetail
 from yijianshi.core.identifiers import mask
 from yijianshi.integrations.models import DepartmentIntegration, IntegrationMode
@@ -876,6 +877,7 @@ def admin_overview(request: HttpRequest) -> HttpResponse:
             "page": page,
             "open_only": open_only,
             "overdue_intake": overdue_intake,
+            "calendar_warnings": calendar_status(clock.local(now).date())["warnings"],
             "rows": [
                 {
                     "case": c,
