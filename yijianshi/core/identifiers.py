@@ -96,6 +96,14 @@ def make_resident_id(area: str, birth: date, sequence: int) -> str:
     return base + check
 
 
+def make_organisation_code(body: str) -> str:
+    """A GB 11714 organisation code for demo and synthetic data: 8 characters (digits or capital letters) and
+    their check character."""
+    weights = (3, 7, 9, 10, 5, 8, 4, 2)
+    value = 11 - sum(int(c, 36) * w for c, w in zip(body, weights, strict=True)) % 11
+    return body + ("0" if value == 11 else "X" if value == 10 else str(value))
+
+
 def make_credit_code(registration_authority: str, region: str, body: str) -> str:
     """A valid unified social credit code for demo and synthetic data (GB 32100): 1 + 1 + 6 + 9 characters
     and the check character."""

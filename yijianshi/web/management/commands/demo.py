@@ -31,8 +31,11 @@ class Command(BaseCommand):
         from yijianshi.mandates.demo import seed_demo_mandates
 
         self.stdout.write(f"demo mandates: {', '.join(seed_demo_mandates()) or '-'}")
+        officers = [u for u, role, _ in accounts if role == "officer"]
         self.stdout.write(
-            f"demo accounts (password {DEMO_PASSWORD}): " + ", ".join(u for u, _, _ in accounts)
+            f"demo accounts (password {DEMO_PASSWORD}): "
+            + ", ".join(u for u, role, _ in accounts if role != "officer")
+            + f"; {len(officers)} officers ({', '.join(officers[:6])}, officer_lc_*, officer_sy_*, officer_xx_*)"
         )
         self.stdout.write(
             self.style.SUCCESS("demo ready: http://127.0.0.1:8000/  (admin: /admin/, API: /api/docs/)")
