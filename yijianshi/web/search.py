@@ -1,11 +1,15 @@
-"""Finding a guide by the words people use (issue 5, point 7): the query is segmented with jieba (with a
-small dictionary of our domain terms) and expanded with synonyms (synonyms.yaml: 上户口 → 户口登记, 生孩子 →
-新生儿出生 …); each bundle is scored on where the terms occur — in its name (most), its life-event stage, its
-items' names, its English name — and the bundles are ranked by that score, then by name length (the more
-specific name first), then by code.
+"""Finding a guide by the words people use (issue 5, point 7; issue 18, point 2): the query is segmented with
+jieba (with a small dictionary of our domain terms) and expanded with synonyms — the administrator's table
+(web.models.SearchSynonym, seeded from synonyms.yaml: 上户口 → 户口登记, 生孩子 → 新生儿出生, 开个小饭馆 → 餐饮 …).
+Each bundle is scored on where the terms occur — in its name (most), its life-event stage, its items' names,
+its English name — weighted by how rare the term is among the bundles searched; a single character is never a
+term, generic words (登记, 证明 …) and words found inside a longer matched word count little, and a bundle is
+shown only above a minimum score and a share of the best one (no weak matches beside the right answer). Ties go
+to the shorter (more specific) name, then the code. A query naming a region (十堰开饭店) searches that region.
 
 The ranking is pure (documents and a tokenizer in, ranked results out); jieba is loaded once, lazily, on the
 first search of a process (`tokenizer()`), and its load time is kept in `LOAD_SECONDS` for the health page.
+Quality is measured on tests/data/search_queries.yaml (tests/web/test_search_quality.py, bench/search_quality.py).
 """
 
 from __future__ import annotations
