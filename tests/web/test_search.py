@@ -192,6 +192,9 @@ def test_the_query_is_escaped(client: Client, newborn: None) -> None:
     assert "<script>alert(" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;生孩子" in page
     assert "/bundles/140524-09/" in page
+    # the link to search every region carries the query, encoded
+    linked = client.get("/search/", {"q": "生孩子&region=999", "region": "140524"}).content.decode()
+    assert "/search/?q=%E7%94%9F%E5%AD%A9%E5%AD%90%26region%3D999&amp;region=all" in linked
     long = client.get("/search/", {"q": "退" * 5000})
     assert long.status_code == 200
 
