@@ -17,7 +17,7 @@ from yijianshi.catalog.selectors import (
 )
 
 from .models import SearchSynonym
-from .search import Hit, SearchDoc, search_regions
+from .search import Hit, SearchDoc, load_synonyms, search_regions
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,20 @@ def current_synonyms() -> dict[str, tuple[str, ...]]:
     table = {s.term: s.official_terms() for s in SearchSynonym.objects.filter(active=True)}
     _synonyms = (stamp, table)
     return table
+
+
+def synonyms_seed() -> int:
+    """Add the terms of synonyms.yaml the table lacks (a new release's words on an existing database; the data
+    migration seeded the first ones); a term already there is left as the administrator set it — to retire a
+    shipped term, deactivate it rather than delete it, or the next seed brings it back. Returns how many."""
+    existing = set(SearchSynonym.objects.values_list("term", flat=True))
+    rows = [
+        SearchSynonym(term=term, means="、".join(official))
+        for term, official in load_synonyms().items()
+        if term not in existing
+    ]
+    SearchSynonym.objects.bulk_create(rows)
+    return len(rows)
 
 
 def search_catalogue(
