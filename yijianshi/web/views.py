@@ -29,10 +29,10 @@ from yijianshi.catalog.selectors import (
 from yijianshi.core.errors import DomainError
 from yijianshi.ledger.services import Purpose
 
-from .catalogue import LIFE_EVENTS, chosen_region, event_of, search_index
+from .catalogue import LIFE_EVENTS, chosen_region, event_of, search_catalogue, search_scope
 from .charts import reductions_chart
 from .prefs import FLAGS, display_toggle
-from .search import search
+from .search import Hit
 
 
 @require_GET
@@ -72,14 +72,26 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    region = chosen_region(request)
-    hits = []
+    region = search_scope(request)
+    regions = list(regions_with_bundles())
+    hits: list[Hit] = []
+    searched = region.code if region else None
     if query:
-        docs = search_index()
-        hits = search(query, [d for d in docs if region is None or d.region == region.code]) or search(
-            query, docs
-        )
-    return render(request, "web/search.html", {"q": query, "hits": hits, "region": region})
+        hits, searched = search_catalogue(query, searched)
+    return render(
+        request,
+        "web/search.html",
+        {
+            "q": query,
+            "hits": hits,
+            "region": region,
+            "regions": regions,
+            # the region the results come from when it is not the one chosen (the query named another, or the
+            # chosen one had nothing): None with `elsewhere` means every region
+            "elsewhere": bool(query and hits and region and searched != region.code),
+            "searched_region": next((r for r in regions if r.code == searched), None),
+        },
+    )
 
 
 def qr_svg(url: str) -> str:

@@ -19,6 +19,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("catalog", "load", stdout=self.stdout, stderr=self.stderr)
+        from yijianshi.web.catalogue import synonyms_seed
+
+        self.stdout.write(f"search synonyms added from synonyms.yaml: {synonyms_seed()}")
         accounts = create_demo_accounts()
         from yijianshi.datahub.demo import demo_data_seed
         from yijianshi.datahub.models import SourceRecord
