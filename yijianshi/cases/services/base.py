@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
+from django.urls import reverse
 
 from yijianshi.accounts.roles import profile_of
 from yijianshi.catalog.models import ServicePoint
@@ -17,6 +17,7 @@ from yijianshi.core.actor import Actor
 from yijianshi.core.notices import notice_send_on_commit
 from yijianshi.core.notify import Notice
 from yijianshi.core.statemachine import check_version, lock, transition
+from yijianshi.core.verification import new_code, public_url
 from yijianshi.core.workdays import BusinessHours
 from yijianshi.documents.kinds import DocumentKind
 from yijianshi.documents.render import DocumentData, render_pdf
@@ -90,6 +91,7 @@ def document_issue(
     """A notice or decision: rendered to PDF with the QR code that verifies it, stored with its digest."""
     count = Document.objects.filter(application=application, kind=kind).count()
     number = f"{application.number}-{kind.code}{count + 1:02d}"
+    code = new_code()  # the QR code and the printed link carry it, never the number (cases/verification.py)
     issued = clock.now()
     content = {
         "kind": kind.value,
@@ -113,7 +115,7 @@ def document_issue(
             bundle_name=application.snapshot["bundle"]["name"],
             lines=tuple((str(a), str(b)) for a, b in lines),
             items=tuple(items),
-            verify_url=f"{settings.PUBLIC_URL}/verify/documents/{number}",
+            verify_url=public_url(reverse("verify-document", args=[code])),
         )
     )
     return Document.objects.create(
@@ -126,6 +128,7 @@ def document_issue(
         content=content,
         pdf=pdf,
         digest=hashlib.sha256(pdf).hexdigest(),
+        verification_code=code,
     )
 
 
