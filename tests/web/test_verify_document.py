@@ -162,3 +162,30 @@ def test_the_pdf_carries_the_code_and_the_public_url(newborn: None, settings: An
     assert modules == expected
     # and the address it names opens the page
     assert "真实有效" in main_of(Client().get(url.removeprefix("https://yjs.example.gov.cn")))
+
+
+@pytest.mark.parametrize(
+    ("env", "refused"),
+    [
+        ({"YIJIANSHI_ENV": "production"}, True),  # production without its address: every paper would be wrong
+        ({"YIJIANSHI_ENV": "production", "YIJIANSHI_PUBLIC_URL": "https://yjs.example.gov.cn/"}, False),
+        ({"YIJIANSHI_PUBLIC_URL": "yjs.example.gov.cn"}, True),  # no scheme: not an address a phone can open
+        ({}, False),  # the local demo keeps its default
+    ],
+)
+def test_the_public_url_is_required_in_production(env: dict[str, str], refused: bool) -> None:
+    import os
+    import subprocess
+    import sys
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith("YIJIANSHI_")}
+    base.update({"YIJIANSHI_SECRET_KEY": "x" * 50, "YIJIANSHI_DEBUG": "false", **env})
+    code = "import yijianshi.settings as s; print(s.PUBLIC_URL)"
+    run = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-c", code], env=base, capture_output=True, text=True, check=False, timeout=60
+    )
+    assert (run.returncode != 0) == refused, run.stderr[-500:]
+    if refused:
+        assert "YIJIANSHI_PUBLIC_URL" in run.stderr
+    else:
+        assert run.stdout.strip() == env.get("YIJIANSHI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -89,11 +89,7 @@ def document_for_verification(code: str) -> DocumentCheck | None:
     """The document a verification code names, and whether it is in force; None for anything else."""
     if not looks_like_code(code):
         return None
-    doc = (
-        Document.objects.select_related("application", "item_case")
-        .filter(verification_code=code)
-        .first()
-    )
+    doc = Document.objects.select_related("application", "item_case").filter(verification_code=code).first()
     if doc is None:
         return None
     later = frozenset(

@@ -20,7 +20,7 @@ from django.conf import settings
 
 CODE_BYTES = 16  # 128 bits
 CODE_LENGTH = 22  # len(secrets.token_urlsafe(16))
-_CODE = re.compile(r"[A-Za-z0-9_-]{%d}" % CODE_LENGTH)
+_CODE = re.compile(rf"[A-Za-z0-9_-]{{{CODE_LENGTH}}}")
 
 
 def new_code() -> str:

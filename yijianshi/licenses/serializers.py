@@ -138,7 +138,9 @@ class VerificationOut(serializers.Serializer[Any]):
 
 
 class VerifyRequest(serializers.Serializer[Any]):
-    code = CleanText(required=False, max_length=120, help_text="the verification code its verify link carries")
+    code = CleanText(
+        required=False, max_length=120, help_text="the verification code its verify link carries"
+    )
     document = serializers.DictField(
         required=False, help_text="the offline document (what the QR code carries)"
     )

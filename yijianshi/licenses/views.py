@@ -173,7 +173,10 @@ ID_TYPE_EN = {"111": "identity number", "001": "unified social credit code", "99
 # revocation reason or any other free text (the holder would not show those)
 VERDICTS = {
     "revoked": ("该证照已注销，不再有效。", "This licence was revoked; it is no longer valid."),
-    "superseded": ("该证照已被新版本替代，不再有效。", "This licence was replaced by a newer version; it is no longer valid."),
+    "superseded": (
+        "该证照已被新版本替代，不再有效。",
+        "This licence was replaced by a newer version; it is no longer valid.",
+    ),
     "expired": ("该证照已过有效期，不再有效。", "This licence has expired; it is no longer valid."),
     "not_yet_valid": ("该证照尚未生效。", "This licence is not valid yet."),
 }
@@ -229,6 +232,8 @@ def verify_page(request: HttpRequest, code: str = "") -> HttpResponse:
         "holder": s.masked_name(licence.holder_name),
         "holder_id": mask(licence.holder_id),
         "status": STATUS_EN.get(licence.status, licence.status) if english else licence.get_status_display(),
-        "id_type": ID_TYPE_EN.get(licence.holder_id_type, "") if english else licence.get_holder_id_type_display(),
+        "id_type": ID_TYPE_EN.get(licence.holder_id_type, "")
+        if english
+        else licence.get_holder_id_type_display(),
     }
     return render(request, "licenses/verify.html", context)
