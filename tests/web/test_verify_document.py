@@ -164,6 +164,18 @@ def test_the_pdf_carries_the_code_and_the_public_url(newborn: None, settings: An
     assert "真实有效" in main_of(Client().get(url.removeprefix("https://yjs.example.gov.cn")))
 
 
+def test_the_holder_finds_the_verify_link_in_the_portal_and_the_api(
+    newborn: None, settings: Any, as_user: Any, signed_in: Any
+) -> None:
+    settings.PUBLIC_URL = "https://yjs.example.gov.cn"
+    app = received_application()
+    receipt = doc_of(app, "receipt")
+    [row] = as_user("mother").get(f"/api/applications/{app.number}/documents/").json()
+    assert row["verify_url"] == f"https://yjs.example.gov.cn/verify/{receipt.verification_code}"
+    page = signed_in("mother").get(f"/me/applications/{app.number}/").content.decode()
+    assert f'href="/verify/{receipt.verification_code}"' in page
+
+
 @pytest.mark.parametrize(
     ("env", "refused"),
     [

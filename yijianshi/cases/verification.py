@@ -21,8 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from yijianshi.core.labels import Labelled, labels_set
-from yijianshi.core.verification import looks_like_code
+from yijianshi.core.verification import looks_like_code, public_url
 from yijianshi.documents.kinds import DocumentKind as K
 
 from .models import Document
@@ -77,6 +79,11 @@ def document_standing(
     if step is not None and any(STEP.get(k) == step for k in later_kinds):
         return DocumentStanding.SUPERSEDED
     return DocumentStanding.VALID
+
+
+def document_verify_url(code: str) -> str:
+    """The address a document's QR code and printed link carry: YIJIANSHI_PUBLIC_URL/verify/<code>."""
+    return public_url(reverse("verify-document", args=[code]))
 
 
 @dataclass(frozen=True)
