@@ -216,8 +216,8 @@ def verify_page(request: HttpRequest, code: str = "") -> HttpResponse:
         typed = (request.GET.get("code") or "").strip().rstrip("/").rsplit("/", 1)[-1]  # a code, or a link
         if typed and looks_like_code(typed):
             return HttpResponseRedirect(reverse("licence-verify", args=[typed]))
-        status = 404 if typed else 200
-        return render(request, "licenses/verify.html", {"asked": bool(typed), "licence": None}, status=status)
+        answer = 404 if typed else 200
+        return render(request, "licenses/verify.html", {"asked": bool(typed), "licence": None}, status=answer)
     result = services.licence_verify(code=code)
     licence = result.licence
     if licence is None:
