@@ -25,6 +25,12 @@ def mask(value: str) -> str:
     return value[:3] + "*" * (len(value) - 5) + value[-2:]
 
 
+def mask_name(name: str) -> str:
+    """Mask a person's or an enterprise's name for public pages: the first character stays (张** for 张伟伟)."""
+    name = name or ""
+    return name[:1] + "*" * max(0, len(name) - 1)
+
+
 def _problem(exc: Exception) -> tuple[str, str, str]:
     if isinstance(exc, InvalidChecksum):
         return "bad_check_digit", "校验位错误", "the check digit is wrong"
