@@ -62,6 +62,7 @@ from .selectors import licence_by_code, licence_by_identifier, licences_with_rel
 
 __all__ = [
     "Forbidden",
+    "department_signing_pair",
     "KeyReport",
     "Problem",
     "Verification",
@@ -174,6 +175,12 @@ def signing_keys_ensure(
             issuer_identity_ensure(department=department)
             reports.append(_ensure_key(department))
     return reports
+
+
+def department_signing_pair(*, department: Department) -> tuple[SigningKey, crypto.KeyPair]:
+    """The department's active key and its private key, made on first use: it signs its licences and seals its
+    documents (docs/adr/0011-electronic-seals.md). Raises when the private key file is missing."""
+    return _signing_pair(department)
 
 
 def _signing_pair(department: Department) -> tuple[SigningKey, crypto.KeyPair]:

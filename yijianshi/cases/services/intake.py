@@ -61,14 +61,13 @@ def application_intake(
     permissions.require_intake(actor, app)
     check_version(app, expected_version)
     found = _deficiencies(app) + [f"{p}" for p in problems if str(p).strip()]
-    point = app.service_point.name
     if found:
         old = set_app_status(app, AppAction.INTAKE_DEFICIENT)
         app.save(update_fields=["status", "version"])
         doc = document_issue(
             app,
             DocumentKind.DEFICIENCY_NOTICE,
-            issuer=point,
+            issued_by=app.service_point,
             items=found,
             lines=[("办件编号", app.number), ("告知事项数", str(len(found)))],
         )
@@ -96,7 +95,7 @@ def application_intake(
     doc = document_issue(
         app,
         DocumentKind.RECEIPT,
-        issuer=point,
+        issued_by=app.service_point,
         lines=[("办件编号", app.number), ("一件事", app.bundle.name)],
         items=[i["name"] for i in app.snapshot["items"]],
     )
