@@ -374,57 +374,53 @@ def seal_verify(
         return SealCheck("malformed", "电子印章结构无法读取", "The electronic seal cannot be read")
     public_key = signer_pub[2:]
     key_id = sm3_hex(bytes.fromhex(public_key))[:16]  # as the key register names keys
-    facts = {"name": name, "key_id": key_id, "sealed_at": sealed_at, "number": number}
+
+    def found(status: str, zh: str, en: str) -> SealCheck:
+        return SealCheck(status, zh, en, name=name, key_id=key_id, sealed_at=sealed_at, number=number)
+
     if sm3_hex(pdf[:start] + pdf[end:]) != data_hash:
-        return SealCheck(
+        return found(
             "tampered",
             "文件内容与盖章时不一致，已被改动",
             "The file's content differs from what was sealed",
-            **facts,
         )
     key = key_of(key_id)
     if key is None or key.public_key.lower() != public_key:
-        return SealCheck(
+        return found(
             "unknown_key",
             "印章所用密钥不是本平台登记的部门密钥",
             "The seal was made with a key the platform does not know",
-            **facts,
         )
     if (
         not verify(tbs_digest, signature, public_key)
         or maker_pub != signer_pub
         or not verify(info_digest, seal_sig, public_key)
     ):
-        return SealCheck(
+        return found(
             "tampered",
             "电子签名无效：印章或签名已被改动",
             "The signature is not valid: the seal or its signature was altered",
-            **facts,
         )
     if key.revoked_at is not None:
-        return SealCheck(
+        return found(
             "revoked_key",
             f"印章密钥已于 {key.revoked_at:%Y-%m-%d} 吊销：{key.revoked_reason}",
             f"The seal's key was revoked on {key.revoked_at:%Y-%m-%d}: {key.revoked_reason}",
-            **facts,
         )
     if not (valid_start <= sealed_at <= valid_end):
-        return SealCheck(
+        return found(
             "tampered",
             "盖章时间不在印章有效期内",
             "The seal was applied outside its period of validity",
-            **facts,
         )
     if key.retired_at is not None and sealed_at > key.retired_at:
-        return SealCheck(
+        return found(
             "revoked_key",
             "盖章时该密钥已停用",
             "The key had been retired when the seal was made",
-            **facts,
         )
-    return SealCheck(
+    return found(
         "valid",
         f"电子印章有效：{name}加盖，文件未被改动",
         f"The electronic seal is valid: sealed by {name}; the file is unchanged",
-        **facts,
     )
