@@ -257,6 +257,8 @@ def draw_seal(canvas: Canvas, cx: float, cy: float, name: str, font: str, *, rad
     canvas.saveState()
     canvas.setStrokeColor(RED)
     canvas.setFillColor(RED)
+    canvas.setFillAlpha(0.85)  # as ink: the text under the seal stays legible
+    canvas.setStrokeAlpha(0.85)
     canvas.setLineWidth(radius * 0.06)
     canvas.circle(cx, cy, radius * 0.95, stroke=1, fill=0)
     star = radius * 0.3
@@ -271,10 +273,15 @@ def draw_seal(canvas: Canvas, cx: float, cy: float, name: str, font: str, *, rad
             path.lineTo(x, y)
     path.close()
     canvas.drawPath(path, stroke=0, fill=1)
-    chars = list(name)
-    size = radius * (0.24 if len(chars) <= 12 else 0.2 if len(chars) <= 16 else 0.16)
-    text_radius = radius * 0.95 - radius * 0.06 - size * 0.95
-    span = min(math.radians(250), math.radians(21) * len(chars) * size / (radius * 0.24))
+    chars = list(name) or [" "]
+    size = radius * 0.2
+    text_radius = radius * 0.88 - size * 0.5  # the glyphs' outer edge just inside the ring
+    step = size * 1.08 / text_radius  # the angle one character takes
+    if step * len(chars) > math.radians(270):  # a long name: smaller characters, never past 270 degrees
+        size = radius * 0.88 * math.radians(270) / (len(chars) * 1.08 + 0.5 * math.radians(270))
+        text_radius = radius * 0.88 - size * 0.5
+        step = size * 1.08 / text_radius
+    span = step * len(chars)
     canvas.setFont(font, size)
     for i, ch in enumerate(chars):
         angle = math.pi / 2 + span / 2 - (span * (i + 0.5) / len(chars))
