@@ -675,7 +675,17 @@ def _check_status(result: Verification, licence: License, today: date) -> None:
 def _check_signature(
     result: Verification, digest: str, signature: str, key: SigningKey | None, issuer_ok: bool
 ) -> None:
-    if key is not None and issuer_ok and crypto.verify(digest, signature, key.public_key):
+    if key is not None and key.revoked_at is not None:
+        when = clock.local(key.revoked_at).date()
+        result.failed(
+            "signature",
+            Problem(
+                "key_revoked",
+                f"签发密钥已于 {when} 吊销：{key.revoked_reason}",
+                f"The signing key was revoked on {when}: {key.revoked_reason}",
+            ),
+        )
+    elif key is not None and issuer_ok and crypto.verify(digest, signature, key.public_key):
         result.passed(
             "signature",
             f"SM2 签名有效（密钥 {key.key_id}，{key.department}）",
