@@ -99,6 +99,13 @@ def test_a_changed_signature_fails(pair: crypto.KeyPair) -> None:
     assert check(changed, key_of(pair)).status in {"tampered", "malformed"}
 
 
+def test_bytes_written_into_the_reserved_room_after_the_seal_fail(pair: crypto.KeyPair) -> None:
+    pdf = notice(pair)
+    at = pdf.index(b" >>\nendobj", pdf.index(b"/Contents <")) - 3  # in the zeros that end /Contents
+    assert pdf[at : at + 1] == b"0"
+    assert check(pdf[:at] + b"7" + pdf[at + 1 :], key_of(pair)).status == "malformed"
+
+
 def test_content_added_after_sealing_fails(pair: crypto.KeyPair) -> None:
     pdf = notice(pair)
     assert check(pdf + b"1 0 obj\n(added)\nendobj\n", key_of(pair)).status == "tampered"

@@ -358,7 +358,10 @@ def seal_verify(
             "The file was changed or extended after it was sealed",
         )
     try:
-        sig = SESSignature.load(bytes.fromhex(m.group(5).decode()), strict=False)
+        contents = bytes.fromhex(m.group(5).decode())
+        sig = SESSignature.load(contents, strict=False)
+        if contents[len(sig.dump()) :].strip(b"\0"):  # the room after the DER is zeros, as reserved
+            raise ValueError("bytes after the seal")
         tbs = sig["to_sign"]
         seal = tbs["eseal"]
         prop = seal["eseal_info"]["property"]
@@ -373,8 +376,8 @@ def seal_verify(
         valid_start: datetime = prop["valid_start"].native
         valid_end: datetime = prop["valid_end"].native
         alg = (sig["signature_alg_id"].dotted, seal["sign_alg_id"].dotted)
-        tbs_digest = sm3_hex(tbs.dump(force=True))
-        info_digest = sm3_hex(seal["eseal_info"].dump(force=True))
+        tbs_digest = sm3_hex(tbs.dump())  # the bytes as signed
+        info_digest = sm3_hex(seal["eseal_info"].dump())
     except (ValueError, TypeError, KeyError, AttributeError):
         return SealCheck("malformed", "电子印章结构无法读取", "The electronic seal cannot be read")
     if len(signer_pub) != 130 or not signer_pub.startswith("04") or alg != (SM2_SM3_OID, SM2_SM3_OID):
