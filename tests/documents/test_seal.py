@@ -179,8 +179,9 @@ def test_case_documents_carry_the_departments_seal(newborn: None) -> None:
     receipt = Document.objects.get(application=app, kind=DocumentKind.RECEIPT)
     operator = app.service_point.operator
     assert operator is not None and operator.full_name  # from the packs: 陵川县行政审批服务管理局
-    result = document_seal_check(bytes(receipt.pdf))
+    result = document_seal_check(bytes(receipt.pdf), number=receipt.number)
     assert result.ok, result
+    assert document_seal_check(bytes(receipt.pdf), number=receipt.number + "9").status == "wrong_document"
     assert result.name == operator.full_name
     assert operator.full_name in text_of(bytes(receipt.pdf))
 

@@ -13,6 +13,7 @@ and the API.
 
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 
 from yijianshi.catalog.models import Department, ServicePoint
@@ -60,6 +61,17 @@ def _key_of(key_id: str) -> SealKey | None:
     )
 
 
-def document_seal_check(pdf: bytes) -> SealCheck:
-    """Whether `pdf` carries a valid seal of a department of this platform, and why not (see SealCheck)."""
-    return seal_verify(pdf, key_of=_key_of, verify=crypto.verify)
+def document_seal_check(pdf: bytes, *, number: str = "") -> SealCheck:
+    """Whether `pdf` carries a valid seal of a department of this platform, and why not (see SealCheck).
+
+    With `number` (a verify page checking a file against the document it names), a valid seal of another
+    document is `wrong_document`."""
+    check = seal_verify(pdf, key_of=_key_of, verify=crypto.verify)
+    if number and check.ok and check.number != number:
+        return dataclasses.replace(
+            check,
+            status="wrong_document",
+            zh=f"印章有效，但属于文书 {check.number}，不是 {number}",
+            en=f"The seal is valid but belongs to document {check.number}, not {number}",
+        )
+    return check

@@ -310,7 +310,8 @@ class SealKey:
 
 @dataclass(frozen=True)
 class SealCheck:
-    """The answer about a sealed PDF. `status`: valid, unsealed, malformed, tampered, unknown_key, revoked_key."""
+    """The answer about a sealed PDF. `status`: valid, unsealed, malformed, tampered, unknown_key, revoked_key
+    (and wrong_document from cases.seals.document_seal_check given a number)."""
 
     status: str
     zh: str
