@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('licenses', '0002_licence_applicant'),
+        ('licenses', '0003_licence_verification_code'),
     ]
 
     operations = [
