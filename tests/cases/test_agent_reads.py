@@ -296,4 +296,3 @@ def test_progress_notices_go_to_the_principal_not_the_agent(
     mother_profile = User.objects.get(username="mother").profile
     assert all(n["name"] == "王芳" and n["phone"] == mother_profile.phone for n in progress)
     assert all(n["phone"] != father_profile.phone or not n["phone"] for n in progress)
-
