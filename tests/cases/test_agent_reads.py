@@ -27,6 +27,7 @@ from yijianshi.cases.models import Application, Document
 from yijianshi.cases.permissions import RESULT_KINDS, visible_applications, visible_documents
 from yijianshi.core import clock
 from yijianshi.ledger.models import LedgerEntry
+from yijianshi.licenses.models import License
 
 pytestmark = pytest.mark.django_db
 
@@ -296,3 +297,19 @@ def test_progress_notices_go_to_the_principal_not_the_agent(
     mother_profile = User.objects.get(username="mother").profile
     assert all(n["name"] == "王芳" and n["phone"] == mother_profile.phone for n in progress)
     assert all(n["phone"] != father_profile.phone or not n["phone"] for n in progress)
+
+
+def test_the_principals_licences_stay_hers(family: None) -> None:
+    """Licences go by their holder and applicant (licenses.selectors.licences_visible_to): an agent, even one
+    who may receive the results, sees none of the principal's in the licence API."""
+    grant(["apply", "follow", "receive"])
+    app = filed_by_agent()
+    numbers = set(
+        License.objects.filter(source_reference__startswith=f"{app.number}:").values_list("pk", flat=True)
+    )
+    mine = results(api_client("mother").get("/api/licences/?page_size=100").json())
+    issued = [r for r in mine if r["id"] in numbers]
+    assert issued and len(issued) == len(numbers)
+    father = api_client("father")
+    assert not {r["id"] for r in results(father.get("/api/licences/?page_size=100").json())} & numbers
+    assert all(father.get(f"/api/licences/{r['id']}/").status_code == 404 for r in issued)
