@@ -105,6 +105,9 @@ def test_follow_shows_the_application_but_not_its_results(family: None) -> None:
     assert receipt.number in listed and result.number not in listed
     assert listed == set(app.documents.exclude(kind__in=RESULT_KINDS).values_list("number", flat=True))
     assert downloads("father", receipt) and not downloads("father", result)
+    history = father.get(f"/api/applications/{app.number}/history/").json()
+    named = {e["document"] for e in history if e["document"]}
+    assert receipt.number in named and result.number not in named
     page = web_client("father").get(f"/me/applications/{app.number}/")
     assert page.status_code == 200
     assert receipt.number in page.content.decode() and result.number not in page.content.decode()
@@ -115,6 +118,8 @@ def test_receive_lets_the_agent_download_the_results(family: None) -> None:
     app = filed_by_agent()
     receipt, result = docs(app)
     assert downloads("father", result) and downloads("father", receipt)
+    history = api_client("father").get(f"/api/applications/{app.number}/history/").json()
+    assert result.number in {e["document"] for e in history}
     assert result.number in web_client("father").get(f"/me/applications/{app.number}/").content.decode()
     listed = {
         d["number"] for d in api_client("father").get(f"/api/applications/{app.number}/documents/").json()

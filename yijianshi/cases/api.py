@@ -227,7 +227,8 @@ class ApplicationHistoryApi(APIView):
     def get(self, request: Request, number: str) -> Response:
         app = _application(request, number)
         scope = application_scope(_actor(request), app)
-        return Response(s.EventOut(selectors.application_history(app, scope=scope), many=True).data)
+        history = selectors.application_history(app, scope=scope)
+        return Response(s.EventOut(history, many=True, context={"scope": scope}).data)
 
 
 class ApplicationDocumentsApi(APIView):
