@@ -107,3 +107,33 @@ def test_the_portal_shows_each_items_expected_date_never_midnight(newborn: None)
     assert "受理时限10月9日（星期四）前" in page  # 1 working day, after the eight days of holiday
     assert "00:00" not in page
     assert Application.objects.get(pk=app.pk).status == "received"
+
+
+def test_an_unanswered_deficiency_notice_is_treated_as_withdrawn_after_its_date(newborn: None) -> None:
+    with clock.frozen(TUESDAY_30_SEPT):
+        app = submitted_application(complete=False)
+        app = services.application_intake(application=app, actor=actor_of(User.objects.get(username="clerk")))
+    on_the_day = datetime(2025, 10, 21, 15, 59, tzinfo=UTC)  # 23:59 on Tuesday 21 October in Shanghai
+    assert services.deadlines_sweep(now=on_the_day)["lapsed"] == 0
+    app.refresh_from_db()
+    assert app.status == "deficient"
+    stats = services.deadlines_sweep(now=datetime(2025, 10, 21, 16, 1, tzinfo=UTC))  # 00:01 on the 22nd
+    app.refresh_from_db()
+    assert stats["lapsed"] == 1 and app.status == "withdrawn"
+    event = app.events.get(type="withdrawn")
+    assert event.actor_role == "system" and event.reason == "逾期未补正，视为撤回申请"
+    assert "视为撤回申请" in pdf_text(Document.objects.get(application=app, kind="withdrawal_notice"))
+    assert services.deadlines_sweep(now=datetime(2025, 10, 22, 2, 0, tzinfo=UTC))["lapsed"] == 0  # once
+
+
+def test_an_unanswered_correction_ends_the_item_after_its_date(newborn: None) -> None:
+    app = received_application(at=TUESDAY_30_SEPT)
+    case = app.item_cases.get(ref="vaccination_certificate")
+    with clock.frozen(TUESDAY_30_SEPT):
+        _act(case, "accept", "officer_health")
+        _act(case, "request_correction", "officer_health", reason="接种记录缺少签章")
+    assert services.deadlines_sweep(now=datetime(2025, 10, 21, 15, 0, tzinfo=UTC))["lapsed"] == 0
+    services.deadlines_sweep(now=datetime(2025, 10, 22, 1, 0, tzinfo=UTC))
+    case.refresh_from_db()
+    assert case.status == "terminated"
+    assert case.events.get(type="terminated").reason.endswith("逾期未补正，本事项终止办理")
