@@ -137,3 +137,13 @@ def test_an_unanswered_correction_ends_the_item_after_its_date(newborn: None) ->
     case.refresh_from_db()
     assert case.status == "terminated"
     assert case.events.get(type="terminated").reason.endswith("逾期未补正，本事项终止办理")
+
+
+def test_the_guide_gives_its_time_limit_as_a_date(newborn: None) -> None:
+    with clock.frozen(TUESDAY_30_SEPT):
+        page = web_client("mother").get("/bundles/140524-09/")
+    assert page.status_code == 200
+    text = page_text(page.content.decode())
+    # acceptance by Thursday 9 October, then the bundle's working days: a date after the holiday, never a time
+    match = re.search(r"今天申请预计(\d+)月(\d+)日（星期.）前办结", text)
+    assert match and (int(match.group(1)), int(match.group(2))) >= (10, 10)

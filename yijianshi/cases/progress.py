@@ -105,6 +105,7 @@ AFTER_CORRECTION = (
     "逾期未补正的，本事项终止办理。",
     "If the correction is not made by then, this item is closed.",
 )
+ACCEPT_DAYS = 1  # 004 annex 3: each department accepts or rejects within 1 working day (the fan-out's clock)
 REVIEW_DAYS = 60  # 行政复议法 (2023) art. 20
 LAWSUIT_MONTHS = 6  # 行政诉讼法 art. 46
 
@@ -148,6 +149,12 @@ def remedy_deadlines(calendar: WorkCalendar, issued_at: datetime) -> tuple[datet
     review = _end_of_period(calendar, day + timedelta(days=REVIEW_DAYS))
     lawsuit = _end_of_period(calendar, _months_later(day, LAWSUIT_MONTHS))
     return review, lawsuit
+
+
+def expected_conclusion(calendar: WorkCalendar, now: datetime, limit_days: int) -> datetime:
+    """When an application made `now` is expected to be decided: acceptance within its working day (004 annex 3),
+    then the bundle's time limit in working days (the guide's "预计 12月15日（星期二）前办结")."""
+    return calendar.add_workdays(now, ACCEPT_DAYS + max(0, limit_days))
 
 
 def due_day(deadline: datetime) -> date:

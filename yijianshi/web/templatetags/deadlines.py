@@ -10,7 +10,9 @@ from typing import Any
 
 from django import template
 
+from yijianshi.cases.progress import expected_conclusion
 from yijianshi.core import clock
+from yijianshi.core.calendar import work_calendar
 from yijianshi.core.workdays import day_words, deadline_words
 
 from .bilingual import is_english
@@ -37,3 +39,14 @@ def weekday_date(day: Any) -> str:
     if not isinstance(day, date):
         return "—"
     return day_words(day, _language(), today=clock.local(clock.now()).date())
+
+
+@register.filter
+def expected_by(limit_days: Any) -> str:
+    """A time limit in working days as the date an application made now is expected to be decided:
+    "12月15日（星期二）前" / "by Tue 15 Dec" (cases/progress.py `expected_conclusion`)."""
+    try:
+        days = int(limit_days)
+    except (TypeError, ValueError):
+        return "—"
+    return deadline(expected_conclusion(work_calendar(), clock.now(), days))
