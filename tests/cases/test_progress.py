@@ -197,3 +197,15 @@ def test_english_words_on_the_portal(newborn: None) -> None:
     mother.post("/i18n/setlang/", {"language": "en", "next": "/me/"})
     page = mother.get(f"/me/applications/{app.number}/").content.decode()
     assert _tag_text(page, 'class="progress"') == "in progress"
+
+
+def test_remedy_periods_end_on_a_working_day_and_months_keep_to_the_month() -> None:
+    from yijianshi.cases.progress import remedy_deadlines
+    from yijianshi.core.workdays import WorkCalendar, day_closed_by
+
+    # issued Sunday 31 August 2025 (Beijing): 60 days → Thursday 30 October; 6 months → 28 February 2026 (no
+    # 31st: the month's last day), a Saturday but a make-up working day after the Spring Festival, so it stands
+    review, lawsuit = remedy_deadlines(WorkCalendar(), datetime(2025, 8, 31, 2, 0, tzinfo=UTC))
+    assert day_closed_by(review).isoformat() == "2025-10-30"
+    assert day_closed_by(lawsuit).isoformat() == "2026-02-28"
+    assert review.tzinfo is UTC

@@ -25,13 +25,13 @@ art. 85). Dates are shown with `deadline_words` (core/workdays.py, docs/adr/0011
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 
 from yijianshi.core.clock import SHANGHAI, local
 from yijianshi.core.labels import Labelled, labels_set
-from yijianshi.core.workdays import WorkCalendar, day_closed_by
+from yijianshi.core.workdays import WorkCalendar
 
 from .models import Application
 from .transitions import OPEN_CASE_STATES, AppStatus, CaseStatus
@@ -128,7 +128,7 @@ def _end_of_period(calendar: WorkCalendar, last: date) -> datetime:
     a holiday (行政诉讼法 art. 83 / 民事诉讼法 art. 85)."""
     if not calendar.is_workday(last):
         last = calendar.next_workday(last)
-    return datetime.combine(last + timedelta(days=1), time(0), tzinfo=SHANGHAI)
+    return datetime.combine(last + timedelta(days=1), time(0), tzinfo=SHANGHAI).astimezone(UTC)
 
 
 def _months_later(day: date, months: int) -> date:
@@ -155,8 +155,3 @@ def expected_conclusion(calendar: WorkCalendar, now: datetime, limit_days: int) 
     """When an application made `now` is expected to be decided: acceptance within its working day (004 annex 3),
     then the bundle's time limit in working days (the guide's "预计 12月15日（星期二）前办结")."""
     return calendar.add_workdays(now, ACCEPT_DAYS + max(0, limit_days))
-
-
-def due_day(deadline: datetime) -> date:
-    """The day a deadline in working days closes (the last day on which the answer is on time)."""
-    return day_closed_by(deadline)
