@@ -244,6 +244,11 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 YIJIANSHI_CATALOGUE_CACHE_SECONDS = float(os.environ.get("YIJIANSHI_CATALOGUE_CACHE_SECONDS", "5"))
 YIJIANSHI_CALENDAR_CACHE_SECONDS = float(os.environ.get("YIJIANSHI_CALENDAR_CACHE_SECONDS", "300"))
 
+# The working days an applicant has to answer a notice (cases/progress.py): the window's 一次告知 and a department's
+# 补正; the notice prints the date and what happens after it
+YIJIANSHI_SUPPLEMENT_DAYS = int(os.environ.get("YIJIANSHI_SUPPLEMENT_DAYS", "10"))
+YIJIANSHI_CORRECTION_DAYS = int(os.environ.get("YIJIANSHI_CORRECTION_DAYS", "10"))
+
 # The source documents the catalogue packs are taken from (000_….txt …): read only by the checks that compare the
 # packs with them (tests/catalog/test_documents.py); by default the shared/seeds folder beside the repository
 SEEDS_DIR = Path(os.environ.get("YIJIANSHI_SEEDS_DIR", BASE_DIR.parent.parent / "shared" / "seeds")).resolve()

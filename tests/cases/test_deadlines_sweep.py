@@ -67,7 +67,7 @@ def test_a_case_waiting_for_its_next_level_is_not_written_again(
     assert services.deadlines_sweep(now=soon)["escalated"] == 5
     with CaptureQueriesContext(connection) as again:
         stats = services.deadlines_sweep(now=soon + timedelta(minutes=1))
-    assert stats == {"overdue": 0, "escalated": 0, "expired": 0, "skipped": 0}
+    assert stats == {"overdue": 0, "escalated": 0, "expired": 0, "lapsed": 0, "skipped": 0}
     assert not [q["sql"] for q in again.captured_queries if q["sql"].startswith("UPDATE")]
     assert [escalations(c) for c in ItemCase.objects.filter(application__number=number)] == [[1]] * 5
 

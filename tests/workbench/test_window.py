@@ -45,7 +45,11 @@ def test_queue_shows_only_the_clerks_service_point_with_the_clock(newborn: None,
     assert town.number in town_page.content.decode() and hall.number not in town_page.content.decode()
     assert "剩余 1 小时 0 分" in text  # working time left, counted by the working calendar
     assert MOTHER_ID not in text and mask(MOTHER_ID) in text  # identity numbers masked in lists
-    assert "已超期 30 分钟" in late and "wb-row-overdue" in late
+    # overdue in working time too: nothing more during the noon break, 30 minutes once the afternoon has begun
+    assert "已超期" in late and "已超期 30" not in late and "wb-row-overdue" in late
+    with clock.frozen(datetime(2026, 11, 16, 5, 30, tzinfo=UTC)):  # 13:30
+        afternoon = signed_in("clerk").get("/workbench/window/").content.decode()
+    assert "已超期 30 分钟（工作时间）" in afternoon
 
 
 def test_queue_is_for_clerks_and_needs_sign_in(newborn: None, signed_in: Clients) -> None:

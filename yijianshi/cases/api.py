@@ -90,7 +90,7 @@ class ApplicationListApi(GenericAPIView[Application]):
     @extend_schema(parameters=[OpenApiParameter("status", str)], responses=s.ApplicationListOut(many=True))
     def get(self, request: Request) -> Response:
         qs = selectors.applications_for(_actor(request), status=request.query_params.get("status") or None)
-        page = self.paginate_queryset(qs)
+        page = self.paginate_queryset(qs.prefetch_related(selectors.case_statuses()))
         return self.get_paginated_response(s.ApplicationListOut(page, many=True).data)
 
     @extend_schema(

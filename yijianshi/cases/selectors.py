@@ -3,7 +3,7 @@ query counts are bounded (tested)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from yijianshi.core.actor import Actor
 
@@ -17,6 +17,12 @@ def applications_for(actor: Actor, *, status: str | None = None) -> QuerySet[App
         visible_applications(actor).select_related("bundle", "service_point").order_by("-submitted_at", "-pk")
     )
     return qs.filter(status=status) if status else qs
+
+
+def case_statuses() -> Prefetch:
+    """The item cases' statuses of a page of applications, in one query: what `progress.application_progress`
+    reads to word each one's status."""
+    return Prefetch("item_cases", queryset=ItemCase.objects.only("id", "application_id", "status"))
 
 
 def intake_queue(actor: Actor) -> QuerySet[Application]:

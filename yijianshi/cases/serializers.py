@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from yijianshi.core.fields import CleanText
@@ -14,6 +15,7 @@ from yijianshi.uploads.api import UploadOut
 
 from .models import Application, CaseEvent, Document, ItemCase
 from .permissions import WHOLE, ApplicationScope
+from .progress import Progress, application_progress
 from .verification import document_verify_url
 
 
@@ -102,6 +104,12 @@ class PostCheckRequest(serializers.Serializer[Any]):
     note = CleanText(max_length=2000, required=False, allow_blank=True)
 
 
+class ProgressOut(serializers.Serializer[Any]):
+    code = serializers.ChoiceField(choices=[p.value for p in Progress])
+    zh = serializers.CharField()
+    en = serializers.CharField()
+
+
 class ItemCaseOut(serializers.ModelSerializer[ItemCase]):
     department = serializers.CharField(source="department.name")
     application = serializers.CharField(source="application.number")
@@ -135,6 +143,7 @@ class ApplicationListOut(FieldsBuiltOnce, serializers.ModelSerializer[Applicatio
     bundle = serializers.CharField(source="bundle.code")
     bundle_name = serializers.CharField(source="bundle.name")
     party_id = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField()
 
     class Meta:
         model = Application
@@ -146,6 +155,7 @@ class ApplicationListOut(FieldsBuiltOnce, serializers.ModelSerializer[Applicatio
             "party_id",
             "channel",
             "status",
+            "progress",
             "version",
             "submitted_at",
             "intake_deadline",
@@ -154,6 +164,13 @@ class ApplicationListOut(FieldsBuiltOnce, serializers.ModelSerializer[Applicatio
 
     def get_party_id(self, obj: Application) -> str:
         return mask(obj.party_id)
+
+    @extend_schema_field(ProgressOut)
+    def get_progress(self, obj: Application) -> dict[str, str]:
+        """Where the application stands in the words every page uses (cases/progress.py); `status` stays the
+        raw state of the application's own machine."""
+        p = application_progress(obj)
+        return {"code": p.value, "zh": p.zh, "en": p.en}
 
 
 class ApplicationOut(ApplicationListOut):

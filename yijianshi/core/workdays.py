@@ -324,6 +324,10 @@ class WorkCalendar:
                 cursor = period_end
             day = self.next_workday(day)
 
+    def time_left(self, now: datetime, deadline: datetime, hours: BusinessHours | None = None) -> TimeLeft:
+        """Working time left before `deadline` or past it (`time_left` below): what every queue shows."""
+        return time_left(self, now, deadline, hours)
+
     def workdays_between(self, start: datetime, end: datetime) -> int:
         """The working days after start's local date that have begun before `end` (an end at local midnight
         belongs to the day it closes): the working days a paused clock stood still; 0 when end <= start."""
@@ -357,3 +361,78 @@ def holiday_entry_problem(year: int, day: date, *, workday: bool) -> tuple[str, 
             f"make-up working day",
         )
     return None
+
+
+# --- time left, and deadlines in words -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimeLeft:
+    """How much working time is left before a deadline, or how far past it we are: the one measure every queue
+    shows (the clerk's intake clock in working minutes, the officers' clocks in working days)."""
+
+    overdue: bool
+    workdays: int  # left: working days after today up to the deadline's day (0: due today); over: working
+    # days begun since the deadline's day closed (0: past it, but no working day has begun since)
+    minutes: int  # working minutes inside the business hours left or over (0 when no hours were given)
+
+
+def _day_words(day: date, language: str, today: date | None) -> str:
+    zh_week = "一二三四五六日"[day.weekday()]
+    en_week = _WEEKDAYS[day.weekday()][1][:3]
+    month_en = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    same_year = today is not None and today.year == day.year
+    if language.startswith("en"):
+        return f"{en_week} {day.day} {month_en[day.month - 1]}" + ("" if same_year else f" {day.year}")
+    return ("" if same_year else f"{day.year}年") + f"{day.month}月{day.day}日（星期{zh_week}）"
+
+
+def day_words(day: date, language: str = "zh-hans", *, today: date | None = None) -> str:
+    """A date as people read it: "12月15日（星期二）" / "Tue 15 Dec", with the year when it is not `today`'s."""
+    return _day_words(_plain(day), language, today)
+
+
+def deadline_words(deadline: datetime, language: str = "zh-hans", *, today: date | None = None) -> str:
+    """A deadline as people read it (docs/adr/0012-deadlines-as-days.md): one counted in working days is the end
+    of its last working day (stored as the local midnight that closes it) and reads "12月15日（星期二）前" /
+    "by Tue 15 Dec" — the day it closes, never "00:00"; one counted in working hours keeps its time of day,
+    "12月15日（星期二）10:30前" / "by Tue 15 Dec, 10:30"."""
+    local = _local(deadline)
+    day = day_closed_by(deadline)
+    words = _day_words(day, language, today)
+    english = language.startswith("en")
+    if local.time() == time(0):
+        return f"by {words}" if english else f"{words}前"
+    return f"by {words}, {local:%H:%M}" if english else f"{words}{local:%H:%M}前"
+
+
+def _work_minutes(calendar: WorkCalendar, start: datetime, end: datetime, hours: BusinessHours) -> int:
+    """Working minutes inside the business periods of working days between start and end (0 if end <= start)."""
+    if end <= start:
+        return 0
+    total = timedelta(0)
+    day, last = _local(start).date(), _local(end).date()
+    while day <= last:
+        if calendar.is_workday(day):
+            for opens, closes in hours.periods:
+                begin, finish = max(start, _at(day, opens)), min(end, _at(day, closes))
+                if finish > begin:
+                    total += finish - begin
+        day += ONE_DAY
+    return int(total.total_seconds() // 60)
+
+
+def time_left(
+    calendar: WorkCalendar, now: datetime, deadline: datetime, hours: BusinessHours | None = None
+) -> TimeLeft:
+    """The working time between `now` and `deadline` (module docstring's conventions): the working days left
+    after today up to and including the deadline's day, or, once it is past, the working days begun since that
+    day closed; and, given business hours, the working minutes inside them left or over."""
+    today, due = _local(now).date(), day_closed_by(deadline)
+    if deadline > now:
+        days = sum(1 for n in range(1, (due - today).days + 1) if calendar.is_workday(today + n * ONE_DAY))
+        minutes = _work_minutes(calendar, now, deadline, hours) if hours is not None else 0
+        return TimeLeft(False, days, minutes)
+    days = sum(1 for n in range(1, (today - due).days + 1) if calendar.is_workday(due + n * ONE_DAY))
+    minutes = _work_minutes(calendar, deadline, now, hours) if hours is not None else 0
+    return TimeLeft(True, days, minutes)

@@ -5,6 +5,7 @@ actor-scoped selectors: another person's application is a 404."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from typing import Any
 
@@ -19,8 +20,9 @@ from yijianshi.accounts.models import Role
 from yijianshi.accounts.roles import actor_of
 from yijianshi.cases import selectors
 from yijianshi.cases.material_states import MaterialState, material_states
-from yijianshi.cases.models import Application, EventType
+from yijianshi.cases.models import Application, CaseEvent, EventType
 from yijianshi.cases.permissions import application_scope, visible_documents
+from yijianshi.cases.progress import AFTER_CORRECTION, AFTER_SUPPLEMENT, application_progress
 from yijianshi.cases.services import application_supplement, application_withdraw
 from yijianshi.cases.shared import earlier_entries
 from yijianshi.cases.transitions import AppStatus, CaseStatus
@@ -66,12 +68,12 @@ def _mine(request: HttpRequest, number: str) -> Application:
 @require_GET
 @applicant_required
 def my_applications(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.applications_for(actor_of(request.user)), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    applications = selectors.applications_for(actor_of(request.user)).prefetch_related(
+        selectors.case_statuses()
     )
-    return render(
-        request, "web/me_list.html", {"page": page, "labels": {s.value: (s.zh, s.en) for s in AppStatus}}
-    )
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"app": a, "progress": application_progress(a)} for a in page.object_list]
+    return render(request, "web/me_list.html", {"page": page, "rows": rows})
 
 
 def _timeline(app: Application, documents: list[Any]) -> list[dict[str, Any]]:
@@ -84,11 +86,29 @@ def _timeline(app: Application, documents: list[Any]) -> list[dict[str, Any]]:
                 "case": case,
                 "status": CaseStatus.of(case.status),
                 "events": [e for e in history if e.item_case_id == case.pk],
-                "deadline": case.decide_deadline or case.accept_deadline,
+                # the clock that runs: acceptance while pending, the decision once accepted; none when paused or done
+                "deadline": case.accept_deadline
+                if case.status == CaseStatus.PENDING_ACCEPTANCE
+                else case.decide_deadline
+                if case.status in (CaseStatus.ACCEPTED, CaseStatus.PRE_REVIEW)
+                else None,
+                "respond_by": _respond_by(history, case.pk) if case.status == CaseStatus.CORRECTION else None,
                 "documents": [d for d in documents if d.item_case_id == case.pk],
             }
         )
     return rows
+
+
+def _respond_by(history: list[CaseEvent], item_case_id: int | None) -> datetime | None:
+    """The date the last notice asking for something (一次告知, or the item's 补正) gave the applicant, as printed
+    on it (cases/progress.py)."""
+    asking = (EventType.DEFICIENT, EventType.CORRECTION_REQUESTED)
+    last = next(
+        (e for e in reversed(history) if e.type in asking and e.item_case_id == item_case_id),
+        None,
+    )
+    value = (last.data or {}).get("respond_by") if last else None
+    return datetime.fromisoformat(value) if value else None
 
 
 def _supplement_materials(app: Application) -> list[dict[str, Any]]:
@@ -107,7 +127,10 @@ def _detail_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     )
     return {
         "app": app,
-        "status": AppStatus.of(app.status),
+        "progress": application_progress(app),
+        "respond_by": _respond_by(history, None) if app.status == AppStatus.DEFICIENT else None,
+        "after_supplement": AFTER_SUPPLEMENT,
+        "after_correction": AFTER_CORRECTION,
         "timeline": _timeline(app, documents),
         "shown_documents": {d.pk for d in documents},
         "app_events": [e for e in history if e.item_case_id is None],

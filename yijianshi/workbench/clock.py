@@ -1,14 +1,16 @@
 """The clocks a workbench shows: the 2-working-hour intake clock of an application (004 annex 3: 收件 within 2
 hours) and the acceptance / decision deadline of an item case, as "time left" or "overdue by".
 
-The deadlines themselves are computed and stored by the case services (`add_work_hours`, `add_workdays`); here
-we only say how much working time is left until them, with the same working-day calendar.
+The deadlines themselves are computed and stored by the case services (`add_work_hours`, `add_workdays`); both
+queues say how much working time is left until them with the one function of the working-day calendar
+(`WorkCalendar.time_left`): the clerk's in working minutes inside the service point's business hours, the
+officers' in working days (a deadline in working days is the end of its last working day).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from yijianshi.cases.models import Application, ItemCase
 from yijianshi.cases.transitions import CaseStatus
@@ -17,7 +19,7 @@ from yijianshi.core.calendar import work_calendar
 from yijianshi.core.workdays import BusinessHours
 
 NEAR_INTAKE_MINUTES = 30  # an intake due within half a working hour is flagged
-NEAR_DECISION = timedelta(days=1)  # an item case due within a day is flagged
+NEAR_DECISION_WORKDAYS = 0  # an item case due by the end of today is flagged
 
 
 @dataclass(frozen=True)
@@ -25,30 +27,40 @@ class Clock:
     deadline: datetime | None
     overdue: bool
     near: bool
-    minutes: int  # working minutes left (intake) or wall-clock minutes left / over
+    minutes: int  # working minutes left or over (intake; 0 for an item case)
+    workdays: int = 0  # working days left or over (an item case)
+    in_days: bool = False  # counted in working days (an item case), else in working minutes (intake)
 
-    def _text(self, *, day: str, hour: str, minute: str, alone: str, overdue: str, left: str) -> str:
-        if self.deadline is None:
-            return "—"
-        total = abs(self.minutes)
-        h, m = divmod(total, 60)
-        if total >= 24 * 60:
-            span = f"{total // (24 * 60)}{day}{h % 24}{hour}"
-        else:
-            span = f"{h}{hour}{m}{minute}" if h else f"{m}{alone}"
-        return (overdue if self.overdue else left).format(span.strip())
+    def _span_minutes(self, *, hour: str, minute: str, alone: str) -> str:
+        h, m = divmod(abs(self.minutes), 60)
+        return f"{h}{hour}{m}{minute}" if h else f"{m}{alone}"
 
     @property
     def text_zh(self) -> str:
-        return self._text(
-            day=" 天 ", hour=" 小时 ", minute=" 分", alone=" 分钟", overdue="已超期 {}", left="剩余 {}"
-        )
+        if self.deadline is None:
+            return "—"
+        if self.in_days:
+            if self.overdue:
+                return f"已超期 {self.workdays} 个工作日" if self.workdays else "已超期"
+            return f"剩余 {self.workdays} 个工作日" if self.workdays else "今日到期"
+        span = self._span_minutes(hour=" 小时 ", minute=" 分", alone=" 分钟").strip()
+        if self.overdue:
+            return f"已超期 {span}（工作时间）" if self.minutes else "已超期"
+        return f"剩余 {span}（工作时间）"
 
     @property
     def text_en(self) -> str:
-        return self._text(
-            day=" d ", hour=" h ", minute=" min", alone=" min", overdue="overdue by {}", left="{} left"
-        )
+        if self.deadline is None:
+            return "—"
+        if self.in_days:
+            plural = "" if self.workdays == 1 else "s"
+            if self.overdue:
+                return f"overdue by {self.workdays} working day{plural}" if self.workdays else "overdue"
+            return f"{self.workdays} working day{plural} left" if self.workdays else "due today"
+        span = self._span_minutes(hour=" h ", minute=" min", alone=" min").strip()
+        if self.overdue:
+            return f"overdue by {span} of working time" if self.minutes else "overdue"
+        return f"{span} of working time left"
 
 
 def business_hours(point: ServicePoint) -> BusinessHours:
@@ -56,30 +68,11 @@ def business_hours(point: ServicePoint) -> BusinessHours:
     return BusinessHours.parse(point.hours.split(";")[0] if point.hours else "")
 
 
-def working_minutes_until(now: datetime, deadline: datetime, hours: BusinessHours) -> int:
-    """Working minutes between now and a later deadline: the smallest m with add_work_hours(now, m) >= deadline
-    (add_work_hours is monotonic in its hours, so a bisection finds it)."""
-    calendar = work_calendar()
-    if deadline <= now:
-        return 0
-    low, high = 0, 120
-    while calendar.add_work_hours(now, high / 60, hours) < deadline and high < 60 * 24 * 30:
-        low, high = high, high * 2
-    while low < high:
-        mid = (low + high) // 2
-        if calendar.add_work_hours(now, mid / 60, hours) >= deadline:
-            high = mid
-        else:
-            low = mid + 1
-    return low
-
-
 def intake_clock(app: Application, now: datetime) -> Clock:
-    deadline = app.intake_deadline
-    if deadline <= now:
-        return Clock(deadline, True, False, -int((now - deadline).total_seconds() // 60))
-    left = working_minutes_until(now, deadline, business_hours(app.service_point))
-    return Clock(deadline, False, left <= NEAR_INTAKE_MINUTES, left)
+    left = work_calendar().time_left(now, app.intake_deadline, business_hours(app.service_point))
+    minutes = -left.minutes if left.overdue else left.minutes
+    near = not left.overdue and left.minutes <= NEAR_INTAKE_MINUTES
+    return Clock(app.intake_deadline, left.overdue, near, minutes)
 
 
 def case_deadline(case: ItemCase) -> datetime | None:
@@ -93,7 +86,15 @@ def case_deadline(case: ItemCase) -> datetime | None:
 def case_clock(case: ItemCase, now: datetime) -> Clock:
     deadline = case_deadline(case)
     if deadline is None:
-        return Clock(None, case.overdue, False, 0)
-    minutes = int((deadline - now).total_seconds() // 60)
-    overdue = case.overdue or deadline < now
-    return Clock(deadline, overdue, not overdue and deadline - now <= NEAR_DECISION, minutes)
+        return Clock(None, case.overdue, False, 0, in_days=True)
+    left = work_calendar().time_left(now, deadline)
+    overdue = case.overdue or left.overdue
+    near = not overdue and left.workdays <= NEAR_DECISION_WORKDAYS
+    return Clock(
+        deadline,
+        overdue,
+        near,
+        0,
+        workdays=0 if overdue and not left.overdue else left.workdays,
+        in_days=True,
+    )

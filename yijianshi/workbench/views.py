@@ -41,6 +41,7 @@ from yijianshi.cases.permissions import (
     visible_documents,
     visible_item_cases,
 )
+from yijianshi.cases.progress import application_progress, progress_of
 from yijianshi.cases.shared import licence_preview
 from yijianshi.cases.transitions import CASE, OPEN_CASE_STATES, AppStatus, CaseAction, CaseStatus
 from yijianshi.catalog import engine
@@ -268,7 +269,7 @@ def _render_intake(
             "missing": missing,
             "fields": fields,
             "clock": intake_clock(app, clock.now()) if app.status == "submitted" else None,
-            "status": _status(app.status),
+            "progress": application_progress(app),
             "documents": app.documents.order_by("issued_at", "pk"),
             "events": selectors.application_history(app),
             "error": error,
@@ -768,6 +769,7 @@ def _render_case(
             "materials": materials,
             "clock": case_clock(case, clock.now()),
             "status": _status(case.status),
+            "progress": progress_of(app.status, [c.status for c in siblings.values()]),
             "requires": [siblings[r] for r in case.requires if r in siblings],
             "events": selectors.application_history(app, scope=scope),
             "uploads": _uploads_for(app, scope),

@@ -21,12 +21,12 @@ from yijianshi.documents.kinds import DocumentKind, document_title
 from yijianshi.documents.render import DocumentData, render_pdf
 
 from ..models import Application, CaseEvent, Document, ItemCase
+from ..progress import ACCEPT_DAYS  # 004 annex 3: each department accepts or rejects within 1 working day
 from ..seals import department_sealer, document_issuer
 from ..transitions import APPLICATION, AppAction, AppStatus, CaseStatus
 from ..verification import document_verify_url
 
 INTAKE_HOURS = 2  # 004 annex 3: online applications are checked within 2 working hours
-ACCEPT_DAYS = 1  # 004 annex 3: each department accepts or rejects within 1 working day
 POST_CHECK_DAYS = (
     30  # a commitment is checked within 30 working days of intake (illustrative; configurable later)
 )

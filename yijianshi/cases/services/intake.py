@@ -16,12 +16,13 @@ from yijianshi.core import clock
 from yijianshi.core.actor import Actor
 from yijianshi.core.calendar import work_calendar
 from yijianshi.core.errors import DomainError
+from yijianshi.core.workdays import deadline_words
 from yijianshi.documents.kinds import DocumentKind
 from yijianshi.integrations.outbox import outbox_enqueue
 from yijianshi.uploads.models import Upload
 from yijianshi.uploads.services import uploads_attach, uploads_claim
 
-from .. import permissions
+from .. import permissions, progress
 from ..formcheck import check_form
 from ..material_states import missing_materials
 from ..models import Application, Commitment, EventType, ItemCase, ToleratedMaterial
@@ -64,12 +65,19 @@ def application_intake(
     if found:
         old = set_app_status(app, AppAction.INTAKE_DEFICIENT)
         app.save(update_fields=["status", "version"])
+        due = progress.respond_by(work_calendar(), clock.now(), progress.supplement_days())
+        due_zh, due_en = deadline_words(due), deadline_words(due, "en")
         doc = document_issue(
             app,
             DocumentKind.DEFICIENCY_NOTICE,
             issued_by=app.service_point,
             items=found,
-            lines=[("办件编号", app.number), ("告知事项数", str(len(found)))],
+            lines=[
+                ("办件编号", app.number),
+                ("告知事项数", str(len(found))),
+                ("补正期限", f"请于{due_zh}一次补齐（{progress.supplement_days()} 个工作日）"),
+                ("逾期后果", progress.AFTER_SUPPLEMENT[0]),
+            ],
         )
         event_write(
             app,
@@ -78,14 +86,15 @@ def application_intake(
             from_status=old,
             to_status=app.status,
             reason="；".join(found),
-            data={"problems": found},
+            data={"problems": found, "respond_by": due.isoformat()},
             document=doc,
         )
         notify_applicant(
             app,
             "application.deficient",
-            f"材料需补正，请一次补齐：{'；'.join(found)}",
-            f"please supply everything listed at once ({len(found)} item(s)).",
+            f"材料需补正，请于{due_zh}一次补齐：{'；'.join(found)}。{progress.AFTER_SUPPLEMENT[0]}",
+            f"please supply everything listed at once ({len(found)} item(s)) {due_en}. "
+            f"{progress.AFTER_SUPPLEMENT[1]}",
         )
         return app
     now = clock.now()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -22,10 +23,11 @@ from yijianshi.core import clock
 from yijianshi.core.actor import Actor
 from yijianshi.core.calendar import work_calendar
 from yijianshi.core.errors import Conflict, DomainError
+from yijianshi.core.workdays import deadline_words
 from yijianshi.documents.kinds import DocumentKind
 from yijianshi.integrations.outbox import outbox_enqueue
 
-from .. import permissions
+from .. import permissions, progress
 from ..models import Application, Document, EventType, ItemCase
 from ..transitions import (
     CASE,
@@ -106,6 +108,7 @@ class _Decision:
     items: list[str]
     event: EventType | None = None  # another history row than the verb's (accept into pre-review)
     data: dict[str, Any] | None = None
+    notice_after: tuple[str, str] = ("", "")  # (zh, en) added to the applicant's notice: by when, what then
 
 
 def _prerequisites_done(case: ItemCase, siblings: dict[str, ItemCase]) -> bool:
@@ -149,8 +152,12 @@ def _decide(
     if verb.notice is not None:
         event, zh, en = verb.notice
         shown = "；".join(decision.items) if decision.items else reason
+        after_zh, after_en = decision.notice_after
         notify_applicant(
-            app, event, zh.format(name=case.name, reason=shown), en.format(name=case.name, reason=shown)
+            app,
+            event,
+            zh.format(name=case.name, reason=shown) + after_zh,
+            en.format(name=case.name, reason=shown) + after_en,
         )
     case.version += 1
     case.save()
@@ -182,12 +189,18 @@ def item_case_accept(*, item_case: ItemCase, actor: Actor, expected_version: int
         target = CaseStatus.ACCEPTED if _prerequisites_done(case, siblings) else CaseStatus.PRE_REVIEW
         case.status = CASE.next(case.status, CaseAction.ACCEPT, target)
         case.accepted_at = now
-        case.decide_deadline = work_calendar().add_workdays(now, case.promised_limit_days)
+        decide = work_calendar().add_workdays(now, case.promised_limit_days)
+        case.decide_deadline = decide
         case.overdue = False
+        due = deadline_words(decide)
         return _Decision(
-            lines=[("事项", case.name), ("承诺办结时限", f"{case.promised_limit_days} 个工作日")],
+            lines=[
+                ("事项", case.name),
+                ("承诺办结时限", f"{case.promised_limit_days} 个工作日，{due}办结"),
+            ],
             items=[],
             event=EventType.PRE_REVIEW if target == CaseStatus.PRE_REVIEW else None,
+            notice_after=(f"预计{due}办结。", f" Expected {deadline_words(decide, 'en')}."),
         )
 
     return _decide(
@@ -209,7 +222,7 @@ def item_case_reject(
     def step(app: Application, case: ItemCase, siblings: dict[str, ItemCase], reason: str) -> _Decision:
         case.status = CASE.next(case.status, CaseAction.REJECT)
         case.decided_at = clock.now()
-        return _Decision(lines=[("事项", case.name)], items=[reason])
+        return _Decision(lines=[("事项", case.name), *_remedy_lines(case.decided_at)], items=[reason])
 
     return _decide(
         item_case=item_case,
@@ -236,8 +249,20 @@ def item_case_request_correction(
         case.resume_status = case.status
         case.status = CASE.next(case.status, CaseAction.REQUEST_CORRECTION)
         case.paused_at = clock.now()
+        due = progress.respond_by(work_calendar(), case.paused_at, progress.correction_days())
+        due_zh, due_en = deadline_words(due), deadline_words(due, "en")
         return _Decision(
-            lines=[("事项", case.name)], items=[c for c in corrections if str(c).strip()] or [reason]
+            lines=[
+                ("事项", case.name),
+                ("补正期限", f"请于{due_zh}补正（{progress.correction_days()} 个工作日）"),
+                ("逾期后果", progress.AFTER_CORRECTION[0]),
+            ],
+            items=[c for c in corrections if str(c).strip()] or [reason],
+            data={"respond_by": due.isoformat()},
+            notice_after=(
+                f"。请于{due_zh}补正，{progress.AFTER_CORRECTION[0]}",
+                f" Please correct it {due_en}. {progress.AFTER_CORRECTION[1]}",
+            ),
         )
 
     return _decide(
@@ -341,7 +366,7 @@ def item_case_deny(
     def step(app: Application, case: ItemCase, siblings: dict[str, ItemCase], reason: str) -> _Decision:
         case.status = CASE.next(case.status, CaseAction.DENY)
         case.decided_at = clock.now()
-        return _Decision(lines=[("事项", case.name)], items=[reason])
+        return _Decision(lines=[("事项", case.name), *_remedy_lines(case.decided_at)], items=[reason])
 
     return _decide(
         item_case=item_case,
@@ -372,6 +397,15 @@ def item_case_progress(
         reason=reason,
         step=step,
     )
+
+
+def _remedy_lines(issued_at: datetime) -> list[tuple[str, str]]:
+    """The dates by which a decision against the applicant may be contested (cases/progress.py)."""
+    review, lawsuit = progress.remedy_deadlines(work_calendar(), issued_at)
+    return [
+        ("申请行政复议", f"自收到本决定书之日起六十日内，至迟{deadline_words(review)}"),
+        ("提起行政诉讼", f"自收到本决定书之日起六个月内，至迟{deadline_words(lawsuit)}"),
+    ]
 
 
 def item_case_transition(
@@ -494,9 +528,17 @@ def complete_if_done(app: Application, siblings: dict[str, ItemCase]) -> None:
         app.completed_at = clock.now()
         app.save(update_fields=["status", "version", "completed_at"])
         event_write(app, EventType.COMPLETED, actor=Actor.system(), from_status=old, to_status=app.status)
+        outcome = progress.progress_of(app.status, [c.status for c in siblings.values()])
+        granted = outcome != progress.Progress.REFUSED
         notify_applicant(
             app,
             "application.completed",
-            "全部事项已办结，请按所选方式领取结果。",
-            "every item is decided; collect the results as chosen.",
+            f"{outcome.zh}。"
+            + ("全部事项已作出决定，请按所选方式领取结果。" if granted else "各事项的决定书可在办件页下载。"),
+            f"{outcome.en}. "
+            + (
+                "Every item is decided; collect the results as chosen."
+                if granted
+                else "The decisions are on the application's page."
+            ),
         )
