@@ -9,6 +9,7 @@ with its status (400, 403, 404, 409); a stale version (409) says "已被他人�
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
@@ -48,7 +49,8 @@ from yijianshi.catalog.models import Bundle
 from yijianshi.catalog.selectors import bundle_definition, current_version
 from yijianshi.core import clock
 from yijianshi.core.actor import Party
-from yijianshi.core.errors import DomainError, ErrorDetail
+from yijianshi.core.errors import DomainError, ErrorDetail, NotFound
+from yijianshi.core.statemachine import check_version
 from yijianshi.core.identifiers import mask
 from yijianshi.integrations.models import DepartmentIntegration, IntegrationMode
 from yijianshi.ledger.services import Purpose
@@ -56,6 +58,7 @@ from yijianshi.ledger.services import Purpose
 from . import forms
 from .clock import case_clock, intake_clock
 
+CONFIRM_FIRST = frozenset({CaseAction.APPROVE, CaseAction.REJECT, CaseAction.DENY})  # cannot be undone
 STALE_ZH = "已被他人处理，请刷新"
 STALE_EN = "Someone else handled this meanwhile; please reload"
 PAGE_SIZE = 25
@@ -201,6 +204,15 @@ def _uploads_for(app: Application, scope: ApplicationScope = WHOLE) -> list[Any]
     return list(rows if scope.whole else rows.filter(material_key__in=scope.material_codes(app)))
 
 
+def _upload_hint() -> Any:
+    """The types and the size limit an upload control says (uploads/accept.py), if uploads are installed."""
+    if not _uploads_available():
+        return None
+    from yijianshi.uploads.accept import accept_hint  # type: ignore[import-not-found,unused-ignore]
+
+    return accept_hint("")
+
+
 # ------------------------------------------------------------------------------------------------ window
 
 
@@ -275,6 +287,7 @@ def _render_intake(
             "upload_form": upload_form
             or (forms.UploadForm(materials=uploadable) if _uploads_available() and uploads_open else None),
             "uploads": _uploads_for(app),
+            "upload_hint": _upload_hint(),
             "tolerated_open": [m for m in materials if m["state"] == "tolerated"],
             "authorisation": app.authorisation,
             "item_cases": [
@@ -492,6 +505,27 @@ def document_pdf(request: HttpRequest, number: str) -> HttpResponse:
     return response
 
 
+@require_GET
+@staff(Role.CLERK, Role.OFFICER, Role.ADMIN, Role.AUDITOR, hide=True)
+def upload_file(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """An uploaded material of an application the actor may see, opened in the browser (PDF and images inline).
+    Which uploads: the one rule of cases/permissions.py through `upload_for_actor` (an officer only the
+    materials of their department's items, a clerk their service point's applications; else 404). Every
+    view goes to the access ledger with the application as its purpose (`upload_content`)."""
+    if not _uploads_available():
+        raise Http404("uploads are not installed")
+    from yijianshi.cases.materials import upload_content, upload_for_actor
+    from yijianshi.uploads.api import upload_view  # type: ignore[import-not-found,unused-ignore]
+
+    try:
+        if upload_for_actor(actor=_user(request), upload_id=pk).application_id is None:
+            raise Http404("not part of an application")  # a draft's file is its uploader's alone
+        upload, content = upload_content(actor=_user(request), upload_id=pk, face="workbench")
+    except NotFound:
+        raise Http404("no such upload") from None
+    return upload_view(upload, content)
+
+
 # ------------------------------------------------------------------------------------------------ counter
 
 
@@ -699,7 +733,9 @@ def _case_for(request: HttpRequest, pk: int) -> ItemCase:
 
 def _allowed_actions(case: ItemCase) -> list[dict[str, Any]]:
     return [
-        {"value": a.value, "zh": a.zh, "en": a.en} for a in OFFICER_ACTIONS if CASE.allows(case.status, a)
+        {"value": a.value, "zh": a.zh, "en": a.en, "confirm": a in CONFIRM_FIRST}
+        for a in OFFICER_ACTIONS
+        if CASE.allows(case.status, a)
     ]
 
 
@@ -771,6 +807,35 @@ def department_case(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_case(request, _case_for(request, pk))
 
 
+def _render_confirm(
+    request: HttpRequest, case: ItemCase, action: CaseAction, data: dict[str, Any]
+) -> HttpResponse:
+    """The confirmation step before an irreversible decision (准予, 不予受理, 不予批准): what it will do — the
+    document the applicant receives with the reason printed, the e-licence, the items that end (终止) with
+    it — and the form that does it (the same fields, `confirm=yes`). Nothing is done until that is posted."""
+    siblings = {c.ref: c for c in case.application.item_cases.select_related("department")}
+    verb = services.VERBS[action]
+    document = verb.document
+    return render(
+        request,
+        "workbench/department_confirm.html",
+        {
+            "section": "department",
+            "case": case,
+            "app": case.application,
+            "action": {"value": action.value, "zh": action.zh, "en": action.en},
+            "document": {"zh": document.zh, "en": document.en} if document is not None else None,
+            "data": data,
+            "ending": services.dependants_to_end(case, siblings)
+            if action in (CaseAction.REJECT, CaseAction.DENY)
+            else [],
+            "licence": licence_preview(case=case, application=case.application)
+            if action == CaseAction.APPROVE
+            else None,
+        },
+    )
+
+
 @require_POST
 @staff(Role.OFFICER, Role.ADMIN, Role.AUDITOR, hide=True)
 def department_case_act(request: HttpRequest, pk: int) -> HttpResponse:
@@ -789,9 +854,23 @@ def department_case_act(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_case(request, case, form=form, status=400)
     data = form.cleaned_data
+    action = CaseAction(data["action"])
+    if (
+        action in CONFIRM_FIRST
+        and CASE.allows(case.status, action)  # else the service says why not
+        and request.POST.get("confirm") != "yes"
+    ):
+        try:
+            check_version(case, data["expected_version"])  # a stale page is told so before confirming
+        except DomainError as exc:
+            return _render_case(request, case, form=form, error=_error(exc), status=exc.status)
+        if services.VERBS[action].reason_required and not data["reason"].strip():
+            form.add_error("reason", "请说明理由 / A reason is required")
+            return _render_case(request, case, form=form, status=400)
+        return _render_confirm(request, case, action, data)
     result = (
         {"summary": data["result_summary"], "number": data["result_number"]}
-        if data["action"] == CaseAction.APPROVE
+        if action == CaseAction.APPROVE
         else None
     )
     try:

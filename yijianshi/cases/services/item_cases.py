@@ -449,13 +449,22 @@ def terminate_dependants(
     app: Application, failed: ItemCase, siblings: dict[str, ItemCase], reason: str
 ) -> None:
     """A prerequisite that will never have a result ends every open item that needs it, transitively."""
+    for case in dependants_to_end(failed, siblings):
+        end_case(app, case, CaseAction.TERMINATE, reason)
+
+
+def dependants_to_end(failed: ItemCase, siblings: dict[str, ItemCase]) -> list[ItemCase]:
+    """The open items that end (终止) when `failed` will never have a result (不予受理, 不予批准): every open
+    item that needs it, transitively — what `terminate_dependants` ends and what the officer is told first."""
+    ending: list[ItemCase] = []
     queue = [failed.ref]
     while queue:
         ref = queue.pop()
         for case in siblings.values():
-            if ref in case.requires and case.status in OPEN_CASE_STATES:
-                end_case(app, case, CaseAction.TERMINATE, reason)
+            if ref in case.requires and case.status in OPEN_CASE_STATES and case not in ending:
+                ending.append(case)
                 queue.append(case.ref)
+    return ending
 
 
 def end_case(app: Application, case: ItemCase, action: CaseAction, reason: str) -> None:
