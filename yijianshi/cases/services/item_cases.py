@@ -73,13 +73,13 @@ VERBS: dict[CaseAction, Verb] = {
     CaseAction.REJECT: Verb(
         EventType.REJECTED,
         DocumentKind.REJECTION_DECISION,
-        ("item_case.rejected", "“{name}”不予受理：{reason}", "'{name}' was not accepted."),
+        ("item_case.rejected", "“{name}”不予受理：{reason}", "'{name}' was not accepted: {reason}"),
         reason_required=True,
     ),
     CaseAction.REQUEST_CORRECTION: Verb(
         EventType.CORRECTION_REQUESTED,
         DocumentKind.CORRECTION_NOTICE,
-        ("item_case.correction", "“{name}”需补正：{reason}", "'{name}' needs a correction."),
+        ("item_case.correction", "“{name}”需补正：{reason}", "'{name}' needs a correction: {reason}"),
         reason_required=True,
     ),
     CaseAction.RESUME: Verb(EventType.RESUMED, None, None),
@@ -91,7 +91,7 @@ VERBS: dict[CaseAction, Verb] = {
     CaseAction.DENY: Verb(
         EventType.DENIED,
         DocumentKind.DENIAL_DECISION,
-        ("item_case.denied", "“{name}”不予批准：{reason}", "'{name}' denied."),
+        ("item_case.denied", "“{name}”不予批准：{reason}", "'{name}' denied: {reason}"),
         reason_required=True,
     ),
     CaseAction.PROGRESS: Verb(EventType.PROGRESS, None, None, reason_required=True),
@@ -148,7 +148,8 @@ def _decide(
         )
     if verb.notice is not None:
         event, zh, en = verb.notice
-        shown = "；".join(decision.items) if decision.items else reason
+        said = [reason] if reason and reason not in decision.items else []  # the officer's own words first
+        shown = "；".join(said + list(decision.items))
         notify_applicant(
             app, event, zh.format(name=case.name, reason=shown), en.format(name=case.name, reason=shown)
         )
@@ -236,8 +237,10 @@ def item_case_request_correction(
         case.resume_status = case.status
         case.status = CASE.next(case.status, CaseAction.REQUEST_CORRECTION)
         case.paused_at = clock.now()
-        return _Decision(
-            lines=[("事项", case.name)], items=[c for c in corrections if str(c).strip()] or [reason]
+        listed = [c for c in corrections if str(c).strip()]
+        return _Decision(  # the reason printed too when the things to correct are listed apart
+            lines=[("事项", case.name)] + ([("补正原因", reason)] if listed and reason else []),
+            items=listed or [reason],
         )
 
     return _decide(
