@@ -32,7 +32,7 @@ from yijianshi.accounts.roles import Actor, actor_of
 from yijianshi.cases import selectors, services
 from yijianshi.cases.audit import unusual_access
 from yijianshi.cases.guide import guide_compute
-from yijianshi.cases.material_states import MaterialState, material_states
+from yijianshi.cases.material_states import MaterialState, material_reviews, material_states
 from yijianshi.cases.models import Application, Channel, Commitment, EventType, ItemCase
 from yijianshi.cases.permissions import (
     WHOLE,
@@ -50,8 +50,8 @@ from yijianshi.catalog.selectors import bundle_definition, current_version
 from yijianshi.core import clock
 from yijianshi.core.actor import Party
 from yijianshi.core.errors import DomainError, ErrorDetail, NotFound
-from yijianshi.core.statemachine import check_version
 from yijianshi.core.identifiers import mask
+from yijianshi.core.statemachine import check_version
 from yijianshi.integrations.models import DepartmentIntegration, IntegrationMode
 from yijianshi.ledger.services import Purpose
 
@@ -166,6 +166,11 @@ def _materials(app: Application, scope: ApplicationScope = WHOLE) -> list[dict[s
     return [row.as_dict() for row in material_states(app) if scope.sees_entry(row.spec)]
 
 
+def _reviewable(app: Application) -> list[dict[str, Any]]:
+    """The materials the clerk judges at intake (合格 / 需补正): the provided ones."""
+    return [m for m in _materials(app) if m["state"] == MaterialState.PROVIDED]
+
+
 def _fields(app: Application, scope: ApplicationScope) -> list[dict[str, Any]]:
     """The form's fields the actor sees, each with its value and where it came from: a source only while the
     applicant left the value unchanged; a changed one is marked for the clerk and the officer, and so is a
@@ -261,6 +266,7 @@ def _render_intake(
     upload_form: Any = None,
     supplement_form: forms.SupplementForm | None = None,
     deliver_form: forms.DeliverForm | None = None,
+    review_form: forms.MaterialReviewForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     materials = _materials(app)
@@ -284,6 +290,8 @@ def _render_intake(
             "events": selectors.application_history(app),
             "error": error,
             "intake_form": intake_form or forms.IntakeForm(initial={"expected_version": app.version}),
+            "review_form": review_form or forms.MaterialReviewForm(materials=_reviewable(app)),
+            "reviews": material_reviews(app),
             "upload_form": upload_form
             or (forms.UploadForm(materials=uploadable) if _uploads_available() and uploads_open else None),
             "uploads": _uploads_for(app),
@@ -321,10 +329,18 @@ def window_intake(request: HttpRequest, number: str) -> HttpResponse:
     """收件: accept (→ receipt) or the one deficiency notice listing everything missing (→ notice)."""
     app = _app_for_clerk(request, number)
     form = forms.IntakeForm(request.POST)
-    if not form.is_valid():
-        return _render_intake(request, app, intake_form=form, status=400)
+    review = forms.MaterialReviewForm(request.POST, materials=_reviewable(app))
+    if not (form.is_valid() & review.is_valid()):
+        return _render_intake(request, app, intake_form=form, review_form=review, status=400)
     decision = form.cleaned_data["decision"]
     problems = form.cleaned_data["problems"]
+    if decision == "accept" and review.needs_correction():
+        form.add_error(
+            "decision",
+            "有材料需补正，不能收件：请出具一次告知书 / "
+            "A material needs correction: issue the deficiency notice",
+        )
+        return _render_intake(request, app, intake_form=form, review_form=review, status=400)
     if decision == "accept" and problems:
         form.add_error(
             "problems",
@@ -342,6 +358,7 @@ def window_intake(request: HttpRequest, number: str) -> HttpResponse:
     if (
         decision == "deficient"
         and not problems
+        and not review.needs_correction()
         and not [m for m in _materials(app) if m["state"] == "missing"]
     ):
         form.add_error(
@@ -355,10 +372,19 @@ def window_intake(request: HttpRequest, number: str) -> HttpResponse:
             actor=_actor(request),
             problems=problems,
             expected_version=form.cleaned_data["expected_version"],
+            reviews=review.reviews(),
         )
     except DomainError as exc:
         app.refresh_from_db()
-        return _render_intake(request, app, error=_error(exc), intake_form=form, status=exc.status)
+        field = exc.detail.field or ""
+        placed = (
+            _place(review, exc, **{field: field.replace("review:", "reason:", 1)})
+            if field.startswith("review:") and field in review.fields
+            else _error(exc)
+        )
+        return _render_intake(
+            request, app, error=placed, intake_form=form, review_form=review, status=exc.status
+        )
     return redirect(reverse("workbench:window-application", args=[app.number]) + "?done=" + app.status)
 
 
