@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps as django_apps
 from django.conf import settings
@@ -549,7 +549,7 @@ def upload_file(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         upload, content = upload_content(actor=_user(request), upload_id=pk, face="workbench")
     except NotFound:
         raise Http404("no such upload") from None
-    return upload_view(upload, content)
+    return cast(HttpResponse, upload_view(upload, content))  # a streamed FileResponse: `staff` passes it on
 
 
 # ------------------------------------------------------------------------------------------------ counter

@@ -163,7 +163,7 @@ def application_intake(
         from_status=old,
         to_status=app.status,
         document=doc,
-        **({"data": {"reviews": judged}} if judged else {}),
+        data={"reviews": judged} if judged else None,
     )
     _fan_out(app, actor, now)
     notify_applicant(
