@@ -1,5 +1,5 @@
-"""Irreversible acts are confirmed first, saying what will happen (issue 18 point 6), in a real browser and
-without JavaScript: an officer's 不予受理 and 准予, an applicant's 撤回申请. One click shows what the act does and
+"""Irreversible acts are confirmed first, saying what will happen (issue 18 point 6), in a real browser (the
+pages use no script: a plain form post, then a page with the confirming form): an officer's 不予受理 and 准予, an applicant's 撤回申请. One click shows what the act does and
 changes nothing; the confirmation does it. The confirmation pages pass axe-core and their buttons are at least
 44 px tall. And a clerk opens an uploaded file from the intake page (issue 18 point 5)."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import Portal, axe_check, new_context, shot, sign_in
+from .conftest import Portal, axe_check, shot
 from .flows import open_case, person
 
 
@@ -35,8 +35,7 @@ def test_an_officer_confirms_a_refusal_and_an_approval(browser: Browser, portal:
     from yijianshi.cases.models import ItemCase
 
     number, names = _received()
-    officer = new_context(browser, java_script_enabled=False).new_page()
-    sign_in(officer, portal, "officer_health")
+    officer = person(browser, portal, "officer_health")
     open_case(officer, portal, number, names["birth_medical_certificate"])
     case = ItemCase.objects.get(application__number=number, ref="birth_medical_certificate")
     # 不予受理: one click shows what it does
@@ -79,8 +78,7 @@ def test_an_applicant_confirms_withdrawing(browser: Browser, portal: Portal) -> 
     from yijianshi.cases.models import Application
 
     number, _ = _received()
-    mother = new_context(browser, java_script_enabled=False).new_page()
-    sign_in(mother, portal, "mother")
+    mother = person(browser, portal, "mother")
     mother.goto(portal(f"/me/applications/{number}/"))
     mother.locator("#withdraw-start").click()  # one click: the page that says what will happen
     mother.wait_for_load_state("domcontentloaded")
