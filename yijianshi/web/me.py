@@ -162,6 +162,7 @@ def _withdraw_page(
             "can_withdraw": app.status in ("submitted", "deficient", "received"),
             "reason": reason,
             "error": error,
+            "errors": {"withdraw": error} if error else {},
         },
         status=status,
     )
