@@ -178,5 +178,9 @@ def act(page: Page, action: str, *, result: str = "") -> str:
         form.locator("input[name=result_summary]").fill(result)
     form.locator("button[type=submit]").click()
     page.wait_for_load_state("domcontentloaded")
+    if page.locator("#confirm-form").count():  # an irreversible decision: what it does, then confirm
+        expect(page.locator("#confirm-effects")).to_have_attribute("data-action", action)
+        page.locator("#confirm-submit").click()
+        page.wait_for_load_state("domcontentloaded")
     assert page.locator("#page-error").count() == 0, page.locator("#page-error").inner_text()
     return page.locator("#case-status").get_attribute("data-status") or ""

@@ -137,7 +137,8 @@ def test_the_demo_mother_applies_from_situations_to_the_receipt(family: None, si
     assert father.post(f"/me/applications/{app.number}/withdraw/").status_code == 404
     # withdraw (with the version shown on the page; a stale one is a conflict)
     stale = mother.post(
-        f"/me/applications/{app.number}/withdraw/", {"reason": "测试撤回", "version": app.version}
+        f"/me/applications/{app.number}/withdraw/",
+        {"reason": "测试撤回", "version": app.version, "confirm": "yes"},
     )
     assert (
         stale.status_code == 409
@@ -146,7 +147,8 @@ def test_the_demo_mother_applies_from_situations_to_the_receipt(family: None, si
     )
     app.refresh_from_db()
     done = mother.post(
-        f"/me/applications/{app.number}/withdraw/", {"reason": "测试撤回", "version": app.version}
+        f"/me/applications/{app.number}/withdraw/",
+        {"reason": "测试撤回", "version": app.version, "confirm": "yes"},
     )
     assert done.status_code == 302
     app.refresh_from_db()

@@ -91,15 +91,17 @@ def test_accept_then_approve_through_the_pages(newborn: None, signed_in: Clients
     assert 'value="请补正"' in correction.content.decode() or ">请补正<" in correction.content.decode()
     case.refresh_from_db()
     assert case.status == "accepted"
-    done = officer.post(
-        url + "act/",
-        {
-            "action": "approve",
-            "expected_version": case.version,
-            "result_summary": "出生医学证明已签发",
-            "result_number": "Q140524001",
-        },
-    )
+    approve = {
+        "action": "approve",
+        "expected_version": case.version,
+        "result_summary": "出生医学证明已签发",
+        "result_number": "Q140524001",
+    }
+    asked = officer.post(url + "act/", approve)  # one click: what it will do, nothing done
+    assert asked.status_code == 200 and 'id="confirm-form"' in asked.content.decode()
+    case.refresh_from_db()
+    assert case.status == "accepted"
+    done = officer.post(url + "act/", {**approve, "confirm": "yes"})
     assert done.status_code == 302
     case.refresh_from_db()
     assert case.status == "approved" and case.result["summary"] == "出生医学证明已签发"
@@ -280,3 +282,43 @@ def test_near_the_deadline_is_flagged_and_english_is_available(newborn: None, si
     # working time, in working days: three hours before the end of its last day, it is due today
     assert "This department's cases, by deadline" in english and "Due soon" in english
     assert "due today" in english and "h 0 min" not in english
+
+
+def test_a_refusal_is_confirmed_first_saying_what_it_does(newborn: None, signed_in: Clients) -> None:
+    """不予受理 / 不予批准 are irreversible (issue 18 point 6): the first post shows what will happen — the
+    decision document with the reason printed, the items that end with it — and does nothing; the post from
+    that page does it."""
+    app = received_application(at=clock.now())
+    case = health_case(app)
+    officer = signed_in("officer_health")
+    url = f"/workbench/department/cases/{case.pk}/"
+    assert "不予受理…" in officer.get(url).content.decode()  # the button says a step follows
+    reason = "出生医学证明信息与医院记录不符"
+    asked = officer.post(
+        url + "act/", {"action": "reject", "expected_version": case.version, "reason": reason}
+    )
+    html = asked.content.decode()
+    assert asked.status_code == 200 and 'id="confirm-effects" data-action="reject"' in html
+    assert "不予受理决定书" in html and reason in html and "不能撤回" in html
+    dependants = services.dependants_to_end(case, {c.ref: c for c in app.item_cases.all()})
+    assert dependants  # the birth certificate is a prerequisite of the others
+    for other in dependants:
+        assert other.name in html  # the items that end with it are named
+    assert f'name="reason" value="{reason}"' in html and 'name="confirm" value="yes"' in html
+    case.refresh_from_db()
+    assert case.status == "pending_acceptance" and not case.documents.exists()
+    # a stale page is told so before any confirmation
+    stale = officer.post(
+        url + "act/", {"action": "reject", "expected_version": case.version - 1 or 99, "reason": reason}
+    )
+    assert stale.status_code == 409
+    done = officer.post(
+        url + "act/",
+        {"action": "reject", "expected_version": case.version, "reason": reason, "confirm": "yes"},
+    )
+    assert done.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "rejected"
+    for other in dependants:
+        other.refresh_from_db()
+        assert other.status == "terminated"

@@ -64,7 +64,7 @@ def test_a_wrong_or_too_large_file_is_refused_next_to_the_field(
             "file": SimpleUploadedFile("big.pdf", pdf_bytes() + b"0" * 5000, "application/pdf"),
         },
     )
-    assert big.status_code == 413 and "文件超过大小上限" in big.content.decode()
+    assert big.status_code == 413 and "文件过大，单个文件不超过" in big.content.decode()
     assert Upload.objects.count() == 0 and not [p for p in media.rglob("*") if p.is_file()]
     app.refresh_from_db()
     assert code not in app.materials_provided

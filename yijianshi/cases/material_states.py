@@ -91,3 +91,55 @@ def material_states(app: Application) -> list[MaterialRow]:
 
 def missing_materials(app: Application) -> list[MaterialRow]:
     return [row for row in material_states(app) if row.state == MaterialState.MISSING]
+
+
+# ------------------------------------------------------------------------------------------------ review at intake
+# The clerk's judgement of each provided material at intake (004 annex 3, 收件审查): 合格, or 需补正 with the
+# reason, which the one deficiency notice (一次告知) prints. Kept in the intake event's data (`reviews`), so the
+# latest intake's judgement is the one shown; the material's state above is unchanged by it.
+
+
+class MaterialReview(Labelled):
+    ACCEPTED = "accepted"
+    NEEDS_CORRECTION = "needs_correction"
+
+
+labels_set(
+    MaterialReview,
+    {
+        "accepted": ("合格", "accepted"),
+        "needs_correction": ("需补正", "needs correction"),
+    },
+)
+
+MAX_REVIEW_REASON = 500
+
+
+def correction_problem(spec: dict[str, Any], reason: str) -> str:
+    """The line of the deficiency notice for a provided material that needs correction, with the reason."""
+    return f"材料需补正：{spec['name']}。原因：{reason}"
+
+
+def material_reviews(app: Application) -> dict[str, dict[str, str]]:
+    """The latest intake's review of each material: code -> {verdict, reason, zh, en} (empty if none)."""
+    from .models import EventType
+
+    event = (
+        app.events.filter(type__in=(EventType.DEFICIENT, EventType.RECEIVED), item_case__isnull=True)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    reviews: dict[str, dict[str, str]] = dict((event.data or {}).get("reviews", {})) if event else {}
+    out = {}
+    for code, review in reviews.items():
+        try:
+            verdict = MaterialReview(review.get("verdict", ""))
+        except ValueError:
+            continue
+        out[code] = {
+            "verdict": verdict.value,
+            "reason": review.get("reason", ""),
+            "zh": verdict.zh,
+            "en": verdict.en,
+        }
+    return out

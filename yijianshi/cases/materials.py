@@ -10,8 +10,8 @@ uploads stores and checks files and knows nothing of applications; cases decides
 - who sees which upload (`visible_uploads`, the one scoping rule every face uses): one's own, and those attached
   to an application the actor sees (cases/permissions.py); an officer only the materials of their own
   department's items. Anything else answers 404, the same as an upload that does not exist;
-- a read of an application's file by anyone but its uploader goes to the access ledger, with the application
-  as its purpose (`upload_content`).
+- a read of an application's file by staff (every view, their own scans too) or by anyone but its uploader
+  goes to the access ledger, with the application as its purpose (`upload_content`).
 
 Uploads submitted with an application or a supplement are claimed and attached by those services
 (cases/services.py, through uploads' `uploads_claim` and `uploads_attach`), which record the materials there.
@@ -174,24 +174,27 @@ def upload_for_actor(*, actor: User, upload_id: Any) -> Upload:
     return upload
 
 
-def upload_content(*, actor: User, upload_id: Any) -> tuple[Upload, File]:
-    """The file of an upload the actor may see, opened for reading. A read by anyone but its uploader of a
-    file that is part of an application goes to the access ledger (the applicant sees it under "who read my
-    data"), with the application as its purpose."""
+def upload_content(*, actor: User, upload_id: Any, face: str = "api") -> tuple[Upload, File]:
+    """The file of an upload the actor may see, opened for reading. A read of a file that is part of an
+    application goes to the access ledger (the applicant sees it under "who read my data"), with the
+    application as its purpose, whenever the reader is staff (a clerk, an officer, an administrator, an
+    auditor: every view, their own scans too) or anyone but its uploader. `face` says where it was opened
+    (api, workbench), written in the row's detail."""
     upload = upload_for_actor(actor=actor, upload_id=upload_id)
     app = upload.application
-    if app is not None and upload.owner_id != actor.pk:
-        info = actor_of(actor)
+    info = actor_of(actor)
+    role = info.role or ""
+    if app is not None and (upload.owner_id != actor.pk or role != Role.APPLICANT):
         mandate = permissions.acting_mandate(info, app)  # an agent reads for the principal under it
         ledger_append(
             actor=actor,
-            actor_role=info.role or "",
+            actor_role=role,
             subject_id=app.party_id,
             source="uploads",
             purpose=Purpose(PurposeKind.APPLICATION, app.number, mandate=mandate.number if mandate else ""),
             fields=[upload.material_key],
             mode=AccessMode.QUERY,
             outcome=Outcome.OK,
-            detail=f"upload {upload.pk}",
+            detail=f"upload {upload.pk} ({face})",
         )
     return upload, upload.file.open("rb")

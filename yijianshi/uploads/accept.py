@@ -5,9 +5,11 @@ their published snapshots stay unchanged."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 
-from .validation import ALL_TYPES, IMAGES
+from .validation import ALL_TYPES, EXTENSIONS, IMAGES, LABELS
 
 BUILTIN: dict[str, frozenset[str]] = {
     "person.photo": IMAGES,
@@ -22,3 +24,30 @@ def accepted_types(material_code: str) -> frozenset[str]:
     if material_code in configured:
         return frozenset(configured[material_code]) & ALL_TYPES or ALL_TYPES
     return BUILTIN.get(material_code, ALL_TYPES)
+
+
+@dataclass(frozen=True)
+class AcceptHint:
+    """What an upload control for one material says and accepts: the types, the size limit."""
+
+    types: tuple[str, ...]  # PDF, JPEG, PNG
+    max_mb: str  # "10"
+    accept: str  # the <input type=file accept=…> value
+
+    @property
+    def zh(self) -> str:
+        return f"{'、'.join(self.types)}，单个文件不超过 {self.max_mb} MB"
+
+    @property
+    def en(self) -> str:
+        return f"{', '.join(self.types)}; each file at most {self.max_mb} MB"
+
+
+def accept_hint(material_code: str) -> AcceptHint:
+    types = sorted(accepted_types(material_code), key=list(LABELS).index)
+    extensions = [f".{EXTENSIONS[t]}" for t in types] + ([".jpeg"] if "image/jpeg" in types else [])
+    return AcceptHint(
+        types=tuple(LABELS[t] for t in types),
+        max_mb=f"{settings.UPLOAD_MAX_BYTES / (1024 * 1024):g}",
+        accept=",".join(extensions + types),
+    )

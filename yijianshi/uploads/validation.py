@@ -111,8 +111,8 @@ def too_large(limit: int) -> DomainError:
     mib = f"{limit / (1024 * 1024):g}"
     return refuse(
         "file_too_large",
-        f"文件超过大小上限 {mib} MB，未保存",
-        f"The file is larger than the {mib} MiB limit; nothing was stored",
+        f"文件过大，单个文件不超过 {mib} MB，未保存",
+        f"File too large: each file must be at most {mib} MB; nothing was stored",
         status=413,
     )
 

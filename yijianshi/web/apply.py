@@ -38,7 +38,10 @@ from yijianshi.core.actor import Actor
 from yijianshi.core.errors import DomainError, ErrorDetail
 from yijianshi.datahub.services import objection_raise
 from yijianshi.ledger.services import Purpose
-from yijianshi.uploads.services import upload_receive
+from yijianshi.uploads.accept import accept_hint
+from yijianshi.uploads.handlers import oversize_fields
+from yijianshi.uploads.services import limits, upload_receive
+from yijianshi.uploads.validation import too_large
 
 from .forms import DisputeForm, form_errors
 from .prefs import profile_of
@@ -416,6 +419,7 @@ def _material_rows(wiz: Wizard, result: engine.Computation) -> list[dict[str, An
             "id": "m_" + m.code.replace(".", "__"),
             "upload": wiz.state["uploads"].get(m.code),
             "choice": wiz.state["choices"].get(m.code, "upload"),
+            "hint": accept_hint(m.code),
         }
         for m in result.materials.entries
     ]
@@ -426,6 +430,8 @@ def _materials(request: HttpRequest, wiz: Wizard) -> HttpResponse:
     result = _compute(wiz)
     errors: dict[str, ErrorDetail] = {}
     if request.method == "POST":
+        request.FILES  # noqa: B018  (parses the body: a file past the limit is dropped while it streams in)
+        dropped = oversize_fields(request)
         for m in result.materials.entries:
             if m.waiver:
                 continue
@@ -438,6 +444,9 @@ def _materials(request: HttpRequest, wiz: Wizard) -> HttpResponse:
                 )
                 continue
             wiz.state["choices"][m.code] = choice
+            if f"file:{m.code}" in dropped:  # dropped while it streamed in: say so
+                errors[m.code] = too_large(limits().max_bytes).detail
+                continue
             file = request.FILES.get(f"file:{m.code}")
             if file is not None and choice == "upload":
                 try:

@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from yijianshi.accounts.models import Role
 from yijianshi.accounts.roles import actor_of
@@ -25,7 +25,7 @@ from yijianshi.cases.permissions import application_scope, visible_documents
 from yijianshi.cases.progress import AFTER_CORRECTION, AFTER_SUPPLEMENT, application_progress
 from yijianshi.cases.services import application_supplement, application_withdraw
 from yijianshi.cases.shared import earlier_entries
-from yijianshi.cases.transitions import AppStatus, CaseStatus
+from yijianshi.cases.transitions import OPEN_CASE_STATES, AppStatus, CaseStatus
 from yijianshi.catalog.models import DataSource, FieldKey
 from yijianshi.core.errors import DomainError, ErrorDetail
 from yijianshi.datahub.services import consent_grant, consent_revoke, party_file
@@ -35,7 +35,10 @@ from yijianshi.ledger.services import Purpose
 from yijianshi.licenses.selectors import holder_ids_of, wallet
 from yijianshi.licenses.services import qr_code
 from yijianshi.mandates.selectors import mandate_agents
-from yijianshi.uploads.services import upload_receive
+from yijianshi.uploads.accept import accept_hint
+from yijianshi.uploads.handlers import oversize_fields
+from yijianshi.uploads.services import limits, upload_receive
+from yijianshi.uploads.validation import too_large
 
 from .apply import errors_by_field
 from .forms import WithdrawForm, form_errors
@@ -115,7 +118,10 @@ def _supplement_materials(app: Application) -> list[dict[str, Any]]:
     """What a supplement may bring (cases/material_states.py): the missing materials first, then those already
     provided, which can be handed in again (a scan the clerk found unusable)."""
     rows = [m for m in material_states(app) if m.state in (MaterialState.MISSING, MaterialState.PROVIDED)]
-    return [m.as_dict() for m in sorted(rows, key=lambda m: m.state != MaterialState.MISSING)]
+    return [
+        {**m.as_dict(), "hint": accept_hint(m.code)}
+        for m in sorted(rows, key=lambda m: m.state != MaterialState.MISSING)
+    ]
 
 
 def _detail_context(request: HttpRequest, app: Application) -> dict[str, Any]:
@@ -161,19 +167,54 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-@require_POST
+def _withdraw_page(
+    request: HttpRequest,
+    app: Application,
+    *,
+    reason: str = "",
+    error: ErrorDetail | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The confirmation step of 撤回: what will happen (the items still open end, every department is told, a
+    withdrawal notice is issued; it cannot be undone), then the form that does it."""
+    cases = list(app.item_cases.select_related("department").order_by("position"))
+    return render(
+        request,
+        "web/me_withdraw.html",
+        {
+            "app": app,
+            "status": AppStatus.of(app.status),
+            "ending": [c for c in cases if c.status in OPEN_CASE_STATES],
+            "decided": [c for c in cases if c.status not in OPEN_CASE_STATES],
+            "can_withdraw": app.status in ("submitted", "deficient", "received"),
+            "reason": reason,
+            "error": error,
+            "errors": {"withdraw": error} if error else {},
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @applicant_required
 def withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    """撤回申请 in two steps (issue 18 point 6): GET (or a POST without `confirm`) shows what will happen; the
+    POST with `confirm=yes` from that page withdraws. No single click withdraws."""
     app = _mine(request, number)
+    if request.method == "GET":
+        return _withdraw_page(request, app)
     form = WithdrawForm(request.POST)
     if not form.is_valid():  # control or direction-override characters, or too long: named next to the field
-        ctx = _detail_context(request, app)
-        ctx.update(
-            errors={"withdraw": form_errors(form)["reason"]},
-            values={"reason": request.POST.get("reason", "")},
+        return _withdraw_page(
+            request,
+            app,
+            reason=str(request.POST.get("reason", ""))[:300],
+            error=form_errors(form)["reason"],
+            status=400,
         )
-        return render(request, "web/me_detail.html", ctx, status=400)
     reason = form.cleaned_data["reason"]
+    if request.POST.get("confirm") != "yes":
+        return _withdraw_page(request, app, reason=reason)
     try:
         application_withdraw(
             application=app,
@@ -182,10 +223,9 @@ def withdraw(request: HttpRequest, number: str) -> HttpResponse:
             expected_version=_int(request.POST.get("version")),
         )
     except DomainError as exc:
-        ctx = _detail_context(request, app)
-        ctx.update(errors={"withdraw": exc.detail}, values={"reason": reason})
-        return render(request, "web/me_detail.html", ctx, status=exc.status)
-    return HttpResponseRedirect(f"/me/applications/{app.number}/")
+        app.refresh_from_db()
+        return _withdraw_page(request, app, reason=reason, error=exc.detail, status=exc.status)
+    return HttpResponseRedirect(f"/me/applications/{app.number}/?done=withdrawn")
 
 
 def _int(value: str | None) -> int | None:
@@ -202,8 +242,13 @@ def supplement(request: HttpRequest, number: str) -> HttpResponse:
     app = _mine(request, number)
     errors: dict[str, ErrorDetail] = {}
     ids = []
+    files = request.FILES  # parses the body: a file past the limit is dropped while it streams in
+    dropped = oversize_fields(request)
     for m in app.snapshot.get("materials", []):
-        file = request.FILES.get(f"file:{m['code']}")
+        if f"file:{m['code']}" in dropped:  # dropped while it streamed in: say so, not "nothing sent"
+            errors[m["code"]] = too_large(limits().max_bytes).detail
+            continue
+        file = files.get(f"file:{m['code']}")
         if file is None:
             continue
         try:

@@ -61,6 +61,45 @@ class IntakeForm(forms.Form):
         return _lines(self.cleaned_data.get("problems", ""))
 
 
+class MaterialReviewForm(forms.Form):
+    """收件审查 of each provided material: 合格 or 需补正 with the reason (printed in the deficiency notice).
+    Posted with the intake decision; a material left unmarked is not judged. Fields `review:<code>` and
+    `reason:<code>`; the reason is required for 需补正 by the intake service (cases/services/intake.py)."""
+
+    VERDICTS = [("accepted", "合格 / Accepted"), ("needs_correction", "需补正 / Needs correction")]
+
+    def __init__(self, *args: Any, materials: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.materials = materials
+        for m in materials:
+            self.fields[f"review:{m['code']}"] = forms.ChoiceField(
+                label=m["name"], choices=self.VERDICTS, required=False, widget=forms.RadioSelect
+            )
+            self.fields[f"reason:{m['code']}"] = CleanTextField(
+                label=f"{m['name']}：需补正的原因 / why it needs correction",
+                required=False,
+                max_length=500,
+            )
+
+    def rows(self) -> list[dict[str, Any]]:
+        """For the template: each material with its two bound fields."""
+        return [
+            {"m": m, "verdict": self[f"review:{m['code']}"], "reason": self[f"reason:{m['code']}"]}
+            for m in self.materials
+        ]
+
+    def reviews(self) -> dict[str, tuple[str, str]]:
+        data = self.cleaned_data
+        return {
+            m["code"]: (data[f"review:{m['code']}"], data.get(f"reason:{m['code']}", ""))
+            for m in self.materials
+            if data.get(f"review:{m['code']}")
+        }
+
+    def needs_correction(self) -> bool:
+        return any(verdict == "needs_correction" for verdict, _ in self.reviews().values())
+
+
 class UploadForm(forms.Form):
     material = forms.ChoiceField(label="材料 / Material", error_messages=REQUIRED)
     file = forms.FileField(

@@ -18,6 +18,7 @@ urlpatterns = [
     path("window/applications/<str:number>/deliver/", views.window_deliver, name="window-deliver"),
     path("window/applications/<str:number>/tolerated/", views.window_tolerated, name="window-tolerated"),
     path("documents/<str:number>.pdf", views.document_pdf, name="document-pdf"),
+    path("uploads/<uuid:pk>/", views.upload_file, name="upload-file"),
     path("department/", views.department_queue, name="department-queue"),
     path("department/cases/<int:pk>/", views.department_case, name="department-case"),
     path("department/cases/<int:pk>/act/", views.department_case_act, name="department-case-act"),

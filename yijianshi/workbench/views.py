@@ -9,10 +9,11 @@ with its status (400, 403, 404, 409); a stale version (409) says "已被他人�
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps as django_apps
 from django.conf import settings
@@ -31,7 +32,7 @@ from yijianshi.accounts.roles import Actor, actor_of
 from yijianshi.cases import selectors, services
 from yijianshi.cases.audit import unusual_access
 from yijianshi.cases.guide import guide_compute
-from yijianshi.cases.material_states import MaterialState, material_states
+from yijianshi.cases.material_states import MaterialState, material_reviews, material_states
 from yijianshi.cases.models import Application, Channel, Commitment, EventType, ItemCase
 from yijianshi.cases.permissions import (
     WHOLE,
@@ -50,14 +51,16 @@ from yijianshi.catalog.selectors import bundle_definition, current_version
 from yijianshi.core import clock
 from yijianshi.core.actor import Party
 from yijianshi.core.calendar import calendar_status
-from yijianshi.core.errors import DomainError, ErrorDetail
+from yijianshi.core.errors import DomainError, ErrorDetail, NotFound
 from yijianshi.core.identifiers import mask
+from yijianshi.core.statemachine import check_version
 from yijianshi.integrations.models import DepartmentIntegration, IntegrationMode
 from yijianshi.ledger.services import Purpose
 
 from . import forms
 from .clock import case_clock, intake_clock
 
+CONFIRM_FIRST = frozenset({CaseAction.APPROVE, CaseAction.REJECT, CaseAction.DENY})  # cannot be undone
 STALE_ZH = "已被他人处理，请刷新"
 STALE_EN = "Someone else handled this meanwhile; please reload"
 PAGE_SIZE = 25
@@ -165,6 +168,11 @@ def _materials(app: Application, scope: ApplicationScope = WHOLE) -> list[dict[s
     return [row.as_dict() for row in material_states(app) if scope.sees_entry(row.spec)]
 
 
+def _reviewable(app: Application) -> list[dict[str, Any]]:
+    """The materials the clerk judges at intake (合格 / 需补正): the provided ones."""
+    return [m for m in _materials(app) if m["state"] == MaterialState.PROVIDED]
+
+
 def _fields(app: Application, scope: ApplicationScope) -> list[dict[str, Any]]:
     """The form's fields the actor sees, each with its value and where it came from: a source only while the
     applicant left the value unchanged; a changed one is marked for the clerk and the officer, and so is a
@@ -201,6 +209,15 @@ def _uploads_for(app: Application, scope: ApplicationScope = WHOLE) -> list[Any]
 
     rows = Upload.objects.filter(application=app).order_by("created_at")
     return list(rows if scope.whole else rows.filter(material_key__in=scope.material_codes(app)))
+
+
+def _upload_hint() -> Any:
+    """The types and the size limit an upload control says (uploads/accept.py), if uploads are installed."""
+    if not _uploads_available():
+        return None
+    from yijianshi.uploads.accept import accept_hint  # type: ignore[import-not-found,unused-ignore]
+
+    return accept_hint("")
 
 
 # ------------------------------------------------------------------------------------------------ window
@@ -251,6 +268,7 @@ def _render_intake(
     upload_form: Any = None,
     supplement_form: forms.SupplementForm | None = None,
     deliver_form: forms.DeliverForm | None = None,
+    review_form: forms.MaterialReviewForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     materials = _materials(app)
@@ -274,9 +292,12 @@ def _render_intake(
             "events": selectors.application_history(app),
             "error": error,
             "intake_form": intake_form or forms.IntakeForm(initial={"expected_version": app.version}),
+            "review_form": review_form or forms.MaterialReviewForm(materials=_reviewable(app)),
+            "reviews": material_reviews(app),
             "upload_form": upload_form
             or (forms.UploadForm(materials=uploadable) if _uploads_available() and uploads_open else None),
             "uploads": _uploads_for(app),
+            "upload_hint": _upload_hint(),
             "tolerated_open": [m for m in materials if m["state"] == "tolerated"],
             "authorisation": app.authorisation,
             "item_cases": [
@@ -310,10 +331,18 @@ def window_intake(request: HttpRequest, number: str) -> HttpResponse:
     """收件: accept (→ receipt) or the one deficiency notice listing everything missing (→ notice)."""
     app = _app_for_clerk(request, number)
     form = forms.IntakeForm(request.POST)
-    if not form.is_valid():
-        return _render_intake(request, app, intake_form=form, status=400)
+    review = forms.MaterialReviewForm(request.POST, materials=_reviewable(app))
+    if not (form.is_valid() & review.is_valid()):
+        return _render_intake(request, app, intake_form=form, review_form=review, status=400)
     decision = form.cleaned_data["decision"]
     problems = form.cleaned_data["problems"]
+    if decision == "accept" and review.needs_correction():
+        form.add_error(
+            "decision",
+            "有材料需补正，不能收件：请出具一次告知书 / "
+            "A material needs correction: issue the deficiency notice",
+        )
+        return _render_intake(request, app, intake_form=form, review_form=review, status=400)
     if decision == "accept" and problems:
         form.add_error(
             "problems",
@@ -331,6 +360,7 @@ def window_intake(request: HttpRequest, number: str) -> HttpResponse:
     if (
         decision == "deficient"
         and not problems
+        and not review.needs_correction()
         and not [m for m in _materials(app) if m["state"] == "missing"]
     ):
         form.add_error(
@@ -344,10 +374,19 @@ def window_intake(request: HttpRequest, number: str) -> HttpResponse:
             actor=_actor(request),
             problems=problems,
             expected_version=form.cleaned_data["expected_version"],
+            reviews=review.reviews(),
         )
     except DomainError as exc:
         app.refresh_from_db()
-        return _render_intake(request, app, error=_error(exc), intake_form=form, status=exc.status)
+        field = exc.detail.field or ""
+        placed = (
+            _place(review, exc, **{field: field.replace("review:", "reason:", 1)})
+            if field.startswith("review:") and field in review.fields
+            else _error(exc)
+        )
+        return _render_intake(
+            request, app, error=placed, intake_form=form, review_form=review, status=exc.status
+        )
     return redirect(reverse("workbench:window-application", args=[app.number]) + "?done=" + app.status)
 
 
@@ -492,6 +531,27 @@ def document_pdf(request: HttpRequest, number: str) -> HttpResponse:
     response = HttpResponse(bytes(doc.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{doc.number}.pdf"'
     return response
+
+
+@require_GET
+@staff(Role.CLERK, Role.OFFICER, Role.ADMIN, Role.AUDITOR, hide=True)
+def upload_file(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """An uploaded material of an application the actor may see, opened in the browser (PDF and images inline).
+    Which uploads: the one rule of cases/permissions.py through `upload_for_actor` (an officer only the
+    materials of their department's items, a clerk their service point's applications; else 404). Every
+    view goes to the access ledger with the application as its purpose (`upload_content`)."""
+    if not _uploads_available():
+        raise Http404("uploads are not installed")
+    from yijianshi.cases.materials import upload_content, upload_for_actor
+    from yijianshi.uploads.api import upload_view  # type: ignore[import-not-found,unused-ignore]
+
+    try:
+        if upload_for_actor(actor=_user(request), upload_id=pk).application_id is None:
+            raise Http404("not part of an application")  # a draft's file is its uploader's alone
+        upload, content = upload_content(actor=_user(request), upload_id=pk, face="workbench")
+    except NotFound:
+        raise Http404("no such upload") from None
+    return cast(HttpResponse, upload_view(upload, content))  # a streamed FileResponse: `staff` passes it on
 
 
 # ------------------------------------------------------------------------------------------------ counter
@@ -735,7 +795,9 @@ def _case_for(request: HttpRequest, pk: int) -> ItemCase:
 
 def _allowed_actions(case: ItemCase) -> list[dict[str, Any]]:
     return [
-        {"value": a.value, "zh": a.zh, "en": a.en} for a in OFFICER_ACTIONS if CASE.allows(case.status, a)
+        {"value": a.value, "zh": a.zh, "en": a.en, "confirm": a in CONFIRM_FIRST}
+        for a in OFFICER_ACTIONS
+        if CASE.allows(case.status, a)
     ]
 
 
@@ -808,6 +870,35 @@ def department_case(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_case(request, _case_for(request, pk))
 
 
+def _render_confirm(
+    request: HttpRequest, case: ItemCase, action: CaseAction, data: dict[str, Any]
+) -> HttpResponse:
+    """The confirmation step before an irreversible decision (准予, 不予受理, 不予批准): what it will do — the
+    document the applicant receives with the reason printed, the e-licence, the items that end (终止) with
+    it — and the form that does it (the same fields, `confirm=yes`). Nothing is done until that is posted."""
+    siblings = {c.ref: c for c in case.application.item_cases.select_related("department")}
+    verb = services.VERBS[action]
+    document = verb.document
+    return render(
+        request,
+        "workbench/department_confirm.html",
+        {
+            "section": "department",
+            "case": case,
+            "app": case.application,
+            "action": {"value": action.value, "zh": action.zh, "en": action.en},
+            "document": {"zh": document.zh, "en": document.en} if document is not None else None,
+            "data": data,
+            "ending": services.dependants_to_end(case, siblings)
+            if action in (CaseAction.REJECT, CaseAction.DENY)
+            else [],
+            "licence": licence_preview(case=case, application=case.application)
+            if action == CaseAction.APPROVE
+            else None,
+        },
+    )
+
+
 @require_POST
 @staff(Role.OFFICER, Role.ADMIN, Role.AUDITOR, hide=True)
 def department_case_act(request: HttpRequest, pk: int) -> HttpResponse:
@@ -826,9 +917,23 @@ def department_case_act(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_case(request, case, form=form, status=400)
     data = form.cleaned_data
+    action = CaseAction(data["action"])
+    if (
+        action in CONFIRM_FIRST
+        and CASE.allows(case.status, action)  # else the service says why not
+        and request.POST.get("confirm") != "yes"
+    ):
+        try:
+            check_version(case, data["expected_version"])  # a stale page is told so before confirming
+        except DomainError as exc:
+            return _render_case(request, case, form=form, error=_error(exc), status=exc.status)
+        if services.VERBS[action].reason_required and not data["reason"].strip():
+            form.add_error("reason", "请说明理由 / A reason is required")
+            return _render_case(request, case, form=form, status=400)
+        return _render_confirm(request, case, action, data)
     result = (
         {"summary": data["result_summary"], "number": data["result_number"]}
-        if data["action"] == CaseAction.APPROVE
+        if action == CaseAction.APPROVE
         else None
     )
     try:

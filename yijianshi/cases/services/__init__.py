@@ -14,6 +14,7 @@ from .delivery import application_archive, application_deliver, application_with
 from .intake import application_intake, application_supplement
 from .item_cases import (
     VERBS,
+    dependants_to_end,
     item_case_accept,
     item_case_approve,
     item_case_deny,
@@ -38,6 +39,7 @@ __all__ = [
     "application_withdraw",
     "commitment_post_check",
     "deadlines_sweep",
+    "dependants_to_end",
     "item_case_accept",
     "item_case_approve",
     "item_case_deny",

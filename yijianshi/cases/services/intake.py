@@ -5,7 +5,7 @@ listing everything at once (一次告知). 补齐补正: the applicant (or the c
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +24,14 @@ from yijianshi.uploads.services import uploads_attach, uploads_claim
 
 from .. import permissions, progress
 from ..formcheck import check_form
-from ..material_states import missing_materials
+from ..material_states import (
+    MAX_REVIEW_REASON,
+    MaterialReview,
+    MaterialState,
+    correction_problem,
+    material_states,
+    missing_materials,
+)
 from ..models import Application, Commitment, EventType, ItemCase, ToleratedMaterial
 from ..transitions import AppAction
 from .base import (
@@ -49,6 +56,45 @@ def _deficiencies(application: Application) -> list[str]:
     return [f"缺少材料：{m.spec['name']}（{m.code}）" for m in missing_materials(application)]
 
 
+def _reviewed(app: Application, reviews: Mapping[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
+    """The clerk's review of provided materials (code -> (verdict, reason)), checked: only a provided material
+    of this application, a known verdict, a reason for 需补正 (printed in the notice)."""
+    provided = {row.code: row for row in material_states(app) if row.state == MaterialState.PROVIDED}
+    out: dict[str, dict[str, str]] = {}
+    for code, (verdict, reason) in reviews.items():
+        field = f"review:{code}"
+        if code not in provided:
+            raise DomainError(
+                "not_a_provided_material",
+                f"“{code}”不是本件已提交的材料，不能审查",
+                f"'{code}' is not a material provided with this application",
+                field=field,
+            )
+        try:
+            judged = MaterialReview(verdict)
+        except ValueError:
+            raise DomainError(
+                "unknown_review", "请选择合格或需补正", "Choose accepted or needs correction", field=field
+            ) from None
+        reason = str(reason or "").strip()
+        if judged == MaterialReview.NEEDS_CORRECTION and not reason:
+            raise DomainError(
+                "review_reason_required",
+                f"请写明“{provided[code].spec['name']}”需补正的原因",
+                f"Say why '{provided[code].spec['name']}' needs correction",
+                field=field,
+            )
+        if len(reason) > MAX_REVIEW_REASON:
+            raise DomainError(
+                "too_long",
+                f"原因不能超过 {MAX_REVIEW_REASON} 字",
+                f"The reason must be at most {MAX_REVIEW_REASON} characters",
+                field=field,
+            )
+        out[code] = {"verdict": judged.value, "reason": reason}
+    return out
+
+
 @transaction.atomic
 def application_intake(
     *,
@@ -56,12 +102,22 @@ def application_intake(
     actor: Actor,
     problems: Sequence[str] = (),
     expected_version: int | None = None,
+    reviews: Mapping[str, tuple[str, str]] | None = None,
 ) -> Application:
-    """收件: complete → receipt and fan-out to the departments; incomplete → one notice listing everything."""
+    """收件: complete → receipt and fan-out to the departments; incomplete → one notice listing everything: the
+    missing materials, the provided ones the clerk found needing correction (`reviews`: code -> (verdict,
+    reason), with the reason printed) and the other problems."""
     app = lock_application(application)
     permissions.require_intake(actor, app)
     check_version(app, expected_version)
-    found = _deficiencies(app) + [f"{p}" for p in problems if str(p).strip()]
+    judged = _reviewed(app, reviews or {})
+    specs = {row.code: row.spec for row in material_states(app)}
+    corrections = [
+        correction_problem(specs[code], r["reason"])
+        for code, r in judged.items()
+        if r["verdict"] == MaterialReview.NEEDS_CORRECTION
+    ]
+    found = _deficiencies(app) + corrections + [f"{p}" for p in problems if str(p).strip()]
     if found:
         old = set_app_status(app, AppAction.INTAKE_DEFICIENT)
         app.save(update_fields=["status", "version"])
@@ -86,7 +142,11 @@ def application_intake(
             from_status=old,
             to_status=app.status,
             reason="；".join(found),
-            data={"problems": found, "respond_by": due.isoformat()},
+            data={
+                "problems": found,
+                "respond_by": due.isoformat(),
+                **({"reviews": judged} if judged else {}),
+            },
             document=doc,
         )
         notify_applicant(
@@ -108,7 +168,15 @@ def application_intake(
         lines=[("办件编号", app.number), ("一件事", app.bundle.name)],
         items=[i["name"] for i in app.snapshot["items"]],
     )
-    event_write(app, EventType.RECEIVED, actor=actor, from_status=old, to_status=app.status, document=doc)
+    event_write(
+        app,
+        EventType.RECEIVED,
+        actor=actor,
+        from_status=old,
+        to_status=app.status,
+        document=doc,
+        data={"reviews": judged} if judged else None,
+    )
     _fan_out(app, actor, now)
     notify_applicant(
         app,

@@ -75,13 +75,13 @@ VERBS: dict[CaseAction, Verb] = {
     CaseAction.REJECT: Verb(
         EventType.REJECTED,
         DocumentKind.REJECTION_DECISION,
-        ("item_case.rejected", "“{name}”不予受理：{reason}", "'{name}' was not accepted."),
+        ("item_case.rejected", "“{name}”不予受理：{reason}", "'{name}' was not accepted: {reason}"),
         reason_required=True,
     ),
     CaseAction.REQUEST_CORRECTION: Verb(
         EventType.CORRECTION_REQUESTED,
         DocumentKind.CORRECTION_NOTICE,
-        ("item_case.correction", "“{name}”需补正：{reason}", "'{name}' needs a correction."),
+        ("item_case.correction", "“{name}”需补正：{reason}", "'{name}' needs a correction: {reason}"),
         reason_required=True,
     ),
     CaseAction.RESUME: Verb(EventType.RESUMED, None, None),
@@ -93,7 +93,7 @@ VERBS: dict[CaseAction, Verb] = {
     CaseAction.DENY: Verb(
         EventType.DENIED,
         DocumentKind.DENIAL_DECISION,
-        ("item_case.denied", "“{name}”不予批准：{reason}", "'{name}' denied."),
+        ("item_case.denied", "“{name}”不予批准：{reason}", "'{name}' denied: {reason}"),
         reason_required=True,
     ),
     CaseAction.PROGRESS: Verb(EventType.PROGRESS, None, None, reason_required=True),
@@ -151,7 +151,8 @@ def _decide(
         )
     if verb.notice is not None:
         event, zh, en = verb.notice
-        shown = "；".join(decision.items) if decision.items else reason
+        said = [reason] if reason and reason not in decision.items else []  # the officer's own words first
+        shown = "；".join(said + list(decision.items))
         after_zh, after_en = decision.notice_after
         notify_applicant(
             app,
@@ -251,13 +252,15 @@ def item_case_request_correction(
         case.paused_at = clock.now()
         due = progress.respond_by(work_calendar(), case.paused_at, progress.correction_days())
         due_zh, due_en = deadline_words(due), deadline_words(due, "en")
-        return _Decision(
-            lines=[
-                ("事项", case.name),
+        listed = [c for c in corrections if str(c).strip()]
+        return _Decision(  # the reason printed too when the things to correct are listed apart
+            lines=[("事项", case.name)]
+            + ([("补正原因", reason)] if listed and reason else [])
+            + [
                 ("补正期限", f"请于{due_zh}补正（{progress.correction_days()} 个工作日）"),
                 ("逾期后果", progress.AFTER_CORRECTION[0]),
             ],
-            items=[c for c in corrections if str(c).strip()] or [reason],
+            items=listed or [reason],
             data={"respond_by": due.isoformat()},
             notice_after=(
                 f"。请于{due_zh}补正，{progress.AFTER_CORRECTION[0]}",
@@ -483,13 +486,22 @@ def terminate_dependants(
     app: Application, failed: ItemCase, siblings: dict[str, ItemCase], reason: str
 ) -> None:
     """A prerequisite that will never have a result ends every open item that needs it, transitively."""
+    for case in dependants_to_end(failed, siblings):
+        end_case(app, case, CaseAction.TERMINATE, reason)
+
+
+def dependants_to_end(failed: ItemCase, siblings: dict[str, ItemCase]) -> list[ItemCase]:
+    """The open items that end (终止) when `failed` will never have a result (不予受理, 不予批准): every open
+    item that needs it, transitively — what `terminate_dependants` ends and what the officer is told first."""
+    ending: list[ItemCase] = []
     queue = [failed.ref]
     while queue:
         ref = queue.pop()
         for case in siblings.values():
-            if ref in case.requires and case.status in OPEN_CASE_STATES:
-                end_case(app, case, CaseAction.TERMINATE, reason)
+            if ref in case.requires and case.status in OPEN_CASE_STATES and case not in ending:
+                ending.append(case)
                 queue.append(case.ref)
+    return ending
 
 
 def end_case(app: Application, case: ItemCase, action: CaseAction, reason: str) -> None:
