@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import get_hasher, make_password
 from django.contrib.auth.models import User
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -121,11 +121,15 @@ FIRST_OFFICERS = {
 }
 
 
-@cache
 def _demo_password_hash() -> str:
     """One hash for every demo account (they share a published password): a hundred accounts, hashed once,
-    keep `yijianshi demo` and the fixtures that create them fast."""
-    return make_password(DEMO_PASSWORD)
+    keep `yijianshi demo` and the fixtures that create them fast. Kept per hasher in effect (tests switch it)."""
+    return _hash_with(get_hasher("default").algorithm)
+
+
+@cache
+def _hash_with(algorithm: str) -> str:
+    return make_password(DEMO_PASSWORD, hasher=algorithm)
 
 
 def _user(username: str, *, superuser: bool = False, staff: bool = False) -> tuple[User, bool]:
