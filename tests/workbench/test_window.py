@@ -207,7 +207,11 @@ def test_counter_intake_on_behalf_of_the_demo_mother(newborn: None, signed_in: C
     html = old.content.decode()
     assert old.status_code == 400 and old.context["form"]["f.child.birth_date"].errors
     summary = html[html.index('id="error-summary"') : html.index("</div>", html.index('id="error-summary"'))]
-    assert 'role="alert"' in html and "已回答新生儿未满 1 周岁" in summary and "#id_f.child.birth_date" in summary
+    assert (
+        'role="alert"' in html
+        and "已回答新生儿未满 1 周岁" in summary
+        and "#id_f.child.birth_date" in summary
+    )
     assert Application.objects.count() == 0
     done = clerk.post(
         "/workbench/window/counter/form/",

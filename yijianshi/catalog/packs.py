@@ -35,10 +35,10 @@ from .pack_schema import (
     CheckBase,
     DataSourceEntry,
     DataSourcesFile,
+    DateRangeCheck,
     DelegationEntry,
     DelegationsFile,
     DepartmentEntry,
-    DateRangeCheck,
     DocumentEntry,
     ItemsFile,
     ItemTemplateEntry,
@@ -725,13 +725,14 @@ class _Checker:
                 f"field '{c.key}' conflicts between items {', '.join(c.items)}: {c.detail}",
             )
             ok = False
-        bundle["checks"] = []
+        checks: list[dict[str, Any]] = []
         for rule in b.checks:
             if self.bundle_check(f"{where}: check {rule.code}", rule, merged, situations):
-                bundle["checks"].append(rule.model_dump(by_alias=True, exclude_none=True))
+                checks.append(rule.model_dump(by_alias=True, exclude_none=True))
             else:
                 ok = False
-        if len({r["code"] for r in bundle["checks"]}) != len(bundle["checks"]):
+        bundle["checks"] = checks
+        if len({r["code"] for r in checks}) != len(checks):
             self.err(where, "pack_duplicate_code", "规则编码重复", "a check code is used twice")
             ok = False
         return bundle if ok else None
@@ -793,7 +794,7 @@ class _Checker:
             f = merged.get(key)
             allowed = dict(f.spec.validation).get("choices") if f is not None else None
             for v in values:
-                if allowed and v not in allowed:
+                if isinstance(allowed, tuple | list) and v not in allowed:
                     self.err(
                         where,
                         "pack_bad_value",

@@ -73,7 +73,7 @@ def version_snapshot(version: BundleVersion) -> dict[str, Any]:
         engine.compute(definition)  # refuses cycles, conflicts and unknown dependencies
     except DomainError as exc:
         raise DomainError(exc.code, f"无法发布：{exc.detail.zh}", f"Cannot publish: {exc.detail.en}") from exc
-    snapshot = {"definition": bundle_to_dict(definition), "guide": version_guide(version)}
+    snapshot: dict[str, Any] = {"definition": bundle_to_dict(definition), "guide": version_guide(version)}
     if version.checks:  # absent when none, so that versions published before checks existed stay unchanged
         snapshot["checks"] = list(version.checks)
     frozen: dict[str, Any] = json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
