@@ -103,6 +103,18 @@ def test_a_form_value_out_of_the_fields_choices_is_refused(minipack: Path) -> No
 def test_a_placeholder_the_kind_does_not_fill_is_refused(minipack: Path) -> None:
     found = problems(with_checks(minipack, GOOD.replace("母亲仅 {age} 周岁", "母亲仅 {agee} 周岁")))
     assert [(c, w) for c, w, _ in found] == [("pack_bad_value", f"{WHERE}: check mother_age")]
+    assert "{agee}" in found[0][2]
+
+
+def test_a_literal_brace_is_written_double(minipack: Path) -> None:
+    read_packs(with_checks(minipack, GOOD.replace("母亲仅 {age} 周岁", "母亲仅 {age} 周岁 {{注}}")))
+
+
+def test_a_stray_brace_in_a_message_is_refused(minipack: Path) -> None:
+    found = problems(
+        with_checks(minipack, GOOD.replace("en: The mother was only {age}", "en: The mother {was only {age}"))
+    )
+    assert [(c, w) for c, w, _ in found] == [("pack_bad_value", f"{WHERE}: check mother_age")]
 
 
 def test_a_rule_needs_exactly_one_birth(minipack: Path) -> None:

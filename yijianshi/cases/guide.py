@@ -70,9 +70,8 @@ class GuideSnapshot(TypedDict):
     prefill_failures: NotRequired[dict[str, str]]
     prefill_changed: NotRequired[list[str]]
     evidence: NotRequired[dict[str, list[str]]]
-    checks: NotRequired[
-        list[dict[str, Any]]
-    ]  # the cross-field rules checked before submission (crosscheck.py)
+    # the cross-field rules checked before submission (cases/crosscheck.py), when the bundle has any
+    checks: NotRequired[list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)

@@ -427,7 +427,6 @@ PLACEHOLDERS = {
     "date_range": frozenset({"earliest", "latest"}),
     "matches_answer": frozenset({"allowed"}),
 }
-_FORMAT = re.compile(r"{([^{}]*)}")
 Years = Annotated[StrictInt, Field(ge=0, le=150)]
 DaySpan = Annotated[StrictInt, Field(ge=0, le=36500)]
 
@@ -448,15 +447,25 @@ class CheckBase(PackModel):
 
     @model_validator(mode="after")
     def _placeholders(self) -> CheckBase:
+        """Format each message as the evaluator will: a placeholder the kind does not fill or a stray brace fails
+        here, at load, not at an applicant's submission."""
         allowed = PLACEHOLDERS[self.kind]
+        names = "、".join(sorted(allowed))
         for text in (self.zh, self.en):
-            for name in _FORMAT.findall(text):
-                if name not in allowed:
-                    raise _problem(
-                        "pack_bad_value",
-                        f"提示语中的“{{{name}}}”不可用（可用：{'、'.join(sorted(allowed)) or '无'}）",
-                        f"placeholder '{{{name}}}' is not available (available: {', '.join(sorted(allowed))})",
-                    )
+            try:
+                text.format(**dict.fromkeys(allowed, ""))
+            except KeyError as exc:
+                raise _problem(
+                    "pack_bad_value",
+                    f"提示语中的占位符“{{{exc.args[0]}}}”不可用（可用：{names}）",
+                    f"placeholder {{{exc.args[0]}}} is not available (available: {', '.join(sorted(allowed))})",
+                ) from exc
+            except (ValueError, IndexError) as exc:
+                raise _problem(
+                    "pack_bad_value",
+                    f"提示语格式有误（花括号须成对，字面花括号写作 {{{{ }}}}）：{exc}",
+                    f"the message is malformed (braces go in pairs; write a literal brace as {{{{ }}}}): {exc}",
+                ) from exc
         return self
 
 
