@@ -6,6 +6,7 @@ her pages: list, detail, documents, withdraw; another person's application is 40
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -17,6 +18,7 @@ from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
 from yijianshi.accounts.roles import actor_of
 from yijianshi.cases.models import Application
 from yijianshi.cases.services import application_intake
+from yijianshi.core import clock
 from yijianshi.datahub.models import Objection
 from yijianshi.ledger.models import LedgerEntry
 from yijianshi.licenses.models import License
@@ -47,7 +49,7 @@ def fill_missing(values: dict[str, str]) -> dict[str, str]:
         "medical_enrolment.category": "新生儿",
         "medical_enrolment.contribution_year": "2026",
         "child.gender": "男",
-        "child.birth_date": "2026-11-01",
+        "child.birth_date": (clock.local(clock.now()).date() - timedelta(days=36)).isoformat(),
         "child.birth_time": "08:30",
         "child.birth_place": "陵川县人民医院",
         "child.birth_hospital": "陵川县人民医院",

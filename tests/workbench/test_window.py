@@ -202,6 +202,21 @@ def test_counter_intake_on_behalf_of_the_demo_mother(newborn: None, signed_in: C
     )
     assert wrong.status_code == 400 and "电话号码格式不正确" in wrong.content.decode()
     assert wrong.context["form"]["f.mother.phone"].errors and Application.objects.count() == 0
+    # a check before submission (the pack's rules): a child "under one" born two years ago, named at the field
+    # and in the summary at the top
+    old = clerk.post(
+        "/workbench/window/counter/form/",
+        {**post, "f.child.birth_date": "2020-01-01", "materials": needed, "authorisation": "in_person"},
+    )
+    html = old.content.decode()
+    assert old.status_code == 400 and old.context["form"]["f.child.birth_date"].errors
+    summary = html[html.index('id="error-summary"') : html.index("</div>", html.index('id="error-summary"'))]
+    assert (
+        'role="alert"' in html
+        and "已回答新生儿未满 1 周岁" in summary
+        and "#id_f.child.birth_date" in summary
+    )
+    assert Application.objects.count() == 0
     done = clerk.post(
         "/workbench/window/counter/form/",
         {**post, "materials": needed, "authorisation": "letter", "authorisation_ref": "WT-2026-001"},

@@ -9,9 +9,12 @@ from datetime import date
 from typing import Any
 
 from yijianshi.catalog.packs import date_bound
+from yijianshi.core import clock
 from yijianshi.core.errors import DomainError, ErrorDetail
 from yijianshi.core.identifiers import credit_code, resident_id
 from yijianshi.core.text import MAX_TEXT, clipped, hidden_controls
+
+from .crosscheck import crosscheck
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -23,8 +26,16 @@ def _err(key: str, code: str, zh: str, en: str) -> ErrorDetail:
     return ErrorDetail(code=code, zh=f"{zh}", en=en, field=f"form.{key}")
 
 
-def check_form(fields: Sequence[Mapping[str, Any]], data: Any) -> dict[str, Any]:
-    """Return the cleaned values (normalised identifiers, ISO dates) or raise with every problem listed."""
+def check_form(
+    fields: Sequence[Mapping[str, Any]],
+    data: Any,
+    *,
+    checks: Sequence[Mapping[str, Any]] = (),
+    answers: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Return the cleaned values (normalised identifiers, ISO dates) or raise with every problem listed: each
+    field's own rules, then the bundle's cross-field `checks` against the situation `answers`
+    (`cases/crosscheck.py`) over the values that passed their own."""
     if not isinstance(data, dict):
         raise DomainError("invalid_form", "表单应为对象", "The form must be an object", field="form")
     known = {f["key"]: f for f in fields}
@@ -54,6 +65,8 @@ def check_form(fields: Sequence[Mapping[str, Any]], data: Any) -> dict[str, Any]
                     field=f"form.{key}",
                 )
             )
+    if checks:
+        problems.extend(crosscheck(checks, answers or {}, clean, clock.local(clock.now()).date()))
     if problems:
         first = problems[0]
         raise DomainError(

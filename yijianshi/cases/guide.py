@@ -17,7 +17,7 @@ from typing import Any, NotRequired, TypedDict
 
 from yijianshi.catalog import engine
 from yijianshi.catalog.models import Bundle, BundleVersion
-from yijianshi.catalog.selectors import bundle_definition, published_version
+from yijianshi.catalog.selectors import bundle_checks, bundle_definition, published_version
 from yijianshi.core.actor import Actor, Party
 from yijianshi.core.errors import NotFound
 from yijianshi.ledger.services import Purpose
@@ -70,6 +70,8 @@ class GuideSnapshot(TypedDict):
     prefill_failures: NotRequired[dict[str, str]]
     prefill_changed: NotRequired[list[str]]
     evidence: NotRequired[dict[str, list[str]]]
+    # the cross-field rules checked before submission (cases/crosscheck.py), when the bundle has any
+    checks: NotRequired[list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,9 @@ class Guide:
                 "total_days": result.schedule.total_days,
             },
         }
+        checks = bundle_checks(self.version)
+        if checks:
+            snap["checks"] = checks
         if self.party is not None:
             snap["prefill"] = self.party.provenance()
             snap["prefill_failures"] = dict(self.party.prefill.failures)

@@ -4,9 +4,10 @@ Never used to fill a real applicant's form."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from yijianshi.core import clock
 from yijianshi.core.identifiers import make_resident_id
 
 _CANDIDATES = [
@@ -34,7 +35,12 @@ def sample_value(field: dict[str, Any], *, overrides: dict[str, Any] | None = No
     if kind == "uscc":
         return "91110000600037341L"
     if kind == "date":
-        return "2024-11-01" if rules.get("max") == "today" else "2026-11-01"  # a birth or death: in the past
+        # relative to today, so that the bundles' checks before submission (cases/crosscheck.py) hold: a newborn
+        # is a month old, an adult's birth date makes them 65, other dates are today
+        today = clock.local(clock.now()).date()
+        if key.endswith(".birth_date") and not key.startswith("child."):
+            return date(today.year - 65, 1, 1).isoformat()
+        return (today - timedelta(days=30) if rules.get("max") == "today" else today).isoformat()
     if kind == "phone":
         return "13800138000"
     if kind == "email":

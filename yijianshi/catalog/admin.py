@@ -226,7 +226,8 @@ class BundleVersionAdmin(admin.ModelAdmin):
     search_fields = ["bundle__name", "bundle__code"]
     inlines = [BundleItemInline, BundleDependencyInline, SituationInline]
     actions = ["publish", "new_draft"]
-    readonly_fields = ["status", "published_at", "published_by"]
+    # checks before submission come from the packs, where they are validated (docs/catalog-packs.md "checks")
+    readonly_fields = ["status", "published_at", "published_by", "checks"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: BundleVersion | None = None) -> list[str]:
         if obj is not None and obj.is_frozen:
@@ -239,6 +240,7 @@ class BundleVersionAdmin(admin.ModelAdmin):
                 "regions",
                 "published_at",
                 "published_by",
+                "checks",
             ]
         return list(self.readonly_fields)
 

@@ -241,6 +241,8 @@ def catalog_export(target: Path) -> dict[str, int]:
                     "effective_to": version.effective_to,
                 },
             }
+            if version.checks:
+                data["checks"] = version.checks
             if bundle.name_en:
                 data["en"] = bundle.name_en
             bundles.append(data)

@@ -330,6 +330,8 @@ class BundleVersion(models.Model):
     effective_to = models.DateField(_("失效日期"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     snapshot = models.JSONField(_("发布快照"), null=True, blank=True, editable=False)
+    # checks before submission, as the pack declares them (docs/catalog-packs.md "checks"); frozen in the snapshot
+    checks = models.JSONField(_("提交前校验规则"), default=list, blank=True)
     published_by = models.ForeignKey(
         "auth.User",
         null=True,

@@ -21,18 +21,20 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     Strict,
     StrictBool,
     StrictFloat,
     StrictInt,
+    Tag,
     ValidationError,
     model_validator,
 )
@@ -420,6 +422,148 @@ class SituationEntry(PackModel):
         return self
 
 
+# ------------------------------------------------------------------------ checks before submission
+# A small vocabulary of cross-field rules (docs/catalog-packs.md "checks"), evaluated by cases/crosscheck.py.
+# Each message may use only the placeholders its kind fills in.
+
+PLACEHOLDERS = {
+    "min_age_at": frozenset({"years", "age"}),
+    "date_range": frozenset({"earliest", "latest"}),
+    "matches_answer": frozenset({"allowed"}),
+}
+Years = Annotated[StrictInt, Field(ge=0, le=150)]
+DaySpan = Annotated[StrictInt, Field(ge=0, le=36500)]
+
+
+class WhenEntry(PackModel):
+    """The rule applies only when the situation `situation` is answered with one of `in`."""
+
+    situation: Code
+    in_: Annotated[Codes, Field(alias="in", min_length=1)]
+
+
+class CheckBase(PackModel):
+    kind: str
+    code: Code
+    when: WhenEntry | None = None
+    zh: Text
+    en: Text
+
+    @model_validator(mode="after")
+    def _placeholders(self) -> CheckBase:
+        """Format each message as the evaluator will: a placeholder the kind does not fill or a stray brace fails
+        here, at load, not at an applicant's submission."""
+        allowed = PLACEHOLDERS[self.kind]
+        names = "、".join(sorted(allowed))
+        for text in (self.zh, self.en):
+            try:
+                text.format(**dict.fromkeys(allowed, ""))
+            except KeyError as exc:
+                raise _problem(
+                    "pack_bad_value",
+                    f"提示语中的占位符“{{{exc.args[0]}}}”不可用（可用：{names}）",
+                    f"placeholder {{{exc.args[0]}}} is not available (available: {', '.join(sorted(allowed))})",
+                ) from exc
+            except (ValueError, IndexError) as exc:
+                raise _problem(
+                    "pack_bad_value",
+                    f"提示语格式有误（花括号须成对，字面花括号写作 {{{{ }}}}）：{exc}",
+                    f"the message is malformed (braces go in pairs; write a literal brace as {{{{ }}}}): {exc}",
+                ) from exc
+        return self
+
+
+class MinAgeAtCheck(CheckBase):
+    """The person born on `birth` (a date field) or as `id_number` says is at least `years` old (or
+    `years_by_sex[value of sex]`) on the date in field `at`."""
+
+    kind: Literal["min_age_at"] = "min_age_at"
+    birth: Code | None = None
+    id_number: Code | None = None
+    at: Code
+    years: Years | None = None
+    sex: Code | None = None
+    years_by_sex: dict[Code, Years] | None = None
+
+    @model_validator(mode="after")
+    def _one_birth_one_age(self) -> MinAgeAtCheck:
+        if (self.birth is None) == (self.id_number is None):
+            raise _problem(
+                "pack_bad_value", "须给出 birth 或 id_number 之一", "give exactly one of birth and id_number"
+            )
+        if (self.years is None) == (self.years_by_sex is None):
+            raise _problem(
+                "pack_bad_value",
+                "须给出 years 或 years_by_sex 之一",
+                "give exactly one of years and years_by_sex",
+            )
+        if (self.sex is None) != (self.years_by_sex is None):
+            raise _problem(
+                "pack_bad_value", "sex 与 years_by_sex 须同时给出", "sex and years_by_sex go together"
+            )
+        return self
+
+
+class DateRangeCheck(CheckBase):
+    """The date in `field` is within [today − past_days, today + future_days] and not before / after the dates
+    in the fields `not_before` / `not_after`."""
+
+    kind: Literal["date_range"] = "date_range"
+    field: Code
+    past_days: DaySpan | None = None
+    future_days: DaySpan | None = None
+    not_before: Code | None = None
+    not_after: Code | None = None
+
+    @model_validator(mode="after")
+    def _a_bound(self) -> DateRangeCheck:
+        if all(v is None for v in (self.past_days, self.future_days, self.not_before, self.not_after)):
+            raise _problem(
+                "pack_missing_key",
+                "至少需要一个界限（past_days、future_days、not_before、not_after）",
+                "give at least one bound (past_days, future_days, not_before, not_after)",
+            )
+        return self
+
+
+class MatchesAnswerCheck(CheckBase):
+    """The value of `field` is one of `values[answer]` for the answer given to `situation`."""
+
+    kind: Literal["matches_answer"] = "matches_answer"
+    field: Code
+    situation: Code
+    values: Annotated[dict[Code, Annotated[Codes, Field(min_length=1)]], Field(min_length=1)]
+
+
+CHECK_KINDS: dict[str, type[CheckBase]] = {
+    "min_age_at": MinAgeAtCheck,
+    "date_range": DateRangeCheck,
+    "matches_answer": MatchesAnswerCheck,
+}
+
+
+def _check_kind(value: Any) -> str | None:
+    kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+    return kind if isinstance(kind, str) and kind in CHECK_KINDS else None
+
+
+# A rule is read by its `kind`; an unknown kind is refused naming the known ones.
+CheckEntry = Annotated[
+    Annotated[MinAgeAtCheck, Tag("min_age_at")]
+    | Annotated[DateRangeCheck, Tag("date_range")]
+    | Annotated[MatchesAnswerCheck, Tag("matches_answer")],
+    Discriminator(
+        _check_kind,
+        custom_error_type="pack_unknown_kind",
+        custom_error_message="unknown rule kind",
+        custom_error_context={
+            "zh": f"未知规则类型 kind（可用：{'、'.join(CHECK_KINDS)}）",
+            "en": f"unknown rule kind (known: {', '.join(CHECK_KINDS)})",
+        },
+    ),
+]
+
+
 class VersionEntry(PackModel):
     number: Annotated[StrictInt, Field(ge=1)] = 1
     effective_from: StrictDate | None = None
@@ -439,6 +583,7 @@ class BundleEntry(PackModel):
     items: list[BundleItemEntry]
     dependencies: Annotated[list[DependencyEntry], BeforeValidator(_none_is_empty)] = []
     situations: Annotated[list[SituationEntry], BeforeValidator(_none_is_empty)] = []
+    checks: Annotated[list[CheckEntry], BeforeValidator(_none_is_empty)] = []
     version: VersionEntry | None = None
     en: str | None = None
 
@@ -509,6 +654,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "items": ("item", "ref"),
     "dependencies": ("dependency", "item"),
     "situations": ("situation", "code"),
+    "checks": ("check", "code"),
     "fields": ("field", "key"),
     "materials": ("material", "code"),
     "parents": ("", "code"),
@@ -559,6 +705,9 @@ def _locate(where: str, raw: Any, loc: tuple[int | str, ...]) -> tuple[str, list
             name = node.get(key) if isinstance(node, dict) else node
             where = f"{where}: {label} {name}" if label else f"{where} {name}"
             rest, i = [], i + 2
+            continue
+        if isinstance(part, str) and isinstance(node, dict) and node.get("kind") == part:
+            i += 1  # the tag of a rule read by its kind (checks) is not a key of the entry
             continue
         rest.append(str(part))
         node = (

@@ -27,13 +27,15 @@ from .engine import BundleDef, FieldSpec, ItemDef, MaterialSpec, Situation, Situ
 from .engine.errors import DependencyCycle, UnknownDependency
 from .engine.form import merge_form
 from .engine.schedule import dependency_edges, find_cycle
-from .engine.types import VALIDATION_KEYS
+from .engine.types import VALIDATION_KEYS, MergedForm
 from .pack_schema import (
     ITEM_TYPES,
     BundleEntry,
     BundlesFile,
+    CheckBase,
     DataSourceEntry,
     DataSourcesFile,
+    DateRangeCheck,
     DelegationEntry,
     DelegationsFile,
     DepartmentEntry,
@@ -42,7 +44,9 @@ from .pack_schema import (
     ItemTemplateEntry,
     LicenceTypeEntry,
     LicenceTypesFile,
+    MatchesAnswerCheck,
     MaterialEntry,
+    MinAgeAtCheck,
     PackModel,
     RegionEntry,
     RegionFile,
@@ -720,7 +724,8 @@ class _Checker:
             exc2 = DependencyCycle(cycle)
             self.err(where, exc2.code, exc2.detail.zh, exc2.detail.en)
             return None
-        for c in merge_form(definition.items).conflicts:
+        merged = merge_form(definition.items)
+        for c in merged.conflicts:
             self.err(
                 where,
                 "pack_field_type_conflict",
@@ -728,7 +733,102 @@ class _Checker:
                 f"field '{c.key}' conflicts between items {', '.join(c.items)}: {c.detail}",
             )
             ok = False
+        checks: list[dict[str, Any]] = []
+        for rule in b.checks:
+            if self.bundle_check(f"{where}: check {rule.code}", rule, merged, situations):
+                checks.append(rule.model_dump(by_alias=True, exclude_none=True))
+            else:
+                ok = False
+        bundle["checks"] = checks
+        if len({r["code"] for r in checks}) != len(checks):
+            self.err(where, "pack_duplicate_code", "规则编码重复", "a check code is used twice")
+            ok = False
         return bundle if ok else None
+
+    def bundle_check(
+        self, where: str, rule: CheckBase, merged: MergedForm, situations: list[dict[str, Any]]
+    ) -> bool:
+        """A rule names fields of the bundle's merged form, of the right type, and its own situations and their
+        options (docs/catalog-packs.md "checks")."""
+        ok = True
+        answers = {s["code"]: {o["value"] for o in s["options"]} for s in situations}
+
+        def need(key: str | None, types: tuple[str, ...]) -> str | None:
+            nonlocal ok
+            if key is None:
+                return None
+            f = merged.get(key)
+            if f is None:
+                self.err(
+                    where,
+                    "pack_unknown_field",
+                    f"规则引用的字段“{key}”不在本“一件事”的表单中",
+                    f"the rule names field '{key}', which is not in this bundle's form",
+                )
+                ok = False
+            elif f.spec.type not in types:
+                self.err(
+                    where,
+                    "pack_bad_value",
+                    f"字段“{key}”的类型为 {f.spec.type}，规则需要 {' / '.join(types)}",
+                    f"field '{key}' is of type {f.spec.type}; the rule needs {' / '.join(types)}",
+                )
+                ok = False
+            return key
+
+        def situation(code: str, values: list[str]) -> None:
+            nonlocal ok
+            if code not in answers:
+                self.err(
+                    where,
+                    "pack_unknown_situation",
+                    f"规则引用的情形“{code}”不是本“一件事”的情形",
+                    f"the rule names situation '{code}', which is not a situation of this bundle",
+                )
+                ok = False
+                return
+            for v in values:
+                if v not in answers[code]:
+                    self.err(
+                        where,
+                        "pack_unknown_situation",
+                        f"“{v}”不是情形“{code}”的选项",
+                        f"'{v}' is not an option of situation '{code}'",
+                    )
+                    ok = False
+
+        def choices(key: str, values: Iterator[str] | list[str], label: str) -> None:
+            nonlocal ok
+            f = merged.get(key)
+            allowed = dict(f.spec.validation).get("choices") if f is not None else None
+            for v in values:
+                if isinstance(allowed, tuple | list) and v not in allowed:
+                    self.err(
+                        where,
+                        "pack_bad_value",
+                        f"{label}“{v}”不是字段“{key}”的可选值",
+                        f"{label} '{v}' is not a choice of field '{key}'",
+                    )
+                    ok = False
+
+        if rule.when is not None:
+            situation(rule.when.situation, list(rule.when.in_))
+        if isinstance(rule, MinAgeAtCheck):
+            need(rule.birth, ("date",))
+            need(rule.id_number, ("id_number",))
+            need(rule.at, ("date",))
+            if rule.sex is not None and need(rule.sex, ("choice",)) and rule.years_by_sex:
+                choices(rule.sex, list(rule.years_by_sex), "years_by_sex")
+        elif isinstance(rule, DateRangeCheck):
+            need(rule.field, ("date",))
+            need(rule.not_before, ("date",))
+            need(rule.not_after, ("date",))
+        elif isinstance(rule, MatchesAnswerCheck):
+            need(rule.field, ("choice", "string"))
+            situation(rule.situation, list(rule.values))
+            if ok:
+                choices(rule.field, [v for vs in rule.values.values() for v in vs], "values")
+        return ok
 
     def delegations_file(self, pack: dict[str, Any], path: Path) -> None:
         data = self.read(path, DelegationsFile)

@@ -196,6 +196,14 @@ def bundle_definition(version: BundleVersion) -> engine.BundleDef:
     return definition
 
 
+def bundle_checks(version: BundleVersion) -> list[dict[str, Any]]:
+    """The version's checks before submission (docs/catalog-packs.md "checks"): from its published snapshot, or
+    the draft's own."""
+    if version.snapshot is not None:
+        return list(version.snapshot.get("checks") or ())
+    return list(version.checks or ())
+
+
 def bundle_guide(version: BundleVersion) -> dict[str, Any]:
     return version.snapshot["guide"] if version.snapshot is not None else version_guide(version)
 

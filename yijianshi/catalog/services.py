@@ -73,7 +73,9 @@ def version_snapshot(version: BundleVersion) -> dict[str, Any]:
         engine.compute(definition)  # refuses cycles, conflicts and unknown dependencies
     except DomainError as exc:
         raise DomainError(exc.code, f"无法发布：{exc.detail.zh}", f"Cannot publish: {exc.detail.en}") from exc
-    snapshot = {"definition": bundle_to_dict(definition), "guide": version_guide(version)}
+    snapshot: dict[str, Any] = {"definition": bundle_to_dict(definition), "guide": version_guide(version)}
+    if version.checks:  # absent when none, so that versions published before checks existed stay unchanged
+        snapshot["checks"] = list(version.checks)
     frozen: dict[str, Any] = json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
     return frozen  # exactly what the JSON column gives back
 
@@ -112,7 +114,11 @@ def bundle_version_new_draft(*, bundle: Bundle, actor: User | None) -> BundleVer
     if bundle.versions.filter(status=VersionStatus.DRAFT).exists():
         raise Conflict("draft_exists", "该“一件事”已有草稿版本", "This bundle already has a draft version")
     latest = bundle.versions.order_by("-number").first()
-    draft = BundleVersion.objects.create(bundle=bundle, number=(latest.number + 1) if latest else 1)
+    draft = BundleVersion.objects.create(
+        bundle=bundle,
+        number=(latest.number + 1) if latest else 1,
+        checks=list(latest.checks) if latest else [],
+    )
     if latest is not None:
         _copy_version(latest, draft)
     return draft
@@ -404,6 +410,7 @@ def _bundle_load(
                 number=(latest.number + 1) if latest else int(raw["version"]["number"]),
                 effective_from=raw["version"]["effective_from"],
                 effective_to=raw["version"]["effective_to"],
+                checks=raw.get("checks") or [],
             )
             version.regions.set([region])
             rows: dict[str, BundleItem] = {}

@@ -294,7 +294,8 @@ def _form_rows(
 def _form(request: HttpRequest, wiz: Wizard) -> HttpResponse:
     prefill = _prefill(request, wiz)
     guide = _guide(wiz)
-    result, fields = guide.result, guide.snapshot()["form"]
+    snapshot = guide.snapshot()
+    result, fields = guide.result, snapshot["form"]
     values = dict(wiz.state["form"])
     errors: dict[str, ErrorDetail] = {}
     if request.method == "POST":
@@ -303,7 +304,9 @@ def _form(request: HttpRequest, wiz: Wizard) -> HttpResponse:
             raw = request.POST.get(f["key"], "")
             values[f["key"]] = raw.strip() if isinstance(raw, str) else raw
         try:
-            check_form(fields, _typed(fields, values))
+            check_form(
+                fields, _typed(fields, values), checks=snapshot.get("checks", ()), answers=guide.answers
+            )
         except DomainError as exc:
             errors = errors_by_field(exc, "form.")
         wiz.state["form"] = values

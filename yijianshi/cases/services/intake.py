@@ -277,7 +277,9 @@ def application_supplement(
     merged = {**app.form_data, **form} if isinstance(form, dict) else app.form_data
     if form is not None and not isinstance(form, dict):
         raise DomainError("invalid_form", "表单应为对象", "The form must be an object", field="form")
-    clean = check_form(app.snapshot["form"], merged)
+    clean = check_form(
+        app.snapshot["form"], merged, checks=app.snapshot.get("checks", ()), answers=app.answers
+    )
     codes = {m["code"] for m in app.snapshot["materials"]}
     extra = list(materials)
     for code in extra:

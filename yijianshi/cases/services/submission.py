@@ -193,7 +193,9 @@ def _submit(
         raise DomainError("invalid_answers", "情形回答应为对象", "answers must be an object", field="answers")
     catalogue_view = guide_compute(version=version, answers=answers, actor=actor)
     snapshot = catalogue_view.snapshot()
-    clean = check_form(snapshot["form"], form)
+    clean = check_form(
+        snapshot["form"], form, checks=snapshot.get("checks", ()), answers=catalogue_view.answers
+    )
     by_code = {m["code"]: m for m in snapshot["materials"]}
     for field, codes, flag in (
         ("materials", materials, None),
