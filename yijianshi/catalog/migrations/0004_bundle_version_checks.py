@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0002_service_point_phone_and_coordinates"),
+        ("catalog", "0003_department_full_name_servicepoint_operator"),
     ]
 
     operations = [
