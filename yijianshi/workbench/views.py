@@ -377,7 +377,7 @@ def window_upload(request: HttpRequest, number: str) -> HttpResponse:
         return _render_intake(request, app, upload_form=form, status=400)
     try:
         application_material_receive(
-            actor=_user(request),
+            actor=_actor(request),
             application=app,
             bundle_code=app.bundle.code,
             material_key=form.cleaned_data["material"],
