@@ -217,9 +217,9 @@ def test_public_page_says_plainly_when_a_licence_is_no_longer_valid(
 
     mine = family["mother_marriage"]
     if change == "revoke":
-        licence_revoke(licence=mine, reason="婚姻登记被撤销：私人原因", actor=None)
+        licence_revoke(licence=mine, reason="婚姻登记被撤销：私人原因", actor=Actor.system())
     elif change == "supersede":
-        newer = licence_supersede(licence=mine, surface=dict(mine.surface), actor=None)
+        newer = licence_supersede(licence=mine, surface=dict(mine.surface), actor=Actor.system())
         assert newer.verification_code != mine.verification_code
     else:
         mine = issue(valid_from=date(2010, 1, 1), valid_to=date(2020, 1, 1))
