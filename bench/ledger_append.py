@@ -62,6 +62,7 @@ def make_op(case: str, writer: int) -> Callable[[int], object]:
     from django.db import transaction
 
     from yijianshi.core import clock
+    from yijianshi.core.actor import Actor
     from yijianshi.ledger.models import LedgerEntry
     from yijianshi.ledger.services import Purpose, ledger_append
 
@@ -70,8 +71,7 @@ def make_op(case: str, writer: int) -> Callable[[int], object]:
 
     def append(i: int) -> object:
         return ledger_append(
-            actor=None,
-            actor_role="system",
+            actor=Actor.system(),
             subject_id=subject,
             source="population",
             purpose=Purpose(kind="prefill", reference=f"YJS-20260302-{writer:02d}{i:05d}"),

@@ -130,6 +130,7 @@ def db_cases(repeat: int) -> list[tuple[str, list[float]]]:
 
     call_command("migrate", verbosity=0)
     from yijianshi.catalog.models import Department, LicenceType, Region
+    from yijianshi.core.actor import Actor
     from yijianshi.licenses.services import licence_issue, licence_verify
 
     region = Region.objects.create(code="140524", name="陵川县", level="county")
@@ -156,7 +157,7 @@ def db_cases(repeat: int) -> list[tuple[str, list[float]]]:
                 surface=surface,
                 valid_from=date(2019, 10, 1),
                 valid_to=None,
-                actor=None,
+                actor=Actor.system(),
             ).identifier
         )
 

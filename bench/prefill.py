@@ -77,9 +77,11 @@ def main() -> None:
     from django.contrib.auth.models import User
 
     from yijianshi.accounts.demo import MOTHER_ID, create_demo_accounts
+    from yijianshi.accounts.roles import actor_of
     from yijianshi.catalog.engine import compute
     from yijianshi.catalog.packs import read_packs
     from yijianshi.catalog.services import catalog_load
+    from yijianshi.core.actor import Actor
     from yijianshi.datahub.demo import demo_data_seed
     from yijianshi.datahub.models import SourceLink, SourceRecord
     from yijianshi.datahub.services import prefill
@@ -92,7 +94,7 @@ def main() -> None:
     pack = cat.regions[region]
     pack["bundles"], pack["delegations"] = [bundle], []
     cat.regions = {region: pack}
-    catalog_load(catalogue=cat, actor=None)
+    catalog_load(catalogue=cat, actor=Actor.system())
     create_demo_accounts()
     seed_started = time.perf_counter()
     summary = demo_data_seed(persons=args.persons, enterprises=max(1, args.persons // 10), seed=1)
@@ -103,15 +105,17 @@ def main() -> None:
     purpose = Purpose(kind="prefill", reference="BENCH")
     mothers = list(SourceLink.objects.filter(role="mother").values_list("party_id", flat=True).distinct())
     rng = random.Random(1)
-    check = prefill(form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=mother)
+    check = prefill(form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=actor_of(mother))
     assert check.values["father.id_number"].value and not check.failures
     ledger_before = LedgerEntry.objects.count()
 
     def service_demo() -> object:
-        return prefill(form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=mother)
+        return prefill(form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=actor_of(mother))
 
     def service_random() -> object:
-        return prefill(form_keys=keys, applicant_id=rng.choice(mothers), purpose=purpose, actor=clerk)
+        return prefill(
+            form_keys=keys, applicant_id=rng.choice(mothers), purpose=purpose, actor=actor_of(clerk)
+        )
 
     ids = dict(SourceRecord.objects.filter(subject_id=MOTHER_ID).values_list("source__code", "source_id"))
     birth_id = SourceRecord.objects.filter(source__code="birth").values_list("source_id", flat=True).first()
@@ -176,8 +180,7 @@ def main() -> None:
     for _ in range(args.repeat):
         t0 = time.perf_counter()
         ledger_append(
-            actor=mother,
-            actor_role="applicant",
+            actor=actor_of(mother),
             subject_id=MOTHER_ID,
             source="population",
             purpose=purpose,

@@ -45,10 +45,11 @@ def main() -> None:
     from tests.support.search_quality import Searcher, evaluate, query_count, read_cases
     from yijianshi.catalog.packs import read_packs
     from yijianshi.catalog.services import catalog_load
+    from yijianshi.core.actor import Actor
     from yijianshi.web.catalogue import search_catalogue, search_index
 
     cat = read_packs()
-    catalog_load(catalogue=cat, actor=None)
+    catalog_load(catalogue=cat, actor=Actor.system())
     regions = tuple(sorted({b["code"].split("-")[0] for _, b in cat.bundles()}))
     names = {d.region: d.region_name for d in search_index()}
     cases = read_cases(regions=regions)

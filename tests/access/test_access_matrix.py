@@ -41,6 +41,7 @@ from tests.support.access import advance, api_endpoints, submit
 from tests.support.api import api_client
 from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
 from yijianshi.accounts.models import Profile, Role
+from yijianshi.accounts.roles import actor_of
 from yijianshi.cases.models import Application, Commitment, Document, ItemCase
 from yijianshi.catalog.models import ServicePoint
 from yijianshi.core import clock
@@ -259,12 +260,16 @@ def world(family: None) -> World:
         "valid_to": date.fromisoformat(UNTIL),
     }
     held = mandate_grant(
-        actor=mother_user, agent_kind="service_point", agent_service_point=hall.code, **terms
+        actor=actor_of(mother_user), agent_kind="service_point", agent_service_point=hall.code, **terms
     )
     helper = User.objects.create(username="helper")
     Profile.objects.create(user=helper, role=Role.APPLICANT, name="周帮", id_number=HELPER_ID)
     asked = mandate_request(
-        actor=helper, principal_type="person", principal_id_number=MOTHER_ID, principal_name="王芳", **terms
+        actor=actor_of(helper),
+        principal_type="person",
+        principal_id_number=MOTHER_ID,
+        principal_name="王芳",
+        **terms,
     )
     cache.clear()  # no sign-in counters from set-up
     return World(

@@ -11,13 +11,14 @@ from django.test import Client
 from yijianshi.catalog.models import Bundle, BundleVersion, Region, VersionStatus
 from yijianshi.catalog.packs import read_packs
 from yijianshi.catalog.services import bundle_version_new_draft, catalog_load
+from yijianshi.core.actor import Actor
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(client: Client, minipack: Path) -> Client:
-    catalog_load(catalogue=read_packs(minipack), actor=None)
+    catalog_load(catalogue=read_packs(minipack), actor=Actor.system())
     User.objects.create_superuser("root", "root@example.invalid", "pw-for-tests-only")
     client.login(username="root", password="pw-for-tests-only")  # noqa: S106
     return client
@@ -98,7 +99,7 @@ def _dependency_form(version: BundleVersion, rows: list[tuple[int, int]]) -> dic
 
 
 def test_a_cycle_is_refused_in_a_draft(admin_client: Client) -> None:
-    draft = bundle_version_new_draft(bundle=Bundle.objects.get(), actor=None)
+    draft = bundle_version_new_draft(bundle=Bundle.objects.get(), actor=Actor.system())
     birth = draft.items.get(item__ref="birth_cert")
     ssc = draft.items.get(item__ref="ssc")
     response = admin_client.post(
@@ -111,7 +112,7 @@ def test_a_cycle_is_refused_in_a_draft(admin_client: Client) -> None:
 
 def test_a_dependency_on_another_versions_item_is_refused(admin_client: Client) -> None:
     published = BundleVersion.objects.get(status=VersionStatus.PUBLISHED)
-    draft = bundle_version_new_draft(bundle=published.bundle, actor=None)
+    draft = bundle_version_new_draft(bundle=published.bundle, actor=Actor.system())
     foreign = published.items.get(item__ref="birth_cert")
     ssc = draft.items.get(item__ref="ssc")
     response = admin_client.post(
@@ -132,7 +133,7 @@ def test_a_published_version_is_read_only(admin_client: Client) -> None:
 
 
 def test_publish_action(admin_client: Client) -> None:
-    draft = bundle_version_new_draft(bundle=Bundle.objects.get(), actor=None)
+    draft = bundle_version_new_draft(bundle=Bundle.objects.get(), actor=Actor.system())
     admin_client.post("/admin/catalog/bundleversion/", {"action": "publish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.status == VersionStatus.PUBLISHED and draft.published_by is not None

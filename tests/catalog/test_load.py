@@ -21,13 +21,14 @@ from yijianshi.catalog.models import (
 from yijianshi.catalog.packs import read_packs
 from yijianshi.catalog.selectors import bundle_definition, bundle_rows, current_version
 from yijianshi.catalog.services import bundle_version_new_draft, bundle_version_publish, catalog_load
+from yijianshi.core.actor import Actor
 from yijianshi.core.errors import Conflict, DomainError
 
 pytestmark = pytest.mark.django_db
 
 
 def load(path: Path) -> None:
-    catalog_load(catalogue=read_packs(path), actor=None)
+    catalog_load(catalogue=read_packs(path), actor=Actor.system())
 
 
 def test_load_creates_the_catalogue(minipack: Path) -> None:
@@ -103,9 +104,9 @@ def test_editing_an_item_never_changes_a_published_version(minipack: Path) -> No
     ItemMaterial.objects.filter(item=item).delete()
     assert engine.compute(bundle_definition(version)) == before
     # a new draft picks the edit up, and publishing it changes the current figures
-    draft = bundle_version_new_draft(bundle=version.bundle, actor=None)
+    draft = bundle_version_new_draft(bundle=version.bundle, actor=Actor.system())
     assert engine.compute(bundle_definition(draft)).schedule.total_days == 1 + 1 + 15
-    bundle_version_publish(version=draft, actor=None)
+    bundle_version_publish(version=draft, actor=Actor.system())
     assert bundle_rows()[0].figures.time_bundle_days == 17
     assert engine.compute(bundle_definition(BundleVersion.objects.get(number=1))) == before
 
@@ -114,20 +115,20 @@ def test_a_published_version_cannot_be_published_again_or_get_two_drafts(minipac
     load(minipack)
     version = BundleVersion.objects.get()
     with pytest.raises(Conflict):
-        bundle_version_publish(version=version, actor=None)
-    bundle_version_new_draft(bundle=version.bundle, actor=None)
+        bundle_version_publish(version=version, actor=Actor.system())
+    bundle_version_new_draft(bundle=version.bundle, actor=Actor.system())
     with pytest.raises(Conflict):
-        bundle_version_new_draft(bundle=version.bundle, actor=None)
+        bundle_version_new_draft(bundle=version.bundle, actor=Actor.system())
 
 
 def test_publishing_a_draft_with_a_cycle_is_refused(minipack: Path) -> None:
     load(minipack)
-    draft = bundle_version_new_draft(bundle=Bundle.objects.get(), actor=None)
+    draft = bundle_version_new_draft(bundle=Bundle.objects.get(), actor=Actor.system())
     ssc = draft.items.get(item__ref="ssc")
     birth = draft.items.get(item__ref="birth_cert")
     draft.dependencies.create(item=birth, requires=ssc)
     with pytest.raises(DomainError) as caught:
-        bundle_version_publish(version=draft, actor=None)
+        bundle_version_publish(version=draft, actor=Actor.system())
     assert caught.value.code == "dependency_cycle"
     draft.refresh_from_db()
     assert draft.status == VersionStatus.DRAFT

@@ -13,6 +13,7 @@ from yijianshi.catalog.models import BundleVersion, VersionStatus
 from yijianshi.catalog.packs import read_packs
 from yijianshi.catalog.selectors import bundle_checks
 from yijianshi.catalog.services import bundle_version_new_draft, catalog_load
+from yijianshi.core.actor import Actor
 from yijianshi.core.errors import DomainError
 
 GOOD = """    checks:
@@ -151,22 +152,22 @@ def test_the_shipped_packs_carry_the_retirement_checks() -> None:
 def test_checks_are_published_with_the_version_copied_to_a_draft_and_exported(
     minipack: Path, tmp_path: Path
 ) -> None:
-    catalog_load(catalogue=read_packs(with_checks(minipack, GOOD)), actor=None)
+    catalog_load(catalogue=read_packs(with_checks(minipack, GOOD)), actor=Actor.system())
     version = BundleVersion.objects.get(status=VersionStatus.PUBLISHED)
     assert [c["code"] for c in version.snapshot["checks"]] == ["mother_age", "wedlock"]
     assert bundle_checks(version) == version.snapshot["checks"]
-    draft = bundle_version_new_draft(bundle=version.bundle, actor=None)
+    draft = bundle_version_new_draft(bundle=version.bundle, actor=Actor.system())
     assert bundle_checks(draft) == version.snapshot["checks"]
     out = tmp_path / "export"
     call_command("catalog", "export", str(out), stdout=io.StringIO())
     ((_, exported),) = read_packs(out).bundles()
     assert exported["checks"] == version.snapshot["checks"]
     # loading the same pack again publishes nothing new
-    catalog_load(catalogue=read_packs(with_checks(minipack, "")), actor=None)
+    catalog_load(catalogue=read_packs(with_checks(minipack, "")), actor=Actor.system())
     assert BundleVersion.objects.filter(status=VersionStatus.PUBLISHED).get().pk == version.pk
 
 
 @pytest.mark.django_db
 def test_a_bundle_without_checks_keeps_its_snapshot_as_before(minipack: Path) -> None:
-    catalog_load(catalogue=read_packs(minipack), actor=None)
+    catalog_load(catalogue=read_packs(minipack), actor=Actor.system())
     assert "checks" not in BundleVersion.objects.get().snapshot

@@ -13,9 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.support.catalogue import load_bundles
+from yijianshi.accounts.roles import actor_of
 from yijianshi.catalog.models import BundleVersion, ServicePoint, VersionStatus
 from yijianshi.catalog.selectors import published_version, region_service_point
 from yijianshi.catalog.services import bundle_version_new_draft, bundle_version_publish
+from yijianshi.core.actor import Actor
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +40,8 @@ def test_the_published_version_is_read_once_then_kept(bundle: None) -> None:
 def test_a_version_published_in_this_process_is_seen_at_once(bundle: None) -> None:
     old = published_version(CODE)
     assert old is not None
-    draft = bundle_version_new_draft(bundle=old.bundle, actor=None)
-    bundle_version_publish(version=draft, actor=User.objects.create(username="admin-publisher"))
+    draft = bundle_version_new_draft(bundle=old.bundle, actor=Actor.system())
+    bundle_version_publish(version=draft, actor=actor_of(User.objects.create(username="admin-publisher")))
     new = published_version(CODE)
     assert new is not None and new.pk == draft.pk and new.number == old.number + 1
 

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 
 from yijianshi.catalog.packs import read_packs
 from yijianshi.catalog.services import catalog_load
+from yijianshi.core.actor import Actor
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ KEYS = {
 
 @pytest.fixture
 def loaded(minipack: Path) -> None:
-    catalog_load(catalogue=read_packs(minipack), actor=None)
+    catalog_load(catalogue=read_packs(minipack), actor=Actor.system())
 
 
 def report(*args: str) -> str:

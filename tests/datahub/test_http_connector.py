@@ -12,7 +12,9 @@ import pytest
 from tests.datahub.registry_server import RegistryServer
 from tests.support.accounts import user
 from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
+from yijianshi.accounts.roles import actor_of
 from yijianshi.core import clock
+from yijianshi.core.actor import Actor
 from yijianshi.datahub.connectors import ConnectionConfig, HttpConnector, SourceUnavailable, registry
 from yijianshi.datahub.models import SourceConnection
 from yijianshi.datahub.selectors import source_health
@@ -56,12 +58,16 @@ def connect(server: RegistryServer, **extra):
         breaker_threshold=3,
         breaker_seconds=60,
     )
-    return source_connection_set(source="population", actor=None, **{**settings, **extra})
+    return source_connection_set(source="population", actor=Actor.system(), **{**settings, **extra})
 
 
 def read(purpose, fields=("person.name", "person.gender")):
     return source_query(
-        source="population", subject_id=MOTHER_ID, fields=list(fields), purpose=purpose, actor=user("clerk")
+        source="population",
+        subject_id=MOTHER_ID,
+        fields=list(fields),
+        purpose=purpose,
+        actor=actor_of(user("clerk")),
     )
 
 
@@ -222,7 +228,7 @@ def test_the_form_is_served_when_a_source_fails_and_the_failure_is_named(hub, se
     # given the marriage registry is reached over HTTP and answers 500
     source_connection_set(
         source="marriage",
-        actor=None,
+        actor=Actor.system(),
         connector="http",
         url=server.url("/persons/{subject}"),
         mapping={"spouse.name": "data.xm"},
@@ -231,7 +237,9 @@ def test_the_form_is_served_when_a_source_fails_and_the_failure_is_named(hub, se
     )
     server.behaviour = "error"
     # when the mother's form is prefilled
-    result = prefill(form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=purpose, actor=user("mother"))
+    result = prefill(
+        form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=purpose, actor=actor_of(user("mother"))
+    )
     # then the father's fields are left to type, the rest is filled, and the failure is named
     assert result.failures == {"marriage": "http_error"} and "500" in result.failure_details["marriage"]
     assert "father.name" not in result.values and "father.id_number" not in result.values

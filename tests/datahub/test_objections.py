@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.support.accounts import user
 from yijianshi.accounts.demo import MOTHER_ID
+from yijianshi.accounts.roles import actor_of
 from yijianshi.catalog.models import Department
 from yijianshi.core.errors import DomainError
 from yijianshi.datahub.models import ObjectionStatus, SourceRecord
@@ -30,7 +31,7 @@ def raise_one(**extra):
         key="person.residence_address",
         claimed_value=NEW,
         reason="门牌已变更",
-        actor=user("mother"),
+        actor=actor_of(user("mother")),
         application=ApplicationRef(
             number="YJS-TEST-0001",
             party_id=MOTHER_ID,
@@ -71,7 +72,10 @@ def test_an_objection_goes_to_the_provider_department_with_the_value_held(hub):
 def test_corrected_updates_the_source_and_the_next_prefill(hub, purpose):
     objection = raise_one()
     done = objection_resolve(
-        objection=objection, actor=user("officer_police"), outcome="corrected", note="已核实，更正门牌"
+        objection=objection,
+        actor=actor_of(user("officer_police")),
+        outcome="corrected",
+        note="已核实，更正门牌",
     )
     assert done.status == ObjectionStatus.CORRECTED and done.source_updated and done.corrected_value == NEW
     assert residence() == NEW
@@ -79,22 +83,26 @@ def test_corrected_updates_the_source_and_the_next_prefill(hub, purpose):
         form_keys=[("applicant.address", "household")],
         applicant_id=MOTHER_ID,
         purpose=purpose,
-        actor=user("mother"),
+        actor=actor_of(user("mother")),
     )
     assert filled.values["applicant.address"].value == NEW
     with pytest.raises(DomainError) as again:
-        objection_resolve(objection=objection, actor=user("officer_police"), outcome="confirmed", note="x")
+        objection_resolve(
+            objection=objection, actor=actor_of(user("officer_police")), outcome="confirmed", note="x"
+        )
     assert again.value.code == "objection_already_resolved"
 
 
 def test_confirmed_keeps_the_value_and_needs_a_reason(hub):
     objection = raise_one()
     with pytest.raises(DomainError) as no_reason:
-        objection_resolve(objection=objection, actor=user("officer_police"), outcome="confirmed", note=" ")
+        objection_resolve(
+            objection=objection, actor=actor_of(user("officer_police")), outcome="confirmed", note=" "
+        )
     assert no_reason.value.code == "objection_reason_required"
     done = objection_resolve(
         objection=objection,
-        actor=user("officer_police"),
+        actor=actor_of(user("officer_police")),
         outcome="confirmed",
         note="经核查户籍档案，地址无误",
     )
@@ -107,7 +115,9 @@ def test_resolving_locks_the_objection_row_only(hub):
     """Not the data source's row as well (FOR UPDATE on it would block every write that references it)."""
     objection = raise_one()
     with CaptureQueriesContext(connection) as done:
-        objection_resolve(objection=objection, actor=user("officer_police"), outcome="confirmed", note="无误")
+        objection_resolve(
+            objection=objection, actor=actor_of(user("officer_police")), outcome="confirmed", note="无误"
+        )
     locks = [q["sql"] for q in done.captured_queries if "FOR UPDATE" in q["sql"]]
     if connection.vendor == "postgresql":  # SQLite has no row locks
         assert any('FROM "datahub_objection"' in s for s in locks), locks
@@ -120,7 +130,7 @@ def test_a_correction_to_another_value_than_claimed(hub):
     objection = raise_one()
     objection_resolve(
         objection=objection,
-        actor=user("officer_police"),
+        actor=actor_of(user("officer_police")),
         outcome="corrected",
         note="按档案更正",
         corrected_value=OLD + "（东）",
@@ -131,10 +141,14 @@ def test_a_correction_to_another_value_than_claimed(hub):
 def test_only_the_provider_department_resolves(hub):
     objection = raise_one()
     with pytest.raises(DomainError) as other:
-        objection_resolve(objection=objection, actor=user("officer_health"), outcome="corrected", note="")
+        objection_resolve(
+            objection=objection, actor=actor_of(user("officer_health")), outcome="corrected", note=""
+        )
     assert other.value.code == "objection_not_provider" and other.value.status == 403
     with pytest.raises(DomainError) as bad:
-        objection_resolve(objection=objection, actor=user("officer_police"), outcome="ignored", note="x")
+        objection_resolve(
+            objection=objection, actor=actor_of(user("officer_police")), outcome="ignored", note="x"
+        )
     assert bad.value.code == "objection_bad_outcome"
     assert residence() == OLD
 
@@ -144,5 +158,5 @@ def test_a_bad_objection_names_every_problem(hub):
         raise_one(key="person.shoe_size", claimed_value=" ", reason="")
     assert {d.field for d in bad.value.details} == {"key", "claimed_value", "reason"}
     with pytest.raises(DomainError) as stranger:
-        raise_one(actor=user("father"), application=None)
+        raise_one(actor=actor_of(user("father")), application=None)
     assert stranger.value.code == "objection_not_allowed"

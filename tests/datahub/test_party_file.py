@@ -9,6 +9,7 @@ import pytest
 
 from tests.support.accounts import user
 from yijianshi.accounts.demo import ENTERPRISE_USCC, FATHER_ID, MOTHER_ID
+from yijianshi.accounts.roles import actor_of
 from yijianshi.cases.models import Application
 from yijianshi.cases.shared import earlier_entries
 from yijianshi.catalog.models import BundleVersion, ServicePoint
@@ -47,7 +48,7 @@ def earlier_application(
 
 
 def test_the_file_of_a_person_holds_every_source_with_provenance(hub, purpose):
-    pf = party_file(subject_id=MOTHER_ID, purpose=purpose, actor=user("mother"))
+    pf = party_file(subject_id=MOTHER_ID, purpose=purpose, actor=actor_of(user("mother")))
     held = pf.by_source()
     assert pf.kind == "person" and pf.subject != MOTHER_ID
     assert held["population"]["person.name"] == "王芳"
@@ -76,7 +77,7 @@ def test_the_file_of_an_enterprise(hub, purpose):
         .order_by("subject_id")
         .first()
     )
-    pf = party_file(subject_id=record.subject_id, purpose=purpose, actor=user("clerk"))
+    pf = party_file(subject_id=record.subject_id, purpose=purpose, actor=actor_of(user("clerk")))
     held = pf.by_source()
     assert pf.kind == "enterprise"
     assert held["enterprise"]["enterprise.name"] == record.data["enterprise.name"]
@@ -87,7 +88,7 @@ def test_the_file_of_an_enterprise(hub, purpose):
 def test_the_demo_enterprise_has_a_valid_credit_code_and_a_file(hub, purpose):
     # accounts.demo.ENTERPRISE_USCC must be a valid unified social credit code (GB 32100: 18 characters)
     assert credit_code(ENTERPRISE_USCC) == ENTERPRISE_USCC
-    pf = party_file(subject_id=ENTERPRISE_USCC, purpose=purpose, actor=user("enterprise"))
+    pf = party_file(subject_id=ENTERPRISE_USCC, purpose=purpose, actor=actor_of(user("enterprise")))
     assert pf.by_source()["enterprise"]["legal_rep.name"] == "赵敏"
 
 
@@ -96,7 +97,7 @@ def test_an_invalid_party_number_is_refused_with_the_reason(hub, purpose):
         party_file(
             subject_id=MOTHER_ID[:-1] + "0" if MOTHER_ID[-1] != "0" else MOTHER_ID[:-1] + "1",
             purpose=purpose,
-            actor=user("clerk"),
+            actor=actor_of(user("clerk")),
         )
     assert bad.value.code == "party_id_invalid" and "check digit" in bad.value.detail.en
     assert not LedgerEntry.objects.exists()
@@ -104,7 +105,7 @@ def test_an_invalid_party_number_is_refused_with_the_reason(hub, purpose):
 
 def test_a_party_file_without_a_purpose_is_refused(hub):
     with pytest.raises(DomainError) as refused:
-        party_file(subject_id=MOTHER_ID, purpose=None, actor=user("clerk"))
+        party_file(subject_id=MOTHER_ID, purpose=None, actor=actor_of(user("clerk")))
     assert refused.value.code == "purpose_required"
     assert list(LedgerEntry.objects.values_list("outcome", flat=True)) == ["refused"]
 
@@ -133,13 +134,21 @@ def test_earlier_entries_are_reused_only_while_consent_stands(hub, purpose):
     mother = user("mother")
     # without consent nothing she typed is reused
     before = prefill(
-        form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=mother, earlier=earlier_entries
+        form_keys=keys,
+        applicant_id=MOTHER_ID,
+        purpose=purpose,
+        actor=actor_of(mother),
+        earlier=earlier_entries,
     )
     assert set(before.values) == {"mother.name"}
     # with consent her own entries are, the newest of each, with the application they come from
-    consent_grant(party_id=MOTHER_ID, actor=mother)
+    consent_grant(party_id=MOTHER_ID, actor=actor_of(mother))
     after = prefill(
-        form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=mother, earlier=earlier_entries
+        form_keys=keys,
+        applicant_id=MOTHER_ID,
+        purpose=purpose,
+        actor=actor_of(mother),
+        earlier=earlier_entries,
     )
     assert (
         after.values["mother.phone"].value == "13800138000"
@@ -153,35 +162,42 @@ def test_earlier_entries_are_reused_only_while_consent_stands(hub, purpose):
     assert "child.name" not in after.values and "father.phone" not in after.values  # not about her
     assert after.values["mother.name"].source == "population"  # a source wins over what was typed
     assert LedgerEntry.objects.filter(source="application", subject_id=MOTHER_ID).count() == 1
-    pf = party_file(subject_id=MOTHER_ID, purpose=purpose, actor=mother, earlier=earlier_entries)
+    pf = party_file(subject_id=MOTHER_ID, purpose=purpose, actor=actor_of(mother), earlier=earlier_entries)
     assert pf.consent and {h.key: h.value for h in pf.earlier} == {
         "person.phone": "13800138000",
         "delivery.address": "旧地址",
     }
     # the father's file does not show what she typed about him
-    consent_grant(party_id=FATHER_ID, actor=user("father"))
+    consent_grant(party_id=FATHER_ID, actor=actor_of(user("father")))
     assert (
         party_file(
-            subject_id=FATHER_ID, purpose=purpose, actor=user("father"), earlier=earlier_entries
+            subject_id=FATHER_ID, purpose=purpose, actor=actor_of(user("father")), earlier=earlier_entries
         ).earlier
         == []
     )
     # once she withdraws, nothing is reused again
-    consent_revoke(party_id=MOTHER_ID, actor=mother)
+    consent_revoke(party_id=MOTHER_ID, actor=actor_of(mother))
     again = prefill(
-        form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=mother, earlier=earlier_entries
+        form_keys=keys,
+        applicant_id=MOTHER_ID,
+        purpose=purpose,
+        actor=actor_of(mother),
+        earlier=earlier_entries,
     )
     assert set(again.values) == {"mother.name"}
     assert (
-        party_file(subject_id=MOTHER_ID, purpose=purpose, actor=mother, earlier=earlier_entries).earlier == []
+        party_file(
+            subject_id=MOTHER_ID, purpose=purpose, actor=actor_of(mother), earlier=earlier_entries
+        ).earlier
+        == []
     )
 
 
 def test_only_the_party_consents(hub):
     with pytest.raises(DomainError) as refused:
-        consent_grant(party_id=MOTHER_ID, actor=user("father"))
+        consent_grant(party_id=MOTHER_ID, actor=actor_of(user("father")))
     assert refused.value.code == "consent_not_party" and refused.value.status == 403
-    first = consent_grant(party_id=MOTHER_ID, actor=user("mother"))
-    assert consent_grant(party_id=MOTHER_ID, actor=user("mother")).pk == first.pk  # idempotent
-    assert consent_revoke(party_id=MOTHER_ID, actor=user("mother")).revoked_at is not None
-    assert consent_revoke(party_id=MOTHER_ID, actor=user("mother")) is None
+    first = consent_grant(party_id=MOTHER_ID, actor=actor_of(user("mother")))
+    assert consent_grant(party_id=MOTHER_ID, actor=actor_of(user("mother"))).pk == first.pk  # idempotent
+    assert consent_revoke(party_id=MOTHER_ID, actor=actor_of(user("mother"))).revoked_at is not None
+    assert consent_revoke(party_id=MOTHER_ID, actor=actor_of(user("mother"))) is None

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.support.accounts import user
 from tests.support.factories import SourceConnectionFactory
 from yijianshi.accounts.demo import ENTERPRISE_USCC, FATHER_ID, MOTHER_ID
+from yijianshi.accounts.roles import actor_of
 from yijianshi.core.errors import DomainError
 from yijianshi.core.identifiers import mask
 from yijianshi.datahub.models import SourceRecord
@@ -27,7 +28,9 @@ HOUSEHOLD_ADDRESS = "山西省晋城市陵川县崇文镇城南社区建设路18
 
 def test_the_newborn_form_is_prefilled_for_the_mother_with_provenance(hub, newborn_keys, purpose):
     # when the mother opens the merged form
-    result = prefill(form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=purpose, actor=user("mother"))
+    result = prefill(
+        form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=purpose, actor=actor_of(user("mother"))
+    )
     # then what the government holds is filled in, each value with its source and (masked) subject
     got = {k: v.value for k, v in result.values.items()}
     assert got["mother.name"] == "王芳" and got["mother.id_number"] == MOTHER_ID
@@ -58,7 +61,7 @@ def test_the_newborn_form_is_prefilled_for_the_mother_with_provenance(hub, newbo
 
 
 def test_every_read_is_in_the_ledger_with_purpose_and_actor(hub, newborn_keys, purpose):
-    prefill(form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=purpose, actor=user("mother"))
+    prefill(form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=purpose, actor=actor_of(user("mother")))
     rows = list(LedgerEntry.objects.order_by("seq"))
     assert {(r.source, r.mode, r.outcome) for r in rows} == {
         ("population", "query", "ok"),
@@ -91,7 +94,7 @@ def test_one_persons_local_records_are_read_in_one_query_each_read_keeping_its_l
 ):
     with CaptureQueriesContext(connection) as ctx:
         result = prefill(
-            form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=purpose, actor=user("mother")
+            form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=purpose, actor=actor_of(user("mother"))
         )
     # the mother's population, marriage and household records and the child's birth record, together: the child
     # is found by the lookup of the birth records naming her, before any record is read
@@ -107,7 +110,9 @@ def test_one_persons_local_records_are_read_in_one_query_each_read_keeping_its_l
     # a switched-off source is not read ahead with the others: it fails as switched off, the others fill
     SourceConnectionFactory(source__code="household", active=False)
     with CaptureQueriesContext(connection) as ctx:
-        again = prefill(form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=purpose, actor=user("mother"))
+        again = prefill(
+            form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=purpose, actor=actor_of(user("mother"))
+        )
     assert again.failures == {"household": "inactive"}
     assert "household.number" not in again.values and again.values["mother.name"].value == "王芳"
     assert _record_reads(ctx.captured_queries) == 1  # population, marriage and the birth record together
@@ -135,7 +140,9 @@ def test_the_spouse_and_the_child_found_through_records_are_read_together(hub, p
     ]  # the spouse's and the child's records
     # when the mother's form is prefilled
     with CaptureQueriesContext(connection) as ctx:
-        result = prefill(form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=user("mother"))
+        result = prefill(
+            form_keys=keys, applicant_id=MOTHER_ID, purpose=purpose, actor=actor_of(user("mother"))
+        )
     # then: her marriage record and the birth record in one query, the spouse's and the child's population
     # records in one more (they were 4 queries)
     assert {k: v.value for k, v in result.values.items()} == {
@@ -157,7 +164,9 @@ def test_the_spouse_and_the_child_found_through_records_are_read_together(hub, p
 
 
 def test_the_father_as_applicant_gets_the_mother_through_the_marriage(hub, newborn_keys, purpose):
-    result = prefill(form_keys=newborn_keys, applicant_id=FATHER_ID, purpose=purpose, actor=user("father"))
+    result = prefill(
+        form_keys=newborn_keys, applicant_id=FATHER_ID, purpose=purpose, actor=actor_of(user("father"))
+    )
     got = {k: v.value for k, v in result.values.items()}
     assert got["father.id_number"] == FATHER_ID and got["father.name"] == "李强"
     assert got["mother.id_number"] == MOTHER_ID and got["mother.name"] == "王芳"
@@ -173,7 +182,7 @@ def test_a_read_without_a_purpose_is_refused_and_recorded(hub, newborn_keys):
             subject_id=MOTHER_ID,
             fields=["person.name"],
             purpose=None,
-            actor=user("clerk"),
+            actor=actor_of(user("clerk")),
         )
     assert refused.value.code == "purpose_required"
     row = LedgerEntry.objects.get()
@@ -185,7 +194,7 @@ def test_a_read_without_a_purpose_is_refused_and_recorded(hub, newborn_keys):
     )
     # a purpose-less prefill reads nothing at all
     with pytest.raises(DomainError) as again:
-        prefill(form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=None, actor=user("mother"))
+        prefill(form_keys=newborn_keys, applicant_id=MOTHER_ID, purpose=None, actor=actor_of(user("mother")))
     assert again.value.code == "purpose_required"
     assert not LedgerEntry.objects.exclude(outcome="refused").exists()
 
@@ -197,7 +206,7 @@ def test_a_purpose_of_an_unknown_kind_is_refused_before_reading(hub):
             subject_id=MOTHER_ID,
             fields=["person.name"],
             purpose=Purpose(kind="curiosity", reference="x"),
-            actor=user("clerk"),
+            actor=actor_of(user("clerk")),
         )
     assert refused.value.code == "purpose_invalid"
     assert list(LedgerEntry.objects.values_list("outcome", flat=True)) == ["refused"]
@@ -206,7 +215,11 @@ def test_a_purpose_of_an_unknown_kind_is_refused_before_reading(hub):
 def test_verify_only_answers_yes_or_no(hub, purpose):
     clerk = user("clerk")
     check = dict(
-        source="marriage", subject_id=MOTHER_ID, key="spouse.id_number", purpose=purpose, actor=clerk
+        source="marriage",
+        subject_id=MOTHER_ID,
+        key="spouse.id_number",
+        purpose=purpose,
+        actor=actor_of(clerk),
     )
     assert source_verify(value=FATHER_ID, **check) is True
     assert source_verify(value=FATHER_ID.lower(), **check) is True  # an x is an X
@@ -219,9 +232,13 @@ def test_verify_only_answers_yes_or_no(hub, purpose):
 
 def test_a_data_check_says_whether_the_source_holds_a_record(hub, purpose):
     clerk = user("clerk")
-    assert source_check(source="marriage", subject_id=MOTHER_ID, purpose=purpose, actor=clerk) is True
     assert (
-        source_check(source="disability", subject_id="110101199001011234", purpose=purpose, actor=clerk)
+        source_check(source="marriage", subject_id=MOTHER_ID, purpose=purpose, actor=actor_of(clerk)) is True
+    )
+    assert (
+        source_check(
+            source="disability", subject_id="110101199001011234", purpose=purpose, actor=actor_of(clerk)
+        )
         is False
     )
     rows = LedgerEntry.objects.order_by("seq")
@@ -238,7 +255,7 @@ def test_a_verify_only_source_is_never_queried(hub, purpose):
             subject_id=MOTHER_ID,
             fields=["enterprise.tax_authority"],
             purpose=purpose,
-            actor=user("clerk"),
+            actor=actor_of(user("clerk")),
         )
     assert refused.value.code == "source_verify_only"
     assert not LedgerEntry.objects.exists()
@@ -250,7 +267,7 @@ def test_a_subject_the_source_does_not_hold_is_an_empty_answer_not_a_failure(hub
         subject_id="110101199001011234",
         fields=["person.name"],
         purpose=purpose,
-        actor=user("clerk"),
+        actor=actor_of(user("clerk")),
     )
     assert result.ok and not result.found and result.values == {}
     assert LedgerEntry.objects.get().outcome == "ok"
@@ -273,21 +290,21 @@ def test_an_enterprise_form_is_prefilled_from_the_enterprise_register(hub, purpo
         ("enterprise.tax_authority", "tax"),
         ("contact.phone", None),
     ]
-    by_code = prefill(form_keys=keys, enterprise_uscc=uscc, purpose=purpose, actor=user("clerk"))
+    by_code = prefill(form_keys=keys, enterprise_uscc=uscc, purpose=purpose, actor=actor_of(user("clerk")))
     assert by_code.values["enterprise.name"].value == record.data["enterprise.name"]
     assert by_code.values["enterprise.uscc"].value == uscc
     assert isinstance(by_code.values["enterprise.employee_count"].value, int)
     assert "applicant.name" not in by_code.values  # no applicant given
     assert "enterprise.tax_authority" not in by_code.values  # tax is verify-only: never prefilled
     # the representative alone: the enterprise they represent is found through the register
-    by_rep = prefill(form_keys=keys, applicant_id=rep, purpose=purpose, actor=user("clerk"))
+    by_rep = prefill(form_keys=keys, applicant_id=rep, purpose=purpose, actor=actor_of(user("clerk")))
     assert by_rep.values["enterprise.uscc"].value == uscc
     assert by_rep.values["legal_rep.name"].value == by_rep.values["applicant.name"].value
 
 
 def test_prefill_needs_a_party_and_valid_numbers(hub, purpose):
     with pytest.raises(DomainError) as none:
-        prefill(form_keys=[("person.name", "population")], purpose=purpose, actor=user("clerk"))
+        prefill(form_keys=[("person.name", "population")], purpose=purpose, actor=actor_of(user("clerk")))
     assert none.value.code == "prefill_no_party"
     wrong = MOTHER_ID[:-1] + ("1" if MOTHER_ID[-1] != "1" else "2")
     with pytest.raises(DomainError) as bad:
@@ -295,7 +312,7 @@ def test_prefill_needs_a_party_and_valid_numbers(hub, purpose):
             form_keys=[("person.name", "population")],
             applicant_id=wrong,
             purpose=purpose,
-            actor=user("clerk"),
+            actor=actor_of(user("clerk")),
         )
     assert bad.value.code == "id_number_bad_check_digit" and bad.value.detail.field == "applicant_id"
     assert wrong not in str(bad.value)

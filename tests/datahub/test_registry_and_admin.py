@@ -11,7 +11,9 @@ from django.contrib.auth.models import User
 from tests.support.accounts import user
 from tests.support.factories import SourceConnectionFactory
 from yijianshi.accounts.demo import MOTHER_ID
+from yijianshi.accounts.roles import actor_of
 from yijianshi.catalog.models import DataSource
+from yijianshi.core.actor import Actor
 from yijianshi.core.identifiers import mask
 from yijianshi.datahub.connectors import SourceConnector, SourceConnectorRegistry
 from yijianshi.datahub.selectors import source_health
@@ -49,7 +51,7 @@ def test_a_deployment_adds_a_connector(hub, purpose):
         subject_id=MOTHER_ID,
         fields=["person.name"],
         purpose=purpose,
-        actor=user("clerk"),
+        actor=actor_of(user("clerk")),
         registry=registry,
     )
     assert result.values == {"person.name": "person.name@bus"}
@@ -62,7 +64,7 @@ def test_a_connector_that_raises_is_a_failure_not_an_error_page(hub, purpose):
         subject_id=MOTHER_ID,
         fields=["person.name"],
         purpose=purpose,
-        actor=user("clerk"),
+        actor=actor_of(user("clerk")),
         registry=fresh_registry(),
     )
     assert result.error == "connector_error" and result.detail == "RuntimeError"
@@ -74,7 +76,7 @@ def test_a_connector_that_raises_is_a_failure_not_an_error_page(hub, purpose):
             subject_id=MOTHER_ID,
             fields=["person.name"],
             purpose=purpose,
-            actor=user("clerk"),
+            actor=actor_of(user("clerk")),
         ).error
         == "not_configured"
     )
@@ -87,10 +89,10 @@ def test_an_unknown_connector_or_setting_is_refused(hub):
     from yijianshi.core.errors import DomainError
 
     with pytest.raises(DomainError) as unknown:
-        source_connection_set(source="population", actor=None, connector="carrier-pigeon")
+        source_connection_set(source="population", actor=Actor.system(), connector="carrier-pigeon")
     assert unknown.value.code == "connection_unknown_connector"
     with pytest.raises(DomainError) as setting:
-        source_connection_set(source="population", actor=None, colour="red")
+        source_connection_set(source="population", actor=Actor.system(), colour="red")
     assert setting.value.code == "connection_unknown_setting"
 
 
@@ -98,7 +100,7 @@ def test_the_admin_shows_sources_records_masked_and_objections(hub, client):
     admin = User.objects.get(username="admin")
     client.force_login(admin)
     source_connection_set(
-        source="marriage", actor=admin, connector="http", url="http://rk.example.cn/p", mapping={}
+        source="marriage", actor=actor_of(admin), connector="http", url="http://rk.example.cn/p", mapping={}
     )
     page = client.get("/admin/datahub/sourceconnection/")
     assert page.status_code == 200

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import connection
 
+from yijianshi.core.actor import Actor
 from yijianshi.core.identifiers import make_resident_id
 from yijianshi.ledger.models import LedgerEntry
 from yijianshi.ledger.services import Purpose, ledger_append
@@ -23,8 +24,7 @@ LEDGER_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "yijianshi.
 def append(**overrides: Any) -> LedgerEntry:
     """One read of the population register about the mother for application YJS-1, by a system task."""
     arguments: dict[str, Any] = {
-        "actor": None,
-        "actor_role": "system",
+        "actor": Actor.system(),
         "subject_id": MOTHER,
         "source": "population",
         "purpose": Purpose(kind="prefill", reference="YJS-20260302-0001"),

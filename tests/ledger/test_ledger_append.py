@@ -9,6 +9,7 @@ import pytest
 
 from tests.support.factories import UserFactory
 from yijianshi.core import clock
+from yijianshi.core.actor import Actor
 from yijianshi.core.errors import DomainError
 from yijianshi.core.identifiers import mask
 from yijianshi.ledger.chain import GENESIS, row_hash
@@ -27,8 +28,7 @@ def test_a_read_is_one_row_with_who_what_why_and_when() -> None:
     clerk = UserFactory(username="clerk_lc")
     with clock.frozen(MOMENT):
         entry = append(
-            actor=clerk,
-            actor_role="clerk",
+            actor=Actor(user_id=clerk.pk, role="clerk", user=clerk),
             fields=["person.name", "marriage.date", "person.name"],
             purpose=Purpose(kind="intake", reference="YJS-20260302-0007"),
         )
@@ -68,7 +68,7 @@ def test_rows_are_numbered_and_chained_in_order() -> None:
 
 def test_the_actor_is_a_snapshot_that_outlives_the_account() -> None:
     officer = UserFactory(username="officer_mz")
-    entry = append(actor=officer, actor_role="officer")
+    entry = append(actor=Actor(user_id=officer.pk, role="officer", user=officer))
     officer.delete()  # no foreign key: the ledger neither blocks this nor changes
 
     entry.refresh_from_db()
@@ -102,7 +102,7 @@ def test_a_read_with_a_bad_purpose_or_no_actor_is_recorded_as_refused(
     purpose, actor_role: str, code: str
 ) -> None:
     with pytest.raises(DomainError) as refused:
-        append(purpose=purpose, actor_role=actor_role)
+        append(purpose=purpose, actor=Actor(user_id=None, role=actor_role or None))
 
     assert refused.value.code == code
     row = LedgerEntry.objects.get()

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
 from yijianshi.catalog.models import Department
+from yijianshi.core.actor import Actor
 from yijianshi.core.identifiers import mask
 from yijianshi.licenses.identifiers import licence_identifier
 from yijianshi.licenses.models import LicenceStatus, License
@@ -39,7 +40,7 @@ def family(issue: Callable[..., License], police: Department, users: dict[str, A
         surface={"姓名": "李强"},
         valid_from=issue().valid_from,
         valid_to=None,
-        actor=None,
+        actor=Actor.system(),
     )
     return {"mother_marriage": License.objects.get(holder_id=MOTHER_ID), "father_card": card}
 
@@ -216,9 +217,9 @@ def test_public_page_says_plainly_when_a_licence_is_no_longer_valid(
 
     mine = family["mother_marriage"]
     if change == "revoke":
-        licence_revoke(licence=mine, reason="婚姻登记被撤销：私人原因", actor=None)
+        licence_revoke(licence=mine, reason="婚姻登记被撤销：私人原因", actor=Actor.system())
     elif change == "supersede":
-        newer = licence_supersede(licence=mine, surface=dict(mine.surface), actor=None)
+        newer = licence_supersede(licence=mine, surface=dict(mine.surface), actor=Actor.system())
         assert newer.verification_code != mine.verification_code
     else:
         mine = issue(valid_from=date(2010, 1, 1), valid_to=date(2020, 1, 1))
@@ -249,9 +250,9 @@ def test_wallet_lists_valid_first_in_a_fixed_number_of_queries(
 ) -> None:
     from yijianshi.licenses.services import licence_revoke, licence_supersede
 
-    revoked = licence_revoke(licence=issue(), reason="登记错误", actor=None)
+    revoked = licence_revoke(licence=issue(), reason="登记错误", actor=Actor.system())
     old = issue()
-    new = licence_supersede(licence=old, surface={}, actor=None)
+    new = licence_supersede(licence=old, surface={}, actor=Actor.system())
     expired = issue(valid_from=revoked.valid_from, valid_to=revoked.valid_from)
     valid = issue()
     mother = client_for("mother")

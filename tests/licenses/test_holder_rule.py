@@ -14,6 +14,7 @@ from tests.support.newborn import act, cases_by_ref, to_hand_in
 from yijianshi.accounts.demo import ENTERPRISE_USCC, FATHER_ID, MOTHER_ID
 from yijianshi.cases.samples import sample_form
 from yijianshi.catalog.models import Department
+from yijianshi.core.actor import Actor
 from yijianshi.core.errors import DomainError
 from yijianshi.core.identifiers import make_resident_id
 from yijianshi.licenses.holders import CHILD, PARTY, holder_rule, resolve_holder
@@ -89,7 +90,7 @@ def test_a_holder_without_a_number_needs_an_applicant(civil: Department, types: 
         "surface": {},
         "valid_from": local_today(),
         "valid_to": None,
-        "actor": None,
+        "actor": Actor.system(),
     }
     with pytest.raises(DomainError) as none:
         licence_issue(holder_id="", holder_id_type=HolderIdType.NONE_YET, **base)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
+from yijianshi.core.actor import Actor
 from yijianshi.licenses.models import LicenceEvent, License
 from yijianshi.licenses.services import (
     licence_for_waiver,
@@ -40,12 +41,12 @@ def test_a_valid_licence_is_used(issue: Callable[..., License]) -> None:
 
 
 def test_the_newest_version_is_used(issue: Callable[..., License]) -> None:
-    new = licence_supersede(licence=issue(), surface={"备注": "换证"}, actor=None)
+    new = licence_supersede(licence=issue(), surface={"备注": "换证"}, actor=Actor.system())
     assert licence_for_waiver(holder_id=MOTHER_ID, licence_type="marriage_certificate", today=TODAY) == new
 
 
 def test_a_revoked_licence_is_refused_and_recorded(issue: Callable[..., License]) -> None:
-    licence = licence_revoke(licence=issue(), reason="婚姻登记被撤销", actor=None)
+    licence = licence_revoke(licence=issue(), reason="婚姻登记被撤销", actor=Actor.system())
     assert licence_for_waiver(holder_id=MOTHER_ID, licence_type="marriage_certificate", today=TODAY) is None
     assert refusals(licence) == [["revoked"]]
 
@@ -76,8 +77,8 @@ def test_a_forged_signature_is_refused(issue: Callable[..., License]) -> None:
 
 def test_only_a_superseded_version_left_is_refused(issue: Callable[..., License]) -> None:
     old = issue()
-    new = licence_supersede(licence=old, surface={}, actor=None)
-    licence_revoke(licence=new, reason="注销", actor=None)
+    new = licence_supersede(licence=old, surface={}, actor=Actor.system())
+    licence_revoke(licence=new, reason="注销", actor=Actor.system())
     check = licence_waiver_check(holder_id=MOTHER_ID, licence_type="marriage_certificate", today=TODAY)
     assert check.licence is None
     assert [(ident, [p["code"] for p in problems]) for ident, problems in check.refused] == [
@@ -88,7 +89,7 @@ def test_only_a_superseded_version_left_is_refused(issue: Callable[..., License]
 
 
 def test_a_valid_licence_wins_over_a_refused_older_one(issue: Callable[..., License]) -> None:
-    licence_revoke(licence=issue(), reason="登记错误", actor=None)
+    licence_revoke(licence=issue(), reason="登记错误", actor=Actor.system())
     good = issue()
     assert licence_for_waiver(holder_id=MOTHER_ID, licence_type="marriage_certificate", today=TODAY) == good
 

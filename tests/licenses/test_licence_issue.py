@@ -12,7 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
+from yijianshi.accounts.roles import actor_of
 from yijianshi.catalog.models import Department, LicenceType
+from yijianshi.core.actor import Actor
 from yijianshi.core.errors import DomainError
 from yijianshi.licenses import crypto
 from yijianshi.licenses.identifiers import parse_identifier
@@ -116,7 +118,7 @@ def test_a_type_without_a_valid_code_cannot_be_issued(
 
 def test_supersede_makes_a_new_version_and_marks_the_old(issue: Callable[..., License]) -> None:
     old = issue()
-    new = licence_supersede(licence=old, surface={**old.surface, "备注": "补领"}, actor=None)
+    new = licence_supersede(licence=old, surface={**old.surface, "备注": "补领"}, actor=Actor.system())
     old.refresh_from_db()
     assert (new.serial, new.version, new.supersedes_id) == (old.serial, 2, old.pk)
     assert parse_identifier(new.identifier).version == 2
@@ -124,7 +126,7 @@ def test_supersede_makes_a_new_version_and_marks_the_old(issue: Callable[..., Li
     assert licence_verify(identifier=new.identifier, today=TODAY).ok
     assert licence_verify(identifier=old.identifier, today=TODAY).codes == ["superseded"]
     with pytest.raises(DomainError) as exc:
-        licence_supersede(licence=old, surface={}, actor=None)
+        licence_supersede(licence=old, surface={}, actor=Actor.system())
     assert exc.value.code == "licence_not_current"
 
 
@@ -133,15 +135,15 @@ def test_revoke_needs_a_reason_and_the_right_actor(
 ) -> None:
     licence = issue()
     with pytest.raises(DomainError) as exc:
-        licence_revoke(licence=licence, reason=" ", actor=users["admin"])  # type: ignore[arg-type]
+        licence_revoke(licence=licence, reason=" ", actor=actor_of(users["admin"]))  # type: ignore[arg-type]
     assert exc.value.code == "licence_revoke_reason_required"
     for who in ("mother", "officer_police", "auditor"):
         with pytest.raises(Forbidden):
-            licence_revoke(licence=licence, reason="登记错误", actor=users[who])  # type: ignore[arg-type]
-    done = licence_revoke(licence=licence, reason="登记错误", actor=users["officer_civil"])  # type: ignore[arg-type]
+            licence_revoke(licence=licence, reason="登记错误", actor=actor_of(users[who]))  # type: ignore[arg-type]
+    done = licence_revoke(licence=licence, reason="登记错误", actor=actor_of(users["officer_civil"]))  # type: ignore[arg-type]
     assert done.status == LicenceStatus.REVOKED and done.revoked_reason == "登记错误"
     with pytest.raises(DomainError) as exc:
-        licence_revoke(licence=licence, reason="again", actor=None)
+        licence_revoke(licence=licence, reason="again", actor=Actor.system())
     assert exc.value.code == "licence_not_revocable"
 
 
@@ -152,16 +154,16 @@ def test_keys_are_created_once_and_a_lost_key_is_replaced(
     key_dir: Path,
     issue: Callable[..., License],
 ) -> None:
-    reports = signing_keys_ensure()
+    reports = signing_keys_ensure(actor=Actor.system())
     assert sorted(r.action for r in reports) == ["created", "created"]
-    assert [r.action for r in signing_keys_ensure()] == ["kept", "kept"]
+    assert [r.action for r in signing_keys_ensure(actor=Actor.system())] == ["kept", "kept"]
     licence = issue()
     # the private key file is lost: issuing is refused, `licence keys` replaces the key, old licences still verify
     (key_dir / f"{licence.key.key_id}.json").unlink()
     with pytest.raises(DomainError) as exc:
         issue()
     assert exc.value.code == "licence_key_missing"
-    [report] = signing_keys_ensure(departments=[civil])
+    [report] = signing_keys_ensure(departments=[civil], actor=Actor.system())
     assert report.action == "replaced" and report.key_id != licence.key.key_id
     assert SigningKey.objects.filter(department=civil).count() == 2
     assert licence_verify(identifier=licence.identifier, today=TODAY).ok
@@ -200,7 +202,7 @@ def test_revoking_locks_the_licence_row_only(issue: Callable[..., License], user
     department (its foreign-key check takes FOR KEY SHARE) until the revocation commits."""
     licence = issue()
     with CaptureQueriesContext(connection) as done:
-        licence_revoke(licence=licence, reason="登记错误", actor=users["officer_civil"])  # type: ignore[arg-type]
+        licence_revoke(licence=licence, reason="登记错误", actor=actor_of(users["officer_civil"]))  # type: ignore[arg-type]
     locks = [q["sql"] for q in done.captured_queries if "FOR UPDATE" in q["sql"]]
     if connection.vendor == "postgresql":  # SQLite has no row locks: the service writes no FOR UPDATE there
         assert locks and all(s.endswith('FOR UPDATE OF "licenses_license"') for s in locks), locks

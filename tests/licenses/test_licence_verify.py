@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from yijianshi.catalog.models import Department
+from yijianshi.core.actor import Actor
 from yijianshi.licenses import crypto
 from yijianshi.licenses.identifiers import licence_identifier
 from yijianshi.licenses.models import CANONICAL_KEYS, License, SigningKey
@@ -137,7 +138,7 @@ def test_a_signature_by_another_departments_key_is_refused(
         surface={},
         valid_from=date(2020, 1, 1),
         valid_to=None,
-        actor=None,
+        actor=Actor.system(),
     )
     # the police's key signs the civil-affairs licence's digest: a valid SM2 signature, by the wrong issuer
     pair = crypto.load_private_key(card.key.key_id)
@@ -174,7 +175,7 @@ def test_unknown_and_malformed(issue: Callable[..., License]) -> None:
 
 def test_revoked_expired_superseded_and_not_yet_valid_are_named(issue: Callable[..., License]) -> None:
     revoked = issue()
-    licence_revoke(licence=revoked, reason="登记错误", actor=None)
+    licence_revoke(licence=revoked, reason="登记错误", actor=Actor.system())
     result = licence_verify(identifier=revoked.identifier, today=TODAY)
     assert result.codes == ["revoked"] and "登记错误" in result.problems[0]["zh"]
     # the offline document of a revoked licence still carries a valid signature: the registry says revoked
@@ -188,7 +189,7 @@ def test_revoked_expired_superseded_and_not_yet_valid_are_named(issue: Callable[
     assert licence_verify(identifier=future.identifier, today=TODAY).codes == ["not_yet_valid"]
 
     old = issue()
-    new = licence_supersede(licence=old, surface={"备注": "换证"}, actor=None)
+    new = licence_supersede(licence=old, surface={"备注": "换证"}, actor=Actor.system())
     result = licence_verify(identifier=old.identifier, today=TODAY)
     assert result.codes == ["superseded"] and new.identifier in result.problems[0]["en"]
     assert licence_verify(document=offline_document(old), today=TODAY).codes == ["superseded"]

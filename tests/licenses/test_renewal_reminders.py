@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from yijianshi.accounts.demo import MOTHER_ID
+from yijianshi.core.actor import Actor
 from yijianshi.licenses.models import LicenceEvent, License
 from yijianshi.licenses.services import licence_revoke, licence_supersede, renewal_reminders
 
@@ -38,7 +39,7 @@ def test_reminded_once_within_the_window(
     issue(valid_to=TODAY + timedelta(days=40))  # outside the 30 days
     issue(valid_to=None)  # long-term
     issue(valid_from=date(2010, 1, 1), valid_to=TODAY - timedelta(days=1))  # already expired
-    licence_revoke(licence=issue(valid_to=TODAY + timedelta(days=5)), reason="注销", actor=None)
+    licence_revoke(licence=issue(valid_to=TODAY + timedelta(days=5)), reason="注销", actor=Actor.system())
     # when
     assert renewal_reminders(today=TODAY) == 1
     assert renewal_reminders(today=TODAY) == 0  # once
@@ -59,6 +60,6 @@ def test_days_can_be_given_and_a_new_version_is_reminded_again(
     licence = issue(valid_to=TODAY + timedelta(days=40))
     assert renewal_reminders(today=TODAY, days=10) == 0
     assert renewal_reminders(today=TODAY, days=45) == 1
-    new = licence_supersede(licence=licence, surface={"备注": "更正"}, actor=None)
+    new = licence_supersede(licence=licence, surface={"备注": "更正"}, actor=Actor.system())
     assert renewal_reminders(today=TODAY, days=45) == 1  # the new version expires on the same day
     assert [n["reference"] for n in sent(outbox)] == [licence.identifier, new.identifier]

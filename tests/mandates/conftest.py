@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from yijianshi.accounts.demo import FATHER_ID
+from yijianshi.accounts.roles import actor_of
 from yijianshi.core import clock
 from yijianshi.mandates.models import Mandate
 from yijianshi.mandates.services import mandate_grant
@@ -42,7 +43,7 @@ def granted(newborn: None, user: Callable[[str], User]) -> Callable[..., Mandate
             "valid_to": days(30),
             **terms,
         }
-        return mandate_grant(actor=user(principal), **args)
+        return mandate_grant(actor=actor_of(user(principal)), **args)
 
     return make
 

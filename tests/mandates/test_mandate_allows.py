@@ -16,6 +16,7 @@ from tests.mandates.conftest import BUNDLE, days
 from tests.support.catalogue import load_bundles
 from tests.support.factories import catalogue_snapshot
 from yijianshi.accounts.demo import MOTHER_ID
+from yijianshi.accounts.roles import actor_of
 from yijianshi.core import clock
 from yijianshi.mandates.models import Mandate
 from yijianshi.mandates.selectors import mandate_allows, mandates_in_force
@@ -53,7 +54,7 @@ def test_revoked_expired_and_not_yet_valid_mandates_allow_nothing(
     m = granted()
     assert allows(father, "follow") == m
     assert allows(father, "follow", at=clock.now() + timedelta(days=31)) is None  # expired by its dates
-    mandate_revoke(mandate=m, actor=user("mother"))
+    mandate_revoke(mandate=m, actor=actor_of(user("mother")))
     assert allows(father, "follow") is None
     later = granted(valid_from=days(5), valid_to=days(10))
     assert allows(father, "follow") is None

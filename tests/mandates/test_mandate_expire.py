@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 
 from tests.mandates.conftest import BUNDLE, days
 from yijianshi.accounts.demo import MOTHER_ID
+from yijianshi.accounts.roles import actor_of
 from yijianshi.core import clock
 from yijianshi.mandates.models import Mandate
 from yijianshi.mandates.services import mandate_expire, mandate_request, mandate_revoke
@@ -25,9 +26,9 @@ def test_past_their_last_day_active_and_requested_ones_expire(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     short, long_, revoked = granted(valid_to=days(1)), granted(valid_to=days(30)), granted(valid_to=days(1))
-    mandate_revoke(mandate=revoked, actor=user("mother"))
+    mandate_revoke(mandate=revoked, actor=actor_of(user("mother")))
     asked = mandate_request(
-        actor=user("father"),
+        actor=actor_of(user("father")),
         principal_type="person",
         principal_id_number=MOTHER_ID,
         principal_name="王芳",

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 
 from tests.mandates.conftest import BUNDLE, days, today
 from yijianshi.accounts.demo import ENTERPRISE_USCC, FATHER_ID, MOTHER_ID
+from yijianshi.accounts.roles import actor_of
 from yijianshi.core import clock
 from yijianshi.core.errors import DomainError
 from yijianshi.mandates.models import Mandate, MandateEvent
@@ -103,7 +104,7 @@ def test_bad_terms_are_refused_naming_the_field_and_nothing_is_written(
 def test_only_an_applicant_grants(newborn: None, user: Users, who: str) -> None:
     with pytest.raises(MandateForbidden) as caught:
         mandate_grant(
-            actor=user(who),
+            actor=actor_of(user(who)),
             agent_id_number=FATHER_ID,
             agent_name="李强",
             scope="all",

@@ -39,7 +39,7 @@ def record(actor: User, **terms: Any) -> Mandate:
         "valid_to": days(60),
         **terms,
     }
-    return mandate_record_at_window(actor=actor, **args)
+    return mandate_record_at_window(actor=actor_of(actor), **args)
 
 
 def test_recorded_with_the_clerk_the_place_and_the_evidence(

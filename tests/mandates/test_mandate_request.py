@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 
 from tests.mandates.conftest import BUNDLE, days
 from yijianshi.accounts.demo import ENTERPRISE_USCC, FATHER_ID, MOTHER_ID
+from yijianshi.accounts.roles import actor_of
 from yijianshi.core.errors import DomainError
 from yijianshi.core.identifiers import make_resident_id
 from yijianshi.mandates.models import Mandate
@@ -31,7 +32,7 @@ def ask(actor: User, **terms: Any) -> Mandate:
         "valid_to": days(10),
         **terms,
     }
-    return mandate_request(actor=actor, **args)
+    return mandate_request(actor=actor_of(actor), **args)
 
 
 def test_a_request_awaits_the_principal_who_is_told(

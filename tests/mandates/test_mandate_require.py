@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from tests.mandates.conftest import BUNDLE, days
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.accounts.models import Profile
+from yijianshi.accounts.roles import actor_of
 from yijianshi.core import clock
 from yijianshi.mandates.models import Mandate
 from yijianshi.mandates.permissions import MandateRequired, mandate_require
@@ -65,7 +66,7 @@ def test_the_covering_mandate_is_found_and_every_gap_is_named(
     assert reason(user("enterprise")) == "mandate_none"  # someone else's mandate is no one else's
     assert reason(father, party_id=MOTHER_ID[:-2] + "00") == "mandate_none"
     assert reason(father, at=clock.now() + timedelta(days=31)) == "mandate_expired"
-    mandate_revoke(mandate=m, actor=user("mother"))
+    mandate_revoke(mandate=m, actor=actor_of(user("mother")))
     assert reason(father) == "mandate_revoked"
     later = granted(valid_from=days(5), valid_to=days(10))
     assert later.status == "active"
@@ -74,7 +75,7 @@ def test_the_covering_mandate_is_found_and_every_gap_is_named(
 
 def test_the_closest_gap_is_reported_among_several(granted: Callable[..., Mandate], user: Users) -> None:
     old = granted()
-    mandate_revoke(mandate=old, actor=user("mother"))
+    mandate_revoke(mandate=old, actor=actor_of(user("mother")))
     assert reason(user("father")) == "mandate_revoked"
     granted(abilities=["follow"])
     assert reason(user("father")) == "mandate_ability"  # closer than the revoked one
@@ -112,7 +113,11 @@ def test_a_use_is_recorded_and_the_principal_told(
     m = granted()
     with django_capture_on_commit_callbacks(execute=True):
         mandate_use(
-            mandate=m, actor=user("father"), ability="apply", bundle_code=BUNDLE, item_refs=["b", "a"]
+            mandate=m,
+            actor=actor_of(user("father")),
+            ability="apply",
+            bundle_code=BUNDLE,
+            item_refs=["b", "a"],
         )
     event = m.events.order_by("pk").last()
     assert event is not None and (event.type, event.actor, event.new) == (
@@ -130,8 +135,8 @@ def test_a_revocation_between_the_check_and_the_use_wins(
 ) -> None:
     m = granted()
     found = require(user("father"))
-    mandate_revoke(mandate=m, actor=user("mother"))
+    mandate_revoke(mandate=m, actor=actor_of(user("mother")))
     with pytest.raises(MandateRequired) as caught:
-        mandate_use(mandate=found, actor=user("father"), ability="apply", bundle_code=BUNDLE)
+        mandate_use(mandate=found, actor=actor_of(user("father")), ability="apply", bundle_code=BUNDLE)
     assert caught.value.details[0].code == "mandate_revoked"
     assert not m.events.filter(type="used").exists()

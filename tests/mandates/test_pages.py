@@ -10,6 +10,7 @@ from django.test import Client
 
 from tests.mandates.conftest import BUNDLE, days
 from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
+from yijianshi.accounts.roles import actor_of
 from yijianshi.mandates.models import Mandate
 from yijianshi.mandates.services import mandate_request
 
@@ -94,7 +95,7 @@ def test_confirm_and_refuse_a_request(newborn: None, signed_in: Clients) -> None
     assert f'action="/me/mandates/{first.number}/confirm/"' in mother.get("/me/mandates/").content.decode()
     assert mother.post(f"/me/mandates/{first.number}/confirm/", {"version": "1"}).status_code == 302
     second = mandate_request(
-        actor=User.objects.get(username="father"),
+        actor=actor_of(User.objects.get(username="father")),
         principal_type="person",
         principal_id_number=MOTHER_ID,
         principal_name="王芳",

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from tests.support.access import advance, api_endpoints, submit
 from tests.support.api import api_client as client_for
+from yijianshi.accounts.roles import actor_of
 from yijianshi.catalog.models import ServicePoint
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,7 @@ def lists(family: None) -> None:  # noqa: F811 - the fixture imported above
     from yijianshi.mandates.services import mandate_grant
 
     mandate_grant(
-        actor=User.objects.get(username="mother"),
+        actor=actor_of(User.objects.get(username="mother")),
         agent_kind="service_point",  # a mandate in the list
         agent_service_point=ServicePoint.objects.order_by("code").first().code,  # type: ignore[union-attr]
         scope="bundles",

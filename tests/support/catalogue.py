@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from yijianshi.catalog.packs import Catalogue, read_packs
 from yijianshi.catalog.services import catalog_load
+from yijianshi.core.actor import Actor
 
 NEWBORN = "140524-09"  # 新生儿出生一件事, 陵川县
 COUNTY = "140524"  # 陵川县
@@ -26,7 +27,7 @@ def load_bundles(*codes: str, region: str = COUNTY) -> None:
     pack["bundles"] = [b for b in pack["bundles"] if b["code"] in codes]
     pack["delegations"] = []
     cat.regions = {region: pack}
-    catalog_load(catalogue=cat, actor=None)
+    catalog_load(catalogue=cat, actor=Actor.system())
 
 
 def load_newborn() -> None:
@@ -39,4 +40,4 @@ def load_newborn() -> None:
     cat.regions = {COUNTY: pack}
     used = {f["key"] for b in pack["bundles"] for e in b["items"] for f in cat.templates[e["ref"]]["fields"]}
     cat.vocabulary = {k: v for k, v in cat.vocabulary.items() if k in used or v.get("source")}
-    catalog_load(catalogue=cat, actor=None)
+    catalog_load(catalogue=cat, actor=Actor.system())

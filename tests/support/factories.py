@@ -235,7 +235,7 @@ class LicenceFactory(factory.Factory):
     )
     valid_from = date(2019, 10, 1)
     valid_to = None
-    actor = None
+    actor = factory.LazyFunction(Actor.system)
     source_reference = "test"
 
     @classmethod

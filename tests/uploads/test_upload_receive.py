@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 from tests.support.api import ApiClients as Clients
 from tests.support.catalogue import NEWBORN as BUNDLE
 from tests.support.files import assert_nothing_stored, image_bytes, pdf_bytes, stored_files
+from yijianshi.accounts.roles import actor_of
 from yijianshi.core.errors import DomainError
 from yijianshi.uploads.models import Upload
 from yijianshi.uploads.services import upload_receive
@@ -144,7 +145,9 @@ def test_path_like_and_odd_names(newborn: None, media: Path, as_user: Clients) -
         upload = SimpleUploadedFile("x.pdf", data)
         upload._name = name  # bypasses Django's own name cleaning, as a direct caller might
         with pytest.raises(DomainError) as caught:
-            upload_receive(actor=mother_user, bundle_code=BUNDLE, material_key=MATERIAL, file=upload)
+            upload_receive(
+                actor=actor_of(mother_user), bundle_code=BUNDLE, material_key=MATERIAL, file=upload
+            )
         assert caught.value.code == code
     assert_nothing_stored(media)
 
@@ -195,10 +198,13 @@ def test_a_failed_database_write_leaves_no_file(newborn: None, media: Path) -> N
     with transaction.atomic():
         _refuse_inserts()
         with pytest.raises(DatabaseError):
-            upload_receive(actor=mother, bundle_code=BUNDLE, material_key=MATERIAL, file=upload)
+            upload_receive(actor=actor_of(mother), bundle_code=BUNDLE, material_key=MATERIAL, file=upload)
         assert_nothing_stored(media)
         transaction.set_rollback(True)  # drops the trigger again
-    assert upload_receive(actor=mother, bundle_code=BUNDLE, material_key=MATERIAL, file=upload).size > 0
+    assert (
+        upload_receive(actor=actor_of(mother), bundle_code=BUNDLE, material_key=MATERIAL, file=upload).size
+        > 0
+    )
     assert len(stored_files(media)) == 1
 
 

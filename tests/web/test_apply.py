@@ -243,6 +243,6 @@ def test_a_parent_disputes_a_value_about_their_child(family: None, signed_in: Cl
             key="father.name",
             claimed_value="x",
             reason="y",
-            actor=User.objects.get(username="enterprise"),
+            actor=actor_of(User.objects.get(username="enterprise")),
         )
     assert refused.value.code == "objection_not_allowed"

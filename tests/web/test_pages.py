@@ -9,13 +9,14 @@ from django.test import Client
 
 from yijianshi.catalog.packs import read_packs
 from yijianshi.catalog.services import catalog_load
+from yijianshi.core.actor import Actor
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def loaded(minipack: Path) -> None:
-    catalog_load(catalogue=read_packs(minipack), actor=None)
+    catalog_load(catalogue=read_packs(minipack), actor=Actor.system())
 
 
 def test_home_lists_bundles(client: Client, loaded: None) -> None:

@@ -8,6 +8,7 @@ import pytest
 from tests.support.catalogue import shipped
 from tests.support.search_quality import evaluate, query_count, read_cases
 from yijianshi.catalog.services import catalog_load
+from yijianshi.core.actor import Actor
 from yijianshi.web.catalogue import search_catalogue
 
 
@@ -21,7 +22,7 @@ def test_the_query_set_is_large_and_covers_every_bundle() -> None:
 
 @pytest.mark.django_db
 def test_everyday_queries_find_their_bundle_and_nonsense_finds_nothing() -> None:
-    catalog_load(catalogue=shipped(), actor=None)
+    catalog_load(catalogue=shipped(), actor=Actor.system())
     regions = tuple(sorted({b["code"].split("-")[0] for _, b in shipped().bundles()}))
     cases = read_cases(regions=regions)
 

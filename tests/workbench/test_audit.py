@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from django.contrib.auth.models import User
 
 from tests.support.api import WebClients as Clients
+from yijianshi.accounts.roles import actor_of
 from yijianshi.core import clock
 from yijianshi.core.identifiers import make_resident_id, mask
 from yijianshi.ledger.services import Purpose, ledger_append
@@ -18,8 +19,7 @@ def _opened(clerk: User, people: int, at: datetime) -> list[str]:
     with clock.frozen(at):
         for subject in subjects:
             ledger_append(
-                actor=clerk,
-                actor_role="clerk",
+                actor=actor_of(clerk),
                 subject_id=subject,
                 source="population",
                 purpose=Purpose("intake", "counter-20261205-abcd-id_card_read"),

@@ -2,21 +2,27 @@
 
 It is Django's default site (every `admin.site.register` lands here: settings install it through
 `apps.StaffAdminConfig`), with one more condition on `has_permission`: a staff account's session must be verified.
-Its sign-in page sends a signed-in staff member who still owes the code to the code page, and back afterwards."""
+Its sign-in page sends a signed-in staff member who still owes the code to the code page, and back afterwards.
+Each of its views finds the actor, resolved once (`roles.actor_of`), in `request.actor`: the parts below
+accounts (the catalogue) hand it to their services without asking accounts for it."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
 
 from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.template.response import TemplateResponse
 
 from yijianshi.core import clock
 from yijianshi.core.calendar import calendar_status
 
 from .otp import second_factor_url
-from .roles import second_factor_missing
+from .roles import actor_of, second_factor_missing
+
+_View = TypeVar("_View", bound=Callable[..., HttpResponseBase])
 
 
 class StaffAdminSite(admin.AdminSite):
@@ -34,3 +40,13 @@ class StaffAdminSite(admin.AdminSite):
         if request.method == "GET" and second_factor_missing(request.user):
             return HttpResponseRedirect(second_factor_url(request, request.GET.get("next") or "/admin/"))
         return super().login(request, extra_context)
+
+    def admin_view(self, view: _View, cacheable: bool = False) -> _View:
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def with_actor(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            request.actor = actor_of(request.user)  # type: ignore[attr-defined]
+            return inner(request, *args, **kwargs)
+
+        return cast(_View, with_actor)

@@ -424,7 +424,7 @@ class UploadCreateApi(APIView):
                 visible_applications(actor).select_related("bundle"), number=values["application"]
             )
             upload = materials.application_material_receive(
-                actor=request.user,
+                actor=actor,
                 application=application,
                 bundle_code=values["bundle"],
                 material_key=values["material"],
@@ -433,7 +433,7 @@ class UploadCreateApi(APIView):
             )
         else:
             upload = upload_receive(
-                actor=request.user,
+                actor=actor,
                 bundle_code=values["bundle"],
                 material_key=values["material"],
                 file=values["file"],
@@ -445,19 +445,22 @@ class UploadCreateApi(APIView):
 class UploadDetailApi(APIView):
     @extend_schema(responses=UploadOut)
     def get(self, request: Request, pk: str) -> Response:
-        return Response(UploadOut(materials.upload_for_actor(actor=request.user, upload_id=pk)).data)
+        return Response(
+            UploadOut(materials.upload_for_actor(actor=actor_of(request.user), upload_id=pk)).data
+        )
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: str) -> Response:
-        upload = materials.upload_for_actor(actor=request.user, upload_id=pk)
-        upload_discard(actor=request.user, upload=upload)
+        actor = actor_of(request.user)
+        upload = materials.upload_for_actor(actor=actor, upload_id=pk)
+        upload_discard(actor=actor, upload=upload)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class UploadContentApi(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request: Request, pk: str) -> FileResponse:
-        upload, content = materials.upload_content(actor=request.user, upload_id=pk)
+        upload, content = materials.upload_content(actor=actor_of(request.user), upload_id=pk)
         return upload_download(upload, content)
 
 

@@ -221,8 +221,7 @@ def guide_compute(
             party_type=party.type,
             party_id=party.id,
             purpose=purpose,
-            actor=actor.user,
-            actor_role=actor.history_role,
+            actor=actor,
         )
     result = engine.compute(definition, resolved, evidence=data.evidence if data else evidence)
     return Guide(version=version, definition=definition, answers=resolved, result=result, party=data)

@@ -23,13 +23,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 
 from yijianshi.accounts.models import Role
-from yijianshi.accounts.roles import Actor, actor_of
+from yijianshi.accounts.roles import Actor
 from yijianshi.core import clock
 from yijianshi.core.errors import Conflict, DomainError
 from yijianshi.ledger.models import AccessMode, Outcome, PurposeKind
@@ -74,13 +73,11 @@ class _OpenApplication:
     def bundle_code(self) -> str:
         return self.application.bundle.code
 
-    def check(self, *, actor: User, material_key: str) -> None:
-        permissions.require_owner_or_clerk(
-            actor_of(actor), self.application
-        )  # 404 out of scope, 403 not theirs
+    def check(self, *, actor: Actor, material_key: str) -> None:
+        permissions.require_owner_or_clerk(actor, self.application)  # 404 out of scope, 403 not theirs
         _check_open(self.application, material_key)
 
-    def attach(self, *, upload: Upload, actor: User) -> int:
+    def attach(self, *, upload: Upload, actor: Actor) -> int:
         app = Application.objects.select_for_update().get(pk=self.application.pk)
         _check_open(app, upload.material_key)
         provided = sorted(set(app.materials_provided) | {upload.material_key})
@@ -91,8 +88,8 @@ class _OpenApplication:
         CaseEvent.objects.create(
             application=app,
             type=EventType.MATERIAL_PROVIDED,
-            actor=actor,
-            actor_role=actor_of(actor).role or "",
+            actor=actor.user,
+            actor_role=actor.role or "",
             at=clock.now(),
             data={"materials": [upload.material_key], "upload": str(upload.pk), "channel": upload.channel},
         )
@@ -101,7 +98,7 @@ class _OpenApplication:
 
 def application_material_receive(
     *,
-    actor: User,
+    actor: Actor,
     application: Application,
     bundle_code: str,
     material_key: str,
@@ -146,8 +143,8 @@ def _officer_materials(actor: Actor, application: Application) -> set[str]:
     return {m["code"] for m in application.snapshot["materials"] if refs & set(m["items"])}
 
 
-def uploads_for_application(*, application: Application, actor: User) -> QuerySet[Upload]:
-    info = actor_of(actor)
+def uploads_for_application(*, application: Application, actor: Actor) -> QuerySet[Upload]:
+    info = actor
     if not permissions.visible_applications(info).filter(pk=application.pk).exists():
         raise permissions._not_found()
     qs = Upload.objects.filter(application=application).order_by("created_at", "id")
@@ -156,12 +153,12 @@ def uploads_for_application(*, application: Application, actor: User) -> QuerySe
     return qs
 
 
-def upload_for_actor(*, actor: User, upload_id: Any) -> Upload:
+def upload_for_actor(*, actor: Actor, upload_id: Any) -> Upload:
     try:
         pk = upload_id if isinstance(upload_id, uuid.UUID) else uuid.UUID(str(upload_id))
     except ValueError:
         raise permissions._not_found() from None
-    info = actor_of(actor)
+    info = actor
     upload = visible_uploads(info).select_related("application").filter(pk=pk).first()
     if upload is None:
         raise permissions._not_found()
@@ -174,7 +171,7 @@ def upload_for_actor(*, actor: User, upload_id: Any) -> Upload:
     return upload
 
 
-def upload_content(*, actor: User, upload_id: Any, face: str = "api") -> tuple[Upload, File]:
+def upload_content(*, actor: Actor, upload_id: Any, face: str = "api") -> tuple[Upload, File]:
     """The file of an upload the actor may see, opened for reading. A read of a file that is part of an
     application goes to the access ledger (the applicant sees it under "who read my data"), with the
     application as its purpose, whenever the reader is staff (a clerk, an officer, an administrator, an
@@ -182,13 +179,10 @@ def upload_content(*, actor: User, upload_id: Any, face: str = "api") -> tuple[U
     (api, workbench), written in the row's detail."""
     upload = upload_for_actor(actor=actor, upload_id=upload_id)
     app = upload.application
-    info = actor_of(actor)
-    role = info.role or ""
-    if app is not None and (upload.owner_id != actor.pk or role != Role.APPLICANT):
-        mandate = permissions.acting_mandate(info, app)  # an agent reads for the principal under it
+    if app is not None and (upload.owner_id != actor.user_id or actor.role != Role.APPLICANT):
+        mandate = permissions.acting_mandate(actor, app)  # an agent reads for the principal under it
         ledger_append(
             actor=actor,
-            actor_role=role,
             subject_id=app.party_id,
             source="uploads",
             purpose=Purpose(PurposeKind.APPLICATION, app.number, mandate=mandate.number if mandate else ""),

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from yijianshi.accounts.models import PartyType
-from yijianshi.accounts.roles import actor_of
+from yijianshi.accounts.roles import Actor, actor_of
 from yijianshi.catalog import engine
 from yijianshi.core import clock
 from yijianshi.core.errors import DomainError, ErrorDetail
@@ -52,8 +52,7 @@ def party_data(
     party_type: str,
     party_id: str,
     purpose: Purpose,
-    actor: User | None,
-    actor_role: str,
+    actor: Actor,
 ) -> PartyData:
     """Prefill the bundle's merged form for the party and collect the evidence that waives materials."""
     catalogue_view = engine.compute(definition, answers)
@@ -65,7 +64,6 @@ def party_data(
         enterprise_uscc=None if person else party_id,
         purpose=purpose,
         actor=actor,
-        actor_role=actor_role,
         earlier=earlier_entries,
     )
     today = clock.local(clock.now()).date()
@@ -153,7 +151,7 @@ def licence_preview(*, case: ItemCase, application: Application) -> LicencePrevi
     )
 
 
-def issue_result_licence(*, case: ItemCase, application: Application, actor: User | None) -> str | None:
+def issue_result_licence(*, case: ItemCase, application: Application, actor: Actor) -> str | None:
     """Sign the item's result when the item issues a licence type, to the holder its type's rule names
     (licenses/holders.py: the newborn for a birth certificate, with the party as 申领人, so it is in the
     party's wallet too; the party for most types)."""

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from yijianshi.core.actor import Actor
 from yijianshi.core.errors import DomainError
 
 from .engine.schedule import dependency_edges, find_cycle
@@ -39,6 +40,12 @@ from .models import (
 from .packs import region_code_problem
 from .selectors import bundle_def_from_rows
 from .services import bundle_version_new_draft, bundle_version_publish
+
+
+def _actor(request: HttpRequest) -> Actor:
+    """The actor the admin site resolved for this request (accounts/admin_site.py)."""
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    return actor
 
 
 class RegionForm(forms.ModelForm):
@@ -248,7 +255,7 @@ class BundleVersionAdmin(admin.ModelAdmin):
     def publish(self, request: HttpRequest, queryset: QuerySet[BundleVersion]) -> None:
         for version in queryset:
             try:
-                bundle_version_publish(version=version, actor=request.user)  # type: ignore[arg-type]
+                bundle_version_publish(version=version, actor=_actor(request))
             except DomainError as exc:
                 self.message_user(request, f"{version}: {exc.detail.zh} / {exc.detail.en}", messages.ERROR)
             else:
@@ -260,7 +267,7 @@ class BundleVersionAdmin(admin.ModelAdmin):
     def new_draft(self, request: HttpRequest, queryset: QuerySet[BundleVersion]) -> None:
         for version in queryset:
             try:
-                draft = bundle_version_new_draft(bundle=version.bundle, actor=request.user)  # type: ignore[arg-type]
+                draft = bundle_version_new_draft(bundle=version.bundle, actor=_actor(request))
             except DomainError as exc:
                 self.message_user(
                     request, f"{version.bundle}: {exc.detail.zh} / {exc.detail.en}", messages.ERROR

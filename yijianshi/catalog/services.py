@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from yijianshi.core.actor import Actor
 from yijianshi.core.errors import Conflict, DomainError
 
 from . import engine
@@ -82,7 +82,7 @@ def version_snapshot(version: BundleVersion) -> dict[str, Any]:
 
 @transaction.atomic
 def bundle_version_publish(
-    *, version: BundleVersion, actor: User | None, effective_from: date | None = None
+    *, version: BundleVersion, actor: Actor, effective_from: date | None = None
 ) -> BundleVersion:
     version = BundleVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != VersionStatus.DRAFT:
@@ -102,13 +102,13 @@ def bundle_version_publish(
     version.status = VersionStatus.PUBLISHED
     version.effective_from = when
     version.published_at = timezone.now()
-    version.published_by = actor
+    version.published_by = actor.user
     version.save(update_fields=["snapshot", "status", "effective_from", "published_at", "published_by"])
     return version
 
 
 @transaction.atomic
-def bundle_version_new_draft(*, bundle: Bundle, actor: User | None) -> BundleVersion:
+def bundle_version_new_draft(*, bundle: Bundle, actor: Actor) -> BundleVersion:
     """A new draft copying the latest version's items, dependencies and situations."""
     bundle = Bundle.objects.select_for_update().get(pk=bundle.pk)
     if bundle.versions.filter(status=VersionStatus.DRAFT).exists():
@@ -157,7 +157,7 @@ def _copy_version(source: BundleVersion, target: BundleVersion) -> None:
 
 
 @transaction.atomic
-def catalog_load(*, catalogue: Catalogue, actor: User | None) -> LoadResult:
+def catalog_load(*, catalogue: Catalogue, actor: Actor) -> LoadResult:
     result = LoadResult()
     sources = {
         code: _upsert(
@@ -386,7 +386,7 @@ def _bundle_load(
     raw: dict[str, Any],
     depts: dict[str, Department],
     items: dict[str, Item],
-    actor: User | None,
+    actor: Actor,
 ) -> bool:
     """Create or update a bundle; publish a new version only if its snapshot differs. True if it did."""
     bundle = _upsert(

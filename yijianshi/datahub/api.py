@@ -250,8 +250,7 @@ class MyPartyFileApi(APIView):
         file = services.party_file(
             subject_id=party_id,
             purpose=Purpose("party_file", f"self:{request.user.pk}"),
-            actor=request.user,
-            actor_role=Role.APPLICANT,
+            actor=actor_of(request.user),
             earlier=self.earlier,
         )
         return Response(PartyFileOut(_file_body(file)).data)
@@ -273,7 +272,9 @@ class MyConsentListApi(APIView):
     def post(self, request: Request) -> Response:
         profile = _applicant_profile(request, "仅申请人有数据复用授权", "Only applicants give consent")
         data = _parse(PartyRequest, request)
-        consent = services.consent_grant(party_id=_party_id(profile, data.get("party")), actor=request.user)
+        consent = services.consent_grant(
+            party_id=_party_id(profile, data.get("party")), actor=actor_of(request.user)
+        )
         return Response(ConsentOut(consent).data, status=status.HTTP_201_CREATED)
 
 
@@ -284,9 +285,9 @@ class MyConsentRevokeApi(APIView):
     def post(self, request: Request) -> Response:
         profile = _applicant_profile(request, "仅申请人有数据复用授权", "Only applicants give consent")
         party_id = _party_id(profile, _parse(PartyRequest, request).get("party"))
-        consent = services.consent_revoke(party_id=party_id, actor=request.user) or selectors.consent_of(
-            party_id=party_id
-        )
+        consent = services.consent_revoke(
+            party_id=party_id, actor=actor_of(request.user)
+        ) or selectors.consent_of(party_id=party_id)
         if consent is None:
             raise NotFound("consent_none", "您尚未授权复用数据", "You have not given consent")
         return Response(ConsentOut(consent).data)
@@ -339,7 +340,7 @@ class ObjectionListApi(GenericAPIView[Objection]):
                 form_key=data["key"],
                 claimed_value=data["claimed_value"],
                 reason=data["reason"],
-                actor=request.user,
+                actor=actor_of(request.user),
             )
         else:
             if not data.get("source"):
@@ -358,7 +359,7 @@ class ObjectionListApi(GenericAPIView[Objection]):
                 key=data["key"],
                 claimed_value=data["claimed_value"],
                 reason=data["reason"],
-                actor=request.user,
+                actor=actor_of(request.user),
             )
         return Response(ObjectionOut(_objection(request, obj.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -377,7 +378,7 @@ class ObjectionResolveApi(APIView):
         data = _parse(ResolveRequest, request)
         obj = services.objection_resolve(
             objection=_objection(request, pk),
-            actor=request.user,
+            actor=actor_of(request.user),
             outcome=data["outcome"],
             note=data.get("note", ""),
             corrected_value=data.get("corrected_value"),

@@ -32,7 +32,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -40,6 +39,7 @@ from yijianshi.accounts.models import Profile
 from yijianshi.accounts.models import Role as UserRole
 from yijianshi.catalog.models import DataSource, Department, FieldKey, Region
 from yijianshi.core import clock
+from yijianshi.core.actor import Actor
 from yijianshi.core.errors import Conflict, DomainError, ErrorList, Forbidden, NotFound
 from yijianshi.core.identifiers import credit_code, mask, resident_id
 from yijianshi.core.notices import notice_send_on_commit
@@ -84,13 +84,11 @@ T = TypeVar("T")
 # ---------------------------------------------------------------------------------------------- reading
 
 
-def _role_of(actor: User | None) -> str:
-    if actor is None:
-        return SYSTEM_ROLE
-    if actor.is_superuser:
-        return str(UserRole.ADMIN)
-    role = Profile.objects.filter(user_id=actor.pk).values_list("role", flat=True).first()
-    return role or ("staff" if actor.is_staff else "user")
+def _role_of(actor: Actor) -> str:
+    """The role the ledger records: the actor's, or for a signed-in user without one "staff" or "user"."""
+    if actor.role or actor.user is None:
+        return actor.history_role
+    return "staff" if actor.user.is_staff else "user"
 
 
 def _config(ds: DataSource) -> tuple[ConnectionConfig, SourceConnection | None]:
@@ -125,13 +123,12 @@ class _Reader:
         self,
         *,
         purpose: Purpose | None,
-        actor: User | None,
-        actor_role: str,
+        actor: Actor,
         registry: SourceConnectorRegistry,
     ) -> None:
         self.purpose = purpose
-        self.actor = actor
-        self.role = actor_role or _role_of(actor)
+        self.role = _role_of(actor)
+        self.actor = actor if actor.history_role == self.role else replace(actor, role=self.role)
         self.registry = registry
         self._sources: dict[str, DataSource | None] = {}
         self._held: dict[tuple[int, str], dict[str, Any] | None] = {}  # records read ahead (read_ahead)
@@ -189,13 +186,12 @@ class _Reader:
             and purpose.kind in PurposeKind.values
             and 0 < len((purpose.reference or "").strip()) <= 128
             and bool(self.role)
-            and (self.actor is not None or self.role == SYSTEM_ROLE)
+            and (self.actor.user_id is not None or self.role == SYSTEM_ROLE)
         )
         if valid and purpose is not None:
             return purpose
         ledger_append(
             actor=self.actor,
-            actor_role=self.role,
             subject_id=subject_id or "?",
             source=source,
             purpose=purpose,
@@ -245,7 +241,6 @@ class _Reader:
         # not inside a transaction of ours: on PostgreSQL that would make the ledger append autonomously
         ledger_append(
             actor=self.actor,
-            actor_role=self.role,
             subject_id=subject_id,
             source=ds.code,
             purpose=purpose,
@@ -344,13 +339,12 @@ def source_query(
     subject_id: str,
     fields: Sequence[str],
     purpose: Purpose | None,
-    actor: User | None,
-    actor_role: str = "",
+    actor: Actor,
     registry: SourceConnectorRegistry = default_registry,
 ) -> SourceResult:
     """Read these keys (all the source holds when `fields` is empty) about one subject. A source failure is
     returned as `SourceResult.error`, never raised; a missing purpose is refused (and recorded)."""
-    reader = _Reader(purpose=purpose, actor=actor, actor_role=actor_role, registry=registry)
+    reader = _Reader(purpose=purpose, actor=actor, registry=registry)
     return reader.query(source, subject_id, fields)
 
 
@@ -361,13 +355,12 @@ def source_verify(
     key: str,
     value: Any,
     purpose: Purpose | None,
-    actor: User | None,
-    actor_role: str = "",
+    actor: Actor,
     registry: SourceConnectorRegistry = default_registry,
 ) -> bool | None:
     """Does the source hold `value` for `key` on the subject? True / False; None when it holds nothing on it or
     cannot answer. The value held is never returned (核验, the mode of tax and credit sources)."""
-    reader = _Reader(purpose=purpose, actor=actor, actor_role=actor_role, registry=registry)
+    reader = _Reader(purpose=purpose, actor=actor, registry=registry)
     return reader.verify(source, subject_id, key, value)
 
 
@@ -376,13 +369,12 @@ def source_check(
     source: str,
     subject_id: str,
     purpose: Purpose | None,
-    actor: User | None,
-    actor_role: str = "",
+    actor: Actor,
     registry: SourceConnectorRegistry = default_registry,
 ) -> bool | None:
     """A data check (数据核验): does the source hold a record on the subject? True / False; None when the source
     cannot answer (the material is then asked for). What a material's `data_check` waiver rests on."""
-    reader = _Reader(purpose=purpose, actor=actor, actor_role=actor_role, registry=registry)
+    reader = _Reader(purpose=purpose, actor=actor, registry=registry)
     return reader.check(source, subject_id)
 
 
@@ -396,8 +388,7 @@ def prefill(
     applicant_id: str | None = None,
     enterprise_uscc: str | None = None,
     purpose: Purpose | None,
-    actor: User | None,
-    actor_role: str = "",
+    actor: Actor,
     registry: SourceConnectorRegistry = default_registry,
     earlier: EarlierEntries | None = None,
 ) -> Prefill:
@@ -418,7 +409,7 @@ def prefill(
         )
     applicant = resident_id(applicant_id, field="applicant_id") if applicant_id else None
     enterprise = credit_code(enterprise_uscc, field="enterprise_uscc") if enterprise_uscc else None
-    reader = _Reader(purpose=purpose, actor=actor, actor_role=actor_role, registry=registry)
+    reader = _Reader(purpose=purpose, actor=actor, registry=registry)
     keys = [k for k, _ in form_keys]
     reader.require_purpose(source="*", subject_id=applicant or enterprise or "", fields=keys, mode="query")
     sex = routing.sex_of(applicant)
@@ -570,7 +561,6 @@ def _read_earlier(
     entries = earlier_values(earlier(party_id=party, kind=kind), party_id=party, kind=kind)
     ledger_append(
         actor=reader.actor,
-        actor_role=reader.role,
         subject_id=party,
         source=EARLIER,
         purpose=purpose,
@@ -610,8 +600,7 @@ def party_file(
     *,
     subject_id: str,
     purpose: Purpose | None,
-    actor: User | None,
-    actor_role: str = "",
+    actor: Actor,
     registry: SourceConnectorRegistry = default_registry,
     earlier: EarlierEntries | None = None,
 ) -> PartyFile:
@@ -622,7 +611,7 @@ def party_file(
     from .selectors import connected_sources, consent_active
 
     kind, sid = party_kind(subject_id)
-    reader = _Reader(purpose=purpose, actor=actor, actor_role=actor_role, registry=registry)
+    reader = _Reader(purpose=purpose, actor=actor, registry=registry)
     reader.require_purpose(source="*", subject_id=sid, fields=["*"], mode="query")
     sources = [ds for ds in connected_sources() if ds.mode == "query"]
     reader._sources.update({ds.code: ds for ds in sources})
@@ -670,13 +659,17 @@ def party_file(
 # ---------------------------------------------------------------------------------------------- consent
 
 
-def _is_party(actor: User, party_id: str) -> bool:
-    profile = Profile.objects.filter(user_id=actor.pk).values_list("id_number", "enterprise_uscc").first()
+def _is_party(actor: Actor, party_id: str) -> bool:
+    if actor.user_id is None:
+        return False
+    profile = (
+        Profile.objects.filter(user_id=actor.user_id).values_list("id_number", "enterprise_uscc").first()
+    )
     return profile is not None and party_id in profile
 
 
 @transaction.atomic
-def consent_grant(*, party_id: str, actor: User) -> Consent:
+def consent_grant(*, party_id: str, actor: Actor) -> Consent:
     """The party agrees that what they typed in earlier applications is reused (idempotent while it stands)."""
     kind, pid = party_kind(party_id)
     if not _is_party(actor, pid):
@@ -689,11 +682,11 @@ def consent_grant(*, party_id: str, actor: User) -> Consent:
     current = Consent.objects.select_for_update().filter(party_id=pid, revoked_at__isnull=True).first()
     if current is not None:
         return current
-    return Consent.objects.create(party_id=pid, granted_at=clock.now(), granted_by=actor)
+    return Consent.objects.create(party_id=pid, granted_at=clock.now(), granted_by=actor.user)
 
 
 @transaction.atomic
-def consent_revoke(*, party_id: str, actor: User) -> Consent | None:
+def consent_revoke(*, party_id: str, actor: Actor) -> Consent | None:
     """The party withdraws consent; earlier entries are no longer reused. None when none stood."""
     _kind, pid = party_kind(party_id)
     if not _is_party(actor, pid):
@@ -706,7 +699,7 @@ def consent_revoke(*, party_id: str, actor: User) -> Consent | None:
     current = Consent.objects.select_for_update().filter(party_id=pid, revoked_at__isnull=True).first()
     if current is None:
         return None
-    current.revoked_at, current.revoked_by = clock.now(), actor
+    current.revoked_at, current.revoked_by = clock.now(), actor.user
     current.save(update_fields=["revoked_at", "revoked_by"])
     return current
 
@@ -736,16 +729,18 @@ def subject_region(subject_id: str) -> str | None:
 
 
 def _may_raise(
-    actor: User, subject_id: str, application: ApplicationRef | None, reached: frozenset[str] = frozenset()
+    actor: Actor, subject_id: str, application: ApplicationRef | None, reached: frozenset[str] = frozenset()
 ) -> bool:
-    profile = Profile.objects.filter(user_id=actor.pk).first()
-    if actor.is_superuser or (profile and profile.role in (UserRole.CLERK, UserRole.OFFICER, UserRole.ADMIN)):
+    if actor.role in (UserRole.CLERK, UserRole.OFFICER, UserRole.ADMIN):
         return True
+    if actor.user_id is None:
+        return False
+    profile = Profile.objects.filter(user_id=actor.user_id).first()
     if profile and subject_id in (profile.id_number, profile.enterprise_uscc):
         return True
     if profile and subject_id in reached:  # found through the applicant's own records: her child, her spouse
         return True
-    return application is not None and application.applicant_user_id == actor.pk
+    return application is not None and application.applicant_user_id == actor.user_id
 
 
 def _check_value(value: Any, field: str, problems: ErrorList) -> None:
@@ -802,7 +797,7 @@ def objection_raise(
     reason: str,
     application: ApplicationRef | None = None,
     form_key: str = "",
-    actor: User,
+    actor: Actor,
     reached: frozenset[str] = frozenset(),
     registry: SourceConnectorRegistry = default_registry,
 ) -> Objection:
@@ -851,9 +846,7 @@ def objection_raise(
     number = f"YY{clock.local(clock.now()):%Y%m%d}{secrets.token_hex(3).upper()}"
     held: Any = None
     if ds.mode == "query":
-        reader = _Reader(
-            purpose=Purpose(kind="objection", reference=number), actor=actor, actor_role="", registry=registry
-        )
+        reader = _Reader(purpose=Purpose(kind="objection", reference=number), actor=actor, registry=registry)
         reader._sources[ds.code] = ds
         held = reader.query(ds.code, sid, [key]).values.get(key)
     region = (application.region_code if application is not None else None) or subject_region(sid)
@@ -871,7 +864,7 @@ def objection_raise(
                 application_number=application.number if application is not None else "",
                 form_key=form_key[:80],
                 department=department,
-                raised_by=actor,
+                raised_by=actor.user,
                 raised_at=clock.now(),
             )
     except IntegrityError:
@@ -889,7 +882,7 @@ def objection_raise_on_field(
     form_key: str,
     claimed_value: Any,
     reason: str,
-    actor: User,
+    actor: Actor,
     registry: SourceConnectorRegistry = default_registry,
 ) -> Objection:
     """数据异议 from an application: the applicant disputes the value that prefilled `form_key`. Which source,
@@ -946,7 +939,7 @@ def objection_raise_on_field(
 
 @transaction.atomic
 def objection_resolve(
-    *, objection: Objection, actor: User, outcome: str, note: str, corrected_value: Any = None
+    *, objection: Objection, actor: Actor, outcome: str, note: str, corrected_value: Any = None
 ) -> Objection:
     """The provider department decides: ``corrected`` (the record we hold is updated to the corrected value,
     by default the claimed one) or ``confirmed`` (the value stands; the note gives the reason)."""
@@ -969,10 +962,9 @@ def objection_resolve(
         problems = ErrorList()
         _check_value(corrected_value, "corrected_value", problems)
         problems.raise_if_any()
-    profile = Profile.objects.filter(user_id=actor.pk).first()
-    is_admin = actor.is_superuser or (profile is not None and profile.role == UserRole.ADMIN)
+    is_admin = actor.role == UserRole.ADMIN
     if not is_admin and (
-        profile is None or obj.department_id is None or profile.department_id != obj.department_id
+        actor.department_id is None or obj.department_id is None or actor.department_id != obj.department_id
     ):
         raise Forbidden(
             "objection_not_provider",
@@ -1008,7 +1000,7 @@ def objection_resolve(
             obj.source_updated = True
     obj.status, obj.resolved_by, obj.resolved_at, obj.resolution_note = (
         outcome,
-        actor,
+        actor.user,
         now,
         (note or "").strip(),
     )
@@ -1111,7 +1103,7 @@ def source_records_load(
     *,
     source: str,
     records: Iterable[Mapping[str, Any]],
-    actor: User | None,
+    actor: Actor,
     batch: str = "file",
     replace: bool = False,
 ) -> LoadSummary:
@@ -1194,13 +1186,13 @@ def source_records_load(
         len(created),
         len(updated),
         deleted,
-        actor or "system",
+        actor.user or "system",
     )
     return LoadSummary(source=source, created=len(created), updated=len(updated), deleted=deleted)
 
 
 @transaction.atomic
-def source_connection_set(*, source: str, actor: User | None, **settings: Any) -> SourceConnection:
+def source_connection_set(*, source: str, actor: Actor, **settings: Any) -> SourceConnection:
     """Configure how a source is reached (connector, url, mapping, timeout, retries, breaker, active)."""
     ds = DataSource.objects.filter(code=source).first()
     if ds is None:
@@ -1238,5 +1230,5 @@ def source_connection_set(*, source: str, actor: User | None, **settings: Any) -
         setattr(conn, k, v)
     conn.failures, conn.open_until = 0, None  # a new configuration closes the breaker
     conn.save()
-    logger.info("datahub: connection of %s set by %s", source, actor or "system")
+    logger.info("datahub: connection of %s set by %s", source, actor.user or "system")
     return conn

@@ -49,7 +49,6 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import request_finished
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections, transaction
@@ -58,6 +57,7 @@ from django.db.utils import load_backend
 from django.dispatch import receiver
 
 from yijianshi.core import clock
+from yijianshi.core.actor import Actor
 from yijianshi.core.errors import DomainError
 from yijianshi.core.identifiers import mask
 
@@ -145,9 +145,7 @@ def _detail(detail: Any) -> str:
     return text if len(text) <= MAX_DETAIL else text[: MAX_DETAIL - 1] + "…"
 
 
-def _refusal(
-    actor: User | None, actor_role: str, purpose: Purpose | None, subject: str
-) -> DomainError | None:
+def _refusal(actor: Actor, actor_role: str, purpose: Purpose | None, subject: str) -> DomainError | None:
     """Why this read must be refused (recorded, then raised), or None."""
     who = mask(subject)
     if purpose is None:
@@ -172,7 +170,7 @@ def _refusal(
             f"reference (e.g. the application number); this read about {who} was refused and recorded",
             field="purpose",
         )
-    if not actor_role or (actor is None and actor_role != SYSTEM_ROLE):
+    if not actor_role or (actor.user_id is None and actor_role != SYSTEM_ROLE):
         return DomainError(
             "actor_required",
             f"读取共享数据须注明操作人（或角色为 system 的系统任务）；对 {who} 的本次读取已拒绝并记录",
@@ -188,8 +186,7 @@ def _refusal(
 
 def ledger_append(
     *,
-    actor: User | None,
-    actor_role: str,
+    actor: Actor,
     subject_id: str,
     source: str,
     purpose: Purpose | None,
@@ -200,6 +197,7 @@ def ledger_append(
 ) -> LedgerEntry:
     """Append one row for one read (`mode` "query") or verification ("verify") of `source` about
     `subject_id`, with its `outcome` ("ok", "error", "refused"), and return it, committed (module docstring).
+    The row names the actor's user and role (`Actor.system()` for a task: no user, the role "system").
 
     Without a purpose (or with an invalid one, or without an actor), the row is recorded with outcome
     "refused" and the reason in its detail, and then `DomainError` ("purpose_required", "purpose_invalid",
@@ -221,10 +219,10 @@ def ledger_append(
         )
     subject = _text(subject_id, field="subject_id", zh_name="数据主体标识", max_length=64)
     values: dict[str, Any] = {
-        "actor_id": actor.pk if actor is not None else None,
-        "actor_name": actor.get_username() if actor is not None else "",
+        "actor_id": actor.user_id,
+        "actor_name": actor.user.get_username() if actor.user is not None else "",
         "actor_role": _text(
-            actor_role or "", field="actor_role", zh_name="角色", max_length=32, required=False
+            actor.history_role, field="actor_role", zh_name="角色", max_length=32, required=False
         ),
         "subject_id": subject,
         "source": _text(source, field="source", zh_name="数据源", max_length=60),

@@ -12,6 +12,7 @@ from typing import Any
 
 from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
 from yijianshi.catalog.models import Department, LicenceType
+from yijianshi.core.actor import Actor
 
 from .models import HolderIdType, LicenceStatus, License
 from .selectors import local_today
@@ -46,7 +47,7 @@ def _issue_once(
         surface=surface,
         valid_from=valid_from,
         valid_to=valid_to,
-        actor=None,
+        actor=Actor.system(),
         source_reference="demo",
     )
 
@@ -91,7 +92,7 @@ def seed_demo_licences(region: str = REGION) -> list[License]:
         raise LookupError(
             f"licence types not loaded: {', '.join(sorted(missing))} (run `yijianshi catalog load`)"
         )
-    signing_keys_ensure(departments=[police, civil])
+    signing_keys_ensure(departments=[police, civil], actor=Actor.system())
     today = local_today()
     out: list[License] = []
     mother_to = today + timedelta(days=20)

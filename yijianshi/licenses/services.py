@@ -30,15 +30,14 @@ from typing import Any
 
 import segno
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 
 from yijianshi.accounts.models import Profile, Role
-from yijianshi.accounts.roles import actor_of
 from yijianshi.catalog.models import Department, LicenceType
 from yijianshi.core import clock
+from yijianshi.core.actor import Actor
 from yijianshi.core.errors import Conflict, DomainError, Forbidden, NotFound
 from yijianshi.core.identifiers import credit_code, mask, resident_id
 from yijianshi.core.notices import notice_send_on_commit
@@ -158,9 +157,7 @@ def _ensure_key(department: Department) -> KeyReport:
     return KeyReport(label, _create_key(department).key_id, action)
 
 
-def signing_keys_ensure(
-    *, departments: Iterable[Department] | None = None, actor: User | None = None
-) -> list[KeyReport]:
+def signing_keys_ensure(*, departments: Iterable[Department] | None = None, actor: Actor) -> list[KeyReport]:
     """Give every issuing department (by default: those whose kind issues some licence type) an SM2 key pair.
 
     A department whose active key's private file is missing gets a new key; the old one is retired and stays
@@ -321,9 +318,9 @@ def _sign_and_save(licence: License, pair: crypto.KeyPair) -> License:
     return licence
 
 
-def _event(licence: License, event_type: str, *, actor: User | None, **data: Any) -> LicenceEvent:
+def _event(licence: License, event_type: str, *, actor: Actor, **data: Any) -> LicenceEvent:
     return LicenceEvent.objects.create(
-        licence=licence, event_type=event_type, actor=actor, at=clock.now(), data=data
+        licence=licence, event_type=event_type, actor=actor.user, at=clock.now(), data=data
     )
 
 
@@ -337,7 +334,7 @@ def licence_issue(
     surface: dict[str, Any],
     valid_from: date,
     valid_to: date | None,
-    actor: User | None,
+    actor: Actor,
     source_reference: str = "",
     applicant_name: str = "",
     applicant_id: str = "",
@@ -407,7 +404,7 @@ def licence_issue(
             status=LicenceStatus.VALID,
             source_reference=(source_reference or "")[:100],
             issued_at=now,
-            issued_by=actor,
+            issued_by=actor.user,
         )
         _sign_and_save(licence, pair)
         _event(licence, LicenceEventType.ISSUED, actor=actor, source_reference=licence.source_reference)
@@ -428,7 +425,7 @@ def licence_supersede(
     *,
     licence: License,
     surface: dict[str, Any],
-    actor: User | None,
+    actor: Actor,
     validity: tuple[date, date | None] | None = None,
 ) -> License:
     """Issue the next version of `licence` with new surface data (and, for a renewal, a new validity)."""
@@ -478,7 +475,7 @@ def licence_supersede(
             supersedes=old,
             source_reference=old.source_reference,
             issued_at=now,
-            issued_by=actor,
+            issued_by=actor.user,
         )
         old.status = LicenceStatus.SUPERSEDED
         old.save(update_fields=["status"])
@@ -488,14 +485,15 @@ def licence_supersede(
     return new
 
 
-def _may_revoke(actor: User | None, licence: License) -> bool:
-    if actor is None:  # the system (e.g. a failed post-check of a commitment)
+def _may_revoke(actor: Actor, licence: License) -> bool:
+    if actor.is_system:  # e.g. a failed post-check of a commitment
         return True
-    who = actor_of(actor)
-    return who.role == Role.ADMIN or (who.role == Role.OFFICER and who.department_id == licence.issuer_id)
+    return actor.role == Role.ADMIN or (
+        actor.role == Role.OFFICER and actor.department_id == licence.issuer_id
+    )
 
 
-def licence_revoke(*, licence: License, reason: str, actor: User | None) -> License:
+def licence_revoke(*, licence: License, reason: str, actor: Actor) -> License:
     """注销: the licence stops being valid at once; only an administrator or the issuing department may."""
     text = (reason or "").strip()
     if not text:
@@ -528,7 +526,7 @@ def licence_revoke(*, licence: License, reason: str, actor: User | None) -> Lice
     return current
 
 
-def licences_expire(*, today: date | None = None, actor: User | None = None) -> int:
+def licences_expire(*, today: date | None = None, actor: Actor) -> int:
     """Mark valid licences whose validity ended before `today` as expired (verification does not wait for it)."""
     today = today or local_today()
     count = 0
@@ -914,7 +912,7 @@ def licence_waiver_checks(
             _event(
                 licence,
                 LicenceEventType.WAIVER_REFUSED,
-                actor=None,
+                actor=Actor.system(),
                 today=today.isoformat(),
                 problems=result.problems,
             )
@@ -986,7 +984,7 @@ def renewal_reminders(*, today: date, days: int | None = None) -> int:
                 _event(
                     licence,
                     LicenceEventType.RENEWAL_REMINDER,
-                    actor=None,
+                    actor=Actor.system(),
                     today=today.isoformat(),
                     valid_to=licence.valid_to.isoformat() if licence.valid_to else None,
                 )
@@ -1003,7 +1001,7 @@ def licences_daily(*, today: date | None = None) -> dict[str, int]:
     past their validity expired, then remind holders of those expiring soon. Both are idempotent, so a second
     run the same day, or two processes running it at once, change and send nothing more."""
     today = today or local_today()
-    expired = licences_expire(today=today)
+    expired = licences_expire(today=today, actor=Actor.system())
     reminded = renewal_reminders(today=today)
     if expired or reminded:
         logger.info("licences daily run %s: %d expired, %d reminded", today, expired, reminded)

@@ -103,7 +103,7 @@ class LicenceRevokeApi(APIView):
         ser = s.RevokeRequest(data=request.data)
         ser.is_valid(raise_exception=True)
         licence = services.licence_revoke(
-            licence=_visible(request, pk), reason=ser.validated_data["reason"], actor=request.user
+            licence=_visible(request, pk), reason=ser.validated_data["reason"], actor=actor_of(request.user)
         )
         return Response(s.LicenceOut(licence).data)
 

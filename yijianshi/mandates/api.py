@@ -104,7 +104,7 @@ class MandateListApi(GenericAPIView[Mandate]):
         """委托人在线授权 (the principal is the signed-in applicant)."""
         _only(request, Role.APPLICANT, "只有申请人可以授权他人代办", "Only applicants can grant a mandate")
         data = _parse(s.GrantIn, request)
-        mandate = services.mandate_grant(actor=request.user, **_agent(data), **_terms(data))
+        mandate = services.mandate_grant(actor=actor_of(request.user), **_agent(data), **_terms(data))
         return _detail(mandate, status.HTTP_201_CREATED)
 
 
@@ -115,7 +115,7 @@ class MandateRequestApi(APIView):
         _only(request, Role.APPLICANT, "只有申请人可以申请代办授权", "Only applicants can request a mandate")
         data = _parse(s.RequestIn, request)
         mandate = services.mandate_request(
-            actor=request.user, agent_kind=data["agent_kind"], **_principal(data), **_terms(data)
+            actor=actor_of(request.user), agent_kind=data["agent_kind"], **_principal(data), **_terms(data)
         )
         return _detail(mandate, status.HTTP_201_CREATED)
 
@@ -127,7 +127,7 @@ class MandateWindowRecordApi(APIView):
         _only(request, Role.CLERK, "只有窗口工作人员可以登记授权", "Only window clerks can record a mandate")
         data = _parse(s.WindowRecordIn, request)
         mandate = services.mandate_record_at_window(
-            actor=request.user,
+            actor=actor_of(request.user),
             verification=data["verification"],
             evidence=data["evidence"],
             **_principal(data),
@@ -150,7 +150,7 @@ class MandateConfirmApi(APIView):
         return _detail(
             services.mandate_confirm(
                 mandate=_mandate(request, number),
-                actor=request.user,
+                actor=actor_of(request.user),
                 expected_version=data.get("expected_version"),
             )
         )
@@ -163,7 +163,7 @@ class MandateRefuseApi(APIView):
         return _detail(
             services.mandate_refuse(
                 mandate=_mandate(request, number),
-                actor=request.user,
+                actor=actor_of(request.user),
                 reason=data.get("reason", ""),
                 expected_version=data.get("expected_version"),
             )
@@ -177,7 +177,7 @@ class MandateRevokeApi(APIView):
         return _detail(
             services.mandate_revoke(
                 mandate=_mandate(request, number),
-                actor=request.user,
+                actor=actor_of(request.user),
                 reason=data.get("reason", ""),
                 expected_version=data.get("expected_version"),
             )

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.contrib.auth.models import User
 
 from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
+from yijianshi.accounts.roles import actor_of
 from yijianshi.catalog.selectors import published_version
 from yijianshi.core import clock
 
@@ -39,7 +40,7 @@ def seed_demo_mandates() -> list[str]:
         return []
     today = clock.local(clock.now()).date()
     mandate = mandate_record_at_window(
-        actor=clerk,
+        actor=actor_of(clerk),
         principal_type="person",
         principal_id_number=MOTHER_ID,
         principal_name="王芳",

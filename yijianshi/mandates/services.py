@@ -22,10 +22,11 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from yijianshi.accounts.models import PartyType, Profile, Role
-from yijianshi.accounts.roles import actor_of, profile_of
+from yijianshi.accounts.roles import profile_of
 from yijianshi.catalog.models import Item, ServicePoint
 from yijianshi.catalog.selectors import published_version
 from yijianshi.core import clock
+from yijianshi.core.actor import Actor
 from yijianshi.core.clock import SHANGHAI
 from yijianshi.core.errors import Conflict, DomainError
 from yijianshi.core.identifiers import credit_code, mask, resident_id
@@ -222,14 +223,24 @@ def _party_id(party_type: str, *, id_number: str = "", uscc: str = "", field: st
     )
 
 
-def _applicant_party(actor: User, *, as_what: str) -> Party:
+def _user_of(actor: Actor, *, as_what: str) -> User:
+    """The account behind the actor: these acts are a person's, never a task's."""
+    if actor.user is None:
+        raise MandateForbidden(
+            "forbidden_role", f"只有登录的用户可以{as_what}", f"Only a signed-in user can {as_what}"
+        )
+    user: User = actor.user
+    return user
+
+
+def _applicant_party(actor: Actor, *, as_what: str) -> Party:
     """The party a signed-in applicant speaks for (from their account, never from the request)."""
-    party = party_of(profile_of(actor.pk))
+    party = party_of(profile_of(actor.user_id))
     if party is None:
         raise MandateForbidden(
             "forbidden_role", f"只有实名申请人可以{as_what}", f"Only a signed-in applicant can {as_what}"
         )
-    return Party(type=party[0], id=party[1], name=party[2], user=actor)
+    return Party(type=party[0], id=party[1], name=party[2], user=_user_of(actor, as_what=as_what))
 
 
 def _account_of(party_type: str, party_id: str) -> User | None:
@@ -303,19 +314,18 @@ def _event(
     mandate: Mandate,
     type: MandateEventType,
     *,
-    actor: User | None,
+    actor: Actor,
     from_status: str = "",
     to_status: str = "",
     old: dict[str, Any] | None = None,
     new: dict[str, Any] | None = None,
     reason: str = "",
 ) -> MandateEvent:
-    role = (actor_of(actor).role or "") if actor is not None else "system"
     return MandateEvent.objects.create(
         mandate=mandate,
         type=type,
-        actor=actor,
-        actor_role=role,
+        actor=actor.user,
+        actor_role=actor.history_role,
         at=clock.now(),
         from_status=from_status,
         to_status=to_status,
@@ -392,7 +402,7 @@ def _create(
     agent: Agent,
     terms: Terms,
     method: Establishment,
-    actor: User,
+    actor: Actor,
     evidence: dict[str, Any] | None = None,
     recorded_at: ServicePoint | None = None,
 ) -> Mandate:
@@ -418,7 +428,7 @@ def _create(
         method=method,
         evidence=evidence or {},
         recorded_at_point=recorded_at,
-        created_by=actor,
+        created_by=actor.user,
         created_at=now,
         decided_at=now if INITIAL_STATUS[method] == MandateStatus.ACTIVE else None,
     )
@@ -447,7 +457,7 @@ def _lock(mandate: Mandate) -> Mandate:
 
 
 def _move(
-    mandate: Mandate, action: MandateAction, *, actor: User | None, event: MandateEventType, reason: str = ""
+    mandate: Mandate, action: MandateAction, *, actor: Actor, event: MandateEventType, reason: str = ""
 ) -> str:
     old = mandate.status
     mandate.status = next_mandate_status(MandateStatus(old), action)
@@ -477,7 +487,7 @@ def _move(
 @transaction.atomic
 def mandate_grant(
     *,
-    actor: User,
+    actor: Actor,
     agent_kind: str = AgentKind.PERSON,
     agent_id_number: str = "",
     agent_name: str = "",
@@ -508,7 +518,12 @@ def mandate_grant(
         terms=terms,
         method=Establishment.GRANTED,
         actor=actor,
-        evidence={"granted_by": {"user_id": actor.pk, "username": actor.get_username()}},
+        evidence={
+            "granted_by": {
+                "user_id": actor.user_id,
+                "username": _user_of(actor, as_what="授权他人代办").get_username(),
+            }
+        },
     )
     zh, en = _summary(mandate)
     _tell_agent(
@@ -523,7 +538,7 @@ def mandate_grant(
 @transaction.atomic
 def mandate_request(
     *,
-    actor: User,
+    actor: Actor,
     principal_type: str,
     principal_id_number: str = "",
     principal_uscc: str = "",
@@ -546,9 +561,11 @@ def mandate_request(
             "agent_kind",
         )
     agent_party = _applicant_party(actor, as_what="申请代办授权")
-    profile = profile_of(actor.pk)
+    profile = profile_of(actor.user_id)
     assert profile is not None  # noqa: S101 - _applicant_party found it
-    agent = Agent(kind=agent_kind, user=actor, service_point=None, name=profile.name or agent_party.name)
+    agent = Agent(
+        kind=agent_kind, user=agent_party.user, service_point=None, name=profile.name or agent_party.name
+    )
     party_id = _party_id(
         principal_type, id_number=principal_id_number, uscc=principal_uscc, field="principal"
     )
@@ -597,7 +614,7 @@ def mandate_request(
 @transaction.atomic
 def mandate_record_at_window(
     *,
-    actor: User,
+    actor: Actor,
     principal_type: str,
     principal_id_number: str = "",
     principal_uscc: str = "",
@@ -618,7 +635,7 @@ def mandate_record_at_window(
     """窗口登记授权: a clerk, having verified the principal in person (`verification`, with `evidence`: the card
     reader's result, the face check's result, the scanned letter's reference), records the mandate; active at
     once. The clerk and the service point are the clerk's own."""
-    info = actor_of(actor)
+    info = actor
     if info.role != Role.CLERK or not info.service_point_id:
         raise MandateForbidden(
             "forbidden_role", "只有窗口工作人员可以登记授权", "Only a window clerk can record a mandate"
@@ -654,7 +671,8 @@ def mandate_record_at_window(
         valid_from=valid_from,
         valid_to=valid_to,
     )
-    profile = profile_of(actor.pk)
+    clerk = _user_of(actor, as_what="登记授权")
+    profile = profile_of(actor.user_id)
     how_zh, how_en = label(Verification(verification))
     mandate = _create(
         principal=principal,
@@ -668,8 +686,8 @@ def mandate_record_at_window(
             "verification_label": f"{how_zh} / {how_en}",
             "detail": detail,
             "clerk": {
-                "user_id": actor.pk,
-                "username": actor.get_username(),
+                "user_id": clerk.pk,
+                "username": clerk.get_username(),
                 "name": profile.name if profile else "",
             },
             "service_point": {"code": point.code, "name": point.name},
@@ -698,10 +716,11 @@ def mandate_record_at_window(
 
 
 @transaction.atomic
-def mandate_confirm(*, mandate: Mandate, actor: User, expected_version: int | None = None) -> Mandate:
+def mandate_confirm(*, mandate: Mandate, actor: Actor, expected_version: int | None = None) -> Mandate:
     """委托人确认: the principal confirms an agent's request in their account; it is active from then on."""
     row = _lock(mandate)
-    require_principal(actor, row)
+    user = _user_of(actor, as_what="确认授权")
+    require_principal(user, row)
     check_version(row, expected_version)
     if row.status == MandateStatus.REQUESTED and clock.now() >= row.valid_to:
         raise Conflict(
@@ -712,7 +731,7 @@ def mandate_confirm(*, mandate: Mandate, actor: User, expected_version: int | No
         )
     _move(row, MandateAction.CONFIRM, actor=actor, event=MandateEventType.CONFIRMED)
     if row.principal_user_id is None:
-        row.principal_user = actor
+        row.principal_user = user
         row.save(update_fields=["principal_user"])
     _tell_agent(
         row,
@@ -725,11 +744,11 @@ def mandate_confirm(*, mandate: Mandate, actor: User, expected_version: int | No
 
 @transaction.atomic
 def mandate_refuse(
-    *, mandate: Mandate, actor: User, reason: str = "", expected_version: int | None = None
+    *, mandate: Mandate, actor: Actor, reason: str = "", expected_version: int | None = None
 ) -> Mandate:
     """委托人拒绝: the principal says no to an agent's request."""
     row = _lock(mandate)
-    require_principal(actor, row)
+    require_principal(_user_of(actor, as_what="拒绝授权"), row)
     check_version(row, expected_version)
     text = _text(reason, field="reason", zh="理由", en="reason", max_length=500, required=False)
     _move(row, MandateAction.REFUSE, actor=actor, event=MandateEventType.REFUSED, reason=text)
@@ -744,11 +763,11 @@ def mandate_refuse(
 
 @transaction.atomic
 def mandate_revoke(
-    *, mandate: Mandate, actor: User, reason: str = "", expected_version: int | None = None
+    *, mandate: Mandate, actor: Actor, reason: str = "", expected_version: int | None = None
 ) -> Mandate:
     """委托人撤销: from now on the agent can no longer act for the principal under this mandate."""
     row = _lock(mandate)
-    require_principal(actor, row)
+    require_principal(_user_of(actor, as_what="撤销授权"), row)
     check_version(row, expected_version)
     text = _text(reason, field="reason", zh="理由", en="reason", max_length=500, required=False)
     _move(row, MandateAction.REVOKE, actor=actor, event=MandateEventType.REVOKED, reason=text)
@@ -785,7 +804,7 @@ def mandate_expire(*, now: datetime | None = None, batch: int = 500) -> dict[str
                 continue
             if row.status not in OPEN_STATES or row.valid_to > now:
                 continue
-            _move(row, MandateAction.EXPIRE, actor=None, event=MandateEventType.EXPIRED)
+            _move(row, MandateAction.EXPIRE, actor=Actor.system(), event=MandateEventType.EXPIRED)
             stats["expired"] += 1
             _tell_principal(
                 row,
@@ -801,7 +820,7 @@ def mandate_expire(*, now: datetime | None = None, batch: int = 500) -> dict[str
 
 @transaction.atomic
 def mandate_use(
-    *, mandate: Mandate, actor: User, ability: str, bundle_code: str, item_refs: Iterable[str] = ()
+    *, mandate: Mandate, actor: Actor, ability: str, bundle_code: str, item_refs: Iterable[str] = ()
 ) -> Mandate:
     """The agent acts under the mandate (after `mandate_require` found it): the row is locked and checked again
     (a revocation committed meanwhile wins), the use goes into its history, and the principal is told. Call it
@@ -811,11 +830,10 @@ def mandate_use(
     gap = gap_of(row.terms(), bundle_code=bundle_code, ability=ability, at=clock.now(), item_refs=refs)
     if gap is not None:
         raise MandateRequired(gap)
-    profile = profile_of(actor.pk)
+    user = _user_of(actor, as_what="代办")
+    profile = profile_of(user.pk)
     agent = (
-        row.agent_name
-        if row.agent_user_id == actor.pk
-        else (profile.name if profile else "") or actor.username
+        row.agent_name if row.agent_user_id == user.pk else (profile.name if profile else "") or user.username
     )
     _event(
         row,

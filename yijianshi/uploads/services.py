@@ -21,17 +21,16 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from yijianshi.accounts.models import Role
-from yijianshi.accounts.roles import actor_of
 from yijianshi.catalog.models import Bundle
 from yijianshi.catalog.selectors import bundle_definition, current_version
 from yijianshi.core import clock
+from yijianshi.core.actor import Actor
 from yijianshi.core.errors import Conflict, DomainError, Forbidden, NotFound
 
 from .accept import accepted_types
@@ -46,10 +45,10 @@ class AttachTo(Protocol):
     @property
     def bundle_code(self) -> str: ...
 
-    def check(self, *, actor: User, material_key: str) -> None:
+    def check(self, *, actor: Actor, material_key: str) -> None:
         """May the actor add this material to it now? Raises a DomainError if not; before the file is read."""
 
-    def attach(self, *, upload: Upload, actor: User) -> int:
+    def attach(self, *, upload: Upload, actor: Actor) -> int:
         """Inside the transaction that stores `upload` (not saved yet): lock the owner, check again and record
         that the material was provided. Returns the owner's id; raising stores nothing."""
 
@@ -76,8 +75,7 @@ def bundle_materials(bundle_code: str) -> dict[str, str]:
     return {m.code: m.name for item in bundle_definition(version).items for m in item.materials}
 
 
-def _may_upload(actor: User, channel: str) -> None:
-    info = actor_of(actor)
+def _may_upload(info: Actor, channel: str) -> None:
     if channel not in UploadChannel.values:
         raise DomainError(
             "invalid_channel", "上传渠道无效", f"Unknown upload channel '{channel}'", field="channel"
@@ -99,7 +97,7 @@ def _may_upload(actor: User, channel: str) -> None:
 
 def upload_receive(
     *,
-    actor: User,
+    actor: Actor,
     bundle_code: str,
     material_key: str,
     file: UploadedFile,
@@ -140,7 +138,7 @@ def upload_receive(
         with transaction.atomic():
             upload = Upload(
                 id=uuid.uuid4(),
-                owner=actor,
+                owner=actor.user,
                 material_key=material_key,
                 bundle_code=bundle_code,
                 original_name=name,
@@ -153,7 +151,7 @@ def upload_receive(
             )
             if attach_to is not None:
                 upload.application_id = attach_to.attach(upload=upload, actor=actor)
-                upload.attached_at, upload.attached_by = now, actor
+                upload.attached_at, upload.attached_by = now, actor.user
             path = f"uploads/{clock.local(now):%Y/%m}/{secrets.token_hex(16)}.{checked.extension}"
             stored = default_storage.save(path, ContentFile(data))
             upload.file.name = stored
@@ -165,14 +163,14 @@ def upload_receive(
     return upload
 
 
-def upload_discard(*, actor: User, upload: Upload) -> None:
+def upload_discard(*, actor: Actor, upload: Upload) -> None:
     """Delete an upload that is not attached to an application (the uploader only). The caller found `upload`
     in the actor's scope (cases/materials.py `upload_for_actor`)."""
     with transaction.atomic():
         row = Upload.objects.select_for_update().filter(pk=upload.pk).first()
         if row is None:
             raise NotFound("not_found", "对象不存在", "Not found")
-        if row.owner_id != actor.pk:
+        if actor.user_id is None or row.owner_id != actor.user_id:
             raise Forbidden(
                 "forbidden",
                 "只有上传人可以删除未提交的材料",
@@ -194,7 +192,7 @@ def upload_discard(*, actor: User, upload: Upload) -> None:
 
 
 def uploads_claim(
-    *, actor: User, bundle_code: str, upload_ids: Iterable[Any], materials: Mapping[str, Any]
+    *, actor: Actor, bundle_code: str, upload_ids: Iterable[Any], materials: Mapping[str, Any]
 ) -> list[Upload]:
     """For a submission (inside its transaction): lock the actor's unattached uploads of this bundle whose
     material the application asks for. Anything else is refused, naming the field `uploads`."""
@@ -212,7 +210,7 @@ def uploads_claim(
         )
     if not ids:
         return []
-    rows = {u.pk: u for u in Upload.objects.select_for_update().filter(pk__in=ids, owner=actor)}
+    rows = {u.pk: u for u in Upload.objects.select_for_update().filter(pk__in=ids, owner_id=actor.user_id)}
     for pk in ids:
         row = rows.get(pk)
         if row is None:
@@ -243,14 +241,14 @@ def uploads_claim(
     return [rows[pk] for pk in ids]
 
 
-def uploads_attach(*, uploads: Iterable[Upload], application_id: int, actor: User) -> None:
+def uploads_attach(*, uploads: Iterable[Upload], application_id: int, actor: Actor) -> None:
     """Attach claimed uploads to the application `application_id` (in the caller's transaction: cases'
     submission or supplement, which records their materials as provided)."""
     now = clock.now()
     ids = [u.pk for u in uploads]
     if ids:
         Upload.objects.filter(pk__in=ids, application__isnull=True).update(
-            application_id=application_id, attached_at=now, attached_by=actor
+            application_id=application_id, attached_at=now, attached_by=actor.user
         )
 
 

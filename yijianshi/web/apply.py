@@ -380,7 +380,7 @@ def dispute(request: HttpRequest, code: str, key: str) -> HttpResponse:
                     claimed_value=values["claimed_value"],
                     reason=values["reason"],
                     form_key=key,
-                    actor=request.user,  # type: ignore[arg-type]
+                    actor=wiz.actor,
                     reached=frozenset(
                         v["subject_id"]
                         for v in (wiz.state.get("prefill") or {}).values()
@@ -454,7 +454,7 @@ def _materials(request: HttpRequest, wiz: Wizard) -> HttpResponse:
             if file is not None and choice == "upload":
                 try:
                     upload = upload_receive(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=wiz.actor,
                         bundle_code=wiz.bundle.code,
                         material_key=m.code,
                         file=file,

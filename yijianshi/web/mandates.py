@@ -130,7 +130,7 @@ def grant(request: HttpRequest) -> HttpResponse:
     post = request.POST
     try:
         mandate = services.mandate_grant(
-            actor=_user(request),
+            actor=actor_of(request.user),
             agent_kind=post.get("agent_kind", AgentKind.PERSON),
             agent_id_number=post.get("agent_id_number", ""),
             agent_name=post.get("agent_name", ""),
@@ -147,7 +147,7 @@ def ask(request: HttpRequest) -> HttpResponse:
     post = request.POST
     try:
         mandate = services.mandate_request(
-            actor=_user(request),
+            actor=actor_of(request.user),
             principal_type=post.get("principal_type", "person"),
             principal_id_number=post.get("principal_id_number", ""),
             principal_uscc=post.get("principal_uscc", ""),
@@ -184,19 +184,19 @@ def _decide(request: HttpRequest, number: str, action: str) -> HttpResponse:
     try:
         if action == "confirm":
             services.mandate_confirm(
-                mandate=mandate, actor=_user(request), expected_version=_version(request)
+                mandate=mandate, actor=actor_of(request.user), expected_version=_version(request)
             )
         elif action == "refuse":
             services.mandate_refuse(
                 mandate=mandate,
-                actor=_user(request),
+                actor=actor_of(request.user),
                 reason=request.POST.get("reason", ""),
                 expected_version=_version(request),
             )
         else:
             services.mandate_revoke(
                 mandate=mandate,
-                actor=_user(request),
+                actor=actor_of(request.user),
                 reason=request.POST.get("reason", ""),
                 expected_version=_version(request),
             )

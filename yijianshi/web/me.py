@@ -255,7 +255,7 @@ def supplement(request: HttpRequest, number: str) -> HttpResponse:
             ids.append(
                 str(
                     upload_receive(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=actor_of(request.user),
                         bundle_code=app.bundle.code,
                         material_key=m["code"],
                         file=file,
@@ -341,15 +341,14 @@ def my_file(request: HttpRequest) -> HttpResponse:
     party_id = _party_id(request)
     if request.method == "POST":
         if request.POST.get("consent") == "grant":
-            consent_grant(party_id=party_id, actor=request.user)  # type: ignore[arg-type]
+            consent_grant(party_id=party_id, actor=actor_of(request.user))
         elif request.POST.get("consent") == "revoke":
-            consent_revoke(party_id=party_id, actor=request.user)  # type: ignore[arg-type]
+            consent_revoke(party_id=party_id, actor=actor_of(request.user))
         return HttpResponseRedirect("/me/file/")
     file = party_file(
         subject_id=party_id,
         purpose=Purpose("party_file", f"self:{request.user.pk}"),
-        actor=request.user,  # type: ignore[arg-type]
-        actor_role=Role.APPLICANT,
+        actor=actor_of(request.user),
         earlier=earlier_entries,
     )
     names = dict(DataSource.objects.values_list("code", "name"))

@@ -21,7 +21,7 @@ from yijianshi.core.errors import DomainError
 from yijianshi.mandates.services import mandate_record_at_window
 from yijianshi.mandates.transitions import Ability, AgentKind, Scope, Verification, choices
 
-from .views import _error, _user, staff
+from .views import _actor, _error, staff
 
 REQUIRED = {"required": "必填 / Required"}
 FIELDS = {
@@ -164,7 +164,7 @@ def mandate_record(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             mandate = mandate_record_at_window(
-                actor=_user(request),
+                actor=_actor(request),
                 principal_type=data["principal_type"],
                 principal_id_number=data["principal_id_number"],
                 principal_uscc=data["principal_uscc"],

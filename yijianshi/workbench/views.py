@@ -417,7 +417,7 @@ def window_upload(request: HttpRequest, number: str) -> HttpResponse:
         return _render_intake(request, app, upload_form=form, status=400)
     try:
         application_material_receive(
-            actor=_user(request),
+            actor=_actor(request),
             application=app,
             bundle_code=app.bundle.code,
             material_key=form.cleaned_data["material"],
@@ -546,9 +546,9 @@ def upload_file(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     from yijianshi.uploads.api import upload_view  # type: ignore[import-not-found,unused-ignore]
 
     try:
-        if upload_for_actor(actor=_user(request), upload_id=pk).application_id is None:
+        if upload_for_actor(actor=_actor(request), upload_id=pk).application_id is None:
             raise Http404("not part of an application")  # a draft's file is its uploader's alone
-        upload, content = upload_content(actor=_user(request), upload_id=pk, face="workbench")
+        upload, content = upload_content(actor=_actor(request), upload_id=pk, face="workbench")
     except NotFound:
         raise Http404("no such upload") from None
     return cast(HttpResponse, upload_view(upload, content))  # a streamed FileResponse: `staff` passes it on

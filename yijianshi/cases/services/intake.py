@@ -291,12 +291,12 @@ def application_supplement(
                 field="materials",
             )
     claimed = uploads_claim(
-        actor=actor.user,
+        actor=actor,
         bundle_code=app.bundle.code,
         upload_ids=uploads,
         materials={m["code"]: m for m in app.snapshot["materials"]},
     )
-    uploads_attach(uploads=claimed, application_id=app.pk, actor=actor.user)
+    uploads_attach(uploads=claimed, application_id=app.pk, actor=actor)
     extra += [u.material_key for u in claimed]
     extra += list(Upload.objects.filter(application=app).values_list("material_key", flat=True))
     changed = sorted(k for k in set(clean) | set(app.form_data) if clean.get(k) != app.form_data.get(k))

@@ -341,7 +341,7 @@ def item_case_approve(
         }
         from ..shared import issue_result_licence
 
-        licence = issue_result_licence(case=case, application=app, actor=actor.user)
+        licence = issue_result_licence(case=case, application=app, actor=actor)
         if licence:
             case.result["licence"] = licence
         return _Decision(

@@ -228,9 +228,7 @@ def _submit(
     applicant, agent, party, authorisation = _party(
         actor, on_behalf_of, bundle_code=bundle.code, item_refs=snapshot["included"]
     )
-    claimed = uploads_claim(
-        actor=actor.user, bundle_code=bundle.code, upload_ids=upload_ids, materials=by_code
-    )
+    claimed = uploads_claim(actor=actor, bundle_code=bundle.code, upload_ids=upload_ids, materials=by_code)
     if commitments:
         barred = set(CreditRecord.objects.filter(party_id=party.id).values_list("item_ref", flat=True))
         for code in commitments:
@@ -281,7 +279,7 @@ def _submit(
         submitted_at=now,
         intake_deadline=work_calendar().add_work_hours(now, INTAKE_HOURS, hours_of(point)),
     )
-    uploads_attach(uploads=claimed, application_id=application.pk, actor=actor.user)
+    uploads_attach(uploads=claimed, application_id=application.pk, actor=actor)
     event_write(
         application,
         EventType.SUBMITTED,
@@ -455,6 +453,6 @@ def _right_to_act(
         item_refs=item_refs,
     )
     mandate = mandate_use(
-        mandate=mandate, actor=actor.user, ability=Ability.APPLY, bundle_code=bundle_code, item_refs=item_refs
+        mandate=mandate, actor=actor, ability=Ability.APPLY, bundle_code=bundle_code, item_refs=item_refs
     )
     return {"mandate": mandate.number, "method": mandate.method, "principal_name": mandate.principal_name}

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from yijianshi.catalog.export import catalog_export
 from yijianshi.catalog.packs import PACKS_DIR, read_packs
 from yijianshi.catalog.services import catalog_load
+from yijianshi.core.actor import Actor
 from yijianshi.core.errors import DomainError
 
 
@@ -52,7 +53,7 @@ class Command(BaseCommand):
             )
             return
         try:
-            result = catalog_load(catalogue=catalogue, actor=None)
+            result = catalog_load(catalogue=catalogue, actor=Actor.system())
         except DomainError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(self.style.SUCCESS(f"loaded {result.summary()}"))

@@ -19,6 +19,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yijianshi.core import clock
+from yijianshi.core.actor import Actor
 from yijianshi.core.errors import DomainError
 from yijianshi.datahub.demo import demo_data_seed
 from yijianshi.datahub.selectors import source_health
@@ -99,7 +100,7 @@ class Command(BaseCommand):
                 result = source_records_load(
                     source=options["source"],
                     records=read_records(path),
-                    actor=None,
+                    actor=Actor.system(),
                     batch=f"file:{path.name}"[:60],
                     replace=options["replace"],
                 )

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yijianshi.catalog.models import Department
+from yijianshi.core.actor import Actor
 from yijianshi.core.errors import DomainError
 from yijianshi.licenses import services
 from yijianshi.licenses.identifiers import PREFIX
@@ -75,7 +76,7 @@ class Command(BaseCommand):
                 if dept is None:
                     raise CommandError(f"no department {ref} (REGION/CODE, e.g. 140524/public_security)")
                 departments.append(dept)
-        reports = services.signing_keys_ensure(departments=departments, actor=None)
+        reports = services.signing_keys_ensure(departments=departments, actor=Actor.system())
         for r in reports:
             self.stdout.write(f"{r.action:8} {r.key_id}  {r.department}")
         made = sum(1 for r in reports if r.action != "kept")
@@ -121,5 +122,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"{sent} renewal reminder(s) sent"))
 
     def _expire(self, options: dict[str, Any]) -> None:
-        count = services.licences_expire(today=options["today"] or local_today())
+        count = services.licences_expire(today=options["today"] or local_today(), actor=Actor.system())
         self.stdout.write(self.style.SUCCESS(f"{count} licence(s) marked expired"))
