@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any, NotRequired, TypedDict
 
 from yijianshi.catalog import engine
+from yijianshi.catalog.engine.types import MaterialEntry as EngineMaterial
+from yijianshi.catalog.engine.types import Waiver
 from yijianshi.catalog.models import Bundle, BundleVersion
 from yijianshi.catalog.selectors import bundle_definition, published_version
 from yijianshi.core.actor import Actor, Party
@@ -81,6 +83,9 @@ class Guide:
     answers: dict[str, str]  # every situation resolved (defaults filled in)
     result: engine.Computation
     party: PartyData | None = None
+    # whether what the applicant holds is known (a party's data was read, or evidence from an earlier read was
+    # given): only then may a licence or data-check waiver be shown as granted
+    evidence_known: bool = False
 
     @property
     def bundle(self) -> Bundle:
@@ -174,9 +179,113 @@ class Guide:
         snap.setdefault("prefill_failures", {})
         return snap
 
+    def needs(self) -> list[MaterialNeed]:
+        """The materials as a person reads them, in the guide, its print, the application and at the counter:
+        a waiver is shown as granted only when it holds for this applicant (their licences and data checks
+        were read) or for anyone (the result of an earlier item of the same bundle); otherwise the ways it
+        could be waived are written as conditions ("已有电子营业执照的，免提交")."""
+        result = self.result
+        if self.evidence_known:
+            certain = {m.code: m.waiver for m in result.materials.entries}
+        else:  # the catalogue view assumes every stand-in: keep only the waivers that hold for anyone
+            nothing = engine.Evidence(licences=frozenset(), data_checks=frozenset())
+            held = engine.material_set(self.definition.items, included=result.included, evidence=nothing)
+            certain = {m.code: m.waiver for m in held.entries}
+        names = _stand_in_names(result.materials.entries)
+        items = {it.ref: it.name for it in self.definition.items}
+        out = []
+        for m in result.materials.entries:
+            granted = certain.get(m.code)
+            conditions: list[tuple[str, str]] = []
+            if granted is None:
+                for ref in m.stand_ins.get("licence", ()):
+                    zh, en = names["licence"].get(ref, (ref, ref))
+                    conditions.append(
+                        (
+                            f"已有电子{zh.removeprefix('电子')}的，免提交",
+                            f"If you already have the e-licence “{en}”, you need not hand it in",
+                        )
+                    )
+                for ref in m.stand_ins.get("data_check", ()):
+                    zh, en = names["data_check"].get(ref, (ref, ref))
+                    conditions.append(
+                        (
+                            f"能通过{zh}核验的，免提交",
+                            f"If it can be checked with {en}, you need not hand it in",
+                        )
+                    )
+            out.append(
+                MaterialNeed(
+                    entry=m,
+                    granted=_granted_wording(granted, names, items) if granted else None,
+                    conditions=tuple(conditions),
+                )
+            )
+        return out
+
     def prefilled(self) -> dict[str, Any]:
         """The values the sources hold for the form, by key."""
         return {k: v["value"] for k, v in (self.party.provenance() if self.party else {}).items()}
+
+
+@dataclass(frozen=True)
+class MaterialNeed:
+    """One material of a guide as a person reads it (`Guide.needs`)."""
+
+    entry: EngineMaterial
+    granted: tuple[str, str] | None  # (zh, en) why it need not be handed in, when that holds
+    conditions: tuple[tuple[str, str], ...] = ()  # (zh, en) when it would not be needed
+
+    @property
+    def code(self) -> str:
+        return self.entry.code
+
+    @property
+    def spec(self) -> engine.MaterialSpec:
+        return self.entry.spec
+
+    @property
+    def to_hand_in(self) -> bool:
+        return self.granted is None and self.entry.spec.required
+
+
+def _stand_in_names(entries: Any) -> dict[str, dict[str, tuple[str, str]]]:
+    """The names people read for the licences and data sources that may stand in for materials."""
+    from yijianshi.catalog.models import DataSource, LicenceType
+
+    licences = {r for m in entries for r in m.stand_ins.get("licence", ())}
+    sources = {r for m in entries for r in m.stand_ins.get("data_check", ())}
+    return {
+        "licence": {
+            c: (n, e or n)
+            for c, n, e in LicenceType.objects.filter(code__in=licences).values_list(
+                "code", "name", "name_en"
+            )
+        },
+        "data_check": {
+            c: (n, e or n)
+            for c, n, e in DataSource.objects.filter(code__in=sources).values_list("code", "name", "name_en")
+        },
+    }
+
+
+def _granted_wording(
+    waiver: Waiver, names: dict[str, dict[str, tuple[str, str]]], items: dict[str, str]
+) -> tuple[str, str]:
+    if waiver.kind == "licence":
+        zh, en = names["licence"].get(waiver.ref, (waiver.ref, waiver.ref))
+        return (
+            f"您已有电子{zh.removeprefix('电子')}，无需提交",
+            f"You already have the e-licence “{en}”; you need not hand it in",
+        )
+    if waiver.kind == "data_check":
+        zh, en = names["data_check"].get(waiver.ref, (waiver.ref, waiver.ref))
+        return (f"已通过{zh}核验，无需提交", f"Checked with {en}; you need not hand it in")
+    name = items.get(waiver.ref, waiver.ref)
+    return (
+        f"由本件“{name}”的办理结果代替，无需提交",
+        f"The result of “{name}” in this application stands in for it; you need not hand it in",
+    )
 
 
 def guide_version(code: str) -> BundleVersion:
@@ -220,4 +329,12 @@ def guide_compute(
             actor_role=actor.history_role,
         )
     result = engine.compute(definition, resolved, evidence=data.evidence if data else evidence)
-    return Guide(version=version, definition=definition, answers=resolved, result=result, party=data)
+    known = data is not None or (evidence is not None and not evidence.is_catalogue_view)
+    return Guide(
+        version=version,
+        definition=definition,
+        answers=resolved,
+        result=result,
+        party=data,
+        evidence_known=known,
+    )

@@ -129,8 +129,9 @@ def _prefill(request: HttpRequest, wiz: Wizard) -> dict[str, Any]:
             party=wiz.actor.party,
             purpose=Purpose("prefill", wiz.bundle.code),
         ).party
-        if data is None:  # no identifier on the profile to prefill with: everything is typed
-            wiz.state.update(prefill={}, evidence=None, failures={})
+        if data is None:  # no identifier on the profile to prefill with: everything is typed, nothing waived
+            # but what holds for anyone (known: no licences, no data checks)
+            wiz.state.update(prefill={}, evidence={"licences": [], "data_checks": []}, failures={})
             _save(request, wiz)
             return {}
         wiz.state["prefill"] = {
@@ -226,7 +227,11 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 
 def _situation(request: HttpRequest, wiz: Wizard) -> HttpResponse:
     situations = wiz.definition.situations
-    answers = dict(wiz.state["answers"]) or {s.code: s.default for s in situations}
+    # the answers given on the guide (its "apply" link carries them) until the applicant chose here
+    given = {
+        s.code: request.GET[s.code] for s in situations if s.option(request.GET.get(s.code, "")) is not None
+    }
+    answers = {**(dict(wiz.state["answers"]) or {s.code: s.default for s in situations}), **given}
     errors: dict[str, ErrorDetail] = {}
     if request.method == "POST":
         answers = {s.code: request.POST.get(s.code, "") for s in situations}
@@ -409,21 +414,25 @@ def dispute(request: HttpRequest, code: str, key: str) -> HttpResponse:
     )
 
 
-def _material_rows(wiz: Wizard, result: engine.Computation) -> list[dict[str, Any]]:
+def _material_rows(wiz: Wizard, guide: Guide) -> list[dict[str, Any]]:
+    """Each material with how a person reads it (`Guide.needs`: the same wording as the guide and its print)."""
+    needs = {n.code: n for n in guide.needs()}
     return [
         {
             "m": m,
+            "n": needs[m.code],
             "id": "m_" + m.code.replace(".", "__"),
             "upload": wiz.state["uploads"].get(m.code),
             "choice": wiz.state["choices"].get(m.code, "upload"),
         }
-        for m in result.materials.entries
+        for m in guide.result.materials.entries
     ]
 
 
 def _materials(request: HttpRequest, wiz: Wizard) -> HttpResponse:
     _prefill(request, wiz)
-    result = _compute(wiz)
+    guide = _guide(wiz)
+    result = guide.result
     errors: dict[str, ErrorDetail] = {}
     if request.method == "POST":
         for m in result.materials.entries:
@@ -477,7 +486,7 @@ def _materials(request: HttpRequest, wiz: Wizard) -> HttpResponse:
         request,
         wiz,
         "materials",
-        {"materials": _material_rows(wiz, result), "errors": errors},
+        {"materials": _material_rows(wiz, guide), "errors": errors},
         status=400 if errors else 200,
     )
 
@@ -580,7 +589,7 @@ def _review(request: HttpRequest, wiz: Wizard) -> HttpResponse:
                 (s, s.option(wiz.state["answers"].get(s.code, s.default))) for s in wiz.definition.situations
             ],
             "rows": _form_rows(wiz, result, prefill, wiz.state["form"]),
-            "materials": _material_rows(wiz, result),
+            "materials": _material_rows(wiz, guide),
             "items": [it for it in wiz.definition.items if it.ref in result.included],
             "names": names,
             "top_errors": top,

@@ -1,0 +1,95 @@
+"""The guide for people (issue 18 point 1): time limits as dates on the working-day calendar, waivers written
+as conditions for anyone and shown as granted only for the applicant they hold for (the same wording in the
+guide, its print and the application), the answers carried from the guide to its simple view, print and the
+application, and where to go with the lead department's telephone numbers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from django.test import Client
+
+from tests.support.api import WebClients as Clients
+from yijianshi.accounts.roles import actor_of
+from yijianshi.cases.guide import guide_compute
+from yijianshi.catalog.selectors import published_version
+from yijianshi.core import clock
+from yijianshi.web.templatetags.guide import deadline_text, workdays_ahead_of
+
+pytestmark = pytest.mark.django_db
+GUIDE = "/bundles/140524-09/"
+FRIDAY = datetime.fromisoformat("2026-12-11T10:00:00+08:00")
+MONDAY = datetime.fromisoformat("2026-12-07T10:00:00+08:00")
+
+
+def test_a_time_limit_is_a_date_with_its_weekday() -> None:
+    with clock.frozen(FRIDAY):
+        assert workdays_ahead_of(2) == date(2026, 12, 15)  # over the weekend
+        assert deadline_text(date(2026, 12, 15), english=False) == "12月15日（星期二）"
+        assert deadline_text(date(2026, 12, 15), english=True) == "Tuesday 15 December"
+        assert deadline_text(date(2027, 1, 4), english=False) == "2027年1月4日（星期一）"
+
+
+def test_the_guide_gives_the_day_it_should_be_done(newborn: None, client: Client) -> None:
+    with clock.frozen(MONDAY):
+        page = client.get(GUIDE).content.decode()
+    # seven working days from Monday 7 December (over a weekend); each item's own day too
+    assert "预计 12月16日（星期三）前办结" in page
+    assert "第3个工作日开始，第7个工作日内完成" in page and "预计 12月8日（星期二）前办结" in page
+    assert "法定 20个工作日" in page and "承诺 1个工作日" in page
+
+
+def test_a_waiver_is_a_condition_for_anyone(newborn: None, client: Client) -> None:
+    page = client.get(GUIDE).content.decode()
+    assert "已有电子居民身份证的，免提交" in page and "能通过人口基础信息库核验的，免提交" in page
+    assert "您已有" not in page
+    # what holds for anyone is granted: the result of an earlier item of the same application
+    assert "由本件“《出生医学证明》办理(首签)”的办理结果代替，无需提交" in page
+    simple = client.get(GUIDE + "?view=simple").content.decode()
+    assert "已有电子居民身份证的，免提交" in simple and "您已有" not in simple
+
+
+def test_the_catalogue_view_assumes_waivers_that_the_guide_does_not_promise(newborn: None) -> None:
+    version = published_version("140524-09")
+    assert version is not None
+    guide = guide_compute(version=version, answers={}, actor=actor_of(None))
+    optimistic = {m.code for m in guide.result.materials.entries if m.waiver}
+    needs = {n.code: n for n in guide.needs()}
+    assert optimistic, "the figures count every stand-in"
+    by_licence = [c for c in optimistic if needs[c].entry.waiver.kind == "licence"]  # type: ignore[union-attr]
+    assert by_licence
+    for code in by_licence:  # promised to anyone only when an earlier item's result stands in for it
+        need = needs[code]
+        assert (need.granted is None and need.conditions) or (need.granted or ("",))[0].startswith("由本件")
+
+
+def test_a_waiver_is_granted_for_the_applicant_who_holds_the_licence(
+    family: None, signed_in: Clients
+) -> None:
+    mother = signed_in("mother")
+    page = mother.get(GUIDE).content.decode()
+    assert "您已有电子居民身份证，无需提交" in page
+    # the application's materials step says it the same way
+    mother.post(
+        "/bundles/140524-09/apply/",
+        {"step": "situation", "under_one": "yes", "in_wedlock": "yes", "local_household": "yes"},
+    )
+    mother.get("/bundles/140524-09/apply/?step=form")
+    materials = mother.get("/bundles/140524-09/apply/?step=materials").content.decode()
+    assert "您已有电子居民身份证，无需提交" in materials
+
+
+def test_the_answers_go_with_the_reader(newborn: None, client: Client, signed_in: Clients) -> None:
+    answers = "under_one=no&in_wedlock=yes&local_household=yes"
+    page = client.get(f"{GUIDE}?{answers}").content.decode()
+    assert f'href="/bundles/140524-09/apply/?{answers.replace("&", "&amp;")}"' in page
+    assert f'href="?view=simple&amp;{answers.replace("&", "&amp;")}"' in page
+    simple = client.get(f"{GUIDE}?view=simple&{answers}").content.decode()
+    assert (
+        "本县户口登记" not in simple.split("要准备的材料")[0]
+    )  # excluded by the answer, in the simple view too
+    assert f'href="?view=full&amp;{answers.replace("&", "&amp;")}"' in simple
+    # the application starts from the answers given on the guide
+    wizard = signed_in("mother").get(f"/bundles/140524-09/apply/?{answers}").content.decode()
+    assert 'name="under_one" value="no" checked' in wizard
