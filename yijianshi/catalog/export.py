@@ -158,7 +158,13 @@ def catalog_export(target: Path) -> dict[str, int]:
                     "children": [{"code": r.code, "name": r.name, "level": r.level} for r in children],
                 },
                 "departments": {
-                    d.code: {"name": d.name, "kind": d.kind} for d in region.departments.order_by("code")
+                    d.code: {
+                        "name": d.name,
+                        "kind": d.kind,
+                        **{k: v for k in ("consult_phone", "supervise_phone") if (v := getattr(d, k))},
+                        **({"illustrative": list(d.illustrative)} if d.illustrative else {}),
+                    }
+                    for d in region.departments.order_by("code")
                 },
                 "service_points": {
                     p.code: {

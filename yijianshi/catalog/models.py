@@ -44,6 +44,11 @@ class Department(models.Model):
     code = models.SlugField(_("部门编码"), max_length=60)
     name = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("部门类别"), max_length=40)
+    consult_phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
+    supervise_phone = models.CharField(_("监督电话"), max_length=40, blank=True)
+    illustrative = models.JSONField(
+        _("示例性要素"), default=list, blank=True, help_text=_("仅作示例、未经核实的要素（如电话号码）")
+    )
 
     class Meta:
         ordering = ["region__code", "code"]

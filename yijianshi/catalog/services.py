@@ -202,7 +202,15 @@ def catalog_load(*, catalogue: Catalogue, actor: User | None) -> LoadResult:
             )
         region = regions[code]
         depts = {
-            dcode: _upsert(Department, {"region": region, "code": dcode}, name=d["name"], kind=d["kind"])
+            dcode: _upsert(
+                Department,
+                {"region": region, "code": dcode},
+                name=d["name"],
+                kind=d["kind"],
+                consult_phone=d.get("consult_phone") or "",
+                supervise_phone=d.get("supervise_phone") or "",
+                illustrative=list(d.get("illustrative") or ()),
+            )
             for dcode, d in pack["departments"].items()
         }
         for pcode, p in pack["service_points"].items():
