@@ -20,6 +20,7 @@ from yijianshi.cases.services import application_intake
 from yijianshi.datahub.models import Objection
 from yijianshi.ledger.models import LedgerEntry
 from yijianshi.licenses.models import License
+from yijianshi.web.models import ApplyDraft
 
 pytestmark = pytest.mark.django_db
 APPLY = "/bundles/140524-09/apply/"
@@ -116,6 +117,7 @@ def test_the_demo_mother_applies_from_situations_to_the_receipt(family: None, si
     assert first.status_code == 302 and "/receipt/" in first["Location"], first.content.decode()[:3000]
     second = mother.post(APPLY + "?step=review", {"step": "review", "token": token})
     assert second.status_code == 302 and second["Location"] == first["Location"]
+    assert not ApplyDraft.objects.filter(user__username="mother").exists()  # the kept draft is dropped
     app = Application.objects.get()
     assert app.applicant.username == "mother" and app.tolerated == ["child.birth_vaccination_record"]
     assert "birth.first_issue_form" in app.materials_provided and app.uploads.count() == 1

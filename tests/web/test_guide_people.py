@@ -93,3 +93,28 @@ def test_the_answers_go_with_the_reader(newborn: None, client: Client, signed_in
     # the application starts from the answers given on the guide
     wizard = signed_in("mother").get(f"/bundles/140524-09/apply/?{answers}").content.decode()
     assert 'name="under_one" value="no" checked' in wizard
+
+
+def test_where_to_go_gives_the_lead_department_and_its_telephones(newborn: None, client: Client) -> None:
+    page = client.get(GUIDE).content.decode()
+    where = page.split("办理地点和咨询电话")[1]
+    assert "卫生健康部门" in where  # the lead department, by name
+    assert "咨询电话：" in where and "0356-62" in where and "示例号码" in where  # invented: said so
+    assert '监督投诉电话：<a href="tel:12345">12345</a>' in where
+    assert "陵川县政务服务中心" in where and "办公时间：" in where and "地址：" in where
+    assert "设定依据：《中华人民共和国母婴保健法》" in page and "收费：首次申领不收费" in page
+
+
+def test_the_draft_is_kept_across_sign_ins_for_the_same_applicant_only(
+    family: None, signed_in: Clients
+) -> None:
+    first = signed_in("mother")
+    first.post(
+        "/bundles/140524-09/apply/",
+        {"step": "situation", "under_one": "no", "in_wedlock": "yes", "local_household": "yes"},
+    )
+    first.logout()  # the session is gone
+    again = signed_in("mother").get("/bundles/140524-09/apply/").content.decode()
+    assert 'name="under_one" value="no" checked' in again  # her answer, from the kept draft
+    other = signed_in("father").get("/bundles/140524-09/apply/").content.decode()
+    assert 'name="under_one" value="yes" checked' in other  # nobody else's draft

@@ -40,6 +40,7 @@ from yijianshi.datahub.services import objection_raise
 from yijianshi.ledger.services import Purpose
 from yijianshi.uploads.services import upload_receive
 
+from .drafts import apply_draft_discard, apply_draft_get, apply_draft_save
 from .forms import DisputeForm, form_errors
 from .prefs import profile_of
 
@@ -92,7 +93,8 @@ def _load(request: HttpRequest, code: str) -> Wizard:
             "Only applicants apply online (staff use the window workbench)",
             field="actor",
         )
-    state = request.session.get(f"apply:{code}") or {}
+    # the session's draft, else the one kept from an earlier sign-in (web/drafts.py)
+    state = request.session.get(f"apply:{code}") or apply_draft_get(user=request.user, bundle_code=code) or {}  # type: ignore[arg-type]
     if state.get("version") != version.pk:  # a new catalogue version: start again
         state = {
             "version": version.pk,
@@ -117,6 +119,7 @@ def _load(request: HttpRequest, code: str) -> Wizard:
 def _save(request: HttpRequest, wiz: Wizard) -> None:
     request.session[wiz.key] = wiz.state
     request.session.modified = True
+    apply_draft_save(user=request.user, bundle_code=wiz.bundle.code, state=wiz.state)  # type: ignore[arg-type]
 
 
 def _prefill(request: HttpRequest, wiz: Wizard) -> dict[str, Any]:
@@ -578,6 +581,7 @@ def _review(request: HttpRequest, wiz: Wizard) -> HttpResponse:
                 number = submission.application.number
                 request.session["apply_done"] = {**done, wiz.state["token"]: number}
                 request.session.pop(wiz.key, None)
+                apply_draft_discard(user=request.user, bundle_code=wiz.bundle.code)  # type: ignore[arg-type]
                 return HttpResponseRedirect(f"/me/applications/{number}/receipt/")
     names = dict(DataSource.objects.values_list("code", "name"))
     return _render(
