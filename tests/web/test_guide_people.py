@@ -118,3 +118,19 @@ def test_the_draft_is_kept_across_sign_ins_for_the_same_applicant_only(
     assert 'name="under_one" value="no" checked' in again  # her answer, from the kept draft
     other = signed_in("father").get("/bundles/140524-09/apply/").content.decode()
     assert 'name="under_one" value="yes" checked' in other  # nobody else's draft
+
+
+def test_the_pinned_waiver_reason_names_the_licence_not_its_code(family: None) -> None:
+    from django.contrib.auth.models import User
+
+    from yijianshi.ledger.services import Purpose
+
+    version = published_version("140524-09")
+    assert version is not None
+    actor = actor_of(User.objects.get(username="mother"))
+    guide = guide_compute(
+        version=version, answers={}, actor=actor, party=actor.party, purpose=Purpose("prefill", "140524-09")
+    )
+    reasons = [m["waiver"]["reason_zh"] for m in guide.snapshot()["materials"] if m["waiver"]]
+    assert "以电子居民身份证替代，无需提交" in reasons  # what the window and the officers read
+    assert not [r for r in reasons if "（" in r or "_" in r], reasons

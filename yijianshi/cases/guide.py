@@ -18,7 +18,7 @@ from typing import Any, NotRequired, TypedDict
 from yijianshi.catalog import engine
 from yijianshi.catalog.engine.types import MaterialEntry as EngineMaterial
 from yijianshi.catalog.engine.types import Waiver
-from yijianshi.catalog.models import Bundle, BundleVersion
+from yijianshi.catalog.models import Bundle, BundleVersion, DataSource, LicenceType
 from yijianshi.catalog.selectors import bundle_definition, published_version
 from yijianshi.core.actor import Actor, Party
 from yijianshi.core.errors import NotFound
@@ -96,6 +96,8 @@ class Guide:
         changes when the catalogue does)."""
         definition, result, bundle = self.definition, self.result, self.bundle
         departments = {it.ref: it.department for it in definition.items}
+        names = _stand_in_names(e for e in result.materials.entries if e.waiver)
+        items = {it.ref: it.name for it in definition.items}
         snap: GuideSnapshot = {
             "bundle": {"code": bundle.code, "name": bundle.name, "version": self.version.number},
             "included": list(result.included),
@@ -126,8 +128,7 @@ class Guide:
                         {
                             "kind": m.waiver.kind,
                             "ref": m.waiver.ref,
-                            "reason_zh": m.waiver.reason_zh,
-                            "reason_en": m.waiver.reason_en,
+                            **_reason(m.waiver, names, items),
                         }
                         if m.waiver
                         else None
@@ -251,8 +252,7 @@ class MaterialNeed:
 
 def _stand_in_names(entries: Any) -> dict[str, dict[str, tuple[str, str]]]:
     """The names people read for the licences and data sources that may stand in for materials."""
-    from yijianshi.catalog.models import DataSource, LicenceType
-
+    entries = list(entries)
     licences = {r for m in entries for r in m.stand_ins.get("licence", ())}
     sources = {r for m in entries for r in m.stand_ins.get("data_check", ())}
     return {
@@ -286,6 +286,30 @@ def _granted_wording(
         f"由本件“{name}”的办理结果代替，无需提交",
         f"The result of “{name}” in this application stands in for it; you need not hand it in",
     )
+
+
+def _reason(
+    waiver: Waiver, names: dict[str, dict[str, tuple[str, str]]], items: dict[str, str]
+) -> dict[str, str]:
+    """Why a material is waived, for staff and the documents, naming the licence, source or item (the
+    engine's reason names their codes)."""
+    if waiver.kind == "licence":
+        zh, en = names["licence"].get(waiver.ref, (waiver.ref, waiver.ref))
+        return {
+            "reason_zh": f"以电子{zh.removeprefix('电子')}替代，无需提交",
+            "reason_en": f"Replaced by the e-licence “{en}”; not to be handed in",
+        }
+    if waiver.kind == "data_check":
+        zh, en = names["data_check"].get(waiver.ref, (waiver.ref, waiver.ref))
+        return {
+            "reason_zh": f"经{zh}核验，无需提交",
+            "reason_en": f"Checked with {en}; not to be handed in",
+        }
+    name = items.get(waiver.ref, waiver.ref)
+    return {
+        "reason_zh": f"由本件“{name}”的办理结果替代，无需提交",
+        "reason_en": f"Replaced by the result of “{name}” in this application",
+    }
 
 
 def guide_version(code: str) -> BundleVersion:
