@@ -134,3 +134,17 @@ def test_the_pinned_waiver_reason_names_the_licence_not_its_code(family: None) -
     reasons = [m["waiver"]["reason_zh"] for m in guide.snapshot()["materials"] if m["waiver"]]
     assert "以电子居民身份证替代，无需提交" in reasons  # what the window and the officers read
     assert not [r for r in reasons if "（" in r or "_" in r], reasons
+
+
+def test_the_wizards_pages_are_not_kept_for_back(newborn: None, signed_in: Clients) -> None:
+    page = signed_in("mother").get("/bundles/140524-09/apply/")
+    assert "no-store" in page["Cache-Control"]
+
+
+def test_the_guide_in_english(newborn: None, client: Client) -> None:
+    client.post("/i18n/setlang/", {"language": "en", "next": GUIDE})
+    with clock.frozen(MONDAY):
+        page = client.get(GUIDE).content.decode()
+    assert "Expected to be done by Wednesday 16 December" in page
+    assert "If you already have the e-licence “Resident identity card”, you need not hand it in" in page
+    assert "starts on working day 3, done within working day 7" in page and "1 working day" in page

@@ -23,6 +23,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from yijianshi.accounts.models import Role
@@ -201,6 +202,7 @@ def _redirect(code: str, step: str) -> HttpResponseRedirect:
 
 
 @login_required
+@never_cache  # browser Back asks again: it shows the draft as it is now, never a stale step or error
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     try:
