@@ -10,6 +10,7 @@ import re
 import pytest
 from django.test import Client
 
+from tests.support.api import WebClients as Clients
 from tests.support.catalogue import shipped
 from yijianshi.catalog.services import catalog_load
 
@@ -74,3 +75,20 @@ def test_the_check_finds_what_the_issue_found() -> None:
     ):
         assert problems(quoted, {"fire", "market_regulation"}), quoted
     assert not problems("食品经营许可（县市场监管局，承诺 3 个工作日）", {"fire"})
+
+
+def test_no_step_of_the_application_shows_keys_types_or_codes(family: None, signed_in: Clients) -> None:
+    mother = signed_in("mother")
+    apply = "/bundles/140524-09/apply/"
+    mother.post(
+        apply, {"step": "situation", "under_one": "yes", "in_wedlock": "yes", "local_household": "yes"}
+    )
+    departments = set(shipped().regions["140524"]["departments"])
+    bad = {}
+    for step in ("situation", "form", "materials", "commitments", "review"):
+        page = mother.get(f"{apply}?step={step}")
+        assert page.status_code == 200, step
+        found = problems(visible_text(page.content.decode()), departments)
+        if found:
+            bad[step] = found
+    assert not bad, bad

@@ -47,6 +47,7 @@ def test_figures_page_has_the_table_and_the_chart_against_targets(client: Client
     page = client.get("/figures/").content.decode()
     assert "<svg" in page and "目标 50%" in page and "目标 80%" in page
     assert "15/10/7" in page  # fields separate/merged/auto of the newborn bundle
+    assert "docs/reform-figures.md" not in page  # no pointer into the source tree on a public page
     assert client.get("/figures/?region=140524").status_code == 200
 
 
