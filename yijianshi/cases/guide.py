@@ -18,8 +18,8 @@ from typing import Any, NotRequired, TypedDict
 from yijianshi.catalog import engine
 from yijianshi.catalog.engine.types import MaterialEntry as EngineMaterial
 from yijianshi.catalog.engine.types import Waiver
-from yijianshi.catalog.models import Bundle, BundleVersion, DataSource, LicenceType
-from yijianshi.catalog.selectors import bundle_definition, published_version
+from yijianshi.catalog.models import Bundle, BundleVersion
+from yijianshi.catalog.selectors import bundle_definition, published_version, stand_in_names
 from yijianshi.core.actor import Actor, Party
 from yijianshi.core.errors import NotFound
 from yijianshi.ledger.services import Purpose
@@ -96,7 +96,7 @@ class Guide:
         changes when the catalogue does)."""
         definition, result, bundle = self.definition, self.result, self.bundle
         departments = {it.ref: it.department for it in definition.items}
-        names = _stand_in_names(e for e in result.materials.entries if e.waiver)
+        names = stand_in_names()
         items = {it.ref: it.name for it in definition.items}
         snap: GuideSnapshot = {
             "bundle": {"code": bundle.code, "name": bundle.name, "version": self.version.number},
@@ -192,7 +192,7 @@ class Guide:
             nothing = engine.Evidence(licences=frozenset(), data_checks=frozenset())
             held = engine.material_set(self.definition.items, included=result.included, evidence=nothing)
             certain = {m.code: m.waiver for m in held.entries}
-        names = _stand_in_names(result.materials.entries)
+        names = stand_in_names()
         items = {it.ref: it.name for it in self.definition.items}
         out = []
         for m in result.materials.entries:
@@ -248,25 +248,6 @@ class MaterialNeed:
     @property
     def to_hand_in(self) -> bool:
         return self.granted is None and self.entry.spec.required
-
-
-def _stand_in_names(entries: Any) -> dict[str, dict[str, tuple[str, str]]]:
-    """The names people read for the licences and data sources that may stand in for materials."""
-    entries = list(entries)
-    licences = {r for m in entries for r in m.stand_ins.get("licence", ())}
-    sources = {r for m in entries for r in m.stand_ins.get("data_check", ())}
-    return {
-        "licence": {
-            c: (n, e or n)
-            for c, n, e in LicenceType.objects.filter(code__in=licences).values_list(
-                "code", "name", "name_en"
-            )
-        },
-        "data_check": {
-            c: (n, e or n)
-            for c, n, e in DataSource.objects.filter(code__in=sources).values_list("code", "name", "name_en")
-        },
-    }
 
 
 def _granted_wording(
