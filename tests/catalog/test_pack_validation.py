@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from yijianshi.catalog.models import Bundle, Item, Region
 from yijianshi.catalog.packs import read_packs, region_code_problem
+from yijianshi.core.actor import Actor
 from yijianshi.core.errors import DomainError, ErrorDetail
 
 
@@ -333,3 +334,46 @@ def test_every_problem_of_every_file_at_once_in_the_error_body(minipack: Path) -
         ("pack_bad_value", "regions/140524/bundles.yaml: bundle 140524-09"),
     ]
     assert all(set(e["message"]) == {"zh-hans", "en"} for e in body["errors"])  # type: ignore[index, union-attr]
+
+
+@pytest.mark.parametrize(
+    ("extra", "key"),
+    [
+        ('consult_phone: "call us"', "consult_phone"),
+        ('supervise_phone: "hotline"', "supervise_phone"),
+        ("illustrative: [name]", "illustrative"),  # only the phone numbers may be examples
+    ],
+)
+def test_a_departments_phones_are_checked(minipack: Path, extra: str, key: str) -> None:
+    edit(
+        minipack / "regions/140524/region.yaml",
+        "  hrss: {name: 人力资源和社会保障部门, kind: hrss}",
+        f"  hrss: {{name: 人力资源和社会保障部门, kind: hrss, {extra}}}",
+    )
+    [detail] = details(minipack)
+    assert (detail.code, detail.where) == ("pack_bad_value", "regions/140524/region.yaml: department hrss")
+    assert detail.en.startswith(key) or key in detail.en, detail.en
+
+
+@pytest.mark.django_db
+def test_a_departments_phones_are_loaded_and_exported(minipack: Path, tmp_path: Path) -> None:
+    from yijianshi.catalog.export import catalog_export
+    from yijianshi.catalog.models import Department
+    from yijianshi.catalog.services import catalog_load
+
+    edit(
+        minipack / "regions/140524/region.yaml",
+        "  hrss: {name: 人力资源和社会保障部门, kind: hrss}",
+        '  hrss: {name: 人力资源和社会保障部门, kind: hrss, consult_phone: "0356-6210104", supervise_phone:'
+        ' "12345", illustrative: [consult_phone]}',
+    )
+    catalog_load(catalogue=read_packs(minipack), actor=Actor.system())
+    hrss = Department.objects.get(region__code="140524", code="hrss")
+    assert (hrss.consult_phone, hrss.supervise_phone, hrss.illustrative) == (
+        "0356-6210104",
+        "12345",
+        ["consult_phone"],
+    )
+    catalog_export(tmp_path / "out")
+    again = read_packs(tmp_path / "out").regions["140524"]["departments"]["hrss"]
+    assert again["consult_phone"] == "0356-6210104" and again["illustrative"] == ["consult_phone"]

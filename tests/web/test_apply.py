@@ -22,6 +22,7 @@ from yijianshi.core import clock
 from yijianshi.datahub.models import Objection
 from yijianshi.ledger.models import LedgerEntry
 from yijianshi.licenses.models import License
+from yijianshi.web.models import ApplyDraft
 
 pytestmark = pytest.mark.django_db
 APPLY = "/bundles/140524-09/apply/"
@@ -92,7 +93,7 @@ def test_the_demo_mother_applies_from_situations_to_the_receipt(family: None, si
     assert ok.status_code == 302 and ok["Location"].endswith("?step=materials"), ok.content.decode()[:3000]
     # step 3: materials: the waived ones shown with why; the vaccination record uploaded
     materials = mother.get(APPLY + "?step=materials").content.decode()
-    assert "以电子证照" in materials and "免提交" in materials
+    assert "您已有电子居民身份证，无需提交" in materials and "以电子证照（" not in materials
     missing = mother.post(APPLY + "?step=materials", {"step": "materials"})
     assert missing.status_code == 400 and "请上传该材料" in missing.content.decode()
     uploaded = mother.post(
@@ -118,6 +119,7 @@ def test_the_demo_mother_applies_from_situations_to_the_receipt(family: None, si
     assert first.status_code == 302 and "/receipt/" in first["Location"], first.content.decode()[:3000]
     second = mother.post(APPLY + "?step=review", {"step": "review", "token": token})
     assert second.status_code == 302 and second["Location"] == first["Location"]
+    assert not ApplyDraft.objects.filter(user__username="mother").exists()  # the kept draft is dropped
     app = Application.objects.get()
     assert app.applicant.username == "mother" and app.tolerated == ["child.birth_vaccination_record"]
     assert "birth.first_issue_form" in app.materials_provided and app.uploads.count() == 1

@@ -83,7 +83,9 @@ def test_guide_marks_waivers_for_the_signed_in_applicant(newborn: None, signed_i
     demo_data_seed(persons=40, enterprises=5)
     seed_demo_licences()
     page = signed_in("mother").get("/bundles/140524-09/").content.decode()
-    assert "已按您的电子证照和共享数据核验结果标注" in page and "以电子证照" in page
+    assert "已按您的电子证照和共享数据核验结果标注" in page
+    # granted only now that her licences were read: the same wording as the application's materials step
+    assert "您已有电子居民身份证，无需提交" in page and "以电子证照（" not in page
 
 
 def test_my_file_shows_values_by_source_and_consent_can_be_given(newborn: None, signed_in: Clients) -> None:

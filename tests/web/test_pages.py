@@ -27,9 +27,9 @@ def test_home_lists_bundles(client: Client, loaded: None) -> None:
 def test_guide_shows_form_materials_schedule_and_figures(client: Client, loaded: None) -> None:
     page = client.get("/bundles/140524-09/").content.decode()
     assert "本县户口登记(申报出生登记)1岁以下婚内本县生育" in page
-    assert "mother.id_number" in page
-    assert "以电子证照（id_card）替代" in page
-    assert "关键路径" in page
+    assert "母亲公民身份号码" in page and "mother.id_number" not in page  # the label, not the key
+    assert "已有电子居民身份证的，免提交" in page and "（id_card）" not in page  # the condition, not granted
+    assert "决定总时间" in page
 
 
 def test_guide_answers_situations(client: Client, loaded: None) -> None:
@@ -48,6 +48,7 @@ def test_figures_page_has_the_table_and_the_chart_against_targets(client: Client
     page = client.get("/figures/").content.decode()
     assert "<svg" in page and "目标 50%" in page and "目标 80%" in page
     assert "15/10/7" in page  # fields separate/merged/auto of the newborn bundle
+    assert "docs/reform-figures.md" not in page  # no pointer into the source tree on a public page
     assert client.get("/figures/?region=140524").status_code == 200
 
 

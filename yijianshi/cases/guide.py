@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from typing import Any, NotRequired, TypedDict
 
 from yijianshi.catalog import engine
+from yijianshi.catalog.engine.types import MaterialEntry as EngineMaterial
+from yijianshi.catalog.engine.types import Waiver
 from yijianshi.catalog.models import Bundle, BundleVersion
-from yijianshi.catalog.selectors import bundle_checks, bundle_definition, published_version
+from yijianshi.catalog.selectors import bundle_checks, bundle_definition, published_version, stand_in_names
 from yijianshi.core.actor import Actor, Party
 from yijianshi.core.errors import NotFound
 from yijianshi.ledger.services import Purpose
@@ -83,6 +85,9 @@ class Guide:
     answers: dict[str, str]  # every situation resolved (defaults filled in)
     result: engine.Computation
     party: PartyData | None = None
+    # whether what the applicant holds is known (a party's data was read, or evidence from an earlier read was
+    # given): only then may a licence or data-check waiver be shown as granted
+    evidence_known: bool = False
 
     @property
     def bundle(self) -> Bundle:
@@ -93,6 +98,8 @@ class Guide:
         changes when the catalogue does)."""
         definition, result, bundle = self.definition, self.result, self.bundle
         departments = {it.ref: it.department for it in definition.items}
+        names = stand_in_names()
+        items = {it.ref: it.name for it in definition.items}
         snap: GuideSnapshot = {
             "bundle": {"code": bundle.code, "name": bundle.name, "version": self.version.number},
             "included": list(result.included),
@@ -123,8 +130,7 @@ class Guide:
                         {
                             "kind": m.waiver.kind,
                             "ref": m.waiver.ref,
-                            "reason_zh": m.waiver.reason_zh,
-                            "reason_en": m.waiver.reason_en,
+                            **_reason(m.waiver, names, items),
                         }
                         if m.waiver
                         else None
@@ -179,9 +185,117 @@ class Guide:
         snap.setdefault("prefill_failures", {})
         return snap
 
+    def needs(self) -> list[MaterialNeed]:
+        """The materials as a person reads them, in the guide, its print, the application and at the counter:
+        a waiver is shown as granted only when it holds for this applicant (their licences and data checks
+        were read) or for anyone (the result of an earlier item of the same bundle); otherwise the ways it
+        could be waived are written as conditions ("已有电子营业执照的，免提交")."""
+        result = self.result
+        if self.evidence_known:
+            certain = {m.code: m.waiver for m in result.materials.entries}
+        else:  # the catalogue view assumes every stand-in: keep only the waivers that hold for anyone
+            nothing = engine.Evidence(licences=frozenset(), data_checks=frozenset())
+            held = engine.material_set(self.definition.items, included=result.included, evidence=nothing)
+            certain = {m.code: m.waiver for m in held.entries}
+        names = stand_in_names()
+        items = {it.ref: it.name for it in self.definition.items}
+        out = []
+        for m in result.materials.entries:
+            granted = certain.get(m.code)
+            conditions: list[tuple[str, str]] = []
+            if granted is None:
+                for ref in m.stand_ins.get("licence", ()):
+                    zh, en = names["licence"].get(ref, (ref, ref))
+                    conditions.append(
+                        (
+                            f"已有电子{zh.removeprefix('电子')}的，免提交",
+                            f"If you already have the e-licence “{en}”, you need not hand it in",
+                        )
+                    )
+                for ref in m.stand_ins.get("data_check", ()):
+                    zh, en = names["data_check"].get(ref, (ref, ref))
+                    conditions.append(
+                        (
+                            f"能通过{zh}核验的，免提交",
+                            f"If it can be checked with {en}, you need not hand it in",
+                        )
+                    )
+            out.append(
+                MaterialNeed(
+                    entry=m,
+                    granted=_granted_wording(granted, names, items) if granted else None,
+                    conditions=tuple(conditions),
+                )
+            )
+        return out
+
     def prefilled(self) -> dict[str, Any]:
         """The values the sources hold for the form, by key."""
         return {k: v["value"] for k, v in (self.party.provenance() if self.party else {}).items()}
+
+
+@dataclass(frozen=True)
+class MaterialNeed:
+    """One material of a guide as a person reads it (`Guide.needs`)."""
+
+    entry: EngineMaterial
+    granted: tuple[str, str] | None  # (zh, en) why it need not be handed in, when that holds
+    conditions: tuple[tuple[str, str], ...] = ()  # (zh, en) when it would not be needed
+
+    @property
+    def code(self) -> str:
+        return self.entry.code
+
+    @property
+    def spec(self) -> engine.MaterialSpec:
+        return self.entry.spec
+
+    @property
+    def to_hand_in(self) -> bool:
+        return self.granted is None and self.entry.spec.required
+
+
+def _granted_wording(
+    waiver: Waiver, names: dict[str, dict[str, tuple[str, str]]], items: dict[str, str]
+) -> tuple[str, str]:
+    if waiver.kind == "licence":
+        zh, en = names["licence"].get(waiver.ref, (waiver.ref, waiver.ref))
+        return (
+            f"您已有电子{zh.removeprefix('电子')}，无需提交",
+            f"You already have the e-licence “{en}”; you need not hand it in",
+        )
+    if waiver.kind == "data_check":
+        zh, en = names["data_check"].get(waiver.ref, (waiver.ref, waiver.ref))
+        return (f"已通过{zh}核验，无需提交", f"Checked with {en}; you need not hand it in")
+    name = items.get(waiver.ref, waiver.ref)
+    return (
+        f"由本件“{name}”的办理结果代替，无需提交",
+        f"The result of “{name}” in this application stands in for it; you need not hand it in",
+    )
+
+
+def _reason(
+    waiver: Waiver, names: dict[str, dict[str, tuple[str, str]]], items: dict[str, str]
+) -> dict[str, str]:
+    """Why a material is waived, for staff and the documents, naming the licence, source or item (the
+    engine's reason names their codes)."""
+    if waiver.kind == "licence":
+        zh, en = names["licence"].get(waiver.ref, (waiver.ref, waiver.ref))
+        return {
+            "reason_zh": f"以电子{zh.removeprefix('电子')}替代，无需提交",
+            "reason_en": f"Replaced by the e-licence “{en}”; not to be handed in",
+        }
+    if waiver.kind == "data_check":
+        zh, en = names["data_check"].get(waiver.ref, (waiver.ref, waiver.ref))
+        return {
+            "reason_zh": f"经{zh}核验，无需提交",
+            "reason_en": f"Checked with {en}; not to be handed in",
+        }
+    name = items.get(waiver.ref, waiver.ref)
+    return {
+        "reason_zh": f"由本件“{name}”的办理结果替代，无需提交",
+        "reason_en": f"Replaced by the result of “{name}” in this application",
+    }
 
 
 def guide_version(code: str) -> BundleVersion:
@@ -224,4 +338,12 @@ def guide_compute(
             actor=actor,
         )
     result = engine.compute(definition, resolved, evidence=data.evidence if data else evidence)
-    return Guide(version=version, definition=definition, answers=resolved, result=result, party=data)
+    known = data is not None or (evidence is not None and not evidence.is_catalogue_view)
+    return Guide(
+        version=version,
+        definition=definition,
+        answers=resolved,
+        result=result,
+        party=data,
+        evidence_known=known,
+    )

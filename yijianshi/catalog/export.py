@@ -162,6 +162,8 @@ def catalog_export(target: Path) -> dict[str, int]:
                         "name": d.name,
                         "kind": d.kind,
                         **({"full_name": d.full_name} if d.full_name and d.full_name != d.name else {}),
+                        **{k: v for k in ("consult_phone", "supervise_phone") if (v := getattr(d, k))},
+                        **({"illustrative": list(d.illustrative)} if d.illustrative else {}),
                     }
                     for d in region.departments.order_by("code")
                 },

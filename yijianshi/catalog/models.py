@@ -47,6 +47,11 @@ class Department(models.Model):
     # The full official name (e.g. 陵川县人力资源和社会保障局), printed on its documents and around its seal; `name`
     # is the short form the region's document uses (人力资源和社会保障部门, 县人社局).
     full_name = models.CharField(_("全称"), max_length=200, blank=True)
+    consult_phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
+    supervise_phone = models.CharField(_("监督电话"), max_length=40, blank=True)
+    illustrative = models.JSONField(
+        _("示例性要素"), default=list, blank=True, help_text=_("仅作示例、未经核实的要素（如电话号码）")
+    )
 
     class Meta:
         ordering = ["region__code", "code"]

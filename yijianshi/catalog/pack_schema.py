@@ -353,14 +353,24 @@ class DocumentEntry(PackModel):
     date: StrictDate | None = None
 
 
+Phone = Annotated[str, Field(max_length=40, pattern=r"^\+?[0-9][0-9 ()\-,/转]*$")]
+DEPARTMENT_ILLUSTRATIVE = ("consult_phone", "supervise_phone")
+
+
 class DepartmentEntry(PackModel):
-    """region.yaml: departments.<code>"""
+    """region.yaml: departments.<code> — with the telephone numbers a guide gives for questions (咨询) and
+    complaints (监督), and which of them are examples (`illustrative`), not the department's own."""
 
     name: Text
     kind: DepartmentKind
     full_name: Text | None = (
         None  # the body's full official name (e.g. 陵川县人力资源和社会保障局); default: name
     )
+    consult_phone: Phone | None = None
+    supervise_phone: Phone | None = None
+    illustrative: list[
+        Annotated[str, _one_of(DEPARTMENT_ILLUSTRATIVE, "illustrative 要素", "element in illustrative")]
+    ] = []
 
 
 class ServicePointEntry(PackModel):

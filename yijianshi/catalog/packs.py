@@ -516,7 +516,13 @@ class _Checker:
             if d is None:
                 self.broken.add(f"department:{code}:{dcode}")
             else:
-                departments[str(dcode)] = {"name": d.name, "kind": d.kind, "full_name": d.full_name or d.name}
+                departments[str(dcode)] = {
+                    "name": d.name,
+                    "kind": d.kind,
+                    "full_name": d.full_name or d.name,
+                    **{k: v for k in ("consult_phone", "supervise_phone") if (v := getattr(d, k))},
+                    **({"illustrative": list(d.illustrative)} if d.illustrative else {}),
+                }
         points: dict[str, dict[str, Any]] = {}
         for pcode, raw in _mapping(data, "service_points").items():
             pw = f"{self.rel(path)}: service point {pcode}"

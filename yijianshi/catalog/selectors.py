@@ -17,8 +17,10 @@ from .models import (
     Bundle,
     BundleItem,
     BundleVersion,
+    DataSource,
     Item,
     ItemField,
+    LicenceType,
     Region,
     ServicePoint,
     ServicePointKind,
@@ -217,6 +219,31 @@ def published_versions(*, region: str | None = None) -> QuerySet[BundleVersion]:
 
 def _newest_published(versions: QuerySet[BundleVersion]) -> BundleVersion | None:
     return versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
+
+
+_names: Remembered[dict[str, dict[str, tuple[str, str]]]] = Remembered(
+    "catalog.stand_in_names",
+    sources=(LicenceType, DataSource),
+    ttl=lambda: float(settings.YIJIANSHI_CATALOGUE_CACHE_SECONDS),
+)
+
+
+def stand_in_names() -> dict[str, dict[str, tuple[str, str]]]:
+    """The names (zh, en) of every licence type and data source, by code — what a guide says instead of a
+    code when a licence or a data check stands in for a material. Kept per process; callers must not
+    change it."""
+
+    def load() -> dict[str, dict[str, tuple[str, str]]]:
+        return {
+            "licence": {
+                c: (n, e or n) for c, n, e in LicenceType.objects.values_list("code", "name", "name_en")
+            },
+            "data_check": {
+                c: (n, e or n) for c, n, e in DataSource.objects.values_list("code", "name", "name_en")
+            },
+        }
+
+    return _names.get("all", load)
 
 
 def current_version(bundle: Bundle) -> BundleVersion | None:

@@ -214,6 +214,9 @@ def catalog_load(*, catalogue: Catalogue, actor: Actor) -> LoadResult:
                 name=d["name"],
                 kind=d["kind"],
                 full_name=d.get("full_name") or d["name"],
+                consult_phone=d.get("consult_phone") or "",
+                supervise_phone=d.get("supervise_phone") or "",
+                illustrative=list(d.get("illustrative") or ()),
             )
             for dcode, d in pack["departments"].items()
         }

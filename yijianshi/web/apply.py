@@ -23,6 +23,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from yijianshi.accounts.models import Role
@@ -43,6 +44,7 @@ from yijianshi.uploads.handlers import oversize_fields
 from yijianshi.uploads.services import limits, upload_receive
 from yijianshi.uploads.validation import too_large
 
+from .drafts import apply_draft_discard, apply_draft_get, apply_draft_save
 from .forms import DisputeForm, form_errors
 from .prefs import profile_of
 
@@ -95,7 +97,8 @@ def _load(request: HttpRequest, code: str) -> Wizard:
             "Only applicants apply online (staff use the window workbench)",
             field="actor",
         )
-    state = request.session.get(f"apply:{code}") or {}
+    # the session's draft, else the one kept from an earlier sign-in (web/drafts.py)
+    state = request.session.get(f"apply:{code}") or apply_draft_get(user=request.user, bundle_code=code) or {}  # type: ignore[arg-type]
     if state.get("version") != version.pk:  # a new catalogue version: start again
         state = {
             "version": version.pk,
@@ -120,6 +123,7 @@ def _load(request: HttpRequest, code: str) -> Wizard:
 def _save(request: HttpRequest, wiz: Wizard) -> None:
     request.session[wiz.key] = wiz.state
     request.session.modified = True
+    apply_draft_save(user=request.user, bundle_code=wiz.bundle.code, state=wiz.state)  # type: ignore[arg-type]
 
 
 def _prefill(request: HttpRequest, wiz: Wizard) -> dict[str, Any]:
@@ -132,8 +136,9 @@ def _prefill(request: HttpRequest, wiz: Wizard) -> dict[str, Any]:
             party=wiz.actor.party,
             purpose=Purpose("prefill", wiz.bundle.code),
         ).party
-        if data is None:  # no identifier on the profile to prefill with: everything is typed
-            wiz.state.update(prefill={}, evidence=None, failures={})
+        if data is None:  # no identifier on the profile to prefill with: everything is typed, nothing waived
+            # but what holds for anyone (known: no licences, no data checks)
+            wiz.state.update(prefill={}, evidence={"licences": [], "data_checks": []}, failures={})
             _save(request, wiz)
             return {}
         wiz.state["prefill"] = {
@@ -200,6 +205,7 @@ def _redirect(code: str, step: str) -> HttpResponseRedirect:
 
 
 @login_required
+@never_cache  # browser Back asks again: it shows the draft as it is now, never a stale step or error
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     try:
@@ -229,7 +235,11 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 
 def _situation(request: HttpRequest, wiz: Wizard) -> HttpResponse:
     situations = wiz.definition.situations
-    answers = dict(wiz.state["answers"]) or {s.code: s.default for s in situations}
+    # the answers given on the guide (its "apply" link carries them) until the applicant chose here
+    given = {
+        s.code: request.GET[s.code] for s in situations if s.option(request.GET.get(s.code, "")) is not None
+    }
+    answers = {**(dict(wiz.state["answers"]) or {s.code: s.default for s in situations}), **given}
     errors: dict[str, ErrorDetail] = {}
     if request.method == "POST":
         answers = {s.code: request.POST.get(s.code, "") for s in situations}
@@ -415,22 +425,26 @@ def dispute(request: HttpRequest, code: str, key: str) -> HttpResponse:
     )
 
 
-def _material_rows(wiz: Wizard, result: engine.Computation) -> list[dict[str, Any]]:
+def _material_rows(wiz: Wizard, guide: Guide) -> list[dict[str, Any]]:
+    """Each material with how a person reads it (`Guide.needs`: the same wording as the guide and its print)."""
+    needs = {n.code: n for n in guide.needs()}
     return [
         {
             "m": m,
+            "n": needs[m.code],
             "id": "m_" + m.code.replace(".", "__"),
             "upload": wiz.state["uploads"].get(m.code),
             "choice": wiz.state["choices"].get(m.code, "upload"),
             "hint": accept_hint(m.code),
         }
-        for m in result.materials.entries
+        for m in guide.result.materials.entries
     ]
 
 
 def _materials(request: HttpRequest, wiz: Wizard) -> HttpResponse:
     _prefill(request, wiz)
-    result = _compute(wiz)
+    guide = _guide(wiz)
+    result = guide.result
     errors: dict[str, ErrorDetail] = {}
     if request.method == "POST":
         request.FILES  # noqa: B018  (parses the body: a file past the limit is dropped while it streams in)
@@ -489,7 +503,7 @@ def _materials(request: HttpRequest, wiz: Wizard) -> HttpResponse:
         request,
         wiz,
         "materials",
-        {"materials": _material_rows(wiz, result), "errors": errors},
+        {"materials": _material_rows(wiz, guide), "errors": errors},
         status=400 if errors else 200,
     )
 
@@ -581,6 +595,7 @@ def _review(request: HttpRequest, wiz: Wizard) -> HttpResponse:
                 number = submission.application.number
                 request.session["apply_done"] = {**done, wiz.state["token"]: number}
                 request.session.pop(wiz.key, None)
+                apply_draft_discard(user=request.user, bundle_code=wiz.bundle.code)  # type: ignore[arg-type]
                 return HttpResponseRedirect(f"/me/applications/{number}/receipt/")
     names = dict(DataSource.objects.values_list("code", "name"))
     return _render(
@@ -592,7 +607,7 @@ def _review(request: HttpRequest, wiz: Wizard) -> HttpResponse:
                 (s, s.option(wiz.state["answers"].get(s.code, s.default))) for s in wiz.definition.situations
             ],
             "rows": _form_rows(wiz, result, prefill, wiz.state["form"]),
-            "materials": _material_rows(wiz, result),
+            "materials": _material_rows(wiz, guide),
             "items": [it for it in wiz.definition.items if it.ref in result.included],
             "names": names,
             "top_errors": top,

@@ -50,3 +50,21 @@ class SearchSynonym(models.Model):
 
     def official_terms(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(t for t in SEPARATORS.split(self.means) if t))
+
+
+class ApplyDraft(models.Model):
+    """The online application wizard's state for one applicant and one bundle, kept between sign-ins (the
+    session ends on sign-out; the draft does not). Dropped when the application is submitted."""
+
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="apply_drafts")
+    bundle_code = models.CharField(_("一件事编码"), max_length=40)
+    state = models.JSONField(_("草稿内容"), default=dict)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "bundle_code"], name="apply_draft_unique")]
+        verbose_name = _("申请草稿")
+        verbose_name_plural = _("申请草稿")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.bundle_code}"

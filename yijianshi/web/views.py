@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -19,7 +20,7 @@ from yijianshi.cases.seals import document_seal_check
 from yijianshi.cases.verification import document_for_verification
 from yijianshi.catalog import engine
 from yijianshi.catalog.engine.figures import TARGETS
-from yijianshi.catalog.models import Bundle, Region, ServicePoint
+from yijianshi.catalog.models import Bundle, DataSource, Region, ServicePoint
 from yijianshi.catalog.selectors import (
     bundle_definition,
     bundle_guide,
@@ -130,8 +131,14 @@ def bundle_page(request: HttpRequest, code: str) -> HttpResponse:
     )
     result, chosen, party = computed.result, computed.answers, computed.party
     guide = bundle_guide(version)
+    names = {it.ref: it.name for it in definition.items}
     items = [
-        {"def": it, "guide": guide["items"].get(it.ref, {}), "plan": result.schedule.get(it.ref)}
+        {
+            "def": it,
+            "guide": guide["items"].get(it.ref, {}),
+            "plan": result.schedule.get(it.ref),
+            "needs": [names.get(r, r) for r in result.schedule.get(it.ref).requires],
+        }
         for it in definition.items
         if it.ref in result.included
     ]
@@ -148,15 +155,18 @@ def bundle_page(request: HttpRequest, code: str) -> HttpResponse:
             "items": items,
             "excluded": excluded,
             "answers": chosen,
+            # the answers carried to the simple guide, the print view and the application
+            "answers_qs": urlencode(chosen) if not error else "",
             "error": error,
             "guide": guide,
-            "names": {it.ref: it.name for it in definition.items},
+            "needs": computed.needs(),
+            "sources": dict(DataSource.objects.values_list("code", "name")),
             "simple": request.GET.get("view") == "simple",
             "personal": party is not None,
             "qr": qr_svg(url),
             "url": url,
+            "lead": bundle.lead_department,
             "points": ServicePoint.objects.filter(region=bundle.region).order_by("kind", "code"),
-            "fees": sorted({i["guide"].get("fee") or "不收费" for i in items}),
         },
         status=400 if error else 200,
     )
