@@ -253,6 +253,7 @@ def _render_intake(
 ) -> HttpResponse:
     materials = _materials(app)
     missing = [m for m in materials if m["state"] == MaterialState.MISSING]
+    to_present = [m for m in materials if m["state"] == MaterialState.TO_PRESENT]
     fields = _fields(app, WHOLE)
     uploadable = [m for m in materials if m["state"] in ("missing", "optional", "tolerated", "provided")]
     uploads_open = app.status in ("submitted", "deficient", "received")
@@ -271,7 +272,9 @@ def _render_intake(
             "documents": app.documents.order_by("issued_at", "pk"),
             "events": selectors.application_history(app),
             "error": error,
-            "intake_form": intake_form or forms.IntakeForm(initial={"expected_version": app.version}),
+            "to_present": to_present,
+            "intake_form": intake_form
+            or forms.IntakeForm(to_present=to_present, initial={"expected_version": app.version}),
             "upload_form": upload_form
             or (forms.UploadForm(materials=uploadable) if _uploads_available() and uploads_open else None),
             "uploads": _uploads_for(app),
@@ -305,9 +308,12 @@ def _render_intake(
 @require_POST
 @staff(Role.CLERK, Role.ADMIN, hide=True)
 def window_intake(request: HttpRequest, number: str) -> HttpResponse:
-    """收件: accept (→ receipt) or the one deficiency notice listing everything missing (→ notice)."""
+    """收件: accept (→ receipt) or the one deficiency notice listing everything missing (→ notice). The clerk
+    ticks the materials the applicant listed to hand in at the window that they received and checked."""
     app = _app_for_clerk(request, number)
-    form = forms.IntakeForm(request.POST)
+    form = forms.IntakeForm(
+        request.POST, to_present=[m for m in _materials(app) if m["state"] == MaterialState.TO_PRESENT]
+    )
     if not form.is_valid():
         return _render_intake(request, app, intake_form=form, status=400)
     decision = form.cleaned_data["decision"]
@@ -326,9 +332,16 @@ def window_intake(request: HttpRequest, number: str) -> HttpResponse:
             "Materials are missing: issue the deficiency notice, or attach what is missing first",
         )
         return _render_intake(request, app, intake_form=form, status=400)
+    confirmed = form.cleaned_data.get("confirmed", [])
+    unconfirmed = [
+        m
+        for m in _materials(app)
+        if m["state"] == MaterialState.TO_PRESENT and m.get("required") and m["code"] not in confirmed
+    ]
     if (
         decision == "deficient"
         and not problems
+        and not unconfirmed
         and not [m for m in _materials(app) if m["state"] == "missing"]
     ):
         form.add_error(
@@ -341,11 +354,21 @@ def window_intake(request: HttpRequest, number: str) -> HttpResponse:
             application=app,
             actor=_actor(request),
             problems=problems,
+            confirmed=confirmed,
+            deficient=decision == "deficient",
             expected_version=form.cleaned_data["expected_version"],
         )
     except DomainError as exc:
         app.refresh_from_db()
-        return _render_intake(request, app, error=_error(exc), intake_form=form, status=exc.status)
+        return _render_intake(
+            request,
+            app,
+            error=_place(
+                form, exc, problems="problems", **{k: k for k in ("confirmed",) if k in form.fields}
+            ),
+            intake_form=form,
+            status=exc.status,
+        )
     return redirect(reverse("workbench:window-application", args=[app.number]) + "?done=" + app.status)
 
 
