@@ -111,7 +111,7 @@ def test_the_newborn_bundle_end_to_end(newborn: None, as_user: Clients) -> None:
     assert clerk.post(f"/api/applications/{number}/archive/").json()["status"] == "archived"
     # the history tells it all, in order, with documents
     types = [e["type"] for e in mother.get(f"/api/applications/{number}/history/").json()]
-    assert types[:3] == ["submitted", "received", "fanned_out"]
+    assert types[:4] == ["submitted", "material_provided", "received", "fanned_out"]  # confirmed at intake
     assert types.count("approved") == 5 and "pre_review" in types and "prerequisite_ready" in types
     assert types[-3:] == ["delivered", "delivered", "archived"][-3:] or types[-1] == "archived"
     kinds = sorted(Document.objects.filter(application__number=number).values_list("kind", flat=True))
