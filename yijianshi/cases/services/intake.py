@@ -318,7 +318,7 @@ def application_supplement(
     uploads_attach(uploads=claimed, application_id=app.pk, actor=actor.user)
     attached = set(Upload.objects.filter(application=app).values_list("material_key", flat=True))
     provided = set(app.materials_provided) | uploaded | attached
-    listed = set(extra) - provided
+    listed = set(extra) - provided - {m["code"] for m in app.snapshot["materials"] if m.get("waiver")}
     if at_the_window(actor):
         provided |= listed
     else:

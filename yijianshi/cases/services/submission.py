@@ -256,7 +256,8 @@ def _submit(
         k for k, v in provenance.items() if k in clean and str(clean[k]) != str(v["value"])
     )
     uploaded = {u.material_key for u in claimed}
-    listed = sorted(set(materials) - uploaded)
+    waived = {m["code"] for m in pinned["materials"] if m.get("waiver")}  # nothing to hand in
+    listed = sorted(set(materials) - uploaded - waived)
     seen_by_clerk = listed if at_the_window(actor) else []
     application = Application.objects.create(
         number=number,
