@@ -91,7 +91,9 @@ def test_intake_confirming_makes_them_provided_with_a_history_row(newborn: None,
 def test_confirming_a_material_not_listed_is_refused_naming_it(newborn: None, as_user: Clients) -> None:
     number, needed = _listed(as_user)
     app = Application.objects.get(number=number)
-    unlisted = next(m["code"] for m in app.snapshot["materials"] if m["code"] not in needed)
+    unlisted = next(  # a material the mother did not list (optional, not waived)
+        m["code"] for m in app.snapshot["materials"] if m["code"] not in needed and not m["waiver"]
+    )
     refused = as_user("clerk").post(
         f"/api/applications/{number}/intake/", {"confirmed": [*needed, unlisted]}, format="json"
     )
@@ -142,3 +144,27 @@ def test_a_supplement_that_brings_nothing_asked_is_refused(newborn: None, as_use
     assert back.json()["status"] == "submitted"
     assert _states(mother, number)[to_hand_in(g)[0]] == "to_present"
     assert back.json()["materials_provided"] == []
+
+
+def test_paper_a_clerk_lists_at_the_counter_is_received_with_their_name(
+    newborn: None, as_user: Clients
+) -> None:
+    clerk = as_user("clerk")
+    g = guide(as_user("mother"))
+    needed = to_hand_in(g)
+    form = sample_form(g["form"], overrides={"mother.id_number": MOTHER_ID})
+    created = clerk.post(
+        "/api/applications/",
+        {
+            "bundle": "140524-09",
+            "form": form,
+            "materials": needed,
+            "on_behalf_of": {"name": "王芳", "id_number": MOTHER_ID, "authorisation": "本人到场"},
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    answer = created.json()
+    assert answer["materials_to_present"] == [] and set(needed) <= set(answer["materials_provided"])
+    row = CaseEvent.objects.get(application__number=answer["number"], type=EventType.MATERIAL_PROVIDED)
+    assert row.actor is not None and row.actor.username == "clerk" and row.data["confirmed"] is True

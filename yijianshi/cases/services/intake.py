@@ -61,10 +61,12 @@ def _names(rows: Iterable[MaterialRow]) -> tuple[str, str]:
 
 
 def _confirmable(app: Application, confirmed: Iterable[str]) -> list[str]:
-    """The codes the clerk confirms, each on the application's list of materials to hand in at the window
-    (400 naming those that are not)."""
+    """The codes the clerk confirms that the applicant listed to hand in at the window. A code already in hand
+    (uploaded, scanned, waived) is a harmless repeat; any other is refused (400 naming it): the clerk confirms
+    what the applicant listed, nothing else."""
     codes = sorted({str(c) for c in confirmed})
-    unlisted = [c for c in codes if c not in set(app.materials_to_present)]
+    in_hand = set(app.materials_provided) | {m["code"] for m in app.snapshot["materials"] if m.get("waiver")}
+    unlisted = [c for c in codes if c not in set(app.materials_to_present) | in_hand]
     if unlisted:
         names = {m["code"]: m["name"] for m in app.snapshot["materials"]}
         shown = "、".join(f"“{names.get(c, c)}”（{c}）" for c in unlisted)
@@ -74,7 +76,7 @@ def _confirmable(app: Application, confirmed: Iterable[str]) -> list[str]:
             f"Not among the materials the applicant listed to hand in at the window: {', '.join(unlisted)}",
             field="confirmed",
         )
-    return codes
+    return [c for c in codes if c in set(app.materials_to_present)]
 
 
 @transaction.atomic
