@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_material_provided_event'),
+        ("cases", "0004_material_provided_event"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='materials_to_present',
-            field=models.JSONField(blank=True, default=list, verbose_name='待窗口核验材料'),
+            model_name="application",
+            name="materials_to_present",
+            field=models.JSONField(blank=True, default=list, verbose_name="待窗口核验材料"),
         ),
     ]
