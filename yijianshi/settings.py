@@ -216,7 +216,16 @@ LOGGING = {
 }
 
 # --- the platform -----------------------------------------------------------------------------------------
-PUBLIC_URL = os.environ.get("YIJIANSHI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address people reach the platform at: every QR code and verification link printed on documents and licences,
+# and the guide's QR code, start with it (core/verification.py `public_url`). The default suits only the local demo,
+# so production refuses to start without it (a paper printed with http://127.0.0.1:8000 verifies nowhere).
+PUBLIC_URL = os.environ.get("YIJIANSHI_PUBLIC_URL", "").strip().rstrip("/")
+if not PUBLIC_URL:
+    if not DEBUG and os.environ.get("YIJIANSHI_ENV", "dev") == "production":
+        raise RuntimeError("YIJIANSHI_PUBLIC_URL must be set in production (e.g. https://yjs.example.gov.cn)")
+    PUBLIC_URL = "http://127.0.0.1:8000"
+if not PUBLIC_URL.startswith(("http://", "https://")):
+    raise RuntimeError(f"YIJIANSHI_PUBLIC_URL must start with http:// or https://, not {PUBLIC_URL!r}")
 
 # Background work: "inprocess" (embedded default: a thread in the web process, nothing else to run) or "celery"
 # (scale-out: Redis broker, `celery -A yijianshi worker` and `celery -A yijianshi beat`).

@@ -96,7 +96,7 @@ ENDPOINTS: dict[tuple[str, str], Rule] = {
     ("api/bundles/<str:code>/", "GET"): PUBLIC,
     ("api/licences/keys/", "GET"): PUBLIC,
     ("api/licences/verify/", "POST"): PUBLIC,
-    ("api/licences/^verify/(?P<identifier>[^/]+)/?$", "GET"): PUBLIC,
+    ("api/licences/^verify/(?P<code>[^/]+)/?$", "GET"): PUBLIC,
     ("api/applications/", "GET"): SIGNED_IN,
     ("api/applications/", "POST"): Rule(
         "roles", roles=frozenset({Role.APPLICANT, Role.CLERK}), body={"bundle": "140524-09", "form": {}}
@@ -344,7 +344,7 @@ def may(username: str, what: str, app: Application, case: ItemCase | None) -> bo
 def concrete(route: str, **values: str) -> str:
     path = "/" + route
     path = re.sub(r"<(?:str|int):(\w+)>", lambda m: values[m.group(1)], path)
-    path = path.replace("^verify/(?P<identifier>[^/]+)/?$", f"verify/{values.get('identifier', 'x')}/")
+    path = path.replace("^verify/(?P<code>[^/]+)/?$", f"verify/{values.get('code', 'x')}/")
     path = path.replace("^(?P<pk>[0-9]+)/qr\\.(?P<kind>svg|png)$", f"{values.get('pk', '1')}/qr.svg")
     return path
 

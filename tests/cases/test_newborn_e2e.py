@@ -121,8 +121,9 @@ def test_the_newborn_bundle_end_to_end(newborn: None, as_user: Clients) -> None:
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert as_user("father").get(f"/api/documents/{number}-SJ01.pdf").status_code == 404
     # the QR code's page verifies it, without revealing the identity number
-    page = APIClient().get(f"/verify/documents/{number}-SJ01").content.decode()
-    assert number in page and MOTHER_ID not in page
+    code = Document.objects.get(number=f"{number}-SJ01").verification_code
+    page = APIClient().get(f"/verify/{code}").content.decode()
+    assert number in page and "真实有效" in page and MOTHER_ID not in page
 
 
 def test_bad_submissions_get_clear_errors_and_change_nothing(newborn: None, as_user: Clients) -> None:

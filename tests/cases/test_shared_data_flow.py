@@ -14,6 +14,7 @@ from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
 from yijianshi.cases.models import Application
 from yijianshi.cases.samples import sample_form
 from yijianshi.ledger.selectors import ledger_entries_for_subject
+from yijianshi.licenses.models import License
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,8 @@ def test_prefill_waiver_ledger_and_licence(family: None, as_user: Callable[[str]
     wallet = mother.get("/api/licences/").json()
     listed = wallet["results"] if isinstance(wallet, dict) else wallet
     assert identifier in {w["identifier"] for w in listed}
-    verified = APIClient().get(f"/api/licences/verify/{identifier}")
+    code = License.objects.get(identifier=identifier).verification_code
+    verified = APIClient().get(f"/api/licences/verify/{code}")
     assert verified.status_code == 200 and verified.json()["ok"] is True
     father_wallet = as_user("father").get("/api/licences/").json()
     father_listed = father_wallet["results"] if isinstance(father_wallet, dict) else father_wallet

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
 from yijianshi.catalog.models import Department
 from yijianshi.core.identifiers import mask
+from yijianshi.licenses.identifiers import licence_identifier
 from yijianshi.licenses.models import LicenceStatus, License
 from yijianshi.licenses.services import licence_issue, offline_document
 
@@ -89,16 +90,24 @@ def test_list_masks_and_detail_carries_the_offline_document(
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
 
 
-def test_anyone_can_verify(family: dict[str, License]) -> None:
+def test_anyone_can_verify_by_the_code_and_not_by_the_identifier(family: dict[str, License]) -> None:
     mine = family["mother_marriage"]
     anon = APIClient()
-    body = anon.get(f"{API}verify/{mine.identifier}").json()
-    assert body["ok"] is True and body["problems"] == []
+    body = anon.get(f"{API}verify/{mine.verification_code}").json()
+    assert body["ok"] is True and body["problems"] == [] and body["identifier"] == mine.identifier
     assert body["licence"]["holder_id"] == mask(MOTHER_ID) and body["licence"]["holder_name"] == "王*"
     assert "surface" not in body["licence"]
-    wrong = mine.identifier[:-1] + ("A" if mine.identifier[-1] != "A" else "B")
-    body = anon.get(f"{API}verify/{wrong}/").json()
-    assert body["ok"] is False and [p["code"] for p in body["problems"]] == ["bad_check_character"]
+    # the sequential identifier, a guessed code and a malformed one all get the one same answer
+    guessed = "A" * len(mine.verification_code)
+    answers = [
+        anon.get(f"{API}verify/{wrong}/").json()
+        for wrong in (mine.identifier, guessed, mine.verification_code[:-1], "1")
+    ]
+    assert all(a == answers[0] for a in answers), answers
+    assert answers[0]["ok"] is False and answers[0]["licence"] is None and answers[0]["identifier"] == ""
+    assert [p["code"] for p in answers[0]["problems"]] == ["unknown_code"]
+    assert anon.post(f"{API}verify/", {"code": mine.identifier}, format="json").json() == answers[0]
+    assert anon.post(f"{API}verify/", {"code": mine.verification_code}, format="json").json()["ok"] is True
     # the offline document, as the QR code carries it, or wrapped
     document = offline_document(mine)
     assert anon.post(f"{API}verify/", document, format="json").json()["ok"] is True
@@ -107,6 +116,23 @@ def test_anyone_can_verify(family: dict[str, License]) -> None:
     assert "surface_altered" in [p["code"] for p in body["problems"]]
     empty = anon.post(f"{API}verify/", {}, format="json")
     assert empty.status_code == 400 and empty.json()["code"] == "verify_nothing"
+
+
+def test_a_forged_document_learns_nothing_of_the_registry(family: dict[str, License]) -> None:
+    """A document not signed by the issuer cannot be used to ask whether an identifier was issued."""
+    mine = family["mother_marriage"]
+    anon = APIClient()
+    forged = {**offline_document(mine), "signature": "00" * 64}
+    never_issued = licence_identifier(
+        type_code=mine.type_code, issuer_code=mine.issuer_code, serial=mine.serial + 99, version=1
+    )
+    unknown = {**forged, "licence": {**forged["licence"], "identifier": never_issued}}
+    answers = [anon.post(f"{API}verify/", d, format="json").json() for d in (forged, unknown)]
+    for body in answers:
+        assert body["licence"] is None
+        assert "signature_invalid" in [p["code"] for p in body["problems"]]
+        assert not {"unknown_licence", "revoked", "superseded"} & {p["code"] for p in body["problems"]}
+        assert "registry" not in [c["name"] for c in body["checks"]]
 
 
 def test_revoke_permissions(family: dict[str, License], client_for: Callable[[str], APIClient]) -> None:
@@ -122,7 +148,7 @@ def test_revoke_permissions(family: dict[str, License], client_for: Callable[[st
     assert response.status_code == 200 and response.json()["status"] == LicenceStatus.REVOKED
     again = client_for("admin").post(url, {"reason": "again"})
     assert again.status_code == 409 and again.json()["code"] == "licence_not_revocable"
-    body = APIClient().get(f"{API}verify/{mine.identifier}").json()
+    body = APIClient().get(f"{API}verify/{mine.verification_code}").json()
     assert [p["code"] for p in body["problems"]] == ["revoked"]
 
 
@@ -135,22 +161,87 @@ def test_public_keys(family: dict[str, License]) -> None:
     assert all(len(r["public_key"]) == 128 and len(r["issuer_code"]) == 18 for r in rows)
 
 
+def main_of(page: str) -> str:
+    return page[page.index("<main") : page.index("</main>")]
+
+
 def test_public_page_masks_the_holder(family: dict[str, License]) -> None:
     mine = family["mother_marriage"]
-    page = Client().get(f"/licences/verify/{mine.identifier}")
+    page = Client().get(f"/licences/verify/{mine.verification_code}")
     text = page.content.decode()
     assert page.status_code == 200
-    assert mask(MOTHER_ID) in text and MOTHER_ID not in text and "王芳" not in text
-    assert "核验通过" in text and mine.issuer_name in text
+    assert mask(MOTHER_ID) in text and MOTHER_ID not in text and "王芳" not in text and "王*" in text
+    assert "核验通过" in text and "真实有效" in text and mine.issuer_name in text and mine.type_name in text
+    assert mine.verification_code not in main_of(text)  # the page itself never repeats the code
     english = Client()
     english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    text = english.get(f"/licences/verify/{mine.identifier}").content.decode()
+    text = english.get(f"/licences/verify/{mine.verification_code}").content.decode()
     assert "Verified" in text and "Each check" in text and "identity number" in text
-    wrong = mine.identifier[:-1] + ("A" if mine.identifier[-1] != "A" else "B")
-    page = Client().get(f"/licences/verify/{wrong}")
-    assert page.status_code == 404 and "bad_check_character" in page.content.decode()
-    form = Client().get("/licences/verify/", {"identifier": mine.identifier.lower()})
-    assert form.status_code == 302 and form["Location"].endswith(mine.identifier)
+
+
+def test_public_page_is_not_found_by_the_identifier_nor_a_guess(family: dict[str, License]) -> None:
+    mine = family["mother_marriage"]
+    guessed = mine.verification_code[::-1]
+    pages = [
+        Client().get(f"/licences/verify/{wrong}")
+        for wrong in (mine.identifier, guessed, mine.verification_code.upper() + "x", "00000001")
+    ]
+    assert all(p.status_code == 404 for p in pages)
+    bodies = {main_of(p.content.decode()) for p in pages}  # the site's frame links back to the address
+    assert len(bodies) == 1  # one answer, whatever was asked: nothing to tell a number from a wrong code
+    [body] = bodies
+    assert "未找到该核验码对应的证照" in body and mine.issuer_name not in body and "王*" not in body
+    # the form takes the code, or the whole link, and goes to the page
+    form = Client().get(
+        "/licences/verify/", {"code": f"https://x.example/licences/verify/{mine.verification_code}"}
+    )
+    assert form.status_code == 302 and form["Location"].endswith(f"/licences/verify/{mine.verification_code}")
+    assert Client().get("/licences/verify/", {"code": mine.identifier}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("change", "zh", "en"),
+    [
+        ("revoke", "该证照已注销，不再有效", "This licence was revoked"),
+        ("supersede", "该证照已被新版本替代，不再有效", "replaced by a newer version"),
+        ("expire", "该证照已过有效期，不再有效", "This licence has expired"),
+    ],
+)
+def test_public_page_says_plainly_when_a_licence_is_no_longer_valid(
+    family: dict[str, License], issue: Callable[..., License], change: str, zh: str, en: str
+) -> None:
+    from datetime import date
+
+    from yijianshi.licenses.services import licence_revoke, licence_supersede
+
+    mine = family["mother_marriage"]
+    if change == "revoke":
+        licence_revoke(licence=mine, reason="婚姻登记被撤销：私人原因", actor=None)
+    elif change == "supersede":
+        newer = licence_supersede(licence=mine, surface=dict(mine.surface), actor=None)
+        assert newer.verification_code != mine.verification_code
+    else:
+        mine = issue(valid_from=date(2010, 1, 1), valid_to=date(2020, 1, 1))
+    page = Client().get(f"/licences/verify/{mine.verification_code}")
+    text = page.content.decode()
+    assert page.status_code == 200 and zh in text and "真实有效" not in text and "核验通过" not in text
+    assert "私人原因" not in text  # the revocation reason is not for the public
+    for raw in ("revoked", "superseded", "expired", "signature_invalid"):
+        assert f"<code>{raw}</code>" not in text and f">{raw}<" not in text
+    english = Client()
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert en in english.get(f"/licences/verify/{mine.verification_code}").content.decode()
+
+
+def test_the_qr_codes_document_and_the_wallet_carry_the_code_and_the_public_url(
+    family: dict[str, License], settings: Any
+) -> None:
+    settings.PUBLIC_URL = "https://yjs.example.gov.cn"
+    mine = family["mother_marriage"]
+    url = offline_document(mine)["verify_url"]
+    assert url == f"https://yjs.example.gov.cn/licences/verify/{mine.verification_code}"
+    assert mine.identifier not in url
+    assert len(mine.verification_code) >= 16  # at least 96 bits of URL-safe base64
 
 
 def test_wallet_lists_valid_first_in_a_fixed_number_of_queries(

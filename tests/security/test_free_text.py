@@ -240,7 +240,7 @@ def api_cases(number: str) -> list[tuple[str, str, str, dict[str, Any], list[str
         ),
         ("admin", "/api/objections/1/resolve/", "json", {"outcome": "confirmed"}, ["note"], False),
         ("admin", "/api/licences/1/revoke/", "json", {}, ["reason"], False),
-        ("anonymous", "/api/licences/verify/", "json", {}, ["identifier"], False),
+        ("anonymous", "/api/licences/verify/", "json", {}, ["code"], False),
         (
             "mother",
             "/api/uploads/",

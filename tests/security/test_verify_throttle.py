@@ -1,4 +1,4 @@
-"""Finding 7 (issue 17, lows): the public verification pages (/verify/documents/<number>, /licences/verify/<id>)
+"""Finding 7 (issue 17, lows): the public verification pages (/verify/<code>, /licences/verify/<code>)
 were not rate limited, and the licence verification API counted only anonymous callers, by an address taken from
 X-Forwarded-For (a header anyone can set). Every face of verification now shares one budget per client address
 (REMOTE_ADDR), `YIJIANSHI_VERIFY_RATE` (accounts/limits.py): past it, the pages answer 429 in the site's frame and
@@ -15,9 +15,9 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 N = 3
 FACES = [
-    ("GET", "/verify/documents/YJS1405242026010100001-SJ01"),
-    ("GET", "/licences/verify/NOT-A-LICENCE"),
-    ("GET", "/api/licences/verify/NOT-A-LICENCE/"),
+    ("GET", "/verify/Cq3lI0cS9mKx2bQpR7tZuA"),
+    ("GET", "/licences/verify/Cq3lI0cS9mKx2bQpR7tZuA"),
+    ("GET", "/api/licences/verify/Cq3lI0cS9mKx2bQpR7tZuA/"),
     ("POST", "/api/licences/verify/"),
 ]
 
@@ -29,7 +29,7 @@ def low_rate(settings: Any) -> None:
 
 def ask(client: Client, method: str, path: str, **extra: Any) -> Any:
     if method == "POST":
-        return client.post(path, {"identifier": "NOT-A-LICENCE"}, content_type="application/json", **extra)
+        return client.post(path, {"code": "Cq3lI0cS9mKx2bQpR7tZuA"}, content_type="application/json", **extra)
     return client.get(path, **extra)
 
 

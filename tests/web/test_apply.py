@@ -19,6 +19,7 @@ from yijianshi.cases.models import Application
 from yijianshi.cases.services import application_intake
 from yijianshi.datahub.models import Objection
 from yijianshi.ledger.models import LedgerEntry
+from yijianshi.licenses.models import License
 
 pytestmark = pytest.mark.django_db
 APPLY = "/bundles/140524-09/apply/"
@@ -191,7 +192,10 @@ def test_staff_cannot_apply_and_visitors_are_sent_to_sign_in(newborn: None, sign
 def test_wallet_and_who_read_my_data(family: None, signed_in: Clients) -> None:
     mother = signed_in("mother")
     wallet = mother.get("/me/licences/").content.decode()
-    assert "<svg" in wallet and "/licences/verify/" in wallet and "居民身份证" in wallet
+    assert "<svg" in wallet and "居民身份证" in wallet
+    codes = License.objects.filter(holder_id=MOTHER_ID).values_list("verification_code", "identifier")
+    for code, identifier in codes:  # each licence's verify link carries its code, never its identifier
+        assert f"/licences/verify/{code}" in wallet and f"/licences/verify/{identifier}" not in wallet
     mother.post(
         APPLY, {"step": "situation", "under_one": "yes", "in_wedlock": "yes", "local_household": "yes"}
     )

@@ -47,3 +47,16 @@ def test_overdue_and_escalated_across_departments(newborn: None, signed_in: Clie
 def test_admin_view_is_for_admin_and_auditor(newborn: None, signed_in: Clients) -> None:
     for user in ("clerk", "officer_health", "mother"):
         assert signed_in(user).get("/workbench/admin/").status_code == 403, user
+
+
+def test_the_holiday_gap_is_warned_on_both_administration_landings(newborn: None, signed_in: Clients) -> None:
+    """2027's holidays are not in the package (chinesecalendar knows up to 2026): deadlines computed in December
+    2026 that reach into 2027 count weekends only, so both landings say so until an administrator enters them."""
+    with clock.frozen(datetime(2026, 12, 7, 2, 0, tzinfo=UTC)):
+        workbench = signed_in("admin").get("/workbench/admin/").content.decode()
+        landing = signed_in("admin").get("/admin/").content.decode()
+    assert 'id="calendar-warnings"' in workbench and "2027年节假日安排尚未录入" in workbench
+    assert 'href="/admin/core/holidayyear/"' in workbench
+    assert "2027年节假日安排尚未录入" in landing and "Holidays for 2027 are not entered" in landing
+    with clock.frozen(datetime(2025, 6, 2, 2, 0, tzinfo=UTC)):  # 2025 and 2026 are both known
+        assert 'id="calendar-warnings"' not in signed_in("admin").get("/workbench/admin/").content.decode()

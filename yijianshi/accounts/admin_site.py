@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+
+from yijianshi.core import clock
+from yijianshi.core.calendar import calendar_status
 
 from .otp import second_factor_url
 from .roles import second_factor_missing
@@ -18,6 +22,13 @@ from .roles import second_factor_missing
 class StaffAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return super().has_permission(request) and not second_factor_missing(request.user)
+
+    def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> TemplateResponse:
+        """The landing page warns, as the holiday page does, while this year or the next is counted over weekends
+        only: deadlines computed then may fall on a public holiday (core.calendar.calendar_status)."""
+        for warning in calendar_status(clock.local(clock.now()).date())["warnings"]:
+            messages.warning(request, f"{warning['zh']} / {warning['en']}")
+        return super().index(request, extra_context)
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         if request.method == "GET" and second_factor_missing(request.user):

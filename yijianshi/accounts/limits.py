@@ -1,10 +1,10 @@
 """Rate limits per client address for the public faces that cost work and tell something: verification
 (docs/security.md, finding 7).
 
-Anyone may verify a licence or a document, on a page (/licences/verify/<id>, /verify/documents/<number>) or
-through the API (/api/licences/verify/…). Each verification reads the database and checks an SM2 signature, and
-a verification page confirms that a number exists: unthrottled, the pages could be used to enumerate documents
-or to load the service. Every face shares one budget per client address, `YIJIANSHI_VERIFY_RATE` ("60/min": a
+Anyone may verify a licence or a document, on a page (/licences/verify/<code>, /verify/<code>) or through the
+API (/api/licences/verify/…). Each verification reads the database and checks an SM2 signature: unthrottled,
+the pages could be used to load the service, or to try codes (they are 128 random bits, so they are not
+enumerable as the sequential numbers they replaced were: docs/security.md 8). Every face shares one budget per client address, `YIJIANSHI_VERIFY_RATE` ("60/min": a
 count per second, minute, hour or day), counted in fixed windows in the Django cache (shared through Redis, per
 process while Redis is down: accounts/services.py `with_counters`). Signed-in callers are counted too.
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yijianshi.core.labels import Labelled, labels_set
+from yijianshi.core.verification import new_code
 from yijianshi.documents.kinds import DocumentKind
 
 from .transitions import OPEN_CASE_STATES, AppStatus, CaseStatus
@@ -292,6 +293,8 @@ class Document(models.Model):
     content = models.JSONField(default=dict)  # the data printed, so it can be re-rendered and verified
     pdf = models.BinaryField()
     digest = models.CharField(max_length=64)  # SHA-256 of the PDF
+    # what the QR code and the printed verify link carry (core/verification.py): never the number
+    verification_code = models.CharField(max_length=32, unique=True, default=new_code, editable=False)
 
     class Meta:
         ordering = ["issued_at", "pk"]

@@ -15,6 +15,7 @@ from yijianshi.uploads.api import UploadOut
 from .material_states import material_states
 from .models import Application, CaseEvent, Document, ItemCase
 from .permissions import WHOLE, ApplicationScope
+from .verification import document_verify_url
 
 
 class OnBehalfOf(serializers.Serializer[Any]):
@@ -280,6 +281,13 @@ class EventOut(serializers.ModelSerializer[CaseEvent]):
 
 
 class DocumentOut(serializers.ModelSerializer[Document]):
+    verify_url = serializers.SerializerMethodField(
+        help_text="the public verification address its QR code carries (with its verification code)"
+    )
+
     class Meta:
         model = Document
-        fields = ["number", "kind", "issuer", "issued_at", "digest"]
+        fields = ["number", "kind", "issuer", "issued_at", "digest", "verify_url"]
+
+    def get_verify_url(self, obj: Document) -> str:
+        return document_verify_url(obj.verification_code)

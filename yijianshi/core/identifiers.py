@@ -25,6 +25,12 @@ def mask(value: str) -> str:
     return value[:3] + "*" * (len(value) - 5) + value[-2:]
 
 
+def mask_name(name: str) -> str:
+    """Mask a person's or an enterprise's name for public pages: the first character stays (张** for 张伟伟)."""
+    name = name or ""
+    return name[:1] + "*" * max(0, len(name) - 1)
+
+
 def _problem(exc: Exception) -> tuple[str, str, str]:
     if isinstance(exc, InvalidChecksum):
         return "bad_check_digit", "校验位错误", "the check digit is wrong"
@@ -94,6 +100,14 @@ def make_resident_id(area: str, birth: date, sequence: int) -> str:
     base = f"{area}{birth:%Y%m%d}{sequence % 1000:03d}"
     check: str = ric.calc_check_digit(base + "0")
     return base + check
+
+
+def make_organisation_code(body: str) -> str:
+    """A GB 11714 organisation code for demo and synthetic data: 8 characters (digits or capital letters) and
+    their check character."""
+    weights = (3, 7, 9, 10, 5, 8, 4, 2)
+    value = 11 - sum(int(c, 36) * w for c, w in zip(body, weights, strict=True)) % 11
+    return body + ("0" if value == 11 else "X" if value == 10 else str(value))
 
 
 def make_credit_code(registration_authority: str, region: str, body: str) -> str:

@@ -28,11 +28,11 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 
-from yijianshi.accounts.demo import ENTERPRISE_USCC, FATHER_ID, MOTHER_ID
+from yijianshi.accounts.demo import ENTERPRISE_USCC, FATHER_ID, MOTHER_ID, REGIONAL_DEMO
 from yijianshi.catalog.models import DataSource
 from yijianshi.core import clock
 from yijianshi.core.errors import DomainError
-from yijianshi.core.identifiers import make_credit_code, make_resident_id
+from yijianshi.core.identifiers import make_credit_code, make_organisation_code, make_resident_id
 
 from .models import SourceLink, SourceRecord
 
@@ -303,13 +303,6 @@ def issuing_area(area: str, birth: date) -> str:
     return area
 
 
-def organisation_code(body: str) -> str:
-    """A GB 11714 organisation code: 8 characters and their check character."""
-    weights = (3, 7, 9, 10, 5, 8, 4, 2)
-    value = 11 - sum(int(c, 36) * w for c, w in zip(body, weights, strict=True)) % 11
-    return body + ("0" if value == 11 else "X" if value == 10 else str(value))
-
-
 class _World:
     def __init__(self, seed: int, today: date) -> None:
         self.rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
@@ -480,6 +473,59 @@ class _World:
         )
         mother.employer = clerk.employer = ENTERPRISE_USCC
 
+    def regional_demo(self) -> None:
+        """The demo applicants of 十堰市 and 新乡县 (accounts.demo.REGIONAL_DEMO), each in a household at their
+        address; the enterprises' representatives with their enterprise, which employs them; 陈建国 married."""
+        for demo in REGIONAL_DEMO:
+            p = Person(
+                id_number=demo.id_number,
+                name=demo.name,
+                male=demo.male,
+                birth=demo.birth,
+                area=demo.region,
+                ethnicity="汉族",
+                education="高中" if demo.birth.year < 1970 else "本科",
+            )
+            self.used.add(p.id_number)
+            self.persons.append(p)
+            h = self.household(p, demo.address)
+            if demo.enterprise_name:
+                self.enterprises.append(
+                    {
+                        "uscc": demo.uscc,
+                        "name": demo.enterprise_name,
+                        "type": "有限责任公司",
+                        "area": demo.region,
+                        "address": demo.address,
+                        "capital": 100,
+                        "scope": demo.enterprise_scope,
+                        "established": date(2019, 6, 18),
+                        "rep": p,
+                        "phone": f"0{'719' if demo.region == '420300' else '373'}-8{demo.birth:%m%d}01",
+                    }
+                )
+                p.employer = demo.uscc
+            if demo.username == "applicant_xx":
+                wife = Person(
+                    id_number=make_resident_id("412229", date(1968, 5, 6), 62),
+                    name="刘秀兰",
+                    male=False,
+                    birth=date(1968, 5, 6),
+                    area=demo.region,
+                    ethnicity="汉族",
+                    education="初中",
+                )
+                self.used.add(wife.id_number)
+                self.persons.append(wife)
+                self.marry(p, wife, date(1990, 10, 1))
+                self.join(h, wife, "妻")
+        by_region = {
+            e["area"]: e["uscc"] for e in self.enterprises if e["rep"].name in {d.name for d in REGIONAL_DEMO}
+        }
+        for p in self.persons[-len(REGIONAL_DEMO) - 1 :]:
+            if p.employer is None and p.age(self.today) < 65 and p.area in by_region:
+                p.employer = by_region[p.area]
+
     # --------------------------------------------------------------------------------- everyone else
     def populate(self, persons: int) -> None:
         today = self.today
@@ -561,7 +607,7 @@ class _World:
             category = {"个体工商户": "2", "农民专业合作社": "3"}.get(
                 kind, "1"
             )  # GB 32100: 工商 9, then the kind
-            uscc = make_credit_code("9", category + area, organisation_code(body))
+            uscc = make_credit_code("9", category + area, make_organisation_code(body))
             if uscc in codes or name in names:
                 continue
             names.add(name)
@@ -869,6 +915,7 @@ def demo_data_seed(
         )
     world = _World(seed, today)
     world.demo_family()
+    world.regional_demo()
     world.populate(persons)
     world.companies(enterprises)
     generated = world.records()

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from stdnum.iso7064 import mod_37_36
 
 from yijianshi.core.errors import DomainError
-from yijianshi.core.identifiers import credit_code, make_credit_code
+from yijianshi.core.identifiers import credit_code, make_credit_code, make_organisation_code
 
 PREFIX = "1.2.156.3005.2"
 SERIAL_DIGITS = 8
@@ -186,11 +186,7 @@ def _organisation_code(seed: bytes) -> str:
     """A 9-character organisation code (GB 11714: 8 digits and a check character) derived from `seed`."""
     from .crypto import sm3_hex
 
-    body = f"{int(sm3_hex(seed), 16) % 10**8:08d}"
-    weights = (3, 7, 9, 10, 5, 8, 4, 2)
-    value = 11 - sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11
-    check = "0" if value == 11 else "X" if value == 10 else str(value)
-    return body + check
+    return make_organisation_code(f"{int(sm3_hex(seed), 16) % 10**8:08d}")
 
 
 def derived_issuer_code(*, region_code: str, department_code: str) -> str:

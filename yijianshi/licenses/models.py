@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yijianshi.core.verification import new_code
+
 
 class HolderIdType(models.TextChoices):
     """持证主体代码类型 (GB/T 36902 uses the codes of the identity document kinds)."""
@@ -133,6 +135,11 @@ class License(models.Model):
     revoked_reason = models.CharField(_("注销原因"), max_length=300, blank=True)
     source_reference = models.CharField(_("来源"), max_length=100, blank=True, help_text=_("如办件编号"))
     issued_at = models.DateTimeField(_("签发时间"))
+    # what the verify link (in the QR code's offline document and the wallet) carries: never the identifier,
+    # whose serial can be counted (core/verification.py); not part of what is signed
+    verification_code = models.CharField(
+        _("核验码"), max_length=32, unique=True, default=new_code, editable=False
+    )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -9,6 +9,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from yijianshi.accounts.models import Profile, Role
 from yijianshi.accounts.roles import Actor
 from yijianshi.core import clock
+from yijianshi.core.verification import looks_like_code
 
 from .models import LicenceStatus, License, SigningKey
 
@@ -84,6 +85,13 @@ def licence_by_identifier(identifier: str) -> License | None:
     return licences_with_related(
         License.objects.filter(identifier=(identifier or "").strip().upper())
     ).first()
+
+
+def licence_by_code(code: str) -> License | None:
+    """The licence a verification code names (what its verify link carries); None for anything else."""
+    if not looks_like_code(code):
+        return None
+    return licences_with_related(License.objects.filter(verification_code=code)).first()
 
 
 def public_keys() -> QuerySet[SigningKey]:

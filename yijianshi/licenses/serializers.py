@@ -7,13 +7,13 @@ from typing import Any
 from rest_framework import serializers
 
 from yijianshi.core.fields import CleanText
-from yijianshi.core.identifiers import mask
+from yijianshi.core.identifiers import mask, mask_name
 
 from .models import LicenceStatus, License, SigningKey
 
 
 def masked_name(name: str) -> str:
-    return name[:1] + "*" * max(0, len(name) - 1)
+    return mask_name(name)
 
 
 class LicenceOut(serializers.ModelSerializer[License]):
@@ -92,7 +92,8 @@ class LicenceDetailOut(LicenceOut):
 
 
 class PublicLicenceOut(serializers.Serializer[License]):
-    """What anyone may learn about a licence from its identifier: no surface data, holder masked."""
+    """What anyone may learn about a licence from its verification code or its signed offline document: no
+    surface data, holder masked."""
 
     identifier = serializers.CharField()
     type_code = serializers.CharField()
@@ -137,7 +138,9 @@ class VerificationOut(serializers.Serializer[Any]):
 
 
 class VerifyRequest(serializers.Serializer[Any]):
-    identifier = CleanText(required=False, max_length=120)
+    code = CleanText(
+        required=False, max_length=120, help_text="the verification code its verify link carries"
+    )
     document = serializers.DictField(
         required=False, help_text="the offline document (what the QR code carries)"
     )

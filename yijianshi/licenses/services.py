@@ -33,6 +33,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 
 from yijianshi.accounts.models import Profile, Role
 from yijianshi.accounts.roles import actor_of
@@ -42,6 +43,7 @@ from yijianshi.core.errors import Conflict, DomainError, Forbidden, NotFound
 from yijianshi.core.identifiers import credit_code, mask, resident_id
 from yijianshi.core.notices import notice_send_on_commit
 from yijianshi.core.notify import Notice
+from yijianshi.core.verification import public_url
 
 from . import crypto
 from .identifiers import derived_issuer_code, licence_identifier, parse_identifier, validate_type_code
@@ -56,7 +58,7 @@ from .models import (
     License,
     SigningKey,
 )
-from .selectors import licence_by_identifier, licences_with_related, local_today, wallet
+from .selectors import licence_by_code, licence_by_identifier, licences_with_related, local_today, wallet
 
 __all__ = [
     "Forbidden",
@@ -77,6 +79,7 @@ __all__ = [
     "offline_document",
     "qr_code",
     "renewal_reminders",
+    "verify_url",
     "signing_keys_ensure",
     "wallet",
 ]
@@ -762,6 +765,10 @@ def _verify_document(result: Verification, document: dict[str, Any], today: date
         identity = IssuerIdentity.objects.filter(department_id=key.department_id).first()
         issuer_ok = identity is not None and identity.uscc == fields.get("issuer")
     _check_signature(result, digest.strip().lower(), signature, key, issuer_ok)
+    if "signature_invalid" in result.codes:
+        # not a document the issuer signed: say nothing of the registry (whether that identifier was issued,
+        # its holder, its status), or forged documents would walk the sequential identifiers
+        return
     if licence is None:
         result.failed(
             "registry",
@@ -783,14 +790,40 @@ def _verify_document(result: Verification, document: dict[str, Any], today: date
     _check_status(result, licence, today)
 
 
+_NO_SUCH_CODE = Problem(
+    "unknown_code",
+    "没有与该核验码对应的证照，请核对证照二维码或核验地址中的核验码",
+    "No licence has this verification code; check the code in the licence's QR code or verification link",
+)
+
+
 def licence_verify(
-    *, identifier: str | None = None, document: dict[str, Any] | None = None, today: date | None = None
+    *,
+    identifier: str | None = None,
+    code: str | None = None,
+    document: dict[str, Any] | None = None,
+    today: date | None = None,
 ) -> Verification:
-    """Check a licence by its identifier (online) or from its offline document; never raises on bad input."""
+    """Check a licence by its verification code (the public faces), its identifier (the command line, staff) or
+    from its offline document; never raises on bad input.
+
+    By code, anything that is not the code of an issued licence gets the one answer ``unknown_code`` (no
+    distinction between a malformed, a guessed and a wrong code); by document, a document whose signature
+    does not hold learns nothing of the registry."""
     today = today or local_today()
     if document is not None:
         result = Verification(identifier="")
         _verify_document(result, document, today)
+        return result
+    if code is not None:
+        found = licence_by_code(code.strip())
+        if found is None:
+            result = Verification(identifier="")
+            result.failed("registry", _NO_SUCH_CODE)
+            return result
+        result = Verification(identifier=found.identifier)
+        if _check_identifier(result, found.identifier):
+            _verify_row(result, found, today)
         return result
     text = (identifier or "").strip().upper()
     result = Verification(identifier=text)
@@ -973,8 +1006,14 @@ def offline_document(licence: License) -> dict[str, Any]:
         "signature": licence.signature,
         "key_id": licence.key.key_id,
         "algorithm": licence.key.algorithm,
-        "verify_url": f"{settings.PUBLIC_URL}/licences/verify/{licence.identifier}",
+        "verify_url": verify_url(licence),
     }
+
+
+def verify_url(licence: License) -> str:
+    """The public verification address of a licence (YIJIANSHI_PUBLIC_URL): it carries the licence's
+    verification code, never its identifier."""
+    return public_url(reverse("licence-verify", args=[licence.verification_code]))
 
 
 def document_bytes(licence: License) -> bytes:

@@ -6,5 +6,5 @@ from . import views
 
 urlpatterns = [
     path("verify/", views.verify_page, name="licence-verify-form"),
-    path("verify/<str:identifier>", views.verify_page, name="licence-verify"),
+    path("verify/<str:code>", views.verify_page, name="licence-verify"),
 ]

@@ -1,9 +1,11 @@
 """Licence pages and API: parse, authorise (selectors and services), call a service, render.
 
-- ``/licences/verify/<identifier>``: the public verification page (HTML, bilingual, holder masked);
+- ``/licences/verify/<code>``: the public verification page (HTML, bilingual, holder masked), by the licence's
+  verification code (what its QR code's verify link carries), never by its identifier;
 - ``/api/licences/``: the wallet (an applicant's own licences; officers their department's; admin/auditor all);
 - ``/api/licences/<id>/``, ``/<id>/qr.svg``, ``/<id>/qr.png``, ``/<id>/revoke/``;
-- ``/api/licences/verify/<identifier>`` (GET) and ``/api/licences/verify/`` (POST an offline document): anyone;
+- ``/api/licences/verify/<code>`` (GET) and ``/api/licences/verify/`` (POST an offline document or a code):
+  anyone;
 - ``/api/licences/keys/``: the public keys, for offline verifiers (anyone).
 """
 
@@ -28,6 +30,7 @@ from yijianshi.accounts.limits import VerifyThrottle, verification_limited
 from yijianshi.accounts.roles import actor_of
 from yijianshi.core.errors import DomainError
 from yijianshi.core.identifiers import mask
+from yijianshi.core.verification import looks_like_code
 
 from . import selectors, services
 from . import serializers as s
@@ -106,20 +109,21 @@ class LicenceRevokeApi(APIView):
 
 
 class LicenceVerifyApi(APIView):
-    """Anyone may verify a licence by its identifier; the answer names each check that failed."""
+    """Anyone may verify a licence by its verification code (what its verify link carries); the answer names
+    each check that failed. Any other string gets the one answer ``unknown_code``."""
 
     permission_classes = [AllowAny]
     throttle_classes = [VerifyThrottle]
 
     @extend_schema(responses=s.VerificationOut)
-    def get(self, request: Request, identifier: str) -> Response:
-        result = services.licence_verify(identifier=identifier)
+    def get(self, request: Request, code: str) -> Response:
+        result = services.licence_verify(code=code)
         return Response(_verification_body(result))
 
 
 class LicenceDocumentVerifyApi(APIView):
     """Anyone may verify an offline document (the JSON a licence's QR code carries, bare or as ``document``),
-    or an ``identifier``."""
+    or a verification ``code``."""
 
     permission_classes = [AllowAny]
     throttle_classes = [VerifyThrottle]
@@ -134,13 +138,13 @@ class LicenceDocumentVerifyApi(APIView):
             ser.is_valid(raise_exception=True)
             if "document" in ser.validated_data:
                 result = services.licence_verify(document=dict(ser.validated_data["document"]))
-            elif ser.validated_data.get("identifier"):
-                result = services.licence_verify(identifier=ser.validated_data["identifier"])
+            elif ser.validated_data.get("code"):
+                result = services.licence_verify(code=ser.validated_data["code"])
             else:
                 raise DomainError(
                     "verify_nothing",
-                    "请提供证照标识或离线证照文件",
-                    "Give a licence identifier or the offline document",
+                    "请提供证照核验码或离线证照文件",
+                    "Give a licence's verification code or its offline document",
                     field="document",
                 )
         return Response(_verification_body(result), status=status.HTTP_200_OK)
@@ -165,33 +169,71 @@ STATUS_EN = {
     "superseded": "superseded by a newer version",
 }
 ID_TYPE_EN = {"111": "identity number", "001": "unified social credit code", "999": "none yet"}
+# what the page says when a found licence fails a check, by the problem's code: plainly, without the
+# revocation reason or any other free text (the holder would not show those)
+VERDICTS = {
+    "revoked": ("该证照已注销，不再有效。", "This licence was revoked; it is no longer valid."),
+    "superseded": (
+        "该证照已被新版本替代，不再有效。",
+        "This licence was replaced by a newer version; it is no longer valid.",
+    ),
+    "expired": ("该证照已过有效期，不再有效。", "This licence has expired; it is no longer valid."),
+    "not_yet_valid": ("该证照尚未生效。", "This licence is not valid yet."),
+}
+ALTERED = (
+    "核验未通过：该证照的内容或签名与签发时不一致，请勿采信。",
+    "Verification failed: the licence's content or signature differs from what was issued; do not rely on it.",
+)
+CHECK_NAMES = {
+    "identifier": ("证照标识", "Identifier"),
+    "registry": ("本平台登记", "Registered on this platform"),
+    "digest": ("内容完整（SM3 摘要）", "Content intact (SM3 digest)"),
+    "signature": ("发证部门签名（SM2）", "Issuer's signature (SM2)"),
+    "status": ("未注销、未被替代", "Not revoked, not replaced"),
+    "validity": ("有效期", "Validity"),
+}
+
+
+def _verdict(result: services.Verification) -> tuple[str, str]:
+    if result.ok:
+        return (
+            "核验通过：该电子证照由所示发证部门签发，内容未被改动，真实有效。",
+            "Verified: this licence was signed by the issuer shown, is unaltered and valid today.",
+        )
+    for code in ("revoked", "superseded", "expired", "not_yet_valid"):
+        if code in result.codes and not ({"surface_altered", "signature_invalid"} & set(result.codes)):
+            return VERDICTS[code]
+    return ALTERED
 
 
 @require_GET
 @verification_limited  # each face of verification, one budget per address (accounts/limits.py)
-def verify_page(request: HttpRequest, identifier: str = "") -> HttpResponse:
-    """What scanning a licence's QR code or typing its identifier shows: each check, the holder masked."""
-    if not identifier:
-        typed = (request.GET.get("identifier") or "").strip()
-        if typed:
-            return HttpResponseRedirect(reverse("licence-verify", args=[typed.upper()]))
-        return render(request, "licenses/verify.html", {"asked": False})
-    result = services.licence_verify(identifier=identifier)
+def verify_page(request: HttpRequest, code: str = "") -> HttpResponse:
+    """What scanning a licence's QR code or opening its verify link shows (/licences/verify/<code>): what the
+    licence is, who issued it, whether it is valid today, the holder masked. Found by its verification code
+    only: a licence identifier, a guess or a malformed code all get the same "not found" page."""
+    if not code:
+        typed = (request.GET.get("code") or "").strip().rstrip("/").rsplit("/", 1)[-1]  # a code, or a link
+        if typed and looks_like_code(typed):
+            return HttpResponseRedirect(reverse("licence-verify", args=[typed]))
+        answer = 404 if typed else 200
+        return render(request, "licenses/verify.html", {"asked": bool(typed), "licence": None}, status=answer)
+    result = services.licence_verify(code=code)
     licence = result.licence
+    if licence is None:
+        return render(request, "licenses/verify.html", {"asked": True, "licence": None}, status=404)
     english = (get_language() or "").startswith("en")
     context = {
         "asked": True,
         "result": result,
         "licence": licence,
-        "holder": s.masked_name(licence.holder_name) if licence else "",
-        "holder_id": mask(licence.holder_id) if licence else "",
-        "status": (STATUS_EN.get(licence.status, licence.status) if english else licence.get_status_display())
-        if licence
-        else "",
-        "id_type": (
-            ID_TYPE_EN.get(licence.holder_id_type, "") if english else licence.get_holder_id_type_display()
-        )
-        if licence
-        else "",
+        "verdict": _verdict(result),
+        "checks": [(CHECK_NAMES.get(c.name, (c.name, c.name)), c.ok) for c in result.checks],
+        "holder": s.masked_name(licence.holder_name),
+        "holder_id": mask(licence.holder_id),
+        "status": STATUS_EN.get(licence.status, licence.status) if english else licence.get_status_display(),
+        "id_type": ID_TYPE_EN.get(licence.holder_id_type, "")
+        if english
+        else licence.get_holder_id_type_display(),
     }
-    return render(request, "licenses/verify.html", context, status=200 if licence is not None else 404)
+    return render(request, "licenses/verify.html", context)

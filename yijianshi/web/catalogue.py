@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.http import HttpRequest
 
 from yijianshi.catalog.models import Bundle, Region
@@ -15,7 +16,8 @@ from yijianshi.catalog.selectors import (
     regions_with_bundles,
 )
 
-from .search import SearchDoc
+from .models import SearchSynonym
+from .search import Hit, SearchDoc, load_synonyms, search_regions
 
 
 @dataclass(frozen=True)
@@ -66,14 +68,33 @@ def chosen_region(request: HttpRequest) -> Region | None:
     return regions[0] if regions else None
 
 
-_index: tuple[tuple[int, int | None], list[SearchDoc]] | None = None
+ALL_REGIONS = "all"
+
+
+def search_scope(request: HttpRequest) -> Region | None:
+    """The region the search page searches: ?region=all searches every region, ?region=<code> that region (both
+    remembered in the session, the code as chosen_region remembers it); else what was chosen last."""
+    wanted = request.GET.get("region")
+    if wanted == ALL_REGIONS:
+        request.session["search_scope"] = ALL_REGIONS
+        return None
+    if wanted:
+        request.session.pop("search_scope", None)
+    elif request.session.get("search_scope") == ALL_REGIONS:
+        return None
+    return chosen_region(request)
+
+
+_index: tuple[tuple[object, ...], list[SearchDoc]] | None = None
 
 
 def search_index() -> list[SearchDoc]:
-    """One document per published bundle (name, stage, items); rebuilt when the published versions change."""
+    """One document per published bundle (name, stage, items, region); rebuilt when the published versions
+    change (their number, the latest id and the latest publication time are the stamp)."""
     global _index
     versions = published_versions()
-    stamp = (versions.count(), versions.aggregate(m=Max("pk"))["m"])
+    row = versions.aggregate(n=Count("pk"), m=Max("pk"), at=Max("published_at"))
+    stamp = (row["n"], row["m"], row["at"])
     if _index is not None and _index[0] == stamp:
         return _index[1]
     docs = []
@@ -91,7 +112,50 @@ def search_index() -> list[SearchDoc]:
                 stage=bundle.stage,
                 name_en=bundle.name_en,
                 items=tuple(names),
+                region_name=bundle.region.name,
             )
         )
     _index = (stamp, docs)
     return docs
+
+
+_synonyms: tuple[tuple[int, object], dict[str, tuple[str, ...]]] | None = None
+
+
+def current_synonyms() -> dict[str, tuple[str, ...]]:
+    """The administrator's synonyms (SearchSynonym, seeded from synonyms.yaml), the active ones; re-read when a
+    row is added, changed or removed (the count and the latest change time are the stamp, so every worker sees
+    an edit on its next search)."""
+    global _synonyms
+    stamp_row = SearchSynonym.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
+    stamp = (stamp_row["n"], stamp_row["at"])
+    if _synonyms is not None and _synonyms[0] == stamp:
+        return _synonyms[1]
+    table = {s.term: s.official_terms() for s in SearchSynonym.objects.filter(active=True)}
+    _synonyms = (stamp, table)
+    return table
+
+
+def synonyms_seed() -> int:
+    """Add the terms of synonyms.yaml the table lacks (a new release's words on an existing database; the data
+    migration seeded the first ones); a term already there is left as the administrator set it — to retire a
+    shipped term, deactivate it rather than delete it, or the next seed brings it back. Returns how many."""
+    existing = set(SearchSynonym.objects.values_list("term", flat=True))
+    rows = [
+        SearchSynonym(term=term, means="、".join(official))
+        for term, official in load_synonyms().items()
+        if term not in existing
+    ]
+    SearchSynonym.objects.bulk_create(rows)
+    return len(rows)
+
+
+def search_catalogue(
+    query: str, region: str | None, *, synonyms: Mapping[str, Sequence[str]] | None = None
+) -> tuple[list[Hit], str | None]:
+    """The search page's answer: the bundles of the region searched — the one the query names, else the one
+    chosen (its code) — or of every region when none is chosen or the region has nothing for the query; with
+    the code of the region searched (None: every region). `synonyms` replaces the administrator's (benchmarks)."""
+    return search_regions(
+        query, search_index(), region, synonyms=current_synonyms() if synonyms is None else synonyms
+    )

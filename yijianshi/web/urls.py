@@ -26,5 +26,6 @@ urlpatterns = [
     path("prefs/display/", views.display_toggle_view, name="display-toggle"),
     path("figures/", views.figures, name="figures"),
     path("healthz", views.healthz, name="healthz"),
-    path("verify/documents/<str:number>", views.verify_document, name="verify-document"),
+    path("verify/", views.verify_document, name="verify-document-form"),
+    path("verify/<str:code>", views.verify_document, name="verify-document"),
 ]

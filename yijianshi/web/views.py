@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,6 +15,7 @@ from yijianshi.accounts.limits import verification_limited
 from yijianshi.accounts.models import Role
 from yijianshi.accounts.roles import actor_of
 from yijianshi.cases.guide import guide_compute
+from yijianshi.cases.verification import DocumentStanding, document_for_verification
 from yijianshi.catalog import engine
 from yijianshi.catalog.engine.figures import TARGETS
 from yijianshi.catalog.models import Bundle, Region, ServicePoint
@@ -27,12 +28,15 @@ from yijianshi.catalog.selectors import (
     totals,
 )
 from yijianshi.core.errors import DomainError
+from yijianshi.core.identifiers import mask, mask_name
+from yijianshi.core.verification import looks_like_code, public_url
+from yijianshi.documents.kinds import DocumentKind
 from yijianshi.ledger.services import Purpose
 
-from .catalogue import LIFE_EVENTS, chosen_region, event_of, search_index
+from .catalogue import LIFE_EVENTS, chosen_region, event_of, search_catalogue, search_scope
 from .charts import reductions_chart
 from .prefs import FLAGS, display_toggle
-from .search import search
+from .search import Hit
 
 
 @require_GET
@@ -72,14 +76,26 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    region = chosen_region(request)
-    hits = []
+    region = search_scope(request)
+    regions = list(regions_with_bundles())
+    hits: list[Hit] = []
+    searched = region.code if region else None
     if query:
-        docs = search_index()
-        hits = search(query, [d for d in docs if region is None or d.region == region.code]) or search(
-            query, docs
-        )
-    return render(request, "web/search.html", {"q": query, "hits": hits, "region": region})
+        hits, searched = search_catalogue(query, searched)
+    return render(
+        request,
+        "web/search.html",
+        {
+            "q": query,
+            "hits": hits,
+            "region": region,
+            "regions": regions,
+            # the region the results come from when it is not the one chosen (the query named another, or the
+            # chosen one had nothing): None with `elsewhere` means every region
+            "elsewhere": bool(query and hits and region and searched != region.code),
+            "searched_region": next((r for r in regions if r.code == searched), None),
+        },
+    )
 
 
 def qr_svg(url: str) -> str:
@@ -119,7 +135,7 @@ def bundle_page(request: HttpRequest, code: str) -> HttpResponse:
         if it.ref in result.included
     ]
     excluded = [it for it in definition.items if it.ref in result.excluded]
-    url = f"{settings.PUBLIC_URL}/bundles/{bundle.code}/"
+    url = public_url(reverse("bundle-guide", args=[bundle.code]))
     return render(
         request,
         "web/bundle.html",
@@ -188,21 +204,33 @@ def figures(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @verification_limited  # each face of verification, one budget per address (accounts/limits.py)
-def verify_document(request: HttpRequest, number: str) -> HttpResponse:
-    """The page a document's QR code opens: who issued what, when, and the fingerprint of the original."""
-    from yijianshi.cases.models import Document
-    from yijianshi.core.identifiers import mask
-
-    doc = Document.objects.select_related("application").filter(number=number).first()
-    if doc is None:
-        return render(request, "web/verify.html", {"found": False, "number": number}, status=404)
+def verify_document(request: HttpRequest, code: str = "") -> HttpResponse:
+    """The page a document's QR code opens (/verify/<code>): what the document is, who issued it and when,
+    whether it is still in force, the applicant masked. Found by its verification code only; anything else
+    (a number, a guess) gets one and the same "not found" (cases/verification.py). /verify/ asks for the code
+    (or the whole link) printed on the paper."""
+    if not code:
+        typed = (request.GET.get("code") or "").strip().rstrip("/").rsplit("/", 1)[-1]  # a code, or a link
+        if typed and looks_like_code(typed):
+            return HttpResponseRedirect(reverse("verify-document", args=[typed]))
+        status = 404 if typed else 200
+        return render(request, "web/verify.html", {"asked": bool(typed), "found": False}, status=status)
+    check = document_for_verification(code)
+    if check is None:
+        return render(request, "web/verify.html", {"asked": True, "found": False}, status=404)
+    doc = check.document
+    application = doc.application
     return render(
         request,
         "web/verify.html",
         {
+            "asked": True,
             "found": True,
             "doc": doc,
-            "party": mask(doc.application.party_id),
-            "applicant": doc.application.party_name[:1] + "*" * max(0, len(doc.application.party_name) - 1),
+            "title": DocumentKind.of(doc.kind),
+            "standing": check.standing,
+            "in_force": check.standing == DocumentStanding.VALID,
+            "party": mask(application.party_id),
+            "applicant": mask_name(application.party_name),
         },
     )

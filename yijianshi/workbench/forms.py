@@ -14,7 +14,7 @@ from yijianshi.cases.models import DeliveryMethod
 from yijianshi.cases.transitions import CaseAction
 from yijianshi.core.errors import DomainError
 from yijianshi.core.fields import CleanTextField
-from yijianshi.core.identifiers import resident_id
+from yijianshi.core.identifiers import credit_code, resident_id
 
 REQUIRED = {"required": "必填 / Required"}
 BAD_NUMBER = {"required": "必填 / Required", "invalid": "应为整数 / Must be a whole number"}
@@ -133,8 +133,27 @@ class CounterStartForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args: Any, bundles: list[tuple[str, str]], **kwargs: Any) -> None:
+    uscc = CleanTextField(
+        label="统一社会信用代码（办理企业事项时） / Unified social credit code (for an enterprise's bundle)",
+        max_length=18,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    enterprise_name = CleanTextField(
+        label="企业名称（与营业执照一致） / Enterprise name (as on the business licence)",
+        max_length=200,
+        required=False,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        bundles: list[tuple[str, str]],
+        enterprise_bundles: frozenset[str] = frozenset(),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.enterprise_bundles = enterprise_bundles
         field = self.fields["bundle"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "—"), *bundles]
@@ -144,6 +163,28 @@ class CounterStartForm(forms.Form):
             return resident_id(self.cleaned_data["id_number"], field="id_number")
         except DomainError as exc:
             raise forms.ValidationError(f"{exc.detail.zh} / {exc.detail.en}") from None
+
+    def clean(self) -> dict[str, Any]:
+        """An enterprise's bundle is applied for by a person (its legal representative, or staff with a letter):
+        the enterprise's code and name are then required and checked; a person's bundle ignores them."""
+        data = super().clean() or {}
+        if data.get("bundle") not in self.enterprise_bundles:
+            data["uscc"] = data["enterprise_name"] = ""
+            return data
+        if not data.get("uscc"):
+            self.add_error(
+                "uscc", "办理企业事项须填写统一社会信用代码 / An enterprise's bundle needs its credit code"
+            )
+        else:
+            try:
+                data["uscc"] = credit_code(data["uscc"], field="uscc")
+            except DomainError as exc:
+                self.add_error("uscc", f"{exc.detail.zh} / {exc.detail.en}")
+        if not data.get("enterprise_name"):
+            self.add_error(
+                "enterprise_name", "办理企业事项须填写企业名称 / An enterprise's bundle needs its name"
+            )
+        return data
 
 
 class CounterApplyForm(forms.Form):

@@ -48,6 +48,7 @@ from yijianshi.catalog.models import Bundle
 from yijianshi.catalog.selectors import bundle_definition, current_version
 from yijianshi.core import clock
 from yijianshi.core.actor import Party
+from yijianshi.core.calendar import calendar_status
 from yijianshi.core.errors import DomainError, ErrorDetail
 from yijianshi.core.identifiers import mask
 from yijianshi.integrations.models import DepartmentIntegration, IntegrationMode
@@ -524,23 +525,28 @@ COUNTER_KEY = "workbench_counter"
 @require_http_methods(["GET", "POST"])
 @staff(Role.CLERK)
 def counter_start(request: HttpRequest) -> HttpResponse:
-    """A walk-in: the person's identity number and name (from their ID card) and the bundle they ask for."""
+    """A walk-in: the person's identity number and name (from their ID card) and the bundle they ask for; for an
+    enterprise's bundle, also the enterprise they act for (its code and name, as on the business licence)."""
     bundles = (
-        Bundle.objects.filter(
-            region__service_points__pk=_actor(request).service_point_id or 0, subject="person"
-        )
-        .order_by("seq")
+        Bundle.objects.filter(region__service_points__pk=_actor(request).service_point_id or 0)
+        .order_by("subject", "seq")
         .distinct()
     )
-    choices = [(b.code, f"{b.code} {b.name}") for b in bundles if current_version(b) is not None]
+    published = [b for b in bundles if current_version(b) is not None]
+    choices = [
+        (b.code, f"{b.code} {b.name}{'（企业）' if b.subject == 'enterprise' else ''}") for b in published
+    ]
+    enterprise_bundles = frozenset(b.code for b in published if b.subject == "enterprise")
     if request.method == "POST":
-        form = forms.CounterStartForm(request.POST, bundles=choices)
+        form = forms.CounterStartForm(request.POST, bundles=choices, enterprise_bundles=enterprise_bundles)
         if form.is_valid():
             request.session[COUNTER_KEY] = {
                 "id_number": form.cleaned_data["id_number"],
                 "name": form.cleaned_data["name"],
                 "phone": form.cleaned_data["phone"],
                 "bundle": form.cleaned_data["bundle"],
+                "uscc": form.cleaned_data["uscc"],
+                "enterprise_name": form.cleaned_data["enterprise_name"],
                 "verified": form.cleaned_data["verified"],
                 "reference": f"counter-{clock.local(clock.now()):%Y%m%d}-{secrets.token_hex(4)}"
                 f"-{form.cleaned_data['verified']}",
@@ -552,7 +558,10 @@ def counter_start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workbench/counter_start.html",
-        {"section": "counter", "form": forms.CounterStartForm(bundles=choices)},
+        {
+            "section": "counter",
+            "form": forms.CounterStartForm(bundles=choices, enterprise_bundles=enterprise_bundles),
+        },
     )
 
 
@@ -583,7 +592,7 @@ def counter_form(request: HttpRequest) -> HttpResponse:
         version=version,
         answers=chosen,
         actor=_actor(request),
-        party=Party(type="person", id=walk_in["id_number"], name=walk_in["name"]),
+        party=_walk_in_party(walk_in),
         purpose=Purpose("intake", walk_in["reference"]),
     )
     snapshot = guide.snapshot()
@@ -608,13 +617,7 @@ def counter_form(request: HttpRequest) -> HttpResponse:
                     materials=data["materials"],
                     tolerated=data["tolerated"],
                     commitments=data["commitments"],
-                    on_behalf_of={
-                        "name": walk_in["name"],
-                        "id_number": walk_in["id_number"],
-                        "phone": walk_in["phone"],
-                        "party_type": "person",
-                        "authorisation": f"{form.authorisation_text()}（{verified_label(walk_in)}）",
-                    },
+                    on_behalf_of=_on_behalf_of(walk_in, form.authorisation_text()),
                     idempotency_key=f"{walk_in['reference']}",
                 )
             except DomainError as exc:
@@ -632,7 +635,11 @@ def counter_form(request: HttpRequest) -> HttpResponse:
         "workbench/counter_form.html",
         {
             "section": "counter",
-            "walk_in": {**walk_in, "masked": mask(walk_in["id_number"])},
+            "walk_in": {
+                **walk_in,
+                "masked": mask(walk_in["id_number"]),
+                "uscc_masked": mask(walk_in["uscc"]) if walk_in.get("uscc") else "",
+            },
             "bundle": bundle,
             "form": form,
             "situations": [{"q": q, "value": chosen.get(q.code)} for q in definition.situations],
@@ -653,6 +660,34 @@ def counter_form(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _walk_in_party(walk_in: dict[str, Any]) -> Party:
+    """Whom the walk-in applies for: themself, or the enterprise they act for."""
+    if walk_in.get("uscc"):
+        return Party(type="enterprise", id=walk_in["uscc"], name=walk_in["enterprise_name"])
+    return Party(type="person", id=walk_in["id_number"], name=walk_in["name"])
+
+
+def _on_behalf_of(walk_in: dict[str, Any], authorisation: str) -> dict[str, Any]:
+    """The applicant the clerk names to the submission, and how the clerk established the right to act: for an
+    enterprise, which person acted for it (name and masked identity number) and on what authority."""
+    how = f"{authorisation}（{verified_label(walk_in)}）"
+    if walk_in.get("uscc"):
+        return {
+            "party_type": "enterprise",
+            "uscc": walk_in["uscc"],
+            "name": walk_in["enterprise_name"],
+            "phone": walk_in["phone"],
+            "authorisation": f"企业经办人 {walk_in['name']}（{mask(walk_in['id_number'])}）：{how}",
+        }
+    return {
+        "party_type": "person",
+        "name": walk_in["name"],
+        "id_number": walk_in["id_number"],
+        "phone": walk_in["phone"],
+        "authorisation": how,
+    }
 
 
 def verified_label(walk_in: dict[str, Any]) -> str:
@@ -899,6 +934,7 @@ def admin_overview(request: HttpRequest) -> HttpResponse:
             "page": page,
             "open_only": open_only,
             "overdue_intake": overdue_intake,
+            "calendar_warnings": calendar_status(clock.local(now).date())["warnings"],
             "rows": [
                 {
                     "case": c,

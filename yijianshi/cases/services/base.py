@@ -8,8 +8,6 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
-
 from yijianshi.accounts.roles import profile_of
 from yijianshi.catalog.models import ServicePoint
 from yijianshi.core import clock
@@ -17,12 +15,14 @@ from yijianshi.core.actor import Actor
 from yijianshi.core.notices import notice_send_on_commit
 from yijianshi.core.notify import Notice
 from yijianshi.core.statemachine import check_version, lock, transition
+from yijianshi.core.verification import new_code
 from yijianshi.core.workdays import BusinessHours
 from yijianshi.documents.kinds import DocumentKind
 from yijianshi.documents.render import DocumentData, render_pdf
 
 from ..models import Application, CaseEvent, Document, ItemCase
 from ..transitions import APPLICATION, AppAction, AppStatus, CaseStatus
+from ..verification import document_verify_url
 
 INTAKE_HOURS = 2  # 004 annex 3: online applications are checked within 2 working hours
 ACCEPT_DAYS = 1  # 004 annex 3: each department accepts or rejects within 1 working day
@@ -101,6 +101,7 @@ def document_issue(
     """A notice or decision: rendered to PDF with the QR code that verifies it, stored with its digest."""
     count = Document.objects.filter(application=application, kind=kind).count()
     number = f"{application.number}-{kind.code}{count + 1:02d}"
+    code = new_code()  # the QR code and the printed link carry it, never the number (cases/verification.py)
     issued = clock.now()
     content = {
         "kind": kind.value,
@@ -124,7 +125,7 @@ def document_issue(
             bundle_name=application.snapshot["bundle"]["name"],
             lines=tuple((str(a), str(b)) for a, b in lines),
             items=tuple(items),
-            verify_url=f"{settings.PUBLIC_URL}/verify/documents/{number}",
+            verify_url=document_verify_url(code),
         )
     )
     return Document.objects.create(
@@ -137,6 +138,7 @@ def document_issue(
         content=content,
         pdf=pdf,
         digest=hashlib.sha256(pdf).hexdigest(),
+        verification_code=code,
     )
 
 

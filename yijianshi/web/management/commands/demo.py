@@ -19,6 +19,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("catalog", "load", stdout=self.stdout, stderr=self.stderr)
+        from yijianshi.web.catalogue import synonyms_seed
+
+        self.stdout.write(f"search synonyms added from synonyms.yaml: {synonyms_seed()}")
         accounts = create_demo_accounts()
         from yijianshi.datahub.demo import demo_data_seed
         from yijianshi.datahub.models import SourceRecord
@@ -31,8 +34,11 @@ class Command(BaseCommand):
         from yijianshi.mandates.demo import seed_demo_mandates
 
         self.stdout.write(f"demo mandates: {', '.join(seed_demo_mandates()) or '-'}")
+        officers = [u for u, role, _ in accounts if role == "officer"]
         self.stdout.write(
-            f"demo accounts (password {DEMO_PASSWORD}): " + ", ".join(u for u, _, _ in accounts)
+            f"demo accounts (password {DEMO_PASSWORD}): "
+            + ", ".join(u for u, role, _ in accounts if role != "officer")
+            + f"; {len(officers)} officers ({', '.join(officers[:6])}, officer_lc_*, officer_sy_*, officer_xx_*)"
         )
         self.stdout.write(
             self.style.SUCCESS("demo ready: http://127.0.0.1:8000/  (admin: /admin/, API: /api/docs/)")
