@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0004_material_provided_event"),
+        ("cases", "0005_document_verification_code"),
     ]
 
     operations = [
