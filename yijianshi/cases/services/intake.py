@@ -316,6 +316,9 @@ def application_supplement(
     )
     changed = sorted(k for k in set(clean) | set(app.form_data) if clean.get(k) != app.form_data.get(k))
     uploaded = {u.material_key for u in claimed}
+    old = set_app_status(
+        app, AppAction.SUPPLEMENT
+    )  # a supplement only after a notice (409), then what it brings
     _require_something(app, brought=uploaded | set(extra), changed=bool(changed))
     uploads_attach(uploads=claimed, application_id=app.pk, actor=actor.user)
     attached = set(Upload.objects.filter(application=app).values_list("material_key", flat=True))
@@ -326,7 +329,6 @@ def application_supplement(
     else:
         app.materials_to_present = sorted(set(app.materials_to_present) | listed)
     extra = sorted(set(extra) | uploaded | attached)
-    old = set_app_status(app, AppAction.SUPPLEMENT)
     app.form_data = clean
     app.materials_provided = sorted(provided)
     now = clock.now()
