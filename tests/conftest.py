@@ -93,6 +93,13 @@ def signed_in() -> WebClients:
     return web_client
 
 
+@pytest.fixture(autouse=True)
+def _keys_in_a_temporary_folder(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Departments' SM2 private keys (licences and document seals, made on first use) go to a fresh folder,
+    never the developer's data folder."""
+    settings.LICENCE_KEY_DIR = tmp_path_factory.mktemp("keys")
+
+
 @pytest.fixture
 def media(settings: Any, tmp_path: Path) -> Path:
     """MEDIA_ROOT in a fresh folder of this test, so that what is stored can be checked on disk."""

@@ -159,3 +159,49 @@ def test_every_shipped_pack_loads_and_reports() -> None:
     again = io.StringIO()
     call_command("catalog", "load", stdout=again)
     assert "(0 new published versions)" in again.getvalue()
+
+
+def test_full_names_and_operators_load_and_export(minipack: Path, tmp_path: Path) -> None:
+    region = minipack / "regions/140524/region.yaml"
+    text = region.read_text(encoding="utf-8")
+    text = text.replace(
+        "hrss: {name: 人力资源和社会保障部门, kind: hrss}",
+        "hrss: {name: 人力资源和社会保障部门, kind: hrss, full_name: 陵川县人力资源和社会保障局}",
+    )
+    text = text.replace(
+        "hall: {name: 陵川县政务服务中心, kind: hall",
+        "hall: {name: 陵川县政务服务中心, kind: hall, operator: hrss",
+    )
+    region.write_text(text, encoding="utf-8")
+    load(minipack)
+    hall = ServicePoint.objects.select_related("operator").get(code="hall")
+    assert hall.operator is not None and hall.operator.official_name == "陵川县人力资源和社会保障局"
+    health = hall.region.departments.get(code="health")
+    assert health.official_name == health.name == "卫生健康部门"  # no full name given: the short one
+    out = tmp_path / "export"
+    call_command("catalog", "export", str(out), stdout=io.StringIO())
+    exported = (out / "regions/140524/region.yaml").read_text(encoding="utf-8")
+    assert "陵川县人力资源和社会保障局" in exported and "operator: hrss" in exported
+
+
+def test_an_operator_must_be_a_department_of_the_region(minipack: Path) -> None:
+    region = minipack / "regions/140524/region.yaml"
+    text = region.read_text(encoding="utf-8")
+    region.write_text(
+        text.replace(
+            "hall: {name: 陵川县政务服务中心, kind: hall",
+            "hall: {name: 陵川县政务服务中心, kind: hall, operator: nobody",
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(DomainError) as caught:
+        read_packs(minipack)
+    assert [d.code for d in caught.value.details] == ["pack_unknown_department"]
+
+
+def test_every_shipped_hall_has_an_operator_with_a_full_name() -> None:
+    catalogue = read_packs()
+    for code, pack in catalogue.regions.items():
+        for pcode, point in pack["service_points"].items():
+            operator = pack["departments"][point["operator"]]
+            assert operator["full_name"].startswith(pack["name"][:2]), (code, pcode, operator)

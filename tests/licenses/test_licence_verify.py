@@ -113,6 +113,17 @@ def test_an_altered_signature_or_digest_is_named(issue: Callable[..., License]) 
     assert licence_verify(document=document, today=TODAY).codes == ["signature_invalid"]
 
 
+def test_a_licence_signed_by_a_revoked_key_is_refused(issue: Callable[..., License]) -> None:
+    licence = issue()
+    assert licence_verify(identifier=licence.identifier, today=TODAY).ok
+    SigningKey.objects.filter(pk=licence.key_id).update(
+        revoked_at=licence.issued_at, revoked_reason="私钥泄露"
+    )
+    result = licence_verify(identifier=licence.identifier, today=TODAY)
+    assert result.codes == ["key_revoked"]
+    assert licence_verify(document=offline_document(licence), today=TODAY).codes == ["key_revoked"]
+
+
 def test_a_signature_by_another_departments_key_is_refused(
     issue: Callable[..., License], police: Department, types: dict[str, Any]
 ) -> None:

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 import segno
 from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 from pypdf import PdfReader
@@ -204,3 +206,41 @@ def test_the_public_url_is_required_in_production(env: dict[str, str], refused: 
         assert "YIJIANSHI_PUBLIC_URL" in run.stderr
     else:
         assert run.stdout.strip() == env.get("YIJIANSHI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def test_the_page_checks_the_seal_of_the_stored_original(newborn: None) -> None:
+    """Issue 18 point 7: the verify page checks the seal, not just the number."""
+    app = received_application()
+    receipt = doc_of(app, "receipt")
+    text = main_of(Client().get(f"/verify/{receipt.verification_code}"))
+    assert (
+        "电子印章完好" in text and "电子印章有效：陵川县" in text
+    )  # the seal's own answer, naming the department
+    altered = bytearray(receipt.pdf)
+    altered[len(altered) // 3] ^= (
+        0x01  # a byte of the stored original changed (say, by someone with the database)
+    )
+    Document.objects.filter(pk=receipt.pk).update(pdf=bytes(altered))
+    cache.clear()  # the check is kept a few minutes
+    text = main_of(Client().get(f"/verify/{receipt.verification_code}"))
+    assert "真实有效" not in text and "电子印章未通过核验" in text
+
+
+def test_a_file_someone_holds_is_checked_against_the_document(newborn: None) -> None:
+    app = received_application()
+    receipt = doc_of(app, "receipt")
+    other = doc_of(received_application(applicant="father"), "receipt")
+    url = f"/verify/{receipt.verification_code}"
+
+    def check(data: bytes) -> str:
+        page = Client().post(url, {"pdf": SimpleUploadedFile("r.pdf", data, "application/pdf")})
+        assert page.status_code == 200
+        text = main_of(page)
+        return text[text.index('id="held-result"') :]
+
+    assert check(bytes(receipt.pdf)).startswith('id="held-result">电子印章有效')
+    tampered = bytearray(receipt.pdf)
+    tampered[len(tampered) // 2] ^= 0x01
+    assert "电子印章有效" not in check(bytes(tampered))[:40]
+    assert f"属于文书 {other.number}" in check(bytes(other.pdf))  # a genuine seal, of another document
+    assert Client().post(url, {}).status_code == 400

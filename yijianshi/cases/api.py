@@ -27,6 +27,7 @@ from yijianshi.core.errors import DomainError, Forbidden, NotFound
 from yijianshi.core.fields import CleanText
 from yijianshi.ledger.selectors import ledger_entries_for_subject
 from yijianshi.ledger.services import Purpose
+from yijianshi.mandates.selectors import mandate_agents
 from yijianshi.uploads.api import UploadOut, UploadRequest, upload_download, upload_request
 from yijianshi.uploads.models import Upload, UploadChannel
 from yijianshi.uploads.services import upload_discard, upload_receive
@@ -228,7 +229,8 @@ class ApplicationHistoryApi(APIView):
     def get(self, request: Request, number: str) -> Response:
         app = _application(request, number)
         scope = application_scope(_actor(request), app)
-        return Response(s.EventOut(selectors.application_history(app, scope=scope), many=True).data)
+        history = selectors.application_history(app, scope=scope)
+        return Response(s.EventOut(history, many=True, context={"scope": scope}).data)
 
 
 class ApplicationDocumentsApi(APIView):
@@ -379,7 +381,11 @@ class MyDataReadsApi(GenericAPIView[Any]):
             )
         profile = Profile.objects.get(user_id=actor.user_id or 0)
         rows = ledger_entries_for_subject(profile.id_number, profile.enterprise_uscc)
-        page = self.paginate_queryset(rows)
+        page = self.paginate_queryset(rows) or []
+        agents = mandate_agents(
+            numbers=[e.mandate_number for e in page],
+            principal_ids=[i for i in (profile.id_number, profile.enterprise_uscc) if i],
+        )
         return self.get_paginated_response(
             [
                 {
@@ -392,6 +398,10 @@ class MyDataReadsApi(GenericAPIView[Any]):
                     "mode": e.mode,
                     "outcome": e.outcome,
                     "purpose": {"kind": e.purpose_kind, "reference": e.purpose_reference},
+                    # read by an agent for you, under your mandate (由代理人依据授权查询)
+                    "on_behalf": {"mandate": e.mandate_number, "agent": agents.get(e.mandate_number, "")}
+                    if e.mandate_number
+                    else None,
                 }
                 for e in page
             ]

@@ -129,7 +129,12 @@ def visible_uploads(actor: Actor) -> QuerySet[Upload]:
         return qs
     if actor.user_id is None or actor.role is None:
         return qs.none()
-    return qs.filter(Q(owner_id=actor.user_id) | Q(application__in=permissions.visible_applications(actor)))
+    # one's own uploads not yet part of an application; once attached, they follow the application's rule (an
+    # agent whose mandate ended no longer sees what they uploaded for the principal)
+    return qs.filter(
+        Q(owner_id=actor.user_id, application__isnull=True)
+        | Q(application__in=permissions.visible_applications(actor))
+    )
 
 
 def _officer_materials(actor: Actor, application: Application) -> set[str]:
@@ -176,12 +181,14 @@ def upload_content(*, actor: User, upload_id: Any) -> tuple[Upload, File]:
     upload = upload_for_actor(actor=actor, upload_id=upload_id)
     app = upload.application
     if app is not None and upload.owner_id != actor.pk:
+        info = actor_of(actor)
+        mandate = permissions.acting_mandate(info, app)  # an agent reads for the principal under it
         ledger_append(
             actor=actor,
-            actor_role=actor_of(actor).role or "",
+            actor_role=info.role or "",
             subject_id=app.party_id,
             source="uploads",
-            purpose=Purpose(PurposeKind.APPLICATION, app.number),
+            purpose=Purpose(PurposeKind.APPLICATION, app.number, mandate=mandate.number if mandate else ""),
             fields=[upload.material_key],
             mode=AccessMode.QUERY,
             outcome=Outcome.OK,

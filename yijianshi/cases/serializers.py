@@ -261,7 +261,7 @@ class ApplicationOut(ApplicationListOut):
 class EventOut(serializers.ModelSerializer[CaseEvent]):
     item_case = serializers.CharField(source="item_case.name", default=None)
     actor = serializers.CharField(source="actor.username", default=None)
-    document = serializers.CharField(source="document.number", default=None)
+    document = serializers.SerializerMethodField()
 
     class Meta:
         model = CaseEvent
@@ -278,6 +278,13 @@ class EventOut(serializers.ModelSerializer[CaseEvent]):
             "data",
             "document",
         ]
+
+    def get_document(self, obj: CaseEvent) -> str | None:
+        """The document's number, unless the reader's scope hides its kind (an agent without "receive": the
+        results)."""
+        scope: ApplicationScope = self.context.get("scope", WHOLE)
+        doc = obj.document
+        return None if doc is None or doc.kind in scope.hidden else doc.number
 
 
 class DocumentOut(serializers.ModelSerializer[Document]):

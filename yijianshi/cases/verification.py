@@ -14,6 +14,10 @@ A found document is **in force** (真实有效) only when nothing later took its
   notice followed by a receipt or a newer notice (intake), an acceptance notice and a decision not to accept
   (acceptance), correction notices (correction), decisions to approve or deny (decision).
 
+It is **genuine** only when its stored original carries an intact seal of the issuing department, by a key the
+register still trusts (cases/seals.py, ADR 0011): the page says 真实有效 only when both hold. A file someone holds
+can be checked against the document the code names (`document_seal_check(..., number=...)`).
+
 The rule itself (`document_standing`) is pure; `document_for_verification` reads what it needs.
 """
 
@@ -21,13 +25,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.urls import reverse
 
 from yijianshi.core.labels import Labelled, labels_set
 from yijianshi.core.verification import looks_like_code, public_url
 from yijianshi.documents.kinds import DocumentKind as K
+from yijianshi.documents.seal import SealCheck
 
 from .models import Document
+from .seals import document_seal_check
 from .transitions import AppStatus, CaseStatus
 
 
@@ -41,7 +48,7 @@ class DocumentStanding(Labelled):
 labels_set(
     DocumentStanding,
     {
-        "valid": ("真实有效", "genuine and in force"),
+        "valid": ("在效（未被撤销、撤回或取代）", "in force (not revoked, withdrawn or superseded)"),
         "superseded": ("已被后续文书取代", "superseded by a later document"),
         "withdrawn": ("申请已撤回，所涉事项已终止办理", "the application was withdrawn and its items closed"),
         "revoked": ("该决定已被撤销", "the decision was revoked"),
@@ -90,6 +97,27 @@ def document_verify_url(code: str) -> str:
 class DocumentCheck:
     document: Document
     standing: DocumentStanding
+    seal: SealCheck  # the stored original's seal (documents/seal.py), checked against the key register
+
+    @property
+    def in_force(self) -> bool:
+        """真实有效: nothing later took its place, and its seal is intact and by a key still trusted."""
+        return self.standing == DocumentStanding.VALID and self.seal.ok
+
+
+SEAL_CHECK_SECONDS = 300  # a key revoked is seen on the page within this time
+
+
+def stored_seal_check(doc: Document) -> SealCheck:
+    """The seal of the stored original, checked once per few minutes (an SM2 verification is tens of
+    milliseconds in pure Python; the file does not change, a key may be revoked)."""
+    key = f"seal-check:{doc.pk}:{doc.digest}"
+    found = cache.get(key)
+    if isinstance(found, SealCheck):
+        return found
+    check = document_seal_check(bytes(doc.pdf), number=doc.number)
+    cache.set(key, check, SEAL_CHECK_SECONDS)
+    return check
 
 
 def document_for_verification(code: str) -> DocumentCheck | None:
@@ -110,4 +138,4 @@ def document_for_verification(code: str) -> DocumentCheck | None:
         case_status=doc.item_case.status if doc.item_case else None,
         later_kinds=later,
     )
-    return DocumentCheck(document=doc, standing=standing)
+    return DocumentCheck(document=doc, standing=standing, seal=stored_seal_check(doc))

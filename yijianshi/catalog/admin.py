@@ -66,14 +66,14 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "region"]
+    list_display = ["name", "full_name", "code", "kind", "region"]
     list_filter = ["region", "kind"]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "full_name", "code"]
 
 
 @admin.register(ServicePoint)
 class ServicePointAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "region", "located_in", "hours"]
+    list_display = ["name", "kind", "region", "located_in", "operator", "hours"]
     list_filter = ["region", "kind"]
 
 

@@ -158,7 +158,12 @@ def catalog_export(target: Path) -> dict[str, int]:
                     "children": [{"code": r.code, "name": r.name, "level": r.level} for r in children],
                 },
                 "departments": {
-                    d.code: {"name": d.name, "kind": d.kind} for d in region.departments.order_by("code")
+                    d.code: {
+                        "name": d.name,
+                        "kind": d.kind,
+                        **({"full_name": d.full_name} if d.full_name and d.full_name != d.name else {}),
+                    }
+                    for d in region.departments.order_by("code")
                 },
                 "service_points": {
                     p.code: {
@@ -169,8 +174,9 @@ def catalog_export(target: Path) -> dict[str, int]:
                         "hours": p.hours,
                         **({"phone": p.phone} if p.phone else {}),
                         **({"lat": p.lat, "lng": p.lng} if p.lat is not None else {}),
+                        **({"operator": p.operator.code} if p.operator is not None else {}),
                     }
-                    for p in region.service_points.select_related("located_in").order_by("code")
+                    for p in region.service_points.select_related("located_in", "operator").order_by("code")
                 },
             },
         )

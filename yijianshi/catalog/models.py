@@ -44,6 +44,9 @@ class Department(models.Model):
     code = models.SlugField(_("部门编码"), max_length=60)
     name = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("部门类别"), max_length=40)
+    # The full official name (e.g. 陵川县人力资源和社会保障局), printed on its documents and around its seal; `name`
+    # is the short form the region's document uses (人力资源和社会保障部门, 县人社局).
+    full_name = models.CharField(_("全称"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["region__code", "code"]
@@ -53,6 +56,11 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def official_name(self) -> str:
+        """The name printed on documents and around the seal: the full name, else the short one."""
+        return self.full_name or self.name
 
 
 class ServicePointKind(models.TextChoices):
@@ -76,6 +84,15 @@ class ServicePoint(models.Model):
     phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True, help_text=_("WGS 84，十进制度"))
     lng = models.FloatField(_("经度"), null=True, blank=True, help_text=_("WGS 84，十进制度"))
+    operator = models.ForeignKey(
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="service_points_run",
+        verbose_name=_("运营部门"),
+        help_text=_("其收件回执、告知书加盖该部门的电子印章"),
+    )
 
     class Meta:
         ordering = ["region__code", "code"]

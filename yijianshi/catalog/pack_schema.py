@@ -356,6 +356,9 @@ class DepartmentEntry(PackModel):
 
     name: Text
     kind: DepartmentKind
+    full_name: Text | None = (
+        None  # the body's full official name (e.g. 陵川县人力资源和社会保障局); default: name
+    )
 
 
 class ServicePointEntry(PackModel):
@@ -369,6 +372,7 @@ class ServicePointEntry(PackModel):
     phone: Annotated[str, Field(max_length=40, pattern=r"^\+?[0-9][0-9 ()\-,/转]*$")] | None = None
     lat: Annotated[StrictFloat, Field(ge=-90, le=90)] | None = None  # WGS 84, decimal degrees
     lng: Annotated[StrictFloat, Field(ge=-180, le=180)] | None = None
+    operator: Code | None = None  # the department (of this region) that runs it and seals its documents
 
     @model_validator(mode="after")
     def _both_coordinates(self) -> ServicePointEntry:

@@ -512,7 +512,7 @@ class _Checker:
             if d is None:
                 self.broken.add(f"department:{code}:{dcode}")
             else:
-                departments[str(dcode)] = {"name": d.name, "kind": d.kind}
+                departments[str(dcode)] = {"name": d.name, "kind": d.kind, "full_name": d.full_name or d.name}
         points: dict[str, dict[str, Any]] = {}
         for pcode, raw in _mapping(data, "service_points").items():
             pw = f"{self.rel(path)}: service point {pcode}"
@@ -536,7 +536,15 @@ class _Checker:
                 "phone": p.phone or "",
                 "lat": p.lat,
                 "lng": p.lng,
+                "operator": p.operator or "",
             }
+            if p.operator and self.unknown(f"department:{code}", p.operator, departments):
+                self.err(
+                    pw,
+                    "pack_unknown_department",
+                    f"运营部门 {p.operator} 不是本区划的部门",
+                    f"operator {p.operator} is not a department of this region",
+                )
         try:
             document = DocumentEntry.model_validate(data.get("document") or {}).model_dump()
         except ValidationError:

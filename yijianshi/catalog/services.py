@@ -202,7 +202,13 @@ def catalog_load(*, catalogue: Catalogue, actor: User | None) -> LoadResult:
             )
         region = regions[code]
         depts = {
-            dcode: _upsert(Department, {"region": region, "code": dcode}, name=d["name"], kind=d["kind"])
+            dcode: _upsert(
+                Department,
+                {"region": region, "code": dcode},
+                name=d["name"],
+                kind=d["kind"],
+                full_name=d.get("full_name") or d["name"],
+            )
             for dcode, d in pack["departments"].items()
         }
         for pcode, p in pack["service_points"].items():
@@ -217,6 +223,7 @@ def catalog_load(*, catalogue: Catalogue, actor: User | None) -> LoadResult:
                 phone=p["phone"],
                 lat=p["lat"],
                 lng=p["lng"],
+                operator=depts.get(p.get("operator") or ""),
             )
         items: dict[str, Item] = {}
         for bundle in pack["bundles"]:

@@ -45,6 +45,7 @@ from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Sp
 from yijianshi.core import clock
 from yijianshi.core.errors import DomainError
 from yijianshi.documents.kinds import DocumentKind
+from yijianshi.documents.seal import Sealer, draw_seal, seal_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,12 @@ class DocumentData:
     lines: tuple[tuple[str, str], ...] = ()  # (label, value) rows, e.g. ("事项", "社会保障卡申领")
     items: tuple[str, ...] = ()  # the missing/invalid things (一次告知), reasons, results
     verify_url: str = ""  # encoded in the QR code
+    title: tuple[str, str] | None = (
+        None  # (zh, en) instead of the kind's label, e.g. 不予确认决定书 (kinds.py)
+    )
+    seal: Sealer | None = (
+        None  # the issuing department: its full name is printed and its seal drawn and signed
+    )
 
 
 @dataclass(frozen=True)
@@ -366,13 +373,37 @@ def _grid(rows: list[list[Any]], widths: list[float], *, min_height: float = 0) 
     return table
 
 
+class _SealedClosing(Flowable):
+    """The closing lines (the issuer's full name and the date) on the right, with the seal over them."""
+
+    SEAL_RADIUS = 21 * mm
+
+    def __init__(self, name: str, issued: str, font: str, width: float) -> None:
+        super().__init__()
+        self.name, self.issued, self.font, self.width = name, issued, font, width
+        self.height = 2 * self.SEAL_RADIUS + 6 * mm
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        right = self.width
+        cx, cy = right - 30 * mm, self.height / 2
+        canvas.setFont(self.font, 10.5)
+        canvas.drawRightString(right, cy + 3 * mm, self.name)
+        canvas.drawRightString(right, cy - 4 * mm, self.issued)
+        draw_seal(canvas, cx, cy, self.name, self.font, radius=self.SEAL_RADIUS)
+
+
 def _story(
-    data: DocumentData, spec: _Kind, styles: dict[str, ParagraphStyle], width: float
+    data: DocumentData, spec: _Kind, styles: dict[str, ParagraphStyle], width: float, font: str = ""
 ) -> list[Flowable]:
     issued = _beijing(data.issued_at)
+    title_zh, title_en = data.title or (spec.title_zh, spec.title_en)
     heading: list[Flowable] = [
-        Paragraph(_text(spec.title_zh), styles["title"]),
-        Paragraph(_text(spec.title_en), styles["title_en"]),
+        Paragraph(_text(title_zh), styles["title"]),
+        Paragraph(_text(title_en), styles["title_en"]),
         Paragraph(f"编号 No. {_text(data.number)}", styles["number"]),
     ]
     story: list[Flowable] = []
@@ -449,7 +480,11 @@ def _story(
     if data.verify_url:
         story.append(Spacer(1, 4 * mm))
         story.append(Paragraph(f"核验地址 Verify at: {_text(data.verify_url)}", styles["small"]))
-    story.append(Paragraph(f"{_text(data.issuer)}<br/>{issued}", styles["closing"]))
+    if data.seal is not None:
+        story.append(Spacer(1, 4 * mm))
+        story.append(_SealedClosing(data.seal.name, issued, font, width))
+    else:
+        story.append(Paragraph(f"{_text(data.issuer)}<br/>{issued}", styles["closing"]))
     return story
 
 
@@ -493,11 +528,14 @@ def _numbered_canvas(font: str, title: str, number: str) -> Callable[..., Canvas
 
 
 def render_pdf(data: DocumentData) -> bytes:
-    """The document as an A4 PDF: title, number, particulars, the list, fixed notes, QR code, page footers.
+    """The document as an A4 PDF: title, number, particulars, the list, fixed notes, QR code, page footers;
+    with `data.seal`, the seal drawn at the end and the file signed (documents/seal.py).
 
-    The bytes depend on `data` (and the font) only, so the same document renders the same file twice.
+    Unsealed, the bytes depend on `data` (and the font) only, so the same document renders the same file twice;
+    a seal's signature draws a fresh nonce each time.
     """
     spec = _kind(data.kind)
+    title_zh, title_en = data.title or (spec.title_zh, spec.title_en)
     font = pdf_font()
     styles = _styles(font.name)
     out = BytesIO()
@@ -508,15 +546,17 @@ def render_pdf(data: DocumentData) -> bytes:
         rightMargin=20 * mm,
         topMargin=20 * mm,
         bottomMargin=22 * mm,
-        title=f"{spec.title_zh} {data.number}",
-        subject=f"{spec.title_en} {data.number}",
+        title=f"{title_zh} {data.number}",
+        subject=f"{title_en} {data.number}",
         author=data.issuer,
         creator="yijianshi",
         lang="zh-CN",
         invariant=1,
     )
     doc.build(
-        _story(data, spec, styles, doc.width),
-        canvasmaker=_numbered_canvas(font.name, spec.title_zh, data.number),
+        _story(data, spec, styles, doc.width, font.name),
+        canvasmaker=_numbered_canvas(font.name, title_zh, data.number),
     )
-    return out.getvalue()
+    if data.seal is None:
+        return out.getvalue()
+    return seal_pdf(out.getvalue(), data.seal, at=data.issued_at, number=data.number)

@@ -69,6 +69,14 @@ class LedgerEntry(models.Model):
     def subject_masked(self) -> str:
         return mask(self.subject_id)
 
+    @property
+    def mandate_number(self) -> str:
+        """The mandate under which an agent read for the subject ("" for anyone else): services.ledger_append
+        writes it first in the detail of a row whose role is "agent"."""
+        if self.actor_role != "agent" or not self.detail.startswith("mandate="):
+            return ""
+        return self.detail.removeprefix("mandate=").split(";", 1)[0].strip()
+
     def content(self) -> dict[str, object]:
         """The row as it is hashed (chain.CONTENT_KEYS)."""
         return {

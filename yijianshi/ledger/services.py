@@ -82,6 +82,8 @@ MAX_DETAIL = 2000
 MAX_FIELDS = 500
 MAX_FIELD_KEY = 100
 SYSTEM_ROLE = "system"
+AGENT_ROLE = "agent"  # someone reading for another under a mandate (授权委托): the row names the mandate
+MANDATE_PREFIX = "mandate="  # the detail of such a row begins with it (models.LedgerEntry.mandate_number)
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,9 @@ class Purpose:
 
     kind: str  # PurposeKind: application | intake | verification | party_file | objection | prefill
     reference: str  # e.g. the application number or the licence identifier
+    # read by an agent for the principal under this mandate (its number): the row's role is "agent" and its
+    # detail names the mandate, so the principal sees who read for them and by which authority
+    mandate: str = ""
 
 
 # --- checking the call --------------------------------------------------------------------------------------
@@ -234,6 +239,14 @@ def ledger_append(
     if purpose is not None:
         values["purpose_kind"] = str(getattr(purpose, "kind", ""))[:20].replace("\x00", "")
         values["purpose_reference"] = str(getattr(purpose, "reference", "")).strip()[:128].replace("\x00", "")
+        mandate = str(getattr(purpose, "mandate", "") or "").strip()[:24].replace("\x00", "")
+        if mandate and actor is not None:
+            values["actor_role"] = AGENT_ROLE
+            values["detail"] = _detail(
+                f"{MANDATE_PREFIX}{mandate}; {values['detail']}"
+                if values["detail"]
+                else f"{MANDATE_PREFIX}{mandate}"
+            )
     if refusal is not None:
         values["outcome"] = Outcome.REFUSED
         values["detail"] = _detail(

@@ -50,7 +50,7 @@ class LicenseAdmin(ReadOnly):
 
 @admin.register(SigningKey)
 class SigningKeyAdmin(ReadOnly):
-    list_display = ["key_id", "department", "algorithm", "created_at", "retired_at"]
+    list_display = ["key_id", "department", "algorithm", "created_at", "retired_at", "revoked_at"]
     list_filter = ["department__region"]
 
 

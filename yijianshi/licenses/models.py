@@ -66,6 +66,9 @@ class SigningKey(models.Model):
     public_key = models.CharField(_("公钥"), max_length=128)
     created_at = models.DateTimeField(_("生成时间"))
     retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    # Compromised: nothing it signed or sealed is valid any more (a retired key's earlier signatures stay valid).
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    revoked_reason = models.CharField(_("吊销原因"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["department", "-created_at"]

@@ -99,3 +99,8 @@ def public_keys() -> QuerySet[SigningKey]:
     return SigningKey.objects.select_related("department__region", "department__issuer_identity").order_by(
         "department__region__code", "department__code", "-created_at"
     )
+
+
+def signing_key_by_id(key_id: str) -> SigningKey | None:
+    """The key of `key_id` (active, retired or revoked), with its department, or None."""
+    return SigningKey.objects.select_related("department").filter(key_id=key_id).first()

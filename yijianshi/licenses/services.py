@@ -62,6 +62,7 @@ from .selectors import licence_by_code, licence_by_identifier, licences_with_rel
 
 __all__ = [
     "Forbidden",
+    "department_signing_pair",
     "KeyReport",
     "Problem",
     "Verification",
@@ -174,6 +175,12 @@ def signing_keys_ensure(
             issuer_identity_ensure(department=department)
             reports.append(_ensure_key(department))
     return reports
+
+
+def department_signing_pair(*, department: Department) -> tuple[SigningKey, crypto.KeyPair]:
+    """The department's active key and its private key, made on first use: it signs its licences and seals its
+    documents (docs/adr/0011-electronic-seals.md). Raises when the private key file is missing."""
+    return _signing_pair(department)
 
 
 def _signing_pair(department: Department) -> tuple[SigningKey, crypto.KeyPair]:
@@ -668,7 +675,17 @@ def _check_status(result: Verification, licence: License, today: date) -> None:
 def _check_signature(
     result: Verification, digest: str, signature: str, key: SigningKey | None, issuer_ok: bool
 ) -> None:
-    if key is not None and issuer_ok and crypto.verify(digest, signature, key.public_key):
+    if key is not None and key.revoked_at is not None:
+        when = clock.local(key.revoked_at).date()
+        result.failed(
+            "signature",
+            Problem(
+                "key_revoked",
+                f"签发密钥已于 {when} 吊销：{key.revoked_reason}",
+                f"The signing key was revoked on {when}: {key.revoked_reason}",
+            ),
+        )
+    elif key is not None and issuer_ok and crypto.verify(digest, signature, key.public_key):
         result.passed(
             "signature",
             f"SM2 签名有效（密钥 {key.key_id}，{key.department}）",

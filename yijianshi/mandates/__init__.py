@@ -23,7 +23,13 @@ A mandate names
 States (transitions.py): requested → active → revoked | expired; requested → refused | expired. The principal
 sees every mandate they gave and revokes it (/me/mandates/, /api/mandates/).
 
-Where it is enforced today: an applicant's `on_behalf_of` in `cases.services._party` (ability `apply`). A clerk
-applying at the counter for a person present is the purpose-bound intake, checked in person, and does not use
-this register. Following an application (its pages) still goes by the application's `agent` field.
+Where it is enforced: an applicant's `on_behalf_of` in `cases.services._party` (ability `apply`, through
+`mandate_require`, which names what is missing); and every read of an application the agent filed, in
+`cases.permissions` (the one home of what an actor sees), through `selectors.mandate_allows` /
+`mandates_in_force`: "follow" to see the application, its history and progress documents, "receive" for its
+results, "apply" alone for the receipt filed — only while the mandate is in force (a revoked or expired one
+leaves the agent nothing, 404). Progress notices go to the principal only. The agent's reads of shared data
+for the principal are in the access ledger with the role "agent" and the mandate's number
+(`ledger.services.Purpose.mandate`), shown to the principal under "who read my data". A clerk applying at the
+counter for a person present is the purpose-bound intake, checked in person, and does not use this register.
 """

@@ -20,7 +20,7 @@ from yijianshi.accounts.roles import actor_of
 from yijianshi.cases import selectors
 from yijianshi.cases.material_states import MaterialState, material_states
 from yijianshi.cases.models import Application, EventType
-from yijianshi.cases.permissions import visible_documents
+from yijianshi.cases.permissions import application_scope, visible_documents
 from yijianshi.cases.services import application_supplement, application_withdraw
 from yijianshi.cases.shared import earlier_entries
 from yijianshi.cases.transitions import AppStatus, CaseStatus
@@ -32,6 +32,7 @@ from yijianshi.ledger.selectors import ledger_entries_for_subject
 from yijianshi.ledger.services import Purpose
 from yijianshi.licenses.selectors import holder_ids_of, wallet
 from yijianshi.licenses.services import qr_code
+from yijianshi.mandates.selectors import mandate_agents
 from yijianshi.uploads.services import upload_receive
 
 from .apply import errors_by_field
@@ -73,7 +74,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _timeline(app: Application) -> list[dict[str, Any]]:
+def _timeline(app: Application, documents: list[Any]) -> list[dict[str, Any]]:
     history = list(selectors.application_history(app))
     cases = list(app.item_cases.select_related("department").order_by("position", "pk"))
     rows = []
@@ -84,7 +85,7 @@ def _timeline(app: Application) -> list[dict[str, Any]]:
                 "status": CaseStatus.of(case.status),
                 "events": [e for e in history if e.item_case_id == case.pk],
                 "deadline": case.decide_deadline or case.accept_deadline,
-                "documents": [d for d in app.documents.all() if d.item_case_id == case.pk],
+                "documents": [d for d in documents if d.item_case_id == case.pk],
             }
         )
     return rows
@@ -100,15 +101,18 @@ def _supplement_materials(app: Application) -> list[dict[str, Any]]:
 def _detail_context(request: HttpRequest, app: Application) -> dict[str, Any]:
     history = list(selectors.application_history(app))
     deficiency = next((e for e in reversed(history) if e.type == EventType.DEFICIENT), None)
+    # an agent sees the documents their mandate lets them (no results without "receive"): the one rule
+    documents = list(
+        application_scope(actor_of(request.user), app).documents(app).order_by("issued_at", "pk")
+    )
     return {
         "app": app,
         "status": AppStatus.of(app.status),
-        "timeline": _timeline(app),
+        "timeline": _timeline(app, documents),
+        "shown_documents": {d.pk for d in documents},
         "app_events": [e for e in history if e.item_case_id is None],
         "event_labels": {e.value: e.label(get_language() or "zh-hans") for e in EventType},
-        "documents": [
-            {"doc": d, "label": DocumentKind.of(d.kind)} for d in app.documents.order_by("issued_at", "pk")
-        ],
+        "documents": [{"doc": d, "label": DocumentKind.of(d.kind)} for d in documents],
         "deficiency": deficiency,
         "supplement_materials": _supplement_materials(app),
         "materials": [m.as_dict() for m in material_states(app)],
@@ -243,10 +247,19 @@ def my_data_reads(request: HttpRequest) -> HttpResponse:
     assert profile is not None  # noqa: S101 - applicant_required
     rows = ledger_entries_for_subject(profile.id_number, profile.enterprise_uscc)
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    entries = list(page.object_list)
+    agents = mandate_agents(
+        numbers=[e.mandate_number for e in entries],
+        principal_ids=[i for i in (profile.id_number, profile.enterprise_uscc) if i],
+    )
     return render(
         request,
         "web/me_reads.html",
-        {"page": page, "sources": dict(DataSource.objects.values_list("code", "name"))},
+        {
+            "page": page,
+            "rows": [{"e": e, "agent": agents.get(e.mandate_number, "")} for e in entries],
+            "sources": dict(DataSource.objects.values_list("code", "name")),
+        },
     )
 
 

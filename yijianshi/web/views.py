@@ -9,13 +9,14 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yijianshi.accounts.limits import verification_limited
 from yijianshi.accounts.models import Role
 from yijianshi.accounts.roles import actor_of
 from yijianshi.cases.guide import guide_compute
-from yijianshi.cases.verification import DocumentStanding, document_for_verification
+from yijianshi.cases.seals import document_seal_check
+from yijianshi.cases.verification import document_for_verification
 from yijianshi.catalog import engine
 from yijianshi.catalog.engine.figures import TARGETS
 from yijianshi.catalog.models import Bundle, Region, ServicePoint
@@ -202,13 +203,14 @@ def figures(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @verification_limited  # each face of verification, one budget per address (accounts/limits.py)
 def verify_document(request: HttpRequest, code: str = "") -> HttpResponse:
     """The page a document's QR code opens (/verify/<code>): what the document is, who issued it and when,
     whether it is still in force, the applicant masked. Found by its verification code only; anything else
     (a number, a guess) gets one and the same "not found" (cases/verification.py). /verify/ asks for the code
-    (or the whole link) printed on the paper."""
+    (or the whole link) printed on the paper. A POST with a PDF checks the file someone holds against the
+    document the code names: its seal, and that the seal is this document's (nothing of the file is kept)."""
     if not code:
         typed = (request.GET.get("code") or "").strip().rstrip("/").rsplit("/", 1)[-1]  # a code, or a link
         if typed and looks_like_code(typed):
@@ -220,6 +222,9 @@ def verify_document(request: HttpRequest, code: str = "") -> HttpResponse:
         return render(request, "web/verify.html", {"asked": True, "found": False}, status=404)
     doc = check.document
     application = doc.application
+    held, status = None, 200
+    if request.method == "POST":
+        held, status = _held_file_check(request, doc.number)
     return render(
         request,
         "web/verify.html",
@@ -229,8 +234,30 @@ def verify_document(request: HttpRequest, code: str = "") -> HttpResponse:
             "doc": doc,
             "title": DocumentKind.of(doc.kind),
             "standing": check.standing,
-            "in_force": check.standing == DocumentStanding.VALID,
+            "in_force": check.in_force,
+            "seal": check.seal,
+            "held": held,
+            "held_limit_mb": HELD_FILE_LIMIT // 2**20,
             "party": mask(application.party_id),
             "applicant": mask_name(application.party_name),
         },
+        status=status,
     )
+
+
+HELD_FILE_LIMIT = 10 * 2**20  # a sealed notice or decision is tens of kilobytes
+
+
+def _held_file_check(request: HttpRequest, number: str) -> tuple[dict[str, str], int]:
+    """The seal of the PDF a visitor uploaded, checked against document `number`: (what to show, status)."""
+    upload = request.FILES.get("pdf")
+    if upload is None:
+        return {"ok": "", "zh": "请选择要核验的 PDF 文件", "en": "Choose the PDF file to check"}, 400
+    if upload.size is not None and upload.size > HELD_FILE_LIMIT:
+        return {
+            "ok": "",
+            "zh": f"文件过大：不超过 {HELD_FILE_LIMIT // 2**20} MB",
+            "en": f"File too large: at most {HELD_FILE_LIMIT // 2**20} MB",
+        }, 400
+    seal = document_seal_check(upload.read(HELD_FILE_LIMIT + 1), number=number)
+    return {"ok": "yes" if seal.ok else "", "zh": seal.zh, "en": seal.en}, 200

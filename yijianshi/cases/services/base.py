@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from yijianshi.accounts.roles import profile_of
-from yijianshi.catalog.models import ServicePoint
+from yijianshi.catalog.models import Department, ServicePoint
 from yijianshi.core import clock
 from yijianshi.core.actor import Actor
 from yijianshi.core.notices import notice_send_on_commit
@@ -17,10 +17,11 @@ from yijianshi.core.notify import Notice
 from yijianshi.core.statemachine import check_version, lock, transition
 from yijianshi.core.verification import new_code
 from yijianshi.core.workdays import BusinessHours
-from yijianshi.documents.kinds import DocumentKind
+from yijianshi.documents.kinds import DocumentKind, document_title
 from yijianshi.documents.render import DocumentData, render_pdf
 
 from ..models import Application, CaseEvent, Document, ItemCase
+from ..seals import department_sealer, document_issuer
 from ..transitions import APPLICATION, AppAction, AppStatus, CaseStatus
 from ..verification import document_verify_url
 
@@ -93,18 +94,23 @@ def document_issue(
     application: Application,
     kind: DocumentKind,
     *,
-    issuer: str,
+    issued_by: Department | ServicePoint,
     lines: Sequence[tuple[str, str]] = (),
     items: Sequence[str] = (),
     item_case: ItemCase | None = None,
 ) -> Document:
-    """A notice or decision: rendered to PDF with the QR code that verifies it, stored with its digest."""
+    """A notice or decision: rendered to PDF with the QR code that verifies it, titled by the item's type,
+    named by the issuing department's full name and sealed with its key (cases/seals.py), stored with its
+    digest."""
+    issuer, sealed_by = document_issuer(issued_by)
+    title = document_title(kind, item_case.item.item_type if item_case is not None else "")
     count = Document.objects.filter(application=application, kind=kind).count()
     number = f"{application.number}-{kind.code}{count + 1:02d}"
     code = new_code()  # the QR code and the printed link carry it, never the number (cases/verification.py)
     issued = clock.now()
     content = {
         "kind": kind.value,
+        "title": title[0],
         "number": number,
         "application_number": application.number,
         "issued_at": issued.isoformat(),
@@ -126,6 +132,8 @@ def document_issue(
             lines=tuple((str(a), str(b)) for a, b in lines),
             items=tuple(items),
             verify_url=document_verify_url(code),
+            title=title,
+            seal=department_sealer(sealed_by) if sealed_by is not None else None,
         )
     )
     return Document.objects.create(

@@ -52,7 +52,7 @@ def application_withdraw(
     doc = document_issue(
         app,
         DocumentKind.WITHDRAWAL_NOTICE,
-        issuer=app.service_point.name,
+        issued_by=app.service_point,
         items=[text],
         lines=[("办件编号", app.number)],
     )
@@ -149,7 +149,7 @@ def application_deliver(
     doc = document_issue(
         app,
         DocumentKind.DELIVERY_RECEIPT,
-        issuer=app.service_point.name,
+        issued_by=app.service_point,
         items=[c.name for c in chosen],
         lines=[("领取方式", str(DeliveryMethod(method).label)), ("快递单号", app.tracking_number or "—")],
     )

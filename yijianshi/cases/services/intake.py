@@ -118,7 +118,6 @@ def application_intake(
             "Nothing is missing: list what must be corrected to issue the deficiency notice",
             field="problems",
         )
-    point = app.service_point.name
     app.save(update_fields=["materials_provided", "materials_to_present"])
     if presented:
         event_write(
@@ -133,7 +132,7 @@ def application_intake(
         doc = document_issue(
             app,
             DocumentKind.DEFICIENCY_NOTICE,
-            issuer=point,
+            issued_by=app.service_point,
             items=found,
             lines=[("办件编号", app.number), ("告知事项数", str(len(found)))],
         )
@@ -161,7 +160,7 @@ def application_intake(
     doc = document_issue(
         app,
         DocumentKind.RECEIPT,
-        issuer=point,
+        issued_by=app.service_point,
         lines=[("办件编号", app.number), ("一件事", app.bundle.name)],
         items=[str(m.spec["name"]) for m in received_materials(app)],
     )

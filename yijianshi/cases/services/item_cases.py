@@ -141,7 +141,7 @@ def _decide(
         document = document_issue(
             app,
             verb.document,
-            issuer=case.department.name,
+            issued_by=case.department,
             item_case=case,
             lines=decision.lines,
             items=decision.items,

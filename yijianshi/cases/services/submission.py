@@ -242,13 +242,14 @@ def _submit(
                 )
     now = clock.now()
     number = f"YJS{bundle.region.code}{clock.local(now):%Y%m%d}{NumberAllocation.objects.create().pk:07d}"
-    # the party's data, read once the right to read it is established, under this application's purpose
+    # the party's data, read once the right to read it is established, under this application's purpose (and
+    # the agent's mandate: the ledger names it)
     guide = guide_compute(
         version=version,
         answers=catalogue_view.answers,
         actor=actor,
         party=party,
-        purpose=Purpose("application", number),
+        purpose=Purpose("application", number, mandate=authorisation.get("mandate", "")),
     )
     pinned = guide.snapshot()
     provenance = pinned.get("prefill", {})
