@@ -369,11 +369,17 @@ def submit_one(
     return number
 
 
-def intake_one(client: Client, number: str, clerk: str, tally: Tally) -> None:
-    """The clerk takes application `number` in (expected_version 1); a 409 after a lost answer is resolved by
-    reading the application."""
+def intake_one(client: Client, number: str, clerk: str, tally: Tally, needed: list[str]) -> None:
+    """The clerk takes application `number` in (expected_version 1), confirming the materials the applicant
+    listed without files (`needed`) as handed in and checked; a 409 after a lost answer is resolved by reading
+    the application."""
     status, data, _, _ = client.retrying(
-        tally, "intake", "POST", f"/api/applications/{number}/intake/", clerk, {"expected_version": 1}
+        tally,
+        "intake",
+        "POST",
+        f"/api/applications/{number}/intake/",
+        clerk,
+        {"expected_version": 1, "confirmed": needed},
     )
     if status == 409:  # an earlier attempt went through but its answer was lost: read what is there
         status, data, _, _ = client.retrying(tally, "read", "GET", f"/api/applications/{number}/", clerk)
@@ -397,7 +403,7 @@ def client_loop(
     for i in jobs:
         number = submit_one(client, i, prepared, run_id, form_template, needed, tally, progress)
         if number is not None:
-            intake_one(client, number, prepared["staff"]["clerk"], tally)
+            intake_one(client, number, prepared["staff"]["clerk"], tally, needed)
 
 
 def chaos_at(

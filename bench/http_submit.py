@@ -549,7 +549,10 @@ def main() -> None:
                 "intake by the clerk (item cases, receipt PDF, outbox)",
                 run_phase(
                     base,
-                    [("POST", f"/api/applications/{n}/intake/", clerk, {}) for n in numbers],
+                    [  # the applicants listed the materials without files: the clerk confirms them checked
+                        ("POST", f"/api/applications/{n}/intake/", clerk, {"confirmed": needed})
+                        for n in numbers
+                    ],
                     args.clients,
                 ),
             )

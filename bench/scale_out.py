@@ -599,7 +599,10 @@ def run(args: argparse.Namespace) -> int:
             burst=2, interval=args.sweep_interval, tick=lambda: overdue_cases(args.database_url, "1 minute")
         ) as sweeps:
             in_threads(
-                sorted(numbers), args.clients, lambda client, n: intake_one(client, n, clerk, tally), answered
+                sorted(numbers),
+                args.clients,
+                lambda client, n: intake_one(client, n, clerk, tally, needed),
+                answered,
             )
             times["intake"] = time.monotonic() - t
             t = time.monotonic()

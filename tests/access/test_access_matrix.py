@@ -130,8 +130,13 @@ ENDPOINTS: dict[tuple[str, str], Rule] = {
     ("api/applications/<str:number>/history/", "GET"): Rule("application", "received"),
     ("api/applications/<str:number>/documents/", "GET"): Rule("application", "received"),
     ("api/applications/<str:number>/intake/", "POST"): Rule("application", "submitted", "intake", body={}),
-    ("api/applications/<str:number>/supplement/", "POST"): Rule(
-        "application", "deficient", "owner_or_clerk", body={}
+    ("api/applications/<str:number>/supplement/", "POST"): Rule(  # it must bring what was asked
+        "application",
+        "deficient",
+        "owner_or_clerk",
+        body={
+            "materials": ["mother.id_card", "father.id_card", "household.register", "marriage.certificate"]
+        },
     ),
     ("api/applications/<str:number>/withdraw/", "POST"): Rule(
         "application", "received", "owner_or_clerk", body={}

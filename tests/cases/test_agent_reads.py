@@ -61,7 +61,11 @@ def filed_by_agent(*, decided: bool = True) -> Application:
     assert response.status_code == 201, response.content
     app = Application.objects.get(number=response.json()["number"])
     assert app.agent is not None and app.agent.username == "father" and app.applicant.username == "mother"
-    services.application_intake(application=app, actor=actor_of(User.objects.get(username="clerk")))
+    services.application_intake(  # the materials listed without files, confirmed as handed in at the window
+        application=app,
+        actor=actor_of(User.objects.get(username="clerk")),
+        confirmed=app.materials_to_present,
+    )
     if decided:
         item_cases_approved(app)
     return app

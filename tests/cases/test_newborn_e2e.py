@@ -9,7 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.support.api import ApiClients as Clients
-from tests.support.newborn import act, cases_by_ref, guide, to_hand_in
+from tests.support.newborn import act, cases_by_ref, guide, take_in, to_hand_in
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.cases.models import Application, CaseEvent, Document
 from yijianshi.cases.samples import sample_form
@@ -55,7 +55,7 @@ def test_the_newborn_bundle_end_to_end(newborn: None, as_user: Clients) -> None:
     queue = clerk.get("/api/intake-queue/").json()["results"]
     assert [a["number"] for a in queue] == [number]
     assert queue[0]["party_id"] != MOTHER_ID and queue[0]["party_id"].startswith(MOTHER_ID[:3])
-    received = clerk.post(f"/api/applications/{number}/intake/", {}, format="json")
+    received = take_in(clerk, number)  # each material the mother listed, confirmed as handed in and checked
     assert received.status_code == 200, received.content
     assert received.json()["status"] == "received"
     cases = cases_by_ref(mother, number)
@@ -111,7 +111,7 @@ def test_the_newborn_bundle_end_to_end(newborn: None, as_user: Clients) -> None:
     assert clerk.post(f"/api/applications/{number}/archive/").json()["status"] == "archived"
     # the history tells it all, in order, with documents
     types = [e["type"] for e in mother.get(f"/api/applications/{number}/history/").json()]
-    assert types[:3] == ["submitted", "received", "fanned_out"]
+    assert types[:4] == ["submitted", "material_provided", "received", "fanned_out"]  # confirmed at intake
     assert types.count("approved") == 5 and "pre_review" in types and "prerequisite_ready" in types
     assert types[-3:] == ["delivered", "delivered", "archived"][-3:] or types[-1] == "archived"
     kinds = sorted(Document.objects.filter(application__number=number).values_list("kind", flat=True))

@@ -145,5 +145,5 @@ def test_the_guide_gives_its_time_limit_as_a_date(newborn: None) -> None:
     assert page.status_code == 200
     text = page_text(page.content.decode())
     # acceptance by Thursday 9 October, then the bundle's working days: a date after the holiday, never a time
-    match = re.search(r"今天申请预计(\d+)月(\d+)日（星期.）前办结", text)
+    match = re.search(r"今天提交的，预计(\d+)月(\d+)日（星期.）前办结", text)
     assert match and (int(match.group(1)), int(match.group(2))) >= (10, 10)

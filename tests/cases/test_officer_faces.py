@@ -71,7 +71,9 @@ def decided(newborn: None, as_user: Callable[[str], APIClient]) -> Application:
         "/api/applications/", {"bundle": "140524-09", "form": form, "materials": needed}, format="json"
     ).json()["number"]
     app = services.application_intake(
-        application=Application.objects.get(number=number), actor=actor_of(User.objects.get(username="clerk"))
+        application=Application.objects.get(number=number),
+        actor=actor_of(User.objects.get(username="clerk")),
+        confirmed=needed,
     )
     admin = actor_of(User.objects.get(username="admin"))
     for case in ItemCase.objects.filter(application=app).order_by("position"):

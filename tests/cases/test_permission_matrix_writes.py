@@ -12,7 +12,7 @@ from tests.support.accounts import MATRIX_USERS as USERS
 from tests.support.api import ApiClients as Clients
 from tests.support.api import api_client
 from tests.support.factories import item_cases_approved
-from tests.support.newborn import guide, received
+from tests.support.newborn import guide, received, to_hand_in
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.accounts.roles import actor_of
 from yijianshi.cases import services
@@ -48,7 +48,7 @@ def _prepare(endpoint: str, as_user: Clients) -> tuple[str, dict[str, Any]]:
     if endpoint == "POST supplement":
         number = _submitted(as_user)
         as_user("clerk").post(f"/api/applications/{number}/intake/", {}, format="json")  # deficient
-        return f"/api/applications/{number}/supplement/", {}
+        return f"/api/applications/{number}/supplement/", {"materials": to_hand_in(guide(as_user("mother")))}
     if endpoint == "POST tolerated":
         number = received(as_user("mother"), as_user("clerk"), tolerated=["child.birth_vaccination_record"])
         return f"/api/applications/{number}/tolerated/", {"code": "child.birth_vaccination_record"}

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.db import close_old_connections
 
 from tests.support.api import ApiClients as Clients
-from tests.support.newborn import act, cases_by_ref, guide, received, to_hand_in
+from tests.support.newborn import act, cases_by_ref, guide, received, take_in, to_hand_in
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.accounts.roles import actor_of
 from yijianshi.cases import services
@@ -48,7 +48,8 @@ def test_deficiency_notice_lists_everything_at_once_then_supplement(newborn: Non
     assert len(notice.content["items"]) == len(needed) + 1  # every missing material and the clerk's finding
     back = mother.post(f"/api/applications/{number}/supplement/", {"materials": needed}, format="json").json()
     assert back["status"] == "submitted"
-    assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "received"
+    assert sorted(back["materials_to_present"]) == sorted(needed)  # listed, not yet handed in
+    assert take_in(clerk, number).json()["status"] == "received"
 
 
 def test_withdrawal_ends_every_open_item_case_and_tells_every_department(

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from rest_framework.test import APIClient
 
-from tests.support.newborn import act, cases_by_ref, to_hand_in
+from tests.support.newborn import act, cases_by_ref, take_in, to_hand_in
 from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
 from yijianshi.cases.models import Application
 from yijianshi.cases.samples import sample_form
@@ -46,7 +46,7 @@ def test_prefill_waiver_ledger_and_licence(family: None, as_user: Callable[[str]
         assert "mother.phone" in snapshot["prefill_changed"]
     reads = ledger_entries_for_subject(MOTHER_ID)
     assert reads.filter(purpose_kind="application", purpose_reference=number).exists()
-    assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "received"
+    assert take_in(clerk, number).json()["status"] == "received"
     # the hospital's result arrives in the wallet as a signed licence anyone can verify
     case = act(health, cases_by_ref(mother, number)["birth_medical_certificate"], "accept").json()
     approved = act(health, case, "approve", result={"summary": "出生医学证明已签发"}).json()

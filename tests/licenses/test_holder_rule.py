@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.support.api import api_client
-from tests.support.newborn import act, cases_by_ref, to_hand_in
+from tests.support.newborn import act, cases_by_ref, take_in, to_hand_in
 from yijianshi.accounts.demo import ENTERPRISE_USCC, FATHER_ID, MOTHER_ID
 from yijianshi.cases.samples import sample_form
 from yijianshi.catalog.models import Department
@@ -124,10 +124,7 @@ def born(newborn: None) -> dict[str, Any]:
     )
     assert created.status_code == 201, created.content
     number = created.json()["number"]
-    assert (
-        api_client("clerk").post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"]
-        == "received"
-    )
+    assert take_in(api_client("clerk"), number).json()["status"] == "received"
     health = api_client("officer_health")
     case = act(health, cases_by_ref(mother, number)["birth_medical_certificate"], "accept").json()
     approved = act(health, case, "approve", result={"summary": "出生医学证明已签发"}).json()

@@ -93,7 +93,9 @@ def test_a_department_queue_costs_the_same_for_1_and_30_applications(
     submitted: Application, django_assert_max_num_queries: Any
 ) -> None:
     received = services.application_intake(
-        application=submitted, actor=actor_of(User.objects.get(username="clerk"))
+        application=submitted,
+        actor=actor_of(User.objects.get(username="clerk")),
+        confirmed=submitted.materials_to_present,
     )
     assert received.status == "received", received.status
     assert ItemCase.objects.filter(application=submitted).count() == 5

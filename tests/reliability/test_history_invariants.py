@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from tests.support.api import ApiClients as Clients
-from tests.support.newborn import act, cases_by_ref, guide, received, to_hand_in
+from tests.support.newborn import act, cases_by_ref, guide, received, take_in, to_hand_in
 from yijianshi.accounts.demo import MOTHER_ID
 from yijianshi.cases import services
 from yijianshi.cases.models import Application, CaseEvent, Commitment, EventType, ItemCase, ToleratedMaterial
@@ -65,12 +65,10 @@ def realistic_mix(as_user: Clients) -> dict[str, str]:
     number = numbers["deficient"] = mother.post(
         "/api/applications/", {"bundle": "140524-09", "form": form}, format="json"
     ).json()["number"]
-    assert (
-        clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "deficient"
-    )
+    assert take_in(clerk, number).json()["status"] == "deficient"
     needed = to_hand_in(g)
     mother.post(f"/api/applications/{number}/supplement/", {"materials": needed}, format="json")
-    assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "received"
+    assert take_in(clerk, number).json()["status"] == "received"
     cases = cases_by_ref(mother, number)
     act(police, cases["household_birth_registration"], "accept")
     birth = act(health, cases["birth_medical_certificate"], "accept").json()

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from tests.support.api import api_client
-from tests.support.newborn import act, cases_by_ref, guide, to_hand_in
+from tests.support.newborn import act, cases_by_ref, guide, take_in, to_hand_in
 from yijianshi.accounts.demo import FATHER_ID, MOTHER_ID
 from yijianshi.cases.models import Application
 from yijianshi.cases.samples import sample_form
@@ -75,7 +75,7 @@ def advance(number: str, clerk: APIClient, to: str) -> None:
             == "deficient"
         )
         return
-    assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "received"
+    assert take_in(clerk, number).json()["status"] == "received"
     if to == "received":
         return
     admin = api_client("admin")

@@ -283,11 +283,13 @@ def submitted_application(
 def received_application(
     *, at: datetime | None = None, clerk: str | User = "clerk", **submit: Any
 ) -> Application:
-    """A `submitted_application` taken in by the clerk (`application_intake`: receipt and item cases), both at
-    the moment `at` when given."""
+    """A `submitted_application` taken in by the clerk (`application_intake`: receipt and item cases, every
+    material the applicant listed confirmed as handed in at the window), both at the moment `at` when given."""
     with clock.frozen(at) if at is not None else contextlib.nullcontext():
         app = submitted_application(**submit)
-        return services.application_intake(application=app, actor=_actor(clerk))
+        return services.application_intake(
+            application=app, actor=_actor(clerk), confirmed=app.materials_to_present
+        )
 
 
 def item_cases_approved(application: Application | str, actor: str | User = "admin") -> None:

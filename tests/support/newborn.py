@@ -58,8 +58,15 @@ def received(mother: APIClient, clerk: APIClient, **extra: Any) -> str:
     )
     assert response.status_code == 201, response.content
     number = response.json()["number"]
-    assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "received"
+    assert take_in(clerk, number).json()["status"] == "received"
     return str(number)
+
+
+def take_in(clerk: APIClient, number: str, **extra: Any) -> Any:
+    """The clerk's intake confirming every material the applicant listed to hand in at the window (as if each
+    was brought and checked), with any other field of the request in `extra`; the response."""
+    listed = clerk.get(f"/api/applications/{number}/").json()["materials_to_present"]
+    return clerk.post(f"/api/applications/{number}/intake/", {"confirmed": listed, **extra}, format="json")
 
 
 def submit_with_prefill(applicant: APIClient, *, changes: dict[str, Any] | None = None) -> dict[str, Any]:

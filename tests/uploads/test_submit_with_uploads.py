@@ -12,6 +12,7 @@ import pytest
 
 from tests.support.api import ApiClients as Clients
 from tests.support.files import stored_files
+from tests.support.newborn import take_in
 from tests.support.uploads import (
     needed_materials,
     pdf_material,
@@ -46,10 +47,7 @@ def test_an_upload_submitted_counts_as_provided_and_is_listed(
     row = Upload.objects.get(pk=up["id"])
     assert row.application is not None and row.application.number == body["number"]
     # complete: the clerk's intake check finds nothing missing
-    assert (
-        clerk.post(f"/api/applications/{body['number']}/intake/", {}, format="json").json()["status"]
-        == "received"
-    )
+    assert take_in(clerk, body["number"]).json()["status"] == "received"
     # the clerk of the service point and the mother can read it; it cannot be deleted any more
     for client in (mother, clerk):
         content = client.get(f"/api/uploads/{up['id']}/content")
@@ -139,7 +137,7 @@ def test_clerk_scans_for_a_deficient_application_then_supplement(
 ) -> None:
     mother, clerk = as_user("mother"), as_user("clerk")
     number, chosen = submitted_without_a_pdf(mother)
-    deficient = clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()
+    deficient = take_in(clerk, number).json()
     assert deficient["status"] == "deficient"
     # another service point's clerk cannot even see it; the applicant's father neither
     assert upload_status(as_user("clerk_town"), chosen, application=number) == 404
@@ -151,20 +149,18 @@ def test_clerk_scans_for_a_deficient_application_then_supplement(
     assert [u["id"] for u in app["uploads"]] == [scan["id"]]
     back = clerk.post(f"/api/applications/{number}/supplement/", {}, format="json")
     assert back.status_code == 200 and back.json()["status"] == "submitted"
-    assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "received"
+    assert take_in(clerk, number).json()["status"] == "received"
 
 
 def test_applicant_supplements_with_an_upload(newborn: None, media: Path, as_user: Clients) -> None:
     mother, clerk = as_user("mother"), as_user("clerk")
     number, chosen = submitted_without_a_pdf(mother)
-    assert (
-        clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "deficient"
-    )
+    assert take_in(clerk, number).json()["status"] == "deficient"
     up = upload(mother, chosen)
     back = mother.post(f"/api/applications/{number}/supplement/", {"uploads": [up["id"]]}, format="json")
     assert back.status_code == 200, back.content
     assert chosen in back.json()["materials_provided"] and back.json()["uploads"][0]["id"] == up["id"]
-    assert clerk.post(f"/api/applications/{number}/intake/", {}, format="json").json()["status"] == "received"
+    assert take_in(clerk, number).json()["status"] == "received"
     closed = upload_status(mother, chosen, application=number)
     assert closed == 201  # still open (received): a correction may need a file
 

@@ -114,10 +114,13 @@ def test_a_withdrawn_application_s_documents_are_not_in_force(newborn: None) -> 
 def test_a_deficiency_notice_followed_by_a_receipt_is_superseded(newborn: None) -> None:
     app = submitted_application()
     clerk = acting("clerk")
-    app = services.application_intake(application=app, actor=clerk, problems=["出生医学证明字迹不清"])
+    listed = app.materials_to_present  # handed in at the window, one of them illegible
+    app = services.application_intake(
+        application=app, actor=clerk, problems=["出生医学证明字迹不清"], confirmed=listed
+    )
     notice = doc_of(app, "deficiency_notice")
     assert "真实有效" in main_of(Client().get(f"/verify/{notice.verification_code}"))
-    app = services.application_supplement(application=app, actor=acting("mother"))
+    app = services.application_supplement(application=app, actor=acting("mother"), materials=listed[:1])
     services.application_intake(application=app, actor=clerk)
     # when
     text = main_of(Client().get(f"/verify/{notice.verification_code}"))

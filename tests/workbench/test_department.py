@@ -210,7 +210,9 @@ def test_commitment_post_check_from_the_case_page(newborn: None, signed_in: Clie
         materials=materials,
         commitments=["birth.first_issue_form"],
     ).application
-    app = services.application_intake(application=app, actor=actor_of(User.objects.get(username="clerk")))
+    app = services.application_intake(
+        application=app, actor=actor_of(User.objects.get(username="clerk")), confirmed=materials
+    )
     case = app.item_cases.get(commitments__code="birth.first_issue_form")
     commitment = case.commitments.get()
     officer_user = User.objects.filter(profile__department=case.department).first()

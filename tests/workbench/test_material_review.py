@@ -24,12 +24,13 @@ pytestmark = pytest.mark.django_db
 def test_a_material_needing_correction_feeds_the_deficiency_notice(
     newborn: None, media: Path, signed_in: Clients
 ) -> None:
-    app = submitted_application()  # every required material provided
+    app = submitted_application()  # every required material listed
     clerk = signed_in("clerk")
     url = f"/workbench/window/applications/{app.number}/"
     page = clerk.get(url).content.decode()
     assert 'id="material-review"' in page
-    first, second = [r.code for r in material_states(app) if r.state == MaterialState.PROVIDED][:2]
+    in_hand = (MaterialState.PROVIDED, MaterialState.TO_PRESENT)  # uploaded, or listed to hand in
+    first, second = [r.code for r in material_states(app) if r.state in in_hand][:2]
     reason = "扫描件缺第二页，请补交完整的医学证明"
     # 需补正 without a reason: refused next to the reason, nothing done
     no_reason = clerk.post(

@@ -35,7 +35,7 @@ OFFICERS = {
 
 def _scan(app: Application, code: str, content: bytes, name: str, kind: str) -> Upload:
     return application_material_receive(
-        actor=User.objects.get(username="clerk"),
+        actor=actor_of(User.objects.get(username="clerk")),
         application=app,
         bundle_code=app.bundle.code,
         material_key=code,

@@ -59,17 +59,37 @@ def test_queue_is_for_clerks_and_needs_sign_in(newborn: None, signed_in: Clients
 
 
 def test_intake_accept_prints_the_receipt(newborn: None, signed_in: Clients) -> None:
-    app = submitted_application()
+    app = submitted_application()  # the mother listed the required materials without files
+    listed = {
+        m["code"]: m["name"] for m in app.snapshot["materials"] if m["code"] in app.materials_to_present
+    }
+    assert listed
     clerk = signed_in("clerk")
     page = clerk.get(f"/workbench/window/applications/{app.number}/").content.decode()
-    assert "必需材料齐全" in page and 'name="csrfmiddlewaretoken"' in page
+    assert "待窗口核验" in page and 'name="csrfmiddlewaretoken"' in page and "必需材料齐全" not in page
+    for code, name in listed.items():  # one checkbox each, labelled with the material's name
+        assert f'type="checkbox" name="confirmed" value="{code}"' in page
+        assert f"{name}（{code}）</label>" in page
+    # accepting without ticking one is refused next to the checkboxes, naming it; nothing changes
+    first, *rest = listed
+    refused = clerk.post(
+        f"/workbench/window/applications/{app.number}/intake/",
+        {"decision": "accept", "expected_version": app.version, "confirmed": rest},
+    )
+    assert refused.status_code == 400
+    assert "尚未确认已收取核验" in refused.content.decode() and first in refused.content.decode()
+    app.refresh_from_db()
+    assert app.status == "submitted" and app.materials_provided == []
     response = clerk.post(
         f"/workbench/window/applications/{app.number}/intake/",
-        {"decision": "accept", "expected_version": app.version},
+        {"decision": "accept", "expected_version": app.version, "confirmed": list(listed)},
     )
     assert response.status_code == 302
     app.refresh_from_db()
     assert app.status == "received" and app.item_cases.count() >= 3
+    assert sorted(app.materials_provided) == sorted(listed) and app.materials_to_present == []
+    confirmed = CaseEvent.objects.get(application=app, type="material_provided")
+    assert confirmed.actor is not None and confirmed.actor.username == "clerk" and confirmed.data["confirmed"]
     receipt = Document.objects.get(application=app, kind="receipt")
     pdf = clerk.get(f"/workbench/documents/{receipt.number}.pdf")
     assert (
@@ -258,7 +278,13 @@ def test_posts_need_the_csrf_token(newborn: None) -> None:
     page = client.get(url)
     token = page.cookies["csrftoken"].value
     ok = client.post(
-        url + "intake/", {"decision": "accept", "expected_version": app.version, "csrfmiddlewaretoken": token}
+        url + "intake/",
+        {
+            "decision": "accept",
+            "expected_version": app.version,
+            "confirmed": app.materials_to_present,
+            "csrfmiddlewaretoken": token,
+        },
     )
     assert ok.status_code == 302
     app.refresh_from_db()
@@ -278,7 +304,10 @@ def test_a_supplement_that_changes_who_the_child_is_goes_back_to_the_clerk_highl
         == "deficient"
     )
     changed = {"child.name": "李大宝"}
-    back = mother.post(f"/api/applications/{app.number}/supplement/", {"form": changed}, format="json").json()
+    listed = [m["code"] for m in app.snapshot["materials"] if m["required"] and not m["waiver"]]
+    back = mother.post(
+        f"/api/applications/{app.number}/supplement/", {"form": changed, "materials": listed}, format="json"
+    ).json()
     assert back["status"] == "submitted"
     event = CaseEvent.objects.filter(application=app, type="supplemented").get()
     assert event.data["changed"] == ["child.name"] and event.data["identity_changed"] == ["child.name"]

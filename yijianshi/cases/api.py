@@ -155,6 +155,8 @@ class ApplicationIntakeApi(APIView):
             application=_application(request, number),
             actor=_actor(request),
             problems=data.get("problems", []),
+            confirmed=data.get("confirmed", []),
+            deficient=data.get("deficient", False),
             expected_version=data.get("expected_version"),
         )
         return _detail(request, app)

@@ -9,6 +9,8 @@ A material is, in this order of precedence:
 - tolerated (容缺) when the applicant asked to hand it in after acceptance, and tolerated-received once staff
   recorded it;
 - committed (告知承诺) when a signed commitment stands in for it;
+- to present (待窗口核验) when the applicant listed it without a file (`materials_to_present`): it becomes
+  provided only when a clerk confirms at intake that it was handed in and checked (issue 17 point 4);
 - missing (缺少) when required and none of the above; optional (选交) otherwise.
 """
 
@@ -28,6 +30,7 @@ class MaterialState(Labelled):
     PROVIDED = "provided"
     TOLERATED = "tolerated"
     COMMITTED = "committed"
+    TO_PRESENT = "to_present"
     MISSING = "missing"
     OPTIONAL = "optional"
 
@@ -39,6 +42,7 @@ labels_set(
         "provided": ("已提交", "provided"),
         "tolerated": ("容缺（后补）", "tolerated (to follow)"),
         "committed": ("告知承诺", "signed commitment"),
+        "to_present": ("待窗口核验", "to hand in at the window"),
         "missing": ("缺少", "missing"),
         "optional": ("选交", "optional"),
     },
@@ -64,7 +68,12 @@ class MaterialRow:
 
 
 def material_state(
-    spec: dict[str, Any], *, provided: Iterable[str], tolerated: Iterable[str], committed: Iterable[str]
+    spec: dict[str, Any],
+    *,
+    provided: Iterable[str],
+    tolerated: Iterable[str],
+    committed: Iterable[str],
+    to_present: Iterable[str] = (),
 ) -> MaterialState:
     code = spec["code"]
     if spec.get("waiver"):
@@ -75,15 +84,21 @@ def material_state(
         return MaterialState.TOLERATED
     if code in committed:
         return MaterialState.COMMITTED
+    if code in to_present:
+        return MaterialState.TO_PRESENT
     return MaterialState.MISSING if spec.get("required") else MaterialState.OPTIONAL
 
 
 def material_states(app: Application) -> list[MaterialRow]:
     """Each material of the application with its state, in the guide's order."""
     provided, tolerated, committed = set(app.materials_provided), set(app.tolerated), set(app.commitments)
+    to_present = set(app.materials_to_present)
     return [
         MaterialRow(
-            spec=m, state=material_state(m, provided=provided, tolerated=tolerated, committed=committed)
+            spec=m,
+            state=material_state(
+                m, provided=provided, tolerated=tolerated, committed=committed, to_present=to_present
+            ),
         )
         for m in (app.snapshot or {}).get("materials", [])
     ]
@@ -91,6 +106,21 @@ def material_states(app: Application) -> list[MaterialRow]:
 
 def missing_materials(app: Application) -> list[MaterialRow]:
     return [row for row in material_states(app) if row.state == MaterialState.MISSING]
+
+
+def unconfirmed_materials(app: Application) -> list[MaterialRow]:
+    """The required materials still waiting for a clerk to confirm them at the window: intake cannot accept
+    the application while there is one."""
+    return [
+        row
+        for row in material_states(app)
+        if row.state == MaterialState.TO_PRESENT and row.spec.get("required")
+    ]
+
+
+def received_materials(app: Application) -> list[MaterialRow]:
+    """What was handed in (uploaded, scanned or confirmed by a clerk): the receipt's list."""
+    return [row for row in material_states(app) if row.state == MaterialState.PROVIDED]
 
 
 # ------------------------------------------------------------------------------------------------ review at intake

@@ -70,6 +70,9 @@ class Application(models.Model):
     answers = models.JSONField(_("情形回答"), default=dict)
     form_data = models.JSONField(_("表单数据"), default=dict)
     materials_provided = models.JSONField(_("已提交材料"), default=list)
+    materials_to_present = models.JSONField(
+        _("待窗口核验材料"), default=list, blank=True
+    )  # listed by the applicant without a file: provided only once a clerk confirms them at intake
     tolerated = models.JSONField(_("申请容缺的材料"), default=list)
     commitments = models.JSONField(_("以告知承诺替代的材料"), default=list)
     applicant = models.ForeignKey(

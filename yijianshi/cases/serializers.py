@@ -13,6 +13,7 @@ from yijianshi.core.identifiers import mask
 from yijianshi.core.serializers import FieldsBuiltOnce
 from yijianshi.uploads.api import UploadOut
 
+from .material_states import material_states
 from .models import Application, CaseEvent, Document, ItemCase
 from .permissions import WHOLE, ApplicationScope
 from .progress import Progress, application_progress
@@ -64,11 +65,27 @@ class IntakeRequest(VersionedRequest):
         max_length=100,
         help_text="problems the clerk found beyond the automatic check",
     )
+    confirmed = serializers.ListField(
+        child=CleanText(max_length=80),
+        required=False,
+        max_length=200,
+        help_text="codes of the materials listed to hand in at the window that the clerk saw and checked",
+    )
+    deficient = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="issue the deficiency notice for the listed materials not handed in, rather than be refused",
+    )
 
 
 class SupplementRequest(VersionedRequest):
     form = serializers.DictField(required=False)
-    materials = serializers.ListField(child=CleanText(max_length=80), required=False, max_length=200)
+    materials = serializers.ListField(
+        child=CleanText(max_length=80),
+        required=False,
+        max_length=200,
+        help_text="materials brought without a file: to hand in at the window (a clerk's: received)",
+    )
     uploads = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=200)
 
 
@@ -180,6 +197,10 @@ class ApplicationOut(ApplicationListOut):
     uploads = UploadOut(
         many=True, read_only=True, help_text="uploaded material files (metadata and content link)"
     )
+    materials = serializers.SerializerMethodField(
+        help_text="each material with its state (cases/material_states.py): waived, provided, tolerated, "
+        "committed, to_present (listed to hand in at the window, not yet confirmed by a clerk), missing, optional"
+    )
     disputed = serializers.SerializerMethodField(
         help_text="fields with an open data objection (数据异议): the applicant's value is used meanwhile"
     )
@@ -191,6 +212,8 @@ class ApplicationOut(ApplicationListOut):
             "answers",
             "form_data",
             "materials_provided",
+            "materials_to_present",
+            "materials",
             "tolerated",
             "commitments",
             "received_at",
@@ -218,10 +241,25 @@ class ApplicationOut(ApplicationListOut):
         data["item_cases"] = [c for c in data["item_cases"] if scope.sees_item(c["ref"])]
         data["uploads"] = [u for u in data["uploads"] if u["material"] in codes]
         data["materials_provided"] = [c for c in data["materials_provided"] if c in codes]
+        data["materials_to_present"] = [c for c in data["materials_to_present"] if c in codes]
+        data["materials"] = [m for m in data["materials"] if m["code"] in codes]
         data["tolerated"] = [c for c in data["tolerated"] if c in codes]
         data["commitments"] = [c for c in data["commitments"] if c in codes]
         data["disputed"] = [d for d in data["disputed"] if d.get("key") in keys]
         return data
+
+    def get_materials(self, obj: Application) -> list[dict[str, Any]]:
+        return [
+            {
+                "code": row.code,
+                "name": row.spec.get("name", ""),
+                "required": bool(row.spec.get("required")),
+                "state": row.state.value,
+                "state_zh": row.state.zh,
+                "state_en": row.state.en,
+            }
+            for row in material_states(obj)
+        ]
 
     def get_disputed(self, obj: Application) -> list[dict[str, Any]]:
         from yijianshi.datahub.selectors import disputed_values

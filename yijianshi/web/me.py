@@ -144,6 +144,7 @@ def _detail_context(request: HttpRequest, app: Application) -> dict[str, Any]:
         "documents": [{"doc": d, "label": DocumentKind.of(d.kind)} for d in documents],
         "deficiency": deficiency,
         "supplement_materials": _supplement_materials(app),
+        "materials": [m.as_dict() for m in material_states(app)],
         "can_withdraw": app.status in ("submitted", "deficient", "received"),
         "errors": {},
         "values": {},
@@ -274,6 +275,8 @@ def supplement(request: HttpRequest, number: str) -> HttpResponse:
             )
         except DomainError as exc:
             errors = errors_by_field(exc) or {"": exc.detail}
+            if "materials" in errors:  # the supplement as a whole (nothing of what was asked): at the top
+                errors[""] = errors.pop("materials")
     if errors:
         ctx = _detail_context(request, app)
         ctx["errors"] = errors

@@ -5,7 +5,7 @@ invisible characters, and what is kept is NFC."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -49,6 +49,12 @@ class IntakeForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
+    confirmed = forms.MultipleChoiceField(
+        label="申请人列明到窗口提交的材料：已收取并核验 / Listed to hand in at the window: received and checked",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "不在待核验材料中：%(value)s / Not listed to hand in: %(value)s"},
+    )
     problems = CleanTextField(
         label="需补正的其他内容（每行一项） / Other things to correct (one per line)",
         required=False,
@@ -56,6 +62,16 @@ class IntakeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, error_messages=BAD_NUMBER, min_value=1)
+
+    def __init__(self, *args: Any, to_present: Sequence[dict[str, Any]] = (), **kwargs: Any) -> None:
+        """`to_present`: the materials the applicant listed to hand in at the window (one checkbox each,
+        labelled with the material's name)."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["confirmed"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(m["code"], f"{m['name']}（{m['code']}）") for m in to_present]
+        if not to_present:
+            del self.fields["confirmed"]
 
     def clean_problems(self) -> list[str]:
         return _lines(self.cleaned_data.get("problems", ""))

@@ -169,8 +169,9 @@ def _materials(app: Application, scope: ApplicationScope = WHOLE) -> list[dict[s
 
 
 def _reviewable(app: Application) -> list[dict[str, Any]]:
-    """The materials the clerk judges at intake (合格 / 需补正): the provided ones."""
-    return [m for m in _materials(app) if m["state"] == MaterialState.PROVIDED]
+    """The materials the clerk judges at intake (合格 / 需补正): the provided ones, and those the applicant
+    listed to hand in at the window (judging one presents it)."""
+    return [m for m in _materials(app) if m["state"] in (MaterialState.PROVIDED, MaterialState.TO_PRESENT)]
 
 
 def _fields(app: Application, scope: ApplicationScope) -> list[dict[str, Any]]:
@@ -273,6 +274,7 @@ def _render_intake(
 ) -> HttpResponse:
     materials = _materials(app)
     missing = [m for m in materials if m["state"] == MaterialState.MISSING]
+    to_present = [m for m in materials if m["state"] == MaterialState.TO_PRESENT]
     fields = _fields(app, WHOLE)
     uploadable = [m for m in materials if m["state"] in ("missing", "optional", "tolerated", "provided")]
     uploads_open = app.status in ("submitted", "deficient", "received")
@@ -291,7 +293,9 @@ def _render_intake(
             "documents": app.documents.order_by("issued_at", "pk"),
             "events": selectors.application_history(app),
             "error": error,
-            "intake_form": intake_form or forms.IntakeForm(initial={"expected_version": app.version}),
+            "to_present": to_present,
+            "intake_form": intake_form
+            or forms.IntakeForm(to_present=to_present, initial={"expected_version": app.version}),
             "review_form": review_form or forms.MaterialReviewForm(materials=_reviewable(app)),
             "reviews": material_reviews(app),
             "upload_form": upload_form
@@ -328,9 +332,12 @@ def _render_intake(
 @require_POST
 @staff(Role.CLERK, Role.ADMIN, hide=True)
 def window_intake(request: HttpRequest, number: str) -> HttpResponse:
-    """收件: accept (→ receipt) or the one deficiency notice listing everything missing (→ notice)."""
+    """收件: accept (→ receipt) or the one deficiency notice listing everything missing (→ notice). The clerk
+    ticks the materials the applicant listed to hand in at the window that they received and checked."""
     app = _app_for_clerk(request, number)
-    form = forms.IntakeForm(request.POST)
+    form = forms.IntakeForm(
+        request.POST, to_present=[m for m in _materials(app) if m["state"] == MaterialState.TO_PRESENT]
+    )
     review = forms.MaterialReviewForm(request.POST, materials=_reviewable(app))
     if not (form.is_valid() & review.is_valid()):
         return _render_intake(request, app, intake_form=form, review_form=review, status=400)
@@ -357,10 +364,17 @@ def window_intake(request: HttpRequest, number: str) -> HttpResponse:
             "Materials are missing: issue the deficiency notice, or attach what is missing first",
         )
         return _render_intake(request, app, intake_form=form, status=400)
+    confirmed = form.cleaned_data.get("confirmed", [])
+    unconfirmed = [
+        m
+        for m in _materials(app)
+        if m["state"] == MaterialState.TO_PRESENT and m.get("required") and m["code"] not in confirmed
+    ]
     if (
         decision == "deficient"
         and not problems
         and not review.needs_correction()
+        and not unconfirmed
         and not [m for m in _materials(app) if m["state"] == "missing"]
     ):
         form.add_error(
@@ -373,6 +387,8 @@ def window_intake(request: HttpRequest, number: str) -> HttpResponse:
             application=app,
             actor=_actor(request),
             problems=problems,
+            confirmed=confirmed,
+            deficient=decision == "deficient",
             expected_version=form.cleaned_data["expected_version"],
             reviews=review.reviews(),
         )
@@ -382,7 +398,7 @@ def window_intake(request: HttpRequest, number: str) -> HttpResponse:
         placed = (
             _place(review, exc, **{field: field.replace("review:", "reason:", 1)})
             if field.startswith("review:") and field in review.fields
-            else _error(exc)
+            else _place(form, exc, problems="problems", **{k: k for k in ("confirmed",) if k in form.fields})
         )
         return _render_intake(
             request, app, error=placed, intake_form=form, review_form=review, status=exc.status

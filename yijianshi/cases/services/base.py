@@ -32,11 +32,22 @@ POST_CHECK_DAYS = (
 )
 DONE_FOR_DEPENDANTS = frozenset({CaseStatus.APPROVED, CaseStatus.DELIVERED})
 
+
+def at_the_window(actor: Actor) -> bool:
+    """Does this actor see paper materials with their own eyes? A clerk at the counter (or an administrator
+    standing in) confirms a listed material as provided; an applicant's list is only a promise to hand it in at
+    the window (issue 17 point 4: a material is provided only by an upload, a clerk's scan or confirmation)."""
+    from yijianshi.accounts.models import Role
+
+    return actor.role in (Role.CLERK, Role.ADMIN)
+
+
 __all__ = [
     "ACCEPT_DAYS",
     "DONE_FOR_DEPENDANTS",
     "INTAKE_HOURS",
     "POST_CHECK_DAYS",
+    "at_the_window",
     "check_version",
     "event_write",
     "document_issue",

@@ -1,6 +1,12 @@
 """收件 (004 annex 3 §3): within 2 working hours the window checks an application once: complete → a receipt
 and one item case per item, pushed to its department through the outbox; incomplete → one deficiency notice
-listing everything at once (一次告知). 补齐补正: the applicant (or the clerk) supplies it, and intake starts again."""
+listing everything at once (一次告知). 补齐补正: the applicant (or the clerk) supplies it, and intake starts again.
+
+A material the applicant listed without a file (待窗口核验, cases/material_states.py) is provided only when the
+clerk confirms at intake that it was handed in and checked (`confirmed`, a history row naming the clerk; issue
+17 point 4). Intake does not accept while a required one is unconfirmed (400 `materials_not_confirmed` naming
+them): the clerk confirms it, or chooses the deficiency notice (`deficient`, or problems of their own), which
+then lists it as missing. A supplement must bring something of what was asked (issue 18 point 5)."""
 
 from __future__ import annotations
 
@@ -27,10 +33,13 @@ from ..formcheck import check_form
 from ..material_states import (
     MAX_REVIEW_REASON,
     MaterialReview,
+    MaterialRow,
     MaterialState,
     correction_problem,
     material_states,
     missing_materials,
+    received_materials,
+    unconfirmed_materials,
 )
 from ..models import Application, Commitment, EventType, ItemCase, ToleratedMaterial
 from ..transitions import AppAction
@@ -38,6 +47,7 @@ from .base import (
     ACCEPT_DAYS,
     INTAKE_HOURS,
     POST_CHECK_DAYS,
+    at_the_window,
     check_version,
     document_issue,
     event_write,
@@ -95,29 +105,91 @@ def _reviewed(app: Application, reviews: Mapping[str, tuple[str, str]]) -> dict[
     return out
 
 
+def _names(rows: Iterable[MaterialRow]) -> tuple[str, str]:
+    listed = [(str(m.spec.get("name") or m.code), m.code) for m in rows]
+    return "、".join(f"“{n}”（{c}）" for n, c in listed), ", ".join(f"'{n}' ({c})" for n, c in listed)
+
+
+def _confirmable(app: Application, confirmed: Iterable[str]) -> list[str]:
+    """The codes the clerk confirms that the applicant listed to hand in at the window. A code already in hand
+    (uploaded, scanned, waived) is a harmless repeat; any other is refused (400 naming it): the clerk confirms
+    what the applicant listed, nothing else."""
+    codes = sorted({str(c) for c in confirmed})
+    in_hand = set(app.materials_provided) | {m["code"] for m in app.snapshot["materials"] if m.get("waiver")}
+    unlisted = [c for c in codes if c not in set(app.materials_to_present) | in_hand]
+    if unlisted:
+        names = {m["code"]: m["name"] for m in app.snapshot["materials"]}
+        shown = "、".join(f"“{names.get(c, c)}”（{c}）" for c in unlisted)
+        raise DomainError(
+            "material_not_listed",
+            f"以下材料不在申请人列明到窗口提交的材料中，不能确认：{shown}",
+            f"Not among the materials the applicant listed to hand in at the window: {', '.join(unlisted)}",
+            field="confirmed",
+        )
+    return [c for c in codes if c in set(app.materials_to_present)]
+
+
 @transaction.atomic
 def application_intake(
     *,
     application: Application,
     actor: Actor,
     problems: Sequence[str] = (),
+    confirmed: Iterable[str] = (),
+    deficient: bool = False,
     expected_version: int | None = None,
     reviews: Mapping[str, tuple[str, str]] | None = None,
 ) -> Application:
-    """收件: complete → receipt and fan-out to the departments; incomplete → one notice listing everything: the
-    missing materials, the provided ones the clerk found needing correction (`reviews`: code -> (verdict,
-    reason), with the reason printed) and the other problems."""
+    """收件: complete → receipt and fan-out to the departments; incomplete → one notice listing everything.
+    `confirmed`: the materials listed to hand in at the window that the clerk saw and checked; `deficient`: the
+    clerk chooses the deficiency notice for those not handed in rather than being refused; `reviews`: code ->
+    (verdict, reason) for provided materials, those needing correction listed in the notice with the reason."""
     app = lock_application(application)
     permissions.require_intake(actor, app)
     check_version(app, expected_version)
-    judged = _reviewed(app, reviews or {})
+    problems = [f"{p}" for p in problems if str(p).strip()]
+    # a material the clerk judged (合格 / 需补正) was in their hands: presented, as if ticked
+    judged_at_window = [c for c in (reviews or {}) if c in app.materials_to_present]
+    presented = _confirmable(app, [*confirmed, *judged_at_window])
+    rows = [m for m in unconfirmed_materials(app) if m.code not in presented]
+    asks_correction = any(
+        verdict == MaterialReview.NEEDS_CORRECTION for verdict, _ in (reviews or {}).values()
+    )
+    if rows and not deficient and not problems and not asks_correction:
+        zh, en = _names(rows)
+        raise DomainError(
+            "materials_not_confirmed",
+            f"以下材料申请人列明到窗口提交，尚未确认已收取核验：{zh}。请勾选已核验的材料，或出具一次告知书",
+            f"The applicant listed these to hand in at the window and they are not confirmed as checked: {en}. "
+            "Confirm those checked, or issue the deficiency notice",
+            field="confirmed",
+        )
+    # confirmed → provided; the rest leave the list (not handed in: missing, if required)
+    app.materials_provided = sorted(set(app.materials_provided) | set(presented))
+    app.materials_to_present = []
+    judged = _reviewed(app, reviews or {})  # provided ones, those just confirmed too
     specs = {row.code: row.spec for row in material_states(app)}
     corrections = [
         correction_problem(specs[code], r["reason"])
         for code, r in judged.items()
         if r["verdict"] == MaterialReview.NEEDS_CORRECTION
     ]
-    found = _deficiencies(app) + corrections + [f"{p}" for p in problems if str(p).strip()]
+    found = _deficiencies(app) + corrections + problems
+    if deficient and not found:
+        raise DomainError(
+            "nothing_to_notify",
+            "材料已齐全：出具一次告知书须写明需补正的内容",
+            "Nothing is missing: list what must be corrected to issue the deficiency notice",
+            field="problems",
+        )
+    app.save(update_fields=["materials_provided", "materials_to_present"])
+    if presented:
+        event_write(
+            app,
+            EventType.MATERIAL_PROVIDED,
+            actor=actor,
+            data={"materials": presented, "confirmed": True},
+        )
     if found:
         old = set_app_status(app, AppAction.INTAKE_DEFICIENT)
         app.save(update_fields=["status", "version"])
@@ -166,7 +238,7 @@ def application_intake(
         DocumentKind.RECEIPT,
         issued_by=app.service_point,
         lines=[("办件编号", app.number), ("一件事", app.bundle.name)],
-        items=[i["name"] for i in app.snapshot["items"]],
+        items=[str(m.spec["name"]) for m in received_materials(app)],
     )
     event_write(
         app,
@@ -256,6 +328,35 @@ def _case_payload(case: ItemCase) -> dict[str, Any]:
     }
 
 
+def _require_something(app: Application, *, brought: set[str], changed: bool) -> None:
+    """A supplement brings what was asked (issue 18 point 5): one of the missing materials when some are
+    missing; otherwise a file, a material or a changed field, or a file attached since the notice."""
+    missing = missing_materials(app)
+    if missing:
+        if brought & {m.code for m in missing}:
+            return
+        zh, en = _names(missing)
+        raise DomainError(
+            "supplement_empty",
+            f"补正须提交一次告知书所列的缺少材料：{zh}",
+            f"A supplement must bring the missing materials the notice lists: {en}",
+            field="materials",
+        )
+    if brought or changed:
+        return
+    notice = app.events.filter(type=EventType.DEFICIENT).order_by("-at").values_list("at", flat=True).first()
+    since = Upload.objects.filter(application=app)
+    if notice is not None:
+        since = since.filter(created_at__gte=notice)
+    if not since.exists():
+        raise DomainError(
+            "supplement_empty",
+            "补正未提交任何材料或更正",
+            "The supplement brings no material and no correction",
+            field="materials",
+        )
+
+
 @transaction.atomic
 def application_supplement(
     *,
@@ -268,9 +369,11 @@ def application_supplement(
 ) -> Application:
     """补齐补正 after a deficiency notice: back to the clerk's intake with a fresh 2-working-hour clock; the fields
     it changes are in the history row, a subject's identity fields apart, and shown to the clerk highlighted.
-    Materials count as
-    provided when named, when uploaded now (`uploads`, attached here) or already attached to the application
-    (a clerk's scans, the applicant's uploads for this application)."""
+    Materials count as provided when uploaded now (`uploads`, attached here), already attached to the
+    application (a clerk's scans, the applicant's uploads for this application) or named by a clerk at the
+    counter; named by the applicant without a file, they are to hand in at the window (confirmed at intake).
+    It must bring something of what was asked: one of the missing materials when some are missing (400
+    `supplement_empty` naming them), or else a file, a material or a changed field."""
     app = lock_application(application)
     permissions.require_owner_or_clerk(actor, app)
     check_version(app, expected_version)
@@ -296,18 +399,36 @@ def application_supplement(
         upload_ids=uploads,
         materials={m["code"]: m for m in app.snapshot["materials"]},
     )
-    uploads_attach(uploads=claimed, application_id=app.pk, actor=actor)
-    extra += [u.material_key for u in claimed]
-    extra += list(Upload.objects.filter(application=app).values_list("material_key", flat=True))
     changed = sorted(k for k in set(clean) | set(app.form_data) if clean.get(k) != app.form_data.get(k))
-    old = set_app_status(app, AppAction.SUPPLEMENT)
+    uploaded = {u.material_key for u in claimed}
+    old = set_app_status(
+        app, AppAction.SUPPLEMENT
+    )  # a supplement only after a notice (409), then what it brings
+    _require_something(app, brought=uploaded | set(extra), changed=bool(changed))
+    uploads_attach(uploads=claimed, application_id=app.pk, actor=actor)
+    attached = set(Upload.objects.filter(application=app).values_list("material_key", flat=True))
+    provided = set(app.materials_provided) | uploaded | attached
+    listed = set(extra) - provided - {m["code"] for m in app.snapshot["materials"] if m.get("waiver")}
+    if at_the_window(actor):
+        provided |= listed
+    else:
+        app.materials_to_present = sorted(set(app.materials_to_present) | listed)
+    extra = sorted(set(extra) | uploaded | attached)
     app.form_data = clean
-    app.materials_provided = sorted(set(app.materials_provided) | set(extra))
+    app.materials_provided = sorted(provided)
     now = clock.now()
     app.intake_deadline = work_calendar().add_work_hours(now, INTAKE_HOURS, hours_of(app.service_point))
     app.overdue = False
     app.save(
-        update_fields=["status", "version", "form_data", "materials_provided", "intake_deadline", "overdue"]
+        update_fields=[
+            "status",
+            "version",
+            "form_data",
+            "materials_provided",
+            "materials_to_present",
+            "intake_deadline",
+            "overdue",
+        ]
     )
     event_write(
         app,
@@ -316,7 +437,8 @@ def application_supplement(
         from_status=old,
         to_status=app.status,
         data={
-            "materials": sorted(set(extra)),
+            "materials": extra,
+            "to_present": sorted(app.materials_to_present),
             "uploads": [str(u.pk) for u in claimed],
             "changed": changed,
             "identity_changed": [k for k in changed if k.rpartition(".")[2] in IDENTITY_FIELDS],

@@ -41,7 +41,7 @@ from yijianshi.uploads.services import uploads_attach, uploads_claim
 from ..formcheck import PHONE, check_form
 from ..guide import guide_compute, guide_version
 from ..models import Application, Channel, CreditRecord, EventType, NumberAllocation
-from .base import INTAKE_HOURS, event_write, hours_of, notify_applicant
+from .base import INTAKE_HOURS, at_the_window, event_write, hours_of, notify_applicant
 
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,100}")  # visible ASCII, as HTTP carries it (ADR 0007)
 APPLICANT_CHANNELS = frozenset({Channel.ONLINE, Channel.MOBILE, Channel.KIOSK})
@@ -76,8 +76,9 @@ def application_submit(
 ) -> Submission:
     """一表申请: one application for one bundle. Replays the original for a repeated Idempotency-Key.
     `uploads`: the actor's unattached uploads of this bundle; each one's material counts as provided and the
-    uploads are attached to the application in the same transaction. `channel` is the face's (an applicant
-    cannot claim the window: only a clerk's counter is)."""
+    uploads are attached to the application in the same transaction. `materials` without a file: received by
+    the clerk filing at the counter, or, from an applicant, to hand in at the window (confirmed at intake).
+    `channel` is the face's (an applicant cannot claim the window: only a clerk's counter is)."""
     if actor.role not in (Role.APPLICANT, Role.CLERK):
         raise Forbidden(
             "forbidden_role",
@@ -255,6 +256,10 @@ def _submit(
     pinned["prefill_changed"] = sorted(
         k for k, v in provenance.items() if k in clean and str(clean[k]) != str(v["value"])
     )
+    uploaded = {u.material_key for u in claimed}
+    waived = {m["code"] for m in pinned["materials"] if m.get("waiver")}  # nothing to hand in
+    listed = sorted(set(materials) - uploaded - waived)
+    seen_by_clerk = listed if at_the_window(actor) else []
     application = Application.objects.create(
         number=number,
         bundle_version=version,
@@ -263,7 +268,8 @@ def _submit(
         snapshot=pinned,
         answers=guide.answers,
         form_data=clean,
-        materials_provided=sorted({*materials, *(u.material_key for u in claimed)}),
+        materials_provided=sorted({*seen_by_clerk, *uploaded}),
+        materials_to_present=[] if seen_by_clerk else listed,
         tolerated=sorted(set(tolerated)),
         commitments=sorted(set(commitments)),
         applicant=applicant,
@@ -287,6 +293,13 @@ def _submit(
         to_status=application.status,
         data={"channel": channel, "bundle_version": version.number, "agent": bool(agent)},
     )
+    if seen_by_clerk:
+        event_write(
+            application,
+            EventType.MATERIAL_PROVIDED,
+            actor=actor,
+            data={"materials": seen_by_clerk, "confirmed": True, "channel": channel},
+        )
     notify_applicant(
         application,
         "application.submitted",
