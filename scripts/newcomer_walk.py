@@ -184,7 +184,7 @@ def mother_applies(w: Walk) -> tuple[Page, str]:
     w.click(page, "button", "下一步：材料")
     if "step=materials" not in page.url:
         raise SystemExit(f"the form was refused: {errors(page)}")
-    waived = page.locator("fieldset p.ok").count()
+    waived = page.locator("fieldset .waiver-granted").count()
     w.step(
         f"materials: {waived} not needed (e-licences, data checks); the registration form by a commitment; "
         "upload the hospital's vaccination record (PDF)"
@@ -245,6 +245,10 @@ def departments_decide(w: Walk, number: str) -> None:
                     if form.count():
                         form.locator("button[type=submit]").click()
                         officer.wait_for_load_state("domcontentloaded")
+                        if officer.locator("#confirm-form").count():  # 准予 is irreversible: read, then confirm
+                            w.step(f"{username} is asked to confirm: {officer.locator('h1').inner_text()}")
+                            officer.locator("#confirm-submit").click()
+                            officer.wait_for_load_state("domcontentloaded")
                 status = officer.locator("#case-status")
                 w.step(
                     f"{username} ({department}): {officer.locator('h1').inner_text()} → {status.inner_text()}"
