@@ -3,13 +3,17 @@ and 新乡县, whose forms shared data prefills, as a newcomer finds them after 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.support.api import web_client
 from tests.support.catalogue import load_bundles, shipped
 from yijianshi.accounts.demo import REGIONAL_DEMO, create_demo_accounts
 from yijianshi.accounts.models import Profile, Role
+from yijianshi.cases.models import ItemCase
 from yijianshi.datahub.demo import demo_data_seed
+from yijianshi.web.demo_cases import seed_overdue_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +67,15 @@ def test_the_shiyan_restaurant_applies_as_its_enterprise(regions: None) -> None:
     assert (
         "湖北省十堰市张湾区车城路118号" in html
     )  # the enterprise register (the header names it from the profile)
+
+
+def test_the_demo_has_overdue_and_escalated_cases(db: None, signed_in: Any) -> None:
+    load_bundles("140524-21", "140524-15")
+    create_demo_accounts()
+    demo_data_seed(persons=80, enterprises=4)
+    numbers = seed_overdue_cases()
+    assert len(numbers) == 2 and seed_overdue_cases() == []  # once
+    cases = ItemCase.objects.filter(application__number__in=numbers)
+    assert cases.exists() and all(c.overdue and c.escalation_level >= 1 for c in cases)
+    page = signed_in("admin").get("/workbench/admin/").content.decode()
+    assert all(number in page for number in numbers)

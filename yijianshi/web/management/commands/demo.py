@@ -32,6 +32,9 @@ class Command(BaseCommand):
             self.stdout.write(f"shared data: {summary}")
         self.stdout.write(f"demo licences: {len(seed_demo_licences())}")
         from yijianshi.mandates.demo import seed_demo_mandates
+        from yijianshi.web.demo_cases import seed_overdue_cases
+
+        self.stdout.write(f"demo overdue cases: {', '.join(seed_overdue_cases()) or '-'}")
 
         self.stdout.write(f"demo mandates: {', '.join(seed_demo_mandates()) or '-'}")
         officers = [u for u, role, _ in accounts if role == "officer"]
