@@ -139,8 +139,10 @@ def portal(live_server: Any, transactional_db: Any, settings: Any) -> Portal:
     from yijianshi.accounts.demo import create_demo_accounts
     from yijianshi.datahub.demo import demo_data_seed
     from yijianshi.licenses.demo import seed_demo_licences
+    from yijianshi.web.catalogue import synonyms_seed
 
     load_newborn()
+    synonyms_seed()  # the data migration's rows are flushed away between live-server tests
     create_demo_accounts()
     demo_data_seed(persons=20, enterprises=2, seed=5)
     seed_demo_licences()

@@ -12,16 +12,10 @@ from .flows import open_case, person
 
 
 def _received() -> tuple[str, dict[str, str]]:
-    from django.contrib.auth.models import User
-
-    from tests.support.factories import submitted_application
-    from yijianshi.accounts.roles import actor_of
+    from tests.support.factories import received_application
     from yijianshi.cases.models import ItemCase
-    from yijianshi.cases.services import application_intake
 
-    app = application_intake(
-        application=submitted_application(), actor=actor_of(User.objects.get(username="clerk"))
-    )
+    app = received_application()
     names = {c.ref: c.name for c in ItemCase.objects.filter(application=app)}
     return app.number, names
 
@@ -101,13 +95,14 @@ def test_a_clerk_opens_an_uploaded_file(browser: Browser, portal: Portal) -> Non
     from tests.support.factories import submitted_application
     from tests.support.files import pdf_bytes
     from tests.support.newborn import to_hand_in
+    from yijianshi.accounts.roles import actor_of
     from yijianshi.cases.materials import application_material_receive
     from yijianshi.ledger.models import LedgerEntry
 
     app = submitted_application(complete=False)
     code = to_hand_in(app.snapshot)[0]
     application_material_receive(
-        actor=User.objects.get(username="mother"),
+        actor=actor_of(User.objects.get(username="mother")),
         application=app,
         bundle_code=app.bundle.code,
         material_key=code,
