@@ -245,7 +245,9 @@ def departments_decide(w: Walk, number: str) -> None:
                     if form.count():
                         form.locator("button[type=submit]").click()
                         officer.wait_for_load_state("domcontentloaded")
-                        if officer.locator("#confirm-form").count():  # 准予 is irreversible: read, then confirm
+                        if officer.locator(
+                            "#confirm-form"
+                        ).count():  # 准予 is irreversible: read, then confirm
                             w.step(f"{username} is asked to confirm: {officer.locator('h1').inner_text()}")
                             officer.locator("#confirm-submit").click()
                             officer.wait_for_load_state("domcontentloaded")
