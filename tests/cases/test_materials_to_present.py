@@ -113,8 +113,11 @@ def test_the_clerk_may_choose_the_deficiency_notice_for_those_not_handed_in(
     )
     assert answer.status_code == 200, answer.content
     assert answer.json()["status"] == "deficient"
-    notice = Application.objects.get(number=number).documents.get(kind="deficiency_notice")
-    assert [i for i in notice.content["items"] if needed[0] in i]  # the one not handed in is listed
+    app = Application.objects.get(number=number)
+    notice = app.documents.get(kind="deficiency_notice")
+    name = next(m["name"] for m in app.snapshot["materials"] if m["code"] == needed[0])
+    assert f"缺少材料：{name}" in notice.content["items"]  # the one not handed in is listed, by its name
+    assert not [i for i in notice.content["items"] if needed[0] in i]  # never by its code
     assert sorted(answer.json()["materials_provided"]) == sorted(needed[1:])
     assert _states(as_user("mother"), number)[needed[0]] == "missing"
 

@@ -36,6 +36,7 @@ SERVICES: list[Callable[..., Any]] = [
     licences.licence_supersede,
     licences.licence_revoke,
     licences.licences_expire,
+    licences.signing_key_revoke,
     catalog.catalog_load,
     catalog.bundle_version_publish,
     catalog.bundle_version_new_draft,

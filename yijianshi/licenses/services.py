@@ -174,6 +174,38 @@ def signing_keys_ensure(*, departments: Iterable[Department] | None = None, acto
     return reports
 
 
+def signing_key_revoke(*, key_id: str, reason: str, actor: Actor) -> SigningKey:
+    """Revoke a department's signing key (a private key known or feared to be out of our hands): from now on no
+    licence it signed and no document it sealed verifies (key_revoked / revoked_key), and the department's next
+    licence or document gets a new key. Only an administrator (or the system) may; a reason is required."""
+    if not (actor.is_system or actor.role == Role.ADMIN):
+        raise Forbidden(
+            "forbidden_role",
+            "只有管理员可以吊销签章密钥",
+            "Only an administrator may revoke a signing key",
+            field="actor",
+        )
+    text = str(reason or "").strip()
+    if not text:
+        raise DomainError(
+            "reason_required", "请填写吊销原因", "Give the reason for the revocation", field="reason"
+        )
+    with transaction.atomic():
+        key = SigningKey.objects.select_for_update().filter(key_id=key_id).first()
+        if key is None:
+            raise NotFound("unknown_key", f"没有密钥 {key_id}", f"No key {key_id}", field="key_id")
+        if key.revoked_at is not None:
+            raise Conflict(
+                "already_revoked", f"密钥 {key_id} 已吊销", f"Key {key_id} is already revoked", field="key_id"
+            )
+        now = clock.now()
+        key.revoked_at, key.revoked_reason = now, text[:300]
+        key.retired_at = key.retired_at or now
+        key.save(update_fields=["revoked_at", "revoked_reason", "retired_at"])
+    logger.warning("signing key %s of %s revoked: %s", key.key_id, key.department_id, text)
+    return key
+
+
 def department_signing_pair(*, department: Department) -> tuple[SigningKey, crypto.KeyPair]:
     """The department's active key and its private key, made on first use: it signs its licences and seals its
     documents (docs/adr/0011-electronic-seals.md). Raises when the private key file is missing."""

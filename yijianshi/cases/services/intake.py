@@ -63,7 +63,8 @@ IDENTITY_FIELDS = frozenset(
 
 
 def _deficiencies(application: Application) -> list[str]:
-    return [f"缺少材料：{m.spec['name']}（{m.code}）" for m in missing_materials(application)]
+    """The notice's lines for the missing materials, by name: the notice is for people, never a code."""
+    return [f"缺少材料：{m.spec['name']}" for m in missing_materials(application)]
 
 
 def _reviewed(app: Application, reviews: Mapping[str, tuple[str, str]]) -> dict[str, dict[str, str]]:

@@ -5,6 +5,8 @@ yijianshi licence verify FILE|IDENTIFIER [--today DATE]  print every check; exit
 yijianshi licence export IDENTIFIER [-o FILE]            write the offline document (what the QR code carries)
 yijianshi licence remind [--days N] [--today DATE]       renewal reminders (无感续证), once per licence version
 yijianshi licence expire [--today DATE]                  mark licences past their validity as expired
+yijianshi licence revoke-key KEY_ID --reason TEXT         revoke a department's key (its licences and sealed
+                                                         documents stop verifying; the next issue makes a new key)
 """
 
 from __future__ import annotations
@@ -57,10 +59,13 @@ class Command(BaseCommand):
         remind.add_argument("--today", type=_day, default=None)
         expire = sub.add_parser("expire", help="mark licences past their validity as expired")
         expire.add_argument("--today", type=_day, default=None)
+        revoke = sub.add_parser("revoke-key", help="revoke a department's signing key (it stops verifying)")
+        revoke.add_argument("key_id")
+        revoke.add_argument("--reason", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            getattr(self, f"_{options['action']}")(options)
+            getattr(self, f"_{options['action'].replace('-', '_')}")(options)
         except DomainError as exc:
             raise CommandError(str(exc)) from None
 
@@ -124,3 +129,14 @@ class Command(BaseCommand):
     def _expire(self, options: dict[str, Any]) -> None:
         count = services.licences_expire(today=options["today"] or local_today(), actor=Actor.system())
         self.stdout.write(self.style.SUCCESS(f"{count} licence(s) marked expired"))
+
+    def _revoke_key(self, options: dict[str, Any]) -> None:
+        key = services.signing_key_revoke(
+            key_id=options["key_id"], reason=options["reason"], actor=Actor.system()
+        )
+        self.stdout.write(
+            self.style.WARNING(
+                f"key {key.key_id} of {key.department} revoked: what it signed or sealed no longer verifies; "
+                "the department's next licence or document gets a new key"
+            )
+        )
