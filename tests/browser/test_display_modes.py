@@ -102,6 +102,7 @@ def test_phone_sized_screen(browser: Browser, portal: Portal) -> None:
         page.locator("ol.hits").get_by_role("link", name="新生儿出生").click()
         page.wait_for_load_state("domcontentloaded")
         no_horizontal_scroll(page, PHONE["width"])
+        expect(page.locator("figure.qr")).to_be_hidden()  # the guide's QR code is for a desk, not a phone
         shot(page, "41-phone-guide")
         page.get_by_role("link", name="在线申请").click()
         page.wait_for_load_state("domcontentloaded")
