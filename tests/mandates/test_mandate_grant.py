@@ -70,6 +70,10 @@ def test_a_service_point_can_be_the_agent(granted: Callable[..., Mandate], user:
     assert m.agent_user is None and m.agent_service_point == hall and m.agent_name == hall.name
 
 
+class InDays(int):
+    """A date given as days from today, resolved when the test runs."""
+
+
 @pytest.mark.parametrize(
     ("terms", "code", "field"),
     [
@@ -85,14 +89,17 @@ def test_a_service_point_can_be_the_agent(granted: Callable[..., Mandate], user:
         ({"abilities": []}, "invalid_abilities", "abilities"),
         ({"abilities": ["apply", "sign"]}, "invalid_abilities", "abilities"),
         ({"valid_to": None}, "required", "valid_to"),
-        ({"valid_from": days(-1)}, "valid_from_past", "valid_from"),
-        ({"valid_from": days(5), "valid_to": days(4)}, "valid_to_before_valid_from", "valid_to"),
-        ({"valid_to": days(3 * 366)}, "too_long", "valid_to"),
+        ({"valid_from": InDays(-1)}, "valid_from_past", "valid_from"),
+        ({"valid_from": InDays(5), "valid_to": InDays(4)}, "valid_to_before_valid_from", "valid_to"),
+        ({"valid_to": InDays(3 * 366)}, "too_long", "valid_to"),
     ],
 )
 def test_bad_terms_are_refused_naming_the_field_and_nothing_is_written(
     granted: Callable[..., Mandate], terms: dict[str, Any], code: str, field: str
 ) -> None:
+    # Dates are resolved when the test runs, not when it is collected: a run that crosses local midnight
+    # between the two would otherwise shift "today" under the parameters.
+    terms = {name: days(v) if isinstance(v, InDays) else v for name, v in terms.items()}
     with pytest.raises(DomainError) as caught:
         granted(**terms)
     assert (caught.value.code, caught.value.detail.field) == (code, field)
