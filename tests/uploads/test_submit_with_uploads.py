@@ -45,7 +45,7 @@ def test_an_upload_submitted_counts_as_provided_and_is_listed(
     ]
     assert body["uploads"][0]["content_url"] == f"/api/uploads/{up['id']}/content"
     row = Upload.objects.get(pk=up["id"])
-    assert row.application is not None and row.application.number == body["number"]
+    assert [a.number for a in row.attached_to.all()] == [body["number"]] and row.attached_at is not None
     # complete: the clerk's intake check finds nothing missing
     assert take_in(clerk, body["number"]).json()["status"] == "received"
     # the clerk of the service point and the mother can read it; it cannot be deleted any more
@@ -94,7 +94,7 @@ def test_uploads_of_others_or_other_bundles_are_refused(newborn: None, media: Pa
     assert refused.json()["field"] == "uploads"
     bad = submit_with_uploads(mother, needed, ["not-a-uuid"])
     assert bad.status_code == 400 and bad.json()["field"].startswith("uploads")
-    assert Application.objects.count() == 0 and Upload.objects.filter(application__isnull=False).count() == 0
+    assert Application.objects.count() == 0 and Upload.objects.filter(attached_at__isnull=False).count() == 0
 
 
 def test_out_of_scope_reads_answer_404(newborn: None, media: Path, as_user: Clients) -> None:

@@ -60,7 +60,7 @@ def test_a_good_pdf_is_stored_under_a_random_name(newborn: None, media: Path, as
     files = stored_files(media)
     assert len(files) == 1 and files[0].read_bytes() == data
     assert "出生" not in str(files[0]) and "scan" not in str(files[0]) and files[0].suffix == ".pdf"
-    assert row.owner.username == "mother" and row.application is None and row.channel == "online"
+    assert row.owner.username == "mother" and row.attached_at is None and row.channel == "online"
 
 
 def test_each_hostile_upload_is_refused_and_nothing_is_stored(

@@ -33,7 +33,7 @@ def test_scans_complete_the_application_then_it_is_received(
         assert sent.status_code == 302, sent.content.decode()[:2000]
     app.refresh_from_db()
     assert set(app.materials_provided) >= set(missing)
-    assert Upload.objects.filter(application=app, channel="counter_scan").count() == len(missing)
+    assert Upload.objects.filter(attached_to=app, channel="counter_scan").count() == len(missing)
     page = clerk.get(url).content.decode()
     assert "必需材料齐全" in page and 'id="uploads"' in page
     assert (

@@ -28,7 +28,7 @@ from yijianshi.core.fields import CleanText
 from yijianshi.ledger.selectors import ledger_entries_for_subject
 from yijianshi.ledger.services import Purpose
 from yijianshi.mandates.selectors import mandate_agents
-from yijianshi.uploads.api import UploadOut, UploadRequest, upload_download, upload_request
+from yijianshi.uploads.api import upload_download, upload_request
 from yijianshi.uploads.models import Upload, UploadChannel
 from yijianshi.uploads.services import upload_discard, upload_receive
 
@@ -414,13 +414,16 @@ class MyDataReadsApi(GenericAPIView[Any]):
 class UploadCreateApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": UploadRequest}, responses={201: UploadOut})
+    @extend_schema(
+        request={"multipart/form-data": s.ApplicationUploadRequest}, responses={201: s.AttachedUploadOut}
+    )
     def post(self, request: Request) -> Response:
-        values = upload_request(request)
+        values = upload_request(request, s.ApplicationUploadRequest)
         actor = actor_of(request.user)
         channel = values.get("channel") or (
             UploadChannel.COUNTER_SCAN if actor.role == Role.CLERK else UploadChannel.ONLINE
         )
+        application = None
         if values.get("application"):
             application = get_object_or_404(
                 visible_applications(actor).select_related("bundle"), number=values["application"]
@@ -441,14 +444,17 @@ class UploadCreateApi(APIView):
                 file=values["file"],
                 channel=channel,
             )
-        return Response(UploadOut(upload).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.AttachedUploadOut(upload, context={"application": application}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class UploadDetailApi(APIView):
-    @extend_schema(responses=UploadOut)
+    @extend_schema(responses=s.AttachedUploadOut)
     def get(self, request: Request, pk: str) -> Response:
         return Response(
-            UploadOut(materials.upload_for_actor(actor=actor_of(request.user), upload_id=pk)).data
+            s.AttachedUploadOut(materials.upload_for_actor(actor=actor_of(request.user), upload_id=pk)).data
         )
 
     @extend_schema(responses={204: None})

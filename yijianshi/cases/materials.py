@@ -13,8 +13,9 @@ uploads stores and checks files and knows nothing of applications; cases decides
 - a read of an application's file by staff (every view, their own scans too) or by anyone but its uploader
   goes to the access ledger, with the application as its purpose (`upload_content`).
 
-Uploads submitted with an application or a supplement are claimed and attached by those services
-(cases/services.py, through uploads' `uploads_claim` and `uploads_attach`), which record the materials there.
+Uploads submitted with an application or a supplement are claimed by those services (cases/services/, through
+uploads' `uploads_claim`) and attached here (`uploads_link`): the link is cases' own row (ApplicationUpload);
+uploads only knows that an upload was attached, and when.
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ from yijianshi.core.errors import Conflict, DomainError
 from yijianshi.ledger.models import AccessMode, Outcome, PurposeKind
 from yijianshi.ledger.services import Purpose, ledger_append
 from yijianshi.uploads.models import Upload, UploadChannel
-from yijianshi.uploads.services import upload_receive
+from yijianshi.uploads.services import upload_receive, uploads_attach
 
 from . import permissions
-from .models import Application, CaseEvent, EventType, ItemCase
+from .models import Application, ApplicationUpload, CaseEvent, EventType, ItemCase
 from .transitions import AppStatus
 
 OPEN_FOR_MATERIALS = frozenset({AppStatus.SUBMITTED, AppStatus.DEFICIENT, AppStatus.RECEIVED})
@@ -77,9 +78,10 @@ class _OpenApplication:
         permissions.require_owner_or_clerk(actor, self.application)  # 404 out of scope, 403 not theirs
         _check_open(self.application, material_key)
 
-    def attach(self, *, upload: Upload, actor: Actor) -> int:
+    def attach(self, *, upload: Upload, actor: Actor) -> None:
         app = Application.objects.select_for_update().get(pk=self.application.pk)
         _check_open(app, upload.material_key)
+        ApplicationUpload.objects.create(application=app, upload=upload)
         provided = sorted(set(app.materials_provided) | {upload.material_key})
         if provided != list(app.materials_provided):
             app.materials_provided = provided
@@ -93,7 +95,22 @@ class _OpenApplication:
             at=clock.now(),
             data={"materials": [upload.material_key], "upload": str(upload.pk), "channel": upload.channel},
         )
-        return app.pk
+
+
+def uploads_link(*, application: Application, uploads: list[Upload], actor: Actor) -> None:
+    """Attach uploads claimed for a submission or a supplement to `application` (in the caller's transaction,
+    which records their materials as provided and writes the history row)."""
+    if uploads:
+        uploads_attach(uploads=uploads, actor=actor)
+        ApplicationUpload.objects.bulk_create(
+            [ApplicationUpload(application=application, upload=u) for u in uploads]
+        )
+
+
+def application_of(upload: Upload) -> Application | None:
+    """The application `upload` is attached to, if any."""
+    link = ApplicationUpload.objects.select_related("application").filter(upload=upload).first()
+    return link.application if link is not None else None
 
 
 def application_material_receive(
@@ -129,8 +146,8 @@ def visible_uploads(actor: Actor) -> QuerySet[Upload]:
     # one's own uploads not yet part of an application; once attached, they follow the application's rule (an
     # agent whose mandate ended no longer sees what they uploaded for the principal)
     return qs.filter(
-        Q(owner_id=actor.user_id, application__isnull=True)
-        | Q(application__in=permissions.visible_applications(actor))
+        Q(owner_id=actor.user_id, attached_at__isnull=True)
+        | Q(attached_to__in=permissions.visible_applications(actor))
     )
 
 
@@ -147,7 +164,7 @@ def uploads_for_application(*, application: Application, actor: Actor) -> QueryS
     info = actor
     if not permissions.visible_applications(info).filter(pk=application.pk).exists():
         raise permissions._not_found()
-    qs = Upload.objects.filter(application=application).order_by("created_at", "id")
+    qs = Upload.objects.filter(attached_to=application).order_by("created_at", "id")
     if info.role == Role.OFFICER:
         qs = qs.filter(material_key__in=_officer_materials(info, application))
     return qs
@@ -159,15 +176,13 @@ def upload_for_actor(*, actor: Actor, upload_id: Any) -> Upload:
     except ValueError:
         raise permissions._not_found() from None
     info = actor
-    upload = visible_uploads(info).select_related("application").filter(pk=pk).first()
+    upload = visible_uploads(info).filter(pk=pk).first()
     if upload is None:
         raise permissions._not_found()
-    if (
-        info.role == Role.OFFICER
-        and upload.application is not None
-        and upload.material_key not in _officer_materials(info, upload.application)
-    ):
-        raise permissions._not_found()
+    if info.role == Role.OFFICER:
+        app = application_of(upload)
+        if app is not None and upload.material_key not in _officer_materials(info, app):
+            raise permissions._not_found()
     return upload
 
 
@@ -178,7 +193,7 @@ def upload_content(*, actor: Actor, upload_id: Any, face: str = "api") -> tuple[
     auditor: every view, their own scans too) or anyone but its uploader. `face` says where it was opened
     (api, workbench), written in the row's detail."""
     upload = upload_for_actor(actor=actor, upload_id=upload_id)
-    app = upload.application
+    app = application_of(upload)
     if app is not None and (upload.owner_id != actor.user_id or actor.role != Role.APPLICANT):
         mandate = permissions.acting_mandate(actor, app)  # an agent reads for the principal under it
         ledger_append(

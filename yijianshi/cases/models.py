@@ -115,6 +115,11 @@ class Application(models.Model):
     overdue = models.BooleanField(default=False)
     escalation_level = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # the material files submitted with it, scanned at the window or added at a supplement: the link is cases'
+    # (ApplicationUpload); uploads stores and checks files and knows nothing of applications
+    uploads = models.ManyToManyField(
+        "uploads.Upload", through="ApplicationUpload", related_name="attached_to", blank=True
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
@@ -303,6 +308,23 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class ApplicationUpload(models.Model):
+    """An upload attached to an application (at most one: the upload is the key). Written by cases in the
+    transaction that marks the material provided and writes its history row (cases/materials.py)."""
+
+    upload = models.OneToOneField(
+        "uploads.Upload", on_delete=models.PROTECT, primary_key=True, related_name="application_link"
+    )
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="upload_links")
+
+    class Meta:
+        verbose_name = _("办件材料文件")
+        verbose_name_plural = _("办件材料文件")
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.upload_id}"
 
 
 class ToleratedMaterial(models.Model):

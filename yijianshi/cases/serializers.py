@@ -11,13 +11,42 @@ from rest_framework import serializers
 from yijianshi.core.fields import CleanText
 from yijianshi.core.identifiers import mask
 from yijianshi.core.serializers import FieldsBuiltOnce
-from yijianshi.uploads.api import UploadOut
+from yijianshi.uploads.api import UploadOut, UploadRequest
+from yijianshi.uploads.models import Upload
 
 from .material_states import material_states
+from .materials import application_of
 from .models import Application, CaseEvent, Document, ItemCase
 from .permissions import WHOLE, ApplicationScope
 from .progress import Progress, application_progress
 from .verification import document_verify_url
+
+
+class ApplicationUploadRequest(UploadRequest):
+    """An upload, optionally attached at once to an open application (a clerk's scan, a supplement)."""
+
+    application = CleanText(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text="application number: attach at once (clerk scan, supplement)",
+    )
+
+
+class AttachedUploadOut(UploadOut):
+    """An upload with the number of the application it is attached to (null while it is not): the link is
+    cases' (ApplicationUpload). Inside an application's answer the number comes from the context."""
+
+    application = serializers.SerializerMethodField()
+
+    class Meta(UploadOut.Meta):
+        fields = [*UploadOut.Meta.fields[:-3], "application", *UploadOut.Meta.fields[-3:]]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_application(self, obj: Upload) -> str | None:
+        known = self.context.get("application")
+        app = known if known is not None else application_of(obj)
+        return app.number if app is not None else None
 
 
 class OnBehalfOf(serializers.Serializer[Any]):
@@ -194,8 +223,8 @@ class ApplicationOut(ApplicationListOut):
     item_cases = ItemCaseOut(many=True, read_only=True)
     service_point = serializers.CharField(source="service_point.name")
     snapshot = serializers.JSONField()
-    uploads = UploadOut(
-        many=True, read_only=True, help_text="uploaded material files (metadata and content link)"
+    uploads = serializers.SerializerMethodField(
+        help_text="uploaded material files (metadata and content link)"
     )
     materials = serializers.SerializerMethodField(
         help_text="each material with its state (cases/material_states.py): waived, provided, tolerated, "
@@ -247,6 +276,12 @@ class ApplicationOut(ApplicationListOut):
         data["commitments"] = [c for c in data["commitments"] if c in codes]
         data["disputed"] = [d for d in data["disputed"] if d.get("key") in keys]
         return data
+
+    @extend_schema_field(AttachedUploadOut(many=True))
+    def get_uploads(self, obj: Application) -> Any:
+        return AttachedUploadOut(
+            obj.uploads.all(), many=True, context={**self.context, "application": obj}
+        ).data
 
     def get_materials(self, obj: Application) -> list[dict[str, Any]]:
         return [

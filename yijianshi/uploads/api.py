@@ -34,12 +34,6 @@ class UploadRequest(serializers.Serializer[Any]):
         use_url=False,
         help_text="PDF, JPEG or PNG (checked from the content); at most UPLOAD_MAX_BYTES",
     )
-    application = CleanText(
-        max_length=40,
-        required=False,
-        allow_blank=True,
-        help_text="application number: attach at once (clerk scan, supplement)",
-    )
     channel = serializers.ChoiceField(
         choices=UploadChannel.values,
         required=False,
@@ -51,7 +45,6 @@ class UploadOut(serializers.ModelSerializer[Upload]):
     material = serializers.CharField(source="material_key")
     bundle = serializers.CharField(source="bundle_code")
     name = serializers.CharField(source="original_name")
-    application = serializers.CharField(source="application.number", default=None)
     content_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -66,7 +59,6 @@ class UploadOut(serializers.ModelSerializer[Upload]):
             "sha256",
             "pages",
             "channel",
-            "application",
             "created_at",
             "attached_at",
             "content_url",
@@ -76,9 +68,10 @@ class UploadOut(serializers.ModelSerializer[Upload]):
         return f"/api/uploads/{obj.pk}/content"
 
 
-def upload_request(request: Request) -> dict[str, Any]:
-    """The fields of a multipart upload, checked: a body past the limit is refused before it is read, a file
-    past it is dropped while it streams (413 either way), too many fields or files are refused."""
+def upload_request(request: Request, shape: type[UploadRequest] = UploadRequest) -> dict[str, Any]:
+    """The fields of a multipart upload, checked (`shape`: UploadRequest or a caller's extension of it): a body
+    past the limit is refused before it is read, a file past it is dropped while it streams (413 either way),
+    too many fields or files are refused."""
     if int(request.META.get("CONTENT_LENGTH") or 0) > settings.UPLOAD_MAX_BYTES + BODY_OVERHEAD:
         raise too_large(settings.UPLOAD_MAX_BYTES)  # refused before the body is read
     try:
@@ -92,7 +85,7 @@ def upload_request(request: Request) -> dict[str, Any]:
         ) from None
     if oversize_fields(request._request):
         raise too_large(settings.UPLOAD_MAX_BYTES)
-    ser = UploadRequest(data=data)
+    ser = shape(data=data)
     ser.is_valid(raise_exception=True)
     return dict(ser.validated_data)
 

@@ -6,10 +6,10 @@ Who may upload: an applicant or a window clerk (only a clerk scans at the counte
 (for a later submission, by the applicant or by a clerk on the applicant's behalf) or attached at once to what
 the caller names (`attach_to`).
 
-uploads knows nothing of applications (docs/architecture.md): it stores and checks files, and keeps the id of
-what an upload is attached to. Whether an upload may go to an application, marking its material provided there
-and the history row, are cases' (yijianshi/cases/materials.py), which claims and attaches uploads through the
-services below.
+uploads knows nothing of applications (docs/architecture.md): it stores and checks files, and keeps only
+whether and when an upload was attached (`attached_at`). What it is attached to, whether an upload may go to an
+application, marking its material provided there and the history row, are cases' (cases.ApplicationUpload,
+yijianshi/cases/materials.py), which claims and attaches uploads through the services below.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from .validation import Limits, check_content, clean_name, read_limited, too_lar
 
 class AttachTo(Protocol):
     """What an upload is attached to as it is stored (cases/materials.py: an open application, for a clerk's
-    scan or a supplement). uploads keeps the id `attach` returns and knows nothing else of it."""
+    scan or a supplement). uploads marks the upload attached and knows nothing else of it."""
 
     @property
     def bundle_code(self) -> str: ...
@@ -48,9 +48,9 @@ class AttachTo(Protocol):
     def check(self, *, actor: Actor, material_key: str) -> None:
         """May the actor add this material to it now? Raises a DomainError if not; before the file is read."""
 
-    def attach(self, *, upload: Upload, actor: Actor) -> int:
-        """Inside the transaction that stores `upload` (not saved yet): lock the owner, check again and record
-        that the material was provided. Returns the owner's id; raising stores nothing."""
+    def attach(self, *, upload: Upload, actor: Actor) -> None:
+        """Inside the transaction that stores `upload` (just saved): lock the owner, check again, record the
+        link and that the material was provided. Raising stores nothing."""
 
 
 def limits() -> Limits:
@@ -150,12 +150,13 @@ def upload_receive(
                 created_at=now,
             )
             if attach_to is not None:
-                upload.application_id = attach_to.attach(upload=upload, actor=actor)
                 upload.attached_at, upload.attached_by = now, actor.user
             path = f"uploads/{clock.local(now):%Y/%m}/{secrets.token_hex(16)}.{checked.extension}"
             stored = default_storage.save(path, ContentFile(data))
             upload.file.name = stored
             upload.save(force_insert=True)
+            if attach_to is not None:
+                attach_to.attach(upload=upload, actor=actor)
     except BaseException:
         if stored is not None:
             default_storage.delete(stored)
@@ -176,7 +177,7 @@ def upload_discard(*, actor: Actor, upload: Upload) -> None:
                 "只有上传人可以删除未提交的材料",
                 "Only the uploader can delete an unsubmitted upload",
             )
-        if row.application_id is not None:
+        if row.attached_at is not None:
             raise Conflict(
                 "upload_attached",
                 "该材料已随申请提交，不能删除",
@@ -217,7 +218,7 @@ def uploads_claim(
             raise DomainError(
                 "unknown_upload", "上传材料不存在或不属于您", "No such upload of yours", field="uploads"
             )
-        if row.application_id is not None:
+        if row.attached_at is not None:
             raise Conflict(
                 "upload_attached",
                 "该上传材料已随另一份申请提交",
@@ -241,14 +242,14 @@ def uploads_claim(
     return [rows[pk] for pk in ids]
 
 
-def uploads_attach(*, uploads: Iterable[Upload], application_id: int, actor: Actor) -> None:
-    """Attach claimed uploads to the application `application_id` (in the caller's transaction: cases'
-    submission or supplement, which records their materials as provided)."""
+def uploads_attach(*, uploads: Iterable[Upload], actor: Actor) -> None:
+    """Mark claimed uploads attached (in the caller's transaction: cases' submission or supplement, which links
+    them to the application and records their materials as provided)."""
     now = clock.now()
     ids = [u.pk for u in uploads]
     if ids:
-        Upload.objects.filter(pk__in=ids, application__isnull=True).update(
-            application_id=application_id, attached_at=now, attached_by=actor.user
+        Upload.objects.filter(pk__in=ids, attached_at__isnull=True).update(
+            attached_at=now, attached_by=actor.user
         )
 
 
@@ -260,11 +261,11 @@ def uploads_sweep(*, older_than_days: int = 7, now: datetime | None = None) -> i
     with transaction.atomic():
         rows = list(
             Upload.objects.select_for_update(skip_locked=True).filter(
-                application__isnull=True, created_at__lt=cutoff
+                attached_at__isnull=True, created_at__lt=cutoff
             )[:1000]
         )
         names = [r.file.name for r in rows if r.file.name]
-        Upload.objects.filter(pk__in=[r.pk for r in rows], application__isnull=True).delete()
+        Upload.objects.filter(pk__in=[r.pk for r in rows], attached_at__isnull=True).delete()
         transaction.on_commit(lambda: _delete_files(names))
     return len(rows)
 

@@ -208,7 +208,7 @@ def _uploads_for(app: Application, scope: ApplicationScope = WHOLE) -> list[Any]
         return []
     from yijianshi.uploads.models import Upload  # type: ignore[import-not-found,unused-ignore]
 
-    rows = Upload.objects.filter(application=app).order_by("created_at")
+    rows = Upload.objects.filter(attached_to=app).order_by("created_at")
     return list(rows if scope.whole else rows.filter(material_key__in=scope.material_codes(app)))
 
 
@@ -562,7 +562,7 @@ def upload_file(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     from yijianshi.uploads.api import upload_view  # type: ignore[import-not-found,unused-ignore]
 
     try:
-        if upload_for_actor(actor=_actor(request), upload_id=pk).application_id is None:
+        if upload_for_actor(actor=_actor(request), upload_id=pk).attached_at is None:
             raise Http404("not part of an application")  # a draft's file is its uploader's alone
         upload, content = upload_content(actor=_actor(request), upload_id=pk, face="workbench")
     except NotFound:

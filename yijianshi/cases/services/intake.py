@@ -26,7 +26,7 @@ from yijianshi.core.workdays import deadline_words
 from yijianshi.documents.kinds import DocumentKind
 from yijianshi.integrations.outbox import outbox_enqueue
 from yijianshi.uploads.models import Upload
-from yijianshi.uploads.services import uploads_attach, uploads_claim
+from yijianshi.uploads.services import uploads_claim
 
 from .. import permissions, progress
 from ..formcheck import check_form
@@ -41,6 +41,7 @@ from ..material_states import (
     received_materials,
     unconfirmed_materials,
 )
+from ..materials import uploads_link
 from ..models import Application, Commitment, EventType, ItemCase, ToleratedMaterial
 from ..transitions import AppAction
 from .base import (
@@ -346,7 +347,7 @@ def _require_something(app: Application, *, brought: set[str], changed: bool) ->
     if brought or changed:
         return
     notice = app.events.filter(type=EventType.DEFICIENT).order_by("-at").values_list("at", flat=True).first()
-    since = Upload.objects.filter(application=app)
+    since = Upload.objects.filter(attached_to=app)
     if notice is not None:
         since = since.filter(created_at__gte=notice)
     if not since.exists():
@@ -406,8 +407,8 @@ def application_supplement(
         app, AppAction.SUPPLEMENT
     )  # a supplement only after a notice (409), then what it brings
     _require_something(app, brought=uploaded | set(extra), changed=bool(changed))
-    uploads_attach(uploads=claimed, application_id=app.pk, actor=actor)
-    attached = set(Upload.objects.filter(application=app).values_list("material_key", flat=True))
+    uploads_link(application=app, uploads=claimed, actor=actor)
+    attached = set(Upload.objects.filter(attached_to=app).values_list("material_key", flat=True))
     provided = set(app.materials_provided) | uploaded | attached
     listed = set(extra) - provided - {m["code"] for m in app.snapshot["materials"] if m.get("waiver")}
     if at_the_window(actor):

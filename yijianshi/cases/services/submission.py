@@ -36,10 +36,11 @@ from yijianshi.ledger.services import Purpose
 from yijianshi.mandates.permissions import mandate_require
 from yijianshi.mandates.services import mandate_use
 from yijianshi.mandates.transitions import Ability
-from yijianshi.uploads.services import uploads_attach, uploads_claim
+from yijianshi.uploads.services import uploads_claim
 
 from ..formcheck import PHONE, check_form
 from ..guide import guide_compute, guide_version
+from ..materials import uploads_link
 from ..models import Application, Channel, CreditRecord, EventType, NumberAllocation
 from .base import INTAKE_HOURS, at_the_window, event_write, hours_of, notify_applicant
 
@@ -285,7 +286,7 @@ def _submit(
         submitted_at=now,
         intake_deadline=work_calendar().add_work_hours(now, INTAKE_HOURS, hours_of(point)),
     )
-    uploads_attach(uploads=claimed, application_id=application.pk, actor=actor)
+    uploads_link(application=application, uploads=claimed, actor=actor)
     event_write(
         application,
         EventType.SUBMITTED,
