@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from hypothesis import settings as hypothesis_settings
 
 from tests.support.api import ApiClients, WebClients, api_client, web_client
 from tests.support.catalogue import NEWBORN, load_bundles
+from tests.support.passes import needs_the_engine
 from yijianshi.accounts.demo import create_demo_accounts
 from yijianshi.datahub.demo import demo_data_seed
 from yijianshi.licenses.demo import seed_demo_licences
@@ -20,6 +22,17 @@ hypothesis_settings.register_profile("yijianshi", deadline=None)
 hypothesis_settings.load_profile("yijianshi")
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """make test's PostgreSQL pass leaves out what does not depend on the engine (tests/support/passes.py)."""
+    if os.environ.get("YIJIANSHI_SECOND_DATABASE_PASS") != "1":
+        return
+    keep = [i for i in items if needs_the_engine(i)]
+    left = [i for i in items if not needs_the_engine(i)]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = keep
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ def faults_database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}_faults"
 
 
+@pytest.mark.postgres
 def test_sigkilled_web_and_celery_workers_lose_and_double_nothing(tmp_path: Path) -> None:
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("the production shape runs on PostgreSQL (the CI's PostgreSQL run executes this test)")

@@ -21,6 +21,7 @@ def test_the_query_set_is_large_and_covers_every_bundle() -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.one_database  # the ranking is pure over the loaded catalogue: the engine does not change it (rule 8)
 def test_everyday_queries_find_their_bundle_and_nonsense_finds_nothing() -> None:
     catalog_load(catalogue=shipped(), actor=Actor.system())
     regions = tuple(sorted({b["code"].split("-")[0] for _, b in shipped().bundles()}))
