@@ -155,3 +155,45 @@ def test_the_api_answer_of_an_application_is_the_officers_part(decided: Applicat
     whole = clerk.get(f"/api/applications/{decided.number}/").json()
     assert set(whole["form_data"]) == set(decided.form_data)
     assert len(whole["item_cases"]) == decided.item_cases.count()
+
+
+def test_every_face_of_an_uploaded_file_shows_an_officer_only_their_items_files(
+    newborn: None, as_user: Callable[[str], APIClient]
+) -> None:
+    """The files faces (the API's metadata and content, the workbench's view), found from the resolver: the
+    officer opens the file of a material their item needs and gets a 404 for one only another department's
+    items need."""
+    from tests.support.uploads import upload
+    from yijianshi.uploads.accept import accepted_types
+
+    mother, clerk = as_user("mother"), as_user("clerk")
+    guide = mother.get("/api/bundles/140524-09/").json()
+    form = sample_form(guide["form"], overrides={"mother.id_number": MOTHER_ID})
+    needed = [m["code"] for m in guide["materials"] if m["required"] and not m["waiver"]]
+    number = mother.post(
+        "/api/applications/", {"bundle": "140524-09", "form": form, "materials": needed}, format="json"
+    ).json()["number"]
+    app = services.application_intake(  # received: the item cases exist, and it still takes materials
+        application=Application.objects.get(number=number),
+        actor=actor_of(User.objects.get(username="clerk")),
+        confirmed=needed,
+    )
+    refs = set(application_scope(actor_of(User.objects.get(username=OFFICER)), app).refs or ())
+    by_code = {m["code"]: set(m["items"]) for m in app.snapshot["materials"]}
+    pdf = {c for c in by_code if "application/pdf" in accepted_types(c)}
+    theirs = next(c for c, items in sorted(by_code.items()) if c in pdf and items and items <= refs)
+    others = next(c for c, items in sorted(by_code.items()) if c in pdf and items and not items & refs)
+    own_file = upload(clerk, theirs, application=number)["id"]
+    other_file = upload(clerk, others, application=number)["id"]
+
+    routes = [r for r in _routes() if "upload" in r and ("<str:pk>" in r or "<uuid:pk>" in r)]
+    assert len(routes) >= 3, routes  # the API's metadata and content, the workbench's view
+    officer = User.objects.get(username=OFFICER)
+    api, page = APIClient(), Client()
+    api.force_authenticate(officer)
+    page.force_login(officer)
+    for route in routes:
+        client = api if route.startswith("api/") else page
+        fill = "/" + route.replace("<str:pk>", "{}").replace("<uuid:pk>", "{}")
+        assert client.get(fill.format(own_file)).status_code == 200, (route, theirs)
+        assert client.get(fill.format(other_file)).status_code == 404, (route, others)
