@@ -22,7 +22,12 @@ from yijianshi.cases import selectors
 from yijianshi.cases.material_states import MaterialState, material_states
 from yijianshi.cases.models import Application, CaseEvent, EventType
 from yijianshi.cases.permissions import application_scope, visible_documents
-from yijianshi.cases.progress import AFTER_CORRECTION, AFTER_SUPPLEMENT, application_progress
+from yijianshi.cases.progress import (
+    AFTER_CORRECTION,
+    AFTER_SUPPLEMENT,
+    application_progress,
+    printed_respond_by,
+)
 from yijianshi.cases.services import application_supplement, application_withdraw
 from yijianshi.cases.shared import earlier_entries
 from yijianshi.cases.transitions import OPEN_CASE_STATES, AppStatus, CaseStatus
@@ -110,8 +115,7 @@ def _respond_by(history: list[CaseEvent], item_case_id: int | None) -> datetime 
         (e for e in reversed(history) if e.type in asking and e.item_case_id == item_case_id),
         None,
     )
-    value = (last.data or {}).get("respond_by") if last else None
-    return datetime.fromisoformat(value) if value else None
+    return printed_respond_by(last)
 
 
 def _supplement_materials(app: Application) -> list[dict[str, Any]]:

@@ -42,7 +42,7 @@ from yijianshi.cases.permissions import (
     visible_documents,
     visible_item_cases,
 )
-from yijianshi.cases.progress import application_progress, progress_of
+from yijianshi.cases.progress import application_progress, deficiency_notices, progress_of
 from yijianshi.cases.shared import licence_preview
 from yijianshi.cases.transitions import CASE, OPEN_CASE_STATES, AppStatus, CaseAction, CaseStatus
 from yijianshi.catalog import engine
@@ -238,7 +238,8 @@ def window_queue(request: HttpRequest) -> HttpResponse:
         }
         for app in selectors.intake_queue(_actor(request))[:200]
     ]
-    deficient = selectors.applications_for(_actor(request), status="deficient")[:50]
+    deficient = list(selectors.applications_for(_actor(request), status="deficient")[:50])
+    notices = deficiency_notices(deficient)
     received = selectors.applications_for(_actor(request), status="received")[:20]
     return render(
         request,
@@ -246,7 +247,9 @@ def window_queue(request: HttpRequest) -> HttpResponse:
         {
             "section": "window",
             "rows": rows,
-            "deficient": [{"app": a, "party": mask(a.party_id)} for a in deficient],
+            "deficient": [
+                {"app": a, "party": mask(a.party_id), "notice": notices.get(a.pk)} for a in deficient
+            ],
             "received": [{"app": a, "party": mask(a.party_id)} for a in received],
             "now": now,
         },
