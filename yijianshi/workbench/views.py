@@ -32,7 +32,12 @@ from yijianshi.accounts.roles import Actor, actor_of
 from yijianshi.cases import selectors, services
 from yijianshi.cases.audit import unusual_access
 from yijianshi.cases.guide import guide_compute
-from yijianshi.cases.material_states import MaterialState, material_reviews, material_states
+from yijianshi.cases.material_states import (
+    MaterialState,
+    asked_materials,
+    material_reviews,
+    material_states,
+)
 from yijianshi.cases.models import Application, Channel, Commitment, EventType, ItemCase
 from yijianshi.cases.permissions import (
     WHOLE,
@@ -172,6 +177,13 @@ def _reviewable(app: Application) -> list[dict[str, Any]]:
     """The materials the clerk judges at intake (合格 / 需补正): the provided ones, and those the applicant
     listed to hand in at the window (judging one presents it)."""
     return [m for m in _materials(app) if m["state"] in (MaterialState.PROVIDED, MaterialState.TO_PRESENT)]
+
+
+def _supplementable(app: Application) -> list[dict[str, Any]]:
+    """What the clerk may record as handed in for a supplement at the counter: the materials the deficiency
+    notice asked for (cases/material_states.py `asked_materials`), and only those; when it named none (only the
+    clerk's own lines), any material not waived."""
+    return asked_materials(app) or [m for m in _materials(app) if m["state"] != MaterialState.WAIVED]
 
 
 def _fields(app: Application, scope: ApplicationScope) -> list[dict[str, Any]]:
@@ -321,8 +333,7 @@ def _render_intake(
             "supplement_form": supplement_form
             or (
                 forms.SupplementForm(
-                    materials=[m for m in materials if m["state"] != "waived"],
-                    initial={"expected_version": app.version},
+                    materials=_supplementable(app), initial={"expected_version": app.version}
                 )
                 if app.status == "deficient"
                 else None
@@ -490,9 +501,7 @@ def window_supplement(request: HttpRequest, number: str) -> HttpResponse:
         number,
         form_key="supplement_form",
         done="supplemented",
-        make_form=lambda app: forms.SupplementForm(
-            request.POST, materials=[m for m in _materials(app) if m["state"] != "waived"]
-        ),
+        make_form=lambda app: forms.SupplementForm(request.POST, materials=_supplementable(app)),
         run=lambda app, data: services.application_supplement(
             application=app,
             actor=_actor(request),

@@ -1,9 +1,8 @@
 """Codes in words on the staff's pages: `{{ case.status|status_label }}`, `{{ e.type|event_label }}`,
-`{{ done|action_label }}`,
-`{{ d.kind|document_label }}`, `{{ app.channel|channel_label }}`, in the request's language. The words are the
-labels on the enums (core/labels.py `Labelled`: cases/transitions.py AppStatus and CaseStatus, EventType and
-Channel in cases/models.py, documents/kinds.py DocumentKind); no page shows a stored code (issue 18 point 4).
-An unknown value (an old row) shows as itself."""
+`{{ done|action_label }}`, `{{ d.kind|document_label }}`, `{{ app.channel|channel_label }}`, in the request's
+language. The words are the labels on the enums (core/labels.py `Labelled`: cases/transitions.py AppStatus,
+CaseStatus and CaseAction, EventType and Channel in cases/models.py, documents/kinds.py DocumentKind); no page
+shows a stored code (issue 18 point 4). An unknown stored value (an old row) shows as itself."""
 
 from __future__ import annotations
 
