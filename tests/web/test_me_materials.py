@@ -33,6 +33,6 @@ def test_a_supplement_with_nothing_is_refused_naming_what_is_missing(
     refused = signed_in("mother").post(f"/me/applications/{app.number}/supplement/", {"version": app.version})
     assert refused.status_code == 400
     text = refused.content.decode()
-    assert "补正须提交一次告知书所列的缺少材料" in text and "birth.first_issue_form" in text
+    assert "补正须提交一次告知书所列的材料" in text and "birth.first_issue_form" in text
     app.refresh_from_db()
     assert app.status == "deficient"

@@ -108,7 +108,7 @@ def test_accept_then_approve_through_the_pages(newborn: None, signed_in: Clients
     if case.item.issues_licence_id:
         assert case.result.get("licence")  # issued through the existing path
     page = officer.get(url).content.decode()
-    assert "准予" in page and "acceptance_notice" in page and "approval_decision" in page
+    assert "准予" in page and "受理通知书" in page and "准予决定书" in page  # the kinds in words
     # the window delivers the approved result: by post needs a tracking number (error at the field)
     clerk = signed_in("clerk")
     app.refresh_from_db()

@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
+
 from yijianshi.core.labels import Labelled, labels_set
 
 from .models import Application
@@ -151,7 +153,9 @@ def correction_problem(spec: dict[str, Any], reason: str) -> str:
 
 
 def material_reviews(app: Application) -> dict[str, dict[str, str]]:
-    """The latest intake's review of each material: code -> {verdict, reason, zh, en} (empty if none)."""
+    """The latest intake's review of each material: code -> {verdict, reason, zh, en} (empty if none). A 需补正
+    is over once a supplement brought the material again (its `supplied`): the new one waits for the next
+    intake's judgement, and is not shown as needing correction meanwhile."""
     from .models import EventType
 
     event = (
@@ -160,11 +164,14 @@ def material_reviews(app: Application) -> dict[str, dict[str, str]]:
         .first()
     )
     reviews: dict[str, dict[str, str]] = dict((event.data or {}).get("reviews", {})) if event else {}
+    resupplied = _supplied_since(app, event) if event else set()
     out = {}
     for code, review in reviews.items():
         try:
             verdict = MaterialReview(review.get("verdict", ""))
         except ValueError:
+            continue
+        if verdict == MaterialReview.NEEDS_CORRECTION and code in resupplied:
             continue
         out[code] = {
             "verdict": verdict.value,
@@ -173,3 +180,68 @@ def material_reviews(app: Application) -> dict[str, dict[str, str]]:
             "en": verdict.en,
         }
     return out
+
+
+def _supplied_since(app: Application, event: Any) -> set[str]:
+    """The materials the supplements after this history row brought."""
+    from .models import EventType
+
+    rows = app.events.filter(type=EventType.SUPPLEMENTED, item_case__isnull=True).filter(
+        Q(at__gt=event.at) | Q(at=event.at, pk__gt=event.pk)
+    )
+    return {
+        str(code) for data in rows.values_list("data", flat=True) for code in (data or {}).get("supplied", [])
+    }
+
+
+# ----------------------------------------------------------------------------------- what the notice asked for
+# The one deficiency notice (一次告知) names the materials the applicant must supply: those missing when it was
+# issued and those the clerk judged 需补正. A supplement brings those and lists only those (issue 18 point 5);
+# one the applicant then supplied is not asked again, unless the next intake judges it again.
+
+
+def deficiency_notice_event(app: Application) -> Any:
+    """The history row of the latest deficiency notice (None if there is none)."""
+    from .models import EventType
+
+    return app.events.filter(type=EventType.DEFICIENT, item_case__isnull=True).order_by("-at", "-pk").first()
+
+
+def asked_codes(app: Application, event: Any = None) -> list[str]:
+    """The codes of the materials the latest deficiency notice asked for (its `asked`; for a notice from before
+    they were kept, the materials missing now and those its reviews judged 需补正)."""
+    event = event or deficiency_notice_event(app)
+    if event is None:
+        return []
+    data = event.data or {}
+    if "asked" in data:
+        return [str(c) for c in data["asked"]]
+    corrections = {
+        code
+        for code, r in (data.get("reviews") or {}).items()
+        if r.get("verdict") == MaterialReview.NEEDS_CORRECTION
+    }
+    return [
+        row.code
+        for row in material_states(app)
+        if row.state == MaterialState.MISSING or row.code in corrections
+    ]
+
+
+def asked_materials(app: Application) -> list[dict[str, Any]]:
+    """The materials the latest deficiency notice asked for, in the guide's order, each with its state and, for
+    one judged 需补正, the reason the notice printed (`correction`): what the supplement page lists."""
+    event = deficiency_notice_event(app)
+    codes = set(asked_codes(app, event))
+    reviews = ((event.data or {}).get("reviews") or {}) if event else {}
+    return [
+        {**row.as_dict(), "correction": _correction_reason(reviews.get(row.code))}
+        for row in material_states(app)
+        if row.code in codes
+    ]
+
+
+def _correction_reason(review: Any) -> str:
+    if not isinstance(review, dict) or review.get("verdict") != MaterialReview.NEEDS_CORRECTION:
+        return ""
+    return str(review.get("reason", ""))

@@ -35,11 +35,24 @@ def queue_order() -> tuple[models.OrderBy, models.Case, models.F]:
     return models.F("overdue").desc(), running_deadline(), models.F("id")
 
 
-class Channel(models.TextChoices):
-    ONLINE = "online", _("网上申请")
-    WINDOW = "window", _("窗口申请")
-    KIOSK = "kiosk", _("自助终端")
-    MOBILE = "mobile", _("移动端")
+class Channel(Labelled):
+    """How an application came in."""
+
+    ONLINE = "online"
+    WINDOW = "window"
+    KIOSK = "kiosk"
+    MOBILE = "mobile"
+
+
+labels_set(
+    Channel,
+    {
+        "online": ("网上申请", "online"),
+        "window": ("窗口申请", "at the window"),
+        "kiosk": ("自助终端", "self-service kiosk"),
+        "mobile": ("移动端", "mobile app"),
+    },
+)
 
 
 class DeliveryMethod(models.TextChoices):
@@ -90,7 +103,7 @@ class Application(models.Model):
         verbose_name=_("代办人"),
     )
     authorisation = models.JSONField(_("授权信息"), default=dict, blank=True)
-    channel = models.CharField(_("申请渠道"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("申请渠道"), max_length=10, choices=Channel.choices())
     service_point = models.ForeignKey(
         "catalog.ServicePoint", on_delete=models.PROTECT, related_name="applications"
     )

@@ -25,6 +25,7 @@ art. 85). Dates are shown with `deadline_words` (core/workdays.py, docs/adr/0012
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
@@ -33,7 +34,7 @@ from yijianshi.core.clock import SHANGHAI, local
 from yijianshi.core.labels import Labelled, labels_set
 from yijianshi.core.workdays import WorkCalendar
 
-from .models import Application
+from .models import Application, CaseEvent, EventType
 from .transitions import OPEN_CASE_STATES, AppStatus, CaseStatus
 
 
@@ -121,6 +122,33 @@ def correction_days() -> int:
 def respond_by(calendar: WorkCalendar, notice_at: datetime, days: int) -> datetime:
     """The end of the `days`-th working day after the notice's day: by when the applicant must answer it."""
     return calendar.add_workdays(notice_at, days)
+
+
+def printed_respond_by(event: CaseEvent | None) -> datetime | None:
+    """The date a notice asking for something printed (`respond_by` when it was issued, kept in its history row);
+    None for a notice older than the printed dates: it is never computed again."""
+    value = (event.data or {}).get("respond_by") if event else None
+    return datetime.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class NoticeDates:
+    """When the window's deficiency notice (一次告知) was sent, by when the applicant must answer it (as printed)
+    and what happens after that date."""
+
+    sent_at: datetime
+    respond_by: datetime | None
+    after: tuple[str, str] = AFTER_SUPPLEMENT
+
+
+def deficiency_notices(applications: Iterable[Application]) -> dict[int, NoticeDates]:
+    """The latest deficiency notice of each application (pk -> its dates), in one query: the clerk's list of
+    applications awaiting the applicant."""
+    pks = [a.pk for a in applications]
+    events = CaseEvent.objects.filter(
+        application_id__in=pks, type=EventType.DEFICIENT, item_case__isnull=True
+    ).order_by("at", "pk")
+    return {e.application_id: NoticeDates(sent_at=e.at, respond_by=printed_respond_by(e)) for e in events}
 
 
 def _end_of_period(calendar: WorkCalendar, last: date) -> datetime:

@@ -19,10 +19,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from yijianshi.accounts.models import Role
 from yijianshi.accounts.roles import actor_of
 from yijianshi.cases import selectors
-from yijianshi.cases.material_states import MaterialState, material_states
+from yijianshi.cases.material_states import MaterialState, asked_materials, material_states
 from yijianshi.cases.models import Application, CaseEvent, EventType
 from yijianshi.cases.permissions import application_scope, visible_documents
-from yijianshi.cases.progress import AFTER_CORRECTION, AFTER_SUPPLEMENT, application_progress
+from yijianshi.cases.progress import (
+    AFTER_CORRECTION,
+    AFTER_SUPPLEMENT,
+    application_progress,
+    printed_respond_by,
+)
 from yijianshi.cases.services import application_supplement, application_withdraw
 from yijianshi.cases.shared import earlier_entries
 from yijianshi.cases.transitions import OPEN_CASE_STATES, AppStatus, CaseStatus
@@ -110,17 +115,24 @@ def _respond_by(history: list[CaseEvent], item_case_id: int | None) -> datetime 
         (e for e in reversed(history) if e.type in asking and e.item_case_id == item_case_id),
         None,
     )
-    value = (last.data or {}).get("respond_by") if last else None
-    return datetime.fromisoformat(value) if value else None
+    return printed_respond_by(last)
 
 
 def _supplement_materials(app: Application) -> list[dict[str, Any]]:
-    """What a supplement may bring (cases/material_states.py): the missing materials first, then those already
-    provided, which can be handed in again (a scan the clerk found unusable)."""
-    rows = [m for m in material_states(app) if m.state in (MaterialState.MISSING, MaterialState.PROVIDED)]
+    """What a supplement brings (issue 18 point 5): the materials the deficiency notice asked for, missing ones
+    first, then those judged 需补正 with the reason (cases/material_states.py `asked_materials`), and nothing
+    else. A notice that named no material (only the clerk's own lines): the missing and the provided ones, which
+    can be handed in again."""
+    if app.status != AppStatus.DEFICIENT:
+        return []
+    rows = asked_materials(app) or [
+        {**m.as_dict(), "correction": ""}
+        for m in material_states(app)
+        if m.state in (MaterialState.MISSING, MaterialState.PROVIDED)
+    ]
     return [
-        {**m.as_dict(), "hint": accept_hint(m.code)}
-        for m in sorted(rows, key=lambda m: m.state != MaterialState.MISSING)
+        {**m, "hint": accept_hint(m["code"])}
+        for m in sorted(rows, key=lambda m: m["state"] != MaterialState.MISSING)
     ]
 
 
@@ -245,7 +257,21 @@ def supplement(request: HttpRequest, number: str) -> HttpResponse:
     ids = []
     files = request.FILES  # parses the body: a file past the limit is dropped while it streams in
     dropped = oversize_fields(request)
+    deficient = app.status == AppStatus.DEFICIENT  # else the service answers (409: no notice to answer)
+    asked = {m["code"] for m in _supplement_materials(app)}
     for m in app.snapshot.get("materials", []):
+        if (
+            deficient
+            and m["code"] not in asked
+            and (f"file:{m['code']}" in files or f"file:{m['code']}" in dropped)
+        ):
+            errors[""] = ErrorDetail(  # not on the page: only a hand-made request sends it
+                "material_not_asked",
+                f"一次告知书未要求补正“{m['name']}”，请只提交所列材料",
+                f"The notice does not ask for '{m['name']}': send only the materials it lists",
+                field=f"file:{m['code']}",
+            )
+            continue
         if f"file:{m['code']}" in dropped:  # dropped while it streamed in: say so, not "nothing sent"
             errors[m["code"]] = too_large(limits().max_bytes).detail
             continue

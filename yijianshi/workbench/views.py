@@ -32,7 +32,12 @@ from yijianshi.accounts.roles import Actor, actor_of
 from yijianshi.cases import selectors, services
 from yijianshi.cases.audit import unusual_access
 from yijianshi.cases.guide import guide_compute
-from yijianshi.cases.material_states import MaterialState, material_reviews, material_states
+from yijianshi.cases.material_states import (
+    MaterialState,
+    asked_materials,
+    material_reviews,
+    material_states,
+)
 from yijianshi.cases.models import Application, Channel, Commitment, EventType, ItemCase
 from yijianshi.cases.permissions import (
     WHOLE,
@@ -42,7 +47,7 @@ from yijianshi.cases.permissions import (
     visible_documents,
     visible_item_cases,
 )
-from yijianshi.cases.progress import application_progress, progress_of
+from yijianshi.cases.progress import application_progress, deficiency_notices, progress_of
 from yijianshi.cases.shared import licence_preview
 from yijianshi.cases.transitions import CASE, OPEN_CASE_STATES, AppStatus, CaseAction, CaseStatus
 from yijianshi.catalog import engine
@@ -174,6 +179,13 @@ def _reviewable(app: Application) -> list[dict[str, Any]]:
     return [m for m in _materials(app) if m["state"] in (MaterialState.PROVIDED, MaterialState.TO_PRESENT)]
 
 
+def _supplementable(app: Application) -> list[dict[str, Any]]:
+    """What the clerk may record as handed in for a supplement at the counter: the materials the deficiency
+    notice asked for (cases/material_states.py `asked_materials`), and only those; when it named none (only the
+    clerk's own lines), any material not waived."""
+    return asked_materials(app) or [m for m in _materials(app) if m["state"] != MaterialState.WAIVED]
+
+
 def _fields(app: Application, scope: ApplicationScope) -> list[dict[str, Any]]:
     """The form's fields the actor sees, each with its value and where it came from: a source only while the
     applicant left the value unchanged; a changed one is marked for the clerk and the officer, and so is a
@@ -238,7 +250,8 @@ def window_queue(request: HttpRequest) -> HttpResponse:
         }
         for app in selectors.intake_queue(_actor(request))[:200]
     ]
-    deficient = selectors.applications_for(_actor(request), status="deficient")[:50]
+    deficient = list(selectors.applications_for(_actor(request), status="deficient")[:50])
+    notices = deficiency_notices(deficient)
     received = selectors.applications_for(_actor(request), status="received")[:20]
     return render(
         request,
@@ -246,7 +259,9 @@ def window_queue(request: HttpRequest) -> HttpResponse:
         {
             "section": "window",
             "rows": rows,
-            "deficient": [{"app": a, "party": mask(a.party_id)} for a in deficient],
+            "deficient": [
+                {"app": a, "party": mask(a.party_id), "notice": notices.get(a.pk)} for a in deficient
+            ],
             "received": [{"app": a, "party": mask(a.party_id)} for a in received],
             "now": now,
         },
@@ -318,8 +333,7 @@ def _render_intake(
             "supplement_form": supplement_form
             or (
                 forms.SupplementForm(
-                    materials=[m for m in materials if m["state"] != "waived"],
-                    initial={"expected_version": app.version},
+                    materials=_supplementable(app), initial={"expected_version": app.version}
                 )
                 if app.status == "deficient"
                 else None
@@ -487,9 +501,7 @@ def window_supplement(request: HttpRequest, number: str) -> HttpResponse:
         number,
         form_key="supplement_form",
         done="supplemented",
-        make_form=lambda app: forms.SupplementForm(
-            request.POST, materials=[m for m in _materials(app) if m["state"] != "waived"]
-        ),
+        make_form=lambda app: forms.SupplementForm(request.POST, materials=_supplementable(app)),
         run=lambda app, data: services.application_supplement(
             application=app,
             actor=_actor(request),

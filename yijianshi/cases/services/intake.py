@@ -35,14 +35,16 @@ from ..material_states import (
     MaterialReview,
     MaterialRow,
     MaterialState,
+    asked_codes,
     correction_problem,
+    deficiency_notice_event,
     material_states,
     missing_materials,
     received_materials,
     unconfirmed_materials,
 )
 from ..materials import uploads_link
-from ..models import Application, Commitment, EventType, ItemCase, ToleratedMaterial
+from ..models import Application, CaseEvent, Commitment, EventType, ItemCase, ToleratedMaterial
 from ..transitions import AppAction
 from .base import (
     ACCEPT_DAYS,
@@ -177,6 +179,9 @@ def application_intake(
         if r["verdict"] == MaterialReview.NEEDS_CORRECTION
     ]
     found = _deficiencies(app) + corrections + problems
+    asked = [m.code for m in missing_materials(app)] + [
+        code for code, r in judged.items() if r["verdict"] == MaterialReview.NEEDS_CORRECTION
+    ]
     if deficient and not found:
         raise DomainError(
             "nothing_to_notify",
@@ -218,6 +223,8 @@ def application_intake(
             reason="；".join(found),
             data={
                 "problems": found,
+                "asked": asked,  # the materials the supplement brings (material_states.asked_materials)
+                "asked_other": bool(problems),  # and the clerk's own lines, which a changed field may answer
                 "respond_by": due.isoformat(),
                 **({"reviews": judged} if judged else {}),
             },
@@ -330,27 +337,36 @@ def _case_payload(case: ItemCase) -> dict[str, Any]:
     }
 
 
-def _require_something(app: Application, *, brought: set[str], changed: bool) -> None:
-    """A supplement brings what was asked (issue 18 point 5): one of the missing materials when some are
-    missing; otherwise a file, a material or a changed field, or a file attached since the notice."""
-    missing = missing_materials(app)
-    if missing:
-        if brought & {m.code for m in missing}:
-            return
-        zh, en = _names(missing)
-        raise DomainError(
-            "supplement_empty",
-            f"补正须提交一次告知书所列的缺少材料：{zh}",
-            f"A supplement must bring the missing materials the notice lists: {en}",
-            field="materials",
-        )
-    if brought or changed:
-        return
-    notice = app.events.filter(type=EventType.DEFICIENT).order_by("-at").values_list("at", flat=True).first()
+def _attached_since_notice(app: Application, notice: CaseEvent | None) -> set[str]:
+    """The materials of the files attached to the application since the notice (a clerk's scans, the
+    applicant's uploads): brought by the supplement as much as those it carries."""
     since = Upload.objects.filter(attached_to=app)
     if notice is not None:
-        since = since.filter(created_at__gte=notice)
-    if not since.exists():
+        since = since.filter(created_at__gte=notice.at)
+    return set(since.values_list("material_key", flat=True))
+
+
+def _require_something(
+    app: Application, notice: CaseEvent | None, *, brought: set[str], changed: bool
+) -> None:
+    """A supplement brings what was asked (issue 18 point 5): one of the materials the notice asked for (missing,
+    or judged 需补正) when it asked for some — or, when the clerk also wrote lines of their own, a changed field
+    or a file; otherwise a file, a material or a changed field. Else 400 `supplement_empty` naming them."""
+    codes = asked_codes(app, notice)
+    if codes:
+        if brought & set(codes):
+            return
+        if notice is not None and (notice.data or {}).get("asked_other") and (brought or changed):
+            return
+        asked = {row.code: row for row in material_states(app)}
+        zh, en = _names(asked[c] for c in codes if c in asked)
+        raise DomainError(
+            "supplement_empty",
+            f"补正须提交一次告知书所列的材料：{zh}",
+            f"A supplement must bring the materials the notice lists: {en}",
+            field="materials",
+        )
+    if not (brought or changed):
         raise DomainError(
             "supplement_empty",
             "补正未提交任何材料或更正",
@@ -374,8 +390,9 @@ def application_supplement(
     Materials count as provided when uploaded now (`uploads`, attached here), already attached to the
     application (a clerk's scans, the applicant's uploads for this application) or named by a clerk at the
     counter; named by the applicant without a file, they are to hand in at the window (confirmed at intake).
-    It must bring something of what was asked: one of the missing materials when some are missing (400
-    `supplement_empty` naming them), or else a file, a material or a changed field."""
+    It must bring something of what was asked: one of the materials the notice asked for, missing or judged
+    需补正 (400 `supplement_empty` naming them; material_states.asked_materials), or else a file, a material or
+    a changed field."""
     app = lock_application(application)
     permissions.require_owner_or_clerk(actor, app)
     check_version(app, expected_version)
@@ -406,7 +423,9 @@ def application_supplement(
     old = set_app_status(
         app, AppAction.SUPPLEMENT
     )  # a supplement only after a notice (409), then what it brings
-    _require_something(app, brought=uploaded | set(extra), changed=bool(changed))
+    notice = deficiency_notice_event(app)
+    supplied = uploaded | set(extra) | _attached_since_notice(app, notice)
+    _require_something(app, notice, brought=supplied, changed=bool(changed))
     uploads_link(application=app, uploads=claimed, actor=actor)
     attached = set(Upload.objects.filter(attached_to=app).values_list("material_key", flat=True))
     provided = set(app.materials_provided) | uploaded | attached
@@ -440,6 +459,7 @@ def application_supplement(
         to_status=app.status,
         data={
             "materials": extra,
+            "supplied": sorted(supplied),  # what it brought: a 需补正 of one of these is over
             "to_present": sorted(app.materials_to_present),
             "uploads": [str(u.pk) for u in claimed],
             "changed": changed,

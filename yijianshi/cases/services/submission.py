@@ -146,7 +146,7 @@ def application_submit(
 def _channel(actor: Actor, channel: str) -> str:
     if actor.role == Role.CLERK:
         return Channel.WINDOW
-    if channel not in Channel.values:
+    if channel not in {c.value for c in Channel}:
         raise DomainError("invalid_channel", "申请渠道无效", f"Unknown channel '{channel}'", field="channel")
     if channel not in APPLICANT_CHANNELS:
         raise Forbidden(

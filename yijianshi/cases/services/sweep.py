@@ -19,7 +19,7 @@ from yijianshi.core.workdays import deadline_words
 from yijianshi.documents.kinds import DocumentKind
 
 from .. import progress
-from ..models import Application, CaseEvent, EventType, ItemCase, ToleratedMaterial
+from ..models import Application, EventType, ItemCase, ToleratedMaterial
 from ..transitions import OPEN_CASE_STATES, AppAction, AppStatus, CaseAction, CaseStatus
 from .base import document_issue, event_write, lock_application, notify_applicant, set_app_status
 from .item_cases import complete_if_done, end_case, terminate_dependants
@@ -126,12 +126,6 @@ def deadlines_sweep(*, now: datetime | None = None, batch: int = 500) -> dict[st
     return stats
 
 
-def _respond_by(event: CaseEvent | None) -> datetime | None:
-    """The date the notice printed (kept in its history row); None for a notice older than the printed dates."""
-    value = (event.data or {}).get("respond_by") if event else None
-    return datetime.fromisoformat(value) if value else None
-
-
 def _unanswered_deficiencies(now: datetime, stats: dict[str, int]) -> None:
     """一次告知 not answered by its date: 逾期未补正的，视为撤回申请 (as the notice says). An answer at least
     `supplement_days()` calendar days old is the least a candidate can be; the printed date decides."""
@@ -150,7 +144,7 @@ def _unanswered_deficiencies(now: datetime, stats: dict[str, int]) -> None:
                 stats["skipped"] += 1
                 continue
             last = app.events.filter(type=EventType.DEFICIENT).order_by("-at", "-pk").first()
-            due = _respond_by(last)
+            due = progress.printed_respond_by(last)
             if app.status != AppStatus.DEFICIENT or due is None or due >= now:
                 continue
             old = set_app_status(app, AppAction.WITHDRAW)
@@ -195,7 +189,7 @@ def _unanswered_corrections(now: datetime, stats: dict[str, int]) -> None:
                 stats["skipped"] += 1
                 continue
             last = row.events.filter(type=EventType.CORRECTION_REQUESTED).order_by("-at", "-pk").first()
-            due = _respond_by(last)
+            due = progress.printed_respond_by(last)
             if row.status != CaseStatus.CORRECTION or due is None or due >= now:
                 continue
             app = lock_application(row.application_id)
