@@ -55,6 +55,7 @@ def _template(item: Item) -> dict[str, Any]:
         "legal_limit_days": item.legal_limit_days,
         "promised_limit_days": item.promised_limit_days,
         "fee": item.fee,
+        **({"fee_basis": item.fee_basis} if item.fee_basis else {}),
         "result": item.result,
         "visits": item.visits,
         "steps": item.steps,

@@ -199,6 +199,8 @@ class Item(models.Model):
     legal_limit_days = models.PositiveIntegerField(_("法定办结时限（工作日）"))
     promised_limit_days = models.PositiveIntegerField(_("承诺办结时限（工作日）"))
     fee = models.CharField(_("收费"), max_length=200, blank=True, default="不收费")
+    # the document that sets the fee (or waives it); blank: the guide says the window's notice decides
+    fee_basis = models.CharField(_("收费依据"), max_length=300, blank=True)
     result = models.CharField(_("办理结果"), max_length=200, blank=True)
     issues_licence = models.ForeignKey(
         LicenceType, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("出具证照类型")

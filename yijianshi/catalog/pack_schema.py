@@ -284,6 +284,16 @@ class MaterialEntry(PackModel):
     commitment_text: str | None = None
 
 
+def _names_a_document(value: str) -> str:
+    if not re.search(r"《[^《》]+》", value):
+        raise _problem(
+            "pack_bad_value",
+            f"收费依据“{value}”须写明文件名称（《…》），不知道的请留空",
+            f"the fee basis '{value}' must name a document (《…》); leave it out when it is not known",
+        )
+    return value
+
+
 class ItemTemplateEntry(PackModel):
     """common/items/*.yaml: items.<ref>"""
 
@@ -300,6 +310,9 @@ class ItemTemplateEntry(PackModel):
     legal_limit_days: Days
     promised_limit_days: Days
     fee: str | None = None
+    # 收费依据 (003 三.3: a guide states the fee and its basis): the document that sets or waives the fee, named
+    # as it is titled (《…》); left out where the basis is not known (the guide then sends to the window's notice)
+    fee_basis: Annotated[str, AfterValidator(_names_a_document)] | None = None
     result: str | None = None
     issues_licence: Code | None = None
     visits: Visits = 1

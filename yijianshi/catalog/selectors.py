@@ -158,6 +158,7 @@ def version_guide(version: BundleVersion) -> dict[str, Any]:
                 "legal_basis": bi.item.legal_basis,
                 "conditions": bi.item.conditions,
                 "fee": bi.item.fee,
+                "fee_basis": bi.item.fee_basis,
                 "result": bi.item.result,
                 "online_depth": bi.item.online_depth,
                 "illustrative": bi.item.illustrative,

@@ -314,6 +314,7 @@ def _item_upsert(
         legal_limit_days=tpl["legal_limit_days"],
         promised_limit_days=tpl["promised_limit_days"],
         fee=str(tpl.get("fee") or "不收费"),
+        fee_basis=tpl.get("fee_basis") or "",
         result=tpl.get("result") or "",
         issues_licence=licences.get(tpl.get("issues_licence") or ""),
         visits=tpl.get("visits", 1),

@@ -488,8 +488,9 @@ def _story(
     return story
 
 
-def _numbered_canvas(font: str, title: str, number: str) -> Callable[..., Canvas]:
-    """A canvas that holds its pages back until the end, to print "page n of N" and a header on each."""
+def _numbered_canvas(font: str, title: str, number: str, watermark: str = "") -> Callable[..., Canvas]:
+    """A canvas that holds its pages back until the end, to print "page n of N" and a header on each (and,
+    given, a watermark across each page: a sample form's 样表)."""
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -522,9 +523,34 @@ def _numbered_canvas(font: str, title: str, number: str) -> Callable[..., Canvas
             if page > 1:
                 self.drawString(20 * mm, height - 12 * mm, f"{title}  {number}")
                 self.line(20 * mm, height - 14 * mm, width - 20 * mm, height - 14 * mm)
+            if watermark:
+                self.setFont(font, 64)
+                self.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.18))
+                self.translate(width / 2, height / 2)
+                self.rotate(35)
+                self.drawCentredString(0, 0, watermark)
             self.restoreState()
 
     return NumberedCanvas
+
+
+def _a4(out: BytesIO, *, title: str, subject: str, author: str) -> SimpleDocTemplate:
+    """An A4 page with the documents' margins (room for the page footer), in Chinese; `invariant`: the same
+    content gives the same bytes."""
+    return SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=22 * mm,
+        title=title,
+        subject=subject,
+        author=author,
+        creator="yijianshi",
+        lang="zh-CN",
+        invariant=1,
+    )
 
 
 def render_pdf(data: DocumentData) -> bytes:
@@ -539,20 +565,7 @@ def render_pdf(data: DocumentData) -> bytes:
     font = pdf_font()
     styles = _styles(font.name)
     out = BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=22 * mm,
-        title=f"{title_zh} {data.number}",
-        subject=f"{title_en} {data.number}",
-        author=data.issuer,
-        creator="yijianshi",
-        lang="zh-CN",
-        invariant=1,
-    )
+    doc = _a4(out, title=f"{title_zh} {data.number}", subject=f"{title_en} {data.number}", author=data.issuer)
     doc.build(
         _story(data, spec, styles, doc.width, font.name),
         canvasmaker=_numbered_canvas(font.name, title_zh, data.number),
@@ -560,3 +573,145 @@ def render_pdf(data: DocumentData) -> bytes:
     if data.seal is None:
         return out.getvalue()
     return seal_pdf(out.getvalue(), data.seal, at=data.issued_at, number=data.number)
+
+
+# --- the merged application form (一张表) on paper -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormLine:
+    """One thing to fill in on the merged form."""
+
+    label_zh: str
+    label_en: str
+    required: bool
+    value: str = ""  # a sample's illustrative value; blank on the blank form
+    choices: tuple[str, ...] = ()  # printed as boxes to tick on the blank form
+
+
+@dataclass(frozen=True)
+class FormSheet:
+    """A bundle's merged application form (一张表, 001 §15) for the answers given, as a printable PDF: blank to
+    fill in by hand, or a sample (样表) whose values are illustrative — a guide's 申请书示范文本 (003 三.3)."""
+
+    bundle_code: str
+    bundle_name: str
+    region_name: str
+    version: int
+    items: tuple[str, ...]  # the items the form applies for, by name
+    lines: tuple[FormLine, ...]
+    sample: bool = False
+    guide_url: str = ""  # where the guide is online
+
+
+SAMPLE_MARK = ("样表", "SAMPLE")
+SAMPLE_NOTICE = (
+    "样表：本表中填写的内容均为示例，不是真实信息，仅供参照填写，不能作为申请提交。",
+    "SAMPLE: every value on this form is illustrative, not real; it shows how to fill in the form and cannot be "
+    "submitted.",
+)
+DECLARATION = (
+    "本人承诺以上填写内容真实、准确、完整，如有虚假，自愿承担相应的法律责任。",
+    "I declare that what I have filled in above is true, accurate and complete, and I accept the legal "
+    "consequences of anything false.",
+)
+
+
+def form_title(sheet: FormSheet) -> tuple[str, str]:
+    """The form's title, e.g. ("新生儿出生一件事申请表（样表）", "Application form (sample)")."""
+    if sheet.sample:
+        return f"{sheet.bundle_name}申请表（{SAMPLE_MARK[0]}）", "Application form (sample)"
+    return f"{sheet.bundle_name}申请表", "Application form"
+
+
+def _blank(line: FormLine) -> str:
+    if line.choices:
+        return "\u3000\u3000".join(f"□ {c}" for c in line.choices)
+    return ""
+
+
+def _form_story(
+    sheet: FormSheet, styles: dict[str, ParagraphStyle], width: float, number: str
+) -> list[Flowable]:
+    title_zh, title_en = form_title(sheet)
+    story: list[Flowable] = [
+        Paragraph(_text(title_zh), styles["title"]),
+        Paragraph(_text(title_en), styles["title_en"]),
+        Paragraph(f"表号 Form No. {_text(number)}", styles["number"]),
+    ]
+    if sheet.sample:
+        story.append(_bilingual(*SAMPLE_NOTICE, styles["note"]))
+    story.append(Spacer(1, 5 * mm))
+    label_width = 52 * mm
+    particulars: list[tuple[str, str, str]] = [
+        ("一件事", "Service bundle", sheet.bundle_name),
+        ("地区", "Region", sheet.region_name),
+        ("本表申请的事项", "Items applied for", "、".join(sheet.items) or "—"),
+    ]
+    story.append(
+        _grid(
+            [
+                [_bilingual(zh, en, styles["label"]), Paragraph(_text(value), styles["cell"])]
+                for zh, en, value in particulars
+            ],
+            [label_width, width - label_width],
+        )
+    )
+    story.append(
+        Paragraph(
+            '申请人填写 <font size="9" color="#666666">To be filled in by the applicant</font>'
+            '<font size="9">（* 为必填 required）</font>',
+            styles["heading"],
+        )
+    )
+    rows: list[list[Any]] = [
+        [
+            _bilingual(("* " if line.required else "") + line.label_zh, line.label_en, styles["label"]),
+            Paragraph(_text(line.value if sheet.sample else _blank(line)), styles["cell"]),
+        ]
+        for line in sheet.lines
+    ]
+    if rows:
+        story.append(_grid(rows, [label_width, width - label_width], min_height=10 * mm))
+    story.append(_bilingual(*DECLARATION, styles["note"]))
+    story.append(Spacer(1, 3 * mm))
+    signed = "（签名）" if sheet.sample else ""
+    story.append(
+        _grid(
+            [
+                [
+                    _bilingual("申请人签名", "Signature of the applicant", styles["label"]),
+                    Paragraph(signed, styles["cell"]),
+                ],
+                [_bilingual("填表日期", "Date", styles["label"]), Paragraph("", styles["cell"])],
+            ],
+            [label_width, width - label_width],
+            min_height=12 * mm,
+        )
+    )
+    if sheet.guide_url:
+        story.append(Spacer(1, 4 * mm))
+        story.append(
+            Paragraph(
+                f"在线填写，大部分内容可自动填好 Apply online, mostly filled in for you: {_text(sheet.guide_url)}",
+                styles["small"],
+            )
+        )
+    return story
+
+
+def render_form_pdf(sheet: FormSheet) -> bytes:
+    """The merged form as an A4 PDF, set like the documents (the same font, grid and page footers); a sample
+    says so in its title, under it, and across every page. The same sheet renders the same bytes."""
+    font = pdf_font()
+    styles = _styles(font.name)
+    title_zh, title_en = form_title(sheet)
+    number = f"{sheet.bundle_code}-V{sheet.version}"
+    out = BytesIO()
+    doc = _a4(out, title=title_zh, subject=title_en, author=sheet.region_name)
+    watermark = " ".join(SAMPLE_MARK) if sheet.sample else ""
+    doc.build(
+        _form_story(sheet, styles, doc.width, number),
+        canvasmaker=_numbered_canvas(font.name, title_zh, number, watermark=watermark),
+    )
+    return out.getvalue()

@@ -46,6 +46,7 @@ from yijianshi.uploads.validation import too_large
 
 from .drafts import apply_draft_discard, apply_draft_get, apply_draft_save
 from .forms import DisputeForm, form_errors
+from .guide import included_context
 from .prefs import profile_of
 
 STEPS = (
@@ -260,19 +261,15 @@ def _situation(request: HttpRequest, wiz: Wizard) -> HttpResponse:
             if answers != wiz.state["answers"]:
                 wiz.state.update(answers=answers, prefill=None, evidence=None)
             _save(request, wiz)
-            return _redirect(wiz.bundle.code, "form")
-    result = engine.compute(wiz.definition, answers if not errors else None)
+            # without script, "update the items" comes back here to show them (with script they follow each
+            # answer: web/guide.py `included`); either way after a redirect, so Back never posts again
+            return _redirect(wiz.bundle.code, "situation" if request.POST.get("refresh") else "form")
+    guide = guide_compute(version=wiz.version, answers=answers if not errors else None, actor=wiz.actor)
     return _render(
         request,
         wiz,
         "situation",
-        {
-            "situations": situations,
-            "answers": answers,
-            "errors": errors,
-            "included": [it for it in wiz.definition.items if it.ref in result.included],
-            "excluded": [it for it in wiz.definition.items if it.ref in result.excluded],
-        },
+        {"situations": situations, "answers": answers, "errors": errors, **included_context(guide)},
         status=400 if errors else 200,
     )
 

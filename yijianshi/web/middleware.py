@@ -2,7 +2,7 @@
 
 - Language: Chinese (zh-hans) unless the user chose English (the language button sets a cookie). The browser's
   Accept-Language is not followed: a Chinese government service speaks Chinese first.
-- Private answers are never stored by a cache (`PrivateAnswersMiddleware`)."""
+- Private answers and error answers are never stored by a cache (`PrivateAnswersMiddleware`)."""
 
 from __future__ import annotations
 
@@ -37,15 +37,18 @@ class PrivateAnswersMiddleware:
     button of a shared counter PC must not keep: every answer of the personal pages (/me/), the workbench, the
     sign-in pages, the admin and the API — except the public catalogue, the API schema and the licence keys
     asked for anonymously — and every page served to a signed-in user (its frame names them; a guide shows
-    their own waivers). A page that set its own `no-store` keeps its header; public pages seen anonymously
-    stay cacheable."""
+    their own waivers). Nor is an error answer (4xx, 5xx): it belongs to the request that caused it, so the
+    browser's Back asks again and shows the page as it is now, not a stale error (issue 18 point 1). A page that
+    set its own `no-store` keeps its header; public pages seen anonymously stay cacheable."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if "no-store" not in response.get("Cache-Control", "") and _private(request):
+        if "no-store" not in response.get("Cache-Control", "") and (
+            response.status_code >= 400 or _private(request)
+        ):
             add_never_cache_headers(response)
         return response
 

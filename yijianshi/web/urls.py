@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import apply, mandates, me, views
+from . import apply, guide, mandates, me, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("bundles/<str:code>/", views.bundle_page, name="bundle-guide"),
+    path("bundles/<str:code>/included/", guide.included, name="bundle-included"),
+    path("bundles/<str:code>/form-blank.pdf", guide.form_blank, name="bundle-form-blank"),
+    path("bundles/<str:code>/form-sample.pdf", guide.form_sample, name="bundle-form-sample"),
     path("search/", views.search_page, name="search"),
     path("bundles/<str:code>/apply/", apply.apply, name="apply"),
     path("bundles/<str:code>/apply/dispute/<str:key>/", apply.dispute, name="apply-dispute"),

@@ -25,7 +25,6 @@ from yijianshi.catalog.selectors import (
     bundle_definition,
     bundle_guide,
     bundle_rows,
-    current_version,
     regions_with_bundles,
     totals,
 )
@@ -37,6 +36,7 @@ from yijianshi.ledger.services import Purpose
 
 from .catalogue import LIFE_EVENTS, chosen_region, event_of, search_catalogue, search_scope
 from .charts import reductions_chart
+from .guide import asked_answers, guide_bundle, included_context
 from .prefs import FLAGS, display_toggle
 from .search import Hit
 
@@ -107,12 +107,9 @@ def qr_svg(url: str) -> str:
 
 @require_GET
 def bundle_page(request: HttpRequest, code: str) -> HttpResponse:
-    bundle = Bundle.objects.select_related("region", "lead_department").filter(code=code).first()
-    version = current_version(bundle) if bundle else None
-    if bundle is None or version is None:
-        raise Http404("no such bundle")
+    bundle, version = guide_bundle(code)
     definition = bundle_definition(version)
-    answers = {s.code: request.GET[s.code] for s in definition.situations if s.code in request.GET}
+    answers = asked_answers(request, version)
     error = None
     actor = actor_of(request.user)
     who = actor.party if actor.role == Role.APPLICANT else None
@@ -142,7 +139,6 @@ def bundle_page(request: HttpRequest, code: str) -> HttpResponse:
         for it in definition.items
         if it.ref in result.included
     ]
-    excluded = [it for it in definition.items if it.ref in result.excluded]
     url = public_url(reverse("bundle-guide", args=[bundle.code]))
     return render(
         request,
@@ -153,7 +149,7 @@ def bundle_page(request: HttpRequest, code: str) -> HttpResponse:
             "definition": definition,
             "result": result,
             "items": items,
-            "excluded": excluded,
+            **included_context(computed),
             "answers": chosen,
             # the answers carried to the simple guide, the print view and the application
             "answers_qs": urlencode(chosen) if not error else "",
