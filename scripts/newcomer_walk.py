@@ -13,17 +13,16 @@ saying which step failed, when a step cannot be done.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
-from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 from walk_steps import (
-    CHROMIUM_ARGS,
     PASSWORD,
     StepFailed,
     Walk,
+    arguments,
+    chromium,
     departments_decide,
     pdf_bytes,
     window_takes_in,
@@ -145,17 +144,10 @@ def mother_follows(w: Walk, page: Page, number: str) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser = arguments(__doc__)
     parser.add_argument("--complete", action="store_true", help="go on as the clerk and the officers")
-    parser.add_argument("--shots", type=Path, help="write a screenshot of each page here")
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
-    if not Path(args.chromium).exists():
-        print(f"Chromium is missing at {args.chromium}: run scripts/ensure_chromium.sh (or `make test`)")
-        return 2
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS, headless=True)
+    with chromium(args.chromium) as browser:
         walk = Walk(browser, args.url, args.shots)
         try:
             page, number = mother_applies(walk)
@@ -169,8 +161,6 @@ def main() -> int:
         except StepFailed as failed:
             print(f"FAILED at {failed}", file=sys.stderr)
             return 1
-        finally:
-            browser.close()
     print(f"done in {time.monotonic() - walk.started:.1f}s")
     return 0
 

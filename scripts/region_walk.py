@@ -17,18 +17,18 @@ any walk fails.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 from walk_steps import (
-    CHROMIUM_ARGS,
     StepFailed,
     Walk,
+    arguments,
+    chromium,
     departments_decide,
     page_error,
     pdf_bytes,
@@ -271,11 +271,16 @@ def fill_form(w: Walk, page: Page, route: Route) -> None:
         if select.count() and not select.input_value():
             select.select_option(label=label)
             chosen += 1
-    for control in page.locator("main form .field input:not([type=hidden]), main form .field select").all():
+    for box in fields.all():
+        control = box.locator("input:not([type=hidden]), select").first
         key = control.get_attribute("name") or ""
-        # a value from the departments' data stays; one this person left (a draft kept from before) is redone
+        required = "必填" in box.locator("label").first.inner_text()
+        # a value from the departments' data stays; one this person left (a draft kept from before) is redone;
+        # what the form does not require is left empty unless the route names it
         kept = control.input_value() and control.get_attribute("aria-invalid") != "true"
-        if kept and (key not in route.typed or control.locator("xpath=..").locator("p.source").count()):
+        if (kept and (key not in route.typed or box.locator("p.source").count())) or not (
+            required or key in route.typed
+        ):
             continue
         if control.evaluate("e => e.tagName") == "SELECT":
             values = [v for v in control.locator("option").evaluate_all("os => os.map(o => o.value)") if v]
@@ -440,23 +445,13 @@ def table(outcomes: list[Outcome]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser = arguments(__doc__)
     parser.add_argument("--only", action="append", help="a region code or bundle code (repeatable)")
-    parser.add_argument("--shots", type=Path, help="write a screenshot of each page here")
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
-    if not Path(args.chromium).exists():
-        print(f"Chromium is missing at {args.chromium}: run scripts/ensure_chromium.sh (or `make test`)")
-        return 2
     routes = [r for r in ROUTES if not args.only or r.region in args.only or r.bundle in args.only]
     started = time.monotonic()
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS, headless=True)
-        try:
-            outcomes = [walk_route(browser, args.url, args.shots, route) for route in routes]
-        finally:
-            browser.close()
+    with chromium(args.chromium) as browser:
+        outcomes = [walk_route(browser, args.url, args.shots, route) for route in routes]
     print()
     print(table(outcomes))
     failed = [o for o in outcomes if o.failure]

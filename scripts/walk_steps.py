@@ -6,15 +6,17 @@ They use only what the pages show (real pages and forms, CSRF and all), never th
 
 from __future__ import annotations
 
+import argparse
 import io
 import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -27,6 +29,29 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "yijianshi-demo"  # noqa: S105 - the README's published demo password
+
+
+def arguments(doc: str | None) -> argparse.ArgumentParser:
+    """The options every walk takes: the demo's address, where screenshots go, the browser."""
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--shots", type=Path, help="write a screenshot of each page here")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    return parser
+
+
+@contextmanager
+def chromium(path: str) -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright (which never downloads a browser); exit 2 when it is missing."""
+    if not Path(path).exists():
+        print(f"Chromium is missing at {path}: run scripts/ensure_chromium.sh (or `make test`)")
+        raise SystemExit(2)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 class StepFailed(Exception):
