@@ -10,8 +10,9 @@ table. Like scripts/newcomer_walk.py it reads no code and uses only what the pag
 Each walk: search the phrase with the region chosen on the search page, open the guide, sign in, answer the
 situation questions, complete the (largely prefilled) form, provide the materials, sign the commitments, submit;
 the region's window clerk receives it; every department's officer accepts and approves (confirming each 准予);
-the applicant finds it 已办结 with its documents and licences. Needs a fresh demo (an applicant cannot apply twice
-for the same thing while the first is in flight). Exits non-zero, naming the step and what the page said, when
+the applicant finds it 已办结 with its documents and licences. Meant for a fresh demo (a draft left by an earlier,
+failed run is taken up again as it was). Staff sign in with `yijianshi otp-code`, run with this environment: give
+it the server's YIJIANSHI_DATA_DIR / DATABASE_URL. Exits non-zero, naming the step and what the page said, when
 any walk fails.
 """
 
