@@ -25,6 +25,7 @@ from walk_steps import (
     chromium,
     departments_decide,
     pdf_bytes,
+    sign_and_submit,
     window_takes_in,
 )
 
@@ -117,19 +118,7 @@ def mother_applies(w: Walk) -> tuple[Page, str]:
     w.click(page, "button", "保存并继续")
     if "step=commitments" not in page.url:
         raise w.fail(page, "the materials were refused")
-    boxes = page.locator("input[type=checkbox][name=sign]")
-    for i in range(boxes.count()):
-        boxes.nth(i).check()
-    w.step(f"read and sign {boxes.count()} commitments")
-    w.click(page, "button", "下一步：确认提交")
-    w.shot(page, "review")
-    w.click(page, "button", "提交申请")
-    if "/receipt/" not in page.url:
-        raise w.fail(page, "no receipt after submitting")
-    number = page.locator("#application-number").inner_text().strip()
-    w.step(f"submitted: application {number}")
-    w.shot(page, "receipt")
-    return page, number
+    return page, sign_and_submit(w, page)
 
 
 def mother_follows(w: Walk, page: Page, number: str) -> None:

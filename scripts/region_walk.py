@@ -34,6 +34,7 @@ from walk_steps import (
     page_error,
     pdf_bytes,
     png_bytes,
+    sign_and_submit,
     window_takes_in,
 )
 
@@ -339,29 +340,6 @@ def provide_materials(w: Walk, page: Page) -> None:
     )
     w.shot(page, "materials")
     w.click(page, "button", "保存并继续")
-    if "step=commitments" not in page.url:
-        raise w.fail(page, "the materials were refused")
-
-
-def sign_and_submit(w: Walk, page: Page) -> str:
-    boxes = page.locator("input[type=checkbox][name=sign]")
-    signed = boxes.count()  # each commitment chosen, and the applicant's declaration
-    for i in range(signed):
-        boxes.nth(i).check()
-    w.click(page, "button", "下一步：确认提交")
-    if "step=review" not in page.url:
-        raise w.fail(page, "the commitments were refused")
-    w.step(
-        f"read and sign {signed - 1} commitments and the declaration; review: {page.locator('main p').first.inner_text()}"
-    )
-    w.shot(page, "review")
-    w.click(page, "button", "提交申请")
-    if "/receipt/" not in page.url:
-        raise w.fail(page, "no receipt after submitting")
-    number = page.locator("#application-number").inner_text().strip()
-    w.step(f"submitted: application {number}")
-    w.shot(page, "receipt")
-    return number
 
 
 def applicant_applies(w: Walk, page: Page, route: Route, outcome: Outcome) -> tuple[str, int]:
@@ -377,6 +355,8 @@ def applicant_applies(w: Walk, page: Page, route: Route, outcome: Outcome) -> tu
     answer_situations(w, page, route)
     fill_form(w, page, route)
     provide_materials(w, page)
+    if "step=commitments" not in page.url:
+        raise w.fail(page, "the materials were refused")
     number = sign_and_submit(w, page)
     w.go(page, "/me/licences/")
     return number, page.locator(".card.lic").count()

@@ -167,6 +167,28 @@ def png_bytes() -> bytes:
     return out.getvalue()
 
 
+def sign_and_submit(w: Walk, page: Page) -> str:
+    """The applicant signs each commitment and the declaration, reviews and submits; the application's number."""
+    boxes = page.locator("input[type=checkbox][name=sign]")
+    signed = boxes.count()  # each commitment chosen, and the applicant's declaration
+    for i in range(signed):
+        boxes.nth(i).check()
+    w.click(page, "button", "下一步：确认提交")
+    if "step=review" not in page.url:
+        raise w.fail(page, "the commitments were refused")
+    w.step(
+        f"read and sign {signed - 1} commitments and the declaration; review: {page.locator('main p').first.inner_text()}"
+    )
+    w.shot(page, "review")
+    w.click(page, "button", "提交申请")
+    if "/receipt/" not in page.url:
+        raise w.fail(page, "no receipt after submitting")
+    number = page.locator("#application-number").inner_text().strip()
+    w.step(f"submitted: application {number}")
+    w.shot(page, "receipt")
+    return number
+
+
 def window_takes_in(w: Walk, number: str, clerk_username: str = "clerk") -> None:
     """The region's window clerk finds the application in the intake queue and receives it (材料齐全)."""
     clerk = w.new_page()
