@@ -68,6 +68,8 @@ def _template(item: Item) -> dict[str, Any]:
         ],
         "materials": [],
     }
+    if item.name_en:
+        data["en"] = item.name_en
     if item.issues_licence_id:
         data["issues_licence"] = item.issues_licence.code  # type: ignore[union-attr]
     for m in item.materials.select_related("licence", "data_check").order_by("position"):
@@ -89,8 +91,19 @@ def _template(item: Item) -> dict[str, Any]:
             mat["item_result"] = m.item_result
         if m.commitment_text:
             mat["commitment_text"] = m.commitment_text
+        if m.name_en:
+            mat["en"] = m.name_en
         data["materials"].append(mat)
     return data
+
+
+def _en(name_en: str) -> dict[str, str]:
+    """The `en` key of an entry, when it has an English name."""
+    return {"en": name_en} if name_en else {}
+
+
+def _region_ref(r: Region) -> dict[str, str]:
+    return {"code": r.code, "name": r.name, **_en(r.name_en), "level": r.level}
 
 
 def catalog_export(target: Path) -> dict[str, int]:
@@ -123,6 +136,8 @@ def catalog_export(target: Path) -> dict[str, int]:
     vocab = {}
     for k in FieldKey.objects.select_related("source").order_by("key"):
         entry: dict[str, Any] = {"zh": k.label_zh, "en": k.label_en, "type": k.type, **k.validation}
+        if k.choices_en:
+            entry["choices_en"] = list(k.choices_en)
         if k.source_id:
             entry["source"] = k.source.code  # type: ignore[union-attr]
         vocab[k.key] = entry
@@ -154,13 +169,15 @@ def catalog_export(target: Path) -> dict[str, int]:
                 "region": {
                     "code": region.code,
                     "name": region.name,
+                    **_en(region.name_en),
                     "level": region.level,
-                    "parents": [{"code": r.code, "name": r.name, "level": r.level} for r in chain],
-                    "children": [{"code": r.code, "name": r.name, "level": r.level} for r in children],
+                    "parents": [_region_ref(r) for r in chain],
+                    "children": [_region_ref(r) for r in children],
                 },
                 "departments": {
                     d.code: {
                         "name": d.name,
+                        **_en(d.name_en),
                         "kind": d.kind,
                         **({"full_name": d.full_name} if d.full_name and d.full_name != d.name else {}),
                         **{k: v for k in ("consult_phone", "supervise_phone") if (v := getattr(d, k))},
@@ -171,6 +188,7 @@ def catalog_export(target: Path) -> dict[str, int]:
                 "service_points": {
                     p.code: {
                         "name": p.name,
+                        **_en(p.name_en),
                         "kind": p.kind,
                         "region": p.located_in.code,
                         "address": p.address,
@@ -206,7 +224,14 @@ def catalog_export(target: Path) -> dict[str, int]:
                 templates.setdefault(ref, tpl)
                 refs[bi.pk] = ref
                 others = sorted(d.code for d in bi.departments.all() if d.pk != bi.department_id)
-                entries.append({"ref": ref, "name": bi.name, "departments": [bi.department.code, *others]})
+                entries.append(
+                    {
+                        "ref": ref,
+                        "name": bi.name,
+                        **_en(bi.name_en),
+                        "departments": [bi.department.code, *others],
+                    }
+                )
             deps: dict[str, list[str]] = {}
             for dep in version.dependencies.order_by("item__position", "requires__position"):
                 deps.setdefault(refs[dep.item_id], []).append(refs[dep.requires_id])

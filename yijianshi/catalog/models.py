@@ -25,6 +25,8 @@ class Region(models.Model):
 
     code = models.CharField(_("区划代码"), max_length=12, unique=True)
     name = models.CharField(_("名称"), max_length=100)
+    # the English name the English view shows: our own rendering, not an official name (blank: not translated)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
     level = models.CharField(_("层级"), max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -43,6 +45,8 @@ class Department(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments")
     code = models.SlugField(_("部门编码"), max_length=60)
     name = models.CharField(_("名称"), max_length=200)
+    # the English name the English view shows: our own rendering, not an official name (blank: not translated)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     kind = models.CharField(_("部门类别"), max_length=40)
     # The full official name (e.g. 陵川县人力资源和社会保障局), printed on its documents and around its seal; `name`
     # is the short form the region's document uses (人力资源和社会保障部门, 县人社局).
@@ -83,6 +87,8 @@ class ServicePoint(models.Model):
     located_in = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     code = models.SlugField(_("编码"), max_length=60)
     name = models.CharField(_("名称"), max_length=200)
+    # the English name the English view shows: our own rendering, not an official name (blank: not translated)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     kind = models.CharField(_("类型"), max_length=20, choices=ServicePointKind.choices)
     address = models.CharField(_("地址"), max_length=300, blank=True)
     hours = models.CharField(_("办公时间"), max_length=100, blank=True)
@@ -150,6 +156,9 @@ class FieldKey(models.Model):
     key = models.CharField(_("语义键"), max_length=80, unique=True)
     label_zh = models.CharField(_("中文名称"), max_length=100)
     label_en = models.CharField(_("英文名称"), max_length=100)
+    # the English of each of `validation["choices"]`, in order (shown in the English view; the value kept is the
+    # Chinese choice)
+    choices_en = models.JSONField(_("选项英文名称"), default=list, blank=True)
     type = models.CharField(_("类型"), max_length=20)
     validation = models.JSONField(_("校验规则"), default=dict, blank=True)
     source = models.ForeignKey(
@@ -186,6 +195,8 @@ class Item(models.Model):
     ref = models.SlugField(_("事项键"), max_length=80)
     code = models.CharField(_("事项编码"), max_length=100, unique=True)
     name = models.CharField(_("事项名称"), max_length=300)
+    # the English name the English view shows: our own rendering, not an official name (blank: not translated)
+    name_en = models.CharField(_("英文名称"), max_length=300, blank=True)
     item_type = models.CharField(_("事项类型"), max_length=2, choices=ItemType.choices)
     service_object = models.JSONField(_("服务对象"), default=list)
     department = models.ForeignKey(
@@ -261,6 +272,8 @@ class ItemMaterial(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="materials")
     code = models.CharField(_("材料编码"), max_length=80)
     name = models.CharField(_("材料名称"), max_length=300)
+    # the English name the English view shows: our own rendering, not an official name (blank: not translated)
+    name_en = models.CharField(_("英文名称"), max_length=300, blank=True)
     channel = models.CharField(
         _("来源渠道"), max_length=12, choices=Channel.choices, default=Channel.APPLICANT
     )
@@ -374,6 +387,8 @@ class BundleItem(models.Model):
     version = models.ForeignKey(BundleVersion, on_delete=models.CASCADE, related_name="items")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="bundle_items")
     name = models.CharField(_("清单中的事项名称"), max_length=300)
+    # the English name the English view shows: our own rendering, not an official name (blank: not translated)
+    name_en = models.CharField(_("英文名称"), max_length=300, blank=True)
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="handled_bundle_items", verbose_name=_("办理部门")
     )

@@ -212,11 +212,20 @@ class VocabularyEntry(PackModel):
     max: Any = None
     pattern: Annotated[str, AfterValidator(_pattern)] | None = None
     choices: list[Text] | None = None
+    choices_en: list[Text] | None = (
+        None  # the English of each choice, in the same order (shown, never stored)
+    )
 
     @model_validator(mode="after")
     def _rules(self) -> VocabularyEntry:
         if self.type == "choice" and not self.choices:
             raise _problem("pack_bad_value", "choice 类型须给出 choices", "a choice field needs choices")
+        if self.choices_en is not None and len(self.choices_en) != len(self.choices or ()):
+            raise _problem(
+                "pack_bad_value",
+                "choices_en 须与 choices 一一对应",
+                "choices_en must give one English name for each of the choices",
+            )
         for bound in ("min", "max"):
             value = getattr(self, bound)
             if value is None:
@@ -272,6 +281,7 @@ class MaterialEntry(PackModel):
 
     code: Text
     name: Text
+    en: Text | None = None
     channel: Annotated[str, _one_of(CHANNELS, "来源渠道", "channel")] = "applicant"
     licence: Code | None = None
     data_check: Code | None = None
@@ -298,6 +308,7 @@ class ItemTemplateEntry(PackModel):
     """common/items/*.yaml: items.<ref>"""
 
     name: Text
+    en: Text | None = None
     item_type: ItemType
     service_object: Annotated[
         list[Annotated[str, _one_of(SERVICE_OBJECTS, "服务对象", "service object")]],
@@ -345,6 +356,7 @@ class RegionRef(PackModel):
 
     code: Code
     name: Text
+    en: Text | None = None
     level: RegionLevel
 
 
@@ -353,6 +365,7 @@ class RegionEntry(PackModel):
 
     code: Code
     name: Text
+    en: Text | None = None
     level: RegionLevel
     parents: Annotated[list[RegionRef], BeforeValidator(_none_is_empty)] = []
     children: Annotated[list[RegionRef], BeforeValidator(_none_is_empty)] = []
@@ -375,6 +388,7 @@ class DepartmentEntry(PackModel):
     complaints (监督), and which of them are examples (`illustrative`), not the department's own."""
 
     name: Text
+    en: Text | None = None
     kind: DepartmentKind
     full_name: Text | None = (
         None  # the body's full official name (e.g. 陵川县人力资源和社会保障局); default: name
@@ -390,6 +404,7 @@ class ServicePointEntry(PackModel):
     """region.yaml: service_points.<code>"""
 
     name: Text
+    en: Text | None = None
     kind: Annotated[str, _one_of(SERVICE_POINT_KINDS, "服务场所类型", "service point kind")]
     address: Annotated[str, Field(max_length=300)] | None = None
     region: Code | None = None
@@ -409,6 +424,7 @@ class ServicePointEntry(PackModel):
 class BundleItemEntry(PackModel):
     ref: Code
     name: Annotated[str, BeforeValidator(_scalar_text), Field(min_length=1)]
+    en: Text | None = None
     departments: Annotated[Codes, Field(min_length=1)]
 
 

@@ -488,7 +488,7 @@ class _Checker:
             )
         prev: RegionRef | None = None
         regions: list[dict[str, Any]] = []
-        for ref in [*r.parents, RegionRef(code=code, name=r.name, level=r.level)]:
+        for ref in [*r.parents, RegionRef(code=code, name=r.name, en=r.en, level=r.level)]:
             problem = region_code_problem(ref.code, ref.level, prev.code if prev else None)
             if problem:
                 self.err(f"{where} {ref.code}", "pack_bad_region", problem[0], problem[1])
@@ -497,6 +497,7 @@ class _Checker:
                 {
                     "code": ref.code,
                     "name": ref.name,
+                    "en": ref.en or "",
                     "level": ref.level,
                     "parent": prev.code if prev else None,
                 }
@@ -508,7 +509,15 @@ class _Checker:
             if problem:
                 self.err(f"{where} {child.code}", "pack_bad_region", problem[0], problem[1])
                 continue
-            regions.append({"code": child.code, "name": child.name, "level": child.level, "parent": parent})
+            regions.append(
+                {
+                    "code": child.code,
+                    "name": child.name,
+                    "en": child.en or "",
+                    "level": child.level,
+                    "parent": parent,
+                }
+            )
         region_codes = {x["code"] for x in regions}
         departments: dict[str, dict[str, Any]] = {}
         for dcode, raw in _mapping(data, "departments").items():
@@ -518,6 +527,7 @@ class _Checker:
             else:
                 departments[str(dcode)] = {
                     "name": d.name,
+                    "en": d.en or "",
                     "kind": d.kind,
                     "full_name": d.full_name or d.name,
                     **{k: v for k in ("consult_phone", "supervise_phone") if (v := getattr(d, k))},
@@ -539,6 +549,7 @@ class _Checker:
                 )
             points[str(pcode)] = {
                 "name": p.name,
+                "en": p.en or "",
                 "kind": p.kind,
                 "region": preg,
                 "address": p.address or "",
@@ -657,7 +668,14 @@ class _Checker:
                         self.err(iw, "pack_unknown_department", f"未知部门“{d}”", f"unknown department '{d}'")
                     ok = False
             refs.append(entry.ref)
-            items.append({"ref": entry.ref, "name": entry.name, "departments": list(entry.departments)})
+            items.append(
+                {
+                    "ref": entry.ref,
+                    "name": entry.name,
+                    "en": entry.en or "",
+                    "departments": list(entry.departments),
+                }
+            )
         deps: list[dict[str, Any]] = []
         for dep in b.dependencies:
             for name in [dep.item, *dep.requires]:

@@ -18,8 +18,11 @@ from .models import (
     BundleItem,
     BundleVersion,
     DataSource,
+    Department,
+    FieldKey,
     Item,
     ItemField,
+    ItemMaterial,
     LicenceType,
     Region,
     ServicePoint,
@@ -245,6 +248,46 @@ def stand_in_names() -> dict[str, dict[str, tuple[str, str]]]:
         }
 
     return _names.get("all", load)
+
+
+_english: Remembered[dict[str, dict[str, str]]] = Remembered(
+    "catalog.english_names",
+    sources=(Region, Department, ServicePoint, Bundle, Item, BundleItem, ItemMaterial, FieldKey, DataSource),
+    ttl=lambda: float(settings.YIJIANSHI_CATALOGUE_CACHE_SECONDS),
+)
+
+# The kinds of names the English view looks up (`english_names`).
+NAME_KINDS = ("bundle", "item", "material", "department", "service_point", "region", "choice", "data_source")
+
+
+def english_names() -> dict[str, dict[str, str]]:
+    """The English of the catalogue's names, by kind and then by the Chinese name: what the English view shows
+    for a name. A guide's items and materials come from a version's frozen snapshot, which keeps the Chinese
+    names only; their English is looked up by the Chinese, as gettext looks up a message by its text. A name
+    with no English is not in it (the view then shows the Chinese, marked). Kept per process; callers must not
+    change it."""
+
+    def pairs(qs: QuerySet[Any], zh: str = "name", en: str = "name_en") -> dict[str, str]:
+        return dict(qs.exclude(**{en: ""}).values_list(zh, en).distinct())
+
+    def load() -> dict[str, dict[str, str]]:
+        choices: dict[str, str] = {}
+        for validation, english in FieldKey.objects.exclude(choices_en=[]).values_list(
+            "validation", "choices_en"
+        ):
+            choices.update(zip(validation.get("choices") or (), english, strict=False))
+        return {
+            "bundle": pairs(Bundle.objects.all()),
+            "item": {**pairs(Item.objects.all()), **pairs(BundleItem.objects.all())},
+            "material": pairs(ItemMaterial.objects.all()),
+            "department": pairs(Department.objects.all()),
+            "service_point": pairs(ServicePoint.objects.all()),
+            "region": pairs(Region.objects.all()),
+            "choice": choices,
+            "data_source": pairs(DataSource.objects.all()),
+        }
+
+    return _english.get("all", load)
 
 
 def current_version(bundle: Bundle) -> BundleVersion | None:

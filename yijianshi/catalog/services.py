@@ -190,6 +190,7 @@ def catalog_load(*, catalogue: Catalogue, actor: Actor) -> LoadResult:
             {"key": key},
             label_zh=v["zh"],
             label_en=v["en"],
+            choices_en=list(v.get("choices_en") or ()),
             type=v["type"],
             validation=validation,
             source=sources.get(v.get("source") or ""),
@@ -202,6 +203,7 @@ def catalog_load(*, catalogue: Catalogue, actor: Actor) -> LoadResult:
                 Region,
                 {"code": r["code"]},
                 name=r["name"],
+                name_en=r.get("en") or "",
                 level=r["level"],
                 parent=regions.get(r["parent"] or "")
                 or Region.objects.filter(code=r["parent"] or "").first(),
@@ -212,6 +214,7 @@ def catalog_load(*, catalogue: Catalogue, actor: Actor) -> LoadResult:
                 Department,
                 {"region": region, "code": dcode},
                 name=d["name"],
+                name_en=d.get("en") or "",
                 kind=d["kind"],
                 full_name=d.get("full_name") or d["name"],
                 consult_phone=d.get("consult_phone") or "",
@@ -225,6 +228,7 @@ def catalog_load(*, catalogue: Catalogue, actor: Actor) -> LoadResult:
                 ServicePoint,
                 {"region": region, "code": pcode},
                 name=p["name"],
+                name_en=p.get("en") or "",
                 kind=p["kind"],
                 located_in=regions[p["region"]],
                 address=p["address"],
@@ -305,6 +309,7 @@ def _item_upsert(
         {"region": region, "ref": ref},
         code=f"{region.code}.{ref}",
         name=tpl["name"],
+        name_en=tpl.get("en") or "",
         item_type=tpl["item_type"],
         service_object=tpl["service_object"],
         department=department,
@@ -347,6 +352,7 @@ def _material_values(
     return {
         "code": m["code"],
         "name": m["name"],
+        "name_en": m.get("en") or "",
         "channel": m["channel"],
         "licence": licences.get(m.get("licence") or ""),
         "data_check": sources.get(m.get("data_check") or ""),
@@ -370,6 +376,7 @@ def _material_values_from_row(m: ItemMaterial) -> tuple[Any, ...]:
             {
                 "code": m.code,
                 "name": m.name,
+                "name_en": m.name_en,
                 "channel": m.channel,
                 "licence": m.licence_id,
                 "data_check": m.data_check_id,
@@ -423,6 +430,7 @@ def _bundle_load(
                     version=version,
                     item=items[entry["ref"]],
                     name=entry["name"],
+                    name_en=entry.get("en") or "",
                     department=depts[entry["departments"][0]],
                     position=pos,
                 )
@@ -455,5 +463,16 @@ def _bundle_load(
                 effective_from=None if current else raw["version"]["effective_from"],
             )
     except _Unchanged:
+        if current is not None:
+            _bundle_items_english(current, raw, items)
         return False
     return True
+
+
+def _bundle_items_english(version: BundleVersion, raw: dict[str, Any], items: dict[str, Item]) -> None:
+    """The English names of a published version's items, as the pack now gives them: a name's English is shown,
+    not part of the frozen snapshot, so a new translation reaches the version in force without a new version."""
+    for entry in raw["items"]:
+        BundleItem.objects.filter(version=version, item=items[entry["ref"]]).exclude(
+            name_en=entry.get("en") or ""
+        ).update(name_en=entry.get("en") or "")
