@@ -19,7 +19,13 @@ from yijianshi.catalog import engine
 from yijianshi.catalog.engine.types import MaterialEntry as EngineMaterial
 from yijianshi.catalog.engine.types import Waiver
 from yijianshi.catalog.models import Bundle, BundleVersion
-from yijianshi.catalog.selectors import bundle_checks, bundle_definition, published_version, stand_in_names
+from yijianshi.catalog.selectors import (
+    bundle_checks,
+    bundle_definition,
+    english_names,
+    published_version,
+    stand_in_names,
+)
 from yijianshi.core.actor import Actor, Party
 from yijianshi.core.errors import NotFound
 from yijianshi.ledger.services import Purpose
@@ -99,7 +105,7 @@ class Guide:
         definition, result, bundle = self.definition, self.result, self.bundle
         departments = {it.ref: it.department for it in definition.items}
         names = stand_in_names()
-        items = {it.ref: it.name for it in definition.items}
+        items = _item_names(definition)
         snap: GuideSnapshot = {
             "bundle": {"code": bundle.code, "name": bundle.name, "version": self.version.number},
             "included": list(result.included),
@@ -198,7 +204,7 @@ class Guide:
             held = engine.material_set(self.definition.items, included=result.included, evidence=nothing)
             certain = {m.code: m.waiver for m in held.entries}
         names = stand_in_names()
-        items = {it.ref: it.name for it in self.definition.items}
+        items = _item_names(self.definition)
         out = []
         for m in result.materials.entries:
             granted = certain.get(m.code)
@@ -255,8 +261,14 @@ class MaterialNeed:
         return self.granted is None and self.entry.spec.required
 
 
+def _item_names(definition: engine.BundleDef) -> dict[str, tuple[str, str]]:
+    """Each item's name in Chinese and English (the Chinese when it has no English), by ref."""
+    english = english_names()["item"]
+    return {it.ref: (it.name, english.get(it.name, it.name)) for it in definition.items}
+
+
 def _granted_wording(
-    waiver: Waiver, names: dict[str, dict[str, tuple[str, str]]], items: dict[str, str]
+    waiver: Waiver, names: dict[str, dict[str, tuple[str, str]]], items: dict[str, tuple[str, str]]
 ) -> tuple[str, str]:
     if waiver.kind == "licence":
         zh, en = names["licence"].get(waiver.ref, (waiver.ref, waiver.ref))
@@ -267,15 +279,15 @@ def _granted_wording(
     if waiver.kind == "data_check":
         zh, en = names["data_check"].get(waiver.ref, (waiver.ref, waiver.ref))
         return (f"已通过{zh}核验，无需提交", f"Checked with {en}; you need not hand it in")
-    name = items.get(waiver.ref, waiver.ref)
+    zh, en = items.get(waiver.ref, (waiver.ref, waiver.ref))
     return (
-        f"由本件“{name}”的办理结果代替，无需提交",
-        f"The result of “{name}” in this application stands in for it; you need not hand it in",
+        f"由本件“{zh}”的办理结果代替，无需提交",
+        f"The result of “{en}” in this application stands in for it; you need not hand it in",
     )
 
 
 def _reason(
-    waiver: Waiver, names: dict[str, dict[str, tuple[str, str]]], items: dict[str, str]
+    waiver: Waiver, names: dict[str, dict[str, tuple[str, str]]], items: dict[str, tuple[str, str]]
 ) -> dict[str, str]:
     """Why a material is waived, for staff and the documents, naming the licence, source or item (the
     engine's reason names their codes)."""
@@ -291,10 +303,10 @@ def _reason(
             "reason_zh": f"经{zh}核验，无需提交",
             "reason_en": f"Checked with {en}; not to be handed in",
         }
-    name = items.get(waiver.ref, waiver.ref)
+    zh, en = items.get(waiver.ref, (waiver.ref, waiver.ref))
     return {
-        "reason_zh": f"由本件“{name}”的办理结果替代，无需提交",
-        "reason_en": f"Replaced by the result of “{name}” in this application",
+        "reason_zh": f"由本件“{zh}”的办理结果替代，无需提交",
+        "reason_en": f"Replaced by the result of “{en}” in this application",
     }
 
 
