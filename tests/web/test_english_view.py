@@ -13,6 +13,7 @@ from django.template import Context, Template
 from django.test import Client
 from django.utils import translation
 
+from tests.support.api import WebClients as Clients
 from tests.support.catalogue import load_bundles
 from yijianshi.catalog.models import Department
 from yijianshi.web.templatetags.guide import working_days
@@ -173,3 +174,22 @@ def test_the_savings_of_a_guide_count_working_days_in_english() -> None:
     )
     for n, noun in re.findall(r"(\d+) (working days?|steps?|visits?|documents?)\b", text):
         assert noun.endswith("s") == (int(n) != 1), (n, noun)
+
+
+def test_the_apply_form_in_english_offers_the_choices_in_english(family: None, signed_in: Clients) -> None:
+    mother = signed_in("mother")
+    mother.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    apply = "/bundles/140524-09/apply/"
+    step = mother.post(
+        apply, {"step": "situation", "under_one": "yes", "in_wedlock": "yes", "local_household": "yes"}
+    )
+    assert step.status_code == 302
+    page = mother.get(apply + "?step=form").content.decode()
+    # the value posted stays the Chinese choice; what the applicant reads is English
+    assert '<option value="男">Male</option>' in page or '<option value="男" selected>Male</option>' in page
+    assert re.search(r'<option value="电子送达"( selected)?>Electronic delivery</option>', page)
+    text = read(page)
+    assert text.unmarked == [], sorted(set(text.unmarked))
+    materials = mother.get(apply + "?step=materials").content.decode()
+    assert "Mother&#x27;s resident identity card" in materials
+    assert read(materials).unmarked == [], read(materials).unmarked[:8]

@@ -105,7 +105,7 @@ class Guide:
         definition, result, bundle = self.definition, self.result, self.bundle
         departments = {it.ref: it.department for it in definition.items}
         names = stand_in_names()
-        items = _item_names(definition)
+        items = {it.ref: it.name for it in definition.items}
         snap: GuideSnapshot = {
             "bundle": {"code": bundle.code, "name": bundle.name, "version": self.version.number},
             "included": list(result.included),
@@ -204,7 +204,7 @@ class Guide:
             held = engine.material_set(self.definition.items, included=result.included, evidence=nothing)
             certain = {m.code: m.waiver for m in held.entries}
         names = stand_in_names()
-        items = _item_names(self.definition)
+        items = {it.ref: it.name for it in self.definition.items}
         out = []
         for m in result.materials.entries:
             granted = certain.get(m.code)
@@ -261,14 +261,14 @@ class MaterialNeed:
         return self.granted is None and self.entry.spec.required
 
 
-def _item_names(definition: engine.BundleDef) -> dict[str, tuple[str, str]]:
-    """Each item's name in Chinese and English (the Chinese when it has no English), by ref."""
-    english = english_names()["item"]
-    return {it.ref: (it.name, english.get(it.name, it.name)) for it in definition.items}
+def _item_name(items: dict[str, str], ref: str) -> tuple[str, str]:
+    """An item of the bundle by its name in Chinese and in English (the Chinese when it has no English)."""
+    zh = items.get(ref, ref)
+    return zh, english_names()["item"].get(zh, zh)
 
 
 def _granted_wording(
-    waiver: Waiver, names: dict[str, dict[str, tuple[str, str]]], items: dict[str, tuple[str, str]]
+    waiver: Waiver, names: dict[str, dict[str, tuple[str, str]]], items: dict[str, str]
 ) -> tuple[str, str]:
     if waiver.kind == "licence":
         zh, en = names["licence"].get(waiver.ref, (waiver.ref, waiver.ref))
@@ -279,7 +279,7 @@ def _granted_wording(
     if waiver.kind == "data_check":
         zh, en = names["data_check"].get(waiver.ref, (waiver.ref, waiver.ref))
         return (f"已通过{zh}核验，无需提交", f"Checked with {en}; you need not hand it in")
-    zh, en = items.get(waiver.ref, (waiver.ref, waiver.ref))
+    zh, en = _item_name(items, waiver.ref)
     return (
         f"由本件“{zh}”的办理结果代替，无需提交",
         f"The result of “{en}” in this application stands in for it; you need not hand it in",
@@ -287,7 +287,7 @@ def _granted_wording(
 
 
 def _reason(
-    waiver: Waiver, names: dict[str, dict[str, tuple[str, str]]], items: dict[str, tuple[str, str]]
+    waiver: Waiver, names: dict[str, dict[str, tuple[str, str]]], items: dict[str, str]
 ) -> dict[str, str]:
     """Why a material is waived, for staff and the documents, naming the licence, source or item (the
     engine's reason names their codes)."""
@@ -303,7 +303,7 @@ def _reason(
             "reason_zh": f"经{zh}核验，无需提交",
             "reason_en": f"Checked with {en}; not to be handed in",
         }
-    zh, en = items.get(waiver.ref, (waiver.ref, waiver.ref))
+    zh, en = _item_name(items, waiver.ref)
     return {
         "reason_zh": f"由本件“{zh}”的办理结果替代，无需提交",
         "reason_en": f"Replaced by the result of “{en}” in this application",

@@ -85,18 +85,19 @@ def english_name(name: str, kind: str) -> str | None:
     return found
 
 
+def _english_of(value: Any, name: str, kind: str) -> str | None:
+    """The English of a catalogue name: an object's own `name_en`, else looked up by its Chinese."""
+    return getattr(value, "name_en", "") or english_name(name, kind)
+
+
 @register.filter
 def cname(value: Any, kind: str = "") -> str:
     """A catalogue name in the page's language: `{{ i.def.name|cname:"item" }}`, `{{ bundle|cname:"bundle" }}`
     (an object's own `name_en` first). In English, a name with no English is its Chinese, marked."""
-    if value is None or value == "":
-        return ""
-    name = str(getattr(value, "name", value))
-    if not is_english():
+    name = str(getattr(value, "name", value) or "")
+    if not name or not is_english():
         return name
-    own = getattr(value, "name_en", "")
-    english = own or english_name(name, kind)
-    return english if english else _chinese(name, UNTRANSLATED_NAME)
+    return _english_of(value, name, kind) or _chinese(name, UNTRANSLATED_NAME)
 
 
 @register.filter
@@ -149,5 +150,4 @@ def cname_plain(value: Any, kind: str = "") -> str:
     name = str(getattr(value, "name", value) or "")
     if not name or not is_english():
         return name
-    english = getattr(value, "name_en", "") or english_name(name, kind)
-    return english or f"{name} ({UNTRANSLATED_NAME})"
+    return _english_of(value, name, kind) or f"{name} ({UNTRANSLATED_NAME})"
