@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0005_department_phones'),
+        ('catalog', '0006_item_fee_basis'),
     ]
 
     operations = [
