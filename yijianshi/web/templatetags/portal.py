@@ -26,3 +26,10 @@ def field_id(key: str, step: str) -> str:
     """The HTML id of a field's element on a wizard step (for the error summary's links)."""
     safe = str(key).replace(".", "__")
     return {"form": "f_", "materials": "m_"}.get(step, "q_" if step == "situation" else "c_") + safe
+
+
+@register.filter
+def anchor_for(key: str, anchors: str) -> str:
+    """The id an error summary links to for an error's key, from "key=id key=id" (empty: no link)."""
+    pairs = dict(pair.split("=", 1) for pair in str(anchors).split() if "=" in pair)
+    return pairs.get(str(key), "")
