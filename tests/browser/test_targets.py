@@ -69,13 +69,15 @@ MEASURE = """
       targets.add(el);
     }
   }
+  const exempt = [];
   for (const el of targets) {
-    if (!shown(el) || inline(el)) continue;
+    if (!shown(el)) continue;
+    if (inline(el)) { exempt.push(describe(el)); continue; }
     measured += 1;
     const r = el.getBoundingClientRect();
     if (r.width < minPx - 0.01 || r.height < minPx - 0.01) small.push(describe(el));
   }
-  return {measured, small};
+  return {measured, small, exempt};
 }
 """
 
@@ -84,6 +86,8 @@ def small_targets(page: Page, name: str) -> list[str]:
     """The page's controls smaller than 44×44 (as lines to print); fails when the page has no control at all."""
     found: dict[str, Any] = page.evaluate(MEASURE, MIN_PX)
     assert found["measured"] > 0, f"{name}: no control measured on {page.url}"
+    for t in found["exempt"]:  # shown with -s: the links taken as inline, to review the exception
+        print(f"{name}: inline {t['tag']} “{t['text']}” {t['width']}×{t['height']}")
     return [f"{name}: {t['tag']} “{t['text']}” {t['width']}×{t['height']}" for t in found["small"]]
 
 
