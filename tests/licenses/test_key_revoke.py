@@ -15,10 +15,12 @@ from tests.support.factories import received_application
 from yijianshi.accounts.roles import actor_of
 from yijianshi.cases.models import Document
 from yijianshi.cases.seals import document_seal_check
+from yijianshi.catalog.models import Department
 from yijianshi.core.actor import Actor
 from yijianshi.core.errors import Conflict, DomainError, Forbidden, NotFound
+from yijianshi.licenses import services as licence_services
 from yijianshi.licenses.models import SigningKey
-from yijianshi.licenses.services import signing_key_revoke
+from yijianshi.licenses.services import department_signing_pair, signing_key_revoke
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +139,31 @@ def test_an_auditor_is_not_offered_the_action_and_cannot_post_it(newborn: None) 
     assert refused.status_code == 403
     key.refresh_from_db()
     assert key.revoked_at is None
+
+
+def test_two_requests_making_a_departments_first_key_at_once_both_get_the_same_key(
+    newborn: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: between our look-up and our insert, another web worker makes the department's first key (seen in
+    # bench/http_submit.py as a 500 on the first approvals: signing_key_one_active_per_department)
+    department = Department.objects.filter(signing_keys__isnull=True).order_by("pk").first()
+    assert department is not None
+    looked_up: list[SigningKey | None] = []
+
+    def before_the_other_commits(dept: Department, *, lock: bool = False) -> SigningKey | None:
+        # the other request's key is committed just after our look-ups read (both find nothing)
+        if not looked_up:
+            looked_up.append(licence_services._create_key(dept))
+            return None
+        if len(looked_up) == 1:
+            looked_up.append(None)
+            return None
+        return real_active_key(dept, lock=lock)
+
+    real_active_key = licence_services._active_key
+    monkeypatch.setattr(licence_services, "_active_key", before_the_other_commits)
+    # when
+    key, pair = department_signing_pair(department=department)
+    # then: no error, and the key is the one the other request made
+    assert key == looked_up[0] and pair.key_id == key.key_id and len(looked_up) == 2
+    assert SigningKey.objects.filter(department=department, retired_at__isnull=True).count() == 1
