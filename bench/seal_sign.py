@@ -7,8 +7,9 @@ Cases, on a one-page 不予确认决定书 with a QR code and five reasons, in o
      module embedded as an image) and as it is now ("after": a fixed mask, the modules drawn as vector runs);
      ratios are against the first, the unsealed document as it was before sealing came (the baseline);
   2. seal alone: the incremental update, SM3 and the signature over an already rendered PDF;
-  3. SM2 sign alone (gmssl, pure Python) over a digest; and the C-backed SM2s that are installed (GmSSL's C
-     code: gmssl_pyx, gmssl_fast; gmalglib), each checked against our verify first;
+  3. SM2 sign alone over a digest: crypto.sign (GmSSL's C code through gmssl_pyx), gmssl's pure Python (what
+     signed before), and the other C-backed SM2s that are installed (gmssl_fast; gmalglib), each checked
+     against our verify first;
   4. seal_verify of the sealed PDF (SM2 results not remembered: the per-process memory is cleared each time).
 Prints median and p99 in ms and the rate (1000 / median).
 
@@ -72,6 +73,7 @@ def main() -> None:
     django.setup()
     import segno
     from asn1crypto.algos import DSASignature
+    from gmssl import sm2
     from reportlab.platypus import Image
 
     from yijianshi.core.sm3 import sm3_hex
@@ -145,7 +147,11 @@ def main() -> None:
         "seal alone (update, SM3, SM2)",
         timed(lambda: seal_pdf(plain, sealer, at=at, number="n"), args.repeat),
     )
-    report("SM2 sign, gmssl (pure Python)", timed(lambda: sealer.sign(digest), args.repeat))
+    report("SM2 sign, crypto.sign (GmSSL, C)", timed(lambda: sealer.sign(digest), args.repeat))
+    pure = sm2.CryptSM2(private_key=pair.private_key, public_key=pair.public_key)
+    pure_sign = partial(pure.sign_with_sm3, bytes.fromhex(digest))
+    assert crypto.verify(digest, pure_sign(), pair.public_key)
+    report("SM2 sign, gmssl (pure Python, before)", timed(pure_sign, args.repeat))
     report("seal_verify (SM2 x2, not cached)", timed(verify_once, args.repeat))
     c_signers: dict[str, Callable[[], str]] = {}
     message = bytes.fromhex(digest)
