@@ -13,11 +13,13 @@ import reportlab
 import segno
 from pypdf import PdfReader
 
+from tests.support.pdf import qr_modules
 from yijianshi.core.errors import DomainError
 from yijianshi.documents.render import (
     CID_FONT,
     KINDS,
     QR_BORDER,
+    QR_MASK,
     DocumentData,
     check_config,
     pdf_font,
@@ -193,19 +195,27 @@ def modules_of(png_image: Any, size: int) -> tuple[tuple[int, ...], ...]:
     )
 
 
-def expected_modules(url: str) -> tuple[tuple[int, ...], ...]:
-    return tuple(tuple(row) for row in segno.make(url, micro=False, error="m").matrix)
+def expected_modules(url: str, mask: int | None = QR_MASK) -> tuple[tuple[int, ...], ...]:
+    return tuple(tuple(row) for row in segno.make(url, micro=False, error="m", mask=mask).matrix)
 
 
-def test_the_embedded_qr_code_holds_the_verify_url() -> None:
+def test_the_drawn_qr_code_holds_the_verify_url() -> None:
     # when
     reader = read(render_pdf(make(verify_url=URL)))
-    # then: the one image on page 1 is the QR symbol of exactly that URL
-    [image] = reader.pages[0].images
+    # then: page 1 draws the QR symbol of exactly that URL, in vector graphics (no image to embed)
     expected = expected_modules(URL)
-    assert modules_of(image.image, len(expected)) == expected
+    assert qr_modules(reader.pages[0]) == expected
+    assert list(reader.pages[0].images) == []
     assert expected != expected_modules(URL + "x")  # the comparison can tell URLs apart
     assert URL in text_of(reader)  # and the address is printed for those without a camera
+
+
+def test_the_fixed_mask_is_a_valid_mask_of_the_same_data() -> None:
+    # a symbol with another mask holds the same data: only the masked modules differ, never the function patterns
+    fixed, chosen = expected_modules(URL), expected_modules(URL, mask=None)
+    assert len(fixed) == len(chosen)
+    finder = [row[:7] for row in fixed[:7]]
+    assert finder == [row[:7] for row in chosen[:7]]
 
 
 def test_qr_png_is_a_full_qr_code_not_a_micro_one() -> None:
@@ -222,6 +232,7 @@ def test_qr_png_is_a_full_qr_code_not_a_micro_one() -> None:
 def test_without_a_verify_url_there_is_no_qr_code() -> None:
     reader = read(render_pdf(make(verify_url="")))
     assert list(reader.pages[0].images) == []
+    assert qr_modules(reader.pages[0]) is None
 
 
 # --- the font ------------------------------------------------------------------------------------------------------

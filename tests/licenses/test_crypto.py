@@ -96,3 +96,15 @@ def test_key_files_are_private_and_checked(key_dir: Path) -> None:
     data["private_key"] = other.private_key
     path.write_text(json.dumps(data))
     assert crypto.load_private_key(pair.key_id) is None
+
+
+def test_signatures_are_fresh_fixed_width_and_all_verify() -> None:
+    # GmSSL signs (gmssl_pyx, DER written as r || s): a fresh nonce each time, r and s zero-padded to 64 hex
+    pair = crypto.generate_keypair()
+    digest = crypto.sm3_hex(b"seal")
+    signatures = [
+        crypto.sign(digest, private_key=pair.private_key, public_key=pair.public_key) for _ in range(40)
+    ]
+    assert len(set(signatures)) == 40
+    assert all(len(sig) == 128 and crypto.verify(digest, sig, pair.public_key) for sig in signatures)
+    assert not crypto.verify(crypto.sm3_hex(b"other"), signatures[0], pair.public_key)

@@ -142,9 +142,7 @@ def _create_key(department: Department) -> SigningKey:
 
 
 def _ensure_key(department: Department) -> KeyReport:
-    active = (
-        SigningKey.objects.select_for_update().filter(department=department, retired_at__isnull=True).first()
-    )
+    active = _active_key(department, lock=True)  # nothing to lock for a first key: see _signing_pair
     label = f"{department.region.code}/{department.code}"
     if active is not None and crypto.load_private_key(active.key_id) is not None:
         return KeyReport(label, active.key_id, "kept")
@@ -212,10 +210,22 @@ def department_signing_pair(*, department: Department) -> tuple[SigningKey, cryp
     return _signing_pair(department)
 
 
+def _active_key(department: Department, *, lock: bool = False) -> SigningKey | None:
+    keys = SigningKey.objects.select_for_update() if lock else SigningKey.objects.all()
+    return keys.filter(department=department, retired_at__isnull=True).first()
+
+
 def _signing_pair(department: Department) -> tuple[SigningKey, crypto.KeyPair]:
-    active = SigningKey.objects.filter(department=department, retired_at__isnull=True).first()
+    active = _active_key(department)
     if active is None:
-        _ensure_key(department)
+        try:
+            # a savepoint: two requests may issue the department's first document at once (two web workers)
+            with transaction.atomic():
+                _ensure_key(department)
+        except (
+            IntegrityError
+        ):  # signing_key_one_active_per_department: the other request made it; take that one
+            logger.info("licence key of %s made by a concurrent request", department)
         active = SigningKey.objects.get(department=department, retired_at__isnull=True)
         logger.info("licence key %s created for %s on its first issue", active.key_id, department)
     pair = crypto.load_private_key(active.key_id)
