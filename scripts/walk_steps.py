@@ -61,7 +61,10 @@ class StepFailed(Exception):
 def otp_code(username: str) -> str:
     """The demo staff member's current TOTP code, as README tells a newcomer to get it."""
     tool = Path(sys.executable).with_name("yijianshi")
-    done = subprocess.run([str(tool), "otp-code", username], capture_output=True, text=True, check=True)  # noqa: S603
+    done = subprocess.run([str(tool), "otp-code", username], capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode != 0 or not done.stdout.strip():
+        detail = " ".join((done.stderr or done.stdout).split())[-300:]
+        raise StepFailed(f"the staff code of {username} could not be read (yijianshi otp-code): {detail}")
     return done.stdout.strip().split()[-1]
 
 
