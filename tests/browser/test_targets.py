@@ -29,6 +29,10 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from .conftest import Portal, axe_check, new_context, shot, sign_in
 from .flows import NEWBORN, answer_situations, fill_form, person
 
+# sizes of targets and axe findings do not depend on the database engine: make test runs this module in its
+# SQLite pass only (rule 8; tests/support/passes.py)
+pytestmark = pytest.mark.one_database
+
 PHONE_390 = {"width": 390, "height": 844}
 MIN_PX = 44
 
