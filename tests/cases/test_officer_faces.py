@@ -60,21 +60,25 @@ def _faces() -> dict[str, list[str]]:
     return faces
 
 
-@pytest.fixture
-def decided(newborn: None, as_user: Callable[[str], APIClient]) -> Application:
-    """The mother's newborn application, received, every item case accepted by its department."""
-    mother = as_user("mother")
+def _received(mother: APIClient) -> Application:
+    """The mother's newborn application, every required material listed and confirmed at intake: received."""
     guide = mother.get("/api/bundles/140524-09/").json()
     form = sample_form(guide["form"], overrides={"mother.id_number": MOTHER_ID})
     needed = [m["code"] for m in guide["materials"] if m["required"] and not m["waiver"]]
     number = mother.post(
         "/api/applications/", {"bundle": "140524-09", "form": form, "materials": needed}, format="json"
     ).json()["number"]
-    app = services.application_intake(
+    return services.application_intake(
         application=Application.objects.get(number=number),
         actor=actor_of(User.objects.get(username="clerk")),
         confirmed=needed,
     )
+
+
+@pytest.fixture
+def decided(newborn: None, as_user: Callable[[str], APIClient]) -> Application:
+    """The mother's newborn application, received, every item case accepted by its department."""
+    app = _received(as_user("mother"))
     admin = actor_of(User.objects.get(username="admin"))
     for case in ItemCase.objects.filter(application=app).order_by("position"):
         services.item_case_accept(item_case=case, actor=admin, expected_version=case.version)
@@ -166,18 +170,9 @@ def test_every_face_of_an_uploaded_file_shows_an_officer_only_their_items_files(
     from tests.support.uploads import upload
     from yijianshi.uploads.accept import accepted_types
 
-    mother, clerk = as_user("mother"), as_user("clerk")
-    guide = mother.get("/api/bundles/140524-09/").json()
-    form = sample_form(guide["form"], overrides={"mother.id_number": MOTHER_ID})
-    needed = [m["code"] for m in guide["materials"] if m["required"] and not m["waiver"]]
-    number = mother.post(
-        "/api/applications/", {"bundle": "140524-09", "form": form, "materials": needed}, format="json"
-    ).json()["number"]
-    app = services.application_intake(  # received: the item cases exist, and it still takes materials
-        application=Application.objects.get(number=number),
-        actor=actor_of(User.objects.get(username="clerk")),
-        confirmed=needed,
-    )
+    clerk = as_user("clerk")
+    app = _received(as_user("mother"))  # received: the item cases exist, and it still takes materials
+    number = app.number
     refs = set(application_scope(actor_of(User.objects.get(username=OFFICER)), app).refs or ())
     by_code = {m["code"]: set(m["items"]) for m in app.snapshot["materials"]}
     pdf = {c for c in by_code if "application/pdf" in accepted_types(c)}
